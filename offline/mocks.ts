@@ -1,0 +1,520 @@
+/**
+ * Offline Pulumi engine: `pulumi.runtime` mocks that answer the way Azure,
+ * the Docker build provider and Helm would, and record every resource the
+ * program registers (type, name, inputs, parent, dependencies, options).
+ *
+ * Used by the tests and by the offline plan (`npm run plan`), so that the
+ * real program runs with no cloud account, no Pulumi CLI and no Docker engine.
+ */
+import { createHash } from 'crypto';
+import * as pulumi from '@pulumi/pulumi';
+// These two modules are the SDK's own mock monitor and its settings; the
+// monitor is subclassed to see the resource options that `Mocks` does not get.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MockMonitorLike };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require('@pulumi/pulumi/runtime/settings') as {
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
+  waitForRPCs(): Promise<void>;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require('@pulumi/pulumi/runtime/state') as { getStore(): Record<string, unknown> };
+
+interface MockMonitorLike {
+  registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
+}
+
+/** The parts of the engine's RegisterResourceRequest the recorder reads. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+  getAliasspecs?(): boolean;
+}
+
+/** The subscription, tenant and principal the mocks pretend to run as. */
+export const MOCK_SUBSCRIPTION_ID = '00000000-0000-4000-8000-000000000001';
+export const MOCK_TENANT_ID = '00000000-0000-4000-8000-000000000002';
+export const MOCK_CLIENT_OBJECT_ID = '00000000-0000-4000-8000-000000000003';
+export const MOCK_CLIENT_ID = '00000000-0000-4000-8000-000000000004';
+
+/**
+ * Every secret value the mocks make up starts with this marker, so a test can
+ * prove that no secret leaks into printed output.
+ */
+export const MOCK_SECRET_MARKER = 'mock-secret-';
+
+/** One registered resource, as the engine saw it. */
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** true for cloud resources, false for components. */
+  custom: boolean;
+  /** Parent URN ('' for top-level resources). */
+  parent: string;
+  /** Explicit and implicit dependencies (URNs). */
+  dependencies: string[];
+  /** Per input property, the URNs it depends on. */
+  propertyDependencies: Record<string, string[]>;
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  additionalSecretOutputs: string[];
+  /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
+  provider: string;
+  /** Inputs as the provider receives them; secrets keep Pulumi's secret wrapper (see {@link isSecretValue}). */
+  inputs: Record<string, unknown>;
+  /** Inputs plus what the cloud computes (ids, FQDNs, identities...). */
+  state: Record<string, unknown>;
+  id: string;
+}
+
+/** One invoke (function call) the program made. */
+export interface RecordedCall {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+
+/** True for a value wrapped as a secret in recorded inputs or state. */
+export function isSecretValue(value: unknown): value is { value: unknown } {
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
+}
+
+/** Wraps a value the way the engine marks secrets. */
+export function secretValue<T>(value: T): { value: T } {
+  return { [SECRET_SIG_KEY]: SECRET_SIG, value } as unknown as { value: T };
+}
+
+/** Removes secret wrappers (for assertions on plain values). */
+export function unwrapSecrets(value: unknown): unknown {
+  if (isSecretValue(value)) return unwrapSecrets(value.value);
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+/** A deterministic UUID (v4 layout) derived from a seed, for identities. */
+export function mockUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function digestOf(seed: unknown): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(seed)).digest('hex')}`;
+}
+
+/** ARM resource provider and type for the azure-native modules the platform uses. */
+const ARM_TYPES: Record<string, string> = {
+  'resources:ResourceGroup': '',
+  'network:VirtualNetwork': 'Microsoft.Network/virtualNetworks',
+  'network:Subnet': 'Microsoft.Network/virtualNetworks/subnets',
+  'network:NetworkSecurityGroup': 'Microsoft.Network/networkSecurityGroups',
+  'network:PrivateEndpoint': 'Microsoft.Network/privateEndpoints',
+  'network:PrivateDnsZoneGroup': 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+  'privatedns:PrivateZone': 'Microsoft.Network/privateDnsZones',
+  'privatedns:VirtualNetworkLink': 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+  'containerregistry:Registry': 'Microsoft.ContainerRegistry/registries',
+  'containerservice:ManagedCluster': 'Microsoft.ContainerService/managedClusters',
+  'containerservice:AgentPool': 'Microsoft.ContainerService/managedClusters/agentPools',
+  'containerservice:MaintenanceConfiguration': 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations',
+  'operationalinsights:Workspace': 'Microsoft.OperationalInsights/workspaces',
+  'managedidentity:UserAssignedIdentity': 'Microsoft.ManagedIdentity/userAssignedIdentities',
+  'managedidentity:FederatedIdentityCredential': 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+  'keyvault:Vault': 'Microsoft.KeyVault/vaults',
+  'keyvault:Secret': 'Microsoft.KeyVault/vaults/secrets',
+  'dbforpostgresql:Server': 'Microsoft.DBforPostgreSQL/flexibleServers',
+  'dbforpostgresql:Database': 'Microsoft.DBforPostgreSQL/flexibleServers/databases',
+  'dbforpostgresql:Configuration': 'Microsoft.DBforPostgreSQL/flexibleServers/configurations',
+  'dbforpostgresql:Administrator': 'Microsoft.DBforPostgreSQL/flexibleServers/administrators',
+  'redisenterprise:RedisEnterprise': 'Microsoft.Cache/redisEnterprise',
+  'redisenterprise:Database': 'Microsoft.Cache/redisEnterprise/databases',
+  'redis:Redis': 'Microsoft.Cache/redis',
+  'insights:DiagnosticSetting': 'Microsoft.Insights/diagnosticSettings',
+};
+
+/** The explicit-name input of each azure-native type (what Azure calls the resource). */
+const NAME_INPUTS = [
+  'resourceGroupName',
+  'virtualNetworkName',
+  'subnetName',
+  'networkSecurityGroupName',
+  'privateEndpointName',
+  'privateZoneName',
+  'virtualNetworkLinkName',
+  'registryName',
+  'resourceName',
+  'agentPoolName',
+  'configName',
+  'workspaceName',
+  'vaultName',
+  'secretName',
+  'serverName',
+  'databaseName',
+  'configurationName',
+  'clusterName',
+  'name',
+  'federatedIdentityCredentialResourceName',
+  'privateDnsZoneGroupName',
+];
+
+/** The Azure name of a resource: its own explicit name input, else the Pulumi name. */
+function azureName(type: string, name: string, inputs: Record<string, unknown>): string {
+  const mod = type.split(':').slice(1).join(':');
+  const own: Record<string, string> = {
+    'resources:ResourceGroup': 'resourceGroupName',
+    'network:VirtualNetwork': 'virtualNetworkName',
+    'network:Subnet': 'subnetName',
+    'network:NetworkSecurityGroup': 'networkSecurityGroupName',
+    'network:PrivateEndpoint': 'privateEndpointName',
+    'network:PrivateDnsZoneGroup': 'privateDnsZoneGroupName',
+    'privatedns:PrivateZone': 'privateZoneName',
+    'privatedns:VirtualNetworkLink': 'virtualNetworkLinkName',
+    'containerregistry:Registry': 'registryName',
+    'containerservice:ManagedCluster': 'resourceName',
+    'containerservice:AgentPool': 'agentPoolName',
+    'containerservice:MaintenanceConfiguration': 'configName',
+    'operationalinsights:Workspace': 'workspaceName',
+    'managedidentity:UserAssignedIdentity': 'resourceName',
+    'managedidentity:FederatedIdentityCredential': 'federatedIdentityCredentialResourceName',
+    'keyvault:Vault': 'vaultName',
+    'keyvault:Secret': 'secretName',
+    'dbforpostgresql:Server': 'serverName',
+    'dbforpostgresql:Database': 'databaseName',
+    'dbforpostgresql:Configuration': 'configurationName',
+    'redisenterprise:RedisEnterprise': 'clusterName',
+    'redisenterprise:Database': 'databaseName',
+    'redis:Redis': 'name',
+  };
+  const key = own[mod];
+  const value = key ? unwrapSecrets(inputs[key]) : undefined;
+  return typeof value === 'string' && value !== '' ? value : name;
+}
+
+function armId(type: string, name: string, inputs: Record<string, unknown>): string {
+  const mod = type.split(':').slice(1).join(':');
+  const rg = unwrapSecrets(inputs.resourceGroupName);
+  const base = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${typeof rg === 'string' ? rg : 'rg'}`;
+  if (mod === 'resources:ResourceGroup') return base;
+  const armType = ARM_TYPES[mod];
+  if (!armType) return `${name}-id`;
+  const segments = armType.split('/');
+  // Child types (a/b/c): use the parent's name input where there is one.
+  const parentNames: Record<string, string | undefined> = {
+    'Microsoft.Network/virtualNetworks/subnets': inputs.virtualNetworkName as string,
+    'Microsoft.ContainerService/managedClusters/agentPools': inputs.resourceName as string,
+    'Microsoft.ContainerService/managedClusters/maintenanceConfigurations': inputs.resourceName as string,
+    'Microsoft.KeyVault/vaults/secrets': inputs.vaultName as string,
+    'Microsoft.DBforPostgreSQL/flexibleServers/databases': inputs.serverName as string,
+    'Microsoft.DBforPostgreSQL/flexibleServers/configurations': inputs.serverName as string,
+    'Microsoft.DBforPostgreSQL/flexibleServers/administrators': inputs.serverName as string,
+    'Microsoft.Cache/redisEnterprise/databases': inputs.clusterName as string,
+    'Microsoft.Network/privateDnsZones/virtualNetworkLinks': inputs.privateZoneName as string,
+    'Microsoft.Network/privateEndpoints/privateDnsZoneGroups': inputs.privateEndpointName as string,
+    'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials': inputs.resourceName as string,
+  };
+  const own = azureName(type, name, inputs);
+  if (segments.length === 3) {
+    const parent = unwrapSecrets(parentNames[armType]) ?? 'parent';
+    return `${base}/providers/${segments[0]}/${segments[1]}/${String(parent)}/${segments[2]}/${own}`;
+  }
+  return `${base}/providers/${armType}/${own}`;
+}
+
+function kubeconfigFor(clusterName: string, fqdn: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${clusterName}`,
+    '  cluster:',
+    `    server: https://${fqdn}:443`,
+    '    certificate-authority-data: TU9DSy1DQQ==',
+    'contexts:',
+    `- name: ${clusterName}`,
+    '  context:',
+    `    cluster: ${clusterName}`,
+    `    user: clusterUser_${clusterName}`,
+    `current-context: ${clusterName}`,
+    'users:',
+    `- name: clusterUser_${clusterName}`,
+    '  user:',
+    '    exec:',
+    '      apiVersion: client.authentication.k8s.io/v1beta1',
+    '      command: kubelogin',
+    '      args: [get-token, --login, devicecode, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]',
+    '',
+  ].join('\n');
+}
+
+/**
+ * What the cloud adds to a resource's inputs when it is created: the outputs
+ * the program reads (login server, FQDNs, identities, digests...).
+ */
+export function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const plain = unwrapSecrets(inputs) as Record<string, unknown>;
+  const azName = azureName(type, name, plain);
+  const location = (plain.location as string | undefined) ?? 'westeurope';
+  switch (type) {
+    case 'azure-native:containerregistry:Registry':
+      return { name: azName, loginServer: `${azName.toLowerCase()}.azurecr.io` };
+    case 'azure-native:containerservice:ManagedCluster': {
+      const apiAccess = (plain.apiServerAccessProfile ?? {}) as Record<string, unknown>;
+      const isPrivate = apiAccess.enablePrivateCluster === true;
+      const fqdn = `${azName}-${mockUuid(azName).slice(0, 8)}.hcp.${location}.azmk8s.io`;
+      return {
+        name: azName,
+        fqdn: isPrivate ? undefined : fqdn,
+        privateFQDN: isPrivate ? `${azName}-${mockUuid(azName).slice(0, 8)}.privatelink.${location}.azmk8s.io` : undefined,
+        azurePortalFQDN: `${azName}-portal.${location}.azmk8s.io`,
+        nodeResourceGroup: (plain.nodeResourceGroup as string | undefined) ?? `MC_${String(plain.resourceGroupName)}_${azName}_${location}`,
+        currentKubernetesVersion: `${String(plain.kubernetesVersion ?? '1.33')}.3`.split('.').slice(0, 3).join('.'),
+        provisioningState: 'Succeeded',
+        identityProfile: {
+          kubeletidentity: {
+            clientId: mockUuid(`${azName}/kubelet/client`),
+            objectId: mockUuid(`${azName}/kubelet/object`),
+            resourceId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/MC_${azName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${azName}-agentpool`,
+          },
+        },
+        oidcIssuerProfile: { enabled: true, issuerURL: `https://${location}.oic.prod-aks.azure.com/${MOCK_TENANT_ID}/${mockUuid(azName)}/` },
+        ingressProfile: plain.ingressProfile,
+      };
+    }
+    case 'azure-native:managedidentity:UserAssignedIdentity':
+      return { name: azName, clientId: mockUuid(`${azName}/client`), principalId: mockUuid(`${azName}/principal`), tenantId: MOCK_TENANT_ID };
+    case 'azure-native:operationalinsights:Workspace':
+      return { name: azName, customerId: mockUuid(`${azName}/workspace`) };
+    case 'azure-native:keyvault:Vault':
+      return { name: azName, properties: { ...(plain.properties as object), vaultUri: `https://${azName}.vault.azure.net/` } };
+    case 'azure-native:keyvault:Secret':
+      return { name: azName, properties: { ...(plain.properties as object), secretUri: `https://${String(plain.vaultName)}.vault.azure.net/secrets/${azName}`, secretUriWithVersion: `https://${String(plain.vaultName)}.vault.azure.net/secrets/${azName}/0123456789abcdef` } };
+    case 'azure-native:dbforpostgresql:Server':
+      return { name: azName, fullyQualifiedDomainName: `${azName}.postgres.database.azure.com`, state: 'Ready' };
+    case 'azure-native:redisenterprise:RedisEnterprise':
+      return { name: azName, hostName: `${azName}.${location}.redis.azure.net`, provisioningState: 'Succeeded' };
+    case 'azure-native:redisenterprise:Database':
+      return { name: azName, port: plain.port ?? 10000 };
+    case 'azure-native:redis:Redis':
+      return { name: azName, hostName: `${azName}.redis.cache.windows.net`, port: 6379, sslPort: 6380 };
+    case 'azure-native:network:PrivateEndpoint':
+      return { name: azName, customDnsConfigs: [], networkInterfaces: [{ id: `${armId(type, name, plain)}/nic` }] };
+    case 'docker-build:index:Image': {
+      const tags = (plain.tags as string[] | undefined) ?? [];
+      const digest = digestOf({ name, context: plain.context, dockerfile: plain.dockerfile, buildArgs: plain.buildArgs, tags });
+      const repo = tags[0] ? tags[0].replace(/:[^/:]+$/, '') : name;
+      return { digest, ref: `${repo}@${digest}` };
+    }
+    case 'random:index/randomPassword:RandomPassword':
+      return { result: secretValue(`${MOCK_SECRET_MARKER}password-${name}`), bcryptHash: secretValue(`${MOCK_SECRET_MARKER}bcrypt-${name}`) };
+    case 'random:index/randomString:RandomString':
+      return { result: createHash('sha256').update(name).digest('hex').slice(0, Number(plain.length ?? 8)) };
+    case 'random:index/randomId:RandomId':
+      return { hex: createHash('sha256').update(name).digest('hex').slice(0, Number(plain.byteLength ?? 4) * 2) };
+    case 'kubernetes:helm.sh/v3:Release':
+      return {
+        name: plain.name ?? name,
+        status: { name: plain.name ?? name, namespace: plain.namespace ?? 'default', status: 'deployed', revision: 1, chart: 'app', version: '0.1.0' },
+      };
+    default:
+      return type.startsWith('azure-native:') ? { name: azName } : {};
+  }
+}
+
+/** Answers for the invokes the program makes. Unknown invokes fail loudly. */
+export function callResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const plain = unwrapSecrets(inputs) as Record<string, unknown>;
+  switch (token) {
+    case 'azure-native:authorization:getClientConfig':
+      return { clientId: MOCK_CLIENT_ID, objectId: MOCK_CLIENT_OBJECT_ID, subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
+    case 'azure-native:authorization:getClientToken':
+      return { token: `${MOCK_SECRET_MARKER}entra-access-token` };
+    case 'azure-native:containerservice:listManagedClusterUserCredentials':
+    case 'azure-native:containerservice:listManagedClusterAdminCredentials': {
+      const cluster = String(plain.resourceName);
+      const fqdn = `${cluster}-${mockUuid(cluster).slice(0, 8)}.hcp.westeurope.azmk8s.io`;
+      return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(kubeconfigFor(cluster, fqdn)).toString('base64') }] };
+    }
+    case 'azure-native:redisenterprise:listDatabaseKeys':
+    case 'azure-native:redis:listRedisKeys':
+      return { primaryKey: `${MOCK_SECRET_MARKER}redis-primary-key`, secondaryKey: `${MOCK_SECRET_MARKER}redis-secondary-key` };
+    default:
+      throw new Error(`offline mocks have no answer for invoke "${token}"; add one to offline/mocks.ts`);
+  }
+}
+
+/** What one offline run registered. */
+export class OfflineRecorder {
+  readonly resources: RecordedResource[] = [];
+  readonly calls: RecordedCall[] = [];
+
+  /** Every resource of a type token, e.g. `azure-native:containerservice:ManagedCluster`. */
+  ofType(type: string): RecordedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  /** The single resource of a type (optionally with a given Pulumi name); throws when not exactly one. */
+  one(type: string, name?: string): RecordedResource {
+    const matches = this.ofType(type).filter((r) => name === undefined || r.name === name);
+    if (matches.length !== 1) {
+      const have = this.ofType(type).map((r) => r.name);
+      throw new Error(`expected one ${type}${name ? ` named ${name}` : ''}, found ${matches.length} (registered: ${have.join(', ') || 'none'})`);
+    }
+    return matches[0];
+  }
+
+  /** A resource by URN. */
+  byUrn(urn: string): RecordedResource | undefined {
+    return this.resources.find((r) => r.urn === urn);
+  }
+
+  /** The direct children of a resource. */
+  childrenOf(urn: string): RecordedResource[] {
+    return this.resources.filter((r) => r.parent === urn);
+  }
+}
+
+class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.runtime.Mocks) => MockMonitorLike & {
+  resources: Map<string, { urn: string; id: string | null; state: unknown }>;
+}) {
+  constructor(
+    mocks: pulumi.runtime.Mocks,
+    private readonly recorder: OfflineRecorder,
+  ) {
+    super(mocks);
+  }
+
+  override async registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> {
+    await super.registerResource(req, (err: unknown, res: unknown) => {
+      if (!err && res) {
+        const response = res as { getUrn(): string; getId(): string };
+        const pending = this.recorder.resources.find((r) => r.urn === '' && r.type === req.getType() && r.name === req.getName());
+        if (pending) {
+          const propertyDependencies: Record<string, string[]> = {};
+          req.getPropertydependenciesMap().forEach((value, key) => {
+            propertyDependencies[key] = value.getUrnsList();
+          });
+          Object.assign(pending, {
+            urn: response.getUrn(),
+            id: response.getId(),
+            custom: req.getCustom(),
+            parent: req.getParent(),
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+            protect: req.getProtect(),
+            retainOnDelete: req.getRetainondelete(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            provider: req.getProvider(),
+          });
+        }
+      }
+      callback(err, res);
+    });
+  }
+}
+
+/** Options for {@link installMocks}. */
+export interface InstallMocksOptions {
+  project?: string;
+  stack?: string;
+  organization?: string;
+  /** Run as a preview (unknown outputs stay unknown); default false. */
+  preview?: boolean;
+}
+
+/**
+ * Installs the offline engine. Call before any resource is created; returns the
+ * recorder that fills as the program registers resources.
+ */
+export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder {
+  const recorder = new OfflineRecorder();
+  const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+      const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+      const computed = computedState(args.type, args.name, inputs);
+      const stateValue = { ...inputs, ...Object.fromEntries(Object.entries(computed).filter(([, v]) => v !== undefined)) };
+      const id = args.custom === false ? '' : armId(args.type, args.name, unwrapSecrets(inputs) as Record<string, unknown>);
+      recorder.resources.push({
+        urn: '',
+        type: args.type,
+        name: args.name,
+        custom: args.custom ?? true,
+        parent: '',
+        dependencies: [],
+        propertyDependencies: {},
+        protect: false,
+        retainOnDelete: false,
+        deleteBeforeReplace: false,
+        ignoreChanges: [],
+        replaceOnChanges: [],
+        additionalSecretOutputs: [],
+        provider: args.provider ?? '',
+        inputs,
+        state: stateValue,
+        id,
+      });
+      return { id, state: stateValue };
+    },
+    call(args) {
+      const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+      recorder.calls.push({ token: args.token, inputs });
+      return callResult(args.token, inputs);
+    },
+  };
+  settings.setMockOptions(
+    new RecordingMonitor(mocks, recorder),
+    options.project ?? 'aks-platform',
+    options.stack ?? 'test',
+    options.preview ?? false,
+    options.organization ?? 'organization',
+  );
+  // The same feature flags `pulumi.runtime.setMocks` turns on.
+  const store = state.getStore();
+  Object.assign(store, {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsReplaceWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: true,
+    supportsInvokeTransforms: true,
+    supportsParameterization: true,
+    supportsResourceHooks: true,
+    supportsErrorHooks: true,
+    supportsInvokeDependsOn: false,
+  });
+  return recorder;
+}
+
+/** Waits until every registration the program started has reached the mocks. */
+export async function settle(): Promise<void> {
+  await settings.waitForRPCs();
+}
+
+/** Resolves an Output (or plain value) to its value and whether it is secret. */
+export async function resolveOutput<T>(value: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
+  const output = pulumi.output(value) as pulumi.Output<T> & { isSecret: Promise<boolean> };
+  const resolved = await new Promise<T>((resolve) => output.apply((v) => { resolve(v as T); return v; }));
+  return { value: resolved, secret: await output.isSecret };
+}
