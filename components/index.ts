@@ -1,0 +1,2 @@
+// The aks-platform component library. One ComponentResource per file.
+export * from './private-link';
