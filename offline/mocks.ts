@@ -150,31 +150,6 @@ const ARM_TYPES: Record<string, string> = {
   'insights:DiagnosticSetting': 'Microsoft.Insights/diagnosticSettings',
 };
 
-/** The explicit-name input of each azure-native type (what Azure calls the resource). */
-const NAME_INPUTS = [
-  'resourceGroupName',
-  'virtualNetworkName',
-  'subnetName',
-  'networkSecurityGroupName',
-  'privateEndpointName',
-  'privateZoneName',
-  'virtualNetworkLinkName',
-  'registryName',
-  'resourceName',
-  'agentPoolName',
-  'configName',
-  'workspaceName',
-  'vaultName',
-  'secretName',
-  'serverName',
-  'databaseName',
-  'configurationName',
-  'clusterName',
-  'name',
-  'federatedIdentityCredentialResourceName',
-  'privateDnsZoneGroupName',
-];
-
 /** The Azure name of a resource: its own explicit name input, else the Pulumi name. */
 function azureName(type: string, name: string, inputs: Record<string, unknown>): string {
   const mod = type.split(':').slice(1).join(':');
