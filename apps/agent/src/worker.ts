@@ -1,0 +1,274 @@
+/**
+ * Redis Streams consumer with at-least-once delivery.
+ *  - XREADGROUP (consumer group `agents`) hands each stream entry to one consumer; the entry
+ *    stays in the group's pending list until XACK, so a crash never loses it.
+ *  - XAUTOCLAIM takes over entries idle for longer than the visibility timeout (their consumer
+ *    died); while a job runs, a heartbeat (XCLAIM ... JUSTID to ourselves) keeps it non-idle.
+ *  - Processing is idempotent by job id: a finished job is acknowledged without rework, and
+ *    the outcome is written only while the job is unfinished.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import {
+  JOB_GROUP,
+  JOB_STREAM,
+  TERMINAL_STATUSES,
+  ensureConsumerGroup,
+  errorMessage,
+  finishJob,
+  getJob,
+  isUuid,
+  publishJobEvent,
+  requeueJob,
+  sleep,
+  startAttempt,
+  type Counter,
+  type Gauge,
+  type Histogram,
+  type Job,
+  type Logger,
+  type Pool,
+  type Redis,
+} from '@aks-platform/common';
+import { executeJob } from './execute';
+
+export interface WorkerMetrics {
+  processed: Counter<'type' | 'outcome'>;
+  duration: Histogram<'type'>;
+  reclaimed: Counter<string>;
+  inFlight: Gauge<string>;
+}
+
+export interface WorkerDeps {
+  pool: Pool;
+  /** Non-blocking commands (ack, claim, publish). */
+  redis: Redis;
+  /** Dedicated connection for the blocking XREADGROUP. */
+  reader: Redis;
+  logger: Logger;
+  metrics: WorkerMetrics;
+  concurrency: number;
+  visibilityTimeoutMs: number;
+  maxAttempts: number;
+  /** Longest XREADGROUP block; also bounds how fast stop() interrupts a read. */
+  blockMs?: number;
+}
+
+type Entry = [id: string, fields: string[]];
+
+interface InFlight {
+  jobId: string;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+export class Worker {
+  readonly consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  private readonly inFlight = new Map<string, InFlight>();
+  private stopping = false;
+  private slotFreed: (() => void) | undefined;
+  private loops: Promise<void>[] = [];
+  private readonly stopSignal = new AbortController();
+
+  constructor(private readonly d: WorkerDeps) {}
+
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  start(): void {
+    this.loops = [this.readLoop(), this.reclaimLoop()];
+    this.d.logger.info({ consumer: this.consumer, concurrency: this.d.concurrency }, 'worker started');
+  }
+
+  /**
+   * Stops taking work, lets running jobs finish within `graceMs`, then aborts the rest and
+   * hands them back to the queue (job → queued, stream entry re-added) for another agent.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.stopSignal.abort();
+    this.slotFreed?.();
+    this.d.reader.disconnect(); // interrupts a blocking XREADGROUP
+    await Promise.all(this.loops);
+    const all = () => Promise.all([...this.inFlight.values()].map((f) => f.done));
+    if (this.inFlight.size > 0) {
+      this.d.logger.info({ inFlight: this.inFlight.size, graceMs }, 'waiting for in-flight jobs');
+      await Promise.race([all(), sleep(graceMs)]);
+    }
+    if (this.inFlight.size > 0) {
+      this.d.logger.warn({ inFlight: this.inFlight.size }, 'grace period over; handing jobs back');
+      for (const f of this.inFlight.values()) f.abort.abort(new Error('agent shutting down'));
+      await all();
+    }
+  }
+
+  private async readLoop(): Promise<void> {
+    const { reader, logger } = this.d;
+    while (!this.stopping) {
+      if (this.inFlight.size >= this.d.concurrency) {
+        await new Promise<void>((r) => (this.slotFreed = r));
+        continue;
+      }
+      try {
+        const res = (await reader.xreadgroup(
+          'GROUP', JOB_GROUP, this.consumer,
+          'COUNT', this.d.concurrency - this.inFlight.size,
+          'BLOCK', this.d.blockMs ?? 1000,
+          'STREAMS', JOB_STREAM, '>',
+        )) as [string, Entry[]][] | null;
+        for (const [, entries] of res ?? []) for (const e of entries) this.dispatch(e, false);
+      } catch (err) {
+        if (this.stopping) break;
+        const msg = errorMessage(err);
+        if (msg.includes('NOGROUP')) {
+          // Redis lost its data (restart without persistence): recreate the group; the outbox relay re-enqueues.
+          logger.warn('consumer group missing; recreating');
+          await ensureConsumerGroup(this.d.redis).catch(() => undefined);
+        } else {
+          logger.debug({ err: { message: msg } }, 'xreadgroup failed; retrying');
+          await sleep(1000, this.stopSignal.signal).catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  private async reclaimLoop(): Promise<void> {
+    const every = Math.min(Math.max(Math.floor(this.d.visibilityTimeoutMs / 2), 250), 10000);
+    while (!this.stopping) {
+      await sleep(every, this.stopSignal.signal).catch(() => undefined);
+      if (this.stopping) break;
+      try {
+        await this.reclaimOnce();
+      } catch (err) {
+        this.d.logger.debug({ err: { message: errorMessage(err) } }, 'xautoclaim failed; retrying');
+      }
+    }
+  }
+
+  /** Claims entries idle longer than the visibility timeout (their consumer is gone). */
+  async reclaimOnce(): Promise<number> {
+    let cursor = '0-0';
+    let claimed = 0;
+    do {
+      const free = this.d.concurrency - this.inFlight.size;
+      if (free <= 0 || this.stopping) break;
+      const [next, entries, deleted] = (await this.d.redis.xautoclaim(
+        JOB_STREAM, JOB_GROUP, this.consumer, this.d.visibilityTimeoutMs, cursor, 'COUNT', free,
+      )) as [string, (Entry | null)[], string[]?];
+      cursor = next;
+      for (const e of entries) {
+        if (!e) continue;
+        if (this.inFlight.has(e[0])) continue;
+        claimed++;
+        this.d.metrics.reclaimed.inc();
+        this.dispatch(e, true);
+      }
+      if (deleted && deleted.length > 0) await this.d.redis.xack(JOB_STREAM, JOB_GROUP, ...deleted);
+    } while (cursor !== '0-0');
+    return claimed;
+  }
+
+  private dispatch([entryId, fields]: Entry, reclaimed: boolean): void {
+    const idx = fields.indexOf('id');
+    const jobId = idx >= 0 ? fields[idx + 1] : undefined;
+    if (this.inFlight.has(entryId)) return;
+    const abort = new AbortController();
+    const flight: InFlight = { jobId: jobId ?? '', abort, done: Promise.resolve() };
+    this.inFlight.set(entryId, flight);
+    this.d.metrics.inFlight.set(this.inFlight.size);
+    flight.done = this.process(entryId, jobId, reclaimed, abort.signal)
+      .catch((err) => {
+        // Infrastructure failure (Postgres/Redis): leave the entry pending; it is reclaimed later.
+        this.d.logger.warn({ jobId, entryId, err: { message: errorMessage(err) } }, 'job processing interrupted; will be retried');
+        this.d.metrics.processed.inc({ type: 'unknown', outcome: 'retry' });
+      })
+      .finally(() => {
+        this.inFlight.delete(entryId);
+        this.d.metrics.inFlight.set(this.inFlight.size);
+        const r = this.slotFreed;
+        this.slotFreed = undefined;
+        r?.();
+      });
+  }
+
+  private async ack(entryId: string): Promise<void> {
+    await this.d.redis.multi().xack(JOB_STREAM, JOB_GROUP, entryId).xdel(JOB_STREAM, entryId).exec();
+  }
+
+  private async publish(job: Job | undefined): Promise<void> {
+    if (!job) return;
+    // Best effort: clients also get the current state on subscribe and via GET.
+    await publishJobEvent(this.d.redis, job).catch((err) =>
+      this.d.logger.debug({ jobId: job.id, err: { message: errorMessage(err) } }, 'status event not published'),
+    );
+  }
+
+  private async process(entryId: string, jobId: string | undefined, reclaimed: boolean, signal: AbortSignal): Promise<void> {
+    const { pool, metrics } = this.d;
+    const log = this.d.logger.child({ correlationId: jobId, jobId, entryId });
+    if (!isUuid(jobId)) {
+      log.warn('dropping malformed stream entry');
+      return this.ack(entryId);
+    }
+    const current = await getJob(pool, jobId);
+    if (!current) {
+      log.warn('dropping entry for unknown job');
+      return this.ack(entryId);
+    }
+    if (TERMINAL_STATUSES.includes(current.status)) {
+      log.info({ status: current.status }, 'job already finished; acknowledging duplicate delivery');
+      metrics.processed.inc({ type: current.type, outcome: 'duplicate' });
+      return this.ack(entryId);
+    }
+    if (current.attempts >= this.d.maxAttempts) {
+      const failed = await finishJob(pool, jobId, { status: 'failed', error: `gave up after ${current.attempts} attempts` });
+      metrics.processed.inc({ type: current.type, outcome: 'failed' });
+      log.warn({ attempts: current.attempts }, 'job failed: too many attempts');
+      await this.publish(failed);
+      return this.ack(entryId);
+    }
+    const running = await startAttempt(pool, jobId);
+    if (!running) return this.ack(entryId);
+    log.info({ type: running.type, attempt: running.attempts, reclaimed }, 'job started');
+    await this.publish(running);
+
+    const heartbeat = setInterval(() => {
+      // Keep the entry non-idle so no other agent reclaims a job that is still running.
+      this.d.redis.xclaim(JOB_STREAM, JOB_GROUP, this.consumer, 0, entryId, 'JUSTID').catch(() => undefined);
+    }, Math.max(Math.floor(this.d.visibilityTimeoutMs / 3), 100));
+    const t0 = process.hrtime.bigint();
+    let outcome: { status: 'succeeded'; result: unknown } | { status: 'failed'; error: string };
+    try {
+      outcome = { status: 'succeeded', result: await executeJob(running.type, running.input, signal) };
+    } catch (err) {
+      if (signal.aborted) {
+        clearInterval(heartbeat);
+        return this.handBack(entryId, jobId, running, log);
+      }
+      outcome = { status: 'failed', error: errorMessage(err) };
+    } finally {
+      clearInterval(heartbeat);
+    }
+    metrics.duration.observe({ type: running.type }, Number(process.hrtime.bigint() - t0) / 1e9);
+    const done = await finishJob(pool, jobId, outcome);
+    metrics.processed.inc({ type: running.type, outcome: outcome.status });
+    log.info({ status: outcome.status }, 'job finished');
+    await this.publish(done);
+    await this.ack(entryId);
+  }
+
+  private async handBack(entryId: string, jobId: string, job: Job, log: Logger): Promise<void> {
+    const queued = await requeueJob(this.d.pool, jobId);
+    // Re-add before removing so the job is always in the stream at least once.
+    await this.d.redis
+      .multi()
+      .xadd(JOB_STREAM, '*', 'id', jobId)
+      .xack(JOB_STREAM, JOB_GROUP, entryId)
+      .xdel(JOB_STREAM, entryId)
+      .exec();
+    this.d.metrics.processed.inc({ type: job.type, outcome: 'handed_back' });
+    log.info('job handed back to the queue');
+    await this.publish(queued);
+  }
+}

@@ -1,0 +1,1 @@
+export { SERVICE, startApi, type ApiHandle, type StartApiOptions } from './app';

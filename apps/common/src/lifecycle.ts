@@ -1,0 +1,35 @@
+import type { Logger } from './logger';
+import { errorMessage } from './util';
+
+/**
+ * Runs `shutdown` once on SIGTERM/SIGINT and exits 0 when it completes, or 1
+ * when it fails or exceeds `timeoutMs` (keep it below the pod's
+ * terminationGracePeriodSeconds so the kubelet never has to SIGKILL).
+ */
+export function installSignalHandlers(logger: Logger, shutdown: () => Promise<void>, timeoutMs: number): void {
+  let started = false;
+  const exit = (code: number) => logger.flush(() => process.exit(code));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (started) return;
+    started = true;
+    logger.info({ signal, timeoutMs }, 'shutdown started');
+    const t0 = Date.now();
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out; exiting');
+      exit(1);
+    }, timeoutMs);
+    timer.unref();
+    shutdown().then(
+      () => {
+        logger.info({ durationMs: Date.now() - t0 }, 'shutdown complete');
+        exit(0);
+      },
+      (err) => {
+        logger.error({ err: { message: errorMessage(err) } }, 'shutdown failed');
+        exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,87 @@
+/**
+ * Transactional-outbox relay. A job row is the source of truth; the stream
+ * entry is derived from it. The api enqueues right after the INSERT; when that
+ * fails (Redis down) `enqueued_at` stays NULL and this relay enqueues it later.
+ * It also re-enqueues unfinished jobs whose last enqueue is older than
+ * `requeueAfterMs`, which covers stream entries lost with a Redis restart
+ * without persistence. Duplicates are harmless: processing is idempotent by id.
+ * Safe across replicas: rows are claimed with FOR UPDATE SKIP LOCKED.
+ */
+import type { Pool } from './db';
+import type { Logger } from './logger';
+import { enqueueJobs, type Redis } from './redis';
+import { errorMessage } from './util';
+
+export interface RelayOptions {
+  /** Leave fresh rows to the request path that inserted them. */
+  graceMs?: number;
+  requeueAfterMs: number;
+  batchSize?: number;
+}
+
+/** One relay pass; returns the number of jobs (re-)enqueued. */
+export async function relayOutbox(pool: Pool, redis: Redis, opts: RelayOptions): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT id FROM jobs
+        WHERE (enqueued_at IS NULL AND created_at < now() - make_interval(secs => $1::float8 / 1000))
+           OR (status IN ('queued', 'running') AND enqueued_at < now() - make_interval(secs => $2::float8 / 1000))
+        ORDER BY created_at
+        LIMIT $3
+        FOR UPDATE SKIP LOCKED`,
+      [opts.graceMs ?? 1000, opts.requeueAfterMs, opts.batchSize ?? 100],
+    );
+    const ids = rows.map((r) => r.id);
+    if (ids.length > 0) {
+      await enqueueJobs(redis, ids);
+      await client.query('UPDATE jobs SET enqueued_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+    }
+    await client.query('COMMIT');
+    return ids.length;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export interface RelayHandle {
+  stop(): Promise<void>;
+}
+
+/** Runs relay passes every `intervalMs` until stopped; failures are logged and retried next tick. */
+export function startOutboxRelay(
+  pool: Pool,
+  redis: Redis,
+  logger: Logger,
+  opts: RelayOptions & { intervalMs: number; onRelayed?: (n: number) => void },
+): RelayHandle {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    running = (async () => {
+      try {
+        const n = await relayOutbox(pool, redis, opts);
+        if (n > 0) {
+          logger.info({ count: n }, 'outbox relay enqueued jobs');
+          opts.onRelayed?.(n);
+        }
+      } catch (err) {
+        logger.debug({ err: { message: errorMessage(err) } }, 'outbox relay pass failed; will retry');
+      }
+      if (!stopped) timer = setTimeout(tick, opts.intervalMs);
+    })();
+  };
+  timer = setTimeout(tick, opts.intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
