@@ -1,0 +1,372 @@
+/**
+ * Helm values for one app release: a pure function of the app, its sizing for
+ * the environment (from stack config) and the platform facts the program knows
+ * (image digest, data-service hosts, Key Vault, identity, subnet, ingress).
+ * The chart (apps/chart) stays environment-agnostic; everything that differs
+ * between dev and prod is decided here and tested with tables.
+ */
+import { z } from 'zod';
+import { cidrProblem } from './rules';
+import { APP_NAMES, AppName, AppProfile, AppProfiles } from './app-profiles';
+
+/** Environments the sizing presets know. */
+export const APP_ENVIRONMENTS = ['dev', 'prod'] as const;
+export type AppEnvironment = (typeof APP_ENVIRONMENTS)[number];
+
+/** The namespace the ingress controller of the AKS application-routing add-on runs in. */
+export const APP_ROUTING_NAMESPACE = 'app-routing-system';
+/** Ingress class of the application-routing add-on's managed nginx. */
+export const APP_ROUTING_INGRESS_CLASS = 'webapprouting.kubernetes.azure.com';
+/** Key Vault secret names the apps read (mounted as /mnt/secrets-store/<name>). */
+export const KEY_VAULT_SECRETS = { postgresPassword: 'postgres-password', redisPassword: 'redis-password' } as const;
+/** Where the CSI driver mounts the Key Vault secrets. */
+export const SECRETS_MOUNT_PATH = '/mnt/secrets-store';
+/** The apps' graceful-shutdown budget; must stay below terminationGracePeriodSeconds. */
+export const SHUTDOWN_TIMEOUT_MS = 25000;
+export const TERMINATION_GRACE_PERIOD_SECONDS = 30;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, 'must be a CPU quantity such as 100m or 0.5');
+const memory = z.string().regex(/^\d+(Ki|Mi|Gi)$/, 'must be a memory quantity such as 128Mi or 1Gi');
+const SECRET_LIKE_ENV = /(PASSWORD|SECRET|TOKEN|API_?KEY|CONNECTION_?STRING)$/i;
+
+/** Sizing of one app in one environment (the per-app part of the `apps` stack-config section). */
+export const appSizingSchema = z
+  .object({
+    /** Replicas; the HPA's minimum when maxReplicas is larger. */
+    replicas: z.number().int().min(1).max(50),
+    /** HPA maximum; equal to replicas turns the HPA off. */
+    maxReplicas: z.number().int().min(1).max(100),
+    /** Target average CPU utilisation of the HPA, in percent of the request. */
+    targetCpuUtilization: z.number().int().min(10).max(100),
+    cpuRequest: cpu,
+    cpuLimit: cpu,
+    memoryRequest: memory,
+    memoryLimit: memory,
+    /** preferred = ScheduleAnyway across zones; required = DoNotSchedule. */
+    zoneSpread: z.enum(['preferred', 'required']),
+    logLevel: z.enum(LOG_LEVELS),
+    /** Extra plain environment variables (never secrets). */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()),
+    /** agent only: AGENT_CONCURRENCY (1..16). */
+    concurrency: z.number().int().min(1).max(16).optional(),
+  })
+  .strict();
+export type AppSizing = z.infer<typeof appSizingSchema>;
+
+/** What stack config may override per app: every sizing field is optional. */
+export const appSizingOverrideSchema = appSizingSchema.partial();
+export type AppSizingOverride = z.infer<typeof appSizingOverrideSchema>;
+
+/** Public ingress settings (the `apps.ingress` part of the proposed stack config). */
+export const appIngressSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** DNS name served by the app-routing add-on; required for TLS. */
+    host: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, 'must be a lowercase DNS name such as app.contoso.com')
+      .optional(),
+    /** An existing kubernetes.io/tls secret in each app namespace... */
+    tlsSecretName: z.string().min(1).optional(),
+    /** ...or a Key Vault certificate URI the add-on syncs (https://<vault>.vault.azure.net/certificates/<name>). */
+    tlsKeyVaultCertificateUri: z
+      .string()
+      .regex(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/certificates\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/, 'must be https://<vault>.vault.azure.net/certificates/<name>')
+      .optional(),
+  })
+  .strict();
+export type AppIngress = z.infer<typeof appIngressSchema>;
+
+/**
+ * Proposed shape of the `apps` section of stack config (for config/, owned by the lead):
+ * ```yaml
+ * aks-platform:apps:
+ *   imageTag: v1.4.2            # optional; default: the git commit
+ *   ingress: { enabled: true, host: app.contoso.com, tlsKeyVaultCertificateUri: https://kv.vault.azure.net/certificates/app }
+ *   api:      { replicas: 3, maxReplicas: 6 }
+ *   agent:    { concurrency: 4 }
+ *   frontend: { cpuLimit: 200m }
+ * ```
+ */
+export const appsConfigSchema = z
+  .object({
+    imageTag: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a Docker tag: letters, digits, _ . -, at most 128 characters')
+      .refine((t) => t !== 'latest', 'must not be "latest" (tags must identify one build)')
+      .optional(),
+    ingress: appIngressSchema.default({ enabled: false }),
+    api: appSizingOverrideSchema.default({}),
+    agent: appSizingOverrideSchema.default({}),
+    frontend: appSizingOverrideSchema.default({}),
+  })
+  .strict();
+export type AppsConfig = z.infer<typeof appsConfigSchema>;
+
+/** Sizing presets: dev is small and single-replica, prod is HA (>= 3 replicas, HPA, PDB, hard zone spread). */
+export const SIZING_PRESETS: Record<AppEnvironment, Record<AppName, AppSizing>> = {
+  dev: {
+    api: { replicas: 1, maxReplicas: 1, targetCpuUtilization: 70, cpuRequest: '50m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi', zoneSpread: 'preferred', logLevel: 'debug', env: {} },
+    agent: { replicas: 1, maxReplicas: 1, targetCpuUtilization: 70, cpuRequest: '50m', cpuLimit: '500m', memoryRequest: '128Mi', memoryLimit: '256Mi', zoneSpread: 'preferred', logLevel: 'debug', env: {} },
+    frontend: { replicas: 1, maxReplicas: 1, targetCpuUtilization: 70, cpuRequest: '10m', cpuLimit: '100m', memoryRequest: '32Mi', memoryLimit: '64Mi', zoneSpread: 'preferred', logLevel: 'info', env: {} },
+  },
+  prod: {
+    api: { replicas: 3, maxReplicas: 10, targetCpuUtilization: 70, cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi', zoneSpread: 'required', logLevel: 'info', env: {} },
+    agent: { replicas: 3, maxReplicas: 12, targetCpuUtilization: 70, cpuRequest: '250m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi', zoneSpread: 'required', logLevel: 'info', env: {} },
+    frontend: { replicas: 3, maxReplicas: 6, targetCpuUtilization: 70, cpuRequest: '50m', cpuLimit: '250m', memoryRequest: '64Mi', memoryLimit: '128Mi', zoneSpread: 'required', logLevel: 'info', env: {} },
+  },
+};
+
+const DEFAULT_AGENT_CONCURRENCY: Record<AppEnvironment, number> = { dev: 2, prod: 4 };
+
+/** Converts a Kubernetes CPU quantity to millicores. */
+export function cpuMillis(q: string): number {
+  return q.endsWith('m') ? Number(q.slice(0, -1)) : Math.round(Number(q) * 1000);
+}
+
+/** Converts a Kubernetes memory quantity (Ki/Mi/Gi) to bytes. */
+export function memoryBytes(q: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi)$/.exec(q);
+  if (!m) throw new Error(`"${q}" is not a memory quantity such as 128Mi`);
+  return Number(m[1]) * { Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 }[m[2] as 'Ki' | 'Mi' | 'Gi'];
+}
+
+/**
+ * Problems with a resolved sizing, each naming the config key (`apps.<app>.<field>`);
+ * empty when fine. Prod must be highly available: >= 3 replicas, an HPA, hard zone spread.
+ */
+export function appSizingProblems(app: AppName, environment: AppEnvironment, sizing: AppSizing): string[] {
+  const key = (field: string) => `apps.${app}.${field}`;
+  const problems: string[] = [];
+  const parsed = appSizingSchema.safeParse(sizing);
+  if (!parsed.success) {
+    return parsed.error.issues.map((i) => `${key(i.path.join('.'))}: ${i.message}`);
+  }
+  if (sizing.concurrency !== undefined && app !== 'agent') problems.push(`${key('concurrency')}: only the agent has a concurrency setting`);
+  if (sizing.maxReplicas < sizing.replicas) problems.push(`${key('maxReplicas')}: must be >= replicas (${sizing.replicas})`);
+  if (cpuMillis(sizing.cpuLimit) < cpuMillis(sizing.cpuRequest)) problems.push(`${key('cpuLimit')}: must be >= cpuRequest (${sizing.cpuRequest})`);
+  if (memoryBytes(sizing.memoryLimit) < memoryBytes(sizing.memoryRequest)) problems.push(`${key('memoryLimit')}: must be >= memoryRequest (${sizing.memoryRequest})`);
+  for (const name of Object.keys(sizing.env)) {
+    if (SECRET_LIKE_ENV.test(name)) problems.push(`${key(`env.${name}`)}: looks like a secret; secrets come from Key Vault files, never from config`);
+    if (['PORT', 'LOG_LEVEL', 'API_UPSTREAM', 'AGENT_CONCURRENCY'].includes(name) || /^(PG|REDIS_)/.test(name)) {
+      problems.push(`${key(`env.${name}`)}: is set by the platform and cannot be overridden`);
+    }
+  }
+  if (environment === 'prod') {
+    if (sizing.replicas < 3) problems.push(`${key('replicas')}: prod needs at least 3 replicas (one per zone), got ${sizing.replicas}`);
+    if (sizing.maxReplicas <= sizing.replicas) problems.push(`${key('maxReplicas')}: prod needs an HPA, so maxReplicas must exceed replicas (${sizing.replicas})`);
+    if (sizing.zoneSpread !== 'required') problems.push(`${key('zoneSpread')}: prod spreads pods across zones with "required"`);
+  }
+  return problems;
+}
+
+/** The preset for an environment with the stack-config override applied; throws listing every problem. */
+export function resolveAppSizing(app: AppName, environment: AppEnvironment, override: AppSizingOverride = {}): AppSizing {
+  if (!(APP_ENVIRONMENTS as readonly string[]).includes(environment)) {
+    throw new Error(`environment "${environment}" has no app sizing preset; allowed: ${APP_ENVIRONMENTS.join(', ')}`);
+  }
+  const { env, ...rest } = override;
+  const preset = SIZING_PRESETS[environment][app];
+  const sizing: AppSizing = { ...preset, ...rest, env: { ...preset.env, ...(env ?? {}) } };
+  if (app === 'agent' && sizing.concurrency === undefined) sizing.concurrency = DEFAULT_AGENT_CONCURRENCY[environment];
+  const problems = appSizingProblems(app, environment, sizing);
+  if (problems.length > 0) throw new Error(`invalid app sizing:\n  - ${problems.join('\n  - ')}`);
+  return sizing;
+}
+
+/** What the program knows about the platform when it deploys an app. */
+export interface PlatformFacts {
+  /** Digest-pinned image reference `<loginServer>/<repo>@sha256:<64 hex>`. */
+  imageRef: string;
+  /** Namespace of each release (each app has its own). */
+  namespaces: Record<AppName, string>;
+  /** Entra tenant id. */
+  tenantId: string;
+  /** Client id of the user-assigned identity federated with the apps' service accounts. */
+  identityClientId: string;
+  /** Key Vault holding `postgres-password` and `redis-password`. */
+  keyVaultName: string;
+  postgres: { host: string; port?: number; database: string; user: string; sslMode?: 'require' | 'verify-full' };
+  redis: { host: string; port: number; tls?: boolean };
+  /** CIDR of the subnet holding the Postgres and Redis private endpoints. */
+  dataSubnetCidr: string;
+  /** Public ingress via the app-routing add-on. */
+  ingress?: AppIngress;
+}
+
+/** Input of {@link appValues}. */
+export interface AppValuesInput {
+  app: AppName;
+  environment: AppEnvironment;
+  /** Resolved sizing (see {@link resolveAppSizing}). */
+  sizing: AppSizing;
+  /** The three apps' static facts (the frontend needs the api's port). */
+  profiles: AppProfiles;
+  facts: PlatformFacts;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DIGEST_REF = /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Problems with the platform facts for one app (each names the field); empty when fine. */
+export function platformFactsProblems(app: AppName, facts: PlatformFacts): string[] {
+  const p: string[] = [];
+  if (!DIGEST_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be pinned by digest: <registry>/<repository>@sha256:<64 hex>`);
+  for (const a of APP_NAMES) {
+    const ns = facts.namespaces[a];
+    if (!ns || !NAMESPACE.test(ns) || ns.length > 63) p.push(`namespaces.${a}: "${ns}" must be a DNS label (lowercase letters, digits, -; at most 63)`);
+    if (['default', 'kube-system', 'kube-public', APP_ROUTING_NAMESPACE].includes(ns)) p.push(`namespaces.${a}: "${ns}" is reserved; each app gets its own namespace`);
+  }
+  if (new Set(APP_NAMES.map((a) => facts.namespaces[a])).size !== APP_NAMES.length) p.push('namespaces: each app needs its own namespace');
+  if (app !== 'frontend') {
+    if (!GUID.test(facts.tenantId)) p.push(`tenantId: "${facts.tenantId}" must be a GUID`);
+    if (!GUID.test(facts.identityClientId)) p.push(`identityClientId: "${facts.identityClientId}" must be a GUID`);
+    if (!/^[a-zA-Z][-a-zA-Z0-9]{1,22}[a-zA-Z0-9]$/.test(facts.keyVaultName)) p.push(`keyVaultName: "${facts.keyVaultName}" must be a Key Vault name (3-24 letters, digits, -)`);
+    if (!facts.postgres.host) p.push('postgres.host: must not be empty');
+    if (!facts.postgres.database) p.push('postgres.database: must not be empty');
+    if (!facts.postgres.user) p.push('postgres.user: must not be empty');
+    if (!facts.redis.host) p.push('redis.host: must not be empty');
+    if (!Number.isInteger(facts.redis.port) || facts.redis.port < 1 || facts.redis.port > 65535) p.push(`redis.port: ${facts.redis.port} must be a TCP port (Azure Managed Redis: 10000, classic TLS: 6380)`);
+    const cidr = cidrProblem(facts.dataSubnetCidr);
+    if (cidr) p.push(`dataSubnetCidr: ${cidr}`);
+  }
+  const ing = facts.ingress;
+  if (ing?.enabled) {
+    if (ing.tlsSecretName && ing.tlsKeyVaultCertificateUri) p.push('ingress: set only one of tlsSecretName and tlsKeyVaultCertificateUri');
+    if ((ing.tlsSecretName || ing.tlsKeyVaultCertificateUri) && !ing.host) p.push('ingress.host: required when TLS is configured');
+  }
+  return p;
+}
+
+/** Who may reach an app's container port, and where it may connect (NetworkPolicy peers). */
+function networkRules(app: AppName, profiles: AppProfiles, facts: PlatformFacts) {
+  const ingressEnabled = facts.ingress?.enabled === true;
+  const selector = (a: AppName) => ({ 'app.kubernetes.io/name': profiles[a].app.name });
+  const dataPorts = [facts.postgres.port ?? 5432, facts.redis.port];
+  switch (app) {
+    case 'frontend':
+      return {
+        ingressFrom: ingressEnabled ? [{ namespace: APP_ROUTING_NAMESPACE }] : [],
+        egressTo: [{ namespace: facts.namespaces.api, podLabels: selector('api'), ports: [profiles.api.containerPort] }],
+      };
+    case 'api':
+      return {
+        ingressFrom: [
+          ...(ingressEnabled ? [{ namespace: APP_ROUTING_NAMESPACE }] : []),
+          { namespace: facts.namespaces.frontend, podLabels: selector('frontend') },
+        ],
+        egressTo: [{ cidr: facts.dataSubnetCidr, ports: dataPorts }],
+      };
+    case 'agent':
+      return { ingressFrom: [], egressTo: [{ cidr: facts.dataSubnetCidr, ports: dataPorts }] };
+  }
+}
+
+function ingressValues(app: AppName, ing: AppIngress | undefined) {
+  if (!ing?.enabled) return { enabled: false };
+  const tlsEnabled = Boolean(ing.tlsSecretName || ing.tlsKeyVaultCertificateUri);
+  return {
+    enabled: true,
+    className: APP_ROUTING_INGRESS_CLASS,
+    host: ing.host ?? '',
+    // agent has no public route; the api serves the REST API and Socket.IO, the frontend everything else.
+    paths: app === 'api' ? ['/api', '/socket.io'] : ['/'],
+    annotations:
+      app === 'api'
+        ? { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600', 'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600', 'nginx.ingress.kubernetes.io/proxy-body-size': '64k' }
+        : {},
+    tls: { enabled: tlsEnabled, secretName: ing.tlsSecretName ?? '', keyVaultCertificateUri: ing.tlsKeyVaultCertificateUri ?? '' },
+  };
+}
+
+/** Plain environment variables of an app (secrets only ever as *_FILE paths). */
+function appEnv(app: AppName, input: AppValuesInput): Record<string, string> {
+  const { sizing, profiles, facts } = input;
+  const env: Record<string, string> = { ...sizing.env };
+  if (app === 'frontend') {
+    env.API_UPSTREAM = `http://${profiles.api.app.name}.${facts.namespaces.api}.svc.cluster.local:${profiles.api.service.port}`;
+    return env;
+  }
+  env.LOG_LEVEL = sizing.logLevel;
+  env.SHUTDOWN_TIMEOUT_MS = String(SHUTDOWN_TIMEOUT_MS);
+  if (app === 'api' && facts.ingress?.enabled && facts.ingress.host) {
+    env.CORS_ORIGIN = `${facts.ingress.tlsSecretName || facts.ingress.tlsKeyVaultCertificateUri ? 'https' : 'http'}://${facts.ingress.host}`;
+  }
+  if (app === 'agent') env.AGENT_CONCURRENCY = String(sizing.concurrency ?? DEFAULT_AGENT_CONCURRENCY[input.environment]);
+  return env;
+}
+
+/** A deep copy of a profile as plain values (it is merged under the computed values). */
+function profileValues(profile: AppProfile): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(profile)) as Record<string, unknown>;
+}
+
+/**
+ * The complete Helm values of one app release (the app's static profile plus
+ * everything environment- and platform-specific). Throws an Error listing every
+ * problem with the facts or the sizing.
+ */
+export function appValues(input: AppValuesInput): Record<string, unknown> {
+  const { app, environment, sizing, profiles, facts } = input;
+  const problems = [...appSizingProblems(app, environment, sizing), ...platformFactsProblems(app, facts)];
+  if (problems.length > 0) throw new Error(`cannot build Helm values for ${app}:\n  - ${problems.join('\n  - ')}`);
+  const profile = profiles[app];
+  const usesData = app !== 'frontend';
+  const autoscale = sizing.maxReplicas > sizing.replicas;
+  return {
+    ...profileValues(profile),
+    image: { ref: facts.imageRef, pullPolicy: 'IfNotPresent' },
+    replicas: sizing.replicas,
+    rollingUpdate: { maxSurge: environment === 'prod' ? '25%' : 1 },
+    terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
+    resources: {
+      requests: { cpu: sizing.cpuRequest, memory: sizing.memoryRequest },
+      limits: { cpu: sizing.cpuLimit, memory: sizing.memoryLimit },
+    },
+    autoscaling: {
+      enabled: autoscale,
+      minReplicas: sizing.replicas,
+      maxReplicas: sizing.maxReplicas,
+      targetCPUUtilizationPercentage: sizing.targetCpuUtilization,
+      targetMemoryUtilizationPercentage: 0,
+    },
+    pdb: { enabled: sizing.replicas >= 2, maxUnavailable: 1 },
+    topologySpread: {
+      zoneWhenUnsatisfiable: sizing.zoneSpread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway',
+      hostnameWhenUnsatisfiable: 'ScheduleAnyway',
+    },
+    serviceAccount: { automountToken: false },
+    workloadIdentity: usesData
+      ? { enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId }
+      : { enabled: false, clientId: '', tenantId: '' },
+    keyVault: usesData
+      ? {
+          enabled: true,
+          name: facts.keyVaultName,
+          tenantId: facts.tenantId,
+          objects: [
+            { name: KEY_VAULT_SECRETS.postgresPassword, fileEnv: 'PGPASSWORD_FILE' },
+            { name: KEY_VAULT_SECRETS.redisPassword, fileEnv: 'REDIS_PASSWORD_FILE' },
+          ],
+        }
+      : { enabled: false, name: '', tenantId: '', objects: [] },
+    postgres: usesData
+      ? { enabled: true, host: facts.postgres.host, port: facts.postgres.port ?? 5432, database: facts.postgres.database, user: facts.postgres.user, sslMode: facts.postgres.sslMode ?? 'require' }
+      : { enabled: false },
+    redis: usesData ? { enabled: true, host: facts.redis.host, port: facts.redis.port, tls: facts.redis.tls ?? true } : { enabled: false },
+    env: appEnv(app, input),
+    networkPolicy: {
+      enabled: true,
+      dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
+      ...networkRules(app, profiles, facts),
+    },
+    ingress: app === 'agent' ? { enabled: false } : ingressValues(app, facts.ingress),
+  };
+}
+
+/** The default namespace of each app's release: the app's own name. */
+export function defaultAppNamespaces(): Record<AppName, string> {
+  return { api: 'api', agent: 'agent', frontend: 'frontend' };
+}

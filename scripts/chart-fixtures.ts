@@ -1,0 +1,53 @@
+/**
+ * Representative inputs for the chart checks (`npm run lint:chart` and
+ * test/chart*.test.ts): every app in every environment, with values produced by
+ * the real values function (lib/app-values.ts) from platform facts shaped like
+ * the program's outputs. dev has no public ingress; prod has one with a Key
+ * Vault TLS certificate.
+ */
+import { APP_NAMES, AppName, loadAppProfiles } from '../lib/app-profiles';
+import { APP_ENVIRONMENTS, AppEnvironment, PlatformFacts, appValues, defaultAppNamespaces, resolveAppSizing } from '../lib/app-values';
+
+/** A made-up digest per app, so each release has a distinct, valid digest-pinned reference. */
+export function fixtureImageRef(app: AppName): string {
+  const hex = Buffer.from(`${app}-digest`).toString('hex').padEnd(64, '0').slice(0, 64);
+  return `craksplatprodweu1a2b3c.azurecr.io/aks-platform/${app}@sha256:${hex}`;
+}
+
+/** Platform facts as the program would pass them in an environment. */
+export function fixtureFacts(app: AppName, environment: AppEnvironment): PlatformFacts {
+  return {
+    imageRef: fixtureImageRef(app),
+    namespaces: defaultAppNamespaces(),
+    tenantId: '00000000-0000-4000-8000-000000000002',
+    identityClientId: '7f3c1a52-2b4e-4c1d-9a8f-0e6b5d4c3b2a',
+    keyVaultName: `kv-aksplat-${environment}-1a2b3c`,
+    postgres: { host: `psql-aksplat-${environment}-weu-1a2b3c.postgres.database.azure.com`, database: 'jobs', user: 'jobs_app', sslMode: 'require' },
+    redis: { host: `redis-aksplat-${environment}-weu-1a2b3c.westeurope.redis.azure.net`, port: 10000, tls: true },
+    dataSubnetCidr: '10.20.3.0/24',
+    ingress:
+      environment === 'prod'
+        ? { enabled: true, host: 'jobs.contoso.com', tlsKeyVaultCertificateUri: 'https://kv-aksplat-prod-1a2b3c.vault.azure.net/certificates/jobs-contoso-com' }
+        : { enabled: false },
+  };
+}
+
+/** One app/environment case with its computed Helm values. */
+export interface ChartCase {
+  app: AppName;
+  environment: AppEnvironment;
+  namespace: string;
+  values: Record<string, unknown>;
+}
+
+/** Every app in every environment. */
+export function chartCases(): ChartCase[] {
+  const profiles = loadAppProfiles();
+  return APP_ENVIRONMENTS.flatMap((environment) =>
+    APP_NAMES.map((app) => {
+      const facts = fixtureFacts(app, environment);
+      const values = appValues({ app, environment, sizing: resolveAppSizing(app, environment), profiles, facts });
+      return { app, environment, namespace: facts.namespaces[app], values };
+    }),
+  );
+}

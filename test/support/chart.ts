@@ -1,0 +1,110 @@
+/**
+ * Rendering helpers for the chart tests: values files, `helm template` with the
+ * real helm binary (scripts/helm.ts), multi-document YAML parsing and offline
+ * schema validation of every rendered object.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { z } from 'zod';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Service, ServiceAccount } from 'kubernetes-models/v1';
+import { chartDirectory } from '../../lib/app-profiles';
+import { ChartCase } from '../../scripts/chart-fixtures';
+import { HelmResult, runHelm } from '../../scripts/helm';
+
+/** A rendered Kubernetes object (loosely typed; tests narrow what they read). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any };
+
+let tmpDir: string | undefined;
+function scratch(): string {
+  tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'chart-test-'));
+  return tmpDir;
+}
+
+/** Writes values to a fresh file in a per-process scratch directory. */
+export function valuesFile(values: unknown, label: string): string {
+  const file = path.join(scratch(), `${label}-${Math.random().toString(36).slice(2)}.yaml`);
+  fs.writeFileSync(file, YAML.stringify(values));
+  return file;
+}
+
+/** `helm template <release> apps/chart -n <namespace> -f <values>`. */
+export function helmTemplate(release: string, namespace: string, values: unknown): HelmResult {
+  return runHelm(['template', release, chartDirectory(), '--namespace', namespace, '-f', valuesFile(values, release)]);
+}
+
+/** `helm lint --strict apps/chart -n <namespace> -f <values>`. */
+export function helmLint(namespace: string, values: unknown): HelmResult {
+  return runHelm(['lint', '--strict', chartDirectory(), '--namespace', namespace, '-f', valuesFile(values, 'lint')]);
+}
+
+/** Parses helm's multi-document output. */
+export function parseManifests(text: string): Manifest[] {
+  return YAML.parseAllDocuments(text)
+    .map((d) => d.toJS() as Manifest | null)
+    .filter((m): m is Manifest => m !== null && typeof m === 'object');
+}
+
+/** Renders one case; throws with helm's message when rendering fails. */
+export function renderCase(c: ChartCase): Manifest[] {
+  const r = helmTemplate(c.app, c.namespace, c.values);
+  if (r.status !== 0) throw new Error(`helm template ${c.app}/${c.environment} failed:\n${r.stderr}`);
+  return parseManifests(r.stdout);
+}
+
+/** SecretProviderClass (secrets-store.csi.x-k8s.io/v1) — no model package ships it; the CRD's shape for the azure provider. */
+const secretProviderClassSchema = z
+  .object({
+    apiVersion: z.literal('secrets-store.csi.x-k8s.io/v1'),
+    kind: z.literal('SecretProviderClass'),
+    metadata: z.object({ name: z.string().min(1), namespace: z.string().min(1) }).passthrough(),
+    spec: z
+      .object({
+        provider: z.literal('azure'),
+        parameters: z.record(z.string(), z.string()),
+        secretObjects: z.array(z.unknown()).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const MODELS: Record<string, new (data: any) => { validate(): void }> = {
+  'apps/v1/Deployment': Deployment,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'networking.k8s.io/v1/Ingress': Ingress,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+};
+
+/** Validates one object against its Kubernetes schema; throws naming the object and the problem. */
+export function validateManifest(m: Manifest): void {
+  const key = `${m.apiVersion}/${m.kind}`;
+  if (key === 'secrets-store.csi.x-k8s.io/v1/SecretProviderClass') {
+    const r = secretProviderClassSchema.safeParse(m);
+    if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return;
+  }
+  const Model = MODELS[key];
+  if (!Model) throw new Error(`no schema for ${key} (${m.metadata?.name}); add it to test/support/chart.ts`);
+  try {
+    new Model(m).validate();
+  } catch (err) {
+    throw new Error(`${m.kind}/${m.metadata.name}: ${(err as Error).message}`);
+  }
+}
+
+/** The single object of a kind (and name); throws when absent or ambiguous. */
+export function one(manifests: Manifest[], kind: string, name?: string): Manifest {
+  const found = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? `/${name}` : ''}, found ${found.length}`);
+  return found[0];
+}
