@@ -1,2 +1,3 @@
 // The aks-platform component library. One ComponentResource per file.
 export * from './private-link';
+export * from './network';

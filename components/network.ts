@@ -1,0 +1,189 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as network from '@pulumi/azure-native/network';
+import * as privatedns from '@pulumi/azure-native/privatedns';
+import { NameParts, resourceName } from '../lib/naming';
+import { ArgProblem, SUBNET_ROLES, SUBNET_ROLE_QUALIFIERS, SubnetRole, addressPlanProblems, nsgRulesFor, privateDnsZoneNameProblem } from '../lib/network';
+
+/** One subnet of the {@link Network}. */
+export interface NetworkSubnetArgs {
+  /** Subnet address range in CIDR notation, inside the VNet address space (e.g. `10.40.0.0/22`). */
+  addressPrefix: pulumi.Input<string>;
+  /** Azure name of the subnet; default `snet-<prefix>-<env>-<region>-<role>`. */
+  name?: string;
+}
+
+/** Arguments of {@link Network}. */
+export interface NetworkArgs {
+  /** Naming parts; the VNet, subnets, NSGs and links are named from them. */
+  naming: NameParts;
+  /** Resource group of the VNet, NSGs and private DNS zones. */
+  resourceGroupName: pulumi.Input<string>;
+  /** Azure region of the VNet; default `naming.location`. */
+  location?: pulumi.Input<string>;
+  /** VNet address space in CIDR notation (e.g. `10.40.0.0/16`). */
+  addressSpace: pulumi.Input<string>;
+  /** The three subnets: AKS nodes, private endpoints, operations (CI runner / jump host). */
+  subnets: Record<SubnetRole, NetworkSubnetArgs>;
+  /** Private DNS zones to create and link to the VNet, e.g. `privatelink.azurecr.io`. */
+  privateDnsZones: string[];
+  /** Tags for every taggable child. */
+  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+function plain<T>(value: pulumi.Input<T>): T | undefined {
+  return pulumi.Output.isInstance(value) || value instanceof Promise ? undefined : (value as T);
+}
+
+/**
+ * The environment's virtual network: a VNet, one subnet per role each with its
+ * own NSG, and the `privatelink.*` private DNS zones linked to the VNet.
+ *
+ * Subnets are separate `network.Subnet` resources (not inline in the VNet's
+ * `subnets` array): each subnet ID is then the output of the resource that
+ * creates it, so AKS and the private endpoints wait for their subnet, and a
+ * change to one subnet is one targeted update. azure-native keeps existing
+ * subnets when the VNet itself is updated without a `subnets` property, so the
+ * two never fight. Azure rejects concurrent updates of subnets in one VNet
+ * (`AnotherOperationInProgress`), so each subnet depends on the previous one.
+ */
+export class Network extends pulumi.ComponentResource {
+  /** The virtual network. */
+  public readonly vnet: network.VirtualNetwork;
+  /** ARM ID of the VNet. */
+  public readonly vnetId: pulumi.Output<string>;
+  /** Azure name of the VNet. */
+  public readonly vnetName: pulumi.Output<string>;
+  /** Subnet IDs by role. */
+  public readonly subnetIds: Record<SubnetRole, pulumi.Output<string>>;
+  /** NSG IDs by subnet role. */
+  public readonly nsgIds: Record<SubnetRole, pulumi.Output<string>>;
+  /** Private DNS zone IDs by zone name. */
+  public readonly privateDnsZoneIds: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aks-platform:index:Network', name, {}, opts);
+
+    const problems = networkArgProblems(args);
+    if (problems.length > 0) {
+      throw new pulumi.ResourceError(
+        `Network "${name}" has invalid arguments:\n${problems.map((p) => `  - args.${p.path}: ${p.problem}`).join('\n')}`,
+        this,
+      );
+    }
+
+    const location = args.location ?? args.naming.location;
+
+    this.vnet = new network.VirtualNetwork(
+      `${name}-vnet`,
+      {
+        virtualNetworkName: resourceName(args.naming, 'virtualNetwork'),
+        resourceGroupName: args.resourceGroupName,
+        location,
+        addressSpace: { addressPrefixes: [args.addressSpace] },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    const subnetIds: Partial<Record<SubnetRole, pulumi.Output<string>>> = {};
+    const nsgIds: Partial<Record<SubnetRole, pulumi.Output<string>>> = {};
+    let previous: pulumi.Resource | undefined;
+    for (const role of SUBNET_ROLES) {
+      const qualifier = SUBNET_ROLE_QUALIFIERS[role];
+      const nsg = new network.NetworkSecurityGroup(
+        `${name}-nsg-${qualifier}`,
+        {
+          networkSecurityGroupName: resourceName(args.naming, 'networkSecurityGroup', qualifier),
+          resourceGroupName: args.resourceGroupName,
+          location,
+          securityRules: nsgRulesFor(role),
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      const subnet: network.Subnet = new network.Subnet(
+        `${name}-snet-${qualifier}`,
+        {
+          subnetName: args.subnets[role].name ?? resourceName(args.naming, 'subnet', qualifier),
+          virtualNetworkName: this.vnet.name,
+          resourceGroupName: args.resourceGroupName,
+          addressPrefix: args.subnets[role].addressPrefix,
+          networkSecurityGroup: { id: nsg.id },
+          // NSGs (and route tables) apply to private endpoints only with this on.
+          ...(role === 'privateEndpoints' ? { privateEndpointNetworkPolicies: 'Enabled' } : {}),
+        },
+        { parent: this, dependsOn: previous ? [previous] : [] },
+      );
+      previous = subnet;
+      subnetIds[role] = subnet.id;
+      nsgIds[role] = nsg.id;
+    }
+    this.subnetIds = subnetIds as Record<SubnetRole, pulumi.Output<string>>;
+    this.nsgIds = nsgIds as Record<SubnetRole, pulumi.Output<string>>;
+
+    const zoneIds: Record<string, pulumi.Output<string>> = {};
+    for (const zoneName of args.privateDnsZones) {
+      const zone = new privatedns.PrivateZone(
+        `${name}-zone-${zoneName}`,
+        { privateZoneName: zoneName, resourceGroupName: args.resourceGroupName, location: 'global', tags: args.tags },
+        { parent: this },
+      );
+      new privatedns.VirtualNetworkLink(
+        `${name}-link-${zoneName}`,
+        {
+          virtualNetworkLinkName: resourceName(args.naming, 'virtualNetwork', 'link'),
+          privateZoneName: zone.name,
+          resourceGroupName: args.resourceGroupName,
+          location: 'global',
+          virtualNetwork: { id: this.vnet.id },
+          // Private endpoints register their records through DNS zone groups;
+          // VM auto-registration would mix node names into the service zones.
+          registrationEnabled: false,
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      zoneIds[zoneName] = zone.id;
+    }
+    this.privateDnsZoneIds = zoneIds;
+
+    this.vnetId = this.vnet.id;
+    this.vnetName = this.vnet.name;
+    this.registerOutputs({
+      vnetId: this.vnetId,
+      vnetName: this.vnetName,
+      subnetIds: this.subnetIds,
+      nsgIds: this.nsgIds,
+      privateDnsZoneIds: this.privateDnsZoneIds,
+    });
+  }
+}
+
+/** Every problem with {@link NetworkArgs} (plain values only; Outputs are trusted). */
+export function networkArgProblems(args: NetworkArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  for (const role of SUBNET_ROLES) {
+    if (!args.subnets?.[role]) {
+      problems.push({ path: `subnets.${role}`, problem: `is required; the subnets are ${SUBNET_ROLES.join(', ')}` });
+    }
+  }
+  const unknownRoles = Object.keys(args.subnets ?? {}).filter((k) => !(SUBNET_ROLES as readonly string[]).includes(k));
+  for (const role of unknownRoles) {
+    problems.push({ path: `subnets.${role}`, problem: `is not a subnet role; allowed: ${SUBNET_ROLES.join(', ')}` });
+  }
+  problems.push(
+    ...addressPlanProblems(
+      'addressSpace',
+      plain(args.addressSpace),
+      SUBNET_ROLES.filter((role) => args.subnets?.[role]).map((role) => [`subnets.${role}.addressPrefix`, plain(args.subnets[role].addressPrefix)] as const),
+    ),
+  );
+  const seen = new Set<string>();
+  args.privateDnsZones.forEach((zone, i) => {
+    const problem = privateDnsZoneNameProblem(zone);
+    if (problem) problems.push({ path: `privateDnsZones[${i}]`, problem });
+    else if (seen.has(zone)) problems.push({ path: `privateDnsZones[${i}]`, problem: `"${zone}" is listed twice` });
+    seen.add(zone);
+  });
+  return problems;
+}

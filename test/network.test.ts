@@ -1,0 +1,188 @@
+import type * as pulumi from '@pulumi/pulumi';
+import { installMocks, settle, resolveOutput, OfflineRecorder } from '../offline/mocks';
+import type { NetworkArgs } from '../components/network';
+import { NameParts } from '../lib/naming';
+
+const naming: NameParts = { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' };
+const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
+const ZONES = ['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net'];
+
+function baseArgs(overrides: Partial<NetworkArgs> = {}): NetworkArgs {
+  return {
+    naming,
+    resourceGroupName: 'rg-aksplat-prod-weu',
+    addressSpace: '10.40.0.0/16',
+    subnets: {
+      nodes: { addressPrefix: '10.40.0.0/22' },
+      privateEndpoints: { addressPrefix: '10.40.4.0/24' },
+      operations: { addressPrefix: '10.40.5.0/27' },
+    },
+    privateDnsZones: ZONES,
+    tags,
+    ...overrides,
+  };
+}
+
+async function build(name: string, args: NetworkArgs): Promise<{ recorder: OfflineRecorder; net: import('../components/network').Network }> {
+  const recorder = installMocks({ stack: 'prod' });
+  const { Network } = await import('../components/network');
+  const net = new Network(name, args);
+  await settle();
+  return { recorder, net };
+}
+
+describe('Network', () => {
+  it('creates the VNet, one NSG and subnet per role, and linked private DNS zones', async () => {
+    const { recorder, net } = await build('net', baseArgs());
+    const comp = recorder.one('aks-platform:index:Network', 'net');
+    expect(recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual(
+      [
+        'azure-native:network:NetworkSecurityGroup net-nsg-nodes',
+        'azure-native:network:NetworkSecurityGroup net-nsg-ops',
+        'azure-native:network:NetworkSecurityGroup net-nsg-pe',
+        'azure-native:network:Subnet net-snet-nodes',
+        'azure-native:network:Subnet net-snet-ops',
+        'azure-native:network:Subnet net-snet-pe',
+        'azure-native:network:VirtualNetwork net-vnet',
+        'azure-native:privatedns:PrivateZone net-zone-privatelink.azurecr.io',
+        'azure-native:privatedns:PrivateZone net-zone-privatelink.vaultcore.azure.net',
+        'azure-native:privatedns:VirtualNetworkLink net-link-privatelink.azurecr.io',
+        'azure-native:privatedns:VirtualNetworkLink net-link-privatelink.vaultcore.azure.net',
+      ].sort(),
+    );
+
+    const vnet = recorder.one('azure-native:network:VirtualNetwork');
+    expect(vnet.inputs).toEqual({
+      virtualNetworkName: 'vnet-aksplat-prod-weu',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      location: 'westeurope',
+      addressSpace: { addressPrefixes: ['10.40.0.0/16'] },
+      // SDK defaults; no inline `subnets` (they are separate resources).
+      enableDdosProtection: false,
+      enableVmProtection: false,
+      tags,
+    });
+
+    // Every subnet references its own NSG; every taggable child is tagged.
+    for (const [qualifier, cidr, subnetName] of [
+      ['nodes', '10.40.0.0/22', 'snet-aksplat-prod-weu-nodes'],
+      ['pe', '10.40.4.0/24', 'snet-aksplat-prod-weu-pe'],
+      ['ops', '10.40.5.0/27', 'snet-aksplat-prod-weu-ops'],
+    ] as const) {
+      const subnet = recorder.one('azure-native:network:Subnet', `net-snet-${qualifier}`);
+      const nsg = recorder.one('azure-native:network:NetworkSecurityGroup', `net-nsg-${qualifier}`);
+      expect(subnet.inputs.subnetName).toBe(subnetName);
+      expect(subnet.inputs.addressPrefix).toBe(cidr);
+      expect(subnet.inputs.virtualNetworkName).toBe('vnet-aksplat-prod-weu');
+      expect(subnet.inputs.networkSecurityGroup).toEqual({ id: nsg.id });
+      expect(subnet.propertyDependencies.networkSecurityGroup).toEqual([nsg.urn]);
+      expect(nsg.inputs.networkSecurityGroupName).toBe(`nsg-aksplat-prod-weu-${qualifier}`);
+      expect(nsg.inputs.tags).toEqual(tags);
+    }
+    expect(recorder.one('azure-native:network:Subnet', 'net-snet-pe').inputs.privateEndpointNetworkPolicies).toBe('Enabled');
+    expect(recorder.one('azure-native:network:Subnet', 'net-snet-nodes').inputs.privateEndpointNetworkPolicies).toBe('Disabled'); // SDK default
+
+    for (const zone of ZONES) {
+      const z = recorder.one('azure-native:privatedns:PrivateZone', `net-zone-${zone}`);
+      expect(z.inputs).toEqual({ privateZoneName: zone, resourceGroupName: 'rg-aksplat-prod-weu', location: 'global', tags });
+      const link = recorder.one('azure-native:privatedns:VirtualNetworkLink', `net-link-${zone}`);
+      expect(link.inputs).toMatchObject({ privateZoneName: zone, location: 'global', registrationEnabled: false, virtualNetwork: { id: vnet.id }, tags });
+    }
+
+    // Outputs.
+    expect((await resolveOutput(net.vnetId)).value).toBe(vnet.id);
+    expect((await resolveOutput(net.subnetIds.nodes)).value).toBe(recorder.one('azure-native:network:Subnet', 'net-snet-nodes').id);
+    expect((await resolveOutput(net.subnetIds.privateEndpoints)).value).toMatch(/\/virtualNetworks\/vnet-aksplat-prod-weu\/subnets\/snet-aksplat-prod-weu-pe$/);
+    expect(Object.keys(net.privateDnsZoneIds).sort()).toEqual([...ZONES].sort());
+    expect((await resolveOutput(net.privateDnsZoneIds['privatelink.azurecr.io'])).value).toBe(
+      recorder.one('azure-native:privatedns:PrivateZone', 'net-zone-privatelink.azurecr.io').id,
+    );
+  });
+
+  it('chains the subnets so Azure never sees parallel subnet updates on one VNet', async () => {
+    const { recorder } = await build('chain', baseArgs());
+    const nodes = recorder.one('azure-native:network:Subnet', 'chain-snet-nodes');
+    const pe = recorder.one('azure-native:network:Subnet', 'chain-snet-pe');
+    const ops = recorder.one('azure-native:network:Subnet', 'chain-snet-ops');
+    expect(pe.dependencies).toContain(nodes.urn);
+    expect(ops.dependencies).toContain(pe.urn);
+    expect(nodes.dependencies).not.toContain(pe.urn);
+  });
+
+  it('writes the NSG rules per role: Internet only to 80/443 on nodes, VNet only on private endpoints, no Internet on operations', async () => {
+    const { recorder } = await build('rules', baseArgs());
+    const rules = (q: string) => recorder.one('azure-native:network:NetworkSecurityGroup', `rules-nsg-${q}`).inputs.securityRules as Array<Record<string, unknown>>;
+
+    const nodes = rules('nodes');
+    expect(nodes.map((r) => [r.name, r.priority, r.access, r.sourceAddressPrefix])).toEqual([
+      ['AllowInternetHttpsInbound', 100, 'Allow', 'Internet'],
+      ['AllowAzureLoadBalancerInbound', 110, 'Allow', 'AzureLoadBalancer'],
+      ['DenyInternetInbound', 4096, 'Deny', 'Internet'],
+    ]);
+    expect(nodes[0]).toMatchObject({ protocol: 'Tcp', direction: 'Inbound', destinationPortRanges: ['80', '443'] });
+    expect(nodes[2]).toMatchObject({ protocol: '*', direction: 'Inbound', destinationPortRange: '*' });
+
+    const pe = rules('pe');
+    expect(pe.map((r) => [r.name, r.priority, r.access, r.sourceAddressPrefix, r.direction])).toEqual([
+      ['AllowVirtualNetworkInbound', 100, 'Allow', 'VirtualNetwork', 'Inbound'],
+      ['DenyAllInbound', 4096, 'Deny', '*', 'Inbound'],
+    ]);
+
+    const ops = rules('ops');
+    // No rule on the operations subnet allows anything from the Internet.
+    expect(ops.filter((r) => r.access === 'Allow')).toEqual([]);
+    expect(ops.map((r) => [r.name, r.access, r.sourceAddressPrefix, r.destinationPortRanges ?? r.destinationPortRange])).toEqual([
+      ['DenyRdpSshFromInternet', 'Deny', 'Internet', ['22', '3389']],
+      ['DenyInternetInbound', 'Deny', 'Internet', '*'],
+    ]);
+  });
+
+  it('uses the caller-given subnet names and location', async () => {
+    const args = baseArgs();
+    args.location = 'northeurope';
+    args.subnets.nodes = { addressPrefix: '10.40.0.0/22', name: 'aks-nodes' };
+    const { recorder } = await build('named', args);
+    expect(recorder.one('azure-native:network:Subnet', 'named-snet-nodes').inputs.subnetName).toBe('aks-nodes');
+    expect(recorder.one('azure-native:network:VirtualNetwork').inputs.location).toBe('northeurope');
+  });
+
+  const bad: Array<[string, (a: NetworkArgs) => void, RegExp]> = [
+    ['bad VNet CIDR', (a) => { a.addressSpace = '10.40.0.0/33'; }, /args\.addressSpace: "10\.40\.0\.0\/33" is not an IPv4 CIDR/],
+    ['host bits', (a) => { a.subnets.nodes.addressPrefix = '10.40.0.1/22'; }, /args\.subnets\.nodes\.addressPrefix: "10\.40\.0\.1\/22" has host bits set; the network address is 10\.40\.0\.0\/22/],
+    ['outside the VNet', (a) => { a.subnets.operations.addressPrefix = '10.41.0.0/27'; }, /args\.subnets\.operations\.addressPrefix: "10\.41\.0\.0\/27" is not inside the VNet address space 10\.40\.0\.0\/16/],
+    ['overlap', (a) => { a.subnets.privateEndpoints.addressPrefix = '10.40.3.0/24'; }, /args\.subnets\.privateEndpoints\.addressPrefix: "10\.40\.3\.0\/24" overlaps subnets\.nodes\.addressPrefix \(10\.40\.0\.0\/22\)/],
+    ['too small', (a) => { a.subnets.operations.addressPrefix = '10.40.5.0/30'; }, /args\.subnets\.operations\.addressPrefix: .*\/29 or larger/],
+    ['missing role', (a) => { delete (a.subnets as Partial<NetworkArgs['subnets']>).operations; }, /args\.subnets\.operations: is required; the subnets are nodes, privateEndpoints, operations/],
+    ['unknown role', (a) => { (a.subnets as Record<string, unknown>).web = { addressPrefix: '10.40.6.0/24' }; }, /args\.subnets\.web: is not a subnet role; allowed: nodes, privateEndpoints, operations/],
+    ['zone not privatelink', (a) => { a.privateDnsZones = ['example.com']; }, /args\.privateDnsZones\[0\]: "example\.com" is not a Private Link zone; allowed zones start with "privatelink\."/],
+    ['zone not a DNS name', (a) => { a.privateDnsZones = ['privatelink.Azurecr.io']; }, /args\.privateDnsZones\[0\]: .*not a lowercase DNS zone name/],
+    ['duplicate zone', (a) => { a.privateDnsZones = ['privatelink.azurecr.io', 'privatelink.azurecr.io']; }, /args\.privateDnsZones\[1\]: "privatelink\.azurecr\.io" is listed twice/],
+  ];
+  it.each(bad)('rejects %s with a ResourceError naming the arg, and registers no child', async (_label, mutate, message) => {
+    const recorder = installMocks({ stack: 'prod' });
+    const pulumiSdk: typeof pulumi = await import('@pulumi/pulumi');
+    const { Network } = await import('../components/network');
+    const args = baseArgs();
+    args.subnets = { nodes: { ...args.subnets.nodes }, privateEndpoints: { ...args.subnets.privateEndpoints }, operations: { ...args.subnets.operations } };
+    mutate(args);
+    let error: unknown;
+    try {
+      new Network('bad', args);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(pulumiSdk.ResourceError);
+    expect((error as Error).message).toMatch(/^Network "bad" has invalid arguments/);
+    expect((error as Error).message).toMatch(message);
+    await settle();
+    expect(recorder.resources.filter((r) => r.type !== 'aks-platform:index:Network')).toEqual([]);
+  });
+
+  it('trusts Output values (validated only when plain)', async () => {
+    const sdk = await import('@pulumi/pulumi');
+    const args = baseArgs();
+    args.addressSpace = sdk.output('10.40.0.0/16');
+    const { recorder } = await build('out', args);
+    expect(recorder.ofType('azure-native:network:Subnet')).toHaveLength(3);
+  });
+});
