@@ -1,0 +1,49 @@
+/** One labelled value of a job result, ready to display. */
+export interface ResultField {
+  label: string;
+  value: string;
+}
+
+function humanize(key: string): string {
+  const spaced = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+function scalar(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
+/**
+ * Turns a job result (whatever the agent stored: a string, a number or an
+ * object of named values) into label/value pairs for display.
+ */
+export function formatResult(result: unknown): ResultField[] {
+  if (result === null || result === undefined) return [];
+  if (typeof result === 'object' && !Array.isArray(result)) {
+    return Object.entries(result as Record<string, unknown>).map(([key, value]) => ({
+      label: humanize(key),
+      value: scalar(value),
+    }));
+  }
+  return [{ label: 'Result', value: scalar(result) }];
+}
+
+/** Short form of a UUID for display; the full id stays available to assistive tech and on hover. */
+export function shortId(id: string): string {
+  return id.length > 8 ? id.slice(0, 8) : id;
+}
+
+/** Local time of an ISO timestamp, e.g. "14:03:07"; the raw value when it does not parse. */
+export function formatTime(iso: string | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}

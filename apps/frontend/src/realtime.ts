@@ -1,0 +1,57 @@
+import { io, type Socket } from 'socket.io-client';
+import { isJob, type Job } from './types';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
+
+export interface JobFeedHandlers {
+  onStatus(job: Job): void;
+  onConnection(state: ConnectionState): void;
+}
+
+export interface JobFeed {
+  /** Joins the job's room; resolves with the job's current state from the ack. */
+  subscribe(id: string): Promise<Job>;
+  close(): void;
+}
+
+const ACK_TIMEOUT_MS = 8_000;
+
+/**
+ * Live job updates over Socket.IO at the same origin (nginx proxies
+ * `/socket.io/` to the api). WebSocket-only transport: it needs no sticky
+ * sessions when several api replicas sit behind the Service.
+ */
+export function connectJobFeed(handlers: JobFeedHandlers): JobFeed {
+  const socket: Socket = io({
+    path: '/socket.io/',
+    transports: ['websocket'],
+    reconnectionDelay: 1_000,
+    reconnectionDelayMax: 10_000,
+  });
+
+  handlers.onConnection('connecting');
+  socket.on('connect', () => handlers.onConnection('connected'));
+  socket.on('disconnect', () => handlers.onConnection('reconnecting'));
+  socket.on('connect_error', () => handlers.onConnection('reconnecting'));
+  socket.on('job:status', (payload: unknown) => {
+    if (isJob(payload)) handlers.onStatus(payload);
+  });
+
+  return {
+    async subscribe(id) {
+      const ack: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('job:subscribe', { id });
+      if (typeof ack === 'object' && ack !== null && (ack as { ok?: unknown }).ok === true) {
+        const job = (ack as { job?: unknown }).job;
+        if (isJob(job)) return job;
+        throw new Error('the subscription answer carried no valid job');
+      }
+      const reason = typeof ack === 'object' && ack !== null ? (ack as { error?: unknown; message?: unknown }) : {};
+      const detail = typeof reason.message === 'string' ? reason.message : typeof reason.error === 'string' ? reason.error : 'refused';
+      throw new Error(`the api refused the subscription: ${detail}`);
+    },
+    close() {
+      socket.removeAllListeners();
+      socket.close();
+    },
+  };
+}
