@@ -1,0 +1,46 @@
+/**
+ * Small readers for resource property bags (plain JSON from the engine or the
+ * mocks). Every reader tolerates missing values; none of them mutates.
+ */
+
+export type Props = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Props {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `get(props, 'a.b.c')`; undefined when any step is missing. */
+export function get(props: unknown, path: string): unknown {
+  let current: unknown = props;
+  for (const key of path.split('.')) {
+    if (!isRecord(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+/** A key of a map whose keys ARM compares case-insensitively (AKS add-on names, add-on config). */
+export function getCaseInsensitive(map: unknown, key: string): unknown {
+  if (!isRecord(map)) return undefined;
+  const wanted = key.toLowerCase();
+  const found = Object.keys(map).find((k) => k.toLowerCase() === wanted && map[k] !== undefined);
+  return found === undefined ? undefined : map[found];
+}
+
+/** String enum comparison as ARM does it (case-insensitive). */
+export function equalsIgnoreCase(value: unknown, expected: string): boolean {
+  return typeof value === 'string' && value.toLowerCase() === expected.toLowerCase();
+}
+
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asStringArray(value: unknown): string[] {
+  return asArray(value).filter((v): v is string => typeof v === 'string');
+}
+
+/** JSON rendering of a value for messages; `undefined` reads "not set". */
+export function show(value: unknown): string {
+  return value === undefined ? 'not set' : JSON.stringify(value);
+}

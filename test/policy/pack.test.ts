@@ -1,0 +1,168 @@
+/**
+ * The policy pack as the Pulumi CLI runs it: `@pulumi/pulumi/cmd/run-policy-pack`
+ * started in policy/ (what `pulumi preview --policy-pack policy` does), then
+ * driven over the analyzer gRPC protocol the CLI speaks. Proves that the pack
+ * loads (PulumiPolicy.yaml, package.json, TypeScript via the runner's ts-node)
+ * and that enforcement levels follow the stack in the URN.
+ *
+ * Plus the adapter logic (policies.ts) called directly, which is fast.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
+import { policiesFor } from '../../policy/policies';
+import { RULES, T } from '../../policy/rules';
+import { acrPull, cluster, registry, vault, view } from './fixtures';
+/* eslint-disable @typescript-eslint/no-require-imports */
+const analyzerRpc = require('@pulumi/pulumi/proto/analyzer_grpc_pb');
+const analyzerPb = require('@pulumi/pulumi/proto/analyzer_pb');
+const emptyPb = require('google-protobuf/google/protobuf/empty_pb');
+const structPb = require('google-protobuf/google/protobuf/struct_pb');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const POLICY_DIR = path.join(__dirname, '..', '..', 'policy');
+
+function resourceArgs(type: string, name: string, props: Record<string, unknown>, stack: string, protect = false): ResourceValidationArgs {
+  return {
+    type, name, props, urn: `urn:pulumi:${stack}::aks-platform::${type}::${name}`,
+    opts: { protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    stackTags: new Map(),
+    isType: () => false,
+    asType: () => undefined,
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: (reason?: string): never => { throw new Error(reason); },
+  };
+}
+
+function runResourcePolicies(args: ResourceValidationArgs): { policy: string; level: string; message: string }[] {
+  const reported: { policy: string; level: string; message: string }[] = [];
+  for (const policy of policiesFor()) {
+    const validate = (policy as ResourceValidationPolicy).validateResource;
+    if (!validate || Array.isArray(validate)) continue;
+    void validate(args, (message) => reported.push({ policy: policy.name, level: policy.enforcementLevel ?? '', message }));
+  }
+  return reported;
+}
+
+describe('policy pack adapter', () => {
+  it('registers one mandatory policy per rule and an advisory companion only where a rule can be advisory', () => {
+    const policies = policiesFor();
+    const names = policies.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const rule of RULES) {
+      expect(policies.find((p) => p.name === rule.id)?.enforcementLevel).toBe('mandatory');
+      const companion = policies.find((p) => p.name === `${rule.id}-advisory`);
+      expect(companion?.enforcementLevel).toBe(rule.devAdvisory || rule.advisoryCase ? 'advisory' : undefined);
+    }
+  });
+
+  it('reports a prod violation as mandatory and the same violation in dev as advisory with the reason', () => {
+    const props = registry({ publicNetworkAccess: 'Enabled' });
+    const prod = runResourcePolicies(resourceArgs(T.registry, 'acr', props, 'prod'));
+    const dev = runResourcePolicies(resourceArgs(T.registry, 'acr', props, 'dev'));
+    expect(prod).toEqual([expect.objectContaining({ policy: 'acr-public-network-disabled', level: 'mandatory' })]);
+    expect(dev).toEqual([expect.objectContaining({ policy: 'acr-public-network-disabled-advisory', level: 'advisory' })]);
+    expect(dev[0].message).toContain('Advisory: advisory in dev: dev uses a Basic/Standard registry');
+    expect(prod[0].message).toContain('[CKV_AZURE_139]');
+  });
+
+  it('reads the protect option', () => {
+    const unprotected = runResourcePolicies(resourceArgs(T.vault, 'kv', vault(), 'prod', false));
+    const protectedVault = runResourcePolicies(resourceArgs(T.vault, 'kv', vault(), 'prod', true));
+    expect(unprotected.map((r) => r.policy)).toEqual(['stateful-resource-protected']);
+    expect(protectedVault).toEqual([]);
+  });
+
+  it('runs cross-resource rules in validateStack with dependencies', () => {
+    const clusterView = view(T.managedCluster, 'aks', cluster());
+    const registryView = view(T.registry, 'acr', registry());
+    const grant = acrPull(clusterView, registryView);
+    const toPolicyResource = (v: typeof clusterView, deps: PolicyResource[] = []): PolicyResource => ({
+      type: v.type, name: v.name, urn: v.urn, props: v.props,
+      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      dependencies: deps, propertyDependencies: {}, isType: () => false, asType: () => undefined,
+    });
+    const c = toPolicyResource(clusterView);
+    const r = toPolicyResource(registryView);
+    const policy = policiesFor().find((p) => p.name === 'aks-acr-pull-kubelet-identity') as StackValidationPolicy;
+    const run = (resources: PolicyResource[]) => {
+      const reported: string[] = [];
+      void policy.validateStack({ resources, stackTags: new Map(), getConfig: <X extends object>() => ({}) as X, notApplicable: (): never => { throw new Error(); } }, (m) => reported.push(m));
+      return reported;
+    };
+    expect(run([c, r, toPolicyResource(grant, [c, r])])).toEqual([]);
+    expect(run([c, r])).toEqual([expect.stringContaining('no authorization:RoleAssignment grants AcrPull')]);
+  });
+});
+
+describe('policy pack under the Pulumi policy runner', () => {
+  let pack: ChildProcess | undefined;
+  let client: { analyze: Function; getAnalyzerInfo: Function; close(): void } | undefined;
+
+  beforeAll(async () => {
+    const runner = require.resolve('@pulumi/pulumi/cmd/run-policy-pack', { paths: [POLICY_DIR] });
+    pack = spawn(process.execPath, [runner, '127.0.0.1:1', '.'], { cwd: POLICY_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    pack.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const port = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      pack?.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /^(\d+)\s*$/m.exec(out);
+        if (m) resolve(m[1]);
+      });
+      pack?.on('exit', (code) => reject(new Error(`policy pack exited with ${code}: ${stderr}`)));
+    });
+    client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  }, 90_000);
+
+  afterAll(() => {
+    client?.close();
+    pack?.kill();
+  });
+
+  function call<T>(method: string, request: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      (client as unknown as Record<string, Function>)[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res)));
+    });
+  }
+
+  async function analyze(type: string, name: string, props: Record<string, unknown>, stack: string, protect = false) {
+    const req = new analyzerPb.AnalyzeRequest();
+    req.setType(type);
+    req.setName(name);
+    req.setUrn(`urn:pulumi:${stack}::aks-platform::${type}::${name}`);
+    req.setProperties(structPb.Struct.fromJavaScript(props));
+    const opts = new analyzerPb.AnalyzerResourceOptions();
+    opts.setProtect(protect);
+    req.setOptions(opts);
+    const res = await call<{ getDiagnosticsList(): { getPolicyname(): string; getEnforcementlevel(): number; getMessage(): string }[] }>('analyze', req);
+    return res.getDiagnosticsList().map((d) => ({
+      policy: d.getPolicyname(),
+      level: d.getEnforcementlevel() === analyzerPb.EnforcementLevel.MANDATORY ? 'mandatory' : 'advisory',
+      message: d.getMessage(),
+    }));
+  }
+
+  it('serves the guardrails pack with every rule', async () => {
+    const info = await call<{ getName(): string; getPoliciesList(): { getName(): string }[] }>('getAnalyzerInfo', new emptyPb.Empty());
+    expect(info.getName()).toBe('aks-platform-guardrails');
+    const names = info.getPoliciesList().map((p) => p.getName());
+    for (const rule of RULES) expect(names).toContain(rule.id);
+  });
+
+  it('blocks an admin-enabled registry in prod and in dev', async () => {
+    for (const stack of ['prod', 'dev']) {
+      const diagnostics = await analyze(T.registry, 'acr', registry({ adminUserEnabled: true }), stack);
+      expect(diagnostics).toEqual([expect.objectContaining({ policy: 'acr-admin-user-disabled', level: 'mandatory' })]);
+    }
+  });
+
+  it('makes a dev relaxation advisory with its reason, and passes a compliant protected prod vault', async () => {
+    const dev = await analyze(T.registry, 'acr', registry({ zoneRedundancy: 'Disabled' }), 'dev');
+    expect(dev).toEqual([expect.objectContaining({ policy: 'acr-zone-redundancy-advisory', level: 'advisory' })]);
+    expect(dev[0].message).toContain('zone redundancy needs the Premium SKU');
+    expect(await analyze(T.vault, 'kv', vault(), 'prod', true)).toEqual([]);
+  });
+});
