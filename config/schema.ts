@@ -1,0 +1,390 @@
+/**
+ * The stack configuration schema: every `aks-platform:*` key of
+ * `Pulumi.<stack>.yaml`, with its type, defaults and the cross-field rules.
+ * Dev and prod differ only in the values of these keys.
+ *
+ * Objects are strict: an unknown key (a typo) is an error, never ignored.
+ */
+import { z } from 'zod';
+import { REGION_SHORT_NAMES } from '../lib/naming';
+import {
+  authorizedIpRangeProblem,
+  autoscaleBoundsProblem,
+  cidrContains,
+  cidrProblem,
+  cidrsOverlap,
+  ipInCidr,
+  kubernetesVersionProblem,
+  nodePoolNameProblem,
+  vmSizeProblem,
+  zonesProblem,
+} from '../lib/rules';
+import {
+  POSTGRES_VERSIONS,
+  POSTGRES_STORAGE_SIZES_GB,
+  REDIS_CLASSIC_SKUS,
+  REDIS_MANAGED_SKUS,
+  postgresSkuProblem,
+} from '../lib/data-services-rules';
+
+/** The config namespace (the Pulumi project name). */
+export const CONFIG_NAMESPACE = 'aks-platform';
+
+/** Turns a `(value) => problem | undefined` rule into a zod refinement. */
+function rule<T>(check: (value: T) => string | undefined) {
+  return (value: T, ctx: z.RefinementCtx) => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  };
+}
+
+const cidr = z.string().superRefine(rule(cidrProblem));
+const zone = z.enum(['1', '2', '3']);
+const zones = z.array(zone).superRefine(rule(zonesProblem));
+const vmSize = z.string().superRefine(rule(vmSizeProblem));
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID such as 00000000-0000-0000-0000-000000000000');
+const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'must be a Kubernetes label value (≤ 63 alphanumerics, -, _ or .)').max(63);
+const taint = z
+  .string()
+  .regex(/^[A-Za-z0-9./-]+=[A-Za-z0-9._-]*:(NoSchedule|PreferNoSchedule|NoExecute)$/, 'must be a taint such as key=value:NoSchedule (effects: NoSchedule, PreferNoSchedule, NoExecute)');
+
+/** Tags: the platform adds `environment` and `managed-by`; these say who owns the resources. */
+export const tagsSchema = z
+  .object({
+    /** Owning team (tag `team`). */
+    team: z.string().min(1),
+    /** Service name (tag `service`). */
+    service: z.string().min(1),
+    /** Cost centre (tag `cost-center`). */
+    costCenter: z.string().min(1),
+    /** Further tags; may not override the required ones. */
+    extra: z.record(z.string(), z.string().max(256)).default({}),
+  })
+  .strict();
+
+export const networkSchema = z
+  .object({
+    /** Address space of the VNet. */
+    vnetCidr: cidr,
+    /** Subnets, each inside the VNet and not overlapping. */
+    subnets: z
+      .object({
+        /** AKS nodes (pods use the overlay CIDR, not VNet addresses). */
+        nodes: cidr,
+        /** Private endpoints of the registry, vault and data services. */
+        privateEndpoints: cidr,
+        /** Self-hosted CI runner / jump host that reaches the private cluster. */
+        operations: cidr,
+      })
+      .strict(),
+  })
+  .strict();
+
+const poolBase = {
+  /** Pool name: lowercase alphanumeric, ≤ 12 characters (Linux) or ≤ 6 (Windows). */
+  name: z.string(),
+  /** VM size, e.g. Standard_D4ds_v5. */
+  vmSize,
+  /** Autoscaler lower bound. */
+  minCount: z.number().int().min(0),
+  /** Autoscaler upper bound. */
+  maxCount: z.number().int().min(1),
+  /** Availability zones ("1", "2", "3"); empty for none. */
+  zones: zones.default([]),
+  /** Ephemeral OS disks (VM cache/temp disk) or Managed. */
+  osDiskType: z.enum(['Ephemeral', 'Managed']).default('Ephemeral'),
+  /** OS disk size in GiB (must fit the VM's cache or temp disk for Ephemeral). */
+  osDiskSizeGb: z.number().int().min(30).max(2048).default(128),
+  /** Maximum pods per node (overlay allows up to 250). */
+  maxPods: z.number().int().min(30).max(250).default(110),
+  /** Node upgrade surge, e.g. "33%" or "1". */
+  maxSurge: z.string().regex(/^([1-9][0-9]?%|100%|[1-9][0-9]*)$/, 'must be a node count such as "1" or a percentage such as "33%"').default('33%'),
+};
+
+export const systemPoolSchema = z
+  .object({
+    ...poolBase,
+    /** Taint the pool CriticalAddonsOnly=true:NoSchedule so only system add-ons run on it. */
+    onlyCriticalAddons: z.boolean().default(true),
+  })
+  .strict();
+
+export const userPoolSchema = z
+  .object({
+    ...poolBase,
+    /** OS of the pool's nodes. */
+    osType: z.enum(['Linux', 'Windows']).default('Linux'),
+    /** Spot VMs (evictable, cheap); only where `cluster.allowSpot` is true. */
+    spot: z.boolean().default(false),
+    /** Kubernetes node labels. */
+    labels: z.record(z.string(), labelValue).default({}),
+    /** Kubernetes node taints, e.g. workload=memory:NoSchedule. */
+    taints: z.array(taint).default([]),
+  })
+  .strict();
+
+export const clusterSchema = z
+  .object({
+    /** Kubernetes version, MAJOR.MINOR (patches arrive by auto-upgrade) or MAJOR.MINOR.PATCH. */
+    kubernetesVersion: z.string().superRefine(rule(kubernetesVersionProblem)),
+    /** Control-plane tier: Standard has the uptime SLA (production). */
+    tier: z.enum(['Free', 'Standard']),
+    /** Private API server (reachable only from the VNet). */
+    privateCluster: z.boolean(),
+    /** Public API server only: the egress ranges allowed to reach it. */
+    authorizedIpRanges: z.array(z.string().superRefine(rule(authorizedIpRangeProblem))).default([]),
+    /** Disable local (certificate) accounts, so access goes through Entra ID only. */
+    disableLocalAccounts: z.boolean().default(true),
+    /** Entra ID groups that get cluster-admin. */
+    adminGroupObjectIds: z.array(uuid).default([]),
+    /** Network policy engine. */
+    networkPolicy: z.enum(['cilium', 'azure', 'calico']).default('cilium'),
+    /** Overlay pod CIDR (must not overlap the VNet or the service CIDR). */
+    podCidr: cidr.default('192.168.0.0/16'),
+    /** Kubernetes service CIDR (must not overlap the VNet or the pod CIDR). */
+    serviceCidr: cidr.default('172.16.0.0/16'),
+    /** Cluster DNS service IP, inside the service CIDR. */
+    dnsServiceIp: z.string().default('172.16.0.10'),
+    /** Cluster auto-upgrade channel. */
+    upgradeChannel: z.enum(['patch', 'stable', 'rapid', 'node-image']).default('patch'),
+    /** Node OS image upgrade channel. */
+    nodeOsUpgradeChannel: z.enum(['NodeImage', 'SecurityPatch', 'Unmanaged']).default('NodeImage'),
+    /** Weekly maintenance window for both upgrade channels. */
+    maintenanceWindow: z
+      .object({
+        /** Day of the week. */
+        day: z.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']),
+        /** Start hour, UTC (0–23). */
+        startHour: z.number().int().min(0).max(23),
+        /** Length in hours (AKS requires at least 4). */
+        durationHours: z.number().int().min(4).max(24),
+      })
+      .strict(),
+    /** Log Analytics retention for Container Insights and audit logs (days). */
+    logRetentionDays: z.number().int().min(30).max(730).default(30),
+    /** How the generated kubeconfig logs in (kubelogin --login): azurecli locally, workloadidentity in CI. */
+    kubeloginMode: z.enum(['azurecli', 'workloadidentity', 'spn', 'msi']).default('azurecli'),
+    /** Allow spot user pools (dev only: evictable nodes). */
+    allowSpot: z.boolean().default(false),
+    /** The system pool (inline in the cluster). */
+    systemPool: systemPoolSchema,
+    /** User pools, each a separate AgentPool resource. */
+    userPools: z.array(userPoolSchema).default([]),
+  })
+  .strict();
+
+export const registrySchema = z
+  .object({
+    /** ACR SKU; private endpoints, zone redundancy and retention need Premium. */
+    sku: z.enum(['Basic', 'Standard', 'Premium']),
+    /** Disable public access and reach the registry through a private endpoint (Premium). */
+    privateEndpoint: z.boolean().default(false),
+    /** Zone-redundant registry (Premium). */
+    zoneRedundancy: z.boolean().default(false),
+    /** Days to keep untagged manifests (Premium); 0 disables the retention policy. */
+    untaggedRetentionDays: z.number().int().min(0).max(365).default(0),
+  })
+  .strict();
+
+export const postgresSchema = z
+  .object({
+    /** PostgreSQL major version. */
+    version: z.enum(POSTGRES_VERSIONS).default('16'),
+    /** Compute tier. */
+    tier: z.enum(['Burstable', 'GeneralPurpose', 'MemoryOptimized']),
+    /** Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized). */
+    skuName: vmSize,
+    /** Storage in GiB; one of the sizes the service offers. */
+    storageSizeGb: z.number().int().refine((n) => (POSTGRES_STORAGE_SIZES_GB as readonly number[]).includes(n), {
+      message: `must be one of the storage sizes the service offers: ${POSTGRES_STORAGE_SIZES_GB.join(', ')} GiB`,
+    }),
+    /** Zone-redundant high availability (not on Burstable). */
+    highAvailability: z.boolean().default(false),
+    /** Geo-redundant backups (paired region). */
+    geoRedundantBackup: z.boolean().default(false),
+    /** Backup retention in days (7–35). */
+    backupRetentionDays: z.number().int().min(7).max(35).default(7),
+    /** Application databases to create. */
+    databases: z.array(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL identifier (letters, digits, _; ≤ 63)')).min(1).default(['app']),
+  })
+  .strict();
+
+export const redisSchema = z
+  .object({
+    /** `managed` = Azure Managed Redis (default); `classic` = Azure Cache for Redis Premium (retires 2028-09-30). */
+    kind: z.enum(['managed', 'classic']).default('managed'),
+    /** SKU: Azure Managed Redis (e.g. Balanced_B1) or classic Premium (P1–P5). */
+    sku: z.string(),
+    /** High availability (replication); required in production. */
+    highAvailability: z.boolean().default(true),
+  })
+  .strict();
+
+export const keyVaultSchema = z
+  .object({
+    /** Vault SKU. */
+    sku: z.enum(['standard', 'premium']).default('standard'),
+    /** Soft-delete retention (7–90 days). */
+    softDeleteRetentionDays: z.number().int().min(7).max(90).default(90),
+    /** Disable public access and reach the vault through a private endpoint. */
+    privateEndpoint: z.boolean().default(true),
+  })
+  .strict();
+
+const appSizingSchema = z
+  .object({
+    /** Replicas when the autoscaler is off; the autoscaler's minimum otherwise. */
+    replicas: z.number().int().min(1).max(50),
+    /** Autoscaler upper bound; equal to `replicas` turns the HPA off. */
+    maxReplicas: z.number().int().min(1).max(100),
+    /** CPU request, e.g. 100m. */
+    cpuRequest: z.string().regex(/^[0-9]+m?$|^[0-9]+\.[0-9]+$/, 'must be a CPU quantity such as 100m or 0.5'),
+    /** CPU limit. */
+    cpuLimit: z.string().regex(/^[0-9]+m?$|^[0-9]+\.[0-9]+$/, 'must be a CPU quantity such as 500m or 1'),
+    /** Memory request, e.g. 128Mi. */
+    memoryRequest: z.string().regex(/^[0-9]+(Mi|Gi)$/, 'must be a memory quantity such as 128Mi or 1Gi'),
+    /** Memory limit. */
+    memoryLimit: z.string().regex(/^[0-9]+(Mi|Gi)$/, 'must be a memory quantity such as 256Mi or 1Gi'),
+    /** Node pool the app runs on (a user pool name, or the system pool when it is not tainted). */
+    nodePool: z.string().optional(),
+  })
+  .strict();
+
+export const appsSchema = z
+  .object({
+    /** Image tag; defaults to the current git commit. */
+    imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a Docker tag (letters, digits, _ . -; ≤ 128)').optional(),
+    /** Public host name for the ingress (optional: without it the ingress answers on its IP). */
+    host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com').optional(),
+    /** Key Vault certificate URI for TLS on the ingress (app-routing add-on). */
+    tlsCertificateKeyVaultUri: z.string().regex(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/certificates\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/, 'must be a Key Vault certificate URI such as https://kv-name.vault.azure.net/certificates/app-tls').optional(),
+    /** Sizing of the api. */
+    api: appSizingSchema,
+    /** Sizing of the agent. */
+    agent: appSizingSchema,
+    /** Sizing of the frontend. */
+    frontend: appSizingSchema,
+  })
+  .strict();
+
+/** Every `aks-platform:*` key, each valid on its own. */
+export const stackConfigFieldsSchema = z
+  .object({
+    /** Environment name, used in names and tags (e.g. dev, prod). */
+    environment: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, 'must be 2–8 lowercase letters or digits, starting with a letter (e.g. dev, prod)'),
+    /** Azure region. */
+    location: z.enum(Object.keys(REGION_SHORT_NAMES) as [string, ...string[]]),
+    /** Workload prefix for resource names. */
+    prefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, 'must be 2–10 lowercase letters or digits, starting with a letter'),
+    /** Ownership tags. */
+    tags: tagsSchema,
+    /** VNet and subnets. */
+    network: networkSchema,
+    /** AKS cluster and node pools. */
+    cluster: clusterSchema,
+    /** Container registry. */
+    registry: registrySchema,
+    /** PostgreSQL flexible server. */
+    postgres: postgresSchema,
+    /** Redis. */
+    redis: redisSchema,
+    /** Key Vault. */
+    keyVault: keyVaultSchema.default({ sku: 'standard', softDeleteRetentionDays: 90, privateEndpoint: true }),
+    /** The three apps. */
+    apps: appsSchema,
+    /** Protect stateful resources (database, cache, vault) from `pulumi destroy` and replacement. */
+    protectStatefulResources: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * The rules between fields. Zod would run them even when a field failed its
+ * own rule, so {@link parseStackConfig} applies them only to valid fields.
+ */
+export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) => {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+  // Network: subnets inside the VNet, no overlaps.
+  const subnets = Object.entries(cfg.network.subnets);
+  for (const [role, range] of subnets) {
+    if (!cidrContains(cfg.network.vnetCidr, range)) {
+      issue(['network', 'subnets', role], `"${range}" is not inside the VNet address space ${cfg.network.vnetCidr}`);
+    }
+  }
+  subnets.forEach(([roleA, a], i) => {
+    subnets.slice(i + 1).forEach(([roleB, b]) => {
+      if (cidrsOverlap(a, b)) issue(['network', 'subnets', roleB], `"${b}" overlaps subnet ${roleA} (${a}); subnets must not overlap`);
+    });
+  });
+
+  // Cluster networking: overlay and service ranges clear of the VNet and each other.
+  const c = cfg.cluster;
+  for (const key of ['podCidr', 'serviceCidr'] as const) {
+    if (cidrsOverlap(c[key], cfg.network.vnetCidr)) issue(['cluster', key], `"${c[key]}" overlaps the VNet ${cfg.network.vnetCidr}`);
+  }
+  if (cidrsOverlap(c.podCidr, c.serviceCidr)) issue(['cluster', 'serviceCidr'], `"${c.serviceCidr}" overlaps the pod CIDR ${c.podCidr}`);
+  if (!ipInCidr(c.dnsServiceIp, c.serviceCidr)) issue(['cluster', 'dnsServiceIp'], `"${c.dnsServiceIp}" is not an address inside the service CIDR ${c.serviceCidr}`);
+
+  // API server exposure.
+  if (!c.privateCluster && c.authorizedIpRanges.length === 0) {
+    issue(['cluster', 'authorizedIpRanges'], 'a public API server (privateCluster: false) needs at least one authorized IP range; or set privateCluster: true');
+  }
+  if (c.privateCluster && c.authorizedIpRanges.length > 0) {
+    issue(['cluster', 'authorizedIpRanges'], 'authorized IP ranges apply to a public API server only; remove them or set privateCluster: false');
+  }
+
+  // Node pools.
+  const systemProblem = nodePoolNameProblem(c.systemPool.name, 'Linux');
+  if (systemProblem) issue(['cluster', 'systemPool', 'name'], systemProblem);
+  const systemBounds = autoscaleBoundsProblem(c.systemPool.minCount, c.systemPool.maxCount, 'System');
+  if (systemBounds) issue(['cluster', 'systemPool', 'minCount'], systemBounds);
+  const seen = new Map<string, string>([[c.systemPool.name, 'systemPool']]);
+  c.userPools.forEach((pool, i) => {
+    const at = (key: string) => ['cluster', 'userPools', i, key];
+    const nameProblem = nodePoolNameProblem(pool.name, pool.osType);
+    if (nameProblem) issue(at('name'), nameProblem);
+    const clash = seen.get(pool.name);
+    if (clash) issue(at('name'), `"${pool.name}" is already used by ${clash}; node pool names must be unique`);
+    seen.set(pool.name, `userPools[${i}]`);
+    const bounds = autoscaleBoundsProblem(pool.minCount, pool.maxCount, 'User');
+    if (bounds) issue(at('minCount'), bounds);
+    if (pool.spot && !c.allowSpot) issue(at('spot'), 'spot pools are not allowed in this stack; set cluster.allowSpot: true (dev only) or spot: false');
+  });
+
+  // Registry features that need Premium.
+  const r = cfg.registry;
+  if (r.sku !== 'Premium') {
+    if (r.privateEndpoint) issue(['registry', 'privateEndpoint'], `a private endpoint needs the Premium SKU (sku is ${r.sku})`);
+    if (r.zoneRedundancy) issue(['registry', 'zoneRedundancy'], `zone redundancy needs the Premium SKU (sku is ${r.sku})`);
+    if (r.untaggedRetentionDays > 0) issue(['registry', 'untaggedRetentionDays'], `a retention policy needs the Premium SKU (sku is ${r.sku}); use 0`);
+  }
+
+  // PostgreSQL.
+  const p = cfg.postgres;
+  const skuProblem = postgresSkuProblem(p.skuName, p.tier);
+  if (skuProblem) issue(['postgres', 'skuName'], skuProblem);
+  if (p.highAvailability && p.tier === 'Burstable') {
+    issue(['postgres', 'highAvailability'], 'high availability is not available on the Burstable tier; use GeneralPurpose or MemoryOptimized, or highAvailability: false');
+  }
+
+  // Redis SKU by kind.
+  const redisSkus: readonly string[] = cfg.redis.kind === 'managed' ? REDIS_MANAGED_SKUS : REDIS_CLASSIC_SKUS;
+  if (!redisSkus.includes(cfg.redis.sku)) {
+    issue(['redis', 'sku'], `"${cfg.redis.sku}" is not a ${cfg.redis.kind === 'managed' ? 'Azure Managed Redis' : 'classic Azure Cache for Redis Premium'} SKU; allowed: ${redisSkus.join(', ')}`);
+  }
+
+  // Apps: replicas within the autoscaler bounds, pools that exist.
+  const schedulable = new Set([...(c.systemPool.onlyCriticalAddons ? [] : [c.systemPool.name]), ...c.userPools.map((pool) => pool.name)]);
+  for (const app of ['api', 'agent', 'frontend'] as const) {
+    const sizing = cfg.apps[app];
+    if (sizing.replicas > sizing.maxReplicas) issue(['apps', app, 'maxReplicas'], `maxReplicas (${sizing.maxReplicas}) is less than replicas (${sizing.replicas})`);
+    if (sizing.nodePool !== undefined && !schedulable.has(sizing.nodePool)) {
+      issue(['apps', app, 'nodePool'], `"${sizing.nodePool}" is not a pool apps can run on; allowed: ${[...schedulable].join(', ') || '(none: add a user pool)'}`);
+    }
+  }
+});
+
+/** The validated stack configuration, with defaults applied. */
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+/** The same, as written in `Pulumi.<stack>.yaml` (defaults optional). */
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
