@@ -1,0 +1,411 @@
+/**
+ * Rules and defaults for the platform's data services: PostgreSQL flexible
+ * server, Azure Managed Redis / Azure Cache for Redis, Key Vault and the apps'
+ * workload identity. Pure functions in the style of lib/rules.ts: each `...Problem`
+ * returns `undefined` when the value is fine, or a sentence that says what is
+ * allowed; callers (components, config schema) add the key path.
+ *
+ * Allowed values come from the installed azure-native enums where the service
+ * publishes them, so an SDK upgrade that adds a version or SKU widens the rules.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { PostgresMajorVersion } from '@pulumi/azure-native/types/enums/dbforpostgresql';
+import { EvictionPolicy, SkuName as RedisEnterpriseSkuName } from '@pulumi/azure-native/types/enums/redisenterprise';
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/**
+ * The plain value of an Input when it is known while the program is built
+ * (a literal), else `undefined` (an Output or a Promise): components validate
+ * plain values and trust Outputs.
+ */
+export function knownValue<T>(value: pulumi.Input<T> | undefined): T | undefined {
+  if (value === undefined || pulumi.Output.isInstance(value)) return undefined;
+  if (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function') return undefined;
+  return value as T;
+}
+
+function list(values: readonly (string | number)[]): string {
+  return values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v))).join(', ');
+}
+
+function integerInRange(value: number, min: number, max: number, what: string): string | undefined {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    return `${JSON.stringify(value)} is not allowed; ${what} must be a whole number from ${min} to ${max}`;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Key Vault secret names shared with the apps and the Helm chart
+// ---------------------------------------------------------------------------
+
+/** Key Vault secret holding the PostgreSQL administrator password (mounted at /mnt/secrets-store/postgres-password). */
+export const POSTGRES_PASSWORD_SECRET = 'postgres-password';
+/** Key Vault secret holding the Redis access key (mounted at /mnt/secrets-store/redis-password). */
+export const REDIS_PASSWORD_SECRET = 'redis-password';
+
+// ---------------------------------------------------------------------------
+// PostgreSQL flexible server
+// ---------------------------------------------------------------------------
+
+/**
+ * Lowest PostgreSQL major version the platform creates: 13 and older are out
+ * of community support (13 ended November 2025) and Azure only offers them
+ * under paid extended support.
+ */
+const LOWEST_SUPPORTED_POSTGRES_MAJOR = 14;
+
+/** Major versions allowed for new servers: the installed enum's members from 14 up. */
+export const POSTGRES_MAJOR_VERSIONS: readonly string[] = Object.values(PostgresMajorVersion)
+  .filter((v) => Number(v) >= LOWEST_SUPPORTED_POSTGRES_MAJOR)
+  .sort((a, b) => Number(a) - Number(b));
+
+/** Default major version. */
+export const DEFAULT_POSTGRES_VERSION = '16';
+
+/** Storage sizes (GiB) the flexible server accepts for Premium_LRS (P4 … P80 managed disks). */
+export const POSTGRES_STORAGE_SIZES_GB: readonly number[] = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768];
+
+/** Compute tiers and the VM-size family each accepts (Standard_B* burstable, D general purpose, E memory optimized). */
+export const POSTGRES_SKU_TIERS = {
+  Burstable: /^Standard_B\d+[a-z]*(_v\d+)?$/,
+  GeneralPurpose: /^Standard_D\d+[a-z]*(_v\d+)?$/,
+  MemoryOptimized: /^Standard_E\d+[a-z]*(_v\d+)?$/,
+} as const;
+export type PostgresSkuTier = keyof typeof POSTGRES_SKU_TIERS;
+const SKU_FAMILY_HINT: Record<PostgresSkuTier, string> = {
+  Burstable: 'Standard_B* (e.g. Standard_B1ms, Standard_B2s)',
+  GeneralPurpose: 'Standard_D* (e.g. Standard_D2ds_v5, Standard_D4ds_v5)',
+  MemoryOptimized: 'Standard_E* (e.g. Standard_E2ds_v5, Standard_E4ds_v5)',
+};
+
+/** High-availability modes of the flexible server. */
+export const POSTGRES_HA_MODES = ['Disabled', 'SameZone', 'ZoneRedundant'] as const;
+export type PostgresHaMode = (typeof POSTGRES_HA_MODES)[number];
+
+/** Backup retention bounds (days). */
+export const POSTGRES_BACKUP_RETENTION = { min: 7, max: 35 } as const;
+
+/** Login names Azure reserves for the server administrator. */
+const RESERVED_POSTGRES_LOGINS = ['azure_superuser', 'azure_pg_admin', 'admin', 'administrator', 'root', 'guest', 'public', 'postgres', 'sa'];
+
+export function postgresVersionProblem(version: string): string | undefined {
+  if (!POSTGRES_MAJOR_VERSIONS.includes(version)) {
+    return `PostgreSQL major version "${version}" is not supported; allowed: ${list(POSTGRES_MAJOR_VERSIONS)}`;
+  }
+  return undefined;
+}
+
+export function postgresStorageSizeProblem(sizeGb: number): string | undefined {
+  if (!POSTGRES_STORAGE_SIZES_GB.includes(sizeGb)) {
+    return `${JSON.stringify(sizeGb)} GiB is not a storage size the flexible server offers; allowed (GiB): ${list(POSTGRES_STORAGE_SIZES_GB)}`;
+  }
+  return undefined;
+}
+
+export function postgresSkuTierProblem(tier: string): string | undefined {
+  if (!(tier in POSTGRES_SKU_TIERS)) {
+    return `tier "${tier}" is not allowed; allowed: ${list(Object.keys(POSTGRES_SKU_TIERS))}`;
+  }
+  return undefined;
+}
+
+/** The SKU name must belong to the tier's VM family. */
+export function postgresSkuProblem(name: string, tier: string): string | undefined {
+  const tierProblem = postgresSkuTierProblem(tier);
+  if (tierProblem) return tierProblem;
+  const t = tier as PostgresSkuTier;
+  if (!POSTGRES_SKU_TIERS[t].test(name)) {
+    const owner = (Object.keys(POSTGRES_SKU_TIERS) as PostgresSkuTier[]).find((k) => POSTGRES_SKU_TIERS[k].test(name));
+    const hint = owner ? ` (it is a ${owner} size)` : '';
+    return `SKU "${name}" does not match tier "${tier}"${hint}; ${tier} takes ${SKU_FAMILY_HINT[t]}`;
+  }
+  return undefined;
+}
+
+export function postgresBackupRetentionProblem(days: number): string | undefined {
+  return integerInRange(days, POSTGRES_BACKUP_RETENTION.min, POSTGRES_BACKUP_RETENTION.max, 'backup retention (days)');
+}
+
+export function postgresHaModeProblem(mode: string): string | undefined {
+  if (!(POSTGRES_HA_MODES as readonly string[]).includes(mode)) {
+    return `high-availability mode "${mode}" is not allowed; allowed: ${list(POSTGRES_HA_MODES)}`;
+  }
+  return undefined;
+}
+
+/** High availability is not offered on the Burstable tier. */
+export function postgresHaTierProblem(mode: string, tier: string): string | undefined {
+  if (mode !== 'Disabled' && tier === 'Burstable') {
+    return `high availability "${mode}" is not available on the Burstable tier; use "Disabled", or tier GeneralPurpose or MemoryOptimized`;
+  }
+  return undefined;
+}
+
+/** Zone-redundant HA puts the standby in another zone than the primary. */
+export function postgresHaZonesProblem(mode: string, zone: string | undefined, standbyZone: string | undefined): string | undefined {
+  for (const z of [zone, standbyZone]) {
+    if (z !== undefined && !['1', '2', '3'].includes(z)) return `zone "${z}" is not allowed; allowed zones are "1", "2" and "3"`;
+  }
+  if (mode === 'ZoneRedundant' && zone !== undefined && zone === standbyZone) {
+    return `ZoneRedundant high availability needs the standby in another zone than the primary (both are "${zone}")`;
+  }
+  if (mode === 'Disabled' && standbyZone !== undefined) {
+    return `a standby zone is set but high availability is "Disabled"`;
+  }
+  return undefined;
+}
+
+/** Database names: a letter or underscore first, then letters, digits, underscores; at most 63 characters. */
+export function postgresDatabaseNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    return `"${name}" is not a valid database name: letters, digits and underscores, starting with a letter or underscore, at most 63 characters`;
+  }
+  if (['postgres', 'azure_maintenance', 'azure_sys', 'template0', 'template1'].includes(name)) {
+    return `"${name}" is a system database name; choose an application database name such as "app"`;
+  }
+  return undefined;
+}
+
+/** Administrator login: 1–63 letters, digits, underscores; not reserved; not `pg_*`. */
+export function postgresAdministratorLoginProblem(login: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(login)) {
+    return `"${login}" is not a valid administrator login: letters, digits and underscores, starting with a letter, at most 63 characters`;
+  }
+  if (RESERVED_POSTGRES_LOGINS.includes(login.toLowerCase()) || login.toLowerCase().startsWith('pg_')) {
+    return `"${login}" is reserved by Azure; not allowed: ${list(RESERVED_POSTGRES_LOGINS)} or a name starting with pg_`;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Redis
+// ---------------------------------------------------------------------------
+
+/** The two Redis offerings: Azure Managed Redis (redisenterprise) and the classic Azure Cache for Redis Premium. */
+export const REDIS_KINDS = ['managed', 'classic'] as const;
+export type RedisKind = (typeof REDIS_KINDS)[number];
+
+/**
+ * Azure Managed Redis SKUs: the installed enum's Balanced, MemoryOptimized,
+ * ComputeOptimized and FlashOptimized sizes. The Enterprise_* / EnterpriseFlash_*
+ * members belong to Azure Cache for Redis Enterprise (retiring 2027-03-31) and are refused.
+ */
+export const MANAGED_REDIS_SKUS: readonly string[] = Object.values(RedisEnterpriseSkuName).filter((s) => !s.startsWith('Enterprise'));
+
+/** Default Azure Managed Redis SKU (smallest Balanced size). */
+export const DEFAULT_MANAGED_REDIS_SKU = 'Balanced_B0';
+
+/** Eviction policies; NoEviction is the default because Redis also holds the job queue (a stream must never be evicted). */
+export const REDIS_EVICTION_POLICIES: readonly string[] = Object.values(EvictionPolicy);
+
+/** Persistence choices of an Azure Managed Redis database. */
+export const REDIS_PERSISTENCE_MODES = ['None', 'AOF', 'RDB'] as const;
+export type RedisPersistenceMode = (typeof REDIS_PERSISTENCE_MODES)[number];
+
+/** Classic Premium sizes P1…P5 (capacity). */
+export const CLASSIC_REDIS_CAPACITY = { min: 1, max: 5 } as const;
+/** Replicas per primary of a classic Premium cache. */
+export const CLASSIC_REDIS_REPLICAS = { min: 1, max: 3 } as const;
+
+/** TLS ports the apps connect to (REDIS_PORT). */
+export const REDIS_TLS_PORT: Record<RedisKind, number> = { managed: 10000, classic: 6380 };
+
+export function redisKindProblem(kind: string): string | undefined {
+  if (!(REDIS_KINDS as readonly string[]).includes(kind)) return `kind "${kind}" is not allowed; allowed: ${list(REDIS_KINDS)}`;
+  return undefined;
+}
+
+export function managedRedisSkuProblem(sku: string): string | undefined {
+  if (!MANAGED_REDIS_SKUS.includes(sku)) {
+    return `"${sku}" is not an Azure Managed Redis SKU; allowed: ${list(MANAGED_REDIS_SKUS)}`;
+  }
+  return undefined;
+}
+
+export function redisEvictionPolicyProblem(policy: string): string | undefined {
+  if (!REDIS_EVICTION_POLICIES.includes(policy)) return `eviction policy "${policy}" is not allowed; allowed: ${list(REDIS_EVICTION_POLICIES)}`;
+  return undefined;
+}
+
+export function redisPersistenceProblem(mode: string): string | undefined {
+  if (!(REDIS_PERSISTENCE_MODES as readonly string[]).includes(mode)) return `persistence "${mode}" is not allowed; allowed: ${list(REDIS_PERSISTENCE_MODES)}`;
+  return undefined;
+}
+
+export function classicRedisCapacityProblem(capacity: number): string | undefined {
+  return integerInRange(capacity, CLASSIC_REDIS_CAPACITY.min, CLASSIC_REDIS_CAPACITY.max, 'Premium capacity (P1…P5)');
+}
+
+export function classicRedisReplicasProblem(replicas: number): string | undefined {
+  return integerInRange(replicas, CLASSIC_REDIS_REPLICAS.min, CLASSIC_REDIS_REPLICAS.max, 'replicas per primary');
+}
+
+/** The `maxmemory-policy` value of a classic cache for an eviction policy name (NoEviction → noeviction, AllKeysLRU → allkeys-lru). */
+export function classicMaxMemoryPolicy(policy: string): string {
+  if (policy === 'NoEviction') return 'noeviction';
+  const match = /^(AllKeys|Volatile)(LRU|LFU|TTL|Random)$/.exec(policy);
+  if (!match) throw new Error(redisEvictionPolicyProblem(policy) ?? `eviction policy "${policy}" has no maxmemory-policy`);
+  return `${match[1].toLowerCase()}-${match[2].toLowerCase()}`;
+}
+
+// ---------------------------------------------------------------------------
+// Key Vault and workload identity
+// ---------------------------------------------------------------------------
+
+/** Soft-delete retention bounds (days). */
+export const KEY_VAULT_SOFT_DELETE_DAYS = { min: 7, max: 90 } as const;
+export const KEY_VAULT_SKUS = ['standard', 'premium'] as const;
+export type KeyVaultSkuName = (typeof KEY_VAULT_SKUS)[number];
+
+/** Built-in role definition GUIDs the data services assign. */
+export const BUILT_IN_ROLES = {
+  /** Read secret contents (the apps, through the CSI driver). */
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  /** Manage secrets on the data plane (the deploying principal). */
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
+} as const;
+
+/** Audience of federated credentials for Kubernetes workload identity. */
+export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
+
+export function keyVaultSoftDeleteDaysProblem(days: number): string | undefined {
+  return integerInRange(days, KEY_VAULT_SOFT_DELETE_DAYS.min, KEY_VAULT_SOFT_DELETE_DAYS.max, 'soft-delete retention (days)');
+}
+
+export function keyVaultSkuProblem(sku: string): string | undefined {
+  if (!(KEY_VAULT_SKUS as readonly string[]).includes(sku)) return `SKU "${sku}" is not allowed; allowed: ${list(KEY_VAULT_SKUS)}`;
+  return undefined;
+}
+
+/** Key Vault object names: 1–127 letters, digits and hyphens. */
+export function keyVaultSecretNameProblem(name: string): string | undefined {
+  if (!/^[0-9A-Za-z-]{1,127}$/.test(name)) return `"${name}" is not a valid secret name: 1–127 letters, digits and hyphens`;
+  return undefined;
+}
+
+/** A Kubernetes service account the apps' identity trusts. */
+export interface ServiceAccountRef {
+  /** Namespace (DNS label). */
+  namespace: string;
+  /** Service account name (DNS subdomain). */
+  name: string;
+}
+
+/** The api and agent service accounts (namespace = name = app). */
+export const DEFAULT_APP_SERVICE_ACCOUNTS: readonly ServiceAccountRef[] = [
+  { namespace: 'api', name: 'api' },
+  { namespace: 'agent', name: 'agent' },
+];
+
+/** Namespaces are DNS labels; service account names DNS subdomains. No duplicates. */
+export function serviceAccountsProblem(accounts: readonly ServiceAccountRef[]): string | undefined {
+  if (accounts.length === 0) return 'at least one service account is required';
+  if (accounts.length > 20) return `${accounts.length} service accounts given; a user-assigned identity holds at most 20 federated credentials`;
+  const seen = new Set<string>();
+  for (const sa of accounts) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(sa.namespace)) {
+      return `namespace "${sa.namespace}" is not a DNS label (lowercase letters, digits and "-", at most 63 characters)`;
+    }
+    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(sa.name)) {
+      return `service account name "${sa.name}" is not a DNS subdomain (lowercase letters, digits, "-" and ".")`;
+    }
+    const key = `${sa.namespace}/${sa.name}`;
+    if (seen.has(key)) return `service account ${key} is listed twice`;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+/** Federated credential subject for a service account. */
+export function serviceAccountSubject(sa: ServiceAccountRef): string {
+  return `system:serviceaccount:${sa.namespace}:${sa.name}`;
+}
+
+/** Federated credential resource name for a service account (3–120 chars, letters/digits/-/_). */
+export function federatedCredentialName(sa: ServiceAccountRef): string {
+  return `${sa.namespace}-${sa.name}`.slice(0, 120);
+}
+
+/** The subscription GUID of an ARM resource ID. */
+export function subscriptionOfResourceId(resourceId: string): string {
+  const match = /^\/subscriptions\/([^/]+)\//i.exec(resourceId);
+  if (!match) throw new Error(`"${resourceId}" is not an ARM resource ID (/subscriptions/<id>/...)`);
+  return match[1];
+}
+
+/** Subscription-scoped ID of a built-in role definition. */
+export function roleDefinitionId(subscriptionId: string, roleGuid: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+}
+
+// ---------------------------------------------------------------------------
+// Per-environment recommendations (for the config schema's defaults)
+// ---------------------------------------------------------------------------
+
+/** Recommended data-service settings per environment kind. */
+export interface DataServiceProfile {
+  postgres: {
+    version: string;
+    skuName: string;
+    skuTier: PostgresSkuTier;
+    storageSizeGb: number;
+    storageAutoGrow: boolean;
+    backupRetentionDays: number;
+    geoRedundantBackup: boolean;
+    highAvailability: PostgresHaMode;
+  };
+  redis: { kind: RedisKind; sku: string; highAvailability: boolean; persistence: RedisPersistenceMode };
+  keyVault: { sku: KeyVaultSkuName; softDeleteRetentionDays: number };
+  protect: boolean;
+}
+
+export const DATA_SERVICE_PROFILES: Readonly<Record<'dev' | 'prod', DataServiceProfile>> = {
+  dev: {
+    postgres: {
+      version: DEFAULT_POSTGRES_VERSION,
+      skuName: 'Standard_B1ms',
+      skuTier: 'Burstable',
+      storageSizeGb: 32,
+      storageAutoGrow: true,
+      backupRetentionDays: 7,
+      geoRedundantBackup: false,
+      highAvailability: 'Disabled',
+    },
+    redis: { kind: 'managed', sku: 'Balanced_B0', highAvailability: false, persistence: 'None' },
+    keyVault: { sku: 'standard', softDeleteRetentionDays: 7 },
+    protect: false,
+  },
+  prod: {
+    postgres: {
+      version: DEFAULT_POSTGRES_VERSION,
+      skuName: 'Standard_D2ds_v5',
+      skuTier: 'GeneralPurpose',
+      storageSizeGb: 128,
+      storageAutoGrow: true,
+      backupRetentionDays: 14,
+      geoRedundantBackup: true,
+      highAvailability: 'ZoneRedundant',
+    },
+    redis: { kind: 'managed', sku: 'Balanced_B1', highAvailability: true, persistence: 'AOF' },
+    keyVault: { sku: 'standard', softDeleteRetentionDays: 90 },
+    protect: true,
+  },
+};
+
+/**
+ * What production requires of the data services (the lead's design): zone-redundant
+ * HA, geo-redundant backup, ≥ 14 days retention, Redis HA. Returns one sentence per gap.
+ */
+export function productionDataServiceGaps(p: DataServiceProfile): string[] {
+  const gaps: string[] = [];
+  if (p.postgres.highAvailability !== 'ZoneRedundant') gaps.push(`postgres.highAvailability is "${p.postgres.highAvailability}"; production requires "ZoneRedundant"`);
+  if (!p.postgres.geoRedundantBackup) gaps.push('postgres.geoRedundantBackup is false; production requires geo-redundant backup');
+  if (p.postgres.backupRetentionDays < 14) gaps.push(`postgres.backupRetentionDays is ${p.postgres.backupRetentionDays}; production requires at least 14`);
+  if (!p.redis.highAvailability) gaps.push('redis.highAvailability is false; production requires it');
+  if (!p.protect) gaps.push('protect is false; production protects stateful resources');
+  return gaps;
+}

@@ -1,0 +1,200 @@
+import { installMocks, settle, resolveOutput, isSecretValue, unwrapSecrets, MOCK_SECRET_MARKER, MOCK_TENANT_ID, OfflineRecorder } from '../offline/mocks';
+import type { PostgresDatabaseArgs } from '../components/postgres-database';
+
+const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
+const ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.postgres.database.azure.com';
+const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
+
+function prodArgs(): PostgresDatabaseArgs {
+  return {
+    naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
+    resourceGroupName: 'rg-aksplat-prod-weu',
+    tags: TAGS,
+    tenantId: MOCK_TENANT_ID,
+    skuName: 'Standard_D2ds_v5',
+    skuTier: 'GeneralPurpose',
+    storageSizeGb: 128,
+    backupRetentionDays: 14,
+    geoRedundantBackup: true,
+    highAvailability: 'ZoneRedundant',
+    availabilityZone: '1',
+    standbyAvailabilityZone: '2',
+    databases: ['app'],
+    entraAdministrator: { objectId: '11111111-2222-4333-8444-555555555555', principalName: 'pg-admins', principalType: 'Group' },
+    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
+    protect: true,
+  };
+}
+
+function devArgs(): PostgresDatabaseArgs {
+  return {
+    naming: { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' },
+    resourceGroupName: 'rg-aksplat-dev-weu',
+    tags: { ...TAGS, environment: 'dev' },
+    tenantId: MOCK_TENANT_ID,
+    skuName: 'Standard_B1ms',
+    skuTier: 'Burstable',
+    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
+  };
+}
+
+async function build(args: PostgresDatabaseArgs) {
+  const recorder = installMocks();
+  const { PostgresDatabase } = await import('../components/postgres-database');
+  const db = new PostgresDatabase('pg', args);
+  await settle();
+  return { recorder, db };
+}
+
+const SERVER = 'azure-native:dbforpostgresql:Server';
+
+describe('PostgresDatabase', () => {
+  // One module registry for the file: installMocks() re-points the runtime at a fresh recorder per test.
+
+  it('registers exactly the server, TLS setting, Entra admin, database, password and private link', async () => {
+    const { recorder } = await build(prodArgs());
+    const comp = recorder.one('aks-platform:index:PostgresDatabase');
+    const children = recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort();
+    expect(children).toEqual([
+      'aks-platform:index:PrivateLink pg-pl',
+      'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra pg-entra-admin',
+      'azure-native:dbforpostgresql:Configuration pg-require-secure-transport',
+      'azure-native:dbforpostgresql:Database pg-db-app',
+      'azure-native:dbforpostgresql:Server pg-server',
+      'random:index/randomPassword:RandomPassword pg-admin-password',
+    ]);
+  });
+
+  it('prod: zone-redundant HA, geo backup, 14 days, private only, Entra auth, protected, tagged', async () => {
+    const { recorder } = await build(prodArgs());
+    const server = recorder.one(SERVER);
+    const inputs = unwrapSecrets(server.inputs) as Record<string, unknown>;
+    expect(inputs).toMatchObject({
+      serverName: 'psql-aksplat-prod-weu-abc123',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      location: 'westeurope',
+      version: '16',
+      sku: { name: 'Standard_D2ds_v5', tier: 'GeneralPurpose' },
+      administratorLogin: 'pgadmin',
+      authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled', tenantId: MOCK_TENANT_ID },
+      storage: { storageSizeGB: 128, autoGrow: 'Enabled' },
+      backup: { backupRetentionDays: 14, geoRedundantBackup: 'Enabled' },
+      highAvailability: { mode: 'ZoneRedundant', standbyAvailabilityZone: '2' },
+      availabilityZone: '1',
+      network: { publicNetworkAccess: 'Disabled' },
+      tags: TAGS,
+    });
+    expect(inputs.network).toEqual({ publicNetworkAccess: 'Disabled' });
+    expect(server.protect).toBe(true);
+    expect(server.ignoreChanges).toEqual(expect.arrayContaining(['availabilityZone', 'highAvailability.standbyAvailabilityZone']));
+    expect(recorder.one('azure-native:dbforpostgresql:Database').protect).toBe(true);
+    expect(recorder.ofType('azure-native:dbforpostgresql:FirewallRule')).toHaveLength(0);
+
+    const admin = recorder.one('azure-native:dbforpostgresql:AdministratorsMicrosoftEntra');
+    expect(admin.inputs).toMatchObject({ objectId: '11111111-2222-4333-8444-555555555555', principalName: 'pg-admins', principalType: 'group', tenantId: MOCK_TENANT_ID, serverName: 'psql-aksplat-prod-weu-abc123' });
+  });
+
+  it('dev: Burstable without HA, defaults (v16, 32 GiB, 7 days, no geo backup), not protected, still private', async () => {
+    const { recorder } = await build(devArgs());
+    const server = recorder.one(SERVER);
+    expect(unwrapSecrets(server.inputs)).toMatchObject({
+      serverName: 'psql-aksplat-dev-weu-def456',
+      version: '16',
+      sku: { name: 'Standard_B1ms', tier: 'Burstable' },
+      storage: { storageSizeGB: 32, autoGrow: 'Enabled' },
+      backup: { backupRetentionDays: 7, geoRedundantBackup: 'Disabled' },
+      highAvailability: { mode: 'Disabled' },
+      network: { publicNetworkAccess: 'Disabled' },
+    });
+    expect(server.inputs.availabilityZone ?? '').toBe(''); // unset: Azure picks the zone
+    expect(server.protect).toBe(false);
+    expect(recorder.one('azure-native:dbforpostgresql:Database').protect).toBe(false);
+    expect(recorder.ofType('azure-native:dbforpostgresql:AdministratorsMicrosoftEntra')).toHaveLength(0);
+    expect(recorder.one('azure-native:network:PrivateEndpoint').name).toBe('pg-pl-pe');
+  });
+
+  it('requires TLS with a user override and creates UTF-8 databases, one operation at a time', async () => {
+    const { recorder } = await build({ ...prodArgs(), databases: ['app', 'reports'] });
+    const tls = recorder.one('azure-native:dbforpostgresql:Configuration');
+    expect(tls.inputs).toEqual({
+      configurationName: 'require_secure_transport',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      serverName: 'psql-aksplat-prod-weu-abc123',
+      value: 'on',
+      source: 'user-override',
+    });
+    const app = recorder.one('azure-native:dbforpostgresql:Database', 'pg-db-app');
+    const reports = recorder.one('azure-native:dbforpostgresql:Database', 'pg-db-reports');
+    expect(app.inputs).toMatchObject({ databaseName: 'app', charset: 'UTF8', collation: 'en_US.utf8' });
+    const admin = recorder.one('azure-native:dbforpostgresql:AdministratorsMicrosoftEntra');
+    // configuration -> Entra admin -> app -> reports (the server rejects concurrent operations)
+    expect(admin.dependencies).toContain(tls.urn);
+    expect(app.dependencies).toContain(admin.urn);
+    expect(reports.dependencies).toContain(app.urn);
+  });
+
+  it('puts the private endpoint on the server with group postgresqlServer and the privatelink zone', async () => {
+    const { recorder } = await build(prodArgs());
+    const server = recorder.one(SERVER);
+    const pe = recorder.one('azure-native:network:PrivateEndpoint');
+    expect(pe.inputs).toMatchObject({
+      privateEndpointName: 'pe-aksplat-prod-weu-psql',
+      subnet: { id: SUBNET },
+      privateLinkServiceConnections: [{ name: 'pe-aksplat-prod-weu-psql', privateLinkServiceId: server.id, groupIds: ['postgresqlServer'] }],
+      tags: TAGS,
+    });
+    const dns = recorder.one('azure-native:network:PrivateDnsZoneGroup');
+    expect(dns.inputs.privateDnsZoneConfigs).toEqual([{ name: 'postgresqlServer', privateDnsZoneId: ZONE }]);
+  });
+
+  it('generates a long alphanumeric password and keeps it secret end to end', async () => {
+    const { recorder, db } = await build(prodArgs());
+    const pw = recorder.one('random:index/randomPassword:RandomPassword');
+    expect(pw.inputs).toMatchObject({ length: 40, special: false, upper: true, lower: true, numeric: true });
+    expect(Number(pw.inputs.length)).toBeGreaterThanOrEqual(32);
+    const server = recorder.one(SERVER);
+    expect(isSecretValue(server.inputs.administratorLoginPassword)).toBe(true);
+    const out = await resolveOutput(db.administratorPassword);
+    expect(out.secret).toBe(true);
+    expect(out.value.startsWith(MOCK_SECRET_MARKER)).toBe(true);
+  });
+
+  it('outputs the names the apps need', async () => {
+    const { db } = await build(prodArgs());
+    expect(await resolveOutput(db.serverName)).toEqual({ value: 'psql-aksplat-prod-weu-abc123', secret: false });
+    expect((await resolveOutput(db.fqdn)).value).toBe('psql-aksplat-prod-weu-abc123.postgres.database.azure.com');
+    expect((await resolveOutput(db.databaseNames)).value).toEqual(['app']);
+    expect((await resolveOutput(db.administratorLogin)).value).toBe('pgadmin');
+    expect((await resolveOutput(db.port)).value).toBe(5432);
+    expect((await resolveOutput(db.serverId)).value).toBe(
+      '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-aksplat-prod-weu/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-aksplat-prod-weu-abc123',
+    );
+  });
+
+  const bad: [string, Partial<PostgresDatabaseArgs>, RegExp][] = [
+    ['unsupported version', { version: '13' }, /args\.version: .*"13".*allowed: "14", "15", "16", "17"/],
+    ['unknown version', { version: '9.6' }, /args\.version: .*allowed: "14"/],
+    ['storage size the service does not offer', { storageSizeGb: 100 }, /args\.storageSizeGb: 100 GiB .*allowed \(GiB\): 32, 64, 128/],
+    ['HA on Burstable', { skuName: 'Standard_B2s', skuTier: 'Burstable', highAvailability: 'ZoneRedundant', standbyAvailabilityZone: undefined }, /args\.highAvailability: .*not available on the Burstable tier/],
+    ['SKU of another tier', { skuName: 'Standard_E4ds_v5', skuTier: 'GeneralPurpose' }, /args\.skuName: SKU "Standard_E4ds_v5" does not match tier "GeneralPurpose" \(it is a MemoryOptimized size\); GeneralPurpose takes Standard_D\*/],
+    ['Burstable SKU on GeneralPurpose', { skuName: 'Standard_B1ms' }, /args\.skuName: .*\(it is a Burstable size\)/],
+    ['unknown tier', { skuTier: 'Basic' as never }, /args\.skuTier: tier "Basic" is not allowed; allowed: "Burstable", "GeneralPurpose", "MemoryOptimized"/],
+    ['retention below 7', { backupRetentionDays: 5 }, /args\.backupRetentionDays: 5 .*from 7 to 35/],
+    ['retention above 35', { backupRetentionDays: 36 }, /args\.backupRetentionDays: 36 .*from 7 to 35/],
+    ['unknown HA mode', { highAvailability: 'Regional' as never }, /args\.highAvailability: .*allowed: "Disabled", "SameZone", "ZoneRedundant"/],
+    ['standby in the primary zone', { standbyAvailabilityZone: '1' }, /args\.standbyAvailabilityZone: .*another zone/],
+    ['zone 4', { availabilityZone: '4', standbyAvailabilityZone: undefined }, /args\.availabilityZone: zone "4" is not allowed/],
+    ['reserved admin login', { administratorLogin: 'azure_superuser' }, /args\.administratorLogin: .*reserved/],
+    ['bad database name', { databases: ['my-app'] }, /args\.databases\[0\]: "my-app" is not a valid database name/],
+    ['system database name', { databases: ['postgres'] }, /args\.databases\[0\]: .*system database/],
+    ['no database', { databases: [] }, /args\.databases: at least one/],
+  ];
+
+  it.each(bad)('rejects %s with a message naming the arg, and registers no child', async (_label, patch, message) => {
+    const recorder: OfflineRecorder = installMocks();
+    const { PostgresDatabase } = await import('../components/postgres-database');
+    expect(() => new PostgresDatabase('pg', { ...prodArgs(), ...patch })).toThrow(message);
+    await settle();
+    expect(recorder.resources.filter((r) => r.type !== 'aks-platform:index:PostgresDatabase')).toEqual([]);
+  });
+});
