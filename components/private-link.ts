@@ -1,6 +1,14 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 
+/** Where a component puts its private endpoint: the PE subnet and the matching `privatelink.*` DNS zone. */
+export interface PrivateEndpointPlacement {
+  /** ID of the subnet that hosts private endpoints (the VNet's `privateEndpoints` subnet). */
+  subnetId: pulumi.Input<string>;
+  /** ID of the service's `privatelink.*` private DNS zone (linked to the VNet). */
+  privateDnsZoneId: pulumi.Input<string>;
+}
+
 /** Arguments of {@link PrivateLink}. */
 export interface PrivateLinkArgs {
   /** Resource group the private endpoint is created in. */

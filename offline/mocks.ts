@@ -144,6 +144,7 @@ const ARM_TYPES: Record<string, string> = {
   'dbforpostgresql:Database': 'Microsoft.DBforPostgreSQL/flexibleServers/databases',
   'dbforpostgresql:Configuration': 'Microsoft.DBforPostgreSQL/flexibleServers/configurations',
   'dbforpostgresql:Administrator': 'Microsoft.DBforPostgreSQL/flexibleServers/administrators',
+  'dbforpostgresql:AdministratorsMicrosoftEntra': 'Microsoft.DBforPostgreSQL/flexibleServers/administrators',
   'redisenterprise:RedisEnterprise': 'Microsoft.Cache/redisEnterprise',
   'redisenterprise:Database': 'Microsoft.Cache/redisEnterprise/databases',
   'redis:Redis': 'Microsoft.Cache/redis',
