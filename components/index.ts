@@ -1,6 +1,4 @@
 // The aks-platform component library. One ComponentResource per file.
 export * from './private-link';
 export * from './network';
-export * from './app-image';
-export * from './helm-app';
 export * from './postgres-database';
