@@ -1,4 +1,7 @@
 // The aks-platform component library. One ComponentResource per file.
 export * from './private-link';
 export * from './network';
+export * from './app-image';
+export * from './helm-app';
 export * from './postgres-database';
+export * from './container-registry';

@@ -2,7 +2,8 @@ import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import * as privatedns from '@pulumi/azure-native/privatedns';
 import { NameParts, resourceName } from '../lib/naming';
-import { ArgProblem, SUBNET_ROLES, SUBNET_ROLE_QUALIFIERS, SubnetRole, addressPlanProblems, nsgRulesFor, privateDnsZoneNameProblem } from '../lib/network';
+import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
+import { SUBNET_ROLES, SUBNET_ROLE_QUALIFIERS, SubnetRole, addressPlanProblems, nsgRulesFor, privateDnsZoneNameProblem } from '../lib/network';
 
 /** One subnet of the {@link Network}. */
 export interface NetworkSubnetArgs {
@@ -28,10 +29,6 @@ export interface NetworkArgs {
   privateDnsZones: string[];
   /** Tags for every taggable child. */
   tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
-
-function plain<T>(value: pulumi.Input<T>): T | undefined {
-  return pulumi.Output.isInstance(value) || value instanceof Promise ? undefined : (value as T);
 }
 
 /**
@@ -65,10 +62,7 @@ export class Network extends pulumi.ComponentResource {
 
     const problems = networkArgProblems(args);
     if (problems.length > 0) {
-      throw new pulumi.ResourceError(
-        `Network "${name}" has invalid arguments:\n${problems.map((p) => `  - args.${p.path}: ${p.problem}`).join('\n')}`,
-        this,
-      );
+      throw new pulumi.ResourceError(argProblemsMessage('Network', name, problems), this);
     }
 
     const location = args.location ?? args.naming.location;
@@ -174,8 +168,8 @@ export function networkArgProblems(args: NetworkArgs): ArgProblem[] {
   problems.push(
     ...addressPlanProblems(
       'addressSpace',
-      plain(args.addressSpace),
-      SUBNET_ROLES.filter((role) => args.subnets?.[role]).map((role) => [`subnets.${role}.addressPrefix`, plain(args.subnets[role].addressPrefix)] as const),
+      knownValue(args.addressSpace),
+      SUBNET_ROLES.filter((role) => args.subnets?.[role]).map((role) => [`subnets.${role}.addressPrefix`, knownValue(args.subnets[role].addressPrefix)] as const),
     ),
   );
   const seen = new Set<string>();

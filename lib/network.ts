@@ -3,6 +3,7 @@
  * checks and the NSG rule sets per role. The `Network` component turns these
  * into Azure resources; the tests check them with tables.
  */
+import { ArgProblem } from './problems';
 import { cidrContains, cidrProblem, cidrsOverlap } from './rules';
 
 /** The subnets every environment has. */
@@ -16,12 +17,6 @@ export const SUBNET_ROLE_QUALIFIERS: Readonly<Record<SubnetRole, string>> = {
   privateEndpoints: 'pe',
   operations: 'ops',
 };
-
-/** A problem with one argument: the argument path and what is wrong / allowed. */
-export interface ArgProblem {
-  path: string;
-  problem: string;
-}
 
 /**
  * Checks an address plan: the VNet address space and each subnet are IPv4

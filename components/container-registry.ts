@@ -1,0 +1,131 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as containerregistry from '@pulumi/azure-native/containerregistry';
+import { NameParts, globalResourceName, resourceName } from '../lib/naming';
+import { argProblemsMessage, knownValue } from '../lib/problems';
+import { RegistrySku, registryArgProblems } from '../lib/container-registry';
+import { PrivateLink } from './private-link';
+
+/** Where the registry's private endpoint goes (Premium only). */
+export interface RegistryPrivateEndpointArgs {
+  /** ID of the private-endpoints subnet. */
+  subnetId: pulumi.Input<string>;
+  /** ID of the `privatelink.azurecr.io` private DNS zone. */
+  privateDnsZoneId: pulumi.Input<string>;
+}
+
+/** Arguments of {@link ContainerRegistry}. */
+export interface ContainerRegistryArgs {
+  /** Naming parts; the registry gets a globally unique name (`craksplatprodweu<suffix>`). */
+  naming: NameParts;
+  /** Resource group of the registry. */
+  resourceGroupName: pulumi.Input<string>;
+  /** Azure region; default `naming.location`. */
+  location?: pulumi.Input<string>;
+  /** SKU: `Basic`, `Standard` or `Premium`. Private endpoint, zone redundancy and retention need Premium. */
+  sku: pulumi.Input<RegistrySku>;
+  /**
+   * Make the registry private (Premium only): public network access Disabled,
+   * network rules default Deny, and a private endpoint in this subnet/zone.
+   */
+  privateEndpoint?: RegistryPrivateEndpointArgs;
+  /**
+   * With a private endpoint: let trusted Azure services (Microsoft Defender for
+   * Containers image scanning, ACR Tasks) through the network rules. Default true.
+   */
+  allowTrustedServices?: pulumi.Input<boolean>;
+  /** Zone-redundant registry storage (Premium only). Default false. */
+  zoneRedundancy?: pulumi.Input<boolean>;
+  /** Delete untagged manifests after this many days (0–365; Premium only). Default: no retention policy. */
+  untaggedRetentionDays?: pulumi.Input<number>;
+  /** Tags for the registry and its private endpoint. */
+  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * An Azure Container Registry. The admin user and anonymous pull are always
+ * off (not configurable): pushes use Entra tokens, AKS pulls with the kubelet
+ * identity's AcrPull role. Premium adds dedicated data endpoints, and
+ * optionally a private endpoint, zone redundancy and untagged-manifest retention.
+ */
+export class ContainerRegistry extends pulumi.ComponentResource {
+  /** The registry. */
+  public readonly registry: containerregistry.Registry;
+  /** ARM ID of the registry (scope of the AcrPull role assignment). */
+  public readonly registryId: pulumi.Output<string>;
+  /** Login server, e.g. `craksplatprodweuabc123.azurecr.io`. */
+  public readonly loginServer: pulumi.Output<string>;
+  /** Azure name of the registry. */
+  public readonly name: pulumi.Output<string>;
+  /** The private endpoint, when the registry is private. */
+  public readonly privateLink?: PrivateLink;
+
+  constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aks-platform:index:ContainerRegistry', name, {}, opts);
+
+    const sku = knownValue(args.sku);
+    const problems = registryArgProblems({
+      sku,
+      privateEndpoint: args.privateEndpoint !== undefined,
+      zoneRedundancy: knownValue(args.zoneRedundancy),
+      untaggedRetentionDays: knownValue(args.untaggedRetentionDays),
+    });
+    if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('ContainerRegistry', name, problems), this);
+
+    const location = args.location ?? args.naming.location;
+    const isPrivate = args.privateEndpoint !== undefined;
+    const premium = pulumi.output(args.sku).apply((s) => s === 'Premium');
+    const retention =
+      args.untaggedRetentionDays === undefined
+        ? undefined
+        : { retentionPolicy: { status: 'enabled', days: args.untaggedRetentionDays } };
+
+    this.registry = new containerregistry.Registry(
+      `${name}-acr`,
+      {
+        registryName: globalResourceName(args.naming, 'containerRegistry'),
+        resourceGroupName: args.resourceGroupName,
+        location,
+        sku: { name: args.sku },
+        adminUserEnabled: false,
+        anonymousPullEnabled: false,
+        // Dedicated data endpoints (Premium): clients can allow-list
+        // `<registry>.<region>.data.azurecr.io` instead of `*.blob.core.windows.net`.
+        dataEndpointEnabled: premium,
+        zoneRedundancy: pulumi.output(args.zoneRedundancy ?? false).apply((on) => (on ? 'Enabled' : 'Disabled')),
+        ...(isPrivate
+          ? {
+              publicNetworkAccess: 'Disabled',
+              networkRuleSet: { defaultAction: 'Deny' },
+              networkRuleBypassOptions: pulumi.output(args.allowTrustedServices ?? true).apply((allow) => (allow ? 'AzureServices' : 'None')),
+              // Export needs public access; off, images cannot be exported out of a private registry.
+              policies: { exportPolicy: { status: 'disabled' }, ...retention },
+            }
+          : { publicNetworkAccess: 'Enabled', ...(retention ? { policies: retention } : {}) }),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    if (args.privateEndpoint) {
+      this.privateLink = new PrivateLink(
+        `${name}-pl`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location,
+          subnetId: args.privateEndpoint.subnetId,
+          targetResourceId: this.registry.id,
+          groupId: 'registry',
+          privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
+          endpointName: resourceName(args.naming, 'privateEndpoint', 'acr'),
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+    }
+
+    this.registryId = this.registry.id;
+    this.loginServer = this.registry.loginServer;
+    this.name = this.registry.name;
+    this.registerOutputs({ registryId: this.registryId, loginServer: this.loginServer, name: this.name });
+  }
+}
