@@ -1,0 +1,69 @@
+/**
+ * The library as another Pulumi program sees it: build and pack the package,
+ * install the tarball into a scratch project (its dependencies linked from this
+ * repository's node_modules, so no network), compile a small consumer program
+ * with strict tsc against the published typings, and run it under mocks.
+ */
+import { execFileSync } from 'child_process';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, cpSync, existsSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..');
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+
+describe('consumer program', () => {
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'aks-platform-consumer-'));
+  });
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('imports a component from the packed library and registers it under mocks', () => {
+    // Build the library into a scratch package directory and pack it.
+    const pkgDir = path.join(scratch, 'pkg');
+    execFileSync(bin('tsc'), ['-p', path.join(root, 'tsconfig.build.json'), '--outDir', path.join(pkgDir, 'dist')], { cwd: root, stdio: 'pipe' });
+    cpSync(path.join(root, 'package.json'), path.join(pkgDir, 'package.json'));
+    for (const extra of ['README.md', 'apps/chart']) {
+      if (existsSync(path.join(root, extra))) cpSync(path.join(root, extra), path.join(pkgDir, extra), { recursive: true });
+    }
+    const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: pkgDir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const [{ filename, files }] = JSON.parse(packed) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const shipped = files.map((f) => f.path);
+    expect(shipped).toContain('dist/components/index.js');
+    expect(shipped).toContain('dist/components/index.d.ts');
+    expect(shipped.some((f) => f.startsWith('test/') || f.startsWith('apps/api') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
+
+    // A scratch consumer project: the tarball unpacked as node_modules/aks-platform,
+    // the library's own dependencies linked from this repository.
+    const consumer = path.join(scratch, 'consumer');
+    const modules = path.join(consumer, 'node_modules');
+    mkdirSync(path.join(modules, 'aks-platform'), { recursive: true });
+    execFileSync('tar', ['-xzf', path.join(scratch, filename), '-C', path.join(modules, 'aks-platform'), '--strip-components=1']);
+    mkdirSync(path.join(modules, '@pulumi'), { recursive: true });
+    for (const dep of readdirSync(path.join(root, 'node_modules', '@pulumi'))) {
+      symlinkSync(path.join(root, 'node_modules', '@pulumi', dep), path.join(modules, '@pulumi', dep));
+    }
+    mkdirSync(path.join(modules, '@types'), { recursive: true });
+    symlinkSync(path.join(root, 'node_modules', '@types', 'node'), path.join(modules, '@types', 'node'));
+    for (const dep of ['zod', 'yaml', 'ipaddr.js']) {
+      symlinkSync(path.join(root, 'node_modules', dep), path.join(modules, dep));
+    }
+    cpSync(path.join(__dirname, 'fixtures', 'consumer'), consumer, { recursive: true });
+
+    // Strict compile against the published .d.ts files, then run.
+    execFileSync(bin('tsc'), ['-p', path.join(consumer, 'tsconfig.json')], { cwd: consumer, stdio: 'pipe' });
+    const out = execFileSync(process.execPath, [path.join(consumer, 'dist', 'index.js')], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const result = JSON.parse(out) as { loginServer: string; registered: Array<{ type: string; name: string; inputs: Record<string, unknown> }> };
+
+    expect(result.registered.map((r) => `${r.type} ${r.name}`)).toEqual([
+      'aks-platform:index:ContainerRegistry shared',
+      'azure-native:containerregistry:Registry shared-acr',
+    ]);
+    const registry = result.registered[1].inputs;
+    expect(registry).toMatchObject({ adminUserEnabled: false, anonymousPullEnabled: false, sku: { name: 'Standard' } });
+    expect(result.loginServer).toBe(`${String(registry.registryName)}.azurecr.io`);
+  }, 120_000);
+});
