@@ -1,0 +1,129 @@
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as dockerBuild from '@pulumi/docker-build';
+import { ACR_TOKEN_USERNAME, AcrTokenExchange, exchangeAcrRefreshToken, loginServerProblem } from '../lib/acr-token';
+import { APP_NAMES, AppName, chartDirectory } from '../lib/app-profiles';
+import { imageTagProblem } from '../lib/image-source';
+
+/** Arguments of {@link AppImage}. */
+export interface AppImageArgs {
+  /** The app to build: `api`, `agent` or `frontend` (Dockerfile `apps/<app>/Dockerfile`, context = repository root). */
+  app: AppName;
+  /** Login server of the Azure Container Registry, e.g. `craksplatprodweu1a2b3c.azurecr.io`. */
+  registryLoginServer: pulumi.Input<string>;
+  /** Image tag: the git commit (see lib/image-source.ts) or a configured release tag; never `latest`. */
+  tag: pulumi.Input<string>;
+  /** Repository path inside the registry (default `aks-platform/<app>`). */
+  repository?: pulumi.Input<string>;
+  /** Repository root used as build context (default: the directory holding apps/chart). */
+  contextDirectory?: string;
+  /** Commit time in seconds since the epoch, passed as SOURCE_DATE_EPOCH so identical sources give identical digests. */
+  sourceDateEpoch?: pulumi.Input<number>;
+  /** Entra tenant of the deploying identity (sent with the token exchange; optional). */
+  tenantId?: pulumi.Input<string>;
+  /** Entra access token for ARM; default: the deploying identity's token from `authorization.getClientToken`. */
+  entraAccessToken?: pulumi.Input<string>;
+  /** Token exchange implementation (default: the real `/oauth2/exchange` call); injectable for tests. */
+  tokenExchange?: AcrTokenExchange;
+  /** Push the image (default true); false only builds, e.g. in a pull-request check. */
+  push?: pulumi.Input<boolean>;
+  /** Extra Docker build arguments (never secrets). */
+  buildArgs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * Builds one app image from its Dockerfile for linux/amd64 with BuildKit
+ * (@pulumi/docker-build), tags it, and pushes it to ACR with an Entra token
+ * exchanged for an ACR refresh token (no admin user, no stored password). The
+ * registry also holds the BuildKit cache (`<repository>:buildcache`).
+ *
+ * `imageRef` is digest-pinned (`<loginServer>/<repository>@sha256:...`): a new build
+ * changes it and rolls the Deployment; an unchanged one leaves the release alone.
+ * The image depends on the registry only, so it builds while the cluster is created.
+ */
+export class AppImage extends pulumi.ComponentResource {
+  /** The docker-build image resource. */
+  public readonly image: dockerBuild.Image;
+  /** Digest of the pushed manifest (`sha256:...`). */
+  public readonly digest: pulumi.Output<string>;
+  /** Digest-pinned reference for Kubernetes: `<loginServer>/<repository>@sha256:...` (empty when push is false). */
+  public readonly imageRef: pulumi.Output<string>;
+  /** Human-readable tagged reference: `<loginServer>/<repository>:<tag>`. */
+  public readonly taggedRef: pulumi.Output<string>;
+  /** Repository path inside the registry. */
+  public readonly repository: pulumi.Output<string>;
+
+  constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aks-platform:index:AppImage', name, {}, opts);
+
+    if (!(APP_NAMES as readonly string[]).includes(args.app)) {
+      throw new pulumi.ResourceError(`app: "${args.app}" is not one of ${APP_NAMES.join(', ')}`, this);
+    }
+    const contextDir = args.contextDirectory ?? path.resolve(chartDirectory(), '..', '..');
+    const dockerfile = path.join(contextDir, 'apps', args.app, 'Dockerfile');
+
+    const loginServer = pulumi.output(args.registryLoginServer).apply((server) => {
+      const problem = loginServerProblem(server);
+      if (problem) throw new pulumi.ResourceError(`registryLoginServer: ${problem}`, this);
+      return server;
+    });
+    const tag = pulumi.output(args.tag).apply((t) => {
+      const problem = imageTagProblem(t);
+      if (problem) throw new pulumi.ResourceError(`tag: ${problem}`, this);
+      return t;
+    });
+    this.repository = pulumi.output(args.repository ?? `aks-platform/${args.app}`).apply((repo) => {
+      if (!/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(repo)) {
+        throw new pulumi.ResourceError(`repository: "${repo}" must be lowercase path segments of letters and digits separated by . _ - or /`, this);
+      }
+      return repo;
+    });
+
+    // Entra token -> ACR refresh token; both stay secrets end to end.
+    const entraToken = pulumi.secret(
+      args.entraAccessToken ?? authorization.getClientTokenOutput({}, { parent: this }).token,
+    );
+    const exchange = args.tokenExchange ?? exchangeAcrRefreshToken;
+    const refreshToken = pulumi.secret(
+      pulumi.all([loginServer, entraToken, args.tenantId]).apply(([server, accessToken, tenantId]) =>
+        exchange({ loginServer: server, accessToken, tenantId }),
+      ),
+    );
+
+    this.taggedRef = pulumi.interpolate`${loginServer}/${this.repository}:${tag}`;
+    const cacheRef = pulumi.interpolate`${loginServer}/${this.repository}:buildcache`;
+    const buildArgs = pulumi
+      .all([args.buildArgs ?? {}, args.sourceDateEpoch])
+      .apply(([extra, epoch]) => ({ ...extra, ...(epoch === undefined ? {} : { SOURCE_DATE_EPOCH: String(epoch) }) }));
+
+    this.image = new dockerBuild.Image(
+      `${name}-image`,
+      {
+        context: { location: contextDir },
+        dockerfile: { location: dockerfile },
+        platforms: [dockerBuild.Platform.Linux_amd64],
+        push: args.push ?? true,
+        tags: [this.taggedRef],
+        buildArgs,
+        registries: [{ address: loginServer, username: ACR_TOKEN_USERNAME, password: refreshToken }],
+        cacheFrom: [{ registry: { ref: cacheRef } }],
+        cacheTo: [{ registry: { ref: cacheRef, mode: dockerBuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } }],
+        // Build (and push) during `pulumi up` only; a preview shows the image as changing.
+        buildOnPreview: false,
+      },
+      { parent: this },
+    );
+
+    this.digest = this.image.digest;
+    this.imageRef = pulumi.all([loginServer, this.repository, this.image.digest, args.push ?? true]).apply(([server, repo, digest, push]) => {
+      if (!push) return '';
+      if (!/^sha256:[a-f0-9]{64}$/.test(digest ?? '')) {
+        throw new pulumi.ResourceError(`the build of ${args.app} returned no registry digest ("${digest}"); was push disabled?`, this);
+      }
+      return `${server}/${repo}@${digest}`;
+    });
+
+    this.registerOutputs({ digest: this.digest, imageRef: this.imageRef, taggedRef: this.taggedRef, repository: this.repository });
+  }
+}

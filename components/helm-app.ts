@@ -1,0 +1,162 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as k8s from '@pulumi/kubernetes';
+import { APP_NAMES, AppName, AppProfiles, chartDirectory, loadAppProfiles } from '../lib/app-profiles';
+import {
+  APP_ENVIRONMENTS,
+  AppEnvironment,
+  AppIngress,
+  AppSizing,
+  AppSizingOverride,
+  PlatformFacts,
+  appValues,
+  defaultAppNamespaces,
+  resolveAppSizing,
+} from '../lib/app-values';
+
+/** Arguments of {@link HelmApp}. */
+export interface HelmAppArgs {
+  /** The app to deploy: `api`, `agent` or `frontend`. */
+  app: AppName;
+  /** Sizing preset: `dev` (small) or `prod` (>= 3 replicas, HPA, PDB, zone spread). */
+  environment: AppEnvironment;
+  /** Per-app sizing overrides from stack config (`apps.<app>`). */
+  sizing?: AppSizingOverride;
+  /** Kubernetes provider of the AKS cluster. */
+  provider: k8s.Provider;
+  /** Digest-pinned image reference (AppImage.imageRef). */
+  imageRef: pulumi.Input<string>;
+  /** Namespace of each app's release (default: the app's name); the frontend needs the api's. */
+  namespaces?: Record<AppName, string>;
+  /** Entra tenant id (api, agent). */
+  tenantId?: pulumi.Input<string>;
+  /** Client id of the workload identity federated with the app's service account (api, agent). */
+  identityClientId?: pulumi.Input<string>;
+  /** Key Vault holding `postgres-password` and `redis-password` (api, agent). */
+  keyVaultName?: pulumi.Input<string>;
+  /** PostgreSQL connection facts, no password (api, agent). */
+  postgres?: pulumi.Input<{ host: pulumi.Input<string>; port?: pulumi.Input<number>; database: pulumi.Input<string>; user: pulumi.Input<string> }>;
+  /** Redis connection facts, no password (api, agent). */
+  redis?: pulumi.Input<{ host: pulumi.Input<string>; port: pulumi.Input<number> }>;
+  /** CIDR of the subnet with the Postgres and Redis private endpoints (NetworkPolicy egress). */
+  dataSubnetCidr?: pulumi.Input<string>;
+  /** Public ingress through the AKS application-routing add-on (frontend at `/`, api at `/api` and `/socket.io`). */
+  ingress?: AppIngress;
+  /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
+  timeoutSeconds?: number;
+  /** Path of the chart (default: the repository's apps/chart). */
+  chartPath?: string;
+}
+
+/**
+ * One app as a Helm release of the shared chart (apps/chart) in its own
+ * namespace. The values come from the pure function lib/app-values.ts; the
+ * release is atomic (a failed upgrade rolls back), cleans up on failure and
+ * has an explicit timeout, so an interrupted deploy never leaves Helm locked.
+ * Kubernetes resources depend only on the cluster provider and on the outputs
+ * they read (image digest, data-service hosts, identity).
+ */
+export class HelmApp extends pulumi.ComponentResource {
+  /** The app's namespace. */
+  public readonly namespace: k8s.core.v1.Namespace;
+  /** The Helm release. */
+  public readonly release: k8s.helm.v3.Release;
+  /** Namespace name. */
+  public readonly namespaceName: pulumi.Output<string>;
+  /** In-cluster URL of the app's Service, e.g. `http://api.api.svc.cluster.local:5000`. */
+  public readonly serviceUrl: pulumi.Output<string>;
+  /** Helm release status (`deployed` after a successful rollout). */
+  public readonly status: pulumi.Output<string>;
+  /** Helm revision, raised by every upgrade (roll back with `helm rollback <app> <revision> -n <ns>`). */
+  public readonly revision: pulumi.Output<number>;
+
+  constructor(name: string, args: HelmAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aks-platform:index:HelmApp', name, {}, opts);
+
+    if (!(APP_NAMES as readonly string[]).includes(args.app)) {
+      throw new pulumi.ResourceError(`app: "${args.app}" is not one of ${APP_NAMES.join(', ')}`, this);
+    }
+    if (!(APP_ENVIRONMENTS as readonly string[]).includes(args.environment)) {
+      throw new pulumi.ResourceError(`environment: "${args.environment}" is not one of ${APP_ENVIRONMENTS.join(', ')}`, this);
+    }
+    const timeout = args.timeoutSeconds ?? 600;
+    if (!Number.isInteger(timeout) || timeout < 60 || timeout > 3600) {
+      throw new pulumi.ResourceError(`timeoutSeconds: ${timeout} must be an integer between 60 and 3600`, this);
+    }
+    const chartPath = args.chartPath ?? chartDirectory();
+    const { sizing, profiles } = this.resolveStatic(args, chartPath);
+    const namespaces = args.namespaces ?? defaultAppNamespaces();
+    const nsName = namespaces[args.app];
+    const childOpts = { parent: this, provider: args.provider };
+
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: nsName,
+          labels: {
+            'app.kubernetes.io/part-of': 'aks-platform',
+            'app.kubernetes.io/name': args.app,
+            // The chart's pods meet the "restricted" Pod Security Standard; enforce it.
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+          },
+        },
+      },
+      childOpts,
+    );
+    this.namespaceName = this.namespace.metadata.name;
+
+    const values = pulumi
+      .all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '', args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? ''])
+      .apply(([imageRef, tenantId, identityClientId, keyVaultName, postgres, redis, dataSubnetCidr]) => {
+        const facts: PlatformFacts = {
+          imageRef,
+          namespaces,
+          tenantId,
+          identityClientId,
+          keyVaultName,
+          postgres: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user },
+          redis: { host: redis.host, port: redis.port },
+          dataSubnetCidr,
+          ingress: args.ingress,
+        };
+        try {
+          return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });
+        } catch (err) {
+          throw new pulumi.ResourceError((err as Error).message, this);
+        }
+      });
+
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: args.app,
+        chart: chartPath,
+        namespace: this.namespaceName,
+        createNamespace: false,
+        values,
+        atomic: true,
+        cleanupOnFail: true,
+        timeout,
+        maxHistory: 10,
+        skipAwait: false,
+      },
+      childOpts,
+    );
+
+    const profile = profiles[args.app];
+    this.serviceUrl = pulumi.interpolate`http://${profile.app.name}.${this.namespaceName}.svc.cluster.local:${profile.service.port}`;
+    this.status = this.release.status.apply((s) => s.status);
+    this.revision = this.release.status.apply((s) => s.revision);
+    this.registerOutputs({ namespaceName: this.namespaceName, serviceUrl: this.serviceUrl, status: this.status, revision: this.revision });
+  }
+
+  /** Sizing and per-app profiles, known at construction; errors become ResourceErrors naming the field. */
+  private resolveStatic(args: HelmAppArgs, chartPath: string): { sizing: AppSizing; profiles: AppProfiles } {
+    try {
+      return { sizing: resolveAppSizing(args.app, args.environment, args.sizing), profiles: loadAppProfiles(chartPath) };
+    } catch (err) {
+      throw new pulumi.ResourceError((err as Error).message, this);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The pure mapping stack config + platform facts -> Helm values, with tables.
+ */
+import { loadAppProfiles } from '../lib/app-profiles';
+import {
+  AppSizing,
+  PlatformFacts,
+  SIZING_PRESETS,
+  appSizingProblems,
+  appValues,
+  appsConfigSchema,
+  cpuMillis,
+  memoryBytes,
+  platformFactsProblems,
+  resolveAppSizing,
+} from '../lib/app-values';
+import { fixtureFacts } from '../scripts/chart-fixtures';
+
+const profiles = loadAppProfiles();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
+describe('sizing', () => {
+  test('prod presets are highly available, dev presets are small', () => {
+    for (const app of ['api', 'agent', 'frontend'] as const) {
+      expect(SIZING_PRESETS.prod[app].replicas).toBeGreaterThanOrEqual(3);
+      expect(SIZING_PRESETS.prod[app].maxReplicas).toBeGreaterThan(SIZING_PRESETS.prod[app].replicas);
+      expect(SIZING_PRESETS.dev[app].replicas).toBe(1);
+      expect(appSizingProblems(app, 'prod', SIZING_PRESETS.prod[app])).toEqual([]);
+      expect(appSizingProblems(app, 'dev', SIZING_PRESETS.dev[app])).toEqual([]);
+    }
+  });
+
+  test.each<[string, Partial<AppSizing>, RegExp]>([
+    ['prod with 2 replicas', { replicas: 2 }, /apps\.api\.replicas: prod needs at least 3 replicas/],
+    ['prod without HPA headroom', { replicas: 3, maxReplicas: 3 }, /apps\.api\.maxReplicas: prod needs an HPA/],
+    ['prod with soft zone spread', { zoneSpread: 'preferred' }, /apps\.api\.zoneSpread/],
+    ['limit below request', { cpuRequest: '500m', cpuLimit: '250m' }, /apps\.api\.cpuLimit: must be >= cpuRequest/],
+    ['memory limit below request', { memoryRequest: '1Gi', memoryLimit: '512Mi' }, /apps\.api\.memoryLimit/],
+    ['bad CPU quantity', { cpuLimit: 'lots' }, /apps\.api\.cpuLimit: must be a CPU quantity/],
+    ['secret in env', { env: { DB_PASSWORD: 'x' } }, /apps\.api\.env\.DB_PASSWORD: looks like a secret/],
+    ['platform-owned env', { env: { PGHOST: 'elsewhere' } }, /apps\.api\.env\.PGHOST: is set by the platform/],
+    ['concurrency on the api', { concurrency: 4 }, /apps\.api\.concurrency: only the agent/],
+  ])('rejects %s', (_label, override, message) => {
+    expect(() => resolveAppSizing('api', 'prod', override)).toThrow(message);
+  });
+
+  test('overrides merge over the preset, and the agent gets a default concurrency', () => {
+    expect(resolveAppSizing('api', 'prod', { maxReplicas: 20 })).toMatchObject({ replicas: 3, maxReplicas: 20, cpuRequest: '250m' });
+    expect(resolveAppSizing('agent', 'dev').concurrency).toBe(2);
+    expect(resolveAppSizing('agent', 'prod', { concurrency: 8 }).concurrency).toBe(8);
+    expect(() => resolveAppSizing('api', 'staging' as Any)).toThrow(/environment "staging" has no app sizing preset; allowed: dev, prod/);
+  });
+
+  test.each([
+    ['100m', 100],
+    ['1', 1000],
+    ['0.5', 500],
+  ])('cpuMillis(%s) = %d', (q, n) => expect(cpuMillis(q)).toBe(n));
+  test.each([
+    ['128Mi', 128 * 1024 ** 2],
+    ['1Gi', 1024 ** 3],
+  ])('memoryBytes(%s) = %d', (q, n) => expect(memoryBytes(q)).toBe(n));
+});
+
+describe('platform facts', () => {
+  const good = fixtureFacts('api', 'prod');
+  test.each<[string, (f: PlatformFacts) => void, RegExp]>([
+    ['a tagged image', (f) => (f.imageRef = 'cr.azurecr.io/api:1.0'), /imageRef: .* must be pinned by digest/],
+    ['a shared namespace', (f) => (f.namespaces = { api: 'apps', agent: 'apps', frontend: 'web' }), /each app needs its own namespace/],
+    ['the default namespace', (f) => (f.namespaces = { ...f.namespaces, api: 'default' }), /namespaces\.api: "default" is reserved/],
+    ['a bad tenant', (f) => (f.tenantId = 'contoso'), /tenantId: "contoso" must be a GUID/],
+    ['a bad data subnet', (f) => (f.dataSubnetCidr = '10.20.3.1/24'), /dataSubnetCidr: .*host bits/],
+    ['a Redis port of 0', (f) => (f.redis = { host: 'r', port: 0 }), /redis\.port: 0 must be a TCP port/],
+    ['TLS without a host', (f) => (f.ingress = { enabled: true, tlsSecretName: 'tls' }), /ingress\.host: required when TLS/],
+    ['two TLS sources', (f) => (f.ingress = { enabled: true, host: 'a.example.com', tlsSecretName: 'x', tlsKeyVaultCertificateUri: 'https://kv.vault.azure.net/certificates/c' }), /only one of/],
+  ])('rejects %s', (_label, mutate, message) => {
+    const f = structuredClone(good);
+    mutate(f);
+    expect(platformFactsProblems('api', f).join('\n')).toMatch(message);
+    expect(() => appValues({ app: 'api', environment: 'prod', sizing: resolveAppSizing('api', 'prod'), profiles, facts: f })).toThrow(/cannot build Helm values for api/);
+  });
+
+  test('the frontend needs no data-service facts', () => {
+    const f = { ...fixtureFacts('frontend', 'dev'), tenantId: '', identityClientId: '', keyVaultName: '', postgres: { host: '', database: '', user: '' }, redis: { host: '', port: 0 }, dataSubnetCidr: '' };
+    expect(platformFactsProblems('frontend', f)).toEqual([]);
+  });
+});
+
+describe('appValues', () => {
+  const values = (app: 'api' | 'agent' | 'frontend', env: 'dev' | 'prod') =>
+    appValues({ app, environment: env, sizing: resolveAppSizing(app, env), profiles, facts: fixtureFacts(app, env) }) as Any;
+
+  test.each([
+    ['api', 'dev', 1, false, false, 'ScheduleAnyway'],
+    ['api', 'prod', 3, true, true, 'DoNotSchedule'],
+    ['agent', 'prod', 3, true, true, 'DoNotSchedule'],
+    ['frontend', 'dev', 1, false, false, 'ScheduleAnyway'],
+    ['frontend', 'prod', 3, true, true, 'DoNotSchedule'],
+  ] as const)('%s/%s: replicas %d, HPA %s, PDB %s, zone %s', (app, env, replicas, hpa, pdb, zone) => {
+    const v = values(app, env);
+    expect(v.replicas).toBe(replicas);
+    expect(v.autoscaling.enabled).toBe(hpa);
+    expect(v.autoscaling.minReplicas).toBe(replicas);
+    expect(v.pdb.enabled).toBe(pdb);
+    expect(v.topologySpread.zoneWhenUnsatisfiable).toBe(zone);
+  });
+
+  test('the per-app profile is included unchanged (port, probes, UID)', () => {
+    const v = values('api', 'prod');
+    expect(v.containerPort).toBe(profiles.api.containerPort);
+    expect(v.probes).toEqual(profiles.api.probes);
+    expect(v.podSecurity).toEqual(profiles.api.podSecurity);
+  });
+
+  test('api and agent: workload identity, Key Vault objects, data-service env; no secrets anywhere', () => {
+    for (const app of ['api', 'agent'] as const) {
+      const v = values(app, 'prod');
+      const facts = fixtureFacts(app, 'prod');
+      expect(v.workloadIdentity).toEqual({ enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId });
+      expect(v.keyVault.objects).toEqual([
+        { name: 'postgres-password', fileEnv: 'PGPASSWORD_FILE' },
+        { name: 'redis-password', fileEnv: 'REDIS_PASSWORD_FILE' },
+      ]);
+      expect(v.postgres).toMatchObject({ enabled: true, host: facts.postgres.host, port: 5432, sslMode: 'require' });
+      expect(v.redis).toEqual({ enabled: true, host: facts.redis.host, port: 10000, tls: true });
+      expect(JSON.stringify(v)).not.toMatch(/password"\s*:/i);
+      expect(v.networkPolicy.egressTo).toEqual([{ cidr: '10.20.3.0/24', ports: [5432, 10000] }]);
+    }
+  });
+
+  test('agent concurrency and api CORS origin come from config and ingress', () => {
+    expect(values('agent', 'prod').env.AGENT_CONCURRENCY).toBe('4');
+    expect(values('api', 'prod').env.CORS_ORIGIN).toBe('https://jobs.contoso.com');
+    expect(values('api', 'dev').env.CORS_ORIGIN).toBeUndefined();
+  });
+
+  test('frontend: API_UPSTREAM and egress follow the api namespace and ports', () => {
+    const f = { ...fixtureFacts('frontend', 'dev'), namespaces: { api: 'jobs-api', agent: 'jobs-agent', frontend: 'jobs-web' } };
+    const v = appValues({ app: 'frontend', environment: 'dev', sizing: resolveAppSizing('frontend', 'dev'), profiles, facts: f }) as Any;
+    expect(v.env.API_UPSTREAM).toBe(`http://api.jobs-api.svc.cluster.local:${profiles.api.service.port}`);
+    expect(v.networkPolicy.egressTo).toEqual([{ namespace: 'jobs-api', podLabels: { 'app.kubernetes.io/name': 'api' }, ports: [profiles.api.containerPort] }]);
+    expect(v.workloadIdentity.enabled).toBe(false);
+    expect(v.keyVault.enabled).toBe(false);
+  });
+
+  test('ingress: app-routing class, per-app paths, Key Vault TLS; the agent never gets one', () => {
+    expect(values('api', 'prod').ingress).toMatchObject({ enabled: true, className: 'webapprouting.kubernetes.azure.com', paths: ['/api', '/socket.io'], tls: { enabled: true } });
+    expect(values('frontend', 'prod').ingress).toMatchObject({ enabled: true, paths: ['/'] });
+    expect(values('agent', 'prod').ingress).toEqual({ enabled: false });
+    expect(values('api', 'dev').ingress).toEqual({ enabled: false });
+    expect(values('api', 'prod').networkPolicy.ingressFrom[0]).toEqual({ namespace: 'app-routing-system' });
+  });
+});
+
+describe('apps config schema (proposal for config/)', () => {
+  test('accepts the documented example and fills defaults', () => {
+    const parsed = appsConfigSchema.parse({ imageTag: 'v1.4.2', ingress: { enabled: true, host: 'app.contoso.com' }, api: { replicas: 3, maxReplicas: 6 }, agent: { concurrency: 4 } });
+    expect(parsed.frontend).toEqual({});
+    expect(parsed.ingress.enabled).toBe(true);
+  });
+  test.each([
+    [{ imageTag: 'latest' }, /latest/],
+    [{ api: { replicas: 0 } }, /replicas/],
+    [{ ingress: { enabled: true, host: 'Not A Host' } }, /host/],
+    [{ ingress: { enabled: true, tlsKeyVaultCertificateUri: 'http://kv/certificates/x' } }, /tlsKeyVaultCertificateUri/],
+    [{ web: {} }, /web/],
+  ])('rejects %j', (input, message) => {
+    const r = appsConfigSchema.safeParse(input);
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r.error?.issues)).toMatch(message);
+  });
+});
