@@ -5,3 +5,4 @@ export * from './app-image';
 export * from './helm-app';
 export * from './postgres-database';
 export * from './container-registry';
+export * from './redis-cache';

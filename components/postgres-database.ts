@@ -4,20 +4,20 @@ import * as random from '@pulumi/random';
 import { NameParts, globalResourceName, resourceName } from '../lib/naming';
 import {
   DEFAULT_POSTGRES_VERSION,
-  knownValue,
   postgresAdministratorLoginProblem,
   postgresBackupRetentionProblem,
   postgresDatabaseNameProblem,
   postgresHaModeProblem,
   postgresHaTierProblem,
   postgresHaZonesProblem,
-  postgresSkuProblem,
   postgresSkuTierProblem,
   postgresStorageSizeProblem,
   postgresVersionProblem,
   PostgresHaMode,
   PostgresSkuTier,
 } from '../lib/data-services';
+import { postgresSkuProblem } from '../lib/data-services-rules';
+import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { PrivateEndpointPlacement, PrivateLink } from './private-link';
 
 /** A Microsoft Entra principal made PostgreSQL administrator. */
@@ -42,7 +42,7 @@ export interface PostgresDatabaseArgs {
   tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Entra tenant for Microsoft Entra authentication (`authorization.getClientConfigOutput().tenantId`). */
   tenantId: pulumi.Input<string>;
-  /** PostgreSQL major version: "14" … "18" (the installed enum's supported members); default "16". */
+  /** PostgreSQL major version: "15", "16", "17" or "18" (POSTGRES_VERSIONS); default "16". */
   version?: pulumi.Input<string>;
   /** Compute size, e.g. `Standard_B1ms` (Burstable), `Standard_D2ds_v5` (GeneralPurpose), `Standard_E2ds_v5` (MemoryOptimized). */
   skuName: pulumi.Input<string>;
@@ -102,7 +102,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:PostgresDatabase', name, {}, opts);
-    validatePostgresArgs(args, this);
+    const problems = postgresArgProblems(args);
+    if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('PostgresDatabase', name, problems), this);
 
     const location = args.location ?? args.naming.location;
     const serverAzureName = globalResourceName(args.naming, 'postgres');
@@ -240,60 +241,35 @@ function entraPrincipalType(type: 'User' | 'Group' | 'ServicePrincipal'): string
   return { User: 'user', Group: 'group', ServicePrincipal: 'servicePrincipal' }[type];
 }
 
-/** Throws a ResourceError naming the first bad argument. Exported for the config schema's reuse of the same checks. */
-export function validatePostgresArgs(args: PostgresDatabaseArgs, resource?: pulumi.Resource): void {
-  const fail = (path: string, problem: string): never => {
-    const message = `PostgresDatabase: args.${path}: ${problem}`;
-    throw resource ? new pulumi.ResourceError(message, resource) : new Error(message);
+/** Every problem with the plain (non-Output) arguments, each naming its path; empty when the arguments are fine. */
+export function postgresArgProblems(args: PostgresDatabaseArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  const check = (path: string, problem: string | undefined) => {
+    if (problem) problems.push({ path, problem });
   };
   const version = knownValue(args.version);
-  if (version !== undefined) {
-    const p = postgresVersionProblem(String(version));
-    if (p) fail('version', p);
-  }
+  if (version !== undefined) check('version', postgresVersionProblem(String(version)));
   const tier = knownValue(args.skuTier);
   const sku = knownValue(args.skuName);
-  if (tier !== undefined) {
-    const p = postgresSkuTierProblem(tier);
-    if (p) fail('skuTier', p);
-  }
-  if (tier !== undefined && sku !== undefined) {
-    const p = postgresSkuProblem(sku, tier);
-    if (p) fail('skuName', p);
-  }
+  const tierProblem = tier !== undefined ? postgresSkuTierProblem(tier) : undefined;
+  check('skuTier', tierProblem);
+  if (tier !== undefined && !tierProblem && sku !== undefined) check('skuName', postgresSkuProblem(sku, tier as PostgresSkuTier));
   const storage = knownValue(args.storageSizeGb);
-  if (storage !== undefined) {
-    const p = postgresStorageSizeProblem(storage);
-    if (p) fail('storageSizeGb', p);
-  }
+  if (storage !== undefined) check('storageSizeGb', postgresStorageSizeProblem(storage));
   const retention = knownValue(args.backupRetentionDays);
-  if (retention !== undefined) {
-    const p = postgresBackupRetentionProblem(retention);
-    if (p) fail('backupRetentionDays', p);
-  }
+  if (retention !== undefined) check('backupRetentionDays', postgresBackupRetentionProblem(retention));
   const ha = knownValue(args.highAvailability);
-  if (ha !== undefined) {
-    const p = postgresHaModeProblem(ha);
-    if (p) fail('highAvailability', p);
-    if (tier !== undefined) {
-      const t = postgresHaTierProblem(ha, tier);
-      if (t) fail('highAvailability', t);
-    }
-  }
+  const haProblem = ha !== undefined ? postgresHaModeProblem(ha) : undefined;
+  check('highAvailability', haProblem);
+  if (ha !== undefined && !haProblem && tier !== undefined) check('highAvailability', postgresHaTierProblem(ha, tier));
   const zone = knownValue(args.availabilityZone);
   const standby = knownValue(args.standbyAvailabilityZone);
-  const zp = postgresHaZonesProblem(ha ?? 'Disabled', zone, standby);
-  if (zp) fail(standby !== undefined ? 'standbyAvailabilityZone' : 'availabilityZone', zp);
+  check(standby !== undefined ? 'standbyAvailabilityZone' : 'availabilityZone', postgresHaZonesProblem(ha ?? 'Disabled', zone, standby));
   const login = knownValue(args.administratorLogin);
-  if (login !== undefined) {
-    const p = postgresAdministratorLoginProblem(login);
-    if (p) fail('administratorLogin', p);
-  }
+  if (login !== undefined) check('administratorLogin', postgresAdministratorLoginProblem(login));
   const databases = args.databases ?? ['app'];
-  if (databases.length === 0) fail('databases', 'at least one application database is required');
-  databases.forEach((db, i) => {
-    const p = postgresDatabaseNameProblem(db);
-    if (p) fail(`databases[${i}]`, p);
-  });
-  if (new Set(databases).size !== databases.length) fail('databases', `${JSON.stringify(databases)} contains duplicates`);
+  if (databases.length === 0) check('databases', 'at least one application database is required');
+  databases.forEach((db, i) => check(`databases[${i}]`, postgresDatabaseNameProblem(db)));
+  if (new Set(databases).size !== databases.length) check('databases', `${JSON.stringify(databases)} contains duplicates`);
+  return problems;
 }

@@ -5,27 +5,23 @@
  * returns `undefined` when the value is fine, or a sentence that says what is
  * allowed; callers (components, config schema) add the key path.
  *
- * Allowed values come from the installed azure-native enums where the service
- * publishes them, so an SDK upgrade that adds a version or SKU widens the rules.
+ * The allowed-value lists (versions, storage sizes, SKUs) are those of
+ * lib/data-services-rules.ts, which the stack-config schema uses too; a test
+ * checks them against the installed azure-native enums.
  */
-import * as pulumi from '@pulumi/pulumi';
-import { PostgresMajorVersion } from '@pulumi/azure-native/types/enums/dbforpostgresql';
-import { EvictionPolicy, SkuName as RedisEnterpriseSkuName } from '@pulumi/azure-native/types/enums/redisenterprise';
+import { EvictionPolicy } from '@pulumi/azure-native/types/enums/redisenterprise';
+import {
+  POSTGRES_STORAGE_SIZES_GB,
+  POSTGRES_TIERS,
+  POSTGRES_VERSIONS,
+  PostgresTier,
+  REDIS_CLASSIC_SKUS,
+  REDIS_MANAGED_SKUS,
+} from './data-services-rules';
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/**
- * The plain value of an Input when it is known while the program is built
- * (a literal), else `undefined` (an Output or a Promise): components validate
- * plain values and trust Outputs.
- */
-export function knownValue<T>(value: pulumi.Input<T> | undefined): T | undefined {
-  if (value === undefined || pulumi.Output.isInstance(value)) return undefined;
-  if (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function') return undefined;
-  return value as T;
-}
 
 function list(values: readonly (string | number)[]): string {
   return values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v))).join(', ');
@@ -51,36 +47,10 @@ export const REDIS_PASSWORD_SECRET = 'redis-password';
 // PostgreSQL flexible server
 // ---------------------------------------------------------------------------
 
-/**
- * Lowest PostgreSQL major version the platform creates: 13 and older are out
- * of community support (13 ended November 2025) and Azure only offers them
- * under paid extended support.
- */
-const LOWEST_SUPPORTED_POSTGRES_MAJOR = 14;
-
-/** Major versions allowed for new servers: the installed enum's members from 14 up. */
-export const POSTGRES_MAJOR_VERSIONS: readonly string[] = Object.values(PostgresMajorVersion)
-  .filter((v) => Number(v) >= LOWEST_SUPPORTED_POSTGRES_MAJOR)
-  .sort((a, b) => Number(a) - Number(b));
-
 /** Default major version. */
 export const DEFAULT_POSTGRES_VERSION = '16';
 
-/** Storage sizes (GiB) the flexible server accepts for Premium_LRS (P4 … P80 managed disks). */
-export const POSTGRES_STORAGE_SIZES_GB: readonly number[] = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768];
-
-/** Compute tiers and the VM-size family each accepts (Standard_B* burstable, D general purpose, E memory optimized). */
-export const POSTGRES_SKU_TIERS = {
-  Burstable: /^Standard_B\d+[a-z]*(_v\d+)?$/,
-  GeneralPurpose: /^Standard_D\d+[a-z]*(_v\d+)?$/,
-  MemoryOptimized: /^Standard_E\d+[a-z]*(_v\d+)?$/,
-} as const;
-export type PostgresSkuTier = keyof typeof POSTGRES_SKU_TIERS;
-const SKU_FAMILY_HINT: Record<PostgresSkuTier, string> = {
-  Burstable: 'Standard_B* (e.g. Standard_B1ms, Standard_B2s)',
-  GeneralPurpose: 'Standard_D* (e.g. Standard_D2ds_v5, Standard_D4ds_v5)',
-  MemoryOptimized: 'Standard_E* (e.g. Standard_E2ds_v5, Standard_E4ds_v5)',
-};
+export type PostgresSkuTier = PostgresTier;
 
 /** High-availability modes of the flexible server. */
 export const POSTGRES_HA_MODES = ['Disabled', 'SameZone', 'ZoneRedundant'] as const;
@@ -93,35 +63,22 @@ export const POSTGRES_BACKUP_RETENTION = { min: 7, max: 35 } as const;
 const RESERVED_POSTGRES_LOGINS = ['azure_superuser', 'azure_pg_admin', 'admin', 'administrator', 'root', 'guest', 'public', 'postgres', 'sa'];
 
 export function postgresVersionProblem(version: string): string | undefined {
-  if (!POSTGRES_MAJOR_VERSIONS.includes(version)) {
-    return `PostgreSQL major version "${version}" is not supported; allowed: ${list(POSTGRES_MAJOR_VERSIONS)}`;
+  if (!(POSTGRES_VERSIONS as readonly string[]).includes(version)) {
+    return `PostgreSQL major version "${version}" is not supported; allowed: ${list(POSTGRES_VERSIONS)}`;
   }
   return undefined;
 }
 
 export function postgresStorageSizeProblem(sizeGb: number): string | undefined {
-  if (!POSTGRES_STORAGE_SIZES_GB.includes(sizeGb)) {
+  if (!(POSTGRES_STORAGE_SIZES_GB as readonly number[]).includes(sizeGb)) {
     return `${JSON.stringify(sizeGb)} GiB is not a storage size the flexible server offers; allowed (GiB): ${list(POSTGRES_STORAGE_SIZES_GB)}`;
   }
   return undefined;
 }
 
 export function postgresSkuTierProblem(tier: string): string | undefined {
-  if (!(tier in POSTGRES_SKU_TIERS)) {
-    return `tier "${tier}" is not allowed; allowed: ${list(Object.keys(POSTGRES_SKU_TIERS))}`;
-  }
-  return undefined;
-}
-
-/** The SKU name must belong to the tier's VM family. */
-export function postgresSkuProblem(name: string, tier: string): string | undefined {
-  const tierProblem = postgresSkuTierProblem(tier);
-  if (tierProblem) return tierProblem;
-  const t = tier as PostgresSkuTier;
-  if (!POSTGRES_SKU_TIERS[t].test(name)) {
-    const owner = (Object.keys(POSTGRES_SKU_TIERS) as PostgresSkuTier[]).find((k) => POSTGRES_SKU_TIERS[k].test(name));
-    const hint = owner ? ` (it is a ${owner} size)` : '';
-    return `SKU "${name}" does not match tier "${tier}"${hint}; ${tier} takes ${SKU_FAMILY_HINT[t]}`;
+  if (!(POSTGRES_TIERS as readonly string[]).includes(tier)) {
+    return `tier "${tier}" is not allowed; allowed: ${list(POSTGRES_TIERS)}`;
   }
   return undefined;
 }
@@ -189,13 +146,6 @@ export function postgresAdministratorLoginProblem(login: string): string | undef
 export const REDIS_KINDS = ['managed', 'classic'] as const;
 export type RedisKind = (typeof REDIS_KINDS)[number];
 
-/**
- * Azure Managed Redis SKUs: the installed enum's Balanced, MemoryOptimized,
- * ComputeOptimized and FlashOptimized sizes. The Enterprise_* / EnterpriseFlash_*
- * members belong to Azure Cache for Redis Enterprise (retiring 2027-03-31) and are refused.
- */
-export const MANAGED_REDIS_SKUS: readonly string[] = Object.values(RedisEnterpriseSkuName).filter((s) => !s.startsWith('Enterprise'));
-
 /** Default Azure Managed Redis SKU (smallest Balanced size). */
 export const DEFAULT_MANAGED_REDIS_SKU = 'Balanced_B0';
 
@@ -206,8 +156,6 @@ export const REDIS_EVICTION_POLICIES: readonly string[] = Object.values(Eviction
 export const REDIS_PERSISTENCE_MODES = ['None', 'AOF', 'RDB'] as const;
 export type RedisPersistenceMode = (typeof REDIS_PERSISTENCE_MODES)[number];
 
-/** Classic Premium sizes P1…P5 (capacity). */
-export const CLASSIC_REDIS_CAPACITY = { min: 1, max: 5 } as const;
 /** Replicas per primary of a classic Premium cache. */
 export const CLASSIC_REDIS_REPLICAS = { min: 1, max: 3 } as const;
 
@@ -219,11 +167,21 @@ export function redisKindProblem(kind: string): string | undefined {
   return undefined;
 }
 
-export function managedRedisSkuProblem(sku: string): string | undefined {
-  if (!MANAGED_REDIS_SKUS.includes(sku)) {
-    return `"${sku}" is not an Azure Managed Redis SKU; allowed: ${list(MANAGED_REDIS_SKUS)}`;
+/** The SKU must belong to the kind: Azure Managed Redis sizes for `managed`, P1…P5 for `classic`. */
+export function redisSkuProblem(kind: RedisKind, sku: string): string | undefined {
+  const allowed: readonly string[] = kind === 'managed' ? REDIS_MANAGED_SKUS : REDIS_CLASSIC_SKUS;
+  if (!allowed.includes(sku)) {
+    const what = kind === 'managed' ? 'an Azure Managed Redis SKU' : 'a classic Azure Cache for Redis Premium SKU';
+    return `"${sku}" is not ${what}; allowed: ${list(allowed)}`;
   }
   return undefined;
+}
+
+/** Capacity (1…5) of a classic Premium SKU name (P1…P5). */
+export function classicRedisCapacity(sku: string): number {
+  const problem = redisSkuProblem('classic', sku);
+  if (problem) throw new Error(problem);
+  return Number(sku.slice(1));
 }
 
 export function redisEvictionPolicyProblem(policy: string): string | undefined {
@@ -234,10 +192,6 @@ export function redisEvictionPolicyProblem(policy: string): string | undefined {
 export function redisPersistenceProblem(mode: string): string | undefined {
   if (!(REDIS_PERSISTENCE_MODES as readonly string[]).includes(mode)) return `persistence "${mode}" is not allowed; allowed: ${list(REDIS_PERSISTENCE_MODES)}`;
   return undefined;
-}
-
-export function classicRedisCapacityProblem(capacity: number): string | undefined {
-  return integerInRange(capacity, CLASSIC_REDIS_CAPACITY.min, CLASSIC_REDIS_CAPACITY.max, 'Premium capacity (P1…P5)');
 }
 
 export function classicRedisReplicasProblem(replicas: number): string | undefined {

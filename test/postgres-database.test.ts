@@ -172,12 +172,12 @@ describe('PostgresDatabase', () => {
   });
 
   const bad: [string, Partial<PostgresDatabaseArgs>, RegExp][] = [
-    ['unsupported version', { version: '13' }, /args\.version: .*"13".*allowed: "14", "15", "16", "17"/],
-    ['unknown version', { version: '9.6' }, /args\.version: .*allowed: "14"/],
+    ['unsupported version', { version: '13' }, /args\.version: .*"13".*allowed: "15", "16", "17", "18"/],
+    ['unknown version', { version: '9.6' }, /args\.version: .*allowed: "15"/],
     ['storage size the service does not offer', { storageSizeGb: 100 }, /args\.storageSizeGb: 100 GiB .*allowed \(GiB\): 32, 64, 128/],
     ['HA on Burstable', { skuName: 'Standard_B2s', skuTier: 'Burstable', highAvailability: 'ZoneRedundant', standbyAvailabilityZone: undefined }, /args\.highAvailability: .*not available on the Burstable tier/],
-    ['SKU of another tier', { skuName: 'Standard_E4ds_v5', skuTier: 'GeneralPurpose' }, /args\.skuName: SKU "Standard_E4ds_v5" does not match tier "GeneralPurpose" \(it is a MemoryOptimized size\); GeneralPurpose takes Standard_D\*/],
-    ['Burstable SKU on GeneralPurpose', { skuName: 'Standard_B1ms' }, /args\.skuName: .*\(it is a Burstable size\)/],
+    ['SKU of another tier', { skuName: 'Standard_E4ds_v5', skuTier: 'GeneralPurpose' }, /args\.skuName: "Standard_E4ds_v5" does not belong to the GeneralPurpose tier; GeneralPurpose SKUs are Standard_D\*/],
+    ['Burstable SKU on GeneralPurpose', { skuName: 'Standard_B1ms' }, /args\.skuName: "Standard_B1ms" does not belong to the GeneralPurpose tier/],
     ['unknown tier', { skuTier: 'Basic' as never }, /args\.skuTier: tier "Basic" is not allowed; allowed: "Burstable", "GeneralPurpose", "MemoryOptimized"/],
     ['retention below 7', { backupRetentionDays: 5 }, /args\.backupRetentionDays: 5 .*from 7 to 35/],
     ['retention above 35', { backupRetentionDays: 36 }, /args\.backupRetentionDays: 36 .*from 7 to 35/],

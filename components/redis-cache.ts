@@ -1,0 +1,233 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as redis from '@pulumi/azure-native/redis';
+import * as redisenterprise from '@pulumi/azure-native/redisenterprise';
+import { NameParts, globalResourceName, resourceName } from '../lib/naming';
+import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
+import { zonesProblem } from '../lib/rules';
+import {
+  DEFAULT_MANAGED_REDIS_SKU,
+  REDIS_TLS_PORT,
+  RedisKind,
+  RedisPersistenceMode,
+  classicMaxMemoryPolicy,
+  classicRedisCapacity,
+  classicRedisReplicasProblem,
+  redisEvictionPolicyProblem,
+  redisKindProblem,
+  redisPersistenceProblem,
+  redisSkuProblem,
+} from '../lib/data-services';
+import { PrivateEndpointPlacement, PrivateLink } from './private-link';
+
+/** Arguments of {@link RedisCache}. */
+export interface RedisCacheArgs {
+  /** Name parts; the cache is named `redis-<prefix>-<env>-<region>-<suffix>`, the endpoint `pe-…-redis`. */
+  naming: NameParts;
+  /** Resource group of the cache and its private endpoint. */
+  resourceGroupName: pulumi.Input<string>;
+  /** Azure region; defaults to `naming.location`. */
+  location?: pulumi.Input<string>;
+  /** Tags for every taggable child. */
+  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * `managed` (default): Azure Managed Redis (`redisenterprise`, TLS port 10000).
+   * `classic`: Azure Cache for Redis Premium (TLS port 6380), retiring 2028-09-30. Plain value: it picks the resource types.
+   */
+  kind?: RedisKind;
+  /** SKU: Azure Managed Redis (`Balanced_B0`, `Balanced_B1`, `MemoryOptimized_M10`, `ComputeOptimized_X3`, …; default Balanced_B0) or classic `P1`…`P5` (default P1). */
+  sku?: pulumi.Input<string>;
+  /** High availability (replication); default true; production requires it. Managed: `highAvailability` Enabled/Disabled; classic Premium always replicates. */
+  highAvailability?: pulumi.Input<boolean>;
+  /** Eviction policy; default `NoEviction` (Redis also holds the job stream, which must never be evicted). */
+  evictionPolicy?: pulumi.Input<string>;
+  /** Managed only: persistence `None` (default), `AOF` (every second) or `RDB` (hourly snapshots). */
+  persistence?: pulumi.Input<RedisPersistenceMode>;
+  /** Classic only: availability zones of the cache, e.g. ["1","2","3"]. */
+  zones?: pulumi.Input<string[]>;
+  /** Classic only: replicas per primary, 1..3; default 1. */
+  replicasPerPrimary?: pulumi.Input<number>;
+  /** Private endpoint placement: zone `privatelink.redis.azure.net` (managed) or `privatelink.redis.cache.windows.net` (classic). */
+  privateEndpoint: PrivateEndpointPlacement;
+  /** Protect the cache (and the managed database) from deletion (`protect: true`); production: true. */
+  protect?: boolean;
+}
+
+/**
+ * The platform's Redis, reachable only through Private Link, TLS 1.2+ only,
+ * with access-key authentication (the apps use the key from Key Vault).
+ * Default is Azure Managed Redis; the classic Premium cache stays selectable
+ * with `kind: "classic"` until its retirement on 2028-09-30.
+ */
+export class RedisCache extends pulumi.ComponentResource {
+  /** Which offering was created. */
+  public readonly kind: pulumi.Output<RedisKind>;
+  /** Host name (REDIS_HOST); inside the VNet it resolves to the private endpoint. */
+  public readonly hostName: pulumi.Output<string>;
+  /** TLS port (REDIS_PORT): 10000 (managed) or 6380 (classic). */
+  public readonly port: pulumi.Output<number>;
+  /** Primary access key (secret; store it in Key Vault as `redis-password`). */
+  public readonly accessKey: pulumi.Output<string>;
+  /** ARM ID of the cluster (managed) or cache (classic). */
+  public readonly id: pulumi.Output<string>;
+  /** Azure name of the cluster or cache. */
+  public readonly cacheName: pulumi.Output<string>;
+  /** ARM ID of the private endpoint. */
+  public readonly privateEndpointId: pulumi.Output<string>;
+
+  constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aks-platform:index:RedisCache', name, {}, opts);
+    const problems = redisArgProblems(args);
+    if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('RedisCache', name, problems), this);
+
+    const kind: RedisKind = args.kind ?? 'managed';
+    const location = args.location ?? args.naming.location;
+    const azureName = globalResourceName(args.naming, 'redis');
+    const protect = args.protect ?? false;
+    const evictionPolicy = args.evictionPolicy ?? 'NoEviction';
+
+    let target: pulumi.Resource;
+    let targetId: pulumi.Output<string>;
+    if (kind === 'managed') {
+      const cluster = new redisenterprise.RedisEnterprise(
+        `${name}-cluster`,
+        {
+          clusterName: azureName,
+          resourceGroupName: args.resourceGroupName,
+          location,
+          sku: { name: args.sku ?? DEFAULT_MANAGED_REDIS_SKU },
+          minimumTlsVersion: '1.2',
+          highAvailability: pulumi.output(args.highAvailability ?? true).apply((on) => (on ? 'Enabled' : 'Disabled')),
+          publicNetworkAccess: 'Disabled',
+          tags: args.tags,
+        },
+        { parent: this, protect },
+      );
+      const database = new redisenterprise.Database(
+        `${name}-db`,
+        {
+          // Azure Managed Redis has exactly one database per cluster and it must be named "default".
+          databaseName: 'default',
+          clusterName: cluster.name,
+          resourceGroupName: args.resourceGroupName,
+          clientProtocol: 'Encrypted',
+          port: REDIS_TLS_PORT.managed,
+          clusteringPolicy: 'EnterpriseCluster',
+          evictionPolicy,
+          accessKeysAuthentication: 'Enabled',
+          persistence: pulumi.output(args.persistence ?? 'None').apply(persistenceSettings),
+        },
+        { parent: this, protect },
+      );
+      const keys = redisenterprise.listDatabaseKeysOutput(
+        { resourceGroupName: args.resourceGroupName, clusterName: cluster.name, databaseName: database.name },
+        { parent: this },
+      );
+      target = cluster;
+      targetId = cluster.id;
+      this.hostName = cluster.hostName;
+      this.port = database.port.apply((p) => p ?? REDIS_TLS_PORT.managed);
+      this.accessKey = pulumi.secret(keys.primaryKey);
+      this.cacheName = cluster.name;
+    } else {
+      const sku = args.sku ?? 'P1';
+      const cache = new redis.Redis(
+        `${name}-cache`,
+        {
+          name: azureName,
+          resourceGroupName: args.resourceGroupName,
+          location,
+          sku: { name: 'Premium', family: 'P', capacity: pulumi.output(sku).apply(classicRedisCapacity) },
+          enableNonSslPort: false,
+          minimumTlsVersion: '1.2',
+          // The apps authenticate with the access key (REDIS_PASSWORD_FILE).
+          disableAccessKeyAuthentication: false,
+          publicNetworkAccess: 'Disabled',
+          redisVersion: '6',
+          replicasPerPrimary: args.replicasPerPrimary ?? 1,
+          zones: args.zones,
+          redisConfiguration: { maxmemoryPolicy: pulumi.output(evictionPolicy).apply(classicMaxMemoryPolicy) },
+          tags: args.tags,
+        },
+        { parent: this, protect },
+      );
+      const keys = redis.listRedisKeysOutput({ resourceGroupName: args.resourceGroupName, name: cache.name }, { parent: this });
+      target = cache;
+      targetId = cache.id;
+      this.hostName = cache.hostName;
+      this.port = cache.sslPort;
+      this.accessKey = pulumi.secret(keys.primaryKey);
+      this.cacheName = cache.name;
+    }
+
+    const endpoint = new PrivateLink(
+      `${name}-pl`,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location,
+        subnetId: args.privateEndpoint.subnetId,
+        privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
+        targetResourceId: targetId,
+        groupId: kind === 'managed' ? 'redisEnterprise' : 'redisCache',
+        endpointName: resourceName(args.naming, 'privateEndpoint', 'redis'),
+        tags: args.tags,
+      },
+      { parent: this, dependsOn: [target] },
+    );
+
+    this.kind = pulumi.output(kind);
+    this.id = targetId;
+    this.privateEndpointId = endpoint.endpointId;
+    this.registerOutputs({
+      kind: this.kind,
+      hostName: this.hostName,
+      port: this.port,
+      accessKey: this.accessKey,
+      id: this.id,
+      cacheName: this.cacheName,
+      privateEndpointId: this.privateEndpointId,
+    });
+  }
+}
+
+function persistenceSettings(mode: RedisPersistenceMode): redisenterprise.DatabaseArgs['persistence'] {
+  switch (mode) {
+    case 'AOF':
+      return { aofEnabled: true, aofFrequency: '1s', rdbEnabled: false };
+    case 'RDB':
+      return { rdbEnabled: true, rdbFrequency: '1h', aofEnabled: false };
+    default:
+      return { aofEnabled: false, rdbEnabled: false };
+  }
+}
+
+/** Every problem with the plain (non-Output) arguments, each naming its path; empty when fine. */
+export function redisArgProblems(args: RedisCacheArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  const check = (path: string, problem: string | undefined) => {
+    if (problem) problems.push({ path, problem });
+  };
+  const kind = args.kind ?? 'managed';
+  const kindProblem = redisKindProblem(kind);
+  check('kind', kindProblem);
+  if (kindProblem) return problems;
+  const sku = knownValue(args.sku);
+  if (sku !== undefined) check('sku', redisSkuProblem(kind, sku));
+  const eviction = knownValue(args.evictionPolicy);
+  if (eviction !== undefined) check('evictionPolicy', redisEvictionPolicyProblem(eviction));
+  const persistence = knownValue(args.persistence);
+  if (persistence !== undefined) check('persistence', redisPersistenceProblem(persistence));
+  const zones = knownValue(args.zones);
+  const replicas = knownValue(args.replicasPerPrimary);
+  if (kind === 'managed') {
+    if (args.zones !== undefined) check('zones', 'zones apply to kind "classic" only; Azure Managed Redis places its nodes across zones itself');
+    if (args.replicasPerPrimary !== undefined) check('replicasPerPrimary', 'replicasPerPrimary applies to kind "classic" only');
+  } else {
+    if (args.persistence !== undefined) check('persistence', 'persistence applies to kind "managed" only');
+    if (zones !== undefined && Array.isArray(zones)) check('zones', zonesProblem(zones as string[]));
+    if (replicas !== undefined) check('replicasPerPrimary', classicRedisReplicasProblem(replicas));
+    if (knownValue(args.highAvailability) === false) {
+      check('highAvailability', 'a classic Premium cache always replicates; highAvailability false is only meaningful for kind "managed"');
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,184 @@
+import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_SECRET_MARKER } from '../offline/mocks';
+import type { RedisCacheArgs } from '../components/redis-cache';
+
+const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
+const AMR_ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.redis.azure.net';
+const CLASSIC_ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.redis.cache.windows.net';
+const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
+
+function prodArgs(): RedisCacheArgs {
+  return {
+    naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
+    resourceGroupName: 'rg-aksplat-prod-weu',
+    tags: TAGS,
+    sku: 'Balanced_B1',
+    highAvailability: true,
+    persistence: 'AOF',
+    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: AMR_ZONE },
+    protect: true,
+  };
+}
+
+function devArgs(): RedisCacheArgs {
+  return {
+    naming: { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' },
+    resourceGroupName: 'rg-aksplat-dev-weu',
+    tags: { ...TAGS, environment: 'dev' },
+    highAvailability: false,
+    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: AMR_ZONE },
+  };
+}
+
+function classicArgs(): RedisCacheArgs {
+  return {
+    ...prodArgs(),
+    kind: 'classic',
+    sku: 'P2',
+    persistence: undefined,
+    zones: ['1', '2', '3'],
+    replicasPerPrimary: 2,
+    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: CLASSIC_ZONE },
+  };
+}
+
+async function build(args: RedisCacheArgs) {
+  const recorder = installMocks();
+  const { RedisCache } = await import('../components/redis-cache');
+  const cache = new RedisCache('redis', args);
+  await settle();
+  return { recorder, cache };
+}
+
+describe('RedisCache (Azure Managed Redis)', () => {
+  it('registers exactly the cluster, its database and the private link', async () => {
+    const { recorder } = await build(prodArgs());
+    const comp = recorder.one('aks-platform:index:RedisCache');
+    expect(recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      'aks-platform:index:PrivateLink redis-pl',
+      'azure-native:redisenterprise:Database redis-db',
+      'azure-native:redisenterprise:RedisEnterprise redis-cluster',
+    ]);
+    expect(recorder.ofType('azure-native:redis:Redis')).toHaveLength(0);
+  });
+
+  it('prod: HA, TLS 1.2, private only, TLS-only non-cluster database on 10000, NoEviction, AOF, keys auth, protected', async () => {
+    const { recorder } = await build(prodArgs());
+    const cluster = recorder.one('azure-native:redisenterprise:RedisEnterprise');
+    expect(cluster.inputs).toEqual({
+      clusterName: 'redis-aksplat-prod-weu-abc123',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      location: 'westeurope',
+      sku: { name: 'Balanced_B1' },
+      minimumTlsVersion: '1.2',
+      highAvailability: 'Enabled',
+      publicNetworkAccess: 'Disabled',
+      tags: TAGS,
+    });
+    expect(cluster.protect).toBe(true);
+    const db = recorder.one('azure-native:redisenterprise:Database');
+    expect(db.inputs).toEqual({
+      databaseName: 'default',
+      clusterName: 'redis-aksplat-prod-weu-abc123',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      clientProtocol: 'Encrypted',
+      port: 10000,
+      clusteringPolicy: 'EnterpriseCluster',
+      evictionPolicy: 'NoEviction',
+      accessKeysAuthentication: 'Enabled',
+      persistence: { aofEnabled: true, aofFrequency: '1s', rdbEnabled: false },
+    });
+    expect(db.protect).toBe(true);
+  });
+
+  it('dev: Balanced_B0 without HA or persistence, not protected, still private', async () => {
+    const { recorder } = await build(devArgs());
+    const cluster = recorder.one('azure-native:redisenterprise:RedisEnterprise');
+    expect(cluster.inputs).toMatchObject({ sku: { name: 'Balanced_B0' }, highAvailability: 'Disabled', publicNetworkAccess: 'Disabled', minimumTlsVersion: '1.2' });
+    expect(cluster.protect).toBe(false);
+    const db = recorder.one('azure-native:redisenterprise:Database');
+    expect(db.inputs).toMatchObject({ persistence: { aofEnabled: false, rdbEnabled: false }, clientProtocol: 'Encrypted' });
+    expect(db.protect).toBe(false);
+  });
+
+  it('puts the private endpoint on the cluster with group redisEnterprise', async () => {
+    const { recorder } = await build(prodArgs());
+    const cluster = recorder.one('azure-native:redisenterprise:RedisEnterprise');
+    expect(recorder.one('azure-native:network:PrivateEndpoint').inputs).toMatchObject({
+      privateEndpointName: 'pe-aksplat-prod-weu-redis',
+      subnet: { id: SUBNET },
+      privateLinkServiceConnections: [{ privateLinkServiceId: cluster.id, groupIds: ['redisEnterprise'] }],
+      tags: TAGS,
+    });
+    expect(recorder.one('azure-native:network:PrivateDnsZoneGroup').inputs.privateDnsZoneConfigs).toEqual([{ name: 'redisEnterprise', privateDnsZoneId: AMR_ZONE }]);
+  });
+
+  it('reads the access key with listDatabaseKeys and outputs it as a secret', async () => {
+    const { recorder, cache } = await build(prodArgs());
+    const key = await resolveOutput(cache.accessKey);
+    expect(key.secret).toBe(true);
+    expect(key.value.startsWith(MOCK_SECRET_MARKER)).toBe(true);
+    const call = recorder.calls.find((c) => c.token === 'azure-native:redisenterprise:listDatabaseKeys');
+    expect(unwrapSecrets(call?.inputs)).toEqual({ resourceGroupName: 'rg-aksplat-prod-weu', clusterName: 'redis-aksplat-prod-weu-abc123', databaseName: 'default' });
+    expect(await resolveOutput(cache.hostName)).toEqual({ value: 'redis-aksplat-prod-weu-abc123.westeurope.redis.azure.net', secret: false });
+    expect((await resolveOutput(cache.port)).value).toBe(10000);
+    expect((await resolveOutput(cache.kind)).value).toBe('managed');
+    expect((await resolveOutput(cache.id)).value).toMatch(/\/providers\/Microsoft\.Cache\/redisEnterprise\/redis-aksplat-prod-weu-abc123$/);
+  });
+});
+
+describe('RedisCache (classic Premium, retiring 2028-09-30)', () => {
+  it('creates a Premium cache with TLS only on 6380, no public access, zones, replicas and noeviction', async () => {
+    const { recorder, cache } = await build(classicArgs());
+    expect(recorder.ofType('azure-native:redisenterprise:RedisEnterprise')).toHaveLength(0);
+    const redis = recorder.one('azure-native:redis:Redis');
+    expect(redis.inputs).toEqual({
+      name: 'redis-aksplat-prod-weu-abc123',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      location: 'westeurope',
+      sku: { name: 'Premium', family: 'P', capacity: 2 },
+      enableNonSslPort: false,
+      minimumTlsVersion: '1.2',
+      disableAccessKeyAuthentication: false,
+      publicNetworkAccess: 'Disabled',
+      redisVersion: '6',
+      replicasPerPrimary: 2,
+      zones: ['1', '2', '3'],
+      redisConfiguration: { maxmemoryPolicy: 'noeviction' },
+      tags: TAGS,
+    });
+    expect(redis.protect).toBe(true);
+    expect(recorder.one('azure-native:network:PrivateEndpoint').inputs).toMatchObject({ privateLinkServiceConnections: [{ groupIds: ['redisCache'] }] });
+    expect(recorder.one('azure-native:network:PrivateDnsZoneGroup').inputs.privateDnsZoneConfigs).toEqual([{ name: 'redisCache', privateDnsZoneId: CLASSIC_ZONE }]);
+    expect(recorder.calls.map((c) => c.token)).toContain('azure-native:redis:listRedisKeys');
+    const key = await resolveOutput(cache.accessKey);
+    expect(key.secret).toBe(true);
+    expect((await resolveOutput(cache.port)).value).toBe(6380);
+    expect((await resolveOutput(cache.hostName)).value).toBe('redis-aksplat-prod-weu-abc123.redis.cache.windows.net');
+    expect((await resolveOutput(cache.kind)).value).toBe('classic');
+  });
+});
+
+describe('RedisCache argument errors', () => {
+  const bad: [string, Partial<RedisCacheArgs>, RegExp][] = [
+    ['unknown managed SKU', { sku: 'Balanced_B2' }, /args\.sku: "Balanced_B2" is not an Azure Managed Redis SKU; allowed: "Balanced_B0", "Balanced_B1"/],
+    ['retired Enterprise SKU', { sku: 'Enterprise_E10' }, /args\.sku: "Enterprise_E10" is not an Azure Managed Redis SKU/],
+    ['classic SKU on managed', { sku: 'P1' }, /args\.sku: "P1" is not an Azure Managed Redis SKU/],
+    ['managed SKU on classic', { ...classicArgs(), sku: 'Balanced_B1' }, /args\.sku: "Balanced_B1" is not a classic Azure Cache for Redis Premium SKU; allowed: "P1", "P2", "P3", "P4", "P5"/],
+    ['unknown kind', { kind: 'enterprise' as never }, /args\.kind: kind "enterprise" is not allowed; allowed: "managed", "classic"/],
+    ['unknown eviction policy', { evictionPolicy: 'LRU' }, /args\.evictionPolicy: .*allowed: .*"NoEviction"/],
+    ['unknown persistence', { persistence: 'Always' as never }, /args\.persistence: .*allowed: "None", "AOF", "RDB"/],
+    ['zones on managed', { zones: ['1'] }, /args\.zones: zones apply to kind "classic" only/],
+    ['replicas out of range', { ...classicArgs(), replicasPerPrimary: 4 }, /args\.replicasPerPrimary: 4 .*from 1 to 3/],
+    ['zone 5 on classic', { ...classicArgs(), zones: ['1', '5'] }, /args\.zones: zones \["5"\] are not allowed/],
+    ['persistence on classic', { ...classicArgs(), persistence: 'AOF' }, /args\.persistence: persistence applies to kind "managed" only/],
+  ];
+
+  it.each(bad)('rejects %s with a message naming the arg, and registers no child', async (_label, patch, message) => {
+    const recorder = installMocks();
+    const { RedisCache } = await import('../components/redis-cache');
+    expect(() => new RedisCache('redis', { ...prodArgs(), ...patch })).toThrow(message);
+    await settle();
+    expect(recorder.resources.filter((r) => r.type !== 'aks-platform:index:RedisCache')).toEqual([]);
+    expect(recorder.calls).toEqual([]);
+  });
+});
