@@ -427,6 +427,7 @@ export const RULES: readonly Rule[] = [
         : []);
     },
     remediation: `Add "${CRITICAL_ADDONS_TAINT}" to nodeTaints of every System pool and run workloads on separate User AgentPools.`,
+    devAdvisory: { reason: 'dev schedules the apps on its single small system pool (user pools scale to zero) to save nodes' },
   },
   {
     id: 'aks-azure-cni',
@@ -523,11 +524,12 @@ export const RULES: readonly Rule[] = [
     severity: 'low',
     check: (registry) => {
       const retention = get(registry.props, 'policies.retentionPolicy');
-      return get(retention, 'enabled') === true || equalsIgnoreCase(get(retention, 'status'), 'enabled')
+      const days = get(retention, 'days');
+      return equalsIgnoreCase(get(retention, 'status'), 'enabled') && (days === undefined || (typeof days === 'number' && days >= 1))
         ? pass
-        : violation(`policies.retentionPolicy is ${show(retention)}; enable it with a number of days`, 'policies.retentionPolicy');
+        : violation(`policies.retentionPolicy is ${show(retention)}; use { status: "enabled", days: 1-365 }`, 'policies.retentionPolicy');
     },
-    remediation: 'Set policies.retentionPolicy: { enabled: true, days: 7 } (Premium SKU).',
+    remediation: 'Set policies.retentionPolicy: { status: "enabled", days: 7 } (Premium SKU).',
     devAdvisory: { reason: 'retention policies need the Premium SKU, which dev does not pay for' },
   },
 

@@ -59,7 +59,7 @@ export function registry(overrides: Record<string, unknown> = {}): Record<string
     anonymousPullEnabled: false,
     publicNetworkAccess: 'Disabled',
     zoneRedundancy: 'Enabled',
-    policies: { retentionPolicy: { enabled: true, days: 7 } },
+    policies: { retentionPolicy: { status: 'enabled', days: 7 } },
     tags: TAGS,
     ...overrides,
   };

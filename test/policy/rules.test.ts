@@ -112,6 +112,7 @@ const CASES: Case[] = [
   { rule: 'acr-zone-redundancy', title: 'not set', resource: acr({ zoneRedundancy: undefined }), expected: 'mandatory' },
   { rule: 'acr-retention-policy', title: 'retention 7 days', resource: acr(), expected: 'pass' },
   { rule: 'acr-retention-policy', title: 'no policies', resource: acr({ policies: undefined }), expected: 'mandatory' },
+  { rule: 'acr-retention-policy', title: 'retention disabled', resource: acr({ policies: { retentionPolicy: { status: 'disabled', days: 7 } } }), expected: 'mandatory', message: 'status' },
 
   // PostgreSQL
   { rule: 'postgres-geo-redundant-backup', title: 'enabled', resource: pg(), expected: 'pass' },
