@@ -62,7 +62,7 @@ export function SubmitForm({ api, onSubmitted }: Props) {
     maxLength: MAX_INPUT_LENGTH,
     placeholder: info.placeholder,
     'aria-invalid': errorField === 'input' ? true : undefined,
-    'aria-describedby': describedBy('input', ids.hint, ids.counter),
+    'aria-describedby': describedBy('input', ids.hint, ...(type === 'sleep' ? [] : [ids.counter])),
     className: errorField === 'input' ? 'field-invalid' : undefined,
   } as const;
 
@@ -104,9 +104,11 @@ export function SubmitForm({ api, onSubmitted }: Props) {
             <p id={ids.hint} className="hint">
               {info.hint}
             </p>
-            <p id={ids.counter} className="counter" aria-live="off">
-              {input.length.toLocaleString('en-US')} / {MAX_INPUT_LENGTH.toLocaleString('en-US')}
-            </p>
+            {type !== 'sleep' && (
+              <p id={ids.counter} className="counter">
+                {input.length.toLocaleString('en-US')} / {MAX_INPUT_LENGTH.toLocaleString('en-US')} characters
+              </p>
+            )}
           </div>
         </div>
 

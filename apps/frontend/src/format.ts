@@ -4,7 +4,26 @@ export interface ResultField {
   value: string;
 }
 
+/** Labels for the result keys the agent produces (apps/agent: wordcount, sha256, sleep). */
+const KNOWN_LABELS: Record<string, string> = {
+  sha256: 'SHA-256',
+  sleptMs: 'Slept (ms)',
+};
+
+/**
+ * Display order of known keys: results come back from Postgres jsonb, which does not keep
+ * the agent's key order. Unknown keys follow in the order received.
+ */
+const KEY_ORDER = ['words', 'lines', 'characters', 'sha256', 'sleptMs'];
+
+function keyRank(key: string): number {
+  const i = KEY_ORDER.indexOf(key);
+  return i === -1 ? KEY_ORDER.length : i;
+}
+
 function humanize(key: string): string {
+  const known = KNOWN_LABELS[key];
+  if (known) return known;
   const spaced = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/[_-]+/g, ' ')
@@ -27,7 +46,10 @@ function scalar(value: unknown): string {
 export function formatResult(result: unknown): ResultField[] {
   if (result === null || result === undefined) return [];
   if (typeof result === 'object' && !Array.isArray(result)) {
-    return Object.entries(result as Record<string, unknown>).map(([key, value]) => ({
+    const entries = Object.entries(result as Record<string, unknown>);
+    // Array.prototype.sort is stable: unknown keys keep their received order.
+    entries.sort(([a], [b]) => keyRank(a) - keyRank(b));
+    return entries.map(([key, value]) => ({
       label: humanize(key),
       value: scalar(value),
     }));

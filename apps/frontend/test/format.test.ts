@@ -4,10 +4,17 @@ describe('formatResult', () => {
   test('objects become labelled rows with humanized keys', () => {
     expect(formatResult({ words: 9, sha256: 'ab12', durationMs: 1500, bytes_read: 3 })).toEqual([
       { label: 'Words', value: '9' },
-      { label: 'Sha256', value: 'ab12' },
+      { label: 'SHA-256', value: 'ab12' },
       { label: 'Duration ms', value: '1500' },
       { label: 'Bytes read', value: '3' },
     ]);
+  });
+
+  test('the agent\'s result keys get proper labels', () => {
+    expect(formatResult({ sleptMs: 1500 })).toEqual([{ label: 'Slept (ms)', value: '1500' }]);
+    // jsonb reorders keys; the display order is fixed
+    expect(formatResult({ lines: 1, words: 2, characters: 9 }).map((f) => f.label)).toEqual(['Words', 'Lines', 'Characters']);
+    expect(formatResult({ zeta: 1, words: 2, alpha: 3 }).map((f) => f.label)).toEqual(['Words', 'Zeta', 'Alpha']);
   });
 
   test('scalars become one Result row; nested values are shown as JSON', () => {

@@ -1,0 +1,154 @@
+/**
+ * End to end in headless Chromium: the BUILT frontend served by real nginx with its real
+ * config, the real api and agent behind it, real PostgreSQL and Redis. A job submitted in
+ * the UI must show queued -> running -> succeeded live (Socket.IO through nginx, under the
+ * production CSP) with the right result, and an api validation error must be shown on the
+ * field it names.
+ *
+ * FRONTEND_E2E_SCREENSHOT=/path.png saves a screenshot of the page after the jobs finished.
+ */
+import type { Page } from 'playwright-core';
+import { startAgent, type AgentHandle } from '../../agent/src';
+import { startApi, type ApiHandle } from '../../api/src';
+import { appEnv, startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { launchChromium, type Browser } from './support/browser';
+import { requireDist, startNginx, type NginxServer } from './support/nginx';
+
+jest.setTimeout(90_000);
+
+const TEXT = 'The quick brown fox\njumps over the lazy dog';
+
+let pg: PostgresServer;
+let redis: RedisServer;
+let api: ApiHandle;
+let agent: AgentHandle;
+let nginx: NginxServer;
+let browser: Browser;
+let page: Page;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  requireDist();
+  [pg, redis, browser] = await Promise.all([startPostgres(), startRedis(), launchChromium()]);
+  const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200' });
+  api = await startApi({ env, port: 0, host: '127.0.0.1' });
+  agent = await startAgent({ env, port: 0, host: '127.0.0.1' });
+  await Promise.all([api.schemaReady, agent.warm]);
+  nginx = await startNginx({ apiUpstream: api.url });
+
+  page = await browser.context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') pageProblems.push(`console.${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => pageProblems.push(`pageerror: ${err.message}`));
+  await page.exposeFunction('reportCspViolation', (text: string) => pageProblems.push(`CSP: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { reportCspViolation(t: string): void }).reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`);
+    });
+  });
+  const response = await page.goto(nginx.url, { waitUntil: 'load' });
+  expect(response?.status()).toBe(200);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await nginx?.stop();
+  await agent?.close();
+  await api?.close();
+  await Promise.all([pg?.dispose(), redis?.dispose()]);
+});
+
+afterEach(() => {
+  // Every test leaves a clean console: no errors, no CSP violations, no failed requests.
+  expect(pageProblems).toEqual([]);
+});
+
+async function submit(type: string, input: string): Promise<void> {
+  await page.getByLabel('Job type').selectOption(type);
+  await page.locator('#root form').getByRole('textbox').fill(input);
+  await page.getByRole('button', { name: 'Submit job' }).click();
+}
+
+test('the page loads, connects live over Socket.IO through nginx and is labelled for assistive tech', async () => {
+  await expect(page.title()).resolves.toBe('Job runner');
+  await page.getByRole('status').filter({ hasText: 'Live updates:' }).filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+  await page.getByRole('heading', { name: 'Submit a job' }).waitFor();
+  await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+  expect(await page.getByLabel('Job type').evaluate((el) => (el as HTMLSelectElement).options.length)).toBe(3);
+  await page.getByText('No jobs yet').waitFor();
+});
+
+test('a word count job goes queued -> running -> succeeded and shows its result', async () => {
+  const firstRow = page.locator('li.job').first();
+  // Record every status the row shows, from the moment it appears.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
+    new MutationObserver(() => {
+      const row = document.querySelector('li.job');
+      const status = row?.getAttribute('data-status');
+      if (status && seen[seen.length - 1] !== status) seen.push(status);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+  });
+  await submit('wordcount', TEXT);
+  await page.locator('li.job[data-status="succeeded"]').waitFor({ timeout: 20_000 });
+
+  await expect(firstRow.getByRole('heading').textContent()).resolves.toMatch(/^Word count #[0-9a-f]{8}$/);
+  const result = firstRow.getByRole('definition');
+  await expect(result.allTextContents()).resolves.toEqual(['9', '2', String(TEXT.length)]);
+  await expect(firstRow.getByRole('term').allTextContents()).resolves.toEqual(['Words', 'Lines', 'Characters']);
+  const steps = firstRow.getByRole('list', { name: 'Progress' }).getByRole('listitem');
+  await expect(steps.evaluateAll((els) => els.map((e) => `${e.textContent}:${e.className}`))).resolves.toEqual([
+    'Queued:step step-done',
+    'Running:step step-done',
+    'Succeeded:step step-done',
+  ]);
+  const seen = await page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
+  expect(seen[0]).toBe('queued');
+  expect(seen[seen.length - 1]).toBe('succeeded');
+  await expect(page.getByTestId('announcer').textContent()).resolves.toMatch(/Word count job [0-9a-f]{8} succeeded\./);
+});
+
+test('a sleep job is seen running live, then succeeded, without reloading', async () => {
+  await submit('sleep', '1500');
+  const row = page.locator('li.job').first();
+  await row.locator('xpath=self::*[@data-status="running"]').waitFor({ timeout: 10_000 });
+  await expect(row.getByRole('list', { name: 'Progress' }).locator('[aria-current="step"]').textContent()).resolves.toBe('Running');
+  await row.locator('xpath=self::*[@data-status="succeeded"]').waitFor({ timeout: 15_000 });
+  await expect(row.getByRole('definition').allTextContents()).resolves.toEqual(['1500']);
+  await expect(row.getByRole('term').allTextContents()).resolves.toEqual(['Slept (ms)']);
+  await expect(page.locator('li.job').count()).resolves.toBe(2);
+
+  const shot = process.env.FRONTEND_E2E_SCREENSHOT;
+  if (shot) await page.screenshot({ path: shot, fullPage: true });
+});
+
+test('an api validation error is shown on the field it names, and cleared by a valid submission', async () => {
+  const before = await page.locator('li.job').count();
+  await submit('sleep', 'soon');
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 10_000 });
+  await expect(alert.textContent()).resolves.toContain('The api rejected the job');
+  await expect(alert.textContent()).resolves.toContain('Input: for type "sleep" input must be a decimal number of milliseconds 1..60000');
+  await expect(alert.textContent()).resolves.toMatch(/Reference: \S+/);
+  const input = page.getByLabel('Duration (milliseconds)');
+  await expect(input.getAttribute('aria-invalid')).resolves.toBe('true');
+  const describedBy = (await input.getAttribute('aria-describedby')) ?? '';
+  const alertId = await alert.getAttribute('id');
+  expect(alertId).toBeTruthy();
+  expect(describedBy.split(' ')).toContain(alertId);
+  await expect(input.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+  await expect(page.locator('li.job').count()).resolves.toBe(before); // nothing was queued
+  // Chromium logs the rejected request itself; that one message is expected, nothing else.
+  const rejected = pageProblems.findIndex((p) => /status of 400 \(Bad Request\)/.test(p));
+  expect(rejected).toBeGreaterThanOrEqual(0);
+  pageProblems.splice(rejected, 1);
+
+  await input.fill('5');
+  await page.getByRole('button', { name: 'Submit job' }).click();
+  await page.locator('li.job').nth(before).waitFor();
+  await page.locator('li.job').first().locator('xpath=self::*[@data-status="succeeded"]').waitFor({ timeout: 15_000 });
+  await expect(page.getByRole('alert').count()).resolves.toBe(0);
+  await expect(input.getAttribute('aria-invalid')).resolves.toBeNull();
+});
