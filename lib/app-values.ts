@@ -50,6 +50,8 @@ export const appSizingSchema = z
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()),
     /** agent only: AGENT_CONCURRENCY (1..16). */
     concurrency: z.number().int().min(1).max(16).optional(),
+    /** AKS node pool to run on (nodeSelector kubernetes.azure.com/agentpool); default: any Linux user pool. */
+    nodePool: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, 'must be an AKS node pool name (lowercase letters and digits, at most 12)').optional(),
   })
   .strict();
 export type AppSizing = z.infer<typeof appSizingSchema>;
@@ -338,6 +340,7 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
       hostnameWhenUnsatisfiable: 'ScheduleAnyway',
     },
     serviceAccount: { automountToken: false },
+    nodeSelector: { 'kubernetes.io/os': 'linux', ...(sizing.nodePool ? { 'kubernetes.azure.com/agentpool': sizing.nodePool } : {}) },
     workloadIdentity: usesData
       ? { enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId }
       : { enabled: false, clientId: '', tenantId: '' },
@@ -364,6 +367,22 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
     },
     ingress: app === 'agent' ? { enabled: false } : ingressValues(app, facts.ingress),
   };
+}
+
+/**
+ * The sizing preset for a stack's environment name: `prod`, `prd` and `production`
+ * get the highly available preset and its checks, every other environment the dev one.
+ */
+export function appEnvironmentFor(environment: string): AppEnvironment {
+  return ['prod', 'prd', 'production'].includes(environment) ? 'prod' : 'dev';
+}
+
+/**
+ * Ingress settings from the stack config's `apps.host` / `apps.tlsCertificateKeyVaultUri`
+ * (config/schema.ts): the app-routing ingress is always on; TLS when a certificate is given.
+ */
+export function appIngressFromConfig(apps: { host?: string; tlsCertificateKeyVaultUri?: string }): AppIngress {
+  return { enabled: true, host: apps.host, tlsKeyVaultCertificateUri: apps.tlsCertificateKeyVaultUri };
 }
 
 /** The default namespace of each app's release: the app's own name. */

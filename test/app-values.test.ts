@@ -1,11 +1,16 @@
 /**
  * The pure mapping stack config + platform facts -> Helm values, with tables.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
 import { loadAppProfiles } from '../lib/app-profiles';
 import {
   AppSizing,
   PlatformFacts,
   SIZING_PRESETS,
+  appEnvironmentFor,
+  appIngressFromConfig,
   appSizingProblems,
   appValues,
   appsConfigSchema,
@@ -169,5 +174,45 @@ describe('apps config schema (proposal for config/)', () => {
     const r = appsConfigSchema.safeParse(input);
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).toMatch(message);
+  });
+});
+
+describe('wiring helpers for the stack config (config/schema.ts apps section)', () => {
+  test.each([
+    ['prod', 'prod'],
+    ['prd', 'prod'],
+    ['production', 'prod'],
+    ['dev', 'dev'],
+    ['test', 'dev'],
+    ['staging', 'dev'],
+  ] as const)('appEnvironmentFor(%s) = %s', (env, preset) => {
+    expect(appEnvironmentFor(env)).toBe(preset);
+  });
+
+  test('appIngressFromConfig: always on through app-routing, TLS from the Key Vault certificate', () => {
+    expect(appIngressFromConfig({})).toEqual({ enabled: true, host: undefined, tlsKeyVaultCertificateUri: undefined });
+    expect(appIngressFromConfig({ host: 'jobs.contoso.com', tlsCertificateKeyVaultUri: 'https://kv.vault.azure.net/certificates/c' })).toEqual({
+      enabled: true,
+      host: 'jobs.contoso.com',
+      tlsKeyVaultCertificateUri: 'https://kv.vault.azure.net/certificates/c',
+    });
+  });
+
+  test('nodePool becomes a nodeSelector on the AKS agent pool label (always Linux)', () => {
+    const v = appValues({ app: 'api', environment: 'prod', sizing: resolveAppSizing('api', 'prod', { nodePool: 'cpuopt' }), profiles, facts: fixtureFacts('api', 'prod') }) as Any;
+    expect(v.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', 'kubernetes.azure.com/agentpool': 'cpuopt' });
+    const d = appValues({ app: 'api', environment: 'dev', sizing: resolveAppSizing('api', 'dev'), profiles, facts: fixtureFacts('api', 'dev') }) as Any;
+    expect(d.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(() => resolveAppSizing('api', 'dev', { nodePool: 'Bad_Pool' })).toThrow(/apps\.api\.nodePool/);
+  });
+
+  test.each(['dev', 'prod'])('the apps section of Pulumi.%s.yaml resolves to valid sizing for every app', (stack) => {
+    const file = path.join(__dirname, '..', `Pulumi.${stack}.yaml`);
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as { config: Record<string, Any> };
+    const apps = doc.config['aks-platform:apps'];
+    const environment = appEnvironmentFor(doc.config['aks-platform:environment']);
+    for (const app of ['api', 'agent', 'frontend'] as const) {
+      expect(() => resolveAppSizing(app, environment, apps[app])).not.toThrow();
+    }
   });
 });

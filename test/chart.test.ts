@@ -109,6 +109,7 @@ describe.each(cases)('chart $label', (c) => {
     expect(podSpec(ms()).automountServiceAccountToken).toBe(false);
     expect((one(ms(), 'ServiceAccount') as Any).automountServiceAccountToken).toBe(false);
     expect(podSpec(ms()).serviceAccountName).toBe(c.app);
+    expect(podSpec(ms()).nodeSelector).toMatchObject({ 'kubernetes.io/os': 'linux' });
   });
 
   test('no host namespaces or host paths', () => {
