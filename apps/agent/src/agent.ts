@@ -11,6 +11,7 @@ import {
   Gauge,
   Histogram,
   checkDependencies,
+  closeHttpServer,
   closeRedis,
   createLogger,
   createMetrics,
@@ -162,10 +163,7 @@ export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHan
       await warm;
       // Leave a margin of the shutdown budget for hand-back and closing connections.
       await worker.stop(Math.max(config.shutdownTimeoutMs - 3000, 500));
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await closeHttpServer(server);
       await Promise.all([closeRedis(redis), closeRedis(reader)]);
       await pool.end();
     })());

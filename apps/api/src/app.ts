@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
 import {
   CORRELATION_HEADER,
@@ -31,6 +31,7 @@ import {
   migrateWithRetry,
   resolveCorrelationId,
   startOutboxRelay,
+  sweepIdleConnections,
   validateJobRequest,
   withTimeout,
   type ApiConfig,
@@ -115,10 +116,10 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One line per request is written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     bodyLimit: 64 * 1024,
     requestIdHeader: false,
-    requestIdLogLabel: 'correlationId',
     genReqId: (req) => resolveCorrelationId(req.headers[CORRELATION_HEADER]),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -278,9 +279,14 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       // Tell Socket.IO clients to go (they reconnect to another replica), then drain HTTP.
       io.disconnectSockets(true);
       io.engine.close();
-      await app.close();
+      // Keep-alive connections whose request finishes during the drain become idle after
+      // close() began; close them as they go idle so the drain ends with the last response.
+      const stopSweep = sweepIdleConnections(app.server);
+      await app.close().finally(stopSweep);
+      logger.info('http server closed; in-flight requests drained');
       await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
       await pool.end();
+      logger.info('redis and postgres connections closed');
     })());
 
   return { app, io, port, url: `http://127.0.0.1:${port}`, logger, schemaReady, close };

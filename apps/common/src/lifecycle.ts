@@ -33,3 +33,25 @@ export function installSignalHandlers(logger: Logger, shutdown: () => Promise<vo
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 }
+
+/**
+ * While an HTTP server drains, keep-alive connections whose last request finishes become idle
+ * after close() began and would hold it open; this closes them as they go idle. Returns a stop function.
+ */
+export function sweepIdleConnections(server: { closeIdleConnections(): void }, everyMs = 50): () => void {
+  server.closeIdleConnections();
+  const t = setInterval(() => server.closeIdleConnections(), everyMs);
+  return () => clearInterval(t);
+}
+
+/** server.close() that also ends keep-alive connections once their in-flight request is done. */
+export function closeHttpServer(server: import('node:http').Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stop = sweepIdleConnections(server);
+    server.close((err) => {
+      stop();
+      if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(err);
+      else resolve();
+    });
+  });
+}

@@ -7,10 +7,10 @@
  *   const env = appEnv(pg, redis);     ...   await pg.dispose(); await redis.dispose();
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 const children = new Set<ChildProcess>();
@@ -304,4 +304,29 @@ export async function httpJson(url: string, init: RequestInit & { timeoutMs?: nu
     /* not JSON */
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Path of `apps/<workspace>/dist/main.js`, the container entry point. Throws when it is missing
+ * or older than the sources (of the workspace or apps/common): `npm test` builds first; when
+ * running jest alone, run `npm run build -w apps/<workspace>`.
+ */
+export function builtEntry(workspace: 'api' | 'agent'): string {
+  const appsDir = resolve(__dirname, '..', '..');
+  const entry = join(appsDir, workspace, 'dist', 'main.js');
+  const hint = `run \`npm run build -w apps/${workspace}\` first`;
+  if (!existsSync(entry)) throw new Error(`${entry} not found; ${hint}`);
+  const built = Math.min(statSync(entry).mtimeMs, statSync(join(appsDir, 'common', 'dist', 'index.js')).mtimeMs);
+  const sources = Math.max(newestMtime(join(appsDir, workspace, 'src')), newestMtime(join(appsDir, 'common', 'src')));
+  if (sources > built) throw new Error(`${entry} is older than its sources; ${hint}`);
+  return entry;
 }
