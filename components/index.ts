@@ -6,3 +6,5 @@ export * from './helm-app';
 export * from './postgres-database';
 export * from './container-registry';
 export * from './redis-cache';
+export * from './workload-identity';
+export * from './key-vault';

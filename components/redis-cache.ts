@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as redis from '@pulumi/azure-native/redis';
 import * as redisenterprise from '@pulumi/azure-native/redisenterprise';
+import type { redisenterprise as redisenterpriseInputs } from '@pulumi/azure-native/types/input';
 import { NameParts, globalResourceName, resourceName } from '../lib/naming';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { zonesProblem } from '../lib/rules';
@@ -189,7 +190,7 @@ export class RedisCache extends pulumi.ComponentResource {
   }
 }
 
-function persistenceSettings(mode: RedisPersistenceMode): redisenterprise.DatabaseArgs['persistence'] {
+function persistenceSettings(mode: RedisPersistenceMode): redisenterpriseInputs.PersistenceArgs {
   switch (mode) {
     case 'AOF':
       return { aofEnabled: true, aofFrequency: '1s', rdbEnabled: false };

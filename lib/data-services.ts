@@ -9,6 +9,7 @@
  * lib/data-services-rules.ts, which the stack-config schema uses too; a test
  * checks them against the installed azure-native enums.
  */
+import { cidrProblem } from './rules';
 import { EvictionPolicy } from '@pulumi/azure-native/types/enums/redisenterprise';
 import {
   POSTGRES_STORAGE_SIZES_GB,
@@ -232,6 +233,16 @@ export function keyVaultSoftDeleteDaysProblem(days: number): string | undefined 
 
 export function keyVaultSkuProblem(sku: string): string | undefined {
   if (!(KEY_VAULT_SKUS as readonly string[]).includes(sku)) return `SKU "${sku}" is not allowed; allowed: ${list(KEY_VAULT_SKUS)}`;
+  return undefined;
+}
+
+/** Key Vault firewall rules: a public IPv4 address or CIDR of /8 or narrower. */
+export function keyVaultIpRuleProblem(range: string): string | undefined {
+  const cidr = range.includes('/') ? range : `${range}/32`;
+  const problem = cidrProblem(cidr);
+  if (problem) return `${problem}; use a public IPv4 address or CIDR such as 203.0.113.10 or 203.0.113.0/24`;
+  const prefix = Number(cidr.split('/')[1]);
+  if (prefix < 8) return `"${range}" (a /${prefix}) is too wide for a vault firewall rule; use /8 or narrower`;
   return undefined;
 }
 

@@ -1,0 +1,270 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as keyvault from '@pulumi/azure-native/keyvault';
+import { NameParts, globalResourceName, resourceName } from '../lib/naming';
+import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
+import {
+  BUILT_IN_ROLES,
+  DEFAULT_APP_SERVICE_ACCOUNTS,
+  KeyVaultSkuName,
+  ServiceAccountRef,
+  keyVaultIpRuleProblem,
+  keyVaultSecretNameProblem,
+  keyVaultSkuProblem,
+  keyVaultSoftDeleteDaysProblem,
+  roleDefinitionId,
+  serviceAccountsProblem,
+  subscriptionOfResourceId,
+} from '../lib/data-services';
+import { PrivateEndpointPlacement, PrivateLink } from './private-link';
+import { WorkloadIdentity } from './workload-identity';
+
+/** One secret the vault stores. */
+export interface KeyVaultSecretInput {
+  /** Secret name (1–127 letters, digits, hyphens), e.g. `postgres-password`; the CSI driver mounts it at /mnt/secrets-store/<name>. */
+  name: string;
+  /** The value; stored and passed on as a Pulumi secret. */
+  value: pulumi.Input<string>;
+  /** Content type recorded on the secret (Checkov CKV_AZURE_114); default `text/plain`. */
+  contentType?: string;
+}
+
+/** The apps' workload identity, created inside the vault component and granted `Key Vault Secrets User`. */
+export interface KeyVaultAppIdentityArgs {
+  /** The AKS cluster's OIDC issuer URL. */
+  oidcIssuerUrl: pulumi.Input<string>;
+  /** Service accounts that may use the identity; default api/api and agent/agent. */
+  serviceAccounts?: ServiceAccountRef[];
+}
+
+/** Arguments of {@link KeyVault}. */
+export interface KeyVaultArgs {
+  /** Name parts; the vault is named `kv-<prefix>-<env>-<region>-<suffix>` (≤ 24 chars), the endpoint `pe-…-kv`. */
+  naming: NameParts;
+  /** Resource group of the vault, its endpoint and the identity. */
+  resourceGroupName: pulumi.Input<string>;
+  /** Azure region; defaults to `naming.location`. */
+  location?: pulumi.Input<string>;
+  /** Tags for every taggable child. */
+  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Entra tenant of the vault (`authorization.getClientConfigOutput().tenantId`). */
+  tenantId: pulumi.Input<string>;
+  /** `standard` (default) or `premium` (HSM-backed keys). */
+  sku?: pulumi.Input<KeyVaultSkuName>;
+  /** Days a deleted vault or secret stays recoverable, 7..90; default 90. Fixed once the vault exists. */
+  softDeleteRetentionDays?: pulumi.Input<number>;
+  /**
+   * Private endpoint (groupId `vault`, zone `privatelink.vaultcore.azure.net`). When given, public network
+   * access is Disabled. When omitted, the public endpoint stays on behind the firewall (default Deny) and
+   * only `allowedIpRanges` reach the data plane.
+   */
+  privateEndpoint?: PrivateEndpointPlacement;
+  /** Without a private endpoint only: public IPv4 addresses/CIDRs allowed through the firewall (e.g. the cluster's egress IP). */
+  allowedIpRanges?: string[];
+  /** Secrets to store, e.g. `postgres-password` and `redis-password`. Plain list: one resource each. */
+  secrets?: KeyVaultSecretInput[];
+  /** Object ID of the principal that runs `pulumi up`; it gets `Key Vault Secrets Officer` on this vault. */
+  deployerObjectId?: pulumi.Input<string>;
+  /** Kind of the deploying principal (`ServicePrincipal` in CI, `User` on a workstation); ARM infers it when unset. */
+  deployerPrincipalType?: pulumi.Input<'User' | 'ServicePrincipal' | 'Group'>;
+  /** Create the apps' workload identity and grant it `Key Vault Secrets User` on this vault. */
+  appIdentity?: KeyVaultAppIdentityArgs;
+  /** Protect the vault from deletion (`protect: true`); production: true. */
+  protect?: boolean;
+}
+
+/**
+ * A Key Vault for the platform's secrets: Azure RBAC (no access policies), soft
+ * delete with purge protection, private endpoint with public access disabled,
+ * the secrets given as arguments, and optionally the apps' workload identity
+ * with `Key Vault Secrets User`.
+ */
+export class KeyVault extends pulumi.ComponentResource {
+  /** The vault. */
+  public readonly vault: keyvault.Vault;
+  /** `https://<name>.vault.azure.net/`. */
+  public readonly vaultUri: pulumi.Output<string>;
+  /** Azure name of the vault (the CSI SecretProviderClass `keyvaultName`). */
+  public readonly vaultName: pulumi.Output<string>;
+  /** ARM ID of the vault. */
+  public readonly vaultId: pulumi.Output<string>;
+  /** Tenant of the vault. */
+  public readonly tenantId: pulumi.Output<string>;
+  /** Names of the stored secrets. */
+  public readonly secretNames: pulumi.Output<string[]>;
+  /** Versionless URI of each stored secret, by name. */
+  public readonly secretUris: pulumi.Output<Record<string, string>>;
+  /** The apps' identity (when `appIdentity` was given). */
+  public readonly appIdentity?: WorkloadIdentity;
+  /** Client ID of the apps' identity (service-account annotation), when created. */
+  public readonly identityClientId?: pulumi.Output<string>;
+  /** Principal (object) ID of the apps' identity, when created. */
+  public readonly identityPrincipalId?: pulumi.Output<string>;
+  /** ARM ID of the private endpoint, when created. */
+  public readonly privateEndpointId?: pulumi.Output<string>;
+
+  constructor(name: string, args: KeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aks-platform:index:KeyVault', name, {}, opts);
+    const problems = keyVaultArgProblems(args);
+    if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('KeyVault', name, problems), this);
+
+    const location = args.location ?? args.naming.location;
+    const isPrivate = args.privateEndpoint !== undefined;
+
+    this.vault = new keyvault.Vault(
+      `${name}-vault`,
+      {
+        vaultName: globalResourceName(args.naming, 'keyVault'),
+        resourceGroupName: args.resourceGroupName,
+        location,
+        properties: {
+          tenantId: args.tenantId,
+          sku: { family: 'A', name: pulumi.output(args.sku ?? 'standard').apply((s) => (s === 'premium' ? keyvault.SkuName.Premium : keyvault.SkuName.Standard)) },
+          enableRbacAuthorization: true,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: args.softDeleteRetentionDays ?? 90,
+          enablePurgeProtection: true,
+          enabledForDeployment: false,
+          enabledForDiskEncryption: false,
+          enabledForTemplateDeployment: false,
+          publicNetworkAccess: isPrivate ? 'Disabled' : 'Enabled',
+          networkAcls: {
+            defaultAction: 'Deny',
+            bypass: 'None',
+            ipRules: isPrivate ? [] : (args.allowedIpRanges ?? []).map((value) => ({ value })),
+          },
+        },
+        tags: args.tags,
+      },
+      { parent: this, protect: args.protect ?? false },
+    );
+
+    const subscriptionId = this.vault.id.apply(subscriptionOfResourceId);
+    const roleId = (guid: string) => subscriptionId.apply((sub) => roleDefinitionId(sub, guid));
+
+    // The deployer manages secrets on the data plane (read back, rotate, recover) — an RBAC
+    // vault grants no data-plane access to Owner/Contributor by themselves.
+    let officer: authorization.RoleAssignment | undefined;
+    if (args.deployerObjectId !== undefined) {
+      officer = new authorization.RoleAssignment(
+        `${name}-deployer-secrets-officer`,
+        {
+          scope: this.vault.id,
+          roleDefinitionId: roleId(BUILT_IN_ROLES.keyVaultSecretsOfficer),
+          principalId: args.deployerObjectId,
+          principalType: args.deployerPrincipalType,
+          description: 'Deploying principal manages the platform secrets (aks-platform)',
+        },
+        { parent: this },
+      );
+    }
+
+    const secrets = (args.secrets ?? []).map(
+      (s) =>
+        new keyvault.Secret(
+          `${name}-secret-${s.name}`,
+          {
+            secretName: s.name,
+            vaultName: this.vault.name,
+            resourceGroupName: args.resourceGroupName,
+            properties: { value: pulumi.secret(s.value), contentType: s.contentType ?? 'text/plain', attributes: { enabled: true } },
+            tags: args.tags,
+          },
+          { parent: this, dependsOn: officer ? [officer] : [] },
+        ),
+    );
+
+    if (args.appIdentity) {
+      this.appIdentity = new WorkloadIdentity(
+        `${name}-apps`,
+        {
+          naming: args.naming,
+          resourceGroupName: args.resourceGroupName,
+          location,
+          tags: args.tags,
+          oidcIssuerUrl: args.appIdentity.oidcIssuerUrl,
+          serviceAccounts: args.appIdentity.serviceAccounts,
+        },
+        { parent: this },
+      );
+      new authorization.RoleAssignment(
+        `${name}-apps-secrets-user`,
+        {
+          scope: this.vault.id,
+          roleDefinitionId: roleId(BUILT_IN_ROLES.keyVaultSecretsUser),
+          principalId: this.appIdentity.principalId,
+          // Set explicitly so ARM does not look the new principal up in Entra before it has replicated.
+          principalType: 'ServicePrincipal',
+          description: 'Apps read their secrets through the Key Vault CSI driver (aks-platform)',
+        },
+        { parent: this },
+      );
+      this.identityClientId = this.appIdentity.clientId;
+      this.identityPrincipalId = this.appIdentity.principalId;
+    }
+
+    if (args.privateEndpoint) {
+      const endpoint = new PrivateLink(
+        `${name}-pl`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location,
+          subnetId: args.privateEndpoint.subnetId,
+          privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
+          targetResourceId: this.vault.id,
+          groupId: 'vault',
+          endpointName: resourceName(args.naming, 'privateEndpoint', 'kv'),
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      this.privateEndpointId = endpoint.endpointId;
+    }
+
+    this.vaultUri = this.vault.properties.apply((p) => p.vaultUri ?? '');
+    this.vaultName = this.vault.name;
+    this.vaultId = this.vault.id;
+    this.tenantId = pulumi.output(args.tenantId);
+    this.secretNames = pulumi.output((args.secrets ?? []).map((s) => s.name));
+    // Built from the vault URI: the secrets' own `properties` output is secret (it carries the value).
+    this.secretUris = pulumi
+      .all([this.vaultUri, ...secrets.map((s) => s.name)])
+      .apply(([uri, ...names]) => Object.fromEntries(names.map((n) => [n, `${uri.replace(/\/$/, '')}/secrets/${n}`])));
+
+    this.registerOutputs({
+      vaultUri: this.vaultUri,
+      vaultName: this.vaultName,
+      vaultId: this.vaultId,
+      tenantId: this.tenantId,
+      secretNames: this.secretNames,
+      secretUris: this.secretUris,
+      identityClientId: this.identityClientId,
+      identityPrincipalId: this.identityPrincipalId,
+      privateEndpointId: this.privateEndpointId,
+    });
+  }
+}
+
+/** Every problem with the plain (non-Output) arguments, each naming its path; empty when fine. */
+export function keyVaultArgProblems(args: KeyVaultArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  const check = (path: string, problem: string | undefined) => {
+    if (problem) problems.push({ path, problem });
+  };
+  const sku = knownValue(args.sku);
+  if (sku !== undefined) check('sku', keyVaultSkuProblem(sku));
+  const days = knownValue(args.softDeleteRetentionDays);
+  if (days !== undefined) check('softDeleteRetentionDays', keyVaultSoftDeleteDaysProblem(days));
+  if (args.privateEndpoint && args.allowedIpRanges !== undefined && args.allowedIpRanges.length > 0) {
+    check('allowedIpRanges', 'firewall ranges apply only without a private endpoint (public network access is Disabled with one)');
+  }
+  (args.allowedIpRanges ?? []).forEach((range, i) => check(`allowedIpRanges[${i}]`, keyVaultIpRuleProblem(range)));
+  const names = (args.secrets ?? []).map((s) => s.name);
+  names.forEach((n, i) => check(`secrets[${i}].name`, keyVaultSecretNameProblem(n)));
+  const duplicates = names.filter((n, i) => names.indexOf(n) !== i);
+  if (duplicates.length > 0) check('secrets', `secret names must be unique; repeated: ${[...new Set(duplicates)].join(', ')}`);
+  if (args.appIdentity) {
+    check('appIdentity.serviceAccounts', serviceAccountsProblem(args.appIdentity.serviceAccounts ?? [...DEFAULT_APP_SERVICE_ACCOUNTS]));
+  }
+  return problems;
+}

@@ -1,0 +1,237 @@
+import * as pulumi from '@pulumi/pulumi';
+import { installMocks, settle, resolveOutput, isSecretValue, unwrapSecrets, MOCK_TENANT_ID, MOCK_CLIENT_OBJECT_ID, MOCK_SUBSCRIPTION_ID } from '../offline/mocks';
+import type { KeyVaultArgs } from '../components/key-vault';
+
+const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
+const ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net';
+const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant/cluster/';
+const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
+const SECRETS_USER = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
+const SECRETS_OFFICER = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7`;
+
+function prodArgs(): KeyVaultArgs {
+  return {
+    naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
+    resourceGroupName: 'rg-aksplat-prod-weu',
+    tags: TAGS,
+    tenantId: MOCK_TENANT_ID,
+    softDeleteRetentionDays: 90,
+    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
+    secrets: [
+      { name: 'postgres-password', value: pulumi.secret('mock-secret-pg') },
+      { name: 'redis-password', value: pulumi.secret('mock-secret-redis'), contentType: 'redis-access-key' },
+    ],
+    deployerObjectId: MOCK_CLIENT_OBJECT_ID,
+    deployerPrincipalType: 'ServicePrincipal',
+    appIdentity: { oidcIssuerUrl: ISSUER },
+    protect: true,
+  };
+}
+
+async function build(args: KeyVaultArgs) {
+  const recorder = installMocks();
+  const { KeyVault } = await import('../components/key-vault');
+  const kv = new KeyVault('kv', args);
+  await settle();
+  return { recorder, kv };
+}
+
+const VAULT = 'azure-native:keyvault:Vault';
+const ROLE = 'azure-native:authorization:RoleAssignment';
+
+describe('KeyVault', () => {
+  it('registers exactly the vault, secrets, role assignments, app identity and private link', async () => {
+    const { recorder } = await build(prodArgs());
+    const comp = recorder.one('aks-platform:index:KeyVault');
+    expect(recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      'aks-platform:index:PrivateLink kv-pl',
+      'aks-platform:index:WorkloadIdentity kv-apps',
+      'azure-native:authorization:RoleAssignment kv-apps-secrets-user',
+      'azure-native:authorization:RoleAssignment kv-deployer-secrets-officer',
+      'azure-native:keyvault:Secret kv-secret-postgres-password',
+      'azure-native:keyvault:Secret kv-secret-redis-password',
+      'azure-native:keyvault:Vault kv-vault',
+    ]);
+    const wi = recorder.one('aks-platform:index:WorkloadIdentity');
+    expect(recorder.childrenOf(wi.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      'azure-native:managedidentity:FederatedIdentityCredential kv-apps-fic-agent-agent',
+      'azure-native:managedidentity:FederatedIdentityCredential kv-apps-fic-api-api',
+      'azure-native:managedidentity:UserAssignedIdentity kv-apps-identity',
+    ]);
+  });
+
+  it('prod: RBAC, soft delete 90 days, purge protection, private only with firewall Deny, protected, tagged', async () => {
+    const { recorder } = await build(prodArgs());
+    const vault = recorder.one(VAULT);
+    expect(vault.inputs).toEqual({
+      vaultName: 'kv-aksplat-prod-w-abc123',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      location: 'westeurope',
+      properties: {
+        tenantId: MOCK_TENANT_ID,
+        sku: { family: 'A', name: 'standard' },
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: 90,
+        enablePurgeProtection: true,
+        enabledForDeployment: false,
+        enabledForDiskEncryption: false,
+        enabledForTemplateDeployment: false,
+        publicNetworkAccess: 'Disabled',
+        networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [] },
+      },
+      tags: TAGS,
+    });
+    expect(vault.protect).toBe(true);
+    expect(recorder.one('azure-native:network:PrivateEndpoint').inputs).toMatchObject({
+      privateEndpointName: 'pe-aksplat-prod-weu-kv',
+      subnet: { id: SUBNET },
+      privateLinkServiceConnections: [{ privateLinkServiceId: vault.id, groupIds: ['vault'] }],
+    });
+    expect(recorder.one('azure-native:network:PrivateDnsZoneGroup').inputs.privateDnsZoneConfigs).toEqual([{ name: 'vault', privateDnsZoneId: ZONE }]);
+  });
+
+  it('dev without a private endpoint: public endpoint behind the firewall (Deny + allowed ranges), not protected, premium, 7 days', async () => {
+    const { recorder } = await build({
+      ...prodArgs(),
+      privateEndpoint: undefined,
+      allowedIpRanges: ['203.0.113.10', '198.51.100.0/24'],
+      sku: 'premium',
+      softDeleteRetentionDays: 7,
+      protect: false,
+    });
+    const vault = recorder.one(VAULT);
+    expect(vault.inputs.properties).toMatchObject({
+      sku: { family: 'A', name: 'premium' },
+      softDeleteRetentionInDays: 7,
+      enablePurgeProtection: true,
+      enableRbacAuthorization: true,
+      publicNetworkAccess: 'Enabled',
+      networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [{ value: '203.0.113.10' }, { value: '198.51.100.0/24' }] },
+    });
+    expect(vault.protect).toBe(false);
+    expect(recorder.ofType('azure-native:network:PrivateEndpoint')).toHaveLength(0);
+  });
+
+  it('stores the secrets with content types; the values stay secret', async () => {
+    const { recorder, kv } = await build(prodArgs());
+    const pg = recorder.one('azure-native:keyvault:Secret', 'kv-secret-postgres-password');
+    const redis = recorder.one('azure-native:keyvault:Secret', 'kv-secret-redis-password');
+    for (const secret of [pg, redis]) {
+      expect(isSecretValue(secret.inputs.properties)).toBe(true);
+      expect(secret.inputs).toMatchObject({ vaultName: 'kv-aksplat-prod-w-abc123', resourceGroupName: 'rg-aksplat-prod-weu', tags: TAGS });
+      expect(secret.protect).toBe(false);
+    }
+    expect(unwrapSecrets(pg.inputs.properties)).toEqual({ value: 'mock-secret-pg', contentType: 'text/plain', attributes: { enabled: true } });
+    expect(unwrapSecrets(redis.inputs.properties)).toMatchObject({ value: 'mock-secret-redis', contentType: 'redis-access-key' });
+    expect(await resolveOutput(kv.secretNames)).toEqual({ value: ['postgres-password', 'redis-password'], secret: false });
+    expect(await resolveOutput(kv.secretUris)).toEqual({
+      value: {
+        'postgres-password': 'https://kv-aksplat-prod-w-abc123.vault.azure.net/secrets/postgres-password',
+        'redis-password': 'https://kv-aksplat-prod-w-abc123.vault.azure.net/secrets/redis-password',
+      },
+      secret: false,
+    });
+  });
+
+  it('a plain (non-secret) value is still stored as a secret', async () => {
+    const { recorder } = await build({ ...prodArgs(), secrets: [{ name: 'postgres-password', value: 'plain-text' }] });
+    expect(isSecretValue(recorder.one('azure-native:keyvault:Secret').inputs.properties)).toBe(true);
+  });
+
+  it('grants Secrets Officer to the deployer before writing secrets, and Secrets User to the apps identity', async () => {
+    const { recorder } = await build(prodArgs());
+    const vault = recorder.one(VAULT);
+    const officer = recorder.one(ROLE, 'kv-deployer-secrets-officer');
+    expect(officer.inputs).toMatchObject({ scope: vault.id, roleDefinitionId: SECRETS_OFFICER, principalId: MOCK_CLIENT_OBJECT_ID, principalType: 'ServicePrincipal' });
+    for (const s of recorder.ofType('azure-native:keyvault:Secret')) expect(s.dependencies).toContain(officer.urn);
+    const identity = recorder.one('azure-native:managedidentity:UserAssignedIdentity');
+    const user = recorder.one(ROLE, 'kv-apps-secrets-user');
+    expect(user.inputs).toMatchObject({ scope: vault.id, roleDefinitionId: SECRETS_USER, principalId: identity.state.principalId, principalType: 'ServicePrincipal' });
+  });
+
+  it('without deployer or app identity, creates no role assignment', async () => {
+    const { recorder, kv } = await build({ ...prodArgs(), deployerObjectId: undefined, appIdentity: undefined });
+    expect(recorder.ofType(ROLE)).toHaveLength(0);
+    expect(recorder.ofType('azure-native:managedidentity:UserAssignedIdentity')).toHaveLength(0);
+    expect(kv.identityClientId).toBeUndefined();
+  });
+
+  it('outputs vault and identity facts', async () => {
+    const { recorder, kv } = await build(prodArgs());
+    const identity = recorder.one('azure-native:managedidentity:UserAssignedIdentity');
+    expect((await resolveOutput(kv.vaultUri)).value).toBe('https://kv-aksplat-prod-w-abc123.vault.azure.net/');
+    expect((await resolveOutput(kv.vaultName)).value).toBe('kv-aksplat-prod-w-abc123');
+    expect((await resolveOutput(kv.vaultId)).value).toBe(recorder.one(VAULT).id);
+    expect((await resolveOutput(kv.tenantId)).value).toBe(MOCK_TENANT_ID);
+    expect((await resolveOutput(kv.identityClientId!)).value).toBe(identity.state.clientId);
+    expect((await resolveOutput(kv.identityPrincipalId!)).value).toBe(identity.state.principalId);
+  });
+
+  const bad: [string, Partial<KeyVaultArgs>, RegExp][] = [
+    ['soft delete below 7 days', { softDeleteRetentionDays: 6 }, /args\.softDeleteRetentionDays: 6 .*from 7 to 90/],
+    ['soft delete above 90 days', { softDeleteRetentionDays: 91 }, /args\.softDeleteRetentionDays: 91 .*from 7 to 90/],
+    ['unknown SKU', { sku: 'basic' as never }, /args\.sku: SKU "basic" is not allowed; allowed: "standard", "premium"/],
+    ['bad secret name', { secrets: [{ name: 'postgres_password', value: 'x' }] }, /args\.secrets\[0\]\.name: "postgres_password" is not a valid secret name/],
+    ['duplicate secrets', { secrets: [{ name: 'a1', value: 'x' }, { name: 'a1', value: 'y' }] }, /args\.secrets: secret names must be unique; repeated: a1/],
+    ['firewall ranges with a private endpoint', { allowedIpRanges: ['203.0.113.10'] }, /args\.allowedIpRanges: firewall ranges apply only without a private endpoint/],
+    ['open firewall', { privateEndpoint: undefined, allowedIpRanges: ['0.0.0.0/0'] }, /args\.allowedIpRanges\[0\]: "0\.0\.0\.0\/0" \(a \/0\) is too wide/],
+    ['bad service account', { appIdentity: { oidcIssuerUrl: ISSUER, serviceAccounts: [{ namespace: 'API', name: 'api' }] } }, /args\.appIdentity\.serviceAccounts: namespace "API" is not a DNS label/],
+  ];
+
+  it.each(bad)('rejects %s with a message naming the arg, and registers no Azure resource', async (_label, patch, message) => {
+    const recorder = installMocks();
+    const { KeyVault } = await import('../components/key-vault');
+    expect(() => new KeyVault('kv', { ...prodArgs(), ...patch })).toThrow(message);
+    await settle();
+    expect(recorder.resources.filter((r) => r.type !== 'aks-platform:index:KeyVault')).toEqual([]);
+  });
+});
+
+describe('WorkloadIdentity', () => {
+  it('creates one federated credential per service account, one after another', async () => {
+    const recorder = installMocks();
+    const { WorkloadIdentity } = await import('../components/workload-identity');
+    const wi = new WorkloadIdentity('wi', {
+      naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      tags: TAGS,
+      oidcIssuerUrl: ISSUER,
+      serviceAccounts: [
+        { namespace: 'api', name: 'api' },
+        { namespace: 'agent', name: 'agent' },
+        { namespace: 'jobs', name: 'worker' },
+      ],
+    });
+    await settle();
+    const identity = recorder.one('azure-native:managedidentity:UserAssignedIdentity');
+    expect(identity.inputs).toEqual({ resourceName: 'id-aksplat-prod-weu-apps', resourceGroupName: 'rg-aksplat-prod-weu', location: 'westeurope', tags: TAGS });
+    const fics = recorder.ofType('azure-native:managedidentity:FederatedIdentityCredential');
+    expect(fics.map((f) => f.inputs)).toEqual([
+      { federatedIdentityCredentialResourceName: 'api-api', resourceGroupName: 'rg-aksplat-prod-weu', resourceName: 'id-aksplat-prod-weu-apps', issuer: ISSUER, subject: 'system:serviceaccount:api:api', audiences: ['api://AzureADTokenExchange'] },
+      { federatedIdentityCredentialResourceName: 'agent-agent', resourceGroupName: 'rg-aksplat-prod-weu', resourceName: 'id-aksplat-prod-weu-apps', issuer: ISSUER, subject: 'system:serviceaccount:agent:agent', audiences: ['api://AzureADTokenExchange'] },
+      { federatedIdentityCredentialResourceName: 'jobs-worker', resourceGroupName: 'rg-aksplat-prod-weu', resourceName: 'id-aksplat-prod-weu-apps', issuer: ISSUER, subject: 'system:serviceaccount:jobs:worker', audiences: ['api://AzureADTokenExchange'] },
+    ]);
+    // Sequential: each credential depends on the one before it (Azure rejects concurrent writes on one identity).
+    expect(fics[0].dependencies.filter((d) => fics.some((f) => f.urn === d))).toEqual([]);
+    expect(fics[1].dependencies).toContain(fics[0].urn);
+    expect(fics[2].dependencies).toContain(fics[1].urn);
+    expect((await resolveOutput(wi.clientId)).value).toBe(identity.state.clientId);
+  });
+
+  it('rejects duplicate service accounts', async () => {
+    installMocks();
+    const { WorkloadIdentity } = await import('../components/workload-identity');
+    expect(
+      () =>
+        new WorkloadIdentity('wi', {
+          naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
+          resourceGroupName: 'rg',
+          tags: TAGS,
+          oidcIssuerUrl: ISSUER,
+          serviceAccounts: [{ namespace: 'api', name: 'api' }, { namespace: 'api', name: 'api' }],
+        }),
+    ).toThrow(/args\.serviceAccounts: service account api\/api is listed twice/);
+    await settle();
+  });
+});
