@@ -35,7 +35,8 @@ function dockerfile(app: AppName) {
   const stages = text.split(/^FROM /m);
   const last = stages[stages.length - 1];
   const expose = [...last.matchAll(/^EXPOSE\s+(.+)$/gm)].flatMap((m) => m[1].trim().split(/\s+/)).map((p) => Number(p.replace(/\/tcp$/, '')));
-  const user = /^USER\s+(\S+)/m.exec(last)?.[1];
+  // The user the container runs as is the last USER of the final stage.
+  const user = [...last.matchAll(/^USER\s+(\S+)/gm)].pop()?.[1];
   const healthcheck = /^HEALTHCHECK\s+(.+)$/m.exec(last)?.[1] ?? '';
   const envPort = /^ENV\s.*\bPORT=(\d+)/m.exec(last)?.[1];
   return { expose, user, healthcheck, envPort: envPort === undefined ? undefined : Number(envPort) };
@@ -108,9 +109,12 @@ describe('frontend: nginx config, Dockerfile, chart values and rendered manifest
     const writable = profile.writablePaths.map((w) => w.mountPath);
     const written = [
       ...[...main().matchAll(/^\s*(?:pid|\w+_temp_path)\s+(\S+?);/gm)].map((m) => m[1]),
-      '/etc/nginx/conf.d/default.conf', // rendered from the template at start
     ];
-    expect(written.length).toBeGreaterThanOrEqual(6);
+    // The entrypoint renders the config templates into NGINX_ENVSUBST_OUTPUT_DIR at start.
+    const rendered = /NGINX_ENVSUBST_OUTPUT_DIR=(\S+)/.exec(read('apps/frontend/Dockerfile'))?.[1];
+    expect(rendered).toBeDefined();
+    written.push(`${rendered}/default.conf`);
+    expect(written.length).toBeGreaterThanOrEqual(7);
     for (const file of written) expect({ file, writable: writable.some((w) => file === w || file.startsWith(`${w}/`)) }).toEqual({ file, writable: true });
   });
 
