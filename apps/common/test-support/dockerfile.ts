@@ -3,7 +3,7 @@
  * Returns the list of violations (empty = compliant) so a test can show all of them at once.
  */
 import { readFileSync } from 'node:fs';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Copy, type Instruction } from 'dockerfile-ast';
 
 export interface DockerfileRules {
   /** Port the app listens on: EXPOSE and the HEALTHCHECK URL must use it. */
@@ -14,6 +14,11 @@ export interface DockerfileRules {
   uid?: number;
   /** Base image name prefix that must be pinned (e.g. "node:22."). */
   basePrefix?: string;
+  /**
+   * HTTP clients the HEALTHCHECK may use because the runtime image ships them and has no
+   * node (the frontend's nginx alpine image: busybox wget). Default: none.
+   */
+  allowHttpClients?: Array<'wget' | 'curl'>;
 }
 
 export function lintDockerfile(path: string, rules: DockerfileRules): string[] {
@@ -69,7 +74,9 @@ export function lintDockerfile(path: string, rules: DockerfileRules): string[] {
   else {
     if (!hcText.includes(rules.healthPath)) problems.push(`HEALTHCHECK must request ${rules.healthPath}`);
     if (!hcText.includes(String(rules.port))) problems.push(`HEALTHCHECK must use port ${rules.port}`);
-    if (/\bcurl\b|\bwget\b/.test(hcText)) problems.push('HEALTHCHECK must not depend on curl/wget');
+    for (const tool of ['curl', 'wget'] as const) {
+      if (new RegExp(`\\b${tool}\\b`).test(hcText) && !rules.allowHttpClients?.includes(tool)) problems.push(`HEALTHCHECK must not depend on ${tool}`);
+    }
   }
 
   // No package installation in the final stage; stages it copies from install production deps only.
@@ -78,9 +85,13 @@ export function lintDockerfile(path: string, rules: DockerfileRules): string[] {
     if (/\b(npm|yarn|pnpm)\s+(ci|install|add|i)\b/.test(t)) problems.push(`final stage must not install packages: "${t.trim()}"`);
   }
   for (const copy of of('COPY')) {
-    const from = copy.getArguments().map((a) => a.getValue()).find((a) => a.startsWith('--from='))?.slice('--from='.length);
+    // dockerfile-ast keeps flags out of getArguments(): read --from from the flags.
+    const from = (copy as Copy).getFromFlag()?.getValue() ?? undefined;
     const src = stages.find((s) => s.name === from);
     if (!src) continue;
+    // Build output folders (dist/) hold compiled files only, never the stage's node_modules.
+    const sources = copy.getArguments().map((a) => a.getValue()).filter((a) => !a.startsWith('--')).slice(0, -1);
+    if (sources.length > 0 && sources.every((p) => /\/dist\/?$/.test(p))) continue;
     for (const run of src.body.filter((i) => i.getKeyword() === 'RUN')) {
       const t = run.getArgumentsContent() ?? '';
       if (/\bnpm\s+(ci|install)\b/.test(t) && !/--omit=dev/.test(t)) {
