@@ -5,6 +5,7 @@ import * as dockerBuild from '@pulumi/docker-build';
 import { ACR_TOKEN_USERNAME, AcrTokenExchange, exchangeAcrRefreshToken, loginServerProblem } from '../lib/acr-token';
 import { APP_NAMES, AppName, chartDirectory } from '../lib/app-profiles';
 import { imageTagProblem } from '../lib/image-source';
+import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 
 /** Arguments of {@link AppImage}. */
 export interface AppImageArgs {
@@ -57,9 +58,18 @@ export class AppImage extends pulumi.ComponentResource {
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:AppImage', name, {}, opts);
 
+    // Plain arguments are checked now, all at once; Outputs are checked when they resolve.
+    const problems: ArgProblem[] = [];
     if (!(APP_NAMES as readonly string[]).includes(args.app)) {
-      throw new pulumi.ResourceError(`app: "${args.app}" is not one of ${APP_NAMES.join(', ')}`, this);
+      problems.push({ path: 'app', problem: `"${args.app}" is not one of ${APP_NAMES.join(', ')}` });
     }
+    const plainServer = knownValue(args.registryLoginServer);
+    const serverProblem = plainServer === undefined ? undefined : loginServerProblem(plainServer);
+    if (serverProblem) problems.push({ path: 'registryLoginServer', problem: serverProblem });
+    const plainTag = knownValue(args.tag);
+    const tagProblem = plainTag === undefined ? undefined : imageTagProblem(plainTag);
+    if (tagProblem) problems.push({ path: 'tag', problem: tagProblem });
+    if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('AppImage', name, problems), this);
     const contextDir = args.contextDirectory ?? path.resolve(chartDirectory(), '..', '..');
     const dockerfile = path.join(contextDir, 'apps', args.app, 'Dockerfile');
 

@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as k8s from '@pulumi/kubernetes';
 import { APP_NAMES, AppName, AppProfiles, chartDirectory, loadAppProfiles } from '../lib/app-profiles';
+import { ArgProblem, argProblemsMessage } from '../lib/problems';
 import {
   APP_ENVIRONMENTS,
   AppEnvironment,
@@ -72,16 +73,18 @@ export class HelmApp extends pulumi.ComponentResource {
   constructor(name: string, args: HelmAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:HelmApp', name, {}, opts);
 
+    const problems: ArgProblem[] = [];
     if (!(APP_NAMES as readonly string[]).includes(args.app)) {
-      throw new pulumi.ResourceError(`app: "${args.app}" is not one of ${APP_NAMES.join(', ')}`, this);
+      problems.push({ path: 'app', problem: `"${args.app}" is not one of ${APP_NAMES.join(', ')}` });
     }
     if (!(APP_ENVIRONMENTS as readonly string[]).includes(args.environment)) {
-      throw new pulumi.ResourceError(`environment: "${args.environment}" is not one of ${APP_ENVIRONMENTS.join(', ')}`, this);
+      problems.push({ path: 'environment', problem: `"${args.environment}" is not one of ${APP_ENVIRONMENTS.join(', ')} (see appEnvironmentFor)` });
     }
     const timeout = args.timeoutSeconds ?? 600;
     if (!Number.isInteger(timeout) || timeout < 60 || timeout > 3600) {
-      throw new pulumi.ResourceError(`timeoutSeconds: ${timeout} must be an integer between 60 and 3600`, this);
+      problems.push({ path: 'timeoutSeconds', problem: `${timeout} must be an integer between 60 and 3600` });
     }
+    if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('HelmApp', name, problems), this);
     const chartPath = args.chartPath ?? chartDirectory();
     const { sizing, profiles } = this.resolveStatic(args, chartPath);
     const namespaces = args.namespaces ?? defaultAppNamespaces();

@@ -149,11 +149,11 @@ describe('AppImage + HelmApp wiring', () => {
 
 describe('argument errors are ResourceErrors naming the field', () => {
   test.each([
-    ['an unknown app', () => new components.HelmApp('x', { app: 'web' as Any, environment: 'dev', provider: undefined as Any, imageRef: 'x' }), /app: "web" is not one of api, agent, frontend/],
-    ['an unknown environment', () => new components.HelmApp('y', { app: 'api', environment: 'qa' as Any, provider: undefined as Any, imageRef: 'x' }), /environment: "qa" is not one of dev, prod/],
+    ['an unknown app', () => new components.HelmApp('x', { app: 'web' as Any, environment: 'dev', provider: undefined as Any, imageRef: 'x' }), /HelmApp "x" has invalid arguments:\n  - args\.app: "web" is not one of api, agent, frontend/],
+    ['an unknown environment', () => new components.HelmApp('y', { app: 'api', environment: 'qa' as Any, provider: undefined as Any, imageRef: 'x' }), /args\.environment: "qa" is not one of dev, prod/],
     ['prod with 1 replica', () => new components.HelmApp('z', { app: 'api', environment: 'prod', sizing: { replicas: 1 }, provider: undefined as Any, imageRef: 'x' }), /apps\.api\.replicas: prod needs at least 3/],
-    ['a tiny timeout', () => new components.HelmApp('t', { app: 'api', environment: 'dev', timeoutSeconds: 5, provider: undefined as Any, imageRef: 'x' }), /timeoutSeconds: 5/],
-    ['an unknown image app', () => new components.AppImage('w', { app: 'web' as Any, registryLoginServer: 'cr.azurecr.io', tag: 't' }), /app: "web"/],
+    ['a tiny timeout', () => new components.HelmApp('t', { app: 'api', environment: 'dev', timeoutSeconds: 5, provider: undefined as Any, imageRef: 'x' }), /args\.timeoutSeconds: 5 must be an integer between 60 and 3600/],
+    ['an unknown image app, a bad login server and latest, all at once', () => new components.AppImage('w', { app: 'web' as Any, registryLoginServer: 'docker.io', tag: 'latest' }), /AppImage "w" has invalid arguments:\n  - args\.app: "web".*\n  - args\.registryLoginServer: .*\n  - args\.tag: "latest" is not allowed/],
   ])('%s', (_label, make, message) => {
     let err: unknown;
     try {
