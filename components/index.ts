@@ -8,3 +8,4 @@ export * from './container-registry';
 export * from './redis-cache';
 export * from './workload-identity';
 export * from './key-vault';
+export * from './aks-cluster';

@@ -1,0 +1,525 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as containerservice from '@pulumi/azure-native/containerservice';
+import * as managedidentity from '@pulumi/azure-native/managedidentity';
+import * as monitor from '@pulumi/azure-native/monitor';
+import * as operationalinsights from '@pulumi/azure-native/operationalinsights';
+import * as k8s from '@pulumi/kubernetes';
+import { NameParts, resourceName } from '../lib/naming';
+import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
+import { kubernetesMinorVersion } from '../lib/rules';
+import {
+  CLUSTER_TIERS,
+  ClusterTier,
+  DEFAULT_MAX_PODS,
+  DEFAULT_MAX_SURGE,
+  KUBELOGIN_MODES,
+  KubeloginMode,
+  MaintenanceWindowSpec,
+  NetworkPolicy,
+  NodeOsUpgradeChannel,
+  NodePoolSpec,
+  ROLE_IDS,
+  SPOT_LABEL,
+  SPOT_TAINT,
+  SYSTEM_POOL_TAINT,
+  UpgradeChannel,
+  UserNodePoolSpec,
+  apiServerProblems,
+  buildKubeconfig,
+  clusterNetworkProblems,
+  defaultDnsServiceIp,
+  defaultOsDiskType,
+  maintenanceWindowProblems,
+  nodePoolProblems,
+  poolNameClashes,
+  upgradeProblems,
+} from '../lib/aks';
+import { roleDefinitionId } from '../lib/data-services';
+
+/** The system pool (inline in the cluster; runs only critical add-ons by default). */
+export interface SystemNodePoolArgs extends NodePoolSpec {
+  /**
+   * Taint the pool `CriticalAddonsOnly=true:NoSchedule` so application pods
+   * run on the user pools (CKV_AZURE_232). Default true; a dev cluster with no
+   * user pools sets false.
+   */
+  onlyCriticalAddons?: boolean;
+}
+
+/** Overlay networking of the cluster. */
+export interface AksNetworkArgs {
+  /** Pod CIDR (overlay; not VNet addresses), e.g. `192.168.0.0/16`. */
+  podCidr: string;
+  /** Kubernetes service CIDR, e.g. `172.16.0.0/16`; must not overlap the VNet or pod CIDR. */
+  serviceCidr: string;
+  /** Cluster DNS service IP inside `serviceCidr`; default its 10th address. */
+  dnsServiceIP?: string;
+  /** Network policy engine: `cilium` (with the Cilium dataplane), `azure` or `calico`. */
+  policy: NetworkPolicy;
+  /** VNet address spaces, checked for overlap with the pod and service CIDRs. */
+  vnetAddressSpaces?: string[];
+}
+
+/** Automatic upgrades and their weekly maintenance window. */
+export interface AksUpgradeArgs {
+  /** Kubernetes upgrade channel: `patch`, `stable`, `rapid` or `node-image`. */
+  channel: UpgradeChannel;
+  /** Node OS upgrade channel: `NodeImage` or `SecurityPatch`. */
+  nodeOsChannel: NodeOsUpgradeChannel;
+  /** Weekly window for both the cluster and the node OS upgrades. */
+  window: MaintenanceWindowSpec;
+}
+
+/** Arguments of {@link AksCluster}. */
+export interface AksClusterArgs {
+  /** Naming parts (`aks-…`, `log-…`, `id-…-aks`). */
+  naming: NameParts;
+  /** Resource group of the cluster, its identity and workspace. */
+  resourceGroupName: pulumi.Input<string>;
+  /** Azure region; default `naming.location`. */
+  location?: pulumi.Input<string>;
+  /** Kubernetes version; only MAJOR.MINOR is sent (`1.33.2` → `1.33`), auto-upgrade applies patches. */
+  kubernetesVersion: string;
+  /** Control-plane tier: `Free` or `Standard` (uptime SLA, production). */
+  tier: ClusterTier;
+  /** ID of the nodes subnet (all pools join it). */
+  nodeSubnetId: pulumi.Input<string>;
+  /** The system pool. */
+  systemPool: SystemNodePoolArgs;
+  /** User pools, each a separate AgentPool resource (e.g. memory-optimized E-series, CPU-optimized F-series). */
+  userPools?: UserNodePoolSpec[];
+  /** Whether user pools may run on spot VMs. Default false. */
+  allowSpot?: boolean;
+  /** Overlay networking and policy engine. */
+  network: AksNetworkArgs;
+  /** Private API server (reached from the VNet only). One of privateCluster / authorizedIpRanges is required. */
+  privateCluster?: boolean;
+  /** Public API server restricted to these IPv4 ranges (never 0.0.0.0/0). */
+  authorizedIpRanges?: string[];
+  /** Entra tenant of the cluster's Entra ID integration. */
+  tenantId: pulumi.Input<string>;
+  /** Entra groups that get cluster-admin through Azure RBAC. */
+  adminGroupObjectIds: pulumi.Input<string>[];
+  /** Disable local (certificate) accounts so every login goes through Entra ID (CKV_AZURE_141). Default true. */
+  disableLocalAccounts?: boolean;
+  /** Automatic upgrades and maintenance window. */
+  upgrade: AksUpgradeArgs;
+  /** Log Analytics retention in days (30–730). Default 30. */
+  logRetentionDays?: number;
+  /** Registry the kubelet identity may pull from (AcrPull). */
+  registryId?: pulumi.Input<string>;
+  /** Image Cleaner: remove unused images every N hours (24–2160). Default: off. */
+  imageCleanerIntervalHours?: number;
+  /** Microsoft Defender for Containers security monitoring, reporting to the workspace. Default false. */
+  defender?: boolean;
+  /**
+   * kubelogin login mode of the kubeconfig and the Kubernetes provider.
+   * Default `azurecli`. See {@link AksCluster} for what each mode needs.
+   */
+  kubeloginMode?: KubeloginMode;
+  /** Tags for every taggable child (also the node pools). */
+  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Log categories sent to the workspace (audit of admin actions, Entra auth, autoscaler decisions). */
+export const AKS_DIAGNOSTIC_LOG_CATEGORIES = ['kube-audit-admin', 'guard', 'cluster-autoscaler'] as const;
+
+/**
+ * A production AKS cluster after the AKS baseline: Entra ID with Azure RBAC
+ * and no local accounts, a user-assigned control-plane identity, Azure CNI
+ * overlay with a network policy engine, a private (or IP-restricted) API
+ * server, workload identity, automatic upgrades in a weekly window, Container
+ * Insights, Azure Policy, the Key Vault CSI driver with rotation and the
+ * app-routing ingress (class `webapprouting.kubernetes.azure.com`).
+ *
+ * The `provider` talks to the cluster without an interactive login: its
+ * kubeconfig runs `kubelogin get-token --login <kubeloginMode> --server-id
+ * 6dae42f8-4368-4678-94ff-3960e28e3630`. What the machine running Pulumi needs:
+ * - `kubelogin` on PATH (e.g. `azure/setup-kubelogin` in GitHub Actions) and
+ *   network access to the API server (for a private cluster: run in the VNet,
+ *   e.g. the runner in the operations subnet);
+ * - `azurecli` (default): a logged-in `az` (e.g. after `azure/login`);
+ * - `workloadidentity`: AZURE_CLIENT_ID, AZURE_TENANT_ID and
+ *   AZURE_FEDERATED_TOKEN_FILE (a file with a fresh OIDC token for the
+ *   `api://AzureADTokenExchange` audience), optional AZURE_AUTHORITY_HOST;
+ * - `spn`: AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or
+ *   AZURE_CLIENT_CERTIFICATE_PATH); the tenant is passed as `--tenant-id`;
+ * - `msi`: a managed identity on the runner VM (AZURE_CLIENT_ID for a user-assigned one);
+ * - `azurepipelines`: the Azure DevOps service connection variables.
+ * The identity needs an Azure Kubernetes Service RBAC role on the cluster
+ * (e.g. membership of an `adminGroupObjectIds` group).
+ */
+export class AksCluster extends pulumi.ComponentResource {
+  /** The managed cluster. */
+  public readonly cluster: containerservice.ManagedCluster;
+  /** Azure name of the cluster. */
+  public readonly clusterName: pulumi.Output<string>;
+  /** ARM ID of the cluster. */
+  public readonly clusterId: pulumi.Output<string>;
+  /** Kubeconfig (secret) whose users run kubelogin non-interactively. */
+  public readonly kubeconfig: pulumi.Output<string>;
+  /** Kubernetes provider for this cluster. */
+  public readonly provider: k8s.Provider;
+  /** Object ID of the kubelet identity (the identity that pulls images). */
+  public readonly kubeletIdentityObjectId: pulumi.Output<string>;
+  /** Client ID of the kubelet identity. */
+  public readonly kubeletIdentityClientId: pulumi.Output<string>;
+  /** OIDC issuer URL, for workload identity federated credentials. */
+  public readonly oidcIssuerUrl: pulumi.Output<string>;
+  /** Resource group AKS manages for the nodes. */
+  public readonly nodeResourceGroup: pulumi.Output<string>;
+  /** ARM ID of the Log Analytics workspace. */
+  public readonly workspaceId: pulumi.Output<string>;
+  /** ARM ID of the control-plane identity. */
+  public readonly controlPlaneIdentityId: pulumi.Output<string>;
+  /** Private FQDN of the API server (private cluster), else undefined. */
+  public readonly privateFqdn: pulumi.Output<string | undefined>;
+  /** Public FQDN of the API server (public cluster), else undefined. */
+  public readonly fqdn: pulumi.Output<string | undefined>;
+  /** The user pools by name. */
+  public readonly userPools: Record<string, containerservice.AgentPool>;
+
+  constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aks-platform:index:AksCluster', name, {}, opts);
+
+    const problems = aksClusterArgProblems(args);
+    if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('AksCluster', name, problems), this);
+
+    const location = args.location ?? args.naming.location;
+    const clusterName = resourceName(args.naming, 'kubernetesCluster');
+    const version = kubernetesMinorVersion(args.kubernetesVersion);
+    const loginMode = args.kubeloginMode ?? 'azurecli';
+    const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+
+    const workspace = new operationalinsights.Workspace(
+      `${name}-log`,
+      {
+        workspaceName: resourceName(args.naming, 'logAnalytics'),
+        resourceGroupName: args.resourceGroupName,
+        location,
+        sku: { name: 'PerGB2018' },
+        retentionInDays: args.logRetentionDays ?? 30,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    const controlPlaneIdentity = new managedidentity.UserAssignedIdentity(
+      `${name}-id`,
+      { resourceName: resourceName(args.naming, 'managedIdentity', 'aks'), resourceGroupName: args.resourceGroupName, location, tags: args.tags },
+      { parent: this },
+    );
+
+    // The control plane joins the load balancer and nodes to the BYO subnet.
+    const subnetRole = new authorization.RoleAssignment(
+      `${name}-subnet-network-contributor`,
+      {
+        principalId: controlPlaneIdentity.principalId,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: subscriptionId.apply((sub) => roleDefinitionId(sub, ROLE_IDS.networkContributor)),
+        scope: args.nodeSubnetId,
+      },
+      { parent: this },
+    );
+
+    const system = args.systemPool;
+    const systemTaints = [...(system.onlyCriticalAddons === false ? [] : [SYSTEM_POOL_TAINT]), ...(system.taints ?? [])];
+    const clusterTier = args.tier;
+
+    this.cluster = new containerservice.ManagedCluster(
+      `${name}-aks`,
+      {
+        resourceName: clusterName,
+        resourceGroupName: args.resourceGroupName,
+        location,
+        dnsPrefix: clusterName,
+        kubernetesVersion: version,
+        sku: { name: 'Base', tier: clusterTier },
+        identity: { type: containerservice.ResourceIdentityType.UserAssigned, userAssignedIdentities: [controlPlaneIdentity.id] },
+        enableRBAC: true,
+        aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.adminGroupObjectIds, tenantID: args.tenantId },
+        disableLocalAccounts: args.disableLocalAccounts ?? true,
+        apiServerAccessProfile: args.privateCluster
+          ? { enablePrivateCluster: true, privateDNSZone: 'system', enablePrivateClusterPublicFQDN: false }
+          : { enablePrivateCluster: false, authorizedIPRanges: args.authorizedIpRanges },
+        agentPoolProfiles: [
+          {
+            name: system.name,
+            mode: 'System',
+            type: 'VirtualMachineScaleSets',
+            osType: 'Linux',
+            osSKU: 'AzureLinux',
+            vmSize: system.vmSize,
+            orchestratorVersion: version,
+            enableAutoScaling: true,
+            count: system.minCount,
+            minCount: system.minCount,
+            maxCount: system.maxCount,
+            availabilityZones: system.zones,
+            osDiskType: system.osDiskType ?? defaultOsDiskType(system.vmSize),
+            maxPods: system.maxPods ?? DEFAULT_MAX_PODS,
+            enableNodePublicIP: false,
+            vnetSubnetID: args.nodeSubnetId,
+            nodeTaints: systemTaints,
+            nodeLabels: system.labels,
+            upgradeSettings: { maxSurge: system.maxSurge ?? DEFAULT_MAX_SURGE },
+            tags: args.tags,
+          },
+        ],
+        networkProfile: {
+          networkPlugin: 'azure',
+          networkPluginMode: 'overlay',
+          networkPolicy: args.network.policy,
+          networkDataplane: args.network.policy === 'cilium' ? 'cilium' : 'azure',
+          podCidr: args.network.podCidr,
+          serviceCidr: args.network.serviceCidr,
+          dnsServiceIP: args.network.dnsServiceIP ?? defaultDnsServiceIp(args.network.serviceCidr),
+          loadBalancerSku: 'standard',
+          outboundType: 'loadBalancer',
+        },
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: {
+          workloadIdentity: { enabled: true },
+          ...(args.imageCleanerIntervalHours !== undefined ? { imageCleaner: { enabled: true, intervalHours: args.imageCleanerIntervalHours } } : {}),
+          ...(args.defender ? { defender: { logAnalyticsWorkspaceResourceId: workspace.id, securityMonitoring: { enabled: true } } } : {}),
+        },
+        autoUpgradeProfile: { upgradeChannel: args.upgrade.channel, nodeOSUpgradeChannel: args.upgrade.nodeOsChannel },
+        addonProfiles: {
+          omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspace.id, useAADAuth: 'true' } },
+          azurepolicy: { enabled: true },
+          azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
+        },
+        ingressProfile: { webAppRouting: { enabled: true } },
+        tags: args.tags,
+      },
+      {
+        parent: this,
+        dependsOn: [subnetRole],
+        // Auto-upgrade moves patch (and, on stable/rapid, minor) versions and the
+        // autoscaler moves node counts; do not fight either.
+        ignoreChanges: ['kubernetesVersion', 'agentPoolProfiles[*].orchestratorVersion', 'agentPoolProfiles[*].count'],
+      },
+    );
+    const clusterResourceName = this.cluster.name;
+
+    this.userPools = {};
+    for (const pool of args.userPools ?? []) {
+      const taints = [...(pool.taints ?? []), ...(pool.spot ? [SPOT_TAINT] : [])];
+      const labels = { ...(pool.labels ?? {}), ...(pool.spot ? { [SPOT_LABEL.key]: SPOT_LABEL.value } : {}) };
+      this.userPools[pool.name] = new containerservice.AgentPool(
+        `${name}-pool-${pool.name}`,
+        {
+          agentPoolName: pool.name,
+          resourceName: clusterResourceName,
+          resourceGroupName: args.resourceGroupName,
+          mode: 'User',
+          type: 'VirtualMachineScaleSets',
+          osType: 'Linux',
+          osSKU: 'AzureLinux',
+          vmSize: pool.vmSize,
+          orchestratorVersion: version,
+          enableAutoScaling: true,
+          count: pool.minCount,
+          minCount: pool.minCount,
+          maxCount: pool.maxCount,
+          availabilityZones: pool.zones,
+          osDiskType: pool.osDiskType ?? defaultOsDiskType(pool.vmSize),
+          maxPods: pool.maxPods ?? DEFAULT_MAX_PODS,
+          enableNodePublicIP: false,
+          vnetSubnetID: args.nodeSubnetId,
+          nodeTaints: taints,
+          nodeLabels: labels,
+          ...(pool.spot
+            ? // Spot pools cannot surge; evicted nodes are deleted; pay up to the on-demand price.
+              { scaleSetPriority: 'Spot', scaleSetEvictionPolicy: 'Delete', spotMaxPrice: -1 }
+            : { upgradeSettings: { maxSurge: pool.maxSurge ?? DEFAULT_MAX_SURGE } }),
+          tags: args.tags,
+        },
+        {
+          parent: this,
+          ignoreChanges: ['orchestratorVersion', 'count'],
+          // A new VM size / zones / disk type replaces the pool; Azure refuses a second pool with the same name.
+          deleteBeforeReplace: true,
+        },
+      );
+    }
+
+    // Maintenance windows for the cluster (Kubernetes) and node OS upgrades.
+    const window = args.upgrade.window;
+    const maintenanceWindow = {
+      schedule: { weekly: { dayOfWeek: window.dayOfWeek, intervalWeeks: 1 } },
+      startTime: `${String(window.startHour).padStart(2, '0')}:00`,
+      durationHours: window.durationHours,
+      utcOffset: window.utcOffset ?? '+00:00',
+    };
+    for (const [suffix, configName] of [
+      ['upgrade-window', 'aksManagedAutoUpgradeSchedule'],
+      ['nodeos-window', 'aksManagedNodeOSUpgradeSchedule'],
+    ] as const) {
+      new containerservice.MaintenanceConfiguration(
+        `${name}-${suffix}`,
+        { configName, resourceName: clusterResourceName, resourceGroupName: args.resourceGroupName, maintenanceWindow },
+        { parent: this },
+      );
+    }
+
+    // Container Insights with managed-identity auth sends data through a data collection rule.
+    const dcr = new monitor.DataCollectionRule(
+      `${name}-ci-dcr`,
+      {
+        dataCollectionRuleName: pulumi.interpolate`MSCI-${location}-${clusterName}`,
+        resourceGroupName: args.resourceGroupName,
+        location,
+        kind: 'Linux',
+        description: 'Container Insights for the AKS cluster',
+        dataSources: {
+          extensions: [
+            {
+              name: 'ContainerInsightsExtension',
+              extensionName: 'ContainerInsights',
+              streams: ['Microsoft-ContainerInsights-Group-Default'],
+              extensionSettings: { dataCollectionSettings: { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true } },
+            },
+          ],
+        },
+        destinations: { logAnalytics: [{ name: 'ciworkspace', workspaceResourceId: workspace.id }] },
+        dataFlows: [{ streams: ['Microsoft-ContainerInsights-Group-Default'], destinations: ['ciworkspace'] }],
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new monitor.DataCollectionRuleAssociation(
+      `${name}-ci-dcra`,
+      { associationName: 'ContainerInsightsExtension', resourceUri: this.cluster.id, dataCollectionRuleId: dcr.id },
+      { parent: this },
+    );
+
+    new monitor.DiagnosticSetting(
+      `${name}-diagnostics`,
+      {
+        name: 'aks-to-log-analytics',
+        resourceUri: this.cluster.id,
+        workspaceId: workspace.id,
+        logAnalyticsDestinationType: 'Dedicated',
+        logs: AKS_DIAGNOSTIC_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+      },
+      { parent: this },
+    );
+
+    this.kubeletIdentityObjectId = this.cluster.identityProfile.apply((p) => requireIdentity(p?.kubeletidentity?.objectId, 'objectId'));
+    this.kubeletIdentityClientId = this.cluster.identityProfile.apply((p) => requireIdentity(p?.kubeletidentity?.clientId, 'clientId'));
+
+    if (args.registryId !== undefined) {
+      new authorization.RoleAssignment(
+        `${name}-kubelet-acr-pull`,
+        {
+          principalId: this.kubeletIdentityObjectId,
+          principalType: 'ServicePrincipal',
+          roleDefinitionId: subscriptionId.apply((sub) => roleDefinitionId(sub, ROLE_IDS.acrPull)),
+          scope: args.registryId,
+        },
+        { parent: this },
+      );
+    }
+
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+      { resourceGroupName: args.resourceGroupName, resourceName: clusterResourceName, format: 'exec' },
+      { parent: this },
+    );
+    this.kubeconfig = pulumi.secret(
+      pulumi.all([credentials.kubeconfigs, args.tenantId]).apply(([configs, tenantId]) => {
+        const raw = configs?.[0]?.value;
+        if (!raw) throw new Error(`AKS returned no user kubeconfig for cluster ${clusterName}`);
+        return buildKubeconfig(Buffer.from(raw, 'base64').toString('utf8'), { loginMode, tenantId });
+      }),
+    );
+
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      {
+        kubeconfig: this.kubeconfig,
+        // Replace the provider (and so every Kubernetes resource) only when the cluster itself changes.
+        clusterIdentifier: this.cluster.id,
+        enableServerSideApply: true,
+        // Never drop resources from state because the (private) API server is out of reach.
+        deleteUnreachable: false,
+      },
+      { parent: this },
+    );
+
+    this.clusterName = this.cluster.name;
+    this.clusterId = this.cluster.id;
+    this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((p) => {
+      if (!p?.issuerURL) throw new Error(`cluster ${clusterName} has no OIDC issuer URL`);
+      return p.issuerURL;
+    });
+    this.nodeResourceGroup = this.cluster.nodeResourceGroup.apply((g) => g ?? '');
+    this.workspaceId = workspace.id;
+    this.controlPlaneIdentityId = controlPlaneIdentity.id;
+    this.privateFqdn = this.cluster.privateFQDN.apply((f) => f || undefined);
+    this.fqdn = this.cluster.fqdn.apply((f) => f || undefined);
+
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      clusterId: this.clusterId,
+      kubeconfig: this.kubeconfig,
+      kubeletIdentityObjectId: this.kubeletIdentityObjectId,
+      kubeletIdentityClientId: this.kubeletIdentityClientId,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      nodeResourceGroup: this.nodeResourceGroup,
+      workspaceId: this.workspaceId,
+      privateFqdn: this.privateFqdn,
+      fqdn: this.fqdn,
+    });
+  }
+}
+
+function requireIdentity(value: string | undefined, field: string): string {
+  if (!value) throw new Error(`the cluster reports no kubelet identity ${field}`);
+  return value;
+}
+
+/** Every problem with {@link AksClusterArgs} (plain values only). */
+export function aksClusterArgProblems(args: AksClusterArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  if (!(CLUSTER_TIERS as readonly string[]).includes(args.tier)) {
+    problems.push({ path: 'tier', problem: `"${args.tier}" is not allowed; allowed: ${CLUSTER_TIERS.join(', ')}` });
+  }
+  problems.push(...upgradeProblems(args.kubernetesVersion, args.upgrade?.channel, args.upgrade?.nodeOsChannel));
+  if (args.upgrade?.window) problems.push(...maintenanceWindowProblems('upgrade.window', args.upgrade.window));
+  else problems.push({ path: 'upgrade.window', problem: 'is required: { dayOfWeek, startHour, durationHours }' });
+  problems.push(...nodePoolProblems('systemPool', args.systemPool, 'System', false));
+  const allowSpot = args.allowSpot ?? false;
+  (args.userPools ?? []).forEach((pool, i) => problems.push(...nodePoolProblems(`userPools[${i}]`, pool, 'User', allowSpot)));
+  problems.push(...poolNameClashes([['systemPool', args.systemPool.name], ...(args.userPools ?? []).map((p, i) => [`userPools[${i}]`, p.name] as const)]));
+  problems.push(
+    ...clusterNetworkProblems({
+      podCidr: args.network.podCidr,
+      serviceCidr: args.network.serviceCidr,
+      dnsServiceIP: args.network.dnsServiceIP,
+      vnetAddressSpaces: args.network.vnetAddressSpaces,
+      networkPolicy: args.network.policy,
+    }),
+  );
+  if (args.privateCluster === undefined && args.authorizedIpRanges === undefined) {
+    problems.push({ path: 'privateCluster', problem: 'set privateCluster: true, or a public API server with authorizedIpRanges' });
+  }
+  problems.push(...apiServerProblems(args.privateCluster, args.authorizedIpRanges));
+  const retention = args.logRetentionDays;
+  if (retention !== undefined && (!Number.isInteger(retention) || retention < 30 || retention > 730)) {
+    problems.push({ path: 'logRetentionDays', problem: `${retention} is not allowed; use a whole number of days from 30 to 730` });
+  }
+  const cleaner = args.imageCleanerIntervalHours;
+  if (cleaner !== undefined && (!Number.isInteger(cleaner) || cleaner < 24 || cleaner > 2160)) {
+    problems.push({ path: 'imageCleanerIntervalHours', problem: `${cleaner} is not allowed; use a whole number of hours from 24 to 2160` });
+  }
+  const mode = args.kubeloginMode;
+  if (mode !== undefined && !(KUBELOGIN_MODES as readonly string[]).includes(mode)) {
+    problems.push({ path: 'kubeloginMode', problem: `"${mode}" is not allowed (it would wait for a browser or is unknown); allowed: ${KUBELOGIN_MODES.join(', ')}` });
+  }
+  if (knownValue(args.adminGroupObjectIds)?.length === 0 && (args.disableLocalAccounts ?? true)) {
+    problems.push({ path: 'adminGroupObjectIds', problem: 'is empty while local accounts are disabled; list at least one Entra group, or nobody can administer the cluster' });
+  }
+  return problems;
+}
