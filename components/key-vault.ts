@@ -258,6 +258,12 @@ export function keyVaultArgProblems(args: KeyVaultArgs): ArgProblem[] {
   if (args.privateEndpoint && args.allowedIpRanges !== undefined && args.allowedIpRanges.length > 0) {
     check('allowedIpRanges', 'firewall ranges apply only without a private endpoint (public network access is Disabled with one)');
   }
+  if (!args.privateEndpoint && (args.allowedIpRanges ?? []).length === 0) {
+    check(
+      'allowedIpRanges',
+      'without a private endpoint the vault firewall denies everything; give privateEndpoint (recommended) or list the public egress addresses that read the vault (e.g. the cluster egress IP)',
+    );
+  }
   (args.allowedIpRanges ?? []).forEach((range, i) => check(`allowedIpRanges[${i}]`, keyVaultIpRuleProblem(range)));
   const names = (args.secrets ?? []).map((s) => s.name);
   names.forEach((n, i) => check(`secrets[${i}].name`, keyVaultSecretNameProblem(n)));

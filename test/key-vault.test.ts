@@ -175,6 +175,7 @@ describe('KeyVault', () => {
     ['bad secret name', { secrets: [{ name: 'postgres_password', value: 'x' }] }, /args\.secrets\[0\]\.name: "postgres_password" is not a valid secret name/],
     ['duplicate secrets', { secrets: [{ name: 'a1', value: 'x' }, { name: 'a1', value: 'y' }] }, /args\.secrets: secret names must be unique; repeated: a1/],
     ['firewall ranges with a private endpoint', { allowedIpRanges: ['203.0.113.10'] }, /args\.allowedIpRanges: firewall ranges apply only without a private endpoint/],
+    ['no private endpoint and no firewall range', { privateEndpoint: undefined }, /args\.allowedIpRanges: without a private endpoint the vault firewall denies everything/],
     ['open firewall', { privateEndpoint: undefined, allowedIpRanges: ['0.0.0.0/0'] }, /args\.allowedIpRanges\[0\]: "0\.0\.0\.0\/0" \(a \/0\) is too wide/],
     ['bad service account', { appIdentity: { oidcIssuerUrl: ISSUER, serviceAccounts: [{ namespace: 'API', name: 'api' }] } }, /args\.appIdentity\.serviceAccounts: namespace "API" is not a DNS label/],
   ];
@@ -233,5 +234,40 @@ describe('WorkloadIdentity', () => {
         }),
     ).toThrow(/args\.serviceAccounts: service account api\/api is listed twice/);
     await settle();
+  });
+});
+
+describe('data services wired together (as the Platform does)', () => {
+  it('stores the generated Postgres password and the Redis key in the vault, secret all the way', async () => {
+    const recorder = installMocks();
+    const { PostgresDatabase } = await import('../components/postgres-database');
+    const { RedisCache } = await import('../components/redis-cache');
+    const { KeyVault } = await import('../components/key-vault');
+    const { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET } = await import('../lib/data-services');
+    const naming = { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' };
+    const base = { naming, resourceGroupName: 'rg-aksplat-dev-weu', tags: TAGS };
+    const pg = new PostgresDatabase('postgres', { ...base, tenantId: MOCK_TENANT_ID, skuName: 'Standard_B1ms', skuTier: 'Burstable', privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-pg' } });
+    const cache = new RedisCache('redis', { ...base, highAvailability: false, privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-redis' } });
+    new KeyVault('kv', {
+      ...base,
+      tenantId: MOCK_TENANT_ID,
+      privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
+      secrets: [
+        { name: POSTGRES_PASSWORD_SECRET, value: pg.administratorPassword },
+        { name: REDIS_PASSWORD_SECRET, value: cache.accessKey },
+      ],
+      deployerObjectId: MOCK_CLIENT_OBJECT_ID,
+      appIdentity: { oidcIssuerUrl: ISSUER },
+    });
+    await settle();
+    const pgSecret = recorder.one('azure-native:keyvault:Secret', 'kv-secret-postgres-password');
+    const redisSecret = recorder.one('azure-native:keyvault:Secret', 'kv-secret-redis-password');
+    expect(isSecretValue(pgSecret.inputs.properties)).toBe(true);
+    expect(isSecretValue(redisSecret.inputs.properties)).toBe(true);
+    expect((unwrapSecrets(pgSecret.inputs.properties) as { value: string }).value).toBe('mock-secret-password-postgres-admin-password');
+    expect((unwrapSecrets(redisSecret.inputs.properties) as { value: string }).value).toBe('mock-secret-redis-primary-key');
+    // No secret value appears in any non-secret recorded input.
+    const plainDump = JSON.stringify(recorder.resources.map((r) => Object.fromEntries(Object.entries(r.inputs).filter(([, v]) => !isSecretValue(v)))));
+    expect(plainDump).not.toContain('mock-secret-');
   });
 });
