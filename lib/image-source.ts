@@ -1,8 +1,8 @@
 /**
  * Which tag an image gets and which timestamp its build is pinned to. The tag is
  * a configured one (`apps.imageTag`) or the git commit; the commit time becomes
- * SOURCE_DATE_EPOCH so that BuildKit writes the same timestamps for the same
- * sources, and an unchanged commit produces an unchanged digest (no rollout).
+ * SOURCE_DATE_EPOCH so that BuildKit stamps the image with the commit time, not
+ * the build time: with cached layers, unchanged sources keep their digest (no rollout).
  */
 import { execFileSync } from 'child_process';
 
