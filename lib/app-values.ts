@@ -80,32 +80,6 @@ export const appIngressSchema = z
   .strict();
 export type AppIngress = z.infer<typeof appIngressSchema>;
 
-/**
- * Proposed shape of the `apps` section of stack config (for config/, owned by the lead):
- * ```yaml
- * aks-platform:apps:
- *   imageTag: v1.4.2            # optional; default: the git commit
- *   ingress: { enabled: true, host: app.contoso.com, tlsKeyVaultCertificateUri: https://kv.vault.azure.net/certificates/app }
- *   api:      { replicas: 3, maxReplicas: 6 }
- *   agent:    { concurrency: 4 }
- *   frontend: { cpuLimit: 200m }
- * ```
- */
-export const appsConfigSchema = z
-  .object({
-    imageTag: z
-      .string()
-      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a Docker tag: letters, digits, _ . -, at most 128 characters')
-      .refine((t) => t !== 'latest', 'must not be "latest" (tags must identify one build)')
-      .optional(),
-    ingress: appIngressSchema.default({ enabled: false }),
-    api: appSizingOverrideSchema.default({}),
-    agent: appSizingOverrideSchema.default({}),
-    frontend: appSizingOverrideSchema.default({}),
-  })
-  .strict();
-export type AppsConfig = z.infer<typeof appsConfigSchema>;
-
 /** Sizing presets: dev is small and single-replica, prod is HA (>= 3 replicas, HPA, PDB, hard zone spread). */
 export const SIZING_PRESETS: Record<AppEnvironment, Record<AppName, AppSizing>> = {
   dev: {

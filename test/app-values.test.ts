@@ -13,7 +13,6 @@ import {
   appIngressFromConfig,
   appSizingProblems,
   appValues,
-  appsConfigSchema,
   cpuMillis,
   memoryBytes,
   platformFactsProblems,
@@ -155,25 +154,6 @@ describe('appValues', () => {
     expect(values('agent', 'prod').ingress).toEqual({ enabled: false });
     expect(values('api', 'dev').ingress).toEqual({ enabled: false });
     expect(values('api', 'prod').networkPolicy.ingressFrom[0]).toEqual({ namespace: 'app-routing-system' });
-  });
-});
-
-describe('apps config schema (proposal for config/)', () => {
-  test('accepts the documented example and fills defaults', () => {
-    const parsed = appsConfigSchema.parse({ imageTag: 'v1.4.2', ingress: { enabled: true, host: 'app.contoso.com' }, api: { replicas: 3, maxReplicas: 6 }, agent: { concurrency: 4 } });
-    expect(parsed.frontend).toEqual({});
-    expect(parsed.ingress.enabled).toBe(true);
-  });
-  test.each([
-    [{ imageTag: 'latest' }, /latest/],
-    [{ api: { replicas: 0 } }, /replicas/],
-    [{ ingress: { enabled: true, host: 'Not A Host' } }, /host/],
-    [{ ingress: { enabled: true, tlsKeyVaultCertificateUri: 'http://kv/certificates/x' } }, /tlsKeyVaultCertificateUri/],
-    [{ web: {} }, /web/],
-  ])('rejects %j', (input, message) => {
-    const r = appsConfigSchema.safeParse(input);
-    expect(r.success).toBe(false);
-    expect(JSON.stringify(r.error?.issues)).toMatch(message);
   });
 });
 
