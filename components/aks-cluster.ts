@@ -11,8 +11,6 @@ import { kubernetesMinorVersion } from '../lib/rules';
 import {
   CLUSTER_TIERS,
   ClusterTier,
-  DEFAULT_MAX_PODS,
-  DEFAULT_MAX_SURGE,
   KUBELOGIN_MODES,
   KubeloginMode,
   MaintenanceWindowSpec,
@@ -20,19 +18,16 @@ import {
   NodeOsUpgradeChannel,
   NodePoolSpec,
   ROLE_IDS,
-  SPOT_LABEL,
-  SPOT_TAINT,
-  SYSTEM_POOL_TAINT,
   UpgradeChannel,
   UserNodePoolSpec,
   apiServerProblems,
   buildKubeconfig,
   clusterNetworkProblems,
   defaultDnsServiceIp,
-  defaultOsDiskType,
   maintenanceWindowProblems,
   nodePoolProblems,
   poolNameClashes,
+  poolProperties,
   upgradeProblems,
 } from '../lib/aks';
 import { roleDefinitionId } from '../lib/data-services';
@@ -111,6 +106,12 @@ export interface AksClusterArgs {
   registryId?: pulumi.Input<string>;
   /** Image Cleaner: remove unused images every N hours (24–2160). Default: off. */
   imageCleanerIntervalHours?: number;
+  /**
+   * Encryption at host for every pool (CKV_AZURE_227): temp disks and OS/data disk
+   * caches encrypted on the host. Needs `Microsoft.Compute/EncryptionAtHost`
+   * registered on the subscription. Default false.
+   */
+  encryptionAtHost?: boolean;
   /** Microsoft Defender for Containers security monitoring, reporting to the workspace. Default false. */
   defender?: boolean;
   /**
@@ -224,8 +225,8 @@ export class AksCluster extends pulumi.ComponentResource {
     );
 
     const system = args.systemPool;
-    const systemTaints = [...(system.onlyCriticalAddons === false ? [] : [SYSTEM_POOL_TAINT]), ...(system.taints ?? [])];
     const clusterTier = args.tier;
+    const poolOptions = { version, subnetId: args.nodeSubnetId, tags: args.tags, encryptionAtHost: args.encryptionAtHost ?? false };
 
     this.cluster = new containerservice.ManagedCluster(
       `${name}-aks`,
@@ -243,30 +244,7 @@ export class AksCluster extends pulumi.ComponentResource {
         apiServerAccessProfile: args.privateCluster
           ? { enablePrivateCluster: true, privateDNSZone: 'system', enablePrivateClusterPublicFQDN: false }
           : { enablePrivateCluster: false, authorizedIPRanges: args.authorizedIpRanges },
-        agentPoolProfiles: [
-          {
-            name: system.name,
-            mode: 'System',
-            type: 'VirtualMachineScaleSets',
-            osType: 'Linux',
-            osSKU: 'AzureLinux',
-            vmSize: system.vmSize,
-            orchestratorVersion: version,
-            enableAutoScaling: true,
-            count: system.minCount,
-            minCount: system.minCount,
-            maxCount: system.maxCount,
-            availabilityZones: system.zones,
-            osDiskType: system.osDiskType ?? defaultOsDiskType(system.vmSize),
-            maxPods: system.maxPods ?? DEFAULT_MAX_PODS,
-            enableNodePublicIP: false,
-            vnetSubnetID: args.nodeSubnetId,
-            nodeTaints: systemTaints,
-            nodeLabels: system.labels,
-            upgradeSettings: { maxSurge: system.maxSurge ?? DEFAULT_MAX_SURGE },
-            tags: args.tags,
-          },
-        ],
+        agentPoolProfiles: [{ name: system.name, ...poolProperties(system, 'System', { ...poolOptions, onlyCriticalAddons: system.onlyCriticalAddons }) }],
         networkProfile: {
           networkPlugin: 'azure',
           networkPluginMode: 'overlay',
@@ -305,36 +283,13 @@ export class AksCluster extends pulumi.ComponentResource {
 
     this.userPools = {};
     for (const pool of args.userPools ?? []) {
-      const taints = [...(pool.taints ?? []), ...(pool.spot ? [SPOT_TAINT] : [])];
-      const labels = { ...(pool.labels ?? {}), ...(pool.spot ? { [SPOT_LABEL.key]: SPOT_LABEL.value } : {}) };
       this.userPools[pool.name] = new containerservice.AgentPool(
         `${name}-pool-${pool.name}`,
         {
           agentPoolName: pool.name,
           resourceName: clusterResourceName,
           resourceGroupName: args.resourceGroupName,
-          mode: 'User',
-          type: 'VirtualMachineScaleSets',
-          osType: 'Linux',
-          osSKU: 'AzureLinux',
-          vmSize: pool.vmSize,
-          orchestratorVersion: version,
-          enableAutoScaling: true,
-          count: pool.minCount,
-          minCount: pool.minCount,
-          maxCount: pool.maxCount,
-          availabilityZones: pool.zones,
-          osDiskType: pool.osDiskType ?? defaultOsDiskType(pool.vmSize),
-          maxPods: pool.maxPods ?? DEFAULT_MAX_PODS,
-          enableNodePublicIP: false,
-          vnetSubnetID: args.nodeSubnetId,
-          nodeTaints: taints,
-          nodeLabels: labels,
-          ...(pool.spot
-            ? // Spot pools cannot surge; evicted nodes are deleted; pay up to the on-demand price.
-              { scaleSetPriority: 'Spot', scaleSetEvictionPolicy: 'Delete', spotMaxPrice: -1 }
-            : { upgradeSettings: { maxSurge: pool.maxSurge ?? DEFAULT_MAX_SURGE } }),
-          tags: args.tags,
+          ...poolProperties(pool, 'User', poolOptions),
         },
         {
           parent: this,

@@ -172,6 +172,57 @@ export function nodePoolProblems(path: string, pool: UserNodePoolSpec, mode: 'Sy
   return problems;
 }
 
+/** Options of {@link poolProperties}. */
+export interface PoolPropertyOptions<S, T> {
+  /** `MAJOR.MINOR` Kubernetes version of the pool. */
+  version: string;
+  /** Subnet the nodes join. */
+  subnetId: S;
+  /** Tags of the pool's VM scale set. */
+  tags: T;
+  /** Encrypt temp disks and caches on the VM host (needs the EncryptionAtHost feature on the subscription). */
+  encryptionAtHost: boolean;
+  /** System pools: add the CriticalAddonsOnly taint. */
+  onlyCriticalAddons?: boolean;
+}
+
+/**
+ * The agent pool properties shared by the inline system pool and the
+ * `AgentPool` resources: autoscaled VM scale sets on Azure Linux, no node
+ * public IPs, ephemeral OS disks where the size allows, and for spot pools
+ * the Spot priority with Delete eviction, an on-demand price cap and the
+ * taint/label AKS adds (spot pools cannot surge, so no upgrade settings).
+ */
+export function poolProperties<S, T>(pool: UserNodePoolSpec, mode: 'System' | 'User', options: PoolPropertyOptions<S, T>) {
+  const spot = mode === 'User' && pool.spot === true;
+  const taints = [...(mode === 'System' && options.onlyCriticalAddons !== false ? [SYSTEM_POOL_TAINT] : []), ...(pool.taints ?? []), ...(spot ? [SPOT_TAINT] : [])];
+  const labels = pool.labels || spot ? { ...(pool.labels ?? {}), ...(spot ? { [SPOT_LABEL.key]: SPOT_LABEL.value } : {}) } : undefined;
+  return {
+    mode,
+    type: 'VirtualMachineScaleSets',
+    osType: 'Linux',
+    osSKU: 'AzureLinux',
+    vmSize: pool.vmSize,
+    orchestratorVersion: options.version,
+    enableAutoScaling: true,
+    count: pool.minCount,
+    minCount: pool.minCount,
+    maxCount: pool.maxCount,
+    availabilityZones: pool.zones,
+    osDiskType: pool.osDiskType ?? defaultOsDiskType(pool.vmSize),
+    maxPods: pool.maxPods ?? DEFAULT_MAX_PODS,
+    enableNodePublicIP: false,
+    enableEncryptionAtHost: options.encryptionAtHost,
+    vnetSubnetID: options.subnetId,
+    nodeTaints: taints,
+    nodeLabels: labels,
+    ...(spot
+      ? { scaleSetPriority: 'Spot', scaleSetEvictionPolicy: 'Delete', spotMaxPrice: -1 }
+      : { upgradeSettings: { maxSurge: pool.maxSurge ?? DEFAULT_MAX_SURGE } }),
+    tags: options.tags,
+  };
+}
+
 /** Problems across pools: unique names. */
 export function poolNameClashes(names: ReadonlyArray<readonly [path: string, name: string]>): ArgProblem[] {
   const seen = new Map<string, string>();

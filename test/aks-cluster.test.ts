@@ -1,8 +1,8 @@
-import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { installMocks, settle, resolveOutput, isSecretValue, unwrapSecrets, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockUuid, OfflineRecorder } from '../offline/mocks';
 import type { AksClusterArgs, AksCluster as AksClusterType } from '../components/aks-cluster';
 import { NameParts } from '../lib/naming';
+import { registeredTypes, resourceErrorOf } from './support/components';
 
 const naming: NameParts = { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' };
 const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
@@ -33,6 +33,7 @@ function prodArgs(): AksClusterArgs {
     registryId: REGISTRY_ID,
     imageCleanerIntervalHours: 168,
     defender: true,
+    encryptionAtHost: true,
     tags,
   };
 }
@@ -52,6 +53,7 @@ function devArgs(): AksClusterArgs {
     logRetentionDays: undefined,
     imageCleanerIntervalHours: undefined,
     defender: undefined,
+    encryptionAtHost: undefined,
     disableLocalAccounts: true,
     kubeloginMode: 'workloadidentity',
   };
@@ -155,6 +157,7 @@ describe('AksCluster (prod)', () => {
         osDiskType: 'Ephemeral',
         maxPods: 110,
         enableNodePublicIP: false,
+        enableEncryptionAtHost: true,
         vnetSubnetID: NODES_SUBNET,
         nodeTaints: ['CriticalAddonsOnly=true:NoSchedule'],
         upgradeSettings: { maxSurge: '33%' },
@@ -192,6 +195,7 @@ describe('AksCluster (prod)', () => {
       osDiskType: 'Ephemeral',
       maxPods: 110,
       enableNodePublicIP: false,
+      enableEncryptionAtHost: true,
       vnetSubnetID: NODES_SUBNET,
       nodeTaints: ['workload=memory:NoSchedule'],
       nodeLabels: { workload: 'memory' },
@@ -323,6 +327,7 @@ describe('AksCluster (dev variants)', () => {
     // Standard_D4s_v5 has no local disk: managed OS disk by default.
     expect(system.osDiskType).toBe('Managed');
     expect(system.availabilityZones).toBeUndefined();
+    expect(system.enableEncryptionAtHost).toBe(false);
     expect(c.inputs.securityProfile).toEqual({ workloadIdentity: { enabled: true } });
     expect(c.inputs.autoUpgradeProfile).toEqual({ upgradeChannel: 'stable', nodeOSUpgradeChannel: 'SecurityPatch' });
     expect(recorder.one('azure-native:containerservice:MaintenanceConfiguration', 'dev-upgrade-window').inputs.maintenanceWindow).toEqual({
@@ -408,17 +413,10 @@ describe('AksCluster validation', () => {
     const { AksCluster } = await import('../components/aks-cluster');
     const args = prodArgs();
     mutate(args);
-    let error: unknown;
-    try {
-      new AksCluster('bad', args);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(pulumi.ResourceError);
-    expect((error as Error).message).toContain('AksCluster "bad" has invalid arguments');
-    expect((error as Error).message).toContain(message);
-    await settle();
-    expect(recorder.resources.map((r) => r.type)).toEqual(['aks-platform:index:AksCluster']);
+    const error = resourceErrorOf(() => new AksCluster('bad', args));
+    expect(error.message).toContain('AksCluster "bad" has invalid arguments');
+    expect(error.message).toContain(message);
+    expect(await registeredTypes(recorder)).toEqual(['aks-platform:index:AksCluster']);
     expect(recorder.calls).toEqual([]);
   });
 });

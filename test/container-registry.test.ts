@@ -1,8 +1,8 @@
-import * as pulumi from '@pulumi/pulumi';
 import { installMocks, settle, resolveOutput } from '../offline/mocks';
 import type { ContainerRegistryArgs } from '../components/container-registry';
 import { NameParts } from '../lib/naming';
 import { registryArgProblems } from '../lib/container-registry';
+import { registeredTypes, resourceErrorOf } from './support/components';
 
 const naming: NameParts = { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' };
 const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
@@ -111,17 +111,10 @@ describe('ContainerRegistry', () => {
   it.each(bad)('rejects %s with a ResourceError and creates nothing', async (_label, overrides, message) => {
     const recorder = installMocks();
     const { ContainerRegistry } = await import('../components/container-registry');
-    let error: unknown;
-    try {
-      new ContainerRegistry('bad', { ...prodArgs(), ...overrides });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(pulumi.ResourceError);
-    expect((error as Error).message).toContain('ContainerRegistry "bad" has invalid arguments');
-    expect((error as Error).message).toContain(message);
-    await settle();
-    expect(recorder.resources.map((r) => r.type)).toEqual(['aks-platform:index:ContainerRegistry']);
+    const error = resourceErrorOf(() => new ContainerRegistry('bad', { ...prodArgs(), ...overrides }));
+    expect(error.message).toContain('ContainerRegistry "bad" has invalid arguments');
+    expect(error.message).toContain(message);
+    expect(await registeredTypes(recorder)).toEqual(['aks-platform:index:ContainerRegistry']);
   });
 });
 

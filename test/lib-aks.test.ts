@@ -10,6 +10,7 @@ import {
   nodeLabelProblem,
   nodePoolProblems,
   poolNameClashes,
+  poolProperties,
   taintProblem,
   upgradeProblems,
   vmSizeSupportsEphemeralOsDisk,
@@ -193,5 +194,29 @@ describe('kubeconfig', () => {
     expect(() => kubeloginExec({ loginMode: 'devicecode' as never })).toThrow('kubelogin login mode "devicecode" is not allowed; allowed: azurecli, workloadidentity, spn, msi, azurepipelines');
     expect(() => buildKubeconfig('just: text', { loginMode: 'azurecli' })).toThrow('not a kubeconfig with clusters and users');
     expect(() => buildKubeconfig('', { loginMode: 'azurecli' })).toThrow('not a kubeconfig');
+  });
+});
+
+describe('poolProperties', () => {
+  const base = { name: 'p', vmSize: 'Standard_D4ds_v5', minCount: 1, maxCount: 3 };
+  const options = { version: '1.33', subnetId: 'subnet', tags: { a: 'b' }, encryptionAtHost: false };
+  it.each<[string, UserNodePoolSpec, 'System' | 'User', boolean | undefined, string[], Record<string, string> | undefined]>([
+    ['system pool gets the critical-add-ons taint', base, 'System', undefined, [SYSTEM_POOL_TAINT], undefined],
+    ['unless switched off', base, 'System', false, [], undefined],
+    ['user pool keeps its own taints', { ...base, taints: ['a=b:NoSchedule'] }, 'User', undefined, ['a=b:NoSchedule'], undefined],
+    ['spot adds the AKS spot taint and label', { ...base, spot: true, labels: { x: 'y' } }, 'User', undefined, [SPOT_TAINT], { x: 'y', 'kubernetes.azure.com/scalesetpriority': 'spot' }],
+  ])('%s', (_label, pool, mode, onlyCriticalAddons, taints, labels) => {
+    const props = poolProperties(pool, mode, { ...options, onlyCriticalAddons });
+    expect(props.nodeTaints).toEqual(pool.taints && !pool.spot ? pool.taints : taints);
+    expect(props.nodeLabels).toEqual(labels);
+    expect(props).toMatchObject({ mode, enableNodePublicIP: false, enableAutoScaling: true, type: 'VirtualMachineScaleSets', orchestratorVersion: '1.33', vnetSubnetID: 'subnet' });
+  });
+  it('spot pools: Spot, Delete, price cap -1 and no surge settings; others surge 33%', () => {
+    const spot = poolProperties({ ...base, spot: true }, 'User', options);
+    expect(spot).toMatchObject({ scaleSetPriority: 'Spot', scaleSetEvictionPolicy: 'Delete', spotMaxPrice: -1 });
+    expect('upgradeSettings' in spot).toBe(false);
+    const regular = poolProperties(base, 'User', options);
+    expect(regular).toMatchObject({ upgradeSettings: { maxSurge: '33%' }, osDiskType: 'Ephemeral', maxPods: 110 });
+    expect('scaleSetPriority' in regular).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
-import type * as pulumi from '@pulumi/pulumi';
 import { installMocks, settle, resolveOutput, OfflineRecorder } from '../offline/mocks';
 import type { NetworkArgs } from '../components/network';
 import { NameParts } from '../lib/naming';
+import { registeredTypes, resourceErrorOf } from './support/components';
 
 const naming: NameParts = { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' };
 const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
@@ -160,22 +160,14 @@ describe('Network', () => {
   ];
   it.each(bad)('rejects %s with a ResourceError naming the arg, and registers no child', async (_label, mutate, message) => {
     const recorder = installMocks({ stack: 'prod' });
-    const pulumiSdk: typeof pulumi = await import('@pulumi/pulumi');
     const { Network } = await import('../components/network');
     const args = baseArgs();
     args.subnets = { nodes: { ...args.subnets.nodes }, privateEndpoints: { ...args.subnets.privateEndpoints }, operations: { ...args.subnets.operations } };
     mutate(args);
-    let error: unknown;
-    try {
-      new Network('bad', args);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(pulumiSdk.ResourceError);
-    expect((error as Error).message).toMatch(/^Network "bad" has invalid arguments/);
-    expect((error as Error).message).toMatch(message);
-    await settle();
-    expect(recorder.resources.filter((r) => r.type !== 'aks-platform:index:Network')).toEqual([]);
+    const error = resourceErrorOf(() => new Network('bad', args));
+    expect(error.message).toMatch(/^Network "bad" has invalid arguments/);
+    expect(error.message).toMatch(message);
+    expect(await registeredTypes(recorder)).toEqual(['aks-platform:index:Network']);
   });
 
   it('trusts Output values (validated only when plain)', async () => {
