@@ -3,7 +3,7 @@ import { executeJob } from '../src/execute';
 describe('job executors', () => {
   const signal = new AbortController().signal;
   test('wordcount counts words, lines and characters (code points)', async () => {
-    expect(await executeJob('wordcount', '  one two\nthree  ', signal)).toEqual({ words: 3, lines: 2, characters: 18 });
+    expect(await executeJob('wordcount', '  one two\nthree  ', signal)).toEqual({ words: 3, lines: 2, characters: 17 });
     expect(await executeJob('wordcount', '   ', signal)).toEqual({ words: 0, lines: 1, characters: 3 });
     expect(await executeJob('wordcount', 'héllo 👋', signal)).toEqual({ words: 2, lines: 1, characters: 7 });
   });

@@ -128,6 +128,9 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
     await app.register(cors, { origin: config.corsOrigin, exposedHeaders: [CORRELATION_HEADER] });
   }
 
+  // JSON only: any other body type is answered 415.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onRequest', async (req, reply) => {
     reply.header(CORRELATION_HEADER, req.id);
   });

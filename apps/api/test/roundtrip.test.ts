@@ -98,6 +98,8 @@ test('bad requests get clear errors naming the field', async () => {
   expect(big).toMatchObject({ status: 413, body: { error: 'payload_too_large' } });
   const badJson = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
   expect(badJson.status).toBe(400);
+  const text = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'sha256 x' });
+  expect(text).toMatchObject({ status: 415, body: { error: 'unsupported_media_type' } });
   expect(await httpJson(`${api.url}/api/jobs/not-a-uuid`)).toMatchObject({ status: 400, body: { field: 'id' } });
   expect(await httpJson(`${api.url}/api/jobs/7d0e3b8e-8a4c-4c2e-9d38-0d7c4f0b9a11`)).toMatchObject({ status: 404, body: { error: 'not_found' } });
   const s = await socket();

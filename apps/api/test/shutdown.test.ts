@@ -26,7 +26,7 @@ test('SIGTERM drains the in-flight request and sockets, then exits 0', async () 
   await waitFor(async () => (await httpJson(`${url}/api/ready`)).status === 200, 15000, 'api ready');
 
   const socket = connectSocket(url, { transports: ['websocket'], reconnection: false });
-  await new Promise((r) => socket.once('connect', r));
+  await new Promise<void>((r) => socket.once('connect', () => r()));
   const socketGone = new Promise<string>((r) => socket.once('disconnect', r));
 
   // An in-flight request: headers and half of the body sent before SIGTERM.

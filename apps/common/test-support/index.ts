@@ -262,9 +262,9 @@ export interface NodeProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Runs `node <script>` with exactly `env` (+PATH), collecting its JSON log lines. */
-export function spawnNode(script: string, env: Record<string, string>): NodeProcess {
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `node <script>` (or `node ...args`) with exactly `env` (+PATH), collecting its JSON log lines. */
+export function spawnNode(script: string | string[], env: Record<string, string>): NodeProcess {
+  const child = spawn(process.execPath, Array.isArray(script) ? script : [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   const logs: Array<Record<string, unknown>> = [];
   let buf = '';

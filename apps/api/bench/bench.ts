@@ -1,0 +1,112 @@
+/**
+ * Benchmark (not a test): throughput and latency of the api next to a bare Node `http` server
+ * answering the same routes, in the same run, on the same machine.
+ *
+ *   npm run build -w apps/api && npm run bench -w apps/api
+ *   BENCH_DURATION=10 BENCH_CONNECTIONS=50 npm run bench -w apps/api
+ *
+ * Starts a throwaway PostgreSQL and Redis (test kit), the built api (`node dist/main.js`,
+ * LOG_LEVEL=warn so logging to a pipe is not what is measured) and the bare server as child
+ * processes, then drives each with autocannon. POST /api/jobs on the api is the real path
+ * (validation, INSERT, XADD, UPDATE); the bare server only parses the JSON and answers 202.
+ */
+import { cpus } from 'node:os';
+import autocannon from 'autocannon';
+import { appEnv, builtEntry, freePort, httpJson, spawnNode, startPostgres, startRedis, waitFor, type NodeProcess } from '../../common/test-support';
+
+const duration = Number(process.env.BENCH_DURATION ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+const BARE_SERVER = `
+const http = require('node:http');
+const { randomUUID } = require('node:crypto');
+http.createServer((req, res) => {
+  const send = (status, body) => { const s = JSON.stringify(body); res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(s) }); res.end(s); };
+  if (req.method === 'GET' && req.url === '/api/health') return send(200, { status: 'ok' });
+  if (req.method === 'POST' && req.url === '/api/jobs') {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => { const b = JSON.parse(data); send(202, { id: randomUUID(), type: b.type, status: 'queued', createdAt: new Date().toISOString() }); });
+    return;
+  }
+  send(404, { error: 'not_found' });
+}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log(JSON.stringify({ message: 'bare listening' })));
+`;
+
+interface Row {
+  target: string;
+  endpoint: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function run(target: string, url: string, endpoint: 'GET /api/health' | 'POST /api/jobs'): Promise<Row> {
+  const post = endpoint.startsWith('POST');
+  const result = await autocannon({
+    url: `${url}${post ? '/api/jobs' : '/api/health'}`,
+    method: post ? 'POST' : 'GET',
+    headers: post ? { 'content-type': 'application/json' } : {},
+    body: post ? JSON.stringify({ type: 'sha256', input: 'benchmark payload' }) : undefined,
+    connections,
+    duration,
+  });
+  return {
+    target,
+    endpoint,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+async function main(): Promise<void> {
+  const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const procs: NodeProcess[] = [];
+  try {
+    const apiPort = await freePort();
+    const barePort = await freePort();
+    const api = spawnNode(builtEntry('api'), appEnv(pg, redis, { LOG_LEVEL: 'warn', PORT: String(apiPort) }));
+    procs.push(api);
+    procs.push(spawnNode(['-e', BARE_SERVER], { PORT: String(barePort) }));
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    await waitFor(async () => (await httpJson(`${apiUrl}/api/ready`)).status === 200, 20000, 'api ready');
+    await waitFor(async () => (await httpJson(`${bareUrl}/api/health`)).status === 200, 10000, 'bare server');
+
+    console.log(`autocannon: ${connections} connections, ${duration} s per run, ${cpus().length} CPUs, Node ${process.version}`);
+    const rows: Row[] = [];
+    for (const endpoint of ['GET /api/health', 'POST /api/jobs'] as const) {
+      rows.push(await run('bare http', bareUrl, endpoint));
+      rows.push(await run('api', apiUrl, endpoint));
+    }
+    const table = rows.map((r) => {
+      const base = rows.find((b) => b.target === 'bare http' && b.endpoint === r.endpoint)!;
+      return {
+        endpoint: r.endpoint,
+        target: r.target,
+        'req/s': Math.round(r.rps),
+        'p50 ms': r.p50,
+        'p99 ms': r.p99,
+        'throughput vs bare': `${(r.rps / base.rps).toFixed(2)}x`,
+        'p99 vs bare': `${(r.p99 / Math.max(base.p99, 1)).toFixed(2)}x`,
+        'non-2xx': r.non2xx,
+        errors: r.errors,
+      };
+    });
+    console.table(table);
+  } finally {
+    for (const p of procs) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => p.exited));
+    await Promise.all([pg.dispose(), redis.dispose()]);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
