@@ -60,7 +60,7 @@ export type AppSizing = z.infer<typeof appSizingSchema>;
 export const appSizingOverrideSchema = appSizingSchema.partial();
 export type AppSizingOverride = z.infer<typeof appSizingOverrideSchema>;
 
-/** Public ingress settings (the `apps.ingress` part of the proposed stack config). */
+/** Public ingress settings (from the stack config by {@link appIngressFromConfig}; `tlsSecretName` is for callers with their own certificate secret). */
 export const appIngressSchema = z
   .object({
     enabled: z.boolean().default(false),
