@@ -49,7 +49,7 @@ export interface AksNetworkArgs {
   /** Kubernetes service CIDR, e.g. `172.16.0.0/16`; must not overlap the VNet or pod CIDR. */
   serviceCidr: string;
   /** Cluster DNS service IP inside `serviceCidr`; default its 10th address. */
-  dnsServiceIP?: string;
+  dnsServiceIp?: string;
   /** Network policy engine: `cilium` (with the Cilium dataplane), `azure` or `calico`. */
   policy: NetworkPolicy;
   /** VNet address spaces, checked for overlap with the pod and service CIDRs. */
@@ -252,7 +252,7 @@ export class AksCluster extends pulumi.ComponentResource {
           networkDataplane: args.network.policy === 'cilium' ? 'cilium' : 'azure',
           podCidr: args.network.podCidr,
           serviceCidr: args.network.serviceCidr,
-          dnsServiceIP: args.network.dnsServiceIP ?? defaultDnsServiceIp(args.network.serviceCidr),
+          dnsServiceIP: args.network.dnsServiceIp ?? defaultDnsServiceIp(args.network.serviceCidr),
           loadBalancerSku: 'standard',
           outboundType: 'loadBalancer',
         },
@@ -303,7 +303,7 @@ export class AksCluster extends pulumi.ComponentResource {
     // Maintenance windows for the cluster (Kubernetes) and node OS upgrades.
     const window = args.upgrade.window;
     const maintenanceWindow = {
-      schedule: { weekly: { dayOfWeek: window.dayOfWeek, intervalWeeks: 1 } },
+      schedule: { weekly: { dayOfWeek: window.day, intervalWeeks: 1 } },
       startTime: `${String(window.startHour).padStart(2, '0')}:00`,
       durationHours: window.durationHours,
       utcOffset: window.utcOffset ?? '+00:00',
@@ -443,7 +443,7 @@ export function aksClusterArgProblems(args: AksClusterArgs): ArgProblem[] {
   }
   problems.push(...upgradeProblems(args.kubernetesVersion, args.upgrade?.channel, args.upgrade?.nodeOsChannel));
   if (args.upgrade?.window) problems.push(...maintenanceWindowProblems('upgrade.window', args.upgrade.window));
-  else problems.push({ path: 'upgrade.window', problem: 'is required: { dayOfWeek, startHour, durationHours }' });
+  else problems.push({ path: 'upgrade.window', problem: 'is required: { day, startHour, durationHours }' });
   problems.push(...nodePoolProblems('systemPool', args.systemPool, 'System', false));
   const allowSpot = args.allowSpot ?? false;
   (args.userPools ?? []).forEach((pool, i) => problems.push(...nodePoolProblems(`userPools[${i}]`, pool, 'User', allowSpot)));
@@ -452,7 +452,7 @@ export function aksClusterArgProblems(args: AksClusterArgs): ArgProblem[] {
     ...clusterNetworkProblems({
       podCidr: args.network.podCidr,
       serviceCidr: args.network.serviceCidr,
-      dnsServiceIP: args.network.dnsServiceIP,
+      dnsServiceIp: args.network.dnsServiceIp,
       vnetAddressSpaces: args.network.vnetAddressSpaces,
       networkPolicy: args.network.policy,
     }),

@@ -35,7 +35,7 @@ export interface ContainerRegistryArgs {
   allowTrustedServices?: pulumi.Input<boolean>;
   /** Zone-redundant registry storage (Premium only). Default false. */
   zoneRedundancy?: pulumi.Input<boolean>;
-  /** Delete untagged manifests after this many days (0–365; Premium only). Default: no retention policy. */
+  /** Delete untagged manifests after this many days (1–365; Premium only). 0 or unset: no retention policy. */
   untaggedRetentionDays?: pulumi.Input<number>;
   /** Tags for the registry and its private endpoint. */
   tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -63,11 +63,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     super('aks-platform:index:ContainerRegistry', name, {}, opts);
 
     const sku = knownValue(args.sku);
+    const retentionDays = knownValue(args.untaggedRetentionDays);
     const problems = registryArgProblems({
       sku,
       privateEndpoint: args.privateEndpoint !== undefined,
       zoneRedundancy: knownValue(args.zoneRedundancy),
-      untaggedRetentionDays: knownValue(args.untaggedRetentionDays),
+      untaggedRetentionDays: retentionDays,
     });
     if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('ContainerRegistry', name, problems), this);
 
@@ -75,7 +76,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const isPrivate = args.privateEndpoint !== undefined;
     const premium = pulumi.output(args.sku).apply((s) => s === 'Premium');
     const retention =
-      args.untaggedRetentionDays === undefined
+      args.untaggedRetentionDays === undefined || retentionDays === 0
         ? undefined
         : { retentionPolicy: { status: 'enabled', days: args.untaggedRetentionDays } };
 

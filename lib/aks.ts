@@ -18,6 +18,7 @@ import {
   parseIpv4Cidr,
   vmSizeProblem,
   zonesProblem,
+  NodePoolOsType,
 } from './rules';
 
 /** The taint that keeps application pods off the system pool (CKV_AZURE_232). */
@@ -117,6 +118,8 @@ export interface NodePoolSpec {
   maxPods?: number;
   /** `Ephemeral` or `Managed`; default Ephemeral where the VM size supports it. */
   osDiskType?: OsDiskType;
+  /** OS disk size in GiB (30–2048; an ephemeral disk must fit the VM's cache or temp disk). Default: AKS chooses. */
+  osDiskSizeGb?: number;
   /** Extra nodes during upgrades, a count or a percentage (`33%`); default `33%`. */
   maxSurge?: string;
   /** Node labels. */
@@ -127,6 +130,8 @@ export interface NodePoolSpec {
 
 /** A user pool; `spot` needs the cluster's `allowSpot`. */
 export interface UserNodePoolSpec extends NodePoolSpec {
+  /** Node OS: `Linux` (Azure Linux) or `Windows` (Windows Server 2022; names ≤ 6 characters). Default Linux. */
+  osType?: NodePoolOsType;
   /** Run on spot VMs (evicted with Delete, pay up to the on-demand price). Default false. */
   spot?: boolean;
 }
@@ -141,7 +146,10 @@ export function nodePoolProblems(path: string, pool: UserNodePoolSpec, mode: 'Sy
   const add = (field: string, problem: string | undefined) => {
     if (problem) problems.push({ path: `${path}.${field}`, problem });
   };
-  add('name', nodePoolNameProblem(pool.name));
+  const osType = pool.osType ?? 'Linux';
+  if (!['Linux', 'Windows'].includes(osType)) add('osType', `"${osType}" is not allowed; allowed: Linux, Windows`);
+  else if (mode === 'System' && osType === 'Windows') add('osType', 'a system pool runs Linux');
+  add('name', nodePoolNameProblem(pool.name, osType === 'Windows' ? 'Windows' : 'Linux'));
   add('vmSize', vmSizeProblem(pool.vmSize));
   const bounds = autoscaleBoundsProblem(pool.minCount, pool.maxCount, mode);
   if (bounds || !Number.isInteger(pool.minCount) || !Number.isInteger(pool.maxCount)) {
@@ -157,6 +165,10 @@ export function nodePoolProblems(path: string, pool: UserNodePoolSpec, mode: 'Sy
     } else if (pool.osDiskType === 'Ephemeral' && !vmSizeProblem(pool.vmSize) && !vmSizeSupportsEphemeralOsDisk(pool.vmSize)) {
       add('osDiskType', `Ephemeral needs a VM size with a local disk; ${pool.vmSize} has none (use a "d" size such as Standard_D4ds_v5, or osDiskType Managed)`);
     }
+  }
+  const size = pool.osDiskSizeGb;
+  if (size !== undefined && (!Number.isInteger(size) || size < 30 || size > 2048)) {
+    add('osDiskSizeGb', `${size} is not allowed; use a whole number of GiB from 30 to 2048`);
   }
   if (pool.maxSurge !== undefined && !/^([1-9]\d*|([1-9]\d?|100)%)$/.test(pool.maxSurge)) {
     add('maxSurge', `"${pool.maxSurge}" is not allowed; use a node count such as 1 or a percentage such as 33%`);
@@ -200,8 +212,8 @@ export function poolProperties<S, T>(pool: UserNodePoolSpec, mode: 'System' | 'U
   return {
     mode,
     type: 'VirtualMachineScaleSets',
-    osType: 'Linux',
-    osSKU: 'AzureLinux',
+    osType: pool.osType ?? 'Linux',
+    osSKU: pool.osType === 'Windows' ? 'Windows2022' : 'AzureLinux',
     vmSize: pool.vmSize,
     orchestratorVersion: options.version,
     enableAutoScaling: true,
@@ -210,6 +222,7 @@ export function poolProperties<S, T>(pool: UserNodePoolSpec, mode: 'System' | 'U
     maxCount: pool.maxCount,
     availabilityZones: pool.zones,
     osDiskType: pool.osDiskType ?? defaultOsDiskType(pool.vmSize),
+    ...(pool.osDiskSizeGb !== undefined ? { osDiskSizeGB: pool.osDiskSizeGb } : {}),
     maxPods: pool.maxPods ?? DEFAULT_MAX_PODS,
     enableNodePublicIP: false,
     enableEncryptionAtHost: options.encryptionAtHost,
@@ -246,7 +259,7 @@ export function defaultDnsServiceIp(serviceCidr: string): string {
 export interface ClusterNetworkPlain {
   podCidr?: string;
   serviceCidr?: string;
-  dnsServiceIP?: string;
+  dnsServiceIp?: string;
   /** Address spaces the pod and service ranges must not overlap (the VNet's and peered networks'). */
   vnetAddressSpaces?: string[];
   networkPolicy?: string;
@@ -279,11 +292,11 @@ export function clusterNetworkProblems(net: ClusterNetworkPlain): ArgProblem[] {
       problems.push({ path: 'network.serviceCidr', problem: `"${net.serviceCidr}" overlaps the VNet address space ${space}; service and VNet ranges must be disjoint` });
     }
   }
-  if (net.dnsServiceIP !== undefined && svcOk) {
+  if (net.dnsServiceIp !== undefined && svcOk) {
     const first = parseIpv4Cidr(net.serviceCidr!).first;
-    const isFirst = ipaddr.IPv4.isValidFourPartDecimal(net.dnsServiceIP) && ipaddr.IPv4.parse(net.dnsServiceIP).toByteArray().reduce((a, b) => a * 256 + b, 0) === first;
-    if (!ipInCidr(net.dnsServiceIP, net.serviceCidr!) || isFirst) {
-      problems.push({ path: 'network.dnsServiceIP', problem: `"${net.dnsServiceIP}" must be an address inside network.serviceCidr (${net.serviceCidr}) other than its first, e.g. ${defaultDnsServiceIp(net.serviceCidr!)}` });
+    const isFirst = ipaddr.IPv4.isValidFourPartDecimal(net.dnsServiceIp) && ipaddr.IPv4.parse(net.dnsServiceIp).toByteArray().reduce((a, b) => a * 256 + b, 0) === first;
+    if (!ipInCidr(net.dnsServiceIp, net.serviceCidr!) || isFirst) {
+      problems.push({ path: 'network.dnsServiceIp', problem: `"${net.dnsServiceIp}" must be an address inside network.serviceCidr (${net.serviceCidr}) other than its first, e.g. ${defaultDnsServiceIp(net.serviceCidr!)}` });
     }
   }
   if (net.networkPolicy !== undefined && !(NETWORK_POLICIES as readonly string[]).includes(net.networkPolicy)) {
@@ -312,7 +325,7 @@ export function apiServerProblems(privateCluster: boolean | undefined, authorize
 /** A weekly maintenance window (UTC). */
 export interface MaintenanceWindowSpec {
   /** Day of the week, e.g. `Sunday`. */
-  dayOfWeek: WeekDay;
+  day: WeekDay;
   /** Start hour 0–23 (UTC unless `utcOffset`). */
   startHour: number;
   /** Length in hours, 4–24 (AKS needs at least 4). */
@@ -324,8 +337,8 @@ export interface MaintenanceWindowSpec {
 /** Problems with a maintenance window at `path`. */
 export function maintenanceWindowProblems(path: string, window: MaintenanceWindowSpec): ArgProblem[] {
   const problems: ArgProblem[] = [];
-  if (!(WEEK_DAYS as readonly string[]).includes(window.dayOfWeek)) {
-    problems.push({ path: `${path}.dayOfWeek`, problem: `"${window.dayOfWeek}" is not allowed; allowed: ${WEEK_DAYS.join(', ')}` });
+  if (!(WEEK_DAYS as readonly string[]).includes(window.day)) {
+    problems.push({ path: `${path}.day`, problem: `"${window.day}" is not allowed; allowed: ${WEEK_DAYS.join(', ')}` });
   }
   if (!Number.isInteger(window.startHour) || window.startHour < 0 || window.startHour > 23) {
     problems.push({ path: `${path}.startHour`, problem: `${window.startHour} is not allowed; use a whole hour from 0 to 23` });

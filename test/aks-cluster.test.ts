@@ -22,13 +22,13 @@ function prodArgs(): AksClusterArgs {
     systemPool: { name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5, zones: ['1', '2', '3'], maxPods: 110, maxSurge: '33%' },
     userPools: [
       { name: 'mem', vmSize: 'Standard_E8ds_v5', minCount: 2, maxCount: 10, zones: ['1', '2', '3'], labels: { workload: 'memory' }, taints: ['workload=memory:NoSchedule'] },
-      { name: 'cpu', vmSize: 'Standard_F8s_v2', minCount: 1, maxCount: 10, zones: ['1', '2', '3'], labels: { workload: 'cpu' } },
+      { name: 'cpu', vmSize: 'Standard_F8s_v2', minCount: 1, maxCount: 10, zones: ['1', '2', '3'], labels: { workload: 'cpu' }, osDiskSizeGb: 64 },
     ],
     network: { podCidr: '192.168.0.0/16', serviceCidr: '172.16.0.0/16', policy: 'cilium', vnetAddressSpaces: ['10.40.0.0/16'] },
     privateCluster: true,
     tenantId: MOCK_TENANT_ID,
     adminGroupObjectIds: [ADMINS],
-    upgrade: { channel: 'patch', nodeOsChannel: 'NodeImage', window: { dayOfWeek: 'Sunday', startHour: 2, durationHours: 4 } },
+    upgrade: { channel: 'patch', nodeOsChannel: 'NodeImage', window: { day: 'Sunday', startHour: 2, durationHours: 4 } },
     logRetentionDays: 90,
     registryId: REGISTRY_ID,
     imageCleanerIntervalHours: 168,
@@ -48,8 +48,8 @@ function devArgs(): AksClusterArgs {
     systemPool: { name: 'system', vmSize: 'Standard_D4s_v5', minCount: 1, maxCount: 3, onlyCriticalAddons: false },
     userPools: [{ name: 'spot', vmSize: 'Standard_D4ds_v5', minCount: 0, maxCount: 3, spot: true }],
     allowSpot: true,
-    network: { podCidr: '192.168.0.0/16', serviceCidr: '172.16.0.0/16', dnsServiceIP: '172.16.0.53', policy: 'azure' },
-    upgrade: { channel: 'stable', nodeOsChannel: 'SecurityPatch', window: { dayOfWeek: 'Saturday', startHour: 22, durationHours: 6, utcOffset: '+01:00' } },
+    network: { podCidr: '192.168.0.0/16', serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.53', policy: 'azure' },
+    upgrade: { channel: 'stable', nodeOsChannel: 'SecurityPatch', window: { day: 'Saturday', startHour: 22, durationHours: 6, utcOffset: '+01:00' } },
     logRetentionDays: undefined,
     imageCleanerIntervalHours: undefined,
     defender: undefined,
@@ -204,7 +204,7 @@ describe('AksCluster (prod)', () => {
     });
     expect(mem.propertyDependencies.resourceName).toEqual([c.urn]);
     const cpu = recorder.one('azure-native:containerservice:AgentPool', 'aks-pool-cpu');
-    expect(cpu.inputs).toMatchObject({ vmSize: 'Standard_F8s_v2', osDiskType: 'Ephemeral', nodeTaints: [], nodeLabels: { workload: 'cpu' }, mode: 'User' });
+    expect(cpu.inputs).toMatchObject({ vmSize: 'Standard_F8s_v2', osDiskType: 'Ephemeral', osDiskSizeGB: 64, nodeTaints: [], nodeLabels: { workload: 'cpu' }, mode: 'User', osType: 'Linux', osSKU: 'AzureLinux' });
     expect(cpu.inputs.scaleSetPriority).toBeUndefined();
   });
 
@@ -362,6 +362,13 @@ describe('AksCluster (dev variants)', () => {
     expect(exec.interactiveMode).toBe('Never');
   });
 
+  it('Windows user pools run Windows Server 2022', async () => {
+    const args = prodArgs();
+    args.userPools = [{ name: 'win', vmSize: 'Standard_D4ds_v5', minCount: 1, maxCount: 2, osType: 'Windows' }];
+    const { recorder } = await build('win', args);
+    expect(recorder.one('azure-native:containerservice:AgentPool').inputs).toMatchObject({ agentPoolName: 'win', osType: 'Windows', osSKU: 'Windows2022' });
+  });
+
   it('creates no AcrPull assignment without a registry', async () => {
     const { recorder } = await build('noacr', { ...prodArgs(), registryId: undefined });
     expect(recorder.ofType('azure-native:authorization:RoleAssignment').map((r) => r.name)).toEqual(['noacr-subnet-network-contributor']);
@@ -376,7 +383,7 @@ describe('AksCluster validation', () => {
     ['node OS channel', (a) => { a.upgrade.nodeOsChannel = 'Unmanaged' as never; }, 'args.upgrade.nodeOsChannel: "Unmanaged" is not allowed; allowed: NodeImage, SecurityPatch'],
     ['node-image + SecurityPatch', (a) => { a.upgrade.channel = 'node-image'; a.upgrade.nodeOsChannel = 'SecurityPatch'; }, 'args.upgrade.nodeOsChannel: "SecurityPatch" cannot be combined with upgrade channel node-image'],
     ['window too short', (a) => { a.upgrade.window.durationHours = 2; }, 'args.upgrade.window.durationHours: 2 is not allowed; AKS needs a whole number of hours from 4 to 24'],
-    ['window day', (a) => { a.upgrade.window.dayOfWeek = 'Sun' as never; }, 'args.upgrade.window.dayOfWeek: "Sun" is not allowed; allowed: Monday, Tuesday'],
+    ['window day', (a) => { a.upgrade.window.day = 'Sun' as never; }, 'args.upgrade.window.day: "Sun" is not allowed; allowed: Monday, Tuesday'],
     ['window hour', (a) => { a.upgrade.window.startHour = 24; }, 'args.upgrade.window.startHour: 24 is not allowed; use a whole hour from 0 to 23'],
     ['pool name', (a) => { a.userPools![0].name = 'Mem-Pool'; }, 'args.userPools[0].name: "Mem-Pool" is not a valid node pool name'],
     ['pool name length', (a) => { a.userPools![0].name = 'memoryoptimized'; }, 'args.userPools[0].name: "memoryoptimized" is 15 characters; Linux node pool names are at most 12'],
@@ -391,13 +398,16 @@ describe('AksCluster validation', () => {
     ['taint', (a) => { a.userPools![0].taints = ['workload=memory']; }, 'args.userPools[0].taints[0]: "workload=memory" is not a taint such as dedicated=memory:NoSchedule'],
     ['reserved label', (a) => { a.userPools![0].labels = { 'kubernetes.azure.com/mode': 'x' }; }, 'args.userPools[0].labels.kubernetes.azure.com/mode: "kubernetes.azure.com/mode" uses the prefix kubernetes.azure.com/, which AKS reserves'],
     ['max surge', (a) => { a.systemPool.maxSurge = '150%'; }, 'args.systemPool.maxSurge: "150%" is not allowed; use a node count such as 1 or a percentage such as 33%'],
+    ['Windows pool name', (a) => { a.userPools![0].osType = 'Windows'; a.userPools![0].name = 'winpool1'; }, 'args.userPools[0].name: "winpool1" is 8 characters; Windows node pool names are at most 6'],
+    ['Windows system pool', (a) => { (a.systemPool as { osType?: string }).osType = 'Windows'; }, 'args.systemPool.osType: a system pool runs Linux'],
+    ['OS disk size', (a) => { a.userPools![0].osDiskSizeGb = 10; }, 'args.userPools[0].osDiskSizeGb: 10 is not allowed; use a whole number of GiB from 30 to 2048'],
     ['spot not allowed', (a) => { a.userPools![1].spot = true; }, 'args.userPools[1].spot: spot pools are not allowed here; set allowSpot: true on the cluster'],
     ['spot system pool', (a) => { (a.systemPool as { spot?: boolean }).spot = true; a.allowSpot = true; }, 'args.systemPool.spot: a system pool cannot run on spot VMs'],
     ['pod CIDR overlaps VNet', (a) => { a.network.podCidr = '10.40.0.0/16'; }, 'args.network.podCidr: "10.40.0.0/16" overlaps the VNet address space 10.40.0.0/16'],
     ['service CIDR overlaps pods', (a) => { a.network.serviceCidr = '192.168.128.0/20'; }, 'args.network.serviceCidr: "192.168.128.0/20" overlaps network.podCidr (192.168.0.0/16)'],
     ['bad service CIDR', (a) => { a.network.serviceCidr = '172.16.0.1/16'; }, 'args.network.serviceCidr: "172.16.0.1/16" has host bits set'],
-    ['DNS IP outside', (a) => { a.network.dnsServiceIP = '10.0.0.10'; }, 'args.network.dnsServiceIP: "10.0.0.10" must be an address inside network.serviceCidr (172.16.0.0/16) other than its first, e.g. 172.16.0.10'],
-    ['DNS IP first', (a) => { a.network.dnsServiceIP = '172.16.0.0'; }, 'args.network.dnsServiceIP: "172.16.0.0" must be an address inside'],
+    ['DNS IP outside', (a) => { a.network.dnsServiceIp = '10.0.0.10'; }, 'args.network.dnsServiceIp: "10.0.0.10" must be an address inside network.serviceCidr (172.16.0.0/16) other than its first, e.g. 172.16.0.10'],
+    ['DNS IP first', (a) => { a.network.dnsServiceIp = '172.16.0.0'; }, 'args.network.dnsServiceIp: "172.16.0.0" must be an address inside'],
     ['policy', (a) => { a.network.policy = 'none' as never; }, 'args.network.policy: "none" is not allowed; allowed: cilium, azure, calico'],
     ['no API server choice', (a) => { a.privateCluster = undefined; }, 'args.privateCluster: set privateCluster: true, or a public API server with authorizedIpRanges'],
     ['public without ranges', (a) => { a.privateCluster = false; a.authorizedIpRanges = []; }, 'args.authorizedIpRanges: a public API server needs at least one authorized IP range'],

@@ -93,6 +93,11 @@ describe('ContainerRegistry', () => {
     expect(recorder.one('azure-native:containerregistry:Registry').inputs.networkRuleBypassOptions).toBe('None');
   });
 
+  it('retention 0 means no retention policy (and is fine on Standard)', async () => {
+    const { recorder } = await build('noret', { ...devArgs(), untaggedRetentionDays: 0 });
+    expect(recorder.one('azure-native:containerregistry:Registry').inputs.policies).toBeUndefined();
+  });
+
   it('Premium without a private endpoint keeps public access, with retention', async () => {
     const { recorder } = await build('pub', { ...prodArgs(), privateEndpoint: undefined });
     const reg = recorder.one('azure-native:containerregistry:Registry');
@@ -105,7 +110,7 @@ describe('ContainerRegistry', () => {
     ['private endpoint on Standard', { sku: 'Standard', zoneRedundancy: undefined, untaggedRetentionDays: undefined }, 'args.privateEndpoint: a private endpoint needs sku "Premium" (sku is "Standard")'],
     ['zone redundancy on Basic', { sku: 'Basic', privateEndpoint: undefined, untaggedRetentionDays: undefined }, 'args.zoneRedundancy: zone redundancy needs sku "Premium" (sku is "Basic")'],
     ['retention on Standard', { sku: 'Standard', privateEndpoint: undefined, zoneRedundancy: false }, 'args.untaggedRetentionDays: a retention policy for untagged manifests needs sku "Premium"'],
-    ['retention too long', { untaggedRetentionDays: 400 }, 'args.untaggedRetentionDays: 400 is not allowed; use a whole number of days from 0 to 365'],
+    ['retention too long', { untaggedRetentionDays: 400 }, 'args.untaggedRetentionDays: 400 is not allowed; use a whole number of days from 1 to 365, or 0 for no retention policy'],
     ['retention not whole', { untaggedRetentionDays: 1.5 }, 'args.untaggedRetentionDays: 1.5 is not allowed'],
   ];
   it.each(bad)('rejects %s with a ResourceError and creates nothing', async (_label, overrides, message) => {
@@ -120,7 +125,8 @@ describe('ContainerRegistry', () => {
 
 describe('registryArgProblems', () => {
   it.each([
-    [{ sku: 'Premium', privateEndpoint: true, zoneRedundancy: true, untaggedRetentionDays: 0 }, []],
+    [{ sku: 'Premium', privateEndpoint: true, zoneRedundancy: true, untaggedRetentionDays: 1 }, []],
+    [{ sku: 'Standard', untaggedRetentionDays: 0 }, []],
     [{ sku: 'Premium', untaggedRetentionDays: 365 }, []],
     [{ sku: 'Standard' }, []],
     [{ sku: 'Basic', zoneRedundancy: false }, []],

@@ -105,11 +105,11 @@ describe('cluster network', () => {
   });
   it.each([
     [{ podCidr: '192.168.0.0/16', serviceCidr: '172.16.0.0/16', vnetAddressSpaces: ['10.0.0.0/16'] }, []],
-    [{ podCidr: '192.168.0.0/16', serviceCidr: '172.16.0.0/16', dnsServiceIP: '172.16.255.254' }, []],
+    [{ podCidr: '192.168.0.0/16', serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.255.254' }, []],
     [{ podCidr: '10.0.0.0/8', serviceCidr: '172.16.0.0/16', vnetAddressSpaces: ['10.40.0.0/16'] }, ['network.podCidr']],
     [{ podCidr: '192.168.0.0/16', serviceCidr: '10.40.128.0/20', vnetAddressSpaces: ['10.40.0.0/16'] }, ['network.serviceCidr']],
     [{ podCidr: '172.16.0.0/12', serviceCidr: '172.16.0.0/16' }, ['network.serviceCidr']],
-    [{ podCidr: 'x', serviceCidr: '172.16.0.0/16', dnsServiceIP: '172.17.0.10' }, ['network.podCidr', 'network.dnsServiceIP']],
+    [{ podCidr: 'x', serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.17.0.10' }, ['network.podCidr', 'network.dnsServiceIp']],
     [{ serviceCidr: '172.16.0.0/16', networkPolicy: 'kube-router' }, ['network.policy']],
   ])('%j → %j', (net, paths) => {
     expect(clusterNetworkProblems(net).map((p) => p.path)).toEqual(paths);
@@ -131,10 +131,10 @@ describe('apiServerProblems', () => {
 
 describe('maintenanceWindowProblems and upgradeProblems', () => {
   it.each([
-    [{ dayOfWeek: 'Sunday' as const, startHour: 0, durationHours: 4 }, []],
-    [{ dayOfWeek: 'Friday' as const, startHour: 23, durationHours: 24, utcOffset: '-05:30' }, []],
-    [{ dayOfWeek: 'Friday' as const, startHour: 1, durationHours: 25 }, ['w.durationHours']],
-    [{ dayOfWeek: 'Friday' as const, startHour: 1.5, durationHours: 4, utcOffset: '+1' }, ['w.startHour', 'w.utcOffset']],
+    [{ day: 'Sunday' as const, startHour: 0, durationHours: 4 }, []],
+    [{ day: 'Friday' as const, startHour: 23, durationHours: 24, utcOffset: '-05:30' }, []],
+    [{ day: 'Friday' as const, startHour: 1, durationHours: 25 }, ['w.durationHours']],
+    [{ day: 'Friday' as const, startHour: 1.5, durationHours: 4, utcOffset: '+1' }, ['w.startHour', 'w.utcOffset']],
   ])('%j → %j', (window, paths) => {
     expect(maintenanceWindowProblems('w', window).map((p) => p.path)).toEqual(paths);
   });
