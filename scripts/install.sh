@@ -10,6 +10,7 @@ declare -A PACKAGES=(
   [redis-server]=redis-server
   [nginx]=nginx
   [chromium]=chromium
+  [envsubst]=gettext-base
   [unzip]=unzip
 )
 missing=()
