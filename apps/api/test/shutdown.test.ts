@@ -72,3 +72,9 @@ test('SIGTERM drains the in-flight request and sockets, then exits 0', async () 
   expect(text).not.toContain(pg.password);
   expect(text).not.toContain(redis.password);
 });
+
+test('invalid configuration: exit code 2 with a message naming the variable and allowed values', async () => {
+  const api = spawnNode(builtEntry('api'), { PGHOST: 'db', PGDATABASE: 'app', PGUSER: 'u', REDIS_HOST: 'cache', REDIS_TLS: 'maybe', PGPASSWORD: 'never-logged' });
+  expect(await api.exited).toBe(2);
+  expect(api.logs).toEqual([expect.objectContaining({ level: 'fatal', service: 'api', message: 'invalid configuration: REDIS_TLS: must be one of: true, false' })]);
+});

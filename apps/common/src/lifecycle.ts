@@ -1,4 +1,5 @@
-import type { Logger } from './logger';
+import { ConfigError } from './config';
+import { createLogger, type Logger } from './logger';
 import { errorMessage } from './util';
 
 /**
@@ -53,5 +54,38 @@ export function closeHttpServer(server: import('node:http').Server): Promise<voi
       if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(err);
       else resolve();
     });
+  });
+}
+
+/**
+ * Container entry point shared by the api and agent: parse the environment (exit 2 with the
+ * ConfigError message when invalid), start, and stop gracefully on SIGTERM/SIGINT.
+ */
+export function runMain<C extends { logLevel: string; shutdownTimeoutMs: number }>(
+  service: string,
+  loadConfig: (env: NodeJS.ProcessEnv) => C,
+  start: (config: C, logger: Logger) => Promise<{ close(): Promise<void> }>,
+): void {
+  const main = async () => {
+    let config: C;
+    try {
+      config = loadConfig(process.env);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        const log = createLogger({ service });
+        log.fatal(err.message);
+        log.flush(() => process.exit(2));
+        return;
+      }
+      throw err;
+    }
+    const logger = createLogger({ service, level: config.logLevel });
+    const app = await start(config, logger);
+    installSignalHandlers(logger, () => app.close(), config.shutdownTimeoutMs);
+  };
+  main().catch((err: Error) => {
+    const log = createLogger({ service });
+    log.fatal({ err: { message: err.message, stack: err.stack } }, `${service} failed to start`);
+    log.flush(() => process.exit(1));
   });
 }
