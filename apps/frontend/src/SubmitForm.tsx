@@ -69,7 +69,7 @@ export function SubmitForm({ api, onSubmitted }: Props) {
   return (
     <section className="card" aria-labelledby="submit-heading">
       <h2 id="submit-heading">Submit a job</h2>
-      <form onSubmit={submit} noValidate={false} aria-describedby={error ? ids.error : undefined}>
+      <form onSubmit={submit} aria-describedby={error ? ids.error : undefined}>
         <div className="field">
           <label htmlFor={ids.type}>Job type</label>
           <select

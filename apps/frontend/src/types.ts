@@ -4,7 +4,13 @@
  * (zod, pg, ioredis) reaches the browser bundle, and a job type or status added
  * there fails this workspace's type check until the UI handles it.
  */
-import type { Job as CommonJob, JobStatus as CommonJobStatus, JobType as CommonJobType } from '../../common/src/jobs';
+import type {
+  Job as CommonJob,
+  JobStatus as CommonJobStatus,
+  JobType as CommonJobType,
+  MAX_INPUT_CHARS,
+  MAX_SLEEP_MS,
+} from '../../common/src/jobs';
 
 export type JobType = CommonJobType;
 export type JobStatus = CommonJobStatus;
@@ -17,25 +23,28 @@ export type JobSummary = Pick<Job, 'id' | 'type' | 'status' | 'createdAt'>;
 /** What the UI knows about a job: a summary right after submission, the full job once seen. */
 export type KnownJob = JobSummary & Partial<Omit<Job, keyof JobSummary>>;
 
-export const MAX_INPUT_LENGTH = 10_000;
+/** Limits of the api's validation; typed as common's literal constants, so a change there fails this type check. */
+export const MAX_INPUT_LENGTH: typeof MAX_INPUT_CHARS = 10000;
+export const MAX_SLEEP_MILLIS: typeof MAX_SLEEP_MS = 60000;
+const fmt = (n: number) => n.toLocaleString('en-US');
 
 export const JOB_TYPE_INFO: Record<JobType, { label: string; inputLabel: string; hint: string; placeholder: string }> = {
   wordcount: {
     label: 'Word count',
     inputLabel: 'Text',
-    hint: 'Counts the words in the text (1 to 10,000 characters).',
+    hint: `Counts the words, lines and characters of the text (1 to ${fmt(MAX_INPUT_LENGTH)} characters).`,
     placeholder: 'The quick brown fox jumps over the lazy dog',
   },
   sha256: {
     label: 'SHA-256',
     inputLabel: 'Text',
-    hint: 'Computes the SHA-256 digest of the text (1 to 10,000 characters).',
+    hint: `Computes the SHA-256 digest of the text (1 to ${fmt(MAX_INPUT_LENGTH)} characters).`,
     placeholder: 'hello world',
   },
   sleep: {
     label: 'Sleep',
     inputLabel: 'Duration (milliseconds)',
-    hint: 'Waits for the given number of milliseconds, a whole number from 1 to 60000.',
+    hint: `Waits for the given number of milliseconds, a whole number from 1 to ${MAX_SLEEP_MILLIS}.`,
     placeholder: '1500',
   },
 };

@@ -143,9 +143,12 @@ describe('frontend nginx config', () => {
     expect(favicon.headers.get('cache-control')).toBe('no-cache');
   });
 
-  test('dot files are never served', async () => {
-    const res = await fetch(`${nginx.url}/.env`);
-    expect(res.status).toBe(404);
+  test('dot files are never served, but api paths containing a dot segment still reach the api', async () => {
+    expect((await fetch(`${nginx.url}/.env`)).status).toBe(404);
+    expect((await fetch(`${nginx.url}/assets/.hidden`)).status).toBe(404);
+    seen.length = 0;
+    expect((await fetch(`${nginx.url}/api/jobs/.well-known`)).status).toBe(202);
+    expect(seen.map((r) => r.url)).toEqual(['/api/jobs/.well-known']);
   });
 
   test('/api/ is proxied to API_UPSTREAM with path, body and forwarding headers; the api decides caching', async () => {
