@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import * as privatedns from '@pulumi/azure-native/privatedns';
 import { NameParts, resourceName } from '../lib/naming';
+import { cidrProblem, cidrsOverlap } from '../lib/rules';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { SUBNET_ROLES, SUBNET_ROLE_QUALIFIERS, SubnetRole, addressPlanProblems, nsgRulesFor, privateDnsZoneNameProblem } from '../lib/network';
 
@@ -25,6 +26,12 @@ export interface NetworkArgs {
   addressSpace: pulumi.Input<string>;
   /** The three subnets: AKS nodes, private endpoints, operations (CI runner / jump host). */
   subnets: Record<SubnetRole, NetworkSubnetArgs>;
+  /**
+   * The AKS overlay pod CIDR (e.g. `192.168.0.0/16`): the nodes NSG allows it
+   * inbound, since overlay pod-to-pod traffic carries pod source addresses.
+   * Must not overlap the VNet.
+   */
+  clusterPodCidr?: string;
   /** Private DNS zones to create and link to the VNet, e.g. `privatelink.azurecr.io`. */
   privateDnsZones: string[];
   /** Tags for every taggable child. */
@@ -90,7 +97,7 @@ export class Network extends pulumi.ComponentResource {
           networkSecurityGroupName: resourceName(args.naming, 'networkSecurityGroup', qualifier),
           resourceGroupName: args.resourceGroupName,
           location,
-          securityRules: nsgRulesFor(role),
+          securityRules: nsgRulesFor(role, { podCidr: args.clusterPodCidr }),
           tags: args.tags,
         },
         { parent: this },
@@ -172,6 +179,14 @@ export function networkArgProblems(args: NetworkArgs): ArgProblem[] {
       SUBNET_ROLES.filter((role) => args.subnets?.[role]).map((role) => [`subnets.${role}.addressPrefix`, knownValue(args.subnets[role].addressPrefix)] as const),
     ),
   );
+  if (args.clusterPodCidr !== undefined) {
+    const problem = cidrProblem(args.clusterPodCidr);
+    const space = knownValue(args.addressSpace);
+    if (problem) problems.push({ path: 'clusterPodCidr', problem });
+    else if (space !== undefined && !cidrProblem(space) && cidrsOverlap(space, args.clusterPodCidr)) {
+      problems.push({ path: 'clusterPodCidr', problem: `"${args.clusterPodCidr}" overlaps the VNet address space ${space}; the overlay pod CIDR must be outside the VNet` });
+    }
+  }
   const seen = new Set<string>();
   args.privateDnsZones.forEach((zone, i) => {
     const problem = privateDnsZoneNameProblem(zone);

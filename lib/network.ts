@@ -110,16 +110,26 @@ const denyInternetInbound: NsgRule = {
   destinationPortRange: '*',
 };
 
+/** Options of {@link nsgRulesFor}. */
+export interface NsgRuleOptions {
+  /**
+   * AKS overlay pod CIDR. With Azure CNI overlay, pod-to-pod traffic between
+   * nodes is not encapsulated, so the nodes subnet NSG sees pod source
+   * addresses outside the VNet; they are allowed explicitly.
+   */
+  podCidr?: string;
+}
+
 /**
  * Inbound rules per subnet role (outbound keeps Azure's defaults).
  * - nodes: the app-routing ingress LoadBalancer receives HTTP(S) from the
- *   Internet; Azure's load-balancer health probes must reach the nodes;
- *   everything else from the Internet is denied.
+ *   Internet; Azure's load-balancer health probes must reach the nodes; pods
+ *   (overlay CIDR) reach each other; everything else from the Internet is denied.
  * - privateEndpoints: only the VNet (and peered networks) may connect.
  * - operations: the runner / jump host is reached through the VNet only — no
  *   RDP, SSH or anything else from the Internet (CKV_AZURE_9/10).
  */
-export function nsgRulesFor(role: SubnetRole): NsgRule[] {
+export function nsgRulesFor(role: SubnetRole, options: NsgRuleOptions = {}): NsgRule[] {
   switch (role) {
     case 'nodes':
       return [
@@ -147,6 +157,22 @@ export function nsgRulesFor(role: SubnetRole): NsgRule[] {
           destinationAddressPrefix: '*',
           destinationPortRange: '*',
         },
+        ...(options.podCidr
+          ? [
+              {
+                name: 'AllowPodCidrInbound',
+                description: 'Pod-to-pod traffic of the AKS overlay network (not encapsulated)',
+                priority: 120,
+                direction: 'Inbound' as const,
+                access: 'Allow' as const,
+                protocol: '*' as const,
+                sourceAddressPrefix: options.podCidr,
+                sourcePortRange: '*',
+                destinationAddressPrefix: '*',
+                destinationPortRange: '*',
+              },
+            ]
+          : []),
         denyInternetInbound,
       ];
     case 'privateEndpoints':

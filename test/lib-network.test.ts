@@ -31,7 +31,7 @@ describe('privateDnsZoneNameProblem', () => {
 
 describe('nsgRulesFor', () => {
   it.each(SUBNET_ROLES)('%s: unique names and priorities within 100..4096, inbound only', (role) => {
-    const rules = nsgRulesFor(role);
+    const rules = nsgRulesFor(role, { podCidr: '192.168.0.0/16' });
     expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
     expect(new Set(rules.map((r) => r.priority)).size).toBe(rules.length);
     for (const r of rules) {
@@ -53,6 +53,10 @@ describe('nsgRulesFor', () => {
     const last = [...rules].sort((a, b) => b.priority - a.priority)[0];
     expect(last).toMatchObject({ access: 'Deny', priority: 4096, destinationPortRange: '*' });
     expect(['Internet', '*']).toContain(last.sourceAddressPrefix);
+  });
+  it('allows the overlay pod CIDR into the nodes subnet only', () => {
+    const withPods = SUBNET_ROLES.map((role) => [role, nsgRulesFor(role, { podCidr: '192.168.0.0/16' }).filter((r) => r.sourceAddressPrefix === '192.168.0.0/16').map((r) => r.access)]);
+    expect(withPods).toEqual([['nodes', ['Allow']], ['privateEndpoints', []], ['operations', []]]);
   });
   it('opens only 80 and 443 from the Internet, only on the nodes subnet', () => {
     const open = SUBNET_ROLES.flatMap((role) => nsgRulesFor(role).filter((r) => r.access === 'Allow' && r.sourceAddressPrefix === 'Internet').map((r) => [role, r.destinationPortRanges]));

@@ -18,6 +18,7 @@ function baseArgs(overrides: Partial<NetworkArgs> = {}): NetworkArgs {
       operations: { addressPrefix: '10.40.5.0/27' },
     },
     privateDnsZones: ZONES,
+    clusterPodCidr: '192.168.0.0/16',
     tags,
     ...overrides,
   };
@@ -117,10 +118,11 @@ describe('Network', () => {
     expect(nodes.map((r) => [r.name, r.priority, r.access, r.sourceAddressPrefix])).toEqual([
       ['AllowInternetHttpsInbound', 100, 'Allow', 'Internet'],
       ['AllowAzureLoadBalancerInbound', 110, 'Allow', 'AzureLoadBalancer'],
+      ['AllowPodCidrInbound', 120, 'Allow', '192.168.0.0/16'],
       ['DenyInternetInbound', 4096, 'Deny', 'Internet'],
     ]);
     expect(nodes[0]).toMatchObject({ protocol: 'Tcp', direction: 'Inbound', destinationPortRanges: ['80', '443'] });
-    expect(nodes[2]).toMatchObject({ protocol: '*', direction: 'Inbound', destinationPortRange: '*' });
+    expect(nodes[3]).toMatchObject({ protocol: '*', direction: 'Inbound', destinationPortRange: '*' });
 
     const pe = rules('pe');
     expect(pe.map((r) => [r.name, r.priority, r.access, r.sourceAddressPrefix, r.direction])).toEqual([
@@ -135,6 +137,12 @@ describe('Network', () => {
       ['DenyRdpSshFromInternet', 'Deny', 'Internet', ['22', '3389']],
       ['DenyInternetInbound', 'Deny', 'Internet', '*'],
     ]);
+  });
+
+  it('without a pod CIDR the nodes NSG has no pod rule', async () => {
+    const { recorder } = await build('nopod', baseArgs({ clusterPodCidr: undefined }));
+    const rules = recorder.one('azure-native:network:NetworkSecurityGroup', 'nopod-nsg-nodes').inputs.securityRules as Array<{ name: string }>;
+    expect(rules.map((r) => r.name)).toEqual(['AllowInternetHttpsInbound', 'AllowAzureLoadBalancerInbound', 'DenyInternetInbound']);
   });
 
   it('uses the caller-given subnet names and location', async () => {
@@ -156,6 +164,8 @@ describe('Network', () => {
     ['unknown role', (a) => { (a.subnets as Record<string, unknown>).web = { addressPrefix: '10.40.6.0/24' }; }, /args\.subnets\.web: is not a subnet role; allowed: nodes, privateEndpoints, operations/],
     ['zone not privatelink', (a) => { a.privateDnsZones = ['example.com']; }, /args\.privateDnsZones\[0\]: "example\.com" is not a Private Link zone; allowed zones start with "privatelink\."/],
     ['zone not a DNS name', (a) => { a.privateDnsZones = ['privatelink.Azurecr.io']; }, /args\.privateDnsZones\[0\]: .*not a lowercase DNS zone name/],
+    ['pod CIDR in the VNet', (a) => { a.clusterPodCidr = '10.40.128.0/17'; }, /args\.clusterPodCidr: "10\.40\.128\.0\/17" overlaps the VNet address space 10\.40\.0\.0\/16/],
+    ['bad pod CIDR', (a) => { a.clusterPodCidr = '192.168.0.0'; }, /args\.clusterPodCidr: "192\.168\.0\.0" is not an IPv4 CIDR/],
     ['duplicate zone', (a) => { a.privateDnsZones = ['privatelink.azurecr.io', 'privatelink.azurecr.io']; }, /args\.privateDnsZones\[1\]: "privatelink\.azurecr\.io" is listed twice/],
   ];
   it.each(bad)('rejects %s with a ResourceError naming the arg, and registers no child', async (_label, mutate, message) => {
