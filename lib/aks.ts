@@ -33,7 +33,7 @@ export const AKS_AAD_SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
 /** Built-in role IDs the cluster assigns. */
 export const ROLE_IDS = {
-  acrPull: '7f951dff-4ed5-42eb-9ec6-f5bf51b1da6e',
+  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
   networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7',
 } as const;
 

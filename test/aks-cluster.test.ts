@@ -226,7 +226,7 @@ describe('AksCluster (prod)', () => {
     expect(ra.inputs).toEqual({
       principalId: mockUuid('aks-aksplat-prod-weu/kubelet/object'),
       principalType: 'ServicePrincipal',
-      roleDefinitionId: role('7f951dff-4ed5-42eb-9ec6-f5bf51b1da6e'),
+      roleDefinitionId: role('7f951dda-4ed3-4680-a7ca-43fe172d538d'),
       scope: REGISTRY_ID,
     });
     expect(ra.propertyDependencies.principalId).toEqual([cluster().urn]);
