@@ -21,17 +21,29 @@ const ACK_TIMEOUT_MS = 8_000;
  * `/socket.io/` to the api). WebSocket-only transport: it needs no sticky
  * sessions when several api replicas sit behind the Service.
  */
-export function connectJobFeed(handlers: JobFeedHandlers): JobFeed {
-  const socket: Socket = io({
+export function connectJobFeed(handlers: JobFeedHandlers, options: { url?: string; reconnectionDelayMs?: number } = {}): JobFeed {
+  const settings = {
     path: '/socket.io/',
     transports: ['websocket'],
-    reconnectionDelay: 1_000,
+    reconnectionDelay: options.reconnectionDelayMs ?? 1_000,
     reconnectionDelayMax: 10_000,
-  });
+  };
+  // No url: the page's own origin (nginx or the Vite dev server proxies /socket.io/).
+  const socket: Socket = options.url === undefined ? io(settings) : io(options.url, settings);
 
   handlers.onConnection('connecting');
   socket.on('connect', () => handlers.onConnection('connected'));
-  socket.on('disconnect', () => handlers.onConnection('reconnecting'));
+  let closed = false;
+  socket.on('disconnect', (reason) => {
+    handlers.onConnection('reconnecting');
+    // Socket.IO reconnects by itself after transport losses, but not when the server ended the
+    // session (an api pod draining on SIGTERM): connect again, to whichever replica answers.
+    if (reason === 'io server disconnect') {
+      setTimeout(() => {
+        if (!closed) socket.connect();
+      }, settings.reconnectionDelay);
+    }
+  });
   socket.on('connect_error', () => handlers.onConnection('reconnecting'));
   socket.on('job:status', (payload: unknown) => {
     if (isJob(payload)) handlers.onStatus(payload);
@@ -50,6 +62,7 @@ export function connectJobFeed(handlers: JobFeedHandlers): JobFeed {
       throw new Error(`the api refused the subscription: ${detail}`);
     },
     close() {
+      closed = true;
       socket.removeAllListeners();
       socket.close();
     },
