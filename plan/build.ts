@@ -38,6 +38,8 @@ export interface PlanResource {
   parent?: string;
   /** Direct dependencies as the engine recorded them (components included). */
   dependencies: string[];
+  /** The explicit provider resource, if any (a Kubernetes resource waits for its cluster's provider). */
+  provider?: string;
   /** What the resource really waits for: dependencies expanded to custom resources, plus its provider. */
   waitsOn: string[];
   protect: boolean;
@@ -239,6 +241,7 @@ export function buildPlan(run: ProgramRun): Plan {
     custom: r.custom,
     parent: r.parent || undefined,
     dependencies: [...new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()])],
+    provider: providerUrn(r.provider) && byUrn.has(providerUrn(r.provider) as string) ? providerUrn(r.provider) : undefined,
     waitsOn: waitsOn.get(r.urn) ?? [],
     protect: r.protect,
     keyProperties: keyProperties(r),

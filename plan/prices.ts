@@ -123,7 +123,13 @@ const FREE_TYPES = new Set([
   'azure-native:dbforpostgresql:FirewallRule',
   'azure-native:redisenterprise:Database',
   'azure-native:keyvault:Secret',
+  'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra',
   'azure-native:insights:DiagnosticSetting',
+  'azure-native:insights:DataCollectionRuleAssociation',
+  // Diagnostic settings and data collection rules are free; what they send is billed as Log Analytics ingestion.
+  'azure-native:monitor:DiagnosticSetting',
+  'azure-native:monitor:DataCollectionRule',
+  'azure-native:monitor:DataCollectionRuleAssociation',
 ]);
 
 /** Types billed only by usage; no baseline estimate. */

@@ -53,6 +53,7 @@ function renderTree(plan: Plan): string[] {
     lines.push(`${prefix}${branch}${shortType(resource.type)} ${resource.name}${props ? `  {${props}}` : ''}${meta ? `  [${meta}]` : ''}`);
     const childPrefix = depth === 0 ? '' : prefix + (last ? '   ' : '│  ');
     const deps = resource.dependencies.map((d) => byUrn.get(d)?.name ?? d.replace(/^.*::/, ''));
+    if (resource.provider) deps.push(`provider ${byUrn.get(resource.provider)?.name ?? resource.provider.replace(/^.*::/, '')}`);
     const kids = children.get(resource.urn) ?? [];
     if (deps.length > 0) lines.push(`${childPrefix}${kids.length > 0 ? '│  ' : '   '}  depends on: ${deps.join(', ')}`);
     kids.forEach((child, i) => walk(child, childPrefix, i === kids.length - 1, depth + 1));
