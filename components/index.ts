@@ -9,3 +9,4 @@ export * from './redis-cache';
 export * from './workload-identity';
 export * from './key-vault';
 export * from './aks-cluster';
+export * from './platform';

@@ -19,6 +19,7 @@ import {
   vmSizeProblem,
   zonesProblem,
 } from '../lib/rules';
+import { appEnvironmentFor, appSizingOverrideSchema, appSizingProblems, mergeAppSizing } from '../lib/app-values';
 import {
   POSTGRES_VERSIONS,
   POSTGRES_STORAGE_SIZES_GB,
@@ -93,8 +94,6 @@ const poolBase = {
   zones: zones.default([]),
   /** Ephemeral OS disks (VM cache/temp disk) or Managed. */
   osDiskType: z.enum(['Ephemeral', 'Managed']).default('Ephemeral'),
-  /** OS disk size in GiB (must fit the VM's cache or temp disk for Ephemeral). */
-  osDiskSizeGb: z.number().int().min(30).max(2048).default(128),
   /** Maximum pods per node (overlay allows up to 250). */
   maxPods: z.number().int().min(30).max(250).default(110),
   /** Node upgrade surge, e.g. "33%" or "1". */
@@ -148,7 +147,7 @@ export const clusterSchema = z
     /** Cluster auto-upgrade channel. */
     upgradeChannel: z.enum(['patch', 'stable', 'rapid', 'node-image']).default('patch'),
     /** Node OS image upgrade channel. */
-    nodeOsUpgradeChannel: z.enum(['NodeImage', 'SecurityPatch', 'Unmanaged']).default('NodeImage'),
+    nodeOsUpgradeChannel: z.enum(['NodeImage', 'SecurityPatch']).default('NodeImage'),
     /** Weekly maintenance window for both upgrade channels. */
     maintenanceWindow: z
       .object({
@@ -217,6 +216,8 @@ export const redisSchema = z
     sku: z.string(),
     /** High availability (replication); required in production. */
     highAvailability: z.boolean().default(true),
+    /** Azure Managed Redis persistence: None, AOF (every write) or RDB (snapshots). */
+    persistence: z.enum(['None', 'AOF', 'RDB']).default('None'),
   })
   .strict();
 
@@ -231,25 +232,6 @@ export const keyVaultSchema = z
   })
   .strict();
 
-const appSizingSchema = z
-  .object({
-    /** Replicas when the autoscaler is off; the autoscaler's minimum otherwise. */
-    replicas: z.number().int().min(1).max(50),
-    /** Autoscaler upper bound; equal to `replicas` turns the HPA off. */
-    maxReplicas: z.number().int().min(1).max(100),
-    /** CPU request, e.g. 100m. */
-    cpuRequest: z.string().regex(/^[0-9]+m?$|^[0-9]+\.[0-9]+$/, 'must be a CPU quantity such as 100m or 0.5'),
-    /** CPU limit. */
-    cpuLimit: z.string().regex(/^[0-9]+m?$|^[0-9]+\.[0-9]+$/, 'must be a CPU quantity such as 500m or 1'),
-    /** Memory request, e.g. 128Mi. */
-    memoryRequest: z.string().regex(/^[0-9]+(Mi|Gi)$/, 'must be a memory quantity such as 128Mi or 1Gi'),
-    /** Memory limit. */
-    memoryLimit: z.string().regex(/^[0-9]+(Mi|Gi)$/, 'must be a memory quantity such as 256Mi or 1Gi'),
-    /** Node pool the app runs on (a user pool name, or the system pool when it is not tainted). */
-    nodePool: z.string().optional(),
-  })
-  .strict();
-
 export const appsSchema = z
   .object({
     /** Image tag; defaults to the current git commit. */
@@ -258,12 +240,12 @@ export const appsSchema = z
     host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com').optional(),
     /** Key Vault certificate URI for TLS on the ingress (app-routing add-on). */
     tlsCertificateKeyVaultUri: z.string().regex(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/certificates\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/, 'must be a Key Vault certificate URI such as https://kv-name.vault.azure.net/certificates/app-tls').optional(),
-    /** Sizing of the api. */
-    api: appSizingSchema,
+    /** Sizing of the api, on top of the environment's profile (lib/app-values.ts SIZING_PRESETS). */
+    api: appSizingOverrideSchema.default({}),
     /** Sizing of the agent. */
-    agent: appSizingSchema,
+    agent: appSizingOverrideSchema.default({}),
     /** Sizing of the frontend. */
-    frontend: appSizingSchema,
+    frontend: appSizingOverrideSchema.default({}),
   })
   .strict();
 
@@ -373,11 +355,14 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
     issue(['redis', 'sku'], `"${cfg.redis.sku}" is not a ${cfg.redis.kind === 'managed' ? 'Azure Managed Redis' : 'classic Azure Cache for Redis Premium'} SKU; allowed: ${redisSkus.join(', ')}`);
   }
 
-  // Apps: replicas within the autoscaler bounds, pools that exist.
+  // Apps: sizing valid for the environment's profile, on pools that exist.
   const schedulable = new Set([...(c.systemPool.onlyCriticalAddons ? [] : [c.systemPool.name]), ...c.userPools.map((pool) => pool.name)]);
   for (const app of ['api', 'agent', 'frontend'] as const) {
-    const sizing = cfg.apps[app];
-    if (sizing.replicas > sizing.maxReplicas) issue(['apps', app, 'maxReplicas'], `maxReplicas (${sizing.maxReplicas}) is less than replicas (${sizing.replicas})`);
+    const sizing = mergeAppSizing(app, appEnvironmentFor(cfg.environment), cfg.apps[app]);
+    for (const problem of appSizingProblems(app, appEnvironmentFor(cfg.environment), sizing)) {
+      const [, key, message] = /^apps\.[a-z]+\.([A-Za-z.]+): (.*)$/.exec(problem) ?? [undefined, '', problem];
+      issue(['apps', app, ...key.split('.').filter(Boolean)], message);
+    }
     if (sizing.nodePool !== undefined && !schedulable.has(sizing.nodePool)) {
       issue(['apps', app, 'nodePool'], `"${sizing.nodePool}" is not a pool apps can run on; allowed: ${[...schedulable].join(', ') || '(none: add a user pool)'}`);
     }

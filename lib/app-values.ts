@@ -137,8 +137,8 @@ export function appSizingProblems(app: AppName, environment: AppEnvironment, siz
   return problems;
 }
 
-/** The preset for an environment with the stack-config override applied; throws listing every problem. */
-export function resolveAppSizing(app: AppName, environment: AppEnvironment, override: AppSizingOverride = {}): AppSizing {
+/** The preset for an environment with the stack-config override applied, not yet validated (see {@link appSizingProblems}). */
+export function mergeAppSizing(app: AppName, environment: AppEnvironment, override: AppSizingOverride = {}): AppSizing {
   if (!(APP_ENVIRONMENTS as readonly string[]).includes(environment)) {
     throw new Error(`environment "${environment}" has no app sizing preset; allowed: ${APP_ENVIRONMENTS.join(', ')}`);
   }
@@ -146,6 +146,12 @@ export function resolveAppSizing(app: AppName, environment: AppEnvironment, over
   const preset = SIZING_PRESETS[environment][app];
   const sizing: AppSizing = { ...preset, ...rest, env: { ...preset.env, ...(env ?? {}) } };
   if (app === 'agent' && sizing.concurrency === undefined) sizing.concurrency = DEFAULT_AGENT_CONCURRENCY[environment];
+  return sizing;
+}
+
+/** The preset for an environment with the stack-config override applied; throws listing every problem. */
+export function resolveAppSizing(app: AppName, environment: AppEnvironment, override: AppSizingOverride = {}): AppSizing {
+  const sizing = mergeAppSizing(app, environment, override);
   const problems = appSizingProblems(app, environment, sizing);
   if (problems.length > 0) throw new Error(`invalid app sizing:\n  - ${problems.join('\n  - ')}`);
   return sizing;

@@ -304,6 +304,9 @@ export function computedState(type: string, name: string, inputs: Record<string,
       return { result: createHash('sha256').update(name).digest('hex').slice(0, Number(plain.length ?? 8)) };
     case 'random:index/randomId:RandomId':
       return { hex: createHash('sha256').update(name).digest('hex').slice(0, Number(plain.byteLength ?? 4) * 2) };
+    case 'kubernetes:core/v1:Service':
+      // Read back by the program (the app-routing add-on's nginx): a load balancer address.
+      return { status: { loadBalancer: { ingress: [{ ip: '20.31.0.10' }] } } };
     case 'kubernetes:helm.sh/v3:Release':
       return {
         name: plain.name ?? name,
@@ -409,6 +412,25 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
   }
 }
 
+/**
+ * The program also talks to one Azure endpoint outside ARM: the registry's
+ * `/oauth2/exchange`, which turns an Entra token into an ACR refresh token for
+ * the image push. Offline, `fetch` answers that like ACR does; any other
+ * non-loopback request fails, so nothing reaches the network by accident.
+ */
+function installOfflineFetch(): void {
+  const real = globalThis.fetch;
+  const offlineFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+    if (['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return real(input, init);
+    if (url.hostname.endsWith('.azurecr.io') && url.pathname === '/oauth2/exchange') {
+      return new Response(JSON.stringify({ refresh_token: `${MOCK_SECRET_MARKER}acr-refresh-token` }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }
+    throw new TypeError(`offline: no network access to ${url.origin} (offline/mocks.ts answers only the ACR token exchange)`);
+  };
+  globalThis.fetch = offlineFetch as typeof fetch;
+}
+
 /** Options for {@link installMocks}. */
 export interface InstallMocksOptions {
   project?: string;
@@ -424,6 +446,7 @@ export interface InstallMocksOptions {
  */
 export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder {
   const recorder = new OfflineRecorder();
+  installOfflineFetch();
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const inputs = (args.inputs ?? {}) as Record<string, unknown>;

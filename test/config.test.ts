@@ -82,7 +82,8 @@ describe('stack configuration', () => {
     ['missing required key', { 'aks-platform:prefix': undefined }, 'aks-platform:prefix', 'is required (expected string)'],
     ['missing section', { 'aks-platform:redis': undefined }, 'aks-platform:redis', 'is required (expected object)'],
     ['wrong type', { 'aks-platform:cluster.privateCluster': 'yes' }, 'aks-platform:cluster.privateCluster', 'got "yes"; expected boolean'],
-    ['replicas above the autoscaler maximum', { 'aks-platform:apps.frontend.replicas': 2 }, 'aks-platform:apps.frontend.maxReplicas', 'maxReplicas (1) is less than replicas (2)'],
+    ['replicas above the autoscaler maximum', { 'aks-platform:apps.frontend.replicas': 2 }, 'aks-platform:apps.frontend.maxReplicas', 'must be >= replicas (2) (got 1)'],
+    ['prod app with fewer than three replicas', { 'aks-platform:environment': 'prod', 'aks-platform:apps.api.replicas': 2 }, 'aks-platform:apps.api.replicas', 'prod needs at least 3 replicas (one per zone), got 2'],
     ['app on a pool that does not exist', { 'aks-platform:apps.api.nodePool': 'gpu' }, 'aks-platform:apps.api.nodePool', '"gpu" is not a pool apps can run on; allowed: system, memopt, cpuopt'],
   ];
 

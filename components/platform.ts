@@ -1,0 +1,272 @@
+import * as pulumi from '@pulumi/pulumi';
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as resources from '@pulumi/azure-native/resources';
+import * as k8s from '@pulumi/kubernetes';
+import { NameParts, resourceName } from '../lib/naming';
+import { SubnetRole } from '../lib/network';
+import { AppName, APP_NAMES } from '../lib/app-profiles';
+import { AppEnvironment, AppIngress, AppSizingOverride } from '../lib/app-values';
+import { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET, RedisKind } from '../lib/data-services';
+import { AksCluster, AksClusterArgs } from './aks-cluster';
+import { AppImage } from './app-image';
+import { ContainerRegistry, ContainerRegistryArgs } from './container-registry';
+import { HelmApp } from './helm-app';
+import { KeyVault, KeyVaultArgs } from './key-vault';
+import { Network } from './network';
+import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
+import { RedisCache, RedisCacheArgs } from './redis-cache';
+
+/** Arguments every child takes from the platform itself, so the sections below leave them out. */
+type Wired = 'naming' | 'resourceGroupName' | 'location' | 'tags' | 'tenantId' | 'privateEndpoint' | 'protect';
+
+/** The `privatelink.*` DNS zone of each private-link service. */
+export const PRIVATE_DNS_ZONES = {
+  registry: 'privatelink.azurecr.io',
+  keyVault: 'privatelink.vaultcore.azure.net',
+  postgres: 'privatelink.postgres.database.azure.com',
+  redisManaged: 'privatelink.redis.azure.net',
+  redisClassic: 'privatelink.redis.cache.windows.net',
+} as const;
+
+/** The private DNS zones a platform needs: one per service that has a private endpoint. */
+export function privateDnsZonesFor(options: { registryPrivate: boolean; keyVaultPrivate: boolean; redisKind: RedisKind }): string[] {
+  return [
+    ...(options.registryPrivate ? [PRIVATE_DNS_ZONES.registry] : []),
+    ...(options.keyVaultPrivate ? [PRIVATE_DNS_ZONES.keyVault] : []),
+    PRIVATE_DNS_ZONES.postgres,
+    options.redisKind === 'classic' ? PRIVATE_DNS_ZONES.redisClassic : PRIVATE_DNS_ZONES.redisManaged,
+  ];
+}
+
+/** Builds and deploys the three apps onto the cluster. */
+export interface PlatformAppsArgs {
+  /** Sizing profile the apps start from (`dev`: single replica; `prod`: ≥ 3 replicas, HPA, PDB, zone spread). */
+  environment: AppEnvironment;
+  /** Image tag (e.g. the git commit). */
+  imageTag: pulumi.Input<string>;
+  /** Build timestamp for reproducible images (the commit time, seconds since the epoch). */
+  sourceDateEpoch?: pulumi.Input<number>;
+  /** Per-app sizing on top of the profile. */
+  sizing?: Partial<Record<AppName, AppSizingOverride>>;
+  /** Public ingress (app-routing add-on): host and TLS. */
+  ingress?: AppIngress;
+  /** Repository root that holds `apps/` (the images' build context); default this package's root. */
+  contextDirectory?: string;
+}
+
+/** Arguments of {@link Platform}: one environment, from one object. */
+export interface PlatformArgs {
+  /** Naming parts for every resource (prefix, environment, region, unique suffix). */
+  naming: NameParts;
+  /** Tags for every resource (the five required tags, see lib/tags.ts `standardTags`). */
+  tags: Record<string, string>;
+  /** VNet address space and the subnets (nodes, private endpoints, operations). */
+  network: { addressSpace: string; subnets: Record<SubnetRole, string> };
+  /** Container registry; `privateEndpoint: true` makes it private (Premium). */
+  registry: Omit<ContainerRegistryArgs, Wired> & { privateEndpoint?: boolean };
+  /** AKS cluster and node pools (the node subnet, tenant and registry are wired in). */
+  cluster: Omit<AksClusterArgs, Wired | 'nodeSubnetId' | 'registryId' | 'deployerObjectId'>;
+  /** PostgreSQL flexible server (always behind a private endpoint). */
+  postgres: Omit<PostgresDatabaseArgs, Wired>;
+  /** Redis (always behind a private endpoint). */
+  redis: Omit<RedisCacheArgs, Wired>;
+  /** Key Vault for the apps' secrets; `privateEndpoint: true` makes it private. */
+  keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId'> & { privateEndpoint?: boolean };
+  /** The apps: images and Helm releases. Leave out to stand up the platform only. */
+  apps?: PlatformAppsArgs;
+  /** Protect the stateful resources (database, cache, vault) from deletion and replacement. */
+  protectStatefulResources?: boolean;
+}
+
+/**
+ * A complete environment: resource group, network, registry, AKS, PostgreSQL,
+ * Redis, Key Vault with the apps' secrets and workload identity, and (with
+ * `apps`) the three images and their Helm releases.
+ *
+ * Each child waits only for what it uses: the registry, data services and
+ * image builds proceed in parallel with the cluster; only the releases wait
+ * for it.
+ */
+export class Platform extends pulumi.ComponentResource {
+  /** The resource group. */
+  public readonly resourceGroup: resources.ResourceGroup;
+  /** The VNet, subnets, NSGs and private DNS zones. */
+  public readonly network: Network;
+  /** The container registry. */
+  public readonly registry: ContainerRegistry;
+  /** The AKS cluster (and its Kubernetes provider). */
+  public readonly cluster: AksCluster;
+  /** The PostgreSQL flexible server. */
+  public readonly postgres: PostgresDatabase;
+  /** Redis. */
+  public readonly redis: RedisCache;
+  /** Key Vault, holding `postgres-password` and `redis-password`, and the apps' identity. */
+  public readonly keyVault: KeyVault;
+  /** The app images, by app. */
+  public readonly images: Partial<Record<AppName, AppImage>> = {};
+  /** The app releases, by app. */
+  public readonly releases: Partial<Record<AppName, HelmApp>> = {};
+  /** Client id of the apps' workload identity. */
+  public readonly appIdentityClientId: pulumi.Output<string>;
+  /** Public address of the app-routing ingress (with `apps`). */
+  public readonly ingressAddress?: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('aks-platform:index:Platform', name, {}, opts);
+    const parent = { parent: this };
+    const { naming, tags } = args;
+    const location = naming.location;
+    const protect = args.protectStatefulResources ?? false;
+    const client = authorization.getClientConfigOutput(parent);
+
+    this.resourceGroup = new resources.ResourceGroup(
+      `${name}-rg`,
+      { resourceGroupName: resourceName(naming, 'resourceGroup'), location, tags },
+      parent,
+    );
+    const resourceGroupName = this.resourceGroup.name;
+    const common = { naming, resourceGroupName, location, tags };
+
+    this.network = new Network(
+      `${name}-network`,
+      {
+        ...common,
+        addressSpace: args.network.addressSpace,
+        subnets: {
+          nodes: { addressPrefix: args.network.subnets.nodes },
+          privateEndpoints: { addressPrefix: args.network.subnets.privateEndpoints },
+          operations: { addressPrefix: args.network.subnets.operations },
+        },
+        clusterPodCidr: args.cluster.network.podCidr,
+        privateDnsZones: privateDnsZonesFor({
+          registryPrivate: args.registry.privateEndpoint === true,
+          keyVaultPrivate: args.keyVault.privateEndpoint === true,
+          redisKind: args.redis.kind ?? 'managed',
+        }),
+      },
+      parent,
+    );
+    const placement = (zone: string) => ({
+      subnetId: this.network.subnetIds.privateEndpoints,
+      privateDnsZoneId: this.network.privateDnsZoneIds[zone],
+    });
+
+    const { privateEndpoint: registryPrivate, ...registry } = args.registry;
+    this.registry = new ContainerRegistry(
+      `${name}-registry`,
+      { ...common, ...registry, privateEndpoint: registryPrivate ? placement(PRIVATE_DNS_ZONES.registry) : undefined },
+      parent,
+    );
+
+    this.cluster = new AksCluster(
+      `${name}-aks`,
+      {
+        ...common,
+        ...args.cluster,
+        network: { ...args.cluster.network, vnetAddressSpaces: [args.network.addressSpace] },
+        nodeSubnetId: this.network.subnetIds.nodes,
+        tenantId: client.tenantId,
+        deployerObjectId: client.objectId,
+        registryId: this.registry.registryId,
+      },
+      parent,
+    );
+
+    this.postgres = new PostgresDatabase(
+      `${name}-postgres`,
+      { ...common, ...args.postgres, tenantId: client.tenantId, privateEndpoint: placement(PRIVATE_DNS_ZONES.postgres), protect },
+      parent,
+    );
+
+    const redisZone = (args.redis.kind ?? 'managed') === 'classic' ? PRIVATE_DNS_ZONES.redisClassic : PRIVATE_DNS_ZONES.redisManaged;
+    this.redis = new RedisCache(`${name}-redis`, { ...common, ...args.redis, privateEndpoint: placement(redisZone), protect }, parent);
+
+    const { privateEndpoint: vaultPrivate, ...vault } = args.keyVault;
+    this.keyVault = new KeyVault(
+      `${name}-kv`,
+      {
+        ...common,
+        ...vault,
+        tenantId: client.tenantId,
+        privateEndpoint: vaultPrivate ? placement(PRIVATE_DNS_ZONES.keyVault) : undefined,
+        secrets: [
+          { name: POSTGRES_PASSWORD_SECRET, value: this.postgres.administratorPassword },
+          { name: REDIS_PASSWORD_SECRET, value: this.redis.accessKey },
+        ],
+        deployerObjectId: client.objectId,
+        appIdentity: { oidcIssuerUrl: this.cluster.oidcIssuerUrl },
+        protect,
+      },
+      parent,
+    );
+    if (!this.keyVault.identityClientId) {
+      throw new pulumi.ResourceError('the Key Vault component did not create the apps identity', this);
+    }
+    this.appIdentityClientId = this.keyVault.identityClientId;
+
+    if (args.apps) {
+      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId);
+      // The app-routing add-on's nginx Service: its load balancer address is where the apps answer.
+      const ingress = k8s.core.v1.Service.get(`${name}-ingress`, 'app-routing-system/nginx', {
+        parent: this,
+        provider: this.cluster.provider,
+        dependsOn: Object.values(this.releases),
+      });
+      this.ingressAddress = ingress.status.apply((status) => status?.loadBalancer?.ingress?.[0]?.ip ?? status?.loadBalancer?.ingress?.[0]?.hostname);
+    }
+
+    this.registerOutputs({
+      resourceGroupName,
+      registryLoginServer: this.registry.loginServer,
+      clusterName: this.cluster.clusterName,
+      postgresFqdn: this.postgres.fqdn,
+      redisHost: this.redis.hostName,
+      keyVaultUri: this.keyVault.vaultUri,
+      appIdentityClientId: this.appIdentityClientId,
+      ingressAddress: this.ingressAddress,
+    });
+  }
+
+  /** Images (registry only) and releases (cluster, data services, vault). */
+  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>): void {
+    const parent = { parent: this };
+    for (const app of APP_NAMES) {
+      this.images[app] = new AppImage(
+        `${name}-${app}-image`,
+        {
+          app,
+          registryLoginServer: this.registry.loginServer,
+          tag: apps.imageTag,
+          sourceDateEpoch: apps.sourceDateEpoch,
+          tenantId,
+          contextDirectory: apps.contextDirectory,
+        },
+        parent,
+      );
+    }
+    const database = this.postgres.databaseNames.apply((names) => names[0]);
+    // The frontend's nginx resolves the api's Service when it starts, so the
+    // api release goes first; the agent needs nothing from the other two.
+    const order: AppName[] = ['api', 'agent', 'frontend'];
+    for (const app of order) {
+      this.releases[app] = new HelmApp(
+        `${name}-${app}`,
+        {
+          app,
+          environment: apps.environment,
+          sizing: apps.sizing?.[app],
+          provider: this.cluster.provider,
+          imageRef: this.images[app]!.imageRef,
+          tenantId,
+          identityClientId: this.appIdentityClientId,
+          keyVaultName: this.keyVault.vaultName,
+          postgres: { host: this.postgres.fqdn, port: this.postgres.port, database, user: this.postgres.administratorLogin },
+          redis: { host: this.redis.hostName, port: this.redis.port },
+          dataSubnetCidr,
+          ingress: apps.ingress,
+        },
+        { parent: this, dependsOn: app === 'frontend' && this.releases.api ? [this.releases.api] : [] },
+      );
+    }
+  }
+}

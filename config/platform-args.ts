@@ -1,0 +1,78 @@
+/**
+ * Maps the validated stack configuration to the {@link PlatformArgs} of one
+ * `new Platform(...)`. Pure: what a stack deploys is decided here and in the
+ * stack's YAML, nowhere else.
+ */
+import type { PlatformArgs } from '../components/platform';
+import { appEnvironmentFor, appIngressFromConfig } from '../lib/app-values';
+import { NameParts } from '../lib/naming';
+import { standardTags } from '../lib/tags';
+import type { StackConfig } from './schema';
+
+/** What the program knows besides the config: the stack's identity and the source tree. */
+export interface PlatformContext {
+  /** Short suffix that makes global names unique (see lib/naming.ts `uniqueSuffixFor`). */
+  uniqueSuffix: string;
+  /** Image tag: `apps.imageTag` or the git commit. */
+  imageTag: string;
+  /** Commit time (seconds since the epoch) for reproducible image builds. */
+  sourceDateEpoch?: number;
+  /** Directory holding `apps/` (the images' build context). */
+  contextDirectory: string;
+}
+
+export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContext): PlatformArgs {
+  const naming: NameParts = { prefix: cfg.prefix, environment: cfg.environment, location: cfg.location, uniqueSuffix: context.uniqueSuffix };
+  const c = cfg.cluster;
+  return {
+    naming,
+    tags: standardTags({ environment: cfg.environment, team: cfg.tags.team, service: cfg.tags.service, costCenter: cfg.tags.costCenter, extra: cfg.tags.extra }),
+    network: { addressSpace: cfg.network.vnetCidr, subnets: cfg.network.subnets },
+    registry: {
+      sku: cfg.registry.sku,
+      privateEndpoint: cfg.registry.privateEndpoint,
+      zoneRedundancy: cfg.registry.zoneRedundancy,
+      untaggedRetentionDays: cfg.registry.untaggedRetentionDays > 0 ? cfg.registry.untaggedRetentionDays : undefined,
+    },
+    cluster: {
+      kubernetesVersion: c.kubernetesVersion,
+      tier: c.tier,
+      systemPool: c.systemPool,
+      userPools: c.userPools,
+      allowSpot: c.allowSpot,
+      network: { podCidr: c.podCidr, serviceCidr: c.serviceCidr, dnsServiceIp: c.dnsServiceIp, policy: c.networkPolicy },
+      privateCluster: c.privateCluster,
+      authorizedIpRanges: c.privateCluster ? undefined : c.authorizedIpRanges,
+      adminGroupObjectIds: c.adminGroupObjectIds,
+      disableLocalAccounts: c.disableLocalAccounts,
+      upgrade: {
+        channel: c.upgradeChannel,
+        nodeOsChannel: c.nodeOsUpgradeChannel,
+        window: c.maintenanceWindow,
+      },
+      logRetentionDays: c.logRetentionDays,
+      kubeloginMode: c.kubeloginMode,
+    },
+    postgres: {
+      version: cfg.postgres.version,
+      skuName: cfg.postgres.skuName,
+      skuTier: cfg.postgres.tier,
+      storageSizeGb: cfg.postgres.storageSizeGb,
+      backupRetentionDays: cfg.postgres.backupRetentionDays,
+      geoRedundantBackup: cfg.postgres.geoRedundantBackup,
+      highAvailability: cfg.postgres.highAvailability ? 'ZoneRedundant' : 'Disabled',
+      databases: cfg.postgres.databases,
+    },
+    redis: { kind: cfg.redis.kind, sku: cfg.redis.sku, highAvailability: cfg.redis.highAvailability, persistence: cfg.redis.kind === 'managed' ? cfg.redis.persistence : undefined },
+    keyVault: { sku: cfg.keyVault.sku, softDeleteRetentionDays: cfg.keyVault.softDeleteRetentionDays, privateEndpoint: cfg.keyVault.privateEndpoint },
+    apps: {
+      environment: appEnvironmentFor(cfg.environment),
+      imageTag: context.imageTag,
+      sourceDateEpoch: context.sourceDateEpoch,
+      sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
+      ingress: appIngressFromConfig(cfg.apps),
+      contextDirectory: context.contextDirectory,
+    },
+    protectStatefulResources: cfg.protectStatefulResources,
+  };
+}

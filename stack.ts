@@ -1,0 +1,79 @@
+/**
+ * The Pulumi program: read and validate this stack's config, stand up the
+ * platform, return the stack outputs. `index.ts` runs it; the tests and the
+ * offline plan call {@link createStack} after installing mocks.
+ */
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import { ConfigValidationError, stackConfigFromPulumiConfig } from './config/validate';
+import { platformArgsFromConfig } from './config/platform-args';
+import { Platform } from './components/platform';
+import { readGitSource, resolveImageTag } from './lib/image-source';
+import { uniqueSuffixFor } from './lib/naming';
+
+/** Validates the stack config; a bad value stops the program before any resource exists. */
+function loadConfig() {
+  try {
+    return stackConfigFromPulumiConfig(pulumi.runtime.allConfig());
+  } catch (err) {
+    // RunError prints the message alone, without a stack trace: it is the user's to fix.
+    if (err instanceof ConfigValidationError) throw new pulumi.RunError(err.message);
+    throw err;
+  }
+}
+
+/** Builds the whole environment and returns the stack outputs. */
+export function createStack() {
+  const cfg = loadConfig();
+  const repoRoot = __dirname.endsWith(`${path.sep}dist`) ? path.dirname(__dirname) : __dirname;
+  const git = readGitSource(repoRoot);
+  let imageTag: string;
+  try {
+    imageTag = resolveImageTag({ configuredTag: cfg.apps.imageTag, git });
+  } catch (err) {
+    throw new pulumi.RunError(`aks-platform:apps.imageTag: ${(err as Error).message}`);
+  }
+
+  const platform = new Platform(
+    `${cfg.prefix}-${cfg.environment}`,
+    platformArgsFromConfig(cfg, {
+      uniqueSuffix: uniqueSuffixFor(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`),
+      imageTag,
+      sourceDateEpoch: git?.commitTime,
+      contextDirectory: repoRoot,
+    }),
+  );
+
+  const images = Object.fromEntries(Object.entries(platform.images).map(([app, image]) => [app, image.imageRef]));
+  const releases = Object.fromEntries(
+    Object.entries(platform.releases).map(([app, release]) => [app, { namespace: release.namespaceName, status: release.status, revision: release.revision }]),
+  );
+  return {
+    environment: cfg.environment,
+    location: cfg.location,
+    resourceGroupName: platform.resourceGroup.name,
+    vnetId: platform.network.vnetId,
+    registryName: platform.registry.name,
+    registryLoginServer: platform.registry.loginServer,
+    clusterName: platform.cluster.clusterName,
+    clusterPrivateFqdn: platform.cluster.privateFqdn,
+    oidcIssuerUrl: platform.cluster.oidcIssuerUrl,
+    nodeResourceGroup: platform.cluster.nodeResourceGroup,
+    kubeconfig: pulumi.secret(platform.cluster.kubeconfig),
+    postgresFqdn: platform.postgres.fqdn,
+    postgresDatabase: platform.postgres.databaseNames.apply((names) => names[0]),
+    postgresAdminLogin: platform.postgres.administratorLogin,
+    redisHost: platform.redis.hostName,
+    redisPort: platform.redis.port,
+    keyVaultUri: platform.keyVault.vaultUri,
+    keyVaultName: platform.keyVault.vaultName,
+    appIdentityClientId: platform.appIdentityClientId,
+    imageTag,
+    images,
+    releases,
+    /** Load balancer address of the app-routing ingress (point the DNS record for `apps.host` here). */
+    ingressAddress: platform.ingressAddress,
+    /** Where the apps answer: `apps.host` when set, else the ingress address. */
+    ingressHost: cfg.apps.host ?? platform.ingressAddress,
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * The whole program per stack, with the real Pulumi.<stack>.yaml, under the
+ * offline mocks: what each environment registers and exports.
+ */
+import { runStack, StackRun } from '../offline/run-stack';
+import { isSecretValue, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/mocks';
+import { REQUIRED_TAG_KEYS } from '../lib/tags';
+
+const TAGGABLE_PREFIXES = ['azure-native:'];
+const UNTAGGABLE = new Set([
+  'azure-native:network:Subnet',
+  'azure-native:network:PrivateDnsZoneGroup',
+  'azure-native:authorization:RoleAssignment',
+  'azure-native:containerservice:AgentPool',
+  'azure-native:containerservice:MaintenanceConfiguration',
+  'azure-native:dbforpostgresql:Database',
+  'azure-native:dbforpostgresql:Configuration',
+  'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra',
+  'azure-native:redisenterprise:Database',
+  'azure-native:managedidentity:FederatedIdentityCredential',
+  'azure-native:monitor:DiagnosticSetting',
+  'azure-native:monitor:DataCollectionRuleAssociation',
+]);
+
+function counts(run: StackRun): Record<string, number> {
+  const byType: Record<string, number> = {};
+  for (const r of run.recorder.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
+  return byType;
+}
+
+function plain(resource: RecordedResource): Record<string, any> {
+  return unwrapSecrets(resource.inputs) as Record<string, any>;
+}
+
+describe.each(['dev', 'prod'])('the %s stack', (stack) => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack(stack);
+  }, 60_000);
+
+  it('registers the platform: network, registry, cluster, data services, vault, images and releases', () => {
+    const byType = counts(run);
+    expect(byType).toMatchObject({
+      'aks-platform:index:Platform': 1,
+      'azure-native:resources:ResourceGroup': 1,
+      'azure-native:network:VirtualNetwork': 1,
+      'azure-native:network:Subnet': 3,
+      'azure-native:network:NetworkSecurityGroup': 3,
+      'azure-native:containerregistry:Registry': 1,
+      'azure-native:containerservice:ManagedCluster': 1,
+      'azure-native:containerservice:AgentPool': 2,
+      'azure-native:dbforpostgresql:Server': 1,
+      'azure-native:redisenterprise:RedisEnterprise': 1,
+      'azure-native:keyvault:Vault': 1,
+      'azure-native:keyvault:Secret': 2,
+      'docker-build:index:Image': 3,
+      'kubernetes:helm.sh/v3:Release': 3,
+    });
+  });
+
+  it('tags every taggable Azure resource with the five required tags', () => {
+    const untagged = run.recorder.resources
+      .filter((r) => r.custom && TAGGABLE_PREFIXES.some((p) => r.type.startsWith(p)) && !UNTAGGABLE.has(r.type))
+      .filter((r) => {
+        const tags = plain(r).tags as Record<string, string> | undefined;
+        return REQUIRED_TAG_KEYS.some((key) => !tags?.[key]);
+      })
+      .map((r) => `${r.type} ${r.name}`);
+    expect(untagged).toEqual([]);
+    const rg = plain(run.recorder.one('azure-native:resources:ResourceGroup'));
+    expect(rg.tags).toEqual({ environment: stack, team: 'platform', service: 'aks-platform', 'cost-center': 'cc-4100', 'managed-by': 'pulumi' });
+  });
+
+  it('keeps the security defaults in every environment', () => {
+    const acr = plain(run.recorder.one('azure-native:containerregistry:Registry'));
+    expect(acr).toMatchObject({ adminUserEnabled: false, anonymousPullEnabled: false });
+    const aks = plain(run.recorder.one('azure-native:containerservice:ManagedCluster'));
+    expect(aks.apiServerAccessProfile).toMatchObject({ enablePrivateCluster: true });
+    expect(aks.disableLocalAccounts).toBe(true);
+    expect(aks.aadProfile).toMatchObject({ managed: true, enableAzureRBAC: true });
+    expect(aks.oidcIssuerProfile).toEqual({ enabled: true });
+    expect(aks.securityProfile.workloadIdentity).toEqual({ enabled: true });
+    expect(aks.networkProfile).toMatchObject({ networkPlugin: 'azure', networkPluginMode: 'overlay', networkPolicy: 'cilium' });
+    const pg = plain(run.recorder.one('azure-native:dbforpostgresql:Server'));
+    expect(pg.network).toMatchObject({ publicNetworkAccess: 'Disabled' });
+    const vault = plain(run.recorder.one('azure-native:keyvault:Vault'));
+    expect(vault.properties).toMatchObject({ enableRbacAuthorization: true, enablePurgeProtection: true, publicNetworkAccess: 'Disabled' });
+    const acrPull = run.recorder
+      .ofType('azure-native:authorization:RoleAssignment')
+      .map(plain)
+      .find((ra) => String(ra.roleDefinitionId).endsWith('7f951dda-4ed3-4680-a7ca-43fe172d538d'));
+    expect(acrPull).toMatchObject({ principalType: 'ServicePrincipal' });
+    expect(String(acrPull?.scope)).toContain('Microsoft.ContainerRegistry/registries/');
+  });
+
+  it('deploys every release with a digest-pinned image, atomically, in its own namespace', () => {
+    const releases = run.recorder.ofType('kubernetes:helm.sh/v3:Release').map(plain);
+    expect(releases.map((r) => r.namespace).sort()).toEqual(['agent', 'api', 'frontend']);
+    for (const release of releases) {
+      expect(release).toMatchObject({ atomic: true, cleanupOnFail: true });
+      expect(String(release.values.image.ref ?? release.values.image)).toMatch(/\.azurecr\.io\/.+@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  it('exports what an operator needs next, with the kubeconfig as a secret', () => {
+    const o = run.outputs;
+    expect(o.resourceGroupName.value).toBe(`rg-aksplat-${stack}-weu`);
+    expect(String(o.registryLoginServer.value)).toMatch(/^craksplat.*\.azurecr\.io$/);
+    expect(o.clusterName.value).toBe(`aks-aksplat-${stack}-weu`);
+    expect(String(o.postgresFqdn.value)).toMatch(/\.postgres\.database\.azure\.com$/);
+    expect(o.redisPort.value).toBe(10000);
+    expect(String(o.keyVaultUri.value)).toMatch(/^https:\/\/kv-aksplat-.*\.vault\.azure\.net\/$/);
+    expect(o.kubeconfig.secret).toBe(true);
+    expect(String(o.kubeconfig.value)).toContain('kubelogin');
+    // Nothing secret in a plain output.
+    for (const [key, output] of Object.entries(o)) {
+      if (!output.secret) expect({ key, leaked: JSON.stringify(output.value ?? null).includes(MOCK_SECRET_MARKER) }).toEqual({ key, leaked: false });
+    }
+    // The database password and the Redis key reach the vault as secrets only.
+    for (const secret of run.recorder.ofType('azure-native:keyvault:Secret')) {
+      expect(isSecretValue(secret.inputs.properties)).toBe(true);
+    }
+  });
+});
+
+describe('dev against prod', () => {
+  let dev: StackRun;
+  let prod: StackRun;
+  beforeAll(async () => {
+    dev = await runStack('dev');
+    prod = await runStack('prod');
+  }, 60_000);
+
+  const cluster = (run: StackRun) => plain(run.recorder.one('azure-native:containerservice:ManagedCluster'));
+
+  it('runs prod on a Standard-tier, zone-redundant cluster whose system pool only hosts critical add-ons', () => {
+    expect(cluster(prod).sku).toEqual({ name: 'Base', tier: 'Standard' });
+    expect(cluster(dev).sku).toEqual({ name: 'Base', tier: 'Free' });
+    const prodSystem = cluster(prod).agentPoolProfiles[0];
+    expect(prodSystem).toMatchObject({ mode: 'System', availabilityZones: ['1', '2', '3'], nodeTaints: ['CriticalAddonsOnly=true:NoSchedule'] });
+    const devSystem = cluster(dev).agentPoolProfiles[0];
+    expect(devSystem.availabilityZones ?? []).toEqual([]);
+    expect(devSystem.nodeTaints ?? []).toEqual([]);
+    expect(devSystem.maxCount).toBeLessThan(prodSystem.maxCount);
+  });
+
+  it('uses spot user pools only in dev', () => {
+    const priorities = (run: StackRun) => run.recorder.ofType('azure-native:containerservice:AgentPool').map((p) => plain(p).scaleSetPriority ?? 'Regular');
+    expect(priorities(dev)).toEqual(['Spot', 'Spot']);
+    expect(priorities(prod)).toEqual(['Regular', 'Regular']);
+  });
+
+  it('makes the prod registry Premium, private and zone-redundant, dev Standard', () => {
+    const acr = (run: StackRun) => plain(run.recorder.one('azure-native:containerregistry:Registry'));
+    expect(acr(prod)).toMatchObject({ sku: { name: 'Premium' }, publicNetworkAccess: 'Disabled', zoneRedundancy: 'Enabled' });
+    expect(acr(dev).sku).toEqual({ name: 'Standard' });
+    expect(dev.recorder.ofType('azure-native:network:PrivateEndpoint').length).toBeLessThan(prod.recorder.ofType('azure-native:network:PrivateEndpoint').length);
+  });
+
+  it('gives prod HA, geo-redundant PostgreSQL with 35-day backups and dev a burstable server', () => {
+    const pg = (run: StackRun) => plain(run.recorder.one('azure-native:dbforpostgresql:Server'));
+    expect(pg(prod)).toMatchObject({ sku: { name: 'Standard_D4ds_v5', tier: 'GeneralPurpose' }, highAvailability: { mode: 'ZoneRedundant' }, backup: { geoRedundantBackup: 'Enabled', backupRetentionDays: 35 } });
+    expect(pg(dev)).toMatchObject({ sku: { name: 'Standard_B1ms', tier: 'Burstable' }, highAvailability: { mode: 'Disabled' }, backup: { geoRedundantBackup: 'Disabled' } });
+  });
+
+  it('protects the stateful resources in prod only', () => {
+    const stateful = ['azure-native:dbforpostgresql:Server', 'azure-native:redisenterprise:RedisEnterprise', 'azure-native:keyvault:Vault'];
+    for (const type of stateful) {
+      expect({ type, prod: prod.recorder.one(type).protect, dev: dev.recorder.one(type).protect }).toEqual({ type, prod: true, dev: false });
+    }
+  });
+
+  it('has fewer resources in dev than in prod', () => {
+    expect(dev.recorder.resources.length).toBeLessThan(prod.recorder.resources.length);
+  });
+});
+
+describe('a bad config', () => {
+  it.each([
+    ['registry admin via an unknown key', { 'aks-platform:registry.adminUserEnabled': true }, 'aks-platform:registry.adminUserEnabled: unknown key'],
+    ['API server open to the internet', { 'aks-platform:cluster.privateCluster': false, 'aks-platform:cluster.authorizedIpRanges': ['0.0.0.0/0'] }, 'aks-platform:cluster.authorizedIpRanges[0]: "0.0.0.0/0" opens the API server to the whole internet'],
+    ['a pool name with capitals', { 'aks-platform:cluster.systemPool.name': 'System' }, 'aks-platform:cluster.systemPool.name: "System" is not a valid node pool name'],
+  ])('stops the program before any resource is registered: %s', async (_label, overrides, message) => {
+    let recorder: { resources: unknown[] } | undefined;
+    await expect(runStack('prod', { overrides }, (r) => (recorder = r))).rejects.toThrow(message);
+    expect(recorder?.resources).toEqual([]);
+  });
+});
