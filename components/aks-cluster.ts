@@ -96,6 +96,13 @@ export interface AksClusterArgs {
   tenantId: pulumi.Input<string>;
   /** Entra groups that get cluster-admin through Azure RBAC. */
   adminGroupObjectIds: pulumi.Input<string>[];
+  /**
+   * Object ID of the principal that runs `pulumi up`. It gets *Azure Kubernetes
+   * Service RBAC Cluster Admin* on the cluster, so the Kubernetes provider can
+   * deploy with Entra ID (local accounts are off). Resources on {@link AksCluster.provider}
+   * wait for that role assignment.
+   */
+  deployerObjectId?: pulumi.Input<string>;
   /** Disable local (certificate) accounts so every login goes through Entra ID (CKV_AZURE_141). Default true. */
   disableLocalAccounts?: boolean;
   /** Automatic upgrades and maintenance window. */
@@ -390,6 +397,19 @@ export class AksCluster extends pulumi.ComponentResource {
       }),
     );
 
+    const deployerAccess =
+      args.deployerObjectId === undefined
+        ? undefined
+        : new authorization.RoleAssignment(
+            `${name}-deployer-cluster-admin`,
+            {
+              principalId: args.deployerObjectId,
+              roleDefinitionId: subscriptionId.apply((sub) => roleDefinitionId(sub, ROLE_IDS.rbacClusterAdmin)),
+              scope: this.cluster.id,
+            },
+            { parent: this },
+          );
+
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {
@@ -400,7 +420,7 @@ export class AksCluster extends pulumi.ComponentResource {
         // Never drop resources from state because the (private) API server is out of reach.
         deleteUnreachable: false,
       },
-      { parent: this },
+      { parent: this, dependsOn: deployerAccess ? [deployerAccess] : [] },
     );
 
     this.clusterName = this.cluster.name;
@@ -473,8 +493,8 @@ export function aksClusterArgProblems(args: AksClusterArgs): ArgProblem[] {
   if (mode !== undefined && !(KUBELOGIN_MODES as readonly string[]).includes(mode)) {
     problems.push({ path: 'kubeloginMode', problem: `"${mode}" is not allowed (it would wait for a browser or is unknown); allowed: ${KUBELOGIN_MODES.join(', ')}` });
   }
-  if (knownValue(args.adminGroupObjectIds)?.length === 0 && (args.disableLocalAccounts ?? true)) {
-    problems.push({ path: 'adminGroupObjectIds', problem: 'is empty while local accounts are disabled; list at least one Entra group, or nobody can administer the cluster' });
+  if (knownValue(args.adminGroupObjectIds)?.length === 0 && args.deployerObjectId === undefined && (args.disableLocalAccounts ?? true)) {
+    problems.push({ path: 'adminGroupObjectIds', problem: 'is empty while local accounts are disabled and no deployerObjectId is given; list at least one Entra group, or nobody can administer the cluster' });
   }
   return problems;
 }

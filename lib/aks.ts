@@ -35,6 +35,8 @@ export const AKS_AAD_SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 export const ROLE_IDS = {
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
   networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7',
+  /** Azure Kubernetes Service RBAC Cluster Admin. */
+  rbacClusterAdmin: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
 } as const;
 
 export const NETWORK_POLICIES = ['cilium', 'azure', 'calico'] as const;
