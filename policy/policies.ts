@@ -12,6 +12,7 @@
  * of the two, and advisory messages say why. So prod is mandatory for every
  * rule, and dev relaxations show up, with their reason, in the preview output.
  */
+import { UnknownValueError } from '@pulumi/policy';
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
 import { appliesTo, checkResource, contextFor } from './evaluate';
 import type { EnforcementLevel, Finding, ResourceView, Rule } from './model';
@@ -50,8 +51,19 @@ export function viewFromPolicyResource(resource: Pick<PolicyResource, 'urn' | 't
     protect: resource.opts?.protect === true,
     parent: resource.parent?.urn,
     dependencies: [...new Set([...resource.dependencies, ...propertyDependencies].map((d) => d.urn))],
-    id: typeof resource.props.id === 'string' ? resource.props.id : undefined,
+    id: knownString(() => resource.props.id),
   };
+}
+
+/** A string property, or undefined when it is missing or still unknown (preview). */
+function knownString(read: () => unknown): string | undefined {
+  try {
+    const value = read();
+    return typeof value === 'string' ? value : undefined;
+  } catch (err) {
+    if (err instanceof UnknownValueError) return undefined;
+    throw err;
+  }
 }
 
 /** True when the rule can produce an advisory finding (so it needs the companion advisory policy). */

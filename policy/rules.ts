@@ -109,10 +109,17 @@ function dependsOn(resource: ResourceView, target: ResourceView): boolean {
   return resource.dependencies.includes(target.urn);
 }
 
-/** True when `value` is the target's id (when known) or the resource took that value from the target. */
-function refersTo(resource: ResourceView, value: unknown, target: ResourceView): boolean {
-  if (typeof value === 'string' && target.id !== undefined && value.toLowerCase() === target.id.toLowerCase()) return true;
-  return dependsOn(resource, target);
+/**
+ * True when the resource took the value at `read` from the target (a recorded
+ * dependency), or the value is the target's id. The dependency is checked first
+ * and the value read lazily: in a preview the value is often still unknown, and
+ * reading an unknown value makes the policy runtime skip the check.
+ */
+function refersTo(resource: ResourceView, read: () => unknown, target: ResourceView): boolean {
+  if (dependsOn(resource, target)) return true;
+  if (target.id === undefined) return false;
+  const value = read();
+  return typeof value === 'string' && value.toLowerCase() === target.id.toLowerCase();
 }
 
 /** Private endpoints in the stack that connect to `target` through its private-link group id. */
@@ -127,7 +134,7 @@ export function privateEndpointsFor(target: ResourceView, context: EvaluationCon
     ];
     return connections.some((connection) =>
       asStringArray(get(connection, 'groupIds')).some((g) => g.toLowerCase() === groupId.toLowerCase()) &&
-      refersTo(endpoint, get(connection, 'privateLinkServiceId'), target),
+      refersTo(endpoint, () => get(connection, 'privateLinkServiceId'), target),
     );
   });
 }
@@ -452,8 +459,8 @@ export const RULES: readonly Rule[] = [
       const sources = kubeletIdentitySources(cluster, context);
       const grants = context.resources.filter((r) =>
         r.type === T.roleAssignment && isAcrPull(r) &&
-        sources.some((source) => refersTo(r, get(r.props, 'principalId'), source)) &&
-        (registries.length === 0 || registries.some((registry) => refersTo(r, get(r.props, 'scope'), registry))));
+        sources.some((source) => refersTo(r, () => get(r.props, 'principalId'), source)) &&
+        (registries.length === 0 || registries.some((registry) => refersTo(r, () => get(r.props, 'scope'), registry))));
       if (grants.length === 0) {
         problems.push({ message: `no authorization:RoleAssignment grants AcrPull (${ACR_PULL_ROLE_ID}) on the registry to the kubelet identity of cluster ${cluster.name}`, property: 'identityProfile.kubeletidentity' });
       }
