@@ -72,7 +72,7 @@ async function submit(type: string, input: string): Promise<void> {
 
 test('the page loads, connects live over Socket.IO through nginx and is labelled for assistive tech', async () => {
   await expect(page.title()).resolves.toBe('Job runner');
-  await page.getByRole('status').filter({ hasText: 'Live updates:' }).filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+  await page.getByRole('status').filter({ hasText: /^Live updates: Live$/ }).waitFor({ timeout: 15_000 });
   await page.getByRole('heading', { name: 'Submit a job' }).waitFor();
   await page.getByRole('heading', { name: 'Jobs' }).waitFor();
   expect(await page.getByLabel('Job type').evaluate((el) => (el as HTMLSelectElement).options.length)).toBe(3);
