@@ -3,15 +3,7 @@ import * as containerregistry from '@pulumi/azure-native/containerregistry';
 import { NameParts, globalResourceName, resourceName } from '../lib/naming';
 import { argProblemsMessage, knownValue } from '../lib/problems';
 import { RegistrySku, registryArgProblems } from '../lib/container-registry';
-import { PrivateLink } from './private-link';
-
-/** Where the registry's private endpoint goes (Premium only). */
-export interface RegistryPrivateEndpointArgs {
-  /** ID of the private-endpoints subnet. */
-  subnetId: pulumi.Input<string>;
-  /** ID of the `privatelink.azurecr.io` private DNS zone. */
-  privateDnsZoneId: pulumi.Input<string>;
-}
+import { PrivateEndpointPlacement, PrivateLink } from './private-link';
 
 /** Arguments of {@link ContainerRegistry}. */
 export interface ContainerRegistryArgs {
@@ -27,7 +19,7 @@ export interface ContainerRegistryArgs {
    * Make the registry private (Premium only): public network access Disabled,
    * network rules default Deny, and a private endpoint in this subnet/zone.
    */
-  privateEndpoint?: RegistryPrivateEndpointArgs;
+  privateEndpoint?: PrivateEndpointPlacement;
   /**
    * With a private endpoint: let trusted Azure services (Microsoft Defender for
    * Containers image scanning, ACR Tasks) through the network rules. Default true.

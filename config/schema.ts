@@ -94,6 +94,8 @@ const poolBase = {
   zones: zones.default([]),
   /** Ephemeral OS disks (VM cache/temp disk) or Managed. */
   osDiskType: z.enum(['Ephemeral', 'Managed']).default('Ephemeral'),
+  /** OS disk size in GiB; for Ephemeral it must fit the VM's cache or temp disk. Default: the VM size's default. */
+  osDiskSizeGb: z.number().int().min(30).max(2048).optional(),
   /** Maximum pods per node (overlay allows up to 250). */
   maxPods: z.number().int().min(30).max(250).default(110),
   /** Node upgrade surge, e.g. "33%" or "1". */
