@@ -10,6 +10,8 @@ import { environmentForStack } from '../policy/model';
 import { isRecord } from '../policy/props';
 import type { RecordedResource } from '../offline/mocks';
 import { isSecretValue, unwrapSecrets } from '../offline/mocks';
+import { REPO_ROOT } from '../offline/stack-config';
+import * as path from 'node:path';
 import { durationMinutes, GraphNode, schedule } from './durations';
 import { CostResult, estimateCost, PRICE_TABLE_INFO } from './prices';
 
@@ -124,7 +126,8 @@ function containsSecret(value: unknown): boolean {
 
 function display(value: unknown): string {
   if (containsSecret(value)) return MASK;
-  if (typeof value === 'string') return value;
+  // Paths inside the checkout print relative to it, so plans compare across machines.
+  if (typeof value === 'string') return value.startsWith(`${REPO_ROOT}${path.sep}`) ? path.relative(REPO_ROOT, value) : value;
   return JSON.stringify(value);
 }
 
@@ -140,24 +143,32 @@ function keyProperties(resource: RecordedResource): Record<string, string> {
   return out;
 }
 
-/** Every plaintext string that sits inside a secret anywhere in the run (to redact from printed output). */
+/**
+ * The plaintext strings of the run's secrets (to redact from printed output):
+ * every string inside a secret (resource inputs and state, secret outputs)
+ * that never appears outside a secret. The engine marks a whole object secret
+ * when one of its fields is (e.g. a registry credential block with the login
+ * server next to the password); strings the run also shows in the clear, like
+ * that login server, are not secret and stay readable.
+ */
 export function secretStrings(run: ProgramRun): Set<string> {
-  const found = new Set<string>();
-  const collect = (value: unknown, inSecret: boolean): void => {
+  const inSecret = new Set<string>();
+  const inClear = new Set<string>();
+  const collect = (value: unknown, secret: boolean): void => {
     if (isSecretValue(value)) return collect(value.value, true);
     if (typeof value === 'string') {
-      if (inSecret && value.length >= 4) found.add(value);
+      if (value.length >= 4) (secret ? inSecret : inClear).add(value);
       return;
     }
-    if (Array.isArray(value)) value.forEach((v) => collect(v, inSecret));
-    else if (isRecord(value)) Object.values(value).forEach((v) => collect(v, inSecret));
+    if (Array.isArray(value)) value.forEach((v) => collect(v, secret));
+    else if (isRecord(value)) Object.values(value).forEach((v) => collect(v, secret));
   };
   for (const resource of run.resources) {
     collect(resource.inputs, false);
     collect(resource.state, false);
   }
   for (const output of Object.values(run.outputs)) collect(output.value, output.secret);
-  return found;
+  return new Set([...inSecret].filter((s) => !inClear.has(s)));
 }
 
 /** Replaces every secret string in `text` with {@link MASK}. */

@@ -4,8 +4,8 @@
  * the text or JSON output, and data services and images do not wait for the cluster.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { installMocks, MOCK_SECRET_MARKER, settle } from '../../offline/mocks';
-import { buildPlan, MASK, Plan, secretStrings } from '../../plan/build';
+import { installMocks, MOCK_SECRET_MARKER, RecordedResource, secretValue, settle } from '../../offline/mocks';
+import { buildPlan, MASK, Plan, redact, secretStrings } from '../../plan/build';
 import { ancestors } from '../../plan/durations';
 import { PlanFailure, planStack, PlanStackResult, renderPlan } from '../../plan/plan';
 import { T } from '../../policy/rules';
@@ -70,6 +70,11 @@ describe('offline plan of the real program', () => {
       // The run does hold secrets (generated passwords, the kubeconfig, the Redis key)...
       expect([...secrets].filter((s) => s.includes(MOCK_SECRET_MARKER)).length).toBeGreaterThanOrEqual(2);
       expect(result.plan.outputs.kubeconfig).toEqual({ value: MASK, secret: true });
+      // Values that sit next to a secret (the login server in the image's registry credentials) stay readable.
+      const loginServer = result.plan.outputs.registryLoginServer.value as string;
+      expect(loginServer).toMatch(/^cr[a-z0-9]+\.azurecr\.io$/);
+      expect(result.text).toContain(`registryLoginServer: ${loginServer}`);
+      expect(result.text).toContain(`tags=["${loginServer}/aks-platform/api:`);
       // ...and none of them is printed.
       for (const output of [result.text, result.json]) {
         expect(output).not.toContain(MOCK_SECRET_MARKER);
@@ -139,5 +144,18 @@ describe('offline plan of the real program', () => {
     const plan = buildPlan(run);
     expect(mandatory(plan)).toEqual(['acr-admin-user-disabled acr', 'data-service-private-endpoint acr']);
     expect(renderPlan(plan, run).text).toContain('MANDATORY acr-admin-user-disabled [CKV_AZURE_137] on containerregistry:Registry acr (adminUserEnabled)');
+  });
+});
+
+describe('secret redaction', () => {
+  it('treats strings found only inside secrets as secret and masks them, including JSON-escaped forms', () => {
+    const resource = {
+      inputs: { registries: secretValue([{ address: 'cr1.azurecr.io', password: 'p@ss"word' }]), loginServer: 'cr1.azurecr.io' },
+      state: { result: secretValue('generated-password') },
+    } as unknown as RecordedResource;
+    const secrets = secretStrings({ stack: 'prod', resources: [resource], outputs: { kubeconfig: { value: 'apiVersion: v1', secret: true } } });
+    expect([...secrets].sort()).toEqual(['apiVersion: v1', 'generated-password', 'p@ss"word']);
+    expect(redact('login cr1.azurecr.io pw generated-password', secrets)).toBe(`login cr1.azurecr.io pw ${MASK}`);
+    expect(redact(JSON.stringify({ pw: 'p@ss"word' }), secrets)).toBe(`{"pw":"${MASK}"}`);
   });
 });
