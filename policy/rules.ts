@@ -38,6 +38,13 @@ export const T = {
   kubernetesSecret: 'kubernetes:core/v1:Secret',
 } as const;
 
+/*
+ * The well-known values below (AcrPull role id, system-pool taint, digest
+ * format) are deliberately written here and not imported from lib/: a
+ * guardrail must not take the value it checks from the code it checks (this
+ * is how a wrong AcrPull GUID in lib/aks.ts was caught).
+ */
+
 /** Built-in role definition id of AcrPull. */
 export const ACR_PULL_ROLE_ID = '7f951dda-4ed3-4680-a7ca-43fe172d538d';
 
