@@ -103,6 +103,8 @@ export interface AksClusterArgs {
    * wait for that role assignment.
    */
   deployerObjectId?: pulumi.Input<string>;
+  /** Kind of the deploying principal: `ServicePrincipal` in CI, `User` on a workstation (ARM rejects a mismatch). Default `ServicePrincipal`. */
+  deployerPrincipalType?: pulumi.Input<'User' | 'ServicePrincipal' | 'Group'>;
   /** Disable local (certificate) accounts so every login goes through Entra ID (CKV_AZURE_141). Default true. */
   disableLocalAccounts?: boolean;
   /** Automatic upgrades and maintenance window. */
@@ -404,6 +406,7 @@ export class AksCluster extends pulumi.ComponentResource {
             `${name}-deployer-cluster-admin`,
             {
               principalId: args.deployerObjectId,
+              principalType: args.deployerPrincipalType ?? 'ServicePrincipal',
               roleDefinitionId: subscriptionId.apply((sub) => roleDefinitionId(sub, ROLE_IDS.rbacClusterAdmin)),
               scope: this.cluster.id,
             },

@@ -65,17 +65,22 @@ export interface PlatformArgs {
   /** Container registry; `privateEndpoint: true` makes it private (Premium). */
   registry: Omit<ContainerRegistryArgs, Wired> & { privateEndpoint?: boolean };
   /** AKS cluster and node pools (the node subnet, tenant and registry are wired in). */
-  cluster: Omit<AksClusterArgs, Wired | 'nodeSubnetId' | 'registryId' | 'deployerObjectId'>;
+  cluster: Omit<AksClusterArgs, Wired | 'nodeSubnetId' | 'registryId' | 'deployerObjectId' | 'deployerPrincipalType'>;
   /** PostgreSQL flexible server (always behind a private endpoint). */
   postgres: Omit<PostgresDatabaseArgs, Wired>;
   /** Redis (always behind a private endpoint). */
   redis: Omit<RedisCacheArgs, Wired>;
   /** Key Vault for the apps' secrets; `privateEndpoint: true` makes it private. */
-  keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId'> & { privateEndpoint?: boolean };
+  keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
   /** The apps: images and Helm releases. Leave out to stand up the platform only. */
   apps?: PlatformAppsArgs;
   /** Protect the stateful resources (database, cache, vault) from deletion and replacement. */
   protectStatefulResources?: boolean;
+  /**
+   * Kind of the principal that runs `pulumi up` (it gets cluster-admin and Key
+   * Vault Secrets Officer): `ServicePrincipal` for CI (default), `User` on a workstation.
+   */
+  deployerPrincipalType?: 'User' | 'ServicePrincipal';
 }
 
 /**
@@ -167,6 +172,7 @@ export class Platform extends pulumi.ComponentResource {
         nodeSubnetId: this.network.subnetIds.nodes,
         tenantId: client.tenantId,
         deployerObjectId: client.objectId,
+        deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
         registryId: this.registry.registryId,
       },
       parent,
@@ -194,6 +200,7 @@ export class Platform extends pulumi.ComponentResource {
           { name: REDIS_PASSWORD_SECRET, value: this.redis.accessKey },
         ],
         deployerObjectId: client.objectId,
+        deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
         appIdentity: { oidcIssuerUrl: this.cluster.oidcIssuerUrl },
         protect,
       },

@@ -74,5 +74,6 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       contextDirectory: context.contextDirectory,
     },
     protectStatefulResources: cfg.protectStatefulResources,
+    deployerPrincipalType: cfg.deployerPrincipalType,
   };
 }

@@ -278,6 +278,8 @@ export const stackConfigFieldsSchema = z
     apps: appsSchema,
     /** Protect stateful resources (database, cache, vault) from `pulumi destroy` and replacement. */
     protectStatefulResources: z.boolean().default(false),
+    /** Who runs `pulumi up`: `ServicePrincipal` (CI, default) or `User` (a workstation); its role assignments must say which. */
+    deployerPrincipalType: z.enum(['ServicePrincipal', 'User']).default('ServicePrincipal'),
   })
   .strict();
 

@@ -430,3 +430,23 @@ describe('AksCluster validation', () => {
     expect(recorder.calls).toEqual([]);
   });
 });
+
+describe('AksCluster deployer access', () => {
+  it('gives the deploying principal AKS RBAC Cluster Admin on the cluster, and the provider waits for it', async () => {
+    const deployer = '99999999-8888-4777-8666-555555555555';
+    const { recorder } = await build('aks', { ...prodArgs(), adminGroupObjectIds: [], deployerObjectId: deployer });
+    const grant = recorder.one('azure-native:authorization:RoleAssignment', 'aks-deployer-cluster-admin');
+    expect(unwrapSecrets(grant.inputs)).toEqual({
+      principalId: deployer,
+      principalType: 'ServicePrincipal',
+      roleDefinitionId: role('b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b'),
+      scope: recorder.one('azure-native:containerservice:ManagedCluster').id,
+    });
+    expect(recorder.one('pulumi:providers:kubernetes').dependencies).toContain(grant.urn);
+  });
+
+  it('needs neither admin groups nor a deployer to be valid with local accounts on', async () => {
+    const { recorder } = await build('aks', { ...prodArgs(), adminGroupObjectIds: [], disableLocalAccounts: false });
+    expect(recorder.ofType('azure-native:authorization:RoleAssignment').map((r) => r.name)).not.toContain('aks-deployer-cluster-admin');
+  });
+});

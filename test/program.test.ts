@@ -175,6 +175,25 @@ describe('dev against prod', () => {
   });
 });
 
+describe('the deploying principal', () => {
+  const grants = (run: StackRun) =>
+    run.recorder
+      .ofType('azure-native:authorization:RoleAssignment')
+      .filter((r) => r.name.includes('deployer'))
+      .map((r) => `${r.name} ${String(plain(r).principalType)} ${String(plain(r).principalId)}`)
+      .sort();
+
+  it('gets cluster-admin and Key Vault Secrets Officer as a service principal by default, or as a user when configured', async () => {
+    const ci = await runStack('dev');
+    expect(grants(ci)).toEqual([
+      'aksplat-dev-aks-deployer-cluster-admin ServicePrincipal 00000000-0000-4000-8000-000000000003',
+      'aksplat-dev-kv-deployer-secrets-officer ServicePrincipal 00000000-0000-4000-8000-000000000003',
+    ]);
+    const workstation = await runStack('dev', { overrides: { 'aks-platform:deployerPrincipalType': 'User' } });
+    expect(grants(workstation).every((g) => g.includes(' User '))).toBe(true);
+  });
+});
+
 describe('a bad config', () => {
   it.each([
     ['registry admin via an unknown key', { 'aks-platform:registry.adminUserEnabled': true }, 'aks-platform:registry.adminUserEnabled: unknown key'],
