@@ -14,6 +14,8 @@ import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, 
 import { policiesFor } from '../../policy/policies';
 import { RULES, T } from '../../policy/rules';
 import { acrPull, cluster, registry, vault, view } from './fixtures';
+import { planStack } from '../../plan/plan';
+import { unwrapSecrets } from '../../offline/mocks';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerRpc = require('@pulumi/pulumi/proto/analyzer_grpc_pb');
 const analyzerPb = require('@pulumi/pulumi/proto/analyzer_pb');
@@ -158,6 +160,24 @@ describe('policy pack under the Pulumi policy runner', () => {
       expect(diagnostics).toEqual([expect.objectContaining({ policy: 'acr-admin-user-disabled', level: 'mandatory' })]);
     }
   });
+
+  it.each([
+    ['prod', { 'aks-platform:protectStatefulResources': false, 'aks-platform:cluster.tier': 'Free' }],
+    ['dev', {}],
+  ])('agrees with the offline plan on the real %s program: same resource-rule findings and levels, per resource', async (stack, overrides) => {
+    const { plan, run } = await planStack({ stack, overrides });
+    const resourceRules = new Set(RULES.filter((r) => r.scope === 'resource').map((r) => r.id));
+    const fromPlan = plan.findings.filter((f) => resourceRules.has(f.ruleId)).map((f) => `${f.level} ${f.ruleId} ${f.name}`);
+    const fromPack: string[] = [];
+    for (const resource of run.resources.filter((r) => r.custom && r.urn !== '')) {
+      const props = JSON.parse(JSON.stringify(unwrapSecrets(resource.inputs) ?? {})) as Record<string, unknown>;
+      for (const d of await analyze(resource.type, resource.name, props, stack, resource.protect)) {
+        fromPack.push(`${d.level} ${d.policy.replace(/-advisory$/, '')} ${resource.name}`);
+      }
+    }
+    expect(fromPlan.length).toBeGreaterThanOrEqual(4);
+    expect(fromPack.sort()).toEqual(fromPlan.sort());
+  }, 120_000);
 
   it('makes a dev relaxation advisory with its reason, and passes a compliant protected prod vault', async () => {
     const dev = await analyze(T.registry, 'acr', registry({ zoneRedundancy: 'Disabled' }), 'dev');
