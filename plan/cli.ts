@@ -49,6 +49,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 export { renderJson, renderText };
 
 if (require.main === module) {
+  // A late failure inside the program must not exit 1, which means "policy violation".
+  process.on('unhandledRejection', (reason: unknown) => {
+    process.stderr.write(`plan failed: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}\n`);
+    process.exit(EXIT.program);
+  });
   main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) })
     .then((code) => {
       process.exitCode = code;
