@@ -5,7 +5,7 @@ import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as operationalinsights from '@pulumi/azure-native/operationalinsights';
 import * as k8s from '@pulumi/kubernetes';
-import { NameParts, resourceName } from '../lib/naming';
+import { resourceName } from '../lib/naming';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { kubernetesMinorVersion } from '../lib/rules';
 import {
@@ -31,6 +31,7 @@ import {
   upgradeProblems,
 } from '../lib/aks';
 import { roleDefinitionId } from '../lib/data-services';
+import { AzureComponentArgs } from '../lib/component-args';
 
 /** The system pool (inline in the cluster; runs only critical add-ons by default). */
 export interface SystemNodePoolArgs extends NodePoolSpec {
@@ -67,13 +68,7 @@ export interface AksUpgradeArgs {
 }
 
 /** Arguments of {@link AksCluster}. */
-export interface AksClusterArgs {
-  /** Naming parts (`aks-…`, `log-…`, `id-…-aks`). */
-  naming: NameParts;
-  /** Resource group of the cluster, its identity and workspace. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Azure region; default `naming.location`. */
-  location?: pulumi.Input<string>;
+export interface AksClusterArgs extends AzureComponentArgs {
   /** Kubernetes version; only MAJOR.MINOR is sent (`1.33.2` → `1.33`), auto-upgrade applies patches. */
   kubernetesVersion: string;
   /** Control-plane tier: `Free` or `Standard` (uptime SLA, production). */
@@ -128,8 +123,6 @@ export interface AksClusterArgs {
    * Default `azurecli`. See {@link AksCluster} for what each mode needs.
    */
   kubeloginMode?: KubeloginMode;
-  /** Tags for every taggable child (also the node pools). */
-  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** Log categories sent to the workspace (audit of admin actions, Entra auth, autoscaler decisions). */

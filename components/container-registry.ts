@@ -1,18 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as containerregistry from '@pulumi/azure-native/containerregistry';
-import { NameParts, globalResourceName, resourceName } from '../lib/naming';
+import { globalResourceName, resourceName } from '../lib/naming';
 import { argProblemsMessage, knownValue } from '../lib/problems';
 import { RegistrySku, registryArgProblems } from '../lib/container-registry';
 import { PrivateEndpointPlacement, PrivateLink } from './private-link';
+import { AzureComponentArgs } from '../lib/component-args';
 
 /** Arguments of {@link ContainerRegistry}. */
-export interface ContainerRegistryArgs {
-  /** Naming parts; the registry gets a globally unique name (`craksplatprodweu<suffix>`). */
-  naming: NameParts;
-  /** Resource group of the registry. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Azure region; default `naming.location`. */
-  location?: pulumi.Input<string>;
+export interface ContainerRegistryArgs extends AzureComponentArgs {
   /** SKU: `Basic`, `Standard` or `Premium`. Private endpoint, zone redundancy and retention need Premium. */
   sku: pulumi.Input<RegistrySku>;
   /**
@@ -29,8 +24,6 @@ export interface ContainerRegistryArgs {
   zoneRedundancy?: pulumi.Input<boolean>;
   /** Delete untagged manifests after this many days (1–365; Premium only). 0 or unset: no retention policy. */
   untaggedRetentionDays?: pulumi.Input<number>;
-  /** Tags for the registry and its private endpoint. */
-  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as keyvault from '@pulumi/azure-native/keyvault';
-import { NameParts, globalResourceName, resourceName } from '../lib/naming';
+import { globalResourceName, resourceName } from '../lib/naming';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import {
   BUILT_IN_ROLES,
@@ -18,6 +18,7 @@ import {
 } from '../lib/data-services';
 import { PrivateEndpointPlacement, PrivateLink } from './private-link';
 import { WorkloadIdentity } from './workload-identity';
+import { AzureComponentArgs } from '../lib/component-args';
 
 /** One secret the vault stores. */
 export interface KeyVaultSecretInput {
@@ -38,15 +39,7 @@ export interface KeyVaultAppIdentityArgs {
 }
 
 /** Arguments of {@link KeyVault}. */
-export interface KeyVaultArgs {
-  /** Name parts; the vault is named `kv-<prefix>-<env>-<region>-<suffix>` (≤ 24 chars), the endpoint `pe-…-kv`. */
-  naming: NameParts;
-  /** Resource group of the vault, its endpoint and the identity. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Azure region; defaults to `naming.location`. */
-  location?: pulumi.Input<string>;
-  /** Tags for every taggable child. */
-  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+export interface KeyVaultArgs extends AzureComponentArgs {
   /** Entra tenant of the vault (`authorization.getClientConfigOutput().tenantId`). */
   tenantId: pulumi.Input<string>;
   /** `standard` (default) or `premium` (HSM-backed keys). */

@@ -1,10 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as network from '@pulumi/azure-native/network';
 import * as privatedns from '@pulumi/azure-native/privatedns';
-import { NameParts, resourceName } from '../lib/naming';
+import { resourceName } from '../lib/naming';
 import { cidrProblem, cidrsOverlap } from '../lib/rules';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { SUBNET_ROLES, SUBNET_ROLE_QUALIFIERS, SubnetRole, addressPlanProblems, nsgRulesFor, privateDnsZoneNameProblem } from '../lib/network';
+import { AzureComponentArgs } from '../lib/component-args';
 
 /** One subnet of the {@link Network}. */
 export interface NetworkSubnetArgs {
@@ -15,13 +16,7 @@ export interface NetworkSubnetArgs {
 }
 
 /** Arguments of {@link Network}. */
-export interface NetworkArgs {
-  /** Naming parts; the VNet, subnets, NSGs and links are named from them. */
-  naming: NameParts;
-  /** Resource group of the VNet, NSGs and private DNS zones. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Azure region of the VNet; default `naming.location`. */
-  location?: pulumi.Input<string>;
+export interface NetworkArgs extends AzureComponentArgs {
   /** VNet address space in CIDR notation (e.g. `10.40.0.0/16`). */
   addressSpace: pulumi.Input<string>;
   /** The three subnets: AKS nodes, private endpoints, operations (CI runner / jump host). */
@@ -34,8 +29,6 @@ export interface NetworkArgs {
   clusterPodCidr?: string;
   /** Private DNS zones to create and link to the VNet, e.g. `privatelink.azurecr.io`. */
   privateDnsZones: string[];
-  /** Tags for every taggable child. */
-  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**

@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as resources from '@pulumi/azure-native/resources';
 import * as k8s from '@pulumi/kubernetes';
+import { AzureComponentArgs } from '../lib/component-args';
 import { NameParts, resourceName } from '../lib/naming';
 import { SubnetRole } from '../lib/network';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
@@ -17,7 +18,7 @@ import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
 
 /** Arguments every child takes from the platform itself, so the sections below leave them out. */
-type Wired = 'naming' | 'resourceGroupName' | 'location' | 'tags' | 'tenantId' | 'privateEndpoint' | 'protect';
+type Wired = keyof AzureComponentArgs | 'tenantId' | 'privateEndpoint' | 'protect';
 
 /** The `privatelink.*` DNS zone of each private-link service. */
 export const PRIVATE_DNS_ZONES = {

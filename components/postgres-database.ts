@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as dbforpostgresql from '@pulumi/azure-native/dbforpostgresql';
 import * as random from '@pulumi/random';
-import { NameParts, globalResourceName, resourceName } from '../lib/naming';
+import { globalResourceName, resourceName } from '../lib/naming';
 import {
   DEFAULT_POSTGRES_VERSION,
   postgresAdministratorLoginProblem,
@@ -19,6 +19,7 @@ import {
 import { postgresSkuProblem } from '../lib/data-services-rules';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { PrivateEndpointPlacement, PrivateLink } from './private-link';
+import { AzureComponentArgs } from '../lib/component-args';
 
 /** A Microsoft Entra principal made PostgreSQL administrator. */
 export interface PostgresEntraAdministrator {
@@ -31,15 +32,7 @@ export interface PostgresEntraAdministrator {
 }
 
 /** Arguments of {@link PostgresDatabase}. */
-export interface PostgresDatabaseArgs {
-  /** Name parts; the server is named `psql-<prefix>-<env>-<region>-<suffix>`, the endpoint `pe-…-psql`. */
-  naming: NameParts;
-  /** Resource group of the server and its private endpoint. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Azure region; defaults to `naming.location`. */
-  location?: pulumi.Input<string>;
-  /** Tags for every taggable child. */
-  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+export interface PostgresDatabaseArgs extends AzureComponentArgs {
   /** Entra tenant for Microsoft Entra authentication (`authorization.getClientConfigOutput().tenantId`). */
   tenantId: pulumi.Input<string>;
   /** PostgreSQL major version: "15", "16", "17" or "18" (POSTGRES_VERSIONS); default "16". */

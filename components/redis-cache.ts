@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as redis from '@pulumi/azure-native/redis';
 import * as redisenterprise from '@pulumi/azure-native/redisenterprise';
 import type { redisenterprise as redisenterpriseInputs } from '@pulumi/azure-native/types/input';
-import { NameParts, globalResourceName, resourceName } from '../lib/naming';
+import { globalResourceName, resourceName } from '../lib/naming';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { zonesProblem } from '../lib/rules';
 import {
@@ -19,17 +19,10 @@ import {
   redisSkuProblem,
 } from '../lib/data-services';
 import { PrivateEndpointPlacement, PrivateLink } from './private-link';
+import { AzureComponentArgs } from '../lib/component-args';
 
 /** Arguments of {@link RedisCache}. */
-export interface RedisCacheArgs {
-  /** Name parts; the cache is named `redis-<prefix>-<env>-<region>-<suffix>`, the endpoint `pe-…-redis`. */
-  naming: NameParts;
-  /** Resource group of the cache and its private endpoint. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Azure region; defaults to `naming.location`. */
-  location?: pulumi.Input<string>;
-  /** Tags for every taggable child. */
-  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+export interface RedisCacheArgs extends AzureComponentArgs {
   /**
    * `managed` (default): Azure Managed Redis (`redisenterprise`, TLS port 10000).
    * `classic`: Azure Cache for Redis Premium (TLS port 6380), retiring 2028-09-30. Plain value: it picks the resource types.

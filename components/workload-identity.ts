@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
-import { NameParts, resourceName } from '../lib/naming';
+import { resourceName } from '../lib/naming';
 import { ArgProblem, argProblemsMessage } from '../lib/problems';
 import {
   DEFAULT_APP_SERVICE_ACCOUNTS,
@@ -10,19 +10,12 @@ import {
   serviceAccountSubject,
   serviceAccountsProblem,
 } from '../lib/data-services';
+import { AzureComponentArgs } from '../lib/component-args';
 
 /** Arguments of {@link WorkloadIdentity}. */
-export interface WorkloadIdentityArgs {
-  /** Name parts; the identity is named `id-<prefix>-<env>-<region>-<qualifier>`. */
-  naming: NameParts;
+export interface WorkloadIdentityArgs extends AzureComponentArgs {
   /** Name qualifier; default `apps`. */
   qualifier?: string;
-  /** Resource group of the identity. */
-  resourceGroupName: pulumi.Input<string>;
-  /** Azure region; defaults to `naming.location`. */
-  location?: pulumi.Input<string>;
-  /** Tags for the identity. */
-  tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** The AKS cluster's OIDC issuer URL (`oidcIssuerProfile.issuerURL`). */
   oidcIssuerUrl: pulumi.Input<string>;
   /** Kubernetes service accounts that may act as this identity; default api/api and agent/agent. Plain values: one federated credential each. */

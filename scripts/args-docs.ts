@@ -19,6 +19,38 @@ function jsDocText(node: ts.Node): string {
   return text.replace(/\s+/g, ' ').replace(/\{@link ([^}]+)\}/g, '`$1`').trim();
 }
 
+/** Interfaces a component's args may extend, by name (lib/component-args.ts). */
+function sharedInterfaces(): Map<string, { node: ts.InterfaceDeclaration; source: ts.SourceFile }> {
+  const file = path.join(ROOT, 'lib', 'component-args.ts');
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const found = new Map<string, { node: ts.InterfaceDeclaration; source: ts.SourceFile }>();
+  source.forEachChild((node) => {
+    if (ts.isInterfaceDeclaration(node)) found.set(node.name.text, { node, source });
+  });
+  return found;
+}
+
+/** Rows for an interface's own members, after those of the interfaces it extends. */
+function memberRows(node: ts.InterfaceDeclaration, source: ts.SourceFile, local: Map<string, ts.InterfaceDeclaration>): string[] {
+  const rows: string[] = [];
+  const shared = sharedInterfaces();
+  for (const clause of node.heritageClauses ?? []) {
+    for (const base of clause.types) {
+      const name = base.expression.getText(source);
+      const inherited = local.get(name) ? { node: local.get(name)!, source } : shared.get(name);
+      if (!inherited) throw new Error(`${node.name.text} extends ${name}, which scripts/args-docs.ts cannot find`);
+      rows.push(...memberRows(inherited.node, inherited.source, local));
+    }
+  }
+  for (const member of node.members) {
+    if (!ts.isPropertySignature(member) || !member.type) continue;
+    const optional = member.questionToken ? '?' : '';
+    const type = member.type.getText(source).replace(/\s+/g, ' ');
+    rows.push(`| \`${member.name.getText(source)}${optional}\` | \`${cell(type)}\` | ${cell(jsDocText(member))} |`);
+  }
+  return rows;
+}
+
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
@@ -44,12 +76,7 @@ export function componentArgsMarkdown(): string {
       const lines = [`### ${name}`, '', `\`components/${file}.ts\` — ${summary}`, ''];
       if (args) {
         lines.push('| arg | type | description |', '|---|---|---|');
-        for (const member of args.members) {
-          if (!ts.isPropertySignature(member) || !member.type) continue;
-          const optional = member.questionToken ? '?' : '';
-          const type = member.type.getText(source).replace(/\s+/g, ' ');
-          lines.push(`| \`${member.name.getText(source)}${optional}\` | \`${cell(type)}\` | ${cell(jsDocText(member))} |`);
-        }
+        lines.push(...memberRows(args, source, interfaces));
         lines.push('');
       }
       sections.push(lines.join('\n'));
