@@ -5,10 +5,13 @@
  *   Region:   westeurope
  *   Currency: USD, pay-as-you-go retail list prices, Linux, no reservations,
  *             no savings plans, no Dev/Test offer, no taxes
- *   Source:   Azure Retail Prices API (https://prices.azure.com/api/retail/prices,
- *             the meters named next to each entry) and the azure.microsoft.com
- *             pricing pages of each service. The values were transcribed and
- *             rounded; they were NOT fetched live by the plan (it runs offline).
+ *   Source:   the pay-as-you-go list prices Azure publishes on the
+ *             azure.microsoft.com pricing pages and in the Retail Prices API
+ *             (https://prices.azure.com/api/retail/prices; the meters are named
+ *             next to each entry), written down by hand and rounded from what the
+ *             authors knew in 2026-11. They could NOT be re-checked against the
+ *             live API or pages when the table was written (no network access
+ *             from the build machines), and the plan never fetches them.
  *
  * These are ESTIMATES for comparing stacks and reviewing a change's cost
  * impact in a PR, not a quote: traffic, log ingestion, storage growth, backup
@@ -22,7 +25,7 @@ export const PRICE_TABLE_INFO = {
   date: '2026-11',
   region: 'westeurope',
   currency: 'USD',
-  source: 'Azure Retail Prices API (prices.azure.com) and azure.microsoft.com pricing pages, pay-as-you-go list prices, transcribed and rounded',
+  source: 'Azure pay-as-you-go list prices (azure.microsoft.com pricing pages, Retail Prices API at prices.azure.com), written down by hand and rounded; not re-checked against the live API',
   disclaimer: 'estimates: usage-based charges (log ingestion, traffic, operations, backup storage beyond the free allowance) are not included',
 } as const;
 
