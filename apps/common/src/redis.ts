@@ -6,7 +6,7 @@ import type { Logger } from './logger';
 
 export { Redis };
 
-/** Contract names (see notes/app-contract.md). */
+/** Contract names (see apps/CONTRACT.md). */
 export const JOB_STREAM = 'jobs:stream';
 export const JOB_GROUP = 'agents';
 export const JOB_EVENTS_CHANNEL = 'jobs:events';
