@@ -233,13 +233,21 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
       const id = (payload as { id?: unknown } | null)?.id;
       if (!isUuid(id)) return reply({ ok: false, error: 'validation_failed', field: 'id', message: 'must be a UUID' });
+      // Join the room before reading the job: an event published after the join
+      // reaches the client, and the read reflects every event before it. Reading
+      // first would lose a status change that lands between the read and the join.
+      const room = `job:${id}`;
       try {
+        await socket.join(room);
         const job = await getJob(pool, id);
-        if (!job) return reply({ ok: false, error: 'not_found', message: `no job ${id}` });
-        await socket.join(`job:${id}`);
+        if (!job) {
+          await socket.leave(room);
+          return reply({ ok: false, error: 'not_found', message: `no job ${id}` });
+        }
         log.debug({ jobId: id }, 'socket subscribed to job');
         return reply({ ok: true, job });
       } catch (err) {
+        await socket.leave(room);
         log.warn({ err: { message: errorMessage(err) } }, 'job:subscribe failed');
         return reply({ ok: false, ...unavailable });
       }
