@@ -25,7 +25,7 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       // Tests run the shared library from source (no build needed between edits).
       moduleNameMapper: { '^@aks-platform/common$': '<rootDir>/apps/common/src/index.ts' },
-      transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/apps/tsconfig.test.json', isolatedModules: true }] },
+      transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/apps/tsconfig.test.json' }] },
     },
   ],
 };
