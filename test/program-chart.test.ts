@@ -1,0 +1,63 @@
+/**
+ * The loop between the program and the chart: the exact Helm values each
+ * stack's program hands to its releases (recorded under the offline mocks)
+ * lint and render with the real helm binary, every rendered object passes its
+ * Kubernetes schema, and the environment differences show in the manifests.
+ */
+import { runStack, StackRun } from '../offline/run-stack';
+import { unwrapSecrets } from '../offline/mocks';
+import { helmLint, helmTemplate, Manifest, one, parseManifests, validateManifest } from './support/chart';
+
+interface ReleaseInputs {
+  name: string;
+  namespace: string;
+  values: Record<string, unknown>;
+}
+
+function releases(run: StackRun): ReleaseInputs[] {
+  return run.recorder.ofType('kubernetes:helm.sh/v3:Release').map((r) => unwrapSecrets(r.inputs) as ReleaseInputs);
+}
+
+function render(release: ReleaseInputs): Manifest[] {
+  const result = helmTemplate(release.name, release.namespace, release.values);
+  if (result.status !== 0) throw new Error(`helm template ${release.name} failed:\n${result.stderr}`);
+  return parseManifests(result.stdout);
+}
+
+describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
+  let rendered: Array<{ release: ReleaseInputs; manifests: Manifest[] }>;
+  beforeAll(async () => {
+    const run = await runStack(stack);
+    rendered = releases(run).map((release) => ({ release, manifests: render(release) }));
+  }, 60_000);
+
+  it('lint strictly and render objects that pass their Kubernetes schemas', () => {
+    expect(rendered.map((r) => r.release.name).sort()).toEqual(['agent', 'api', 'frontend']);
+    for (const { release, manifests } of rendered) {
+      const lint = helmLint(release.namespace, release.values);
+      expect({ release: release.name, status: lint.status, stderr: lint.stderr }).toEqual({ release: release.name, status: 0, stderr: lint.stderr });
+      for (const manifest of manifests) validateManifest(manifest);
+    }
+  });
+
+  it('pin every container image by digest from the stack’s registry', () => {
+    for (const { manifests } of rendered) {
+      const images = one(manifests, 'Deployment').spec.template.spec.containers.map((c: { image: string }) => c.image);
+      for (const image of images) expect(image).toMatch(/^craksplat[a-z0-9]+\.azurecr\.io\/aks-platform\/[a-z]+@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  it(stack === 'prod' ? 'run at least 3 replicas with an HPA and a PDB' : 'start from a single replica', () => {
+    for (const { release, manifests } of rendered) {
+      const kinds = manifests.map((m) => m.kind);
+      if (stack === 'prod') {
+        const hpa = one(manifests, 'HorizontalPodAutoscaler');
+        expect({ app: release.name, min: hpa.spec.minReplicas >= 3, pdb: kinds.includes('PodDisruptionBudget') }).toEqual({ app: release.name, min: true, pdb: true });
+      } else {
+        const hpa = manifests.find((m) => m.kind === 'HorizontalPodAutoscaler');
+        const minimum = hpa ? hpa.spec.minReplicas : one(manifests, 'Deployment').spec.replicas;
+        expect({ app: release.name, minimum }).toEqual({ app: release.name, minimum: 1 });
+      }
+    }
+  });
+});
