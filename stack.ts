@@ -6,6 +6,7 @@
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigValidationError, stackConfigFromPulumiConfig } from './config/validate';
+import type { StackConfig } from './config/schema';
 import { platformArgsFromConfig } from './config/platform-args';
 import { Platform } from './components/platform';
 import { readGitSource, resolveImageTag } from './lib/image-source';
@@ -44,6 +45,14 @@ export function createStack() {
     }),
   );
 
+  return stackOutputs(cfg, platform, imageTag);
+}
+
+/**
+ * The stack outputs of one platform: what an operator needs next. The program
+ * exports them; the `PlatformStack` facade (provider/) exposes the same set.
+ */
+export function stackOutputs(cfg: StackConfig, platform: Platform, imageTag: string) {
   const images = Object.fromEntries(Object.entries(platform.images).map(([app, image]) => [app, image.imageRef]));
   const releases = Object.fromEntries(
     Object.entries(platform.releases).map(([app, release]) => [app, { namespace: release.namespaceName, status: release.status, revision: release.revision }]),
