@@ -11,7 +11,8 @@
  *
  * The types here are deliberately simple, because Pulumi infers the package
  * schema from them: interfaces of strings, numbers, booleans, arrays, string
- * maps and string-literal unions (which become enums). Everything else is
+ * maps and the const-object enums of ./enums.ts (plain string-literal unions
+ * are not accepted by the inference). Everything else is
  * checked by the schema at construction time, with the key path and the
  * allowed values in the error. test/provider.test.ts keeps these interfaces
  * assignable to the schema's input type.
