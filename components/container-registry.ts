@@ -98,10 +98,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         {
           resourceGroupName: args.resourceGroupName,
           location,
-          subnetId: args.privateEndpoint.subnetId,
+          ...args.privateEndpoint,
           targetResourceId: this.registry.id,
           groupId: 'registry',
-          privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
           endpointName: resourceName(args.naming, 'privateEndpoint', 'acr'),
           tags: args.tags,
         },

@@ -202,8 +202,7 @@ export class KeyVault extends pulumi.ComponentResource {
         {
           resourceGroupName: args.resourceGroupName,
           location,
-          subnetId: args.privateEndpoint.subnetId,
-          privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
+          ...args.privateEndpoint,
           targetResourceId: this.vault.id,
           groupId: 'vault',
           endpointName: resourceName(args.naming, 'privateEndpoint', 'kv'),

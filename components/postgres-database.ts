@@ -197,8 +197,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       {
         resourceGroupName: args.resourceGroupName,
         location,
-        subnetId: args.privateEndpoint.subnetId,
-        privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
+        ...args.privateEndpoint,
         targetResourceId: this.server.id,
         groupId: 'postgresqlServer',
         endpointName: resourceName(args.naming, 'privateEndpoint', 'psql'),

@@ -10,13 +10,11 @@ export interface PrivateEndpointPlacement {
 }
 
 /** Arguments of {@link PrivateLink}. */
-export interface PrivateLinkArgs {
+export interface PrivateLinkArgs extends PrivateEndpointPlacement {
   /** Resource group the private endpoint is created in. */
   resourceGroupName: pulumi.Input<string>;
   /** Azure region of the private endpoint (the VNet's region). */
   location: pulumi.Input<string>;
-  /** ID of the subnet that hosts private endpoints. */
-  subnetId: pulumi.Input<string>;
   /** ARM ID of the resource to reach privately (registry, vault, server, cache...). */
   targetResourceId: pulumi.Input<string>;
   /**
@@ -24,8 +22,6 @@ export interface PrivateLinkArgs {
    * `postgresqlServer`, `redisEnterprise` or `redisCache`.
    */
   groupId: pulumi.Input<string>;
-  /** ID of the `privatelink.*` private DNS zone that gets the endpoint's A record. */
-  privateDnsZoneId: pulumi.Input<string>;
   /** Azure name of the private endpoint (e.g. `pe-aksplat-prod-weu-acr`). */
   endpointName: pulumi.Input<string>;
   /** Tags for the endpoint. */

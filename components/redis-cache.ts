@@ -158,8 +158,7 @@ export class RedisCache extends pulumi.ComponentResource {
       {
         resourceGroupName: args.resourceGroupName,
         location,
-        subnetId: args.privateEndpoint.subnetId,
-        privateDnsZoneId: args.privateEndpoint.privateDnsZoneId,
+        ...args.privateEndpoint,
         targetResourceId: targetId,
         groupId: kind === 'managed' ? 'redisEnterprise' : 'redisCache',
         endpointName: resourceName(args.naming, 'privateEndpoint', 'redis'),
