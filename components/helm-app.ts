@@ -5,7 +5,7 @@ import { ArgProblem, argProblemsMessage } from '../lib/problems';
 import {
   APP_ENVIRONMENTS,
   AppEnvironment,
-  AppIngress,
+  AppGateway,
   AppSizing,
   AppSizingOverride,
   PlatformFacts,
@@ -40,8 +40,12 @@ export interface HelmAppArgs {
   redis?: pulumi.Input<{ host: pulumi.Input<string>; port: pulumi.Input<number> }>;
   /** CIDR of the subnet with the Postgres and Redis private endpoints (NetworkPolicy egress). */
   dataSubnetCidr?: pulumi.Input<string>;
-  /** Public ingress through the AKS application-routing add-on (frontend at `/`, api at `/api` and `/socket.io`). */
-  ingress?: AppIngress;
+  /** The platform's Gateway: the chart renders an HTTPRoute attached to it (frontend at `/`, api at `/api` and `/socket.io`) and admits its pods. */
+  gateway?: AppGateway;
+  /** Public origin of the apps, e.g. `https://<Front Door host>` (the api's CORS origin). */
+  publicOrigin?: pulumi.Input<string>;
+  /** A canary track: its digest-pinned image and its share of the route's traffic in percent (api, frontend). */
+  canary?: { imageRef: pulumi.Input<string>; weight: number };
   /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
   timeoutSeconds?: number;
   /** Path of the chart (default: the repository's apps/chart). */
@@ -110,8 +114,17 @@ export class HelmApp extends pulumi.ComponentResource {
     this.namespaceName = this.namespace.metadata.name;
 
     const values = pulumi
-      .all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '', args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? ''])
-      .apply(([imageRef, tenantId, identityClientId, keyVaultName, postgres, redis, dataSubnetCidr]) => {
+      .all([
+        args.imageRef,
+        args.tenantId ?? '',
+        args.identityClientId ?? '',
+        args.keyVaultName ?? '',
+        args.postgres ?? { host: '', database: '', user: '' },
+        args.redis ?? { host: '', port: 0 },
+        args.dataSubnetCidr ?? '',
+        pulumi.output({ publicOrigin: args.publicOrigin ?? '', canaryImageRef: args.canary?.imageRef ?? '' }),
+      ])
+      .apply(([imageRef, tenantId, identityClientId, keyVaultName, postgres, redis, dataSubnetCidr, { publicOrigin, canaryImageRef }]) => {
         const facts: PlatformFacts = {
           imageRef,
           namespaces,
@@ -121,7 +134,9 @@ export class HelmApp extends pulumi.ComponentResource {
           postgres: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user },
           redis: { host: redis.host, port: redis.port },
           dataSubnetCidr,
-          ingress: args.ingress,
+          gateway: args.gateway,
+          publicOrigin: publicOrigin || undefined,
+          canary: args.canary ? { imageRef: canaryImageRef, weight: args.canary.weight } : undefined,
         };
         try {
           return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });

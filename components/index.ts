@@ -9,4 +9,7 @@ export * from './redis-cache';
 export * from './workload-identity';
 export * from './key-vault';
 export * from './aks-cluster';
+export * from './gateway';
+export * from './private-link-approval';
+export * from './front-door';
 export * from './platform';

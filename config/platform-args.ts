@@ -4,7 +4,9 @@
  * stack's YAML, nowhere else.
  */
 import type { PlatformArgs } from '../components/platform';
-import { appEnvironmentFor, appIngressFromConfig } from '../lib/app-values';
+import { appEnvironmentFor } from '../lib/app-values';
+import { AppName } from '../lib/app-profiles';
+import { CanaryConfig } from '../lib/edge';
 import { NameParts } from '../lib/naming';
 import { standardTags } from '../lib/tags';
 import type { StackConfig } from './schema';
@@ -69,11 +71,32 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       environment: appEnvironmentFor(cfg.environment),
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,
-      sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
-      ingress: appIngressFromConfig(cfg.apps),
+      sizing: { api: sizingOf(cfg.apps.api), agent: sizingOf(cfg.apps.agent), frontend: sizingOf(cfg.apps.frontend) },
+      canary: canariesOf(cfg.apps),
       contextDirectory: context.contextDirectory,
+    },
+    edge: {
+      gateway: cfg.edge.gateway,
+      frontDoor: {
+        wafMode: cfg.edge.frontDoor.wafMode,
+        rateLimit: { requestsPerWindow: cfg.edge.frontDoor.rateLimit.requestsPerWindow, windowMinutes: cfg.edge.frontDoor.rateLimit.windowMinutes as 1 | 5 },
+        customDomain: cfg.apps.host ? { hostName: cfg.apps.host } : undefined,
+        originResponseTimeoutSeconds: cfg.edge.frontDoor.originResponseTimeoutSeconds,
+      },
     },
     protectStatefulResources: cfg.protectStatefulResources,
     deployerPrincipalType: cfg.deployerPrincipalType,
   };
+}
+
+/** An app's sizing override: its settings without the canary block. */
+function sizingOf(settings: StackConfig['apps']['api']) {
+  const { canary: _canary, ...sizing } = settings;
+  return sizing;
+}
+
+/** The canary blocks by app (`apps.<app>.canary`). */
+function canariesOf(apps: StackConfig['apps']): Partial<Record<AppName, CanaryConfig>> | undefined {
+  const entries = (['api', 'agent', 'frontend'] as const).flatMap((app) => (apps[app].canary ? [[app, apps[app].canary!] as const] : []));
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }

@@ -77,3 +77,7 @@ export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 /** Who runs `pulumi up`. */
 export const DeployerPrincipalType = { ServicePrincipal: 'ServicePrincipal', User: 'User' } as const;
 export type DeployerPrincipalType = (typeof DeployerPrincipalType)[keyof typeof DeployerPrincipalType];
+
+/** Front Door WAF mode: Prevention blocks (required in prod), Detection only logs. */
+export const WafMode = { Prevention: 'Prevention', Detection: 'Detection' } as const;
+export type WafMode = (typeof WafMode)[keyof typeof WafMode];

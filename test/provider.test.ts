@@ -12,6 +12,9 @@ import {
   CONFIG_NAMESPACE,
   keyVaultSchema,
   networkSchema,
+  appSettingsSchema,
+  canarySchema,
+  edgeSchema,
   postgresSchema,
   redisSchema,
   registrySchema,
@@ -96,7 +99,12 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['PlatformStackRedis', redisSchema],
       ['PlatformStackKeyVault', keyVaultSchema],
       ['PlatformStackApps', appsSchema],
-      ['PlatformStackAppSizing', appSizingOverrideSchema],
+      ['PlatformStackAppSizing', appSettingsSchema],
+      ['PlatformStackCanary', canarySchema],
+      ['PlatformStackEdge', edgeSchema],
+      ['PlatformStackGateway', edgeSchema.shape.gateway.unwrap()],
+      ['PlatformStackFrontDoor', edgeSchema.shape.frontDoor.unwrap()],
+      ['PlatformStackRateLimit', edgeSchema.shape.frontDoor.unwrap().shape.rateLimit.unwrap()],
     ];
     for (const [type, zodObject] of pairs) {
       const properties = schema.types[`aks-platform:index:${type}`]?.properties ?? {};
@@ -133,6 +141,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['ZoneSpread', appSizingOverrideSchema.shape.zoneSpread],
       ['LogLevel', appSizingOverrideSchema.shape.logLevel],
       ['DeployerPrincipalType', stackConfigFieldsSchema.shape.deployerPrincipalType],
+      ['WafMode', edgeSchema.shape.frontDoor.unwrap().shape.wafMode],
     ];
     for (const [type, zodEnum] of pairs) expect({ type, values: enumValues(type) }).toEqual({ type, values: options(zodEnum) });
   });
@@ -140,7 +149,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
   it('exposes the stack outputs of the program as component outputs', () => {
     const outputs = schema.resources['aks-platform:index:PlatformStack'].properties;
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['registryLoginServer', 'clusterName', 'kubeconfig', 'postgresFqdn', 'redisHost', 'redisPort', 'keyVaultUri', 'images', 'releases', 'ingressHost']),
+      expect.arrayContaining(['registryLoginServer', 'clusterName', 'kubeconfig', 'postgresFqdn', 'redisHost', 'redisPort', 'keyVaultUri', 'images', 'releases', 'ingressHost', 'publicUrl', 'frontDoorEndpointHost']),
     );
     expect(outputs.redisPort).toMatchObject({ type: 'number' });
     expect(outputs.kubeconfig).toMatchObject({ type: 'string' });
@@ -173,7 +182,8 @@ describe('PlatformStack under the offline engine', () => {
       'azure-native:containerservice:AgentPool': 2,
       'azure-native:dbforpostgresql:Server': 1,
       'docker-build:index:Image': 3,
-      'kubernetes:helm.sh/v3:Release': 3,
+      'kubernetes:helm.sh/v3:Release': 4,
+      'aks-platform:index:FrontDoor': 1,
     });
   });
 
