@@ -48,6 +48,13 @@ export const TRAEFIK_CHART = {
   version: '41.3.0',
   appVersion: 'v3.7.11',
   source: 'github.com/traefik/traefik-helm-chart traefik/Chart.yaml',
+  /**
+   * The image, pinned by digest (the chart's `image.digest` + `versionOverride`): the
+   * multi-arch index of docker.io/traefik:v3.7.11, as pinned by several public
+   * repositories (checked 2026-12-01; re-check with
+   * `docker buildx imagetools inspect docker.io/traefik:v3.7.11` when bumping).
+   */
+  image: { registry: 'docker.io', repository: 'traefik', digest: 'sha256:5203c3f39ca70de6790d964624e042463ffbd57715bc82be155cf224c0dd5144' },
   checked: '2026-12-01',
 } as const;
 
@@ -161,6 +168,8 @@ export function traefikValues(input: TraefikValuesInput): Record<string, unknown
   const instance = `${GATEWAY_DEFAULTS.releaseName}-${GATEWAY_DEFAULTS.namespace}`;
   const selector = { matchLabels: { ...GATEWAY_DEFAULTS.podLabels, 'app.kubernetes.io/instance': instance } };
   return {
+    image: { ...TRAEFIK_CHART.image },
+    versionOverride: TRAEFIK_CHART.appVersion,
     deployment: { replicas: sizing.replicas },
     podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
     resources: {
