@@ -25,6 +25,7 @@ import {
 } from '../lib/edge';
 import { ConfigValidationError, stackConfigFromPulumiConfig } from '../config/validate';
 import { readStackConfig } from '../offline/stack-config';
+import { estimateCost } from '../plan/prices';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -264,5 +265,21 @@ describe('a custom domain is config', () => {
   test('prod refuses a WAF in Detection mode', () => {
     const { values } = readStackConfig('prod', { 'aks-platform:edge.frontDoor.wafMode': 'Detection' });
     expect(messageOf(() => stackConfigFromPulumiConfig(values))).toContain('aks-platform:edge.frontDoor.wafMode: "Detection" is not allowed in prod');
+  });
+});
+
+describe('the edge in the offline plan’s cost table', () => {
+  test.each<[string, string, Record<string, unknown>, number | 'free' | 'usage']>([
+    ['Front Door Premium base fee', 'azure-native:cdn:Profile', { sku: { name: 'Premium_AzureFrontDoor' } }, 330],
+    ['Front Door Standard base fee', 'azure-native:cdn:Profile', { sku: { name: 'Standard_AzureFrontDoor' } }, 35],
+    ['the gateway’s internal load balancer', 'kubernetes:helm.sh/v3:Release', { chart: 'traefik', values: { service: { spec: { type: 'LoadBalancer' } } } }, 18.25],
+    ['a ClusterIP gateway (local cluster)', 'kubernetes:helm.sh/v3:Release', { chart: 'traefik', values: { service: { spec: { type: 'ClusterIP' } } } }, 'free'],
+    ['an app release', 'kubernetes:helm.sh/v3:Release', { chart: '/repo/apps/chart', values: {} }, 'free'],
+    ['the Front Door endpoint (in the base fee)', 'azure-native:cdn:AFDEndpoint', {}, 'free'],
+    ['the WAF policy (in the Premium base fee; requests by usage)', 'azure-native:frontdoor:Policy', {}, 'usage'],
+  ])('%s', (_label, type, props, expected) => {
+    const result = estimateCost({ urn: `urn:pulumi:prod::aks-platform::${type}::x`, type, name: 'x', props, protect: false, dependencies: [] });
+    if (typeof expected === 'number') expect(result).toMatchObject({ kind: 'estimate', estimate: { monthly: expected } });
+    else expect(result.kind).toBe(expected);
   });
 });
