@@ -92,7 +92,7 @@ function chownTree(path: string, uid: number, gid: number): void {
   if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
 }
 
-export async function startNginx(opts: { apiUpstream: string; root?: string; auth?: NginxAuthEnv }): Promise<NginxServer> {
+export async function startNginx(opts: { apiUpstream: string; root?: string; auth?: NginxAuthEnv; port?: number }): Promise<NginxServer> {
   const nginx = requireBinary(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', 'install nginx (apt-get install nginx)');
   const root = opts.root ?? requireDist();
 
@@ -101,7 +101,7 @@ export async function startNginx(opts: { apiUpstream: string; root?: string; aut
   if (check.status !== 0) throw new Error(`05-check-api-upstream.sh rejected ${opts.apiUpstream}: ${check.stderr}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'fe-nginx-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   mkdirSync(join(dir, 'conf.d'));
   cpSync(root, join(dir, 'html'), { recursive: true });
 
