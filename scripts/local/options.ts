@@ -150,8 +150,8 @@ export function appProcessEnv(
     REDIS_PORT: String(opts.ports.redis),
     REDIS_PASSWORD_FILE: opts.redisPasswordFile,
     REDIS_TLS: 'false',
-    // Short enough to stop quickly on Ctrl-C; the in-cluster value is 25000 (apps/CONTRACT.md).
-    SHUTDOWN_TIMEOUT_MS: '5000',
+    // Below tsx watch's 5 s before it SIGKILLs a child that has not exited; in the cluster it is 25000 (apps/CONTRACT.md).
+    SHUTDOWN_TIMEOUT_MS: '4000',
     ...(service === 'api' ? { OUTBOX_INTERVAL_MS: '500' } : {}),
   };
 }
