@@ -108,7 +108,11 @@ describe.each(APP_NAMES)('%s: compose agrees with the contract and the chart', (
 
   if (app === 'frontend') {
     test('proxies to the api by its service name and container port, and publishes on loopback only', () => {
-      expect(service.environment).toEqual({ API_UPSTREAM: `http://api:${profiles.api.service.port}` });
+      expect(service.environment?.API_UPSTREAM).toBe(`http://api:${profiles.api.service.port}`);
+      // Everything else is a sign-in setting the image's entrypoint reads (apps/CONTRACT.md).
+      expect(Object.keys(service.environment ?? {}).sort()).toEqual(['API_UPSTREAM', 'AUTH_AUTHORITY', 'AUTH_CLIENT_ID', 'AUTH_PROTOCOL', 'AUTH_SCOPE']);
+      const contract = read('apps/CONTRACT.md');
+      for (const name of Object.keys(service.environment ?? {})) expect([name, contract.includes(`\`${name}\``)]).toEqual([name, true]);
       expect(service.depends_on).toEqual({ api: { condition: 'service_healthy' } });
       expect(service.ports).toEqual([`127.0.0.1:\${WEB_PORT:-8080}:${profile.containerPort}`]);
     });
