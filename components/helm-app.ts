@@ -42,6 +42,8 @@ export interface HelmAppArgs {
   dataSubnetCidr?: pulumi.Input<string>;
   /** Public ingress through the AKS application-routing add-on (frontend at `/`, api at `/api` and `/socket.io`). */
   ingress?: AppIngress;
+  /** Sign-in: the Entra tenant, the api and SPA registrations and the scope (api, frontend; required for both). */
+  auth?: pulumi.Input<{ tenantId: pulumi.Input<string>; apiClientId: pulumi.Input<string>; spaClientId: pulumi.Input<string>; scope: pulumi.Input<string> }>;
   /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
   timeoutSeconds?: number;
   /** Path of the chart (default: the repository's apps/chart). */
@@ -110,8 +112,8 @@ export class HelmApp extends pulumi.ComponentResource {
     this.namespaceName = this.namespace.metadata.name;
 
     const values = pulumi
-      .all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '', args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? ''])
-      .apply(([imageRef, tenantId, identityClientId, keyVaultName, postgres, redis, dataSubnetCidr]) => {
+      .all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '', args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? '', args.auth])
+      .apply(([imageRef, tenantId, identityClientId, keyVaultName, postgres, redis, dataSubnetCidr, auth]) => {
         const facts: PlatformFacts = {
           imageRef,
           namespaces,
@@ -122,6 +124,7 @@ export class HelmApp extends pulumi.ComponentResource {
           redis: { host: redis.host, port: redis.port },
           dataSubnetCidr,
           ingress: args.ingress,
+          auth,
         };
         try {
           return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });

@@ -8,5 +8,6 @@ export * from './container-registry';
 export * from './redis-cache';
 export * from './workload-identity';
 export * from './key-vault';
+export * from './app-registrations';
 export * from './aks-cluster';
 export * from './platform';

@@ -8,7 +8,9 @@ import { SubnetRole } from '../lib/network';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
 import { AppEnvironment, AppIngress, AppSizingOverride } from '../lib/app-values';
 import { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET, RedisKind } from '../lib/data-services';
+import { AppAuthConfig, appRegistrationNames } from '../lib/app-auth';
 import { AksCluster, AksClusterArgs } from './aks-cluster';
+import { AppRegistrations } from './app-registrations';
 import { AppImage } from './app-image';
 import { ContainerRegistry, ContainerRegistryArgs } from './container-registry';
 import { HelmApp } from './helm-app';
@@ -53,6 +55,11 @@ export interface PlatformAppsArgs {
   ingress?: AppIngress;
   /** Repository root that holds `apps/` (the images' build context); default this package's root. */
   contextDirectory?: string;
+  /**
+   * Existing Entra app registrations for sign-in. Without them the platform creates an api
+   * and a SPA registration (owned by the deploying principal). Sign-in cannot be turned off.
+   */
+  auth?: AppAuthConfig;
 }
 
 /** Arguments of {@link Platform}: one environment, from one object. */
@@ -114,13 +121,18 @@ export class Platform extends pulumi.ComponentResource {
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
   /** Client id of the apps' workload identity. */
   public readonly appIdentityClientId: pulumi.Output<string>;
+  /** The app registrations the platform created (with `apps` and without `apps.auth`). */
+  public appRegistrations?: AppRegistrations;
   /** Public address of the app-routing ingress (with `apps`). */
   public readonly ingressAddress?: pulumi.Output<string | undefined>;
+
+  private readonly naming: NameParts;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:Platform', name, {}, opts);
     const parent = { parent: this };
     const { naming, tags } = args;
+    this.naming = naming;
     const location = naming.location;
     const protect = args.protectStatefulResources ?? false;
     const client = authorization.getClientConfigOutput(parent);
@@ -213,7 +225,7 @@ export class Platform extends pulumi.ComponentResource {
     this.appIdentityClientId = this.keyVault.identityClientId;
 
     if (args.apps) {
-      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId);
+      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, client.objectId);
       // The app-routing add-on's nginx Service: its load balancer address is where the apps answer.
       const ingress = k8s.core.v1.Service.get(`${name}-ingress`, 'app-routing-system/nginx', {
         parent: this,
@@ -235,9 +247,34 @@ export class Platform extends pulumi.ComponentResource {
     });
   }
 
+  /** The api and SPA registrations, redirecting to the public origin of the apps. */
+  private createAppRegistrations(name: string, apps: PlatformAppsArgs, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>) {
+    const host = apps.ingress?.host;
+    const tls = Boolean(apps.ingress?.tlsSecretName || apps.ingress?.tlsKeyVaultCertificateUri);
+    this.appRegistrations = new AppRegistrations(
+      `${name}-auth`,
+      {
+        displayNames: appRegistrationNames(this.naming.prefix, this.naming.environment),
+        spaOrigins: host ? [`${tls ? 'https' : 'http'}://${host}`] : [],
+        owners: [deployerObjectId],
+      },
+      { parent: this },
+    );
+    const registrations = this.appRegistrations;
+    return pulumi.all([tenantId, registrations.apiClientId, registrations.spaClientId]).apply(([t, apiClientId, spaClientId]) => ({
+      tenantId: t,
+      apiClientId,
+      spaClientId,
+      scope: registrations.scope,
+    }));
+  }
+
   /** Images (registry only) and releases (cluster, data services, vault). */
-  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>): void {
+  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>): void {
     const parent = { parent: this };
+    const auth = apps.auth
+      ? pulumi.output({ tenantId, ...apps.auth })
+      : this.createAppRegistrations(name, apps, tenantId, deployerObjectId);
     for (const app of APP_NAMES) {
       this.images[app] = new AppImage(
         `${name}-${app}-image`,
@@ -272,6 +309,7 @@ export class Platform extends pulumi.ComponentResource {
           redis: { host: this.redis.hostName, port: this.redis.port },
           dataSubnetCidr,
           ingress: apps.ingress,
+          auth: app === 'agent' ? undefined : auth,
         },
         { parent: this, dependsOn: app === 'frontend' && this.releases.api ? [this.releases.api] : [] },
       );
