@@ -6,6 +6,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, OfflineRecorder, resolveOutput, settle } from './mocks';
 import { readStackConfig } from './stack-config';
+import { timedAsync } from '../scripts/test-timings';
 
 /** A stack output, resolved, and whether Pulumi would store it as a secret. */
 export interface ResolvedOutput {
@@ -34,6 +35,10 @@ export interface RunStackOptions {
  * recorder given to `onRecorder` shows that nothing was registered.
  */
 export async function runStack(stack: string, options: RunStackOptions = {}, onRecorder?: (recorder: OfflineRecorder) => void): Promise<StackRun> {
+  return timedAsync('pulumi program run', () => run(stack, options, onRecorder));
+}
+
+async function run(stack: string, options: RunStackOptions, onRecorder?: (recorder: OfflineRecorder) => void): Promise<StackRun> {
   const config = readStackConfig(stack, options.overrides, options.configFile);
   const recorder = installMocks({ project: 'aks-platform', stack });
   onRecorder?.(recorder);

@@ -3,15 +3,23 @@
  * helpers to run the apps as child processes. A missing server binary is an error, never a
  * skip: the apps' integration tests must fail loudly when their real dependencies are absent.
  *
- *   const pg = await startPostgres();  const redis = await startRedis();
- *   const env = appEnv(pg, redis);     ...   await pg.dispose(); await redis.dispose();
+ *   const pg = await postgresDatabase();  const redis = await startRedis();
+ *   const env = appEnv(pg, redis);        ...   await pg.dispose(); await redis.dispose();
+ *
+ * Keep the suite fast (README "Testing"): `postgresDatabase()` gives a test file its own
+ * database on the one PostgreSQL server of the jest run (started by ./global-setup.ts);
+ * only a test that stops or breaks the server needs `startPostgres()`, a private server
+ * (a copy of a cached initdb cluster, so no initdb per file). A Redis server starts in
+ * ~0.1 s, so each file starts its own (the apps' stream and channel names are fixed).
+ * Start times are recorded for `npm run test:profile` (./timings.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { recordTiming, timedAsync } from './timings';
 
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -102,24 +110,71 @@ export interface PostgresServer {
   dispose(): Promise<void>;
 }
 
+/** A cluster made by initdb once and copied for each server: initdb is most of a server's start-up. */
+interface ClusterTemplate {
+  data: string;
+  password: string;
+}
+
+/**
+ * The initdb cluster for this PostgreSQL build and user, made on first use and kept in the
+ * temp directory (keyed by the initdb binary, so an upgrade makes a new one). Concurrent jest
+ * workers each make one in a scratch directory and the first rename wins.
+ */
+function clusterTemplate(initdb: string, owner: { uid: number; gid: number } | undefined): ClusterTemplate {
+  const stamp = `${statSync(initdb).mtimeMs.toFixed(0)}-${statSync(initdb).size}`;
+  const dir = join(tmpdir(), `apps-pg-template-${process.getuid?.() ?? 'u'}-${stamp}`);
+  const read = (): ClusterTemplate | undefined =>
+    existsSync(join(dir, 'ready')) ? { data: join(dir, 'data'), password: readFileSync(join(dir, 'password'), 'utf8').trim() } : undefined;
+  const found = read();
+  if (found) return found;
+  const started = performance.now();
+  const scratch = mkdtempSync(`${dir}.tmp-`);
+  if (owner) chownSync(scratch, owner.uid, owner.gid);
+  const password = `pw-${Math.random().toString(36).slice(2)}`;
+  const pwfile = join(scratch, 'password');
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (owner) chownSync(pwfile, owner.uid, owner.gid);
+  const init = spawnSync(
+    initdb,
+    ['-D', join(scratch, 'data'), '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+    { encoding: 'utf8', uid: owner?.uid, gid: owner?.gid },
+  );
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  writeFileSync(join(scratch, 'ready'), '');
+  try {
+    renameSync(scratch, dir);
+  } catch {
+    rmSync(scratch, { recursive: true, force: true }); // another worker was first
+  }
+  recordTiming('postgres initdb (once per machine)', performance.now() - started);
+  const made = read();
+  if (!made) throw new Error(`PostgreSQL cluster template ${dir} is incomplete; delete it and run again`);
+  return made;
+}
+
+/**
+ * A private PostgreSQL server on a free loopback port with an empty database `opts.database`
+ * (default "app"). Use it when a test stops, restarts or breaks the server; otherwise use
+ * {@link postgresDatabase}, which shares the run's server.
+ */
 export async function startPostgres(opts: { database?: string } = {}): Promise<PostgresServer> {
+  return timedAsync('postgres start (private server)', () => startPrivatePostgres(opts));
+}
+
+async function startPrivatePostgres(opts: { database?: string }): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const initdb = requireBinary(join(bin, 'initdb'), 'install PostgreSQL server binaries (apt-get install postgresql) or set PG_BIN');
   const postgres = requireBinary(join(bin, 'postgres'), 'install PostgreSQL server binaries or set PG_BIN');
   const owner = serviceUser('postgres');
+  const template = clusterTemplate(initdb, owner);
   const dir = mkdtempSync(join(tmpdir(), 'apps-pg-'));
   if (owner) chownSync(dir, owner.uid, owner.gid);
-  const password = `pw-${Math.random().toString(36).slice(2)}`;
-  const pwfile = join(dir, 'pwfile');
-  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-  if (owner) chownSync(pwfile, owner.uid, owner.gid);
+  const password = template.password;
   const data = join(dir, 'data');
-  const init = spawnSync(
-    initdb,
-    ['-D', data, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-    { encoding: 'utf8', uid: owner?.uid, gid: owner?.gid },
-  );
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  // cp -a keeps the owner and the 0700 mode that postgres insists on.
+  const copy = spawnSync('cp', ['-a', template.data, data], { encoding: 'utf8' });
+  if (copy.status !== 0) throw new Error(`copying the PostgreSQL cluster template failed: ${copy.stderr}`);
   const port = await freePort();
   let child: ChildProcess | undefined;
   const database = opts.database ?? 'app';
@@ -133,7 +188,9 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
       const c = spawn(
         postgres,
         ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`,
-          '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'shared_buffers=32MB'],
+          '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'shared_buffers=32MB',
+          // The shared server (global-setup.ts) holds every file's api/agent pools at once.
+          '-c', 'max_connections=300'],
         { stdio: ['ignore', 'ignore', 'pipe'], uid: owner?.uid, gid: owner?.gid },
       );
       let stderr = '';
@@ -172,6 +229,61 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
   return server;
 }
 
+/** Where ./global-setup.ts put the run's shared PostgreSQL server (or why it could not start it). */
+export const SHARED_POSTGRES_ENV = 'APPS_TEST_POSTGRES';
+export const SHARED_POSTGRES_ERROR_ENV = 'APPS_TEST_POSTGRES_ERROR';
+
+/** Connection details of the shared server, as ./global-setup.ts passes them to the workers. */
+export interface SharedPostgres {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+async function adminQuery(s: SharedPostgres, sql: string): Promise<void> {
+  const admin = new Client({ host: s.host, port: s.port, user: s.user, password: s.password, database: 'postgres' });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A fresh, empty database of its own for this test file on the jest run's shared PostgreSQL
+ * server (./global-setup.ts), as a {@link PostgresServer} whose `dispose()` drops the database.
+ * The shared server cannot be stopped or started: a test that needs that uses
+ * {@link startPostgres}. Outside a jest run with that global setup it starts a private server.
+ */
+export async function postgresDatabase(): Promise<PostgresServer> {
+  const error = process.env[SHARED_POSTGRES_ERROR_ENV];
+  if (error) throw new Error(`the shared PostgreSQL server did not start: ${error}`);
+  const shared = process.env[SHARED_POSTGRES_ENV];
+  if (!shared) return startPostgres();
+  return timedAsync('postgres database (shared server)', async () => {
+    const s = JSON.parse(shared) as SharedPostgres;
+    const database = `app_${process.env.JEST_WORKER_ID ?? '0'}_${Math.random().toString(36).slice(2, 10)}`;
+    await adminQuery(s, `CREATE DATABASE "${database}"`);
+    const shared_ = async () => {
+      throw new Error('postgresDatabase() is a database on the shared server, which tests must not stop or start: use startPostgres() for a private server');
+    };
+    return {
+      host: s.host,
+      port: s.port,
+      user: s.user,
+      password: s.password,
+      database,
+      start: shared_,
+      stop: shared_,
+      async dispose() {
+        await adminQuery(s, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      },
+    };
+  });
+}
+
 export interface RedisServer {
   host: string;
   port: number;
@@ -183,6 +295,10 @@ export interface RedisServer {
 }
 
 export async function startRedis(): Promise<RedisServer> {
+  return timedAsync('redis start', () => startRedisServer());
+}
+
+async function startRedisServer(): Promise<RedisServer> {
   const bin = requireBinary(process.env.REDIS_SERVER_BIN ?? 'redis-server', 'install it (apt-get install redis-server) or set REDIS_SERVER_BIN');
   const dir = mkdtempSync(join(tmpdir(), 'apps-redis-'));
   const port = await freePort();

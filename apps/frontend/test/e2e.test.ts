@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { startAgent, type AgentHandle } from '../../agent/src';
 import { startApi, type ApiHandle } from '../../api/src';
-import { appEnv, startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, postgresDatabase, startRedis, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { launchChromium, type Browser } from './support/browser';
 import { requireDist, startNginx, type NginxServer } from './support/nginx';
 
@@ -29,7 +29,7 @@ const pageProblems: string[] = [];
 
 beforeAll(async () => {
   requireDist();
-  [pg, redis, browser] = await Promise.all([startPostgres(), startRedis(), launchChromium()]);
+  [pg, redis, browser] = await Promise.all([postgresDatabase(), startRedis(), launchChromium()]);
   const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200' });
   api = await startApi({ env, port: 0, host: '127.0.0.1' });
   agent = await startAgent({ env, port: 0, host: '127.0.0.1' });

@@ -10,6 +10,7 @@ import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requireBinary, waitFor } from '../../../common/test-support';
+import { timedAsync } from '../../../common/test-support/timings';
 
 export const FRONTEND_DIR = join(__dirname, '..', '..');
 export const DIST_DIR = join(FRONTEND_DIR, 'dist');
@@ -60,6 +61,10 @@ function chownTree(path: string, uid: number, gid: number): void {
 }
 
 export async function startNginx(opts: { apiUpstream: string; root?: string }): Promise<NginxServer> {
+  return timedAsync('nginx start', () => startNginxServer(opts));
+}
+
+async function startNginxServer(opts: { apiUpstream: string; root?: string }): Promise<NginxServer> {
   const nginx = requireBinary(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', 'install nginx (apt-get install nginx)');
   const root = opts.root ?? requireDist();
 
