@@ -40,7 +40,9 @@ module.exports = {
   projects: [
     {
       displayName: 'infra',
-      testEnvironment: 'node',
+      // Node's environment plus a per-worker store: the files of a worker share their
+      // offline program runs (offline/run-stack.ts).
+      testEnvironment: '<rootDir>/test/support/environment.ts',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': swc('ts') },
