@@ -42,6 +42,11 @@ export interface HelmAppArgs {
   dataSubnetCidr?: pulumi.Input<string>;
   /** Public ingress through the AKS application-routing add-on (frontend at `/`, api at `/api` and `/socket.io`). */
   ingress?: AppIngress;
+  /**
+   * Taints of the node pool the app is placed on (`sizing.nodePool`), e.g. the
+   * spot taint; the pods get a toleration for each, so they can schedule there.
+   */
+  nodePoolTaints?: string[];
   /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
   timeoutSeconds?: number;
   /** Path of the chart (default: the repository's apps/chart). */
@@ -122,6 +127,7 @@ export class HelmApp extends pulumi.ComponentResource {
           redis: { host: redis.host, port: redis.port },
           dataSubnetCidr,
           ingress: args.ingress,
+          nodePoolTaints: args.nodePoolTaints,
         };
         try {
           return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });

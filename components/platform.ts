@@ -9,6 +9,7 @@ import { AppName, APP_NAMES } from '../lib/app-profiles';
 import { AppEnvironment, AppIngress, AppSizingOverride } from '../lib/app-values';
 import { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET, RedisKind } from '../lib/data-services';
 import { AksCluster, AksClusterArgs } from './aks-cluster';
+import { poolTaints } from '../lib/aks';
 import { AppImage } from './app-image';
 import { ContainerRegistry, ContainerRegistryArgs } from './container-registry';
 import { HelmApp } from './helm-app';
@@ -37,6 +38,14 @@ export function privateDnsZonesFor(options: { registryPrivate: boolean; keyVault
     PRIVATE_DNS_ZONES.postgres,
     options.redisKind === 'classic' ? PRIVATE_DNS_ZONES.redisClassic : PRIVATE_DNS_ZONES.redisManaged,
   ];
+}
+
+/** The taints of the pool an app is pinned to (empty when not pinned or the pool is unknown). */
+export function taintsOfPool(cluster: Pick<AksClusterArgs, 'systemPool' | 'userPools'>, nodePool: string | undefined): string[] {
+  if (nodePool === undefined) return [];
+  if (nodePool === cluster.systemPool.name) return poolTaints(cluster.systemPool, 'System', cluster.systemPool.onlyCriticalAddons);
+  const pool = (cluster.userPools ?? []).find((p) => p.name === nodePool);
+  return pool ? poolTaints(pool, 'User') : [];
 }
 
 /** Builds and deploys the three apps onto the cluster. */
@@ -213,7 +222,7 @@ export class Platform extends pulumi.ComponentResource {
     this.appIdentityClientId = this.keyVault.identityClientId;
 
     if (args.apps) {
-      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId);
+      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster);
       // The app-routing add-on's nginx Service: its load balancer address is where the apps answer.
       const ingress = k8s.core.v1.Service.get(`${name}-ingress`, 'app-routing-system/nginx', {
         parent: this,
@@ -236,7 +245,7 @@ export class Platform extends pulumi.ComponentResource {
   }
 
   /** Images (registry only) and releases (cluster, data services, vault). */
-  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>): void {
+  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>, cluster: PlatformArgs['cluster']): void {
     const parent = { parent: this };
     for (const app of APP_NAMES) {
       this.images[app] = new AppImage(
@@ -272,6 +281,7 @@ export class Platform extends pulumi.ComponentResource {
           redis: { host: this.redis.hostName, port: this.redis.port },
           dataSubnetCidr,
           ingress: apps.ingress,
+          nodePoolTaints: taintsOfPool(cluster, apps.sizing?.[app]?.nodePool),
         },
         { parent: this, dependsOn: app === 'frontend' && this.releases.api ? [this.releases.api] : [] },
       );

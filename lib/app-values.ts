@@ -175,6 +175,8 @@ export interface PlatformFacts {
   dataSubnetCidr: string;
   /** Public ingress via the app-routing add-on. */
   ingress?: AppIngress;
+  /** Taints (`key=value:Effect`) of the node pool the app is placed on; the pods tolerate each one. */
+  nodePoolTaints?: string[];
 }
 
 /** Input of {@link appValues}. */
@@ -285,6 +287,24 @@ function profileValues(profile: AppProfile): Record<string, unknown> {
   return JSON.parse(JSON.stringify(profile)) as Record<string, unknown>;
 }
 
+/** A Kubernetes toleration for a taint `key[=value]:Effect`. */
+export interface Toleration {
+  key: string;
+  operator: 'Equal' | 'Exists';
+  value?: string;
+  effect: string;
+}
+
+/** The tolerations for a pool's taints: `Equal` when the taint has a value, else `Exists`. */
+export function tolerationsFor(taints: readonly string[]): Toleration[] {
+  return taints.map((taint) => {
+    const match = /^([^=:]+)(?:=([^:]*))?:([A-Za-z]+)$/.exec(taint);
+    if (!match) throw new Error(`"${taint}" is not a taint such as key=value:NoSchedule`);
+    const [, key, value, effect] = match;
+    return value ? { key, operator: 'Equal', value, effect } : { key, operator: 'Exists', effect };
+  });
+}
+
 /**
  * The complete Helm values of one app release (the app's static profile plus
  * everything environment- and platform-specific). Throws an Error listing every
@@ -321,6 +341,7 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
     },
     serviceAccount: { automountToken: false },
     nodeSelector: { 'kubernetes.io/os': 'linux', ...(sizing.nodePool ? { 'kubernetes.azure.com/agentpool': sizing.nodePool } : {}) },
+    tolerations: tolerationsFor(facts.nodePoolTaints ?? []),
     workloadIdentity: usesData
       ? { enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId }
       : { enabled: false, clientId: '', tenantId: '' },

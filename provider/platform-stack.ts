@@ -28,6 +28,7 @@ import { stackOutputs } from '../stack';
 import {
   AvailabilityZone,
   ClusterTier,
+  DeployPhase,
   DeployerPrincipalType,
   KeyVaultSku,
   KubeloginMode,
@@ -41,6 +42,7 @@ import {
   RedisKind,
   RedisPersistence,
   RegistrySku,
+  SupportPlan,
   UpgradeChannel,
   WeekDay,
   ZoneSpread,
@@ -130,8 +132,10 @@ export interface PlatformStackUserPool extends PlatformStackPoolBase {
 export interface PlatformStackCluster {
   /** Kubernetes version, MAJOR.MINOR or MAJOR.MINOR.PATCH. */
   kubernetesVersion: string;
-  /** Control-plane tier: Standard has the uptime SLA (production). */
+  /** Control-plane tier: Standard has the uptime SLA (production); Premium adds long-term support. */
   tier: ClusterTier;
+  /** Support plan (default KubernetesOfficial); AKSLongTermSupport needs the Premium tier. */
+  supportPlan?: SupportPlan;
   /** Private API server (reachable only from the VNet). */
   privateCluster: boolean;
   /** Public API server only: the egress ranges allowed to reach it. */
@@ -264,6 +268,20 @@ export interface PlatformStackApps {
   frontend?: PlatformStackAppSizing;
 }
 
+/** The optional in-VNet GitHub Actions runner. */
+export interface PlatformStackOperationsRunner {
+  /** Create the runner (default false). */
+  enabled?: boolean;
+  /** Repository the runner registers with, `owner/name`. */
+  githubRepository: string;
+  /** VM size of the runner instances (default Standard_D2ds_v5). */
+  vmSize?: string;
+  /** Runner instances (1–10, default 1). */
+  instances?: number;
+  /** GitHub token that may create runner registration tokens (pass as a secret). */
+  githubToken?: string;
+}
+
 /** Arguments of {@link PlatformStack}: the stack configuration plus what the program would compute. */
 export interface PlatformStackArgs {
   /** Environment name, used in names and tags (e.g. dev, prod). */
@@ -290,6 +308,10 @@ export interface PlatformStackArgs {
   apps: PlatformStackApps;
   /** Protect the database, cache and vault from delete and replacement. */
   protectStatefulResources?: boolean;
+  /** What `pulumi up` deploys: infrastructure (Azure only, the first phase) or full (default). */
+  phase?: DeployPhase;
+  /** Optional in-VNet GitHub Actions runner. */
+  operationsRunner?: PlatformStackOperationsRunner;
   /** Who runs `pulumi up`: ServicePrincipal (CI, default) or User (a workstation). */
   deployerPrincipalType?: DeployerPrincipalType;
   /** Suffix that makes global names unique; default: derived from the consumer's organization/project/stack. */

@@ -3,6 +3,7 @@
  * offline mocks: what each environment registers and exports.
  */
 import { runStack, StackRun } from '../offline/run-stack';
+import { TEST_CLOCK } from './support/clock';
 import { isSecretValue, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/mocks';
 import { REQUIRED_TAG_KEYS } from '../lib/tags';
 import { isTaggable } from '../policy/evaluate';
@@ -20,7 +21,7 @@ function plain(resource: RecordedResource): Record<string, any> {
 describe.each(['dev', 'prod'])('the %s stack', (stack) => {
   let run: StackRun;
   beforeAll(async () => {
-    run = await runStack(stack);
+    run = await runStack(stack, { clock: TEST_CLOCK });
   }, 60_000);
 
   it('registers the platform: network, registry, cluster, data services, vault, images and releases', () => {

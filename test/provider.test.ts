@@ -20,6 +20,7 @@ import {
   systemPoolSchema,
   tagsSchema,
   userPoolSchema,
+  operationsRunnerSchema,
 } from '../config/schema';
 import { appSizingOverrideSchema } from '../lib/app-values';
 import { ConfigValidationError, parseStackConfig } from '../config/validate';
@@ -97,6 +98,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['PlatformStackKeyVault', keyVaultSchema],
       ['PlatformStackApps', appsSchema],
       ['PlatformStackAppSizing', appSizingOverrideSchema],
+      ['PlatformStackOperationsRunner', operationsRunnerSchema],
     ];
     for (const [type, zodObject] of pairs) {
       const properties = schema.types[`aks-platform:index:${type}`]?.properties ?? {};
@@ -133,6 +135,8 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['ZoneSpread', appSizingOverrideSchema.shape.zoneSpread],
       ['LogLevel', appSizingOverrideSchema.shape.logLevel],
       ['DeployerPrincipalType', stackConfigFieldsSchema.shape.deployerPrincipalType],
+      ['SupportPlan', c.supportPlan],
+      ['DeployPhase', stackConfigFieldsSchema.shape.phase],
     ];
     for (const [type, zodEnum] of pairs) expect({ type, values: enumValues(type) }).toEqual({ type, values: options(zodEnum) });
   });
