@@ -9,4 +9,5 @@ export * from './redis-cache';
 export * from './workload-identity';
 export * from './key-vault';
 export * from './aks-cluster';
+export * from './operations-runner';
 export * from './platform';

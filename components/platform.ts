@@ -17,6 +17,8 @@ import { KeyVault, KeyVaultArgs } from './key-vault';
 import { Network } from './network';
 import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
+import { OperationsRunner, OperationsRunnerArgs } from './operations-runner';
+import { RUNNER_TOKEN_SECRET } from '../lib/operations-runner';
 
 /** Arguments every child takes from the platform itself, so the sections below leave them out. */
 type Wired = keyof AzureComponentArgs | 'tenantId' | 'privateEndpoint' | 'protect';
@@ -91,6 +93,19 @@ export interface PlatformArgs {
    * Vault Secrets Officer): `ServicePrincipal` for CI (default), `User` on a workstation.
    */
   deployerPrincipalType?: 'User' | 'ServicePrincipal';
+  /**
+   * An in-VNet GitHub Actions runner in the `operations` subnet (with a NAT
+   * gateway for its outbound traffic), labelled `aks-platform-<environment>`.
+   * Its GitHub token is stored in the Key Vault (through ARM) and read by the
+   * runner's managed identity. Leave out for no runner.
+   */
+  operationsRunner?: PlatformOperationsRunnerArgs;
+}
+
+/** The operations runner of a platform. */
+export interface PlatformOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances'> {
+  /** GitHub token that may create runner registration tokens (kept secret; stored as the Key Vault secret `github-runner-token`). */
+  githubToken: pulumi.Input<string>;
 }
 
 /**
@@ -123,6 +138,8 @@ export class Platform extends pulumi.ComponentResource {
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
   /** Client id of the apps' workload identity. */
   public readonly appIdentityClientId: pulumi.Output<string>;
+  /** The in-VNet GitHub Actions runner (with `operationsRunner`). */
+  public readonly operationsRunner?: OperationsRunner;
   /** Public address of the app-routing ingress (with `apps`). */
   public readonly ingressAddress?: pulumi.Output<string | undefined>;
 
@@ -153,6 +170,7 @@ export class Platform extends pulumi.ComponentResource {
           operations: { addressPrefix: args.network.subnets.operations },
         },
         clusterPodCidr: args.cluster.network.podCidr,
+        operationsNatGateway: args.operationsRunner !== undefined,
         privateDnsZones: privateDnsZonesFor({
           registryPrivate: args.registry.privateEndpoint === true,
           keyVaultPrivate: args.keyVault.privateEndpoint === true,
@@ -208,6 +226,7 @@ export class Platform extends pulumi.ComponentResource {
         secrets: [
           { name: POSTGRES_PASSWORD_SECRET, value: this.postgres.administratorPassword },
           { name: REDIS_PASSWORD_SECRET, value: this.redis.accessKey },
+          ...(args.operationsRunner ? [{ name: RUNNER_TOKEN_SECRET, value: pulumi.secret(args.operationsRunner.githubToken) }] : []),
         ],
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
@@ -220,6 +239,24 @@ export class Platform extends pulumi.ComponentResource {
       throw new pulumi.ResourceError('the Key Vault component did not create the apps identity', this);
     }
     this.appIdentityClientId = this.keyVault.identityClientId;
+
+    if (args.operationsRunner) {
+      const { githubToken: _token, ...runner } = args.operationsRunner;
+      this.operationsRunner = new OperationsRunner(
+        `${name}-runner`,
+        {
+          ...common,
+          ...runner,
+          subnetId: this.network.subnetIds.operations,
+          labels: [`aks-platform-${naming.environment}`],
+          keyVaultId: this.keyVault.vaultId,
+          keyVaultName: this.keyVault.vaultName,
+          tokenSecretName: RUNNER_TOKEN_SECRET,
+        },
+        // The token secret must exist before an instance boots and reads it.
+        { parent: this, dependsOn: [this.keyVault] },
+      );
+    }
 
     if (args.apps) {
       this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster);

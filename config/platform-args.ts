@@ -79,6 +79,15 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       ingress: appIngressFromConfig(cfg.apps),
       contextDirectory: context.contextDirectory,
     },
+    operationsRunner:
+      cfg.operationsRunner?.enabled && cfg.operationsRunner.githubToken !== undefined
+        ? {
+            githubRepository: cfg.operationsRunner.githubRepository,
+            vmSize: cfg.operationsRunner.vmSize,
+            instances: cfg.operationsRunner.instances,
+            githubToken: cfg.operationsRunner.githubToken,
+          }
+        : undefined,
     protectStatefulResources: cfg.protectStatefulResources,
     deployerPrincipalType: cfg.deployerPrincipalType,
   };
