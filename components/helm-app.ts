@@ -42,6 +42,8 @@ export interface HelmAppArgs {
   dataSubnetCidr?: pulumi.Input<string>;
   /** Public ingress through the AKS application-routing add-on (frontend at `/`, api at `/api` and `/socket.io`). */
   ingress?: AppIngress;
+  /** Scrape the app's /metrics with a managed-Prometheus PodMonitor (api, agent; needs the cluster's metrics add-on). Default false. */
+  podMonitor?: boolean;
   /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
   timeoutSeconds?: number;
   /** Path of the chart (default: the repository's apps/chart). */
@@ -122,6 +124,7 @@ export class HelmApp extends pulumi.ComponentResource {
           redis: { host: redis.host, port: redis.port },
           dataSubnetCidr,
           ingress: args.ingress,
+          podMonitor: args.podMonitor,
         };
         try {
           return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });

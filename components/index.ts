@@ -10,3 +10,6 @@ export * from './workload-identity';
 export * from './key-vault';
 export * from './aks-cluster';
 export * from './platform';
+export * from './managed-prometheus';
+export * from './managed-grafana';
+export * from './prometheus-alerts';

@@ -73,6 +73,16 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       ingress: appIngressFromConfig(cfg.apps),
       contextDirectory: context.contextDirectory,
     },
+    monitoring: cfg.monitoring.enabled
+      ? {
+          platformTeamGroupObjectIds: cfg.monitoring.platformTeamGroupObjectIds,
+          grafanaRole: cfg.monitoring.grafanaRole,
+          grafanaZoneRedundancy: cfg.monitoring.grafanaZoneRedundancy,
+          emailReceivers: cfg.monitoring.emailReceivers,
+          webhookReceivers: cfg.monitoring.webhookReceivers,
+          runbookBaseUrl: cfg.monitoring.runbookBaseUrl,
+        }
+      : undefined,
     protectStatefulResources: cfg.protectStatefulResources,
     deployerPrincipalType: cfg.deployerPrincipalType,
   };

@@ -26,6 +26,16 @@ export const MANAGED_PROMETHEUS = {
   source: 'Microsoft Learn, "Enable Prometheus and Grafana (ARM/Bicep)", FullAzureMonitorMetricsProfile template; checked 2026-12-01',
 } as const;
 
+/**
+ * The managed Prometheus collector that runs custom scrape jobs (PodMonitors):
+ * the ama-metrics replica pods in kube-system, labelled `rsName: ama-metrics`
+ * (Azure/prometheus-collector, otelcollector/deploy/addon-chart,
+ * ama-metrics-deployment.yaml; checked 2026-12-01). The apps' NetworkPolicy
+ * lets it reach the metrics port; the per-node DaemonSet only scrapes the
+ * default targets and is not let in.
+ */
+export const MANAGED_PROMETHEUS_SCRAPER = { namespace: 'kube-system', podLabels: { rsName: 'ama-metrics' } } as const;
+
 /** Names of the data collection endpoint, rule and association managed Prometheus expects. */
 export function managedPrometheusNames(clusterName: string, location: string): { endpoint: string; rule: string; association: string } {
   const base = `MSProm-${location}-${clusterName}`;

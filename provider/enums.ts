@@ -77,3 +77,7 @@ export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 /** Who runs `pulumi up`. */
 export const DeployerPrincipalType = { ServicePrincipal: 'ServicePrincipal', User: 'User' } as const;
 export type DeployerPrincipalType = (typeof DeployerPrincipalType)[keyof typeof DeployerPrincipalType];
+
+/** Grafana role of the platform team. */
+export const GrafanaRole = { Admin: 'Admin', Editor: 'Editor', Viewer: 'Viewer' } as const;
+export type GrafanaRole = (typeof GrafanaRole)[keyof typeof GrafanaRole];

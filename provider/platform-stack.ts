@@ -29,6 +29,7 @@ import {
   AvailabilityZone,
   ClusterTier,
   DeployerPrincipalType,
+  GrafanaRole,
   KeyVaultSku,
   KubeloginMode,
   LogLevel,
@@ -264,6 +265,40 @@ export interface PlatformStackApps {
   frontend?: PlatformStackAppSizing;
 }
 
+/** An alert e-mail receiver. */
+export interface PlatformStackEmailReceiver {
+  /** Receiver name, unique in the action group. */
+  name: string;
+  /** E-mail address. */
+  emailAddress: string;
+}
+
+/** An alert webhook receiver. */
+export interface PlatformStackWebhookReceiver {
+  /** Receiver name, unique in the action group. */
+  name: string;
+  /** HTTPS URL (no tokens: it is plain config). */
+  serviceUri: string;
+}
+
+/** Monitoring: managed Prometheus, Azure Managed Grafana and the alerts. */
+export interface PlatformStackMonitoring {
+  /** Stand up the monitoring stack (default true when the key is given). */
+  enabled?: boolean;
+  /** Entra groups of the platform team: their Grafana role on the instance. */
+  platformTeamGroupObjectIds?: string[];
+  /** Grafana role of the platform team (default Editor). */
+  grafanaRole?: GrafanaRole;
+  /** Zone-redundant Grafana (default false). */
+  grafanaZoneRedundancy?: boolean;
+  /** Who the alerts reach by e-mail. */
+  emailReceivers?: PlatformStackEmailReceiver[];
+  /** Webhooks the alerts are posted to. */
+  webhookReceivers?: PlatformStackWebhookReceiver[];
+  /** URL of docs/runbooks.md the alerts link to (default: the repository path docs/runbooks.md). */
+  runbookBaseUrl?: string;
+}
+
 /** Arguments of {@link PlatformStack}: the stack configuration plus what the program would compute. */
 export interface PlatformStackArgs {
   /** Environment name, used in names and tags (e.g. dev, prod). */
@@ -288,6 +323,8 @@ export interface PlatformStackArgs {
   keyVault?: PlatformStackKeyVault;
   /** The three apps. */
   apps: PlatformStackApps;
+  /** Monitoring: managed Prometheus, Grafana, alerts (off when left out). */
+  monitoring?: PlatformStackMonitoring;
   /** Protect the database, cache and vault from delete and replacement. */
   protectStatefulResources?: boolean;
   /** Who runs `pulumi up`: ServicePrincipal (CI, default) or User (a workstation). */
