@@ -415,6 +415,10 @@ export class PlatformStack extends pulumi.ComponentResource {
   public readonly ingressAddress: pulumi.Output<string | undefined>;
   /** Where the apps answer: `apps.host` when set, else the ingress address. */
   public readonly ingressHost: pulumi.Output<string | undefined>;
+  /** URL of Azure Managed Grafana (with `monitoring`). */
+  public readonly grafanaEndpoint: pulumi.Output<string | undefined>;
+  /** ARM ID of the Azure Monitor workspace (with `monitoring`). */
+  public readonly monitorWorkspaceId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: PlatformStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:PlatformStack', name, {}, opts);
@@ -473,6 +477,8 @@ export class PlatformStack extends pulumi.ComponentResource {
     this.releases = pulumi.output(out.releases);
     this.ingressAddress = pulumi.output(out.ingressAddress);
     this.ingressHost = pulumi.output(out.ingressHost);
+    this.grafanaEndpoint = pulumi.output(out.grafanaEndpoint);
+    this.monitorWorkspaceId = pulumi.output(out.monitorWorkspaceId);
 
     this.registerOutputs(out);
   }

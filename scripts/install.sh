@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set-up for a fresh machine (README: "Install"): the system packages the app
-# tests run for real (PostgreSQL, Redis, nginx, Chromium), then the npm
-# packages from the lockfile. Safe to run again.
+# tests run for real (PostgreSQL, Redis, nginx, Chromium) and the rule tests
+# run (promtool, from Debian's prometheus package), then the npm packages from
+# the lockfile. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ declare -A PACKAGES=(
   [chromium]=chromium
   [envsubst]=gettext-base
   [unzip]=unzip
+  [promtool]=prometheus
 )
 missing=()
 for cmd in "${!PACKAGES[@]}"; do
