@@ -100,5 +100,9 @@ export function stackOutputs(cfg: StackConfig, platform: Platform, imageTag: str
     ingressAddress: platform.ingressAddress,
     /** Where the apps answer: `apps.host` when set, else the ingress address. */
     ingressHost: cfg.apps.host ?? platform.ingressAddress,
+    /** URL of Azure Managed Grafana (with `monitoring`; sign in with Entra ID). */
+    grafanaEndpoint: platform.grafana?.endpoint,
+    /** ARM ID of the Azure Monitor workspace holding the Prometheus metrics (with `monitoring`). */
+    monitorWorkspaceId: platform.prometheus?.workspaceId,
   };
 }

@@ -132,6 +132,13 @@ export interface AksClusterArgs extends AzureComponentArgs {
   /** Microsoft Defender for Containers security monitoring, reporting to the workspace. Default false. */
   defender?: boolean;
   /**
+   * Managed Prometheus metrics add-on (`azureMonitorProfile.metrics`): kube-state-metrics,
+   * node exporter, kubelet and cAdvisor targets and the apps' PodMonitors, sent to
+   * an Azure Monitor workspace through a data collection rule association
+   * (components/managed-prometheus.ts). Default false.
+   */
+  managedPrometheus?: boolean;
+  /**
    * kubelogin login mode of the kubeconfig and the Kubernetes provider.
    * Default `azurecli`. See {@link AksCluster} for what each mode needs.
    */
@@ -296,6 +303,9 @@ export class AksCluster extends pulumi.ComponentResource {
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
         },
         ingressProfile: { webAppRouting: { enabled: true } },
+        ...(args.managedPrometheus
+          ? { azureMonitorProfile: { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: '', metricAnnotationsAllowList: '' } } } }
+          : {}),
         tags: args.tags,
       },
       {

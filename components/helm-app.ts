@@ -47,6 +47,8 @@ export interface HelmAppArgs {
    * spot taint; the pods get a toleration for each, so they can schedule there.
    */
   nodePoolTaints?: string[];
+  /** Scrape the app's /metrics with a managed-Prometheus PodMonitor (api, agent; needs the cluster's metrics add-on). Default false. */
+  podMonitor?: boolean;
   /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
   timeoutSeconds?: number;
   /** Path of the chart (default: the repository's apps/chart). */
@@ -128,6 +130,7 @@ export class HelmApp extends pulumi.ComponentResource {
           dataSubnetCidr,
           ingress: args.ingress,
           nodePoolTaints: args.nodePoolTaints,
+          podMonitor: args.podMonitor,
         };
         try {
           return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });

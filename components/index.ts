@@ -11,3 +11,6 @@ export * from './key-vault';
 export * from './aks-cluster';
 export * from './operations-runner';
 export * from './platform';
+export * from './managed-prometheus';
+export * from './managed-grafana';
+export * from './prometheus-alerts';

@@ -13,9 +13,13 @@ import { poolTaints } from '../lib/aks';
 import { AppImage } from './app-image';
 import { ContainerRegistry, ContainerRegistryArgs } from './container-registry';
 import { HelmApp } from './helm-app';
+import { GrafanaRole } from '../lib/monitoring';
 import { KeyVault, KeyVaultArgs } from './key-vault';
+import { ManagedGrafana } from './managed-grafana';
+import { ManagedPrometheus } from './managed-prometheus';
 import { Network } from './network';
 import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
+import { AlertEmailReceiver, AlertWebhookReceiver, PrometheusAlerts } from './prometheus-alerts';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
 import { OperationsRunner, OperationsRunnerArgs } from './operations-runner';
 import { RUNNER_TOKEN_SECRET } from '../lib/operations-runner';
@@ -66,6 +70,22 @@ export interface PlatformAppsArgs {
   contextDirectory?: string;
 }
 
+/** Monitoring: managed Prometheus, Azure Managed Grafana with the dashboards, and the alerts. */
+export interface PlatformMonitoringArgs {
+  /** Entra groups of the platform team; they get {@link grafanaRole} on Grafana. */
+  platformTeamGroupObjectIds: string[];
+  /** Grafana role of the platform team: `Admin`, `Editor` (default) or `Viewer`. */
+  grafanaRole?: GrafanaRole;
+  /** Zone-redundant Grafana (production). */
+  grafanaZoneRedundancy?: boolean;
+  /** Who the alerts reach by e-mail. */
+  emailReceivers?: AlertEmailReceiver[];
+  /** Webhooks the alerts are posted to. */
+  webhookReceivers?: AlertWebhookReceiver[];
+  /** URL of docs/runbooks.md that the alerts' `runbook_url` annotations point into. */
+  runbookBaseUrl: string;
+}
+
 /** Arguments of {@link Platform}: one environment, from one object. */
 export interface PlatformArgs {
   /** Naming parts for every resource (prefix, environment, region, unique suffix). */
@@ -86,6 +106,8 @@ export interface PlatformArgs {
   keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
   /** The apps: images and Helm releases. Leave out to stand up the platform only. */
   apps?: PlatformAppsArgs;
+  /** Monitoring (managed Prometheus, Grafana, alerts); leave out for none. */
+  monitoring?: PlatformMonitoringArgs;
   /** Protect the stateful resources (database, cache, vault) from deletion and replacement. */
   protectStatefulResources?: boolean;
   /**
@@ -142,6 +164,12 @@ export class Platform extends pulumi.ComponentResource {
   public readonly operationsRunner?: OperationsRunner;
   /** Public address of the app-routing ingress (with `apps`). */
   public readonly ingressAddress?: pulumi.Output<string | undefined>;
+  /** Managed Prometheus: the Azure Monitor workspace and its data collection (with `monitoring`). */
+  public readonly prometheus?: ManagedPrometheus;
+  /** Azure Managed Grafana and the dashboards (with `monitoring`). */
+  public readonly grafana?: ManagedGrafana;
+  /** The action group and the Prometheus rule groups (with `monitoring`). */
+  public readonly alerts?: PrometheusAlerts;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:Platform', name, {}, opts);
@@ -202,9 +230,34 @@ export class Platform extends pulumi.ComponentResource {
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
         registryId: this.registry.registryId,
+        managedPrometheus: args.monitoring !== undefined || args.cluster.managedPrometheus,
       },
       parent,
     );
+
+    if (args.monitoring) {
+      const m = args.monitoring;
+      const cluster = { clusterId: this.cluster.clusterId, clusterName: this.cluster.clusterName };
+      this.prometheus = new ManagedPrometheus(`${name}-prometheus`, { ...common, ...cluster }, parent);
+      this.grafana = new ManagedGrafana(
+        `${name}-grafana`,
+        {
+          ...common,
+          workspaceId: this.prometheus.workspaceId,
+          platformTeamGroupObjectIds: m.platformTeamGroupObjectIds,
+          platformTeamRole: m.grafanaRole,
+          zoneRedundancy: m.grafanaZoneRedundancy,
+          deployerObjectId: client.objectId,
+          deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
+        },
+        parent,
+      );
+      this.alerts = new PrometheusAlerts(
+        `${name}-alerts`,
+        { ...common, ...cluster, workspaceId: this.prometheus.workspaceId, emailReceivers: m.emailReceivers, webhookReceivers: m.webhookReceivers, runbookBaseUrl: m.runbookBaseUrl },
+        parent,
+      );
+    }
 
     this.postgres = new PostgresDatabase(
       `${name}-postgres`,
@@ -278,6 +331,8 @@ export class Platform extends pulumi.ComponentResource {
       keyVaultUri: this.keyVault.vaultUri,
       appIdentityClientId: this.appIdentityClientId,
       ingressAddress: this.ingressAddress,
+      grafanaEndpoint: this.grafana?.endpoint,
+      monitorWorkspaceId: this.prometheus?.workspaceId,
     });
   }
 
@@ -319,6 +374,7 @@ export class Platform extends pulumi.ComponentResource {
           dataSubnetCidr,
           ingress: apps.ingress,
           nodePoolTaints: taintsOfPool(cluster, apps.sizing?.[app]?.nodePool),
+          podMonitor: this.prometheus !== undefined,
         },
         { parent: this, dependsOn: app === 'frontend' && this.releases.api ? [this.releases.api] : [] },
       );

@@ -88,6 +88,16 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
             githubToken: cfg.operationsRunner.githubToken,
           }
         : undefined,
+    monitoring: cfg.monitoring.enabled
+      ? {
+          platformTeamGroupObjectIds: cfg.monitoring.platformTeamGroupObjectIds,
+          grafanaRole: cfg.monitoring.grafanaRole,
+          grafanaZoneRedundancy: cfg.monitoring.grafanaZoneRedundancy,
+          emailReceivers: cfg.monitoring.emailReceivers,
+          webhookReceivers: cfg.monitoring.webhookReceivers,
+          runbookBaseUrl: cfg.monitoring.runbookBaseUrl,
+        }
+      : undefined,
     protectStatefulResources: cfg.protectStatefulResources,
     deployerPrincipalType: cfg.deployerPrincipalType,
   };

@@ -280,6 +280,47 @@ export const operationsRunnerSchema = z
   })
   .strict();
 
+export const monitoringSchema = z
+  .object({
+    /** Stand up managed Prometheus, Azure Managed Grafana with the dashboards, and the alerts. */
+    enabled: z.boolean().default(true),
+    /** Entra groups of the platform team: their Grafana role on the instance. */
+    platformTeamGroupObjectIds: z.array(uuid).default([]),
+    /** Grafana role of the platform team. */
+    grafanaRole: z.enum(['Admin', 'Editor', 'Viewer']).default('Editor'),
+    /** Zone-redundant Grafana (production). */
+    grafanaZoneRedundancy: z.boolean().default(false),
+    /** Who the alerts reach by e-mail: [{ name, emailAddress }]. */
+    emailReceivers: z
+      .array(
+        z
+          .object({
+            /** Receiver name, unique in the action group. */
+            name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,127}$/, 'must be 1–128 letters, digits, space, _ . -'),
+            /** E-mail address. */
+            emailAddress: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an e-mail address'),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Webhooks the alerts are posted to (common alert schema): [{ name, serviceUri }]; no tokens in the URI (it is plain config). */
+    webhookReceivers: z
+      .array(
+        z
+          .object({
+            /** Receiver name, unique in the action group. */
+            name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,127}$/, 'must be 1–128 letters, digits, space, _ . -'),
+            /** HTTPS URL. */
+            serviceUri: z.string().regex(/^https:\/\/\S+$/, 'must be an https:// URL'),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** URL of docs/runbooks.md that each alert's runbook_url points into (`<url>#<section>`). */
+    runbookBaseUrl: z.string().regex(/^(https:\/\/\S+|docs\/runbooks\.md)$/, 'must be an https:// URL of docs/runbooks.md (or the repository path docs/runbooks.md)').default('docs/runbooks.md'),
+  })
+  .strict();
+
 /** Every `aks-platform:*` key, each valid on its own. */
 export const stackConfigFieldsSchema = z
   .object({
@@ -305,6 +346,16 @@ export const stackConfigFieldsSchema = z
     keyVault: keyVaultSchema.default({ sku: 'standard', softDeleteRetentionDays: 90, privateEndpoint: true }),
     /** The three apps. */
     apps: appsSchema,
+    /** Monitoring: managed Prometheus, Grafana and the alerts (off when the key is absent). */
+    monitoring: monitoringSchema.default({
+      enabled: false,
+      platformTeamGroupObjectIds: [],
+      grafanaRole: 'Editor',
+      grafanaZoneRedundancy: false,
+      emailReceivers: [],
+      webhookReceivers: [],
+      runbookBaseUrl: 'docs/runbooks.md',
+    }),
     /** Protect stateful resources (database, cache, vault) from `pulumi destroy` and replacement. */
     protectStatefulResources: z.boolean().default(false),
     /**
@@ -410,6 +461,17 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
   if (!redisSkus.includes(cfg.redis.sku)) {
     issue(['redis', 'sku'], `"${cfg.redis.sku}" is not a ${cfg.redis.kind === 'managed' ? 'Azure Managed Redis' : 'classic Azure Cache for Redis Premium'} SKU; allowed: ${redisSkus.join(', ')}`);
   }
+
+  // Monitoring: alerts must reach someone.
+  const mon = cfg.monitoring;
+  if (mon.enabled && mon.emailReceivers.length + mon.webhookReceivers.length === 0) {
+    issue(['monitoring', 'emailReceivers'], 'monitoring is enabled but the alerts reach nobody: add an e-mail or webhook receiver, or set monitoring.enabled: false');
+  }
+  const receiverNames = [...mon.emailReceivers, ...mon.webhookReceivers].map((r) => r.name);
+  receiverNames.forEach((n, i) => {
+    if (receiverNames.indexOf(n) !== i) issue(['monitoring', 'emailReceivers'], `receiver name "${n}" is used twice; receiver names must be unique`);
+  });
+
 
   // Apps: sizing valid for the environment's profile, on pools that exist. A
   // pool's own taints (spot, workload taints) are tolerated by the chart

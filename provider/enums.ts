@@ -85,3 +85,7 @@ export type SupportPlan = (typeof SupportPlan)[keyof typeof SupportPlan];
 /** What `pulumi up` deploys: the Azure side only, or everything. */
 export const DeployPhase = { Infrastructure: 'infrastructure', Full: 'full' } as const;
 export type DeployPhase = (typeof DeployPhase)[keyof typeof DeployPhase];
+
+/** Grafana role of the platform team. */
+export const GrafanaRole = { Admin: 'Admin', Editor: 'Editor', Viewer: 'Viewer' } as const;
+export type GrafanaRole = (typeof GrafanaRole)[keyof typeof GrafanaRole];

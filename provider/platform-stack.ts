@@ -30,6 +30,7 @@ import {
   ClusterTier,
   DeployPhase,
   DeployerPrincipalType,
+  GrafanaRole,
   KeyVaultSku,
   KubeloginMode,
   LogLevel,
@@ -282,6 +283,40 @@ export interface PlatformStackOperationsRunner {
   githubToken?: string;
 }
 
+/** An alert e-mail receiver. */
+export interface PlatformStackEmailReceiver {
+  /** Receiver name, unique in the action group. */
+  name: string;
+  /** E-mail address. */
+  emailAddress: string;
+}
+
+/** An alert webhook receiver. */
+export interface PlatformStackWebhookReceiver {
+  /** Receiver name, unique in the action group. */
+  name: string;
+  /** HTTPS URL (no tokens: it is plain config). */
+  serviceUri: string;
+}
+
+/** Monitoring: managed Prometheus, Azure Managed Grafana and the alerts. */
+export interface PlatformStackMonitoring {
+  /** Stand up the monitoring stack (default true when the key is given). */
+  enabled?: boolean;
+  /** Entra groups of the platform team: their Grafana role on the instance. */
+  platformTeamGroupObjectIds?: string[];
+  /** Grafana role of the platform team (default Editor). */
+  grafanaRole?: GrafanaRole;
+  /** Zone-redundant Grafana (default false). */
+  grafanaZoneRedundancy?: boolean;
+  /** Who the alerts reach by e-mail. */
+  emailReceivers?: PlatformStackEmailReceiver[];
+  /** Webhooks the alerts are posted to. */
+  webhookReceivers?: PlatformStackWebhookReceiver[];
+  /** URL of docs/runbooks.md the alerts link to (default: the repository path docs/runbooks.md). */
+  runbookBaseUrl?: string;
+}
+
 /** Arguments of {@link PlatformStack}: the stack configuration plus what the program would compute. */
 export interface PlatformStackArgs {
   /** Environment name, used in names and tags (e.g. dev, prod). */
@@ -306,6 +341,8 @@ export interface PlatformStackArgs {
   keyVault?: PlatformStackKeyVault;
   /** The three apps. */
   apps: PlatformStackApps;
+  /** Monitoring: managed Prometheus, Grafana, alerts (off when left out). */
+  monitoring?: PlatformStackMonitoring;
   /** Protect the database, cache and vault from delete and replacement. */
   protectStatefulResources?: boolean;
   /** What `pulumi up` deploys: infrastructure (Azure only, the first phase) or full (default). */
@@ -400,6 +437,10 @@ export class PlatformStack extends pulumi.ComponentResource {
   public readonly ingressAddress: pulumi.Output<string | undefined>;
   /** Where the apps answer: `apps.host` when set, else the ingress address. */
   public readonly ingressHost: pulumi.Output<string | undefined>;
+  /** URL of Azure Managed Grafana (with `monitoring`). */
+  public readonly grafanaEndpoint: pulumi.Output<string | undefined>;
+  /** ARM ID of the Azure Monitor workspace (with `monitoring`). */
+  public readonly monitorWorkspaceId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: PlatformStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:PlatformStack', name, {}, opts);
@@ -458,6 +499,8 @@ export class PlatformStack extends pulumi.ComponentResource {
     this.releases = pulumi.output(out.releases);
     this.ingressAddress = pulumi.output(out.ingressAddress);
     this.ingressHost = pulumi.output(out.ingressHost);
+    this.grafanaEndpoint = pulumi.output(out.grafanaEndpoint);
+    this.monitorWorkspaceId = pulumi.output(out.monitorWorkspaceId);
 
     this.registerOutputs(out);
   }

@@ -61,4 +61,22 @@ describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
       }
     }
   });
+
+  it('scrape the api and agent through a managed-Prometheus PodMonitor on the metrics path of the http port, and let the collector in', () => {
+    for (const { release, manifests } of rendered) {
+      const monitors = manifests.filter((m) => m.kind === 'PodMonitor');
+      if (release.name === 'frontend') {
+        expect(monitors).toEqual([]);
+        continue;
+      }
+      const pm = one(manifests, 'PodMonitor');
+      expect(pm.apiVersion).toBe('azmonitoring.coreos.com/v1');
+      expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scheme: 'http' }]);
+      expect(pm.spec.selector.matchLabels).toEqual(one(manifests, 'Deployment').spec.selector.matchLabels);
+      const allow = one(manifests, 'NetworkPolicy', `${release.name}-allow-ingress`);
+      expect(allow.spec.ingress[0].from).toEqual(
+        expect.arrayContaining([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { rsName: 'ama-metrics' } } }]),
+      );
+    }
+  });
 });

@@ -11,6 +11,7 @@ import {
   clusterSchema,
   CONFIG_NAMESPACE,
   keyVaultSchema,
+  monitoringSchema,
   networkSchema,
   postgresSchema,
   redisSchema,
@@ -99,6 +100,9 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['PlatformStackApps', appsSchema],
       ['PlatformStackAppSizing', appSizingOverrideSchema],
       ['PlatformStackOperationsRunner', operationsRunnerSchema],
+      ['PlatformStackMonitoring', monitoringSchema],
+      ['PlatformStackEmailReceiver', monitoringSchema.shape.emailReceivers.unwrap().element],
+      ['PlatformStackWebhookReceiver', monitoringSchema.shape.webhookReceivers.unwrap().element],
     ];
     for (const [type, zodObject] of pairs) {
       const properties = schema.types[`aks-platform:index:${type}`]?.properties ?? {};
@@ -137,6 +141,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['DeployerPrincipalType', stackConfigFieldsSchema.shape.deployerPrincipalType],
       ['SupportPlan', c.supportPlan],
       ['DeployPhase', stackConfigFieldsSchema.shape.phase],
+      ['GrafanaRole', monitoringSchema.shape.grafanaRole],
     ];
     for (const [type, zodEnum] of pairs) expect({ type, values: enumValues(type) }).toEqual({ type, values: options(zodEnum) });
   });
