@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { readStackConfig, REPO_ROOT } from './stack-config';
 import { recordTiming, timedAsync } from '../scripts/test-timings';
+import type { Clock } from '../lib/aks-versions';
 
 /** Where jest's infra environment (test/support/environment.ts) keeps the runs a worker shares. */
 const SHARED_RUNS_GLOBAL = '__aksPlatformSharedStackRuns';
@@ -32,6 +33,8 @@ export interface RunStackOptions {
   overrides?: Record<string, unknown>;
   /** A config file other than `Pulumi.<stack>.yaml`. */
   configFile?: string;
+  /** The clock the program reads the AKS version calendar with; default the system clock. Tests pass a fixed date. */
+  clock?: Clock;
 }
 
 /**
@@ -46,7 +49,11 @@ export async function runStack(stack: string, options: RunStackOptions = {}, onR
   // share the runs: same stack, config file content and overrides, same program, same result.
   const configPath = options.configFile ?? path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
   const configText = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
-  const key = JSON.stringify([stack, configPath, configText, options.overrides ?? {}]);
+  // The program reads the AKS version calendar through the clock: a given clock is part of the key
+  // (a fixed one shares, a moving one never does); the system clock counts by the day, the
+  // calendar's unit.
+  const date = options.clock ? options.clock().toISOString() : new Date().toISOString().slice(0, 10);
+  const key = JSON.stringify([stack, configPath, configText, options.overrides ?? {}, date]);
   let pending = shared.get(key);
   if (pending) {
     recordTiming('pulumi program run (shared)', 0);
@@ -76,7 +83,7 @@ async function run(stack: string, options: RunStackOptions, onRecorder?: (record
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   // Imported here, after the mocks, as Pulumi's testing guide asks.
   const { createStack } = await import('../stack');
-  const exported = createStack() as Record<string, unknown>;
+  const exported = createStack({ clock: options.clock }) as Record<string, unknown>;
   const outputs: Record<string, ResolvedOutput> = {};
   for (const [key, value] of Object.entries(exported)) {
     outputs[key] = await resolveOutput(value as pulumi.Input<unknown>);

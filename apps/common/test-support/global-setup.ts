@@ -12,7 +12,7 @@ export default async function globalSetup(): Promise<void> {
   try {
     const pg = await startPostgres({ database: 'unused' });
     (globalThis as Record<string, unknown>)[KEY] = pg;
-    const shared: SharedPostgres = { host: pg.host, port: pg.port, user: pg.user, password: pg.password };
+    const shared: SharedPostgres = { host: pg.host, port: pg.port, user: pg.user, password: pg.password, dir: pg.dir };
     process.env[SHARED_POSTGRES_ENV] = JSON.stringify(shared);
   } catch (err) {
     process.env[SHARED_POSTGRES_ERROR_ENV] = (err as Error).message;
