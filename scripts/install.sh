@@ -35,5 +35,6 @@ fi
 
 echo "== npm install"
 # `npm ci` needs every platform's optional packages in the registry; `npm install`
-# honours the lockfile without that.
-npm install --no-audit --no-fund
+# honours the lockfile without that. Install scripts stay off: no dependency needs one
+# (README, "Install scripts").
+npm install --ignore-scripts --no-audit --no-fund

@@ -19,6 +19,7 @@ import type { ResourceView } from '../../policy/model';
 import { policiesFor } from '../../policy/policies';
 import { planStack } from '../../plan/plan';
 import { toResourceView } from '../../plan/build';
+import { programRoleIds, roleGuidOf } from '../../lib/role-ids';
 
 type Views = ResourceView[];
 
@@ -94,7 +95,7 @@ export const CORPUS: Change[] = [
 
   // ----- Workload identity
   { change: 'federated subjects changed to default:default', mutate: (v) => { for (const app of ['api-api', 'agent-agent']) props(v, `${P}-kv-apps-fic-${app}`).subject = 'system:serviceaccount:default:default'; }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-kv-apps-fic-api-api`, `${P}-kv-apps-fic-agent-agent`] } },
-  { change: 'federated credential for the frontend, which does not use workload identity', mutate: (v) => addResource(v, 'azure-native:managedidentity:FederatedIdentityCredential', `${P}-kv-apps-fic-frontend-frontend`, { ...props(v, `${P}-kv-apps-fic-api-api`), federatedIdentityCredentialResourceName: 'frontend-frontend', subject: 'system:serviceaccount:frontend:frontend' }, find(v, `${P}-kv-apps-fic-api-api`).dependencies), expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-kv-apps-fic-frontend-frontend`] } },
+  { change: 'federated credential for the frontend, which does not use workload identity', mutate: (v) => addResource(v, 'azure-native:managedidentity:FederatedIdentityCredential', `${P}-kv-apps-fic-frontend-frontend`, { ...props(v, `${P}-kv-apps-fic-api-api`), federatedIdentityCredentialResourceName: 'frontend-frontend', subject: 'system:serviceaccount:frontend:frontend' }, [...find(v, `${P}-kv-apps-fic-api-api`).dependencies]), expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-kv-apps-fic-frontend-frontend`] } },
   { change: 'federated credential trusts GitHub Actions instead of the cluster', mutate: (v) => { Object.assign(props(v, `${P}-kv-apps-fic-api-api`), { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:someone/fork:ref:refs/heads/main' }); }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-kv-apps-fic-api-api`] } },
   { change: 'federated credential with an extra audience', mutate: (v) => { props(v, `${P}-kv-apps-fic-agent-agent`).audiences.push('api://other'); }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-kv-apps-fic-agent-agent`] } },
   { change: 'workload identity webhook turned off', mutate: (v) => { props(v, `${P}-aks-aks`).securityProfile.workloadIdentity.enabled = false; }, expect: { rule: 'aks-workload-identity', names: [`${P}-aks-aks`] } },
@@ -161,6 +162,11 @@ describe('insecure-change corpus on the real prod program', () => {
   }, 60_000);
 
   const copy = (): Views => structuredClone(clean);
+
+  it('starts from a prod program that assigns exactly the roles of lib/role-ids.ts (the documented condition)', () => {
+    const roles = clean.filter((v) => v.type === 'azure-native:authorization:RoleAssignment').map((v) => roleGuidOf(String(v.props.roleDefinitionId)));
+    expect([...new Set(roles)].sort()).toEqual(programRoleIds());
+  });
 
   it('has at least 30 changes, each described once', () => {
     expect(CORPUS.length).toBeGreaterThanOrEqual(30);

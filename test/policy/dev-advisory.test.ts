@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Finding } from '../../policy/model';
 import { planStack } from '../../plan/plan';
+import { programRoleIds, roleGuidOf } from '../../lib/role-ids';
+import { unwrapSecrets } from '../../offline/mocks';
 
 type Cfg = Record<string, any>;
 const config = (stack: string): Cfg => {
@@ -38,9 +40,17 @@ const REASON_FACTS: Record<string, { fact: string; holds: (cfg: Cfg, finding: Fi
 
 describe('dev advisory findings', () => {
   let findings: Finding[];
+  let roles: string[];
   beforeAll(async () => {
-    findings = (await planStack({ stack: 'dev' })).plan.findings;
+    const { plan, run } = await planStack({ stack: 'dev' });
+    findings = plan.findings;
+    roles = run.resources.filter((r) => r.type === 'azure-native:authorization:RoleAssignment')
+      .map((r) => roleGuidOf(String((unwrapSecrets(r.inputs) as Record<string, unknown>).roleDefinitionId)));
   }, 60_000);
+
+  it('come from a dev program that assigns exactly the roles of lib/role-ids.ts (test/role-ids.test.ts)', () => {
+    expect([...new Set(roles)].sort()).toEqual(programRoleIds());
+  });
 
   it('are advisory only, each with a reason', () => {
     expect(findings.filter((f) => f.level === 'mandatory').map((f) => `${f.ruleId} ${f.name}: ${f.message}`)).toEqual([]);
