@@ -93,21 +93,25 @@ export const FORBIDDEN_ROLES: Readonly<Record<string, string>> = {
   '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': 'User Access Administrator',
 };
 
-/** One allowed role assignment: role × scope (an ARM resource type) × principal kinds. */
+/** One allowed role assignment: role × scope (ARM resource types) × principal kinds. */
 export interface AllowedRoleAssignment {
   role: string;
-  /** The ARM resource type the scope must be (one resource in a resource group, never a group or subscription). */
-  scopeType: string;
+  /** The ARM resource types the scope may be (one resource in a resource group, never a group or subscription). */
+  scopeTypes: readonly string[];
   principalTypes: readonly string[];
 }
 
 /** The role assignments the program may create (Microsoft Learn, "Azure built-in roles", checked 2026-12-01). */
 export const ROLE_ALLOW_LIST: Readonly<Record<string, AllowedRoleAssignment>> = {
-  '7f951dda-4ed3-4680-a7ca-43fe172d538d': { role: 'AcrPull', scopeType: 'Microsoft.ContainerRegistry/registries', principalTypes: ['ServicePrincipal'] },
-  '4d97b98b-1d4f-4787-a291-c67834d212e7': { role: 'Network Contributor', scopeType: 'Microsoft.Network/virtualNetworks/subnets', principalTypes: ['ServicePrincipal'] },
-  'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b': { role: 'Azure Kubernetes Service RBAC Cluster Admin', scopeType: 'Microsoft.ContainerService/managedClusters', principalTypes: ['ServicePrincipal', 'User'] },
-  '4633458b-17de-408a-b874-0445c86b69e6': { role: 'Key Vault Secrets User', scopeType: 'Microsoft.KeyVault/vaults', principalTypes: ['ServicePrincipal'] },
-  'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': { role: 'Key Vault Secrets Officer', scopeType: 'Microsoft.KeyVault/vaults', principalTypes: ['ServicePrincipal', 'User'] },
+  '7f951dda-4ed3-4680-a7ca-43fe172d538d': { role: 'AcrPull', scopeTypes: ['Microsoft.ContainerRegistry/registries'], principalTypes: ['ServicePrincipal'] },
+  '4d97b98b-1d4f-4787-a291-c67834d212e7': { role: 'Network Contributor', scopeTypes: ['Microsoft.Network/virtualNetworks/subnets'], principalTypes: ['ServicePrincipal'] },
+  'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b': { role: 'Azure Kubernetes Service RBAC Cluster Admin', scopeTypes: ['Microsoft.ContainerService/managedClusters'], principalTypes: ['ServicePrincipal', 'User'] },
+  '4633458b-17de-408a-b874-0445c86b69e6': { role: 'Key Vault Secrets User', scopeTypes: ['Microsoft.KeyVault/vaults', 'Microsoft.KeyVault/vaults/secrets'], principalTypes: ['ServicePrincipal'] },
+  'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': { role: 'Key Vault Secrets Officer', scopeTypes: ['Microsoft.KeyVault/vaults'], principalTypes: ['ServicePrincipal', 'User'] },
+  'b0d8363b-8ddd-447d-831f-62ca05bff136': { role: 'Monitoring Data Reader', scopeTypes: ['Microsoft.Monitor/accounts'], principalTypes: ['ServicePrincipal'] },
+  '22926164-76b3-42b3-bc55-97df8dab3e41': { role: 'Grafana Admin', scopeTypes: ['Microsoft.Dashboard/grafana'], principalTypes: ['ServicePrincipal', 'User', 'Group'] },
+  'a79a5197-3a5c-4973-a920-486035ffd60f': { role: 'Grafana Editor', scopeTypes: ['Microsoft.Dashboard/grafana'], principalTypes: ['Group'] },
+  '60921a7e-fef1-4a43-9b16-a26c52ad4769': { role: 'Grafana Viewer', scopeTypes: ['Microsoft.Dashboard/grafana'], principalTypes: ['Group'] },
 };
 
 /** The ARM resource type of a resource id (`.../providers/Microsoft.X/a/n1/b/n2` → `Microsoft.X/a/b`); undefined for a subscription or resource group. */
@@ -257,8 +261,8 @@ export const DELIVERY_RULES: readonly Rule[] = [
       const scope = assignment.props.scope;
       if (typeof scope === 'string') {
         const scopeType = armTypeOf(scope);
-        if (scopeType === undefined || scopeType.toLowerCase() !== allowed.scopeType.toLowerCase()) {
-          problems.push({ message: `${allowed.role} is scoped to ${show(scope)} (${scopeType ?? 'a subscription or resource group'}); it may only be scoped to one ${allowed.scopeType}`, property: 'scope' });
+        if (scopeType === undefined || !allowed.scopeTypes.some((t) => t.toLowerCase() === scopeType.toLowerCase())) {
+          problems.push({ message: `${allowed.role} is scoped to ${show(scope)} (${scopeType ?? 'a subscription or resource group'}); it may only be scoped to one ${allowed.scopeTypes.join(' or ')}`, property: 'scope' });
         }
       }
       const kind = assignment.props.principalType;
@@ -267,7 +271,7 @@ export const DELIVERY_RULES: readonly Rule[] = [
       }
       return problems;
     },
-    remediation: 'Assign only the roles of lib/role-ids.ts on the one resource that needs them (registry, nodes subnet, cluster, vault) with an explicit principalType; a new role needs the allow-list, lib/role-ids.ts and the deploying identity\'s condition (docs/setup.md) changed together.',
+    remediation: 'Assign only the roles of lib/role-ids.ts on the one resource that needs them (registry, nodes subnet, cluster, vault or secret, monitor workspace, Grafana) with an explicit principalType; a new role needs the allow-list, lib/role-ids.ts and the deploying identity\'s condition (docs/setup.md) changed together.',
   },
   {
     id: 'federated-credential-cluster-subject',

@@ -22,7 +22,11 @@ export function roleConditionBlock(): string {
   return [
     BEGIN,
     '# The roles the program assigns (lib/role-ids.ts); the identity may assign these and no other:',
-    ...programRoleIds().map((id) => `#   ${id}  ${byId.get(id)!.name} -> ${byId.get(id)!.principal} on the ${byId.get(id)!.scope}`),
+    ...programRoleIds().map((id) => {
+      const role = byId.get(id)!;
+      const grants = role.grants.map((g) => `${g.principal} on the ${g.scope}`).join(', ');
+      return `#   ${id}  ${role.name} -> ${grants}${role.whenConfigured ? ` (only with ${role.whenConfigured})` : ''}`;
+    }),
     `CONDITION="${roleAssignmentCondition()}"`,
     END,
   ].join('\n');

@@ -8,7 +8,7 @@
  * independently in policy/rules-delivery.ts, as a guardrail must be).
  */
 import { readFileSync } from 'node:fs';
-import { PROGRAM_ROLES, programRoleIds, roleAssignmentCondition, roleGuidOf } from '../lib/role-ids';
+import { AssignedRole, PROGRAM_ROLES, programRoleIds, RolePrincipal, roleAssignmentCondition, roleGuidOf, RoleScope } from '../lib/role-ids';
 import { ROLE_ALLOW_LIST, FORBIDDEN_ROLES } from '../policy/rules-delivery';
 import { roleConditionBlock, SETUP_DOC, withRoleCondition } from '../scripts/role-docs';
 
@@ -21,13 +21,23 @@ describe('roles the program assigns', () => {
   });
 
   it('agree with the policy allow-list, role by role, scope kind and principal kind', () => {
-    const scopeTypes = { registry: 'Microsoft.ContainerRegistry/registries', nodesSubnet: 'Microsoft.Network/virtualNetworks/subnets', cluster: 'Microsoft.ContainerService/managedClusters', keyVault: 'Microsoft.KeyVault/vaults' } as const;
+    const scopeTypes: Record<RoleScope, string> = {
+      registry: 'Microsoft.ContainerRegistry/registries', nodesSubnet: 'Microsoft.Network/virtualNetworks/subnets', cluster: 'Microsoft.ContainerService/managedClusters',
+      keyVault: 'Microsoft.KeyVault/vaults', keyVaultSecret: 'Microsoft.KeyVault/vaults/secrets', monitorWorkspace: 'Microsoft.Monitor/accounts', grafana: 'Microsoft.Dashboard/grafana',
+    };
+    const kinds: Record<RolePrincipal, string[]> = {
+      kubelet: ['ServicePrincipal'], controlPlane: ['ServicePrincipal'], apps: ['ServicePrincipal'], runner: ['ServicePrincipal'], grafana: ['ServicePrincipal'],
+      deployer: ['ServicePrincipal', 'User'], platformTeam: ['Group'],
+    };
     expect(Object.keys(ROLE_ALLOW_LIST).sort()).toEqual(programRoleIds());
-    for (const role of Object.values(PROGRAM_ROLES)) {
+    for (const role of Object.values(PROGRAM_ROLES) as AssignedRole[]) {
       const allowed = ROLE_ALLOW_LIST[role.id];
-      expect({ id: role.id, name: allowed.role, scope: allowed.scopeType }).toEqual({ id: role.id, name: role.name, scope: scopeTypes[role.scope] });
-      expect(allowed.principalTypes).toContain('ServicePrincipal');
-      expect(allowed.principalTypes.includes('User')).toBe(role.principal === 'deployer');
+      expect({ id: role.id, name: allowed.role, scopes: [...allowed.scopeTypes].sort(), kinds: [...allowed.principalTypes].sort() }).toEqual({
+        id: role.id,
+        name: role.name,
+        scopes: [...new Set(role.grants.map((g) => scopeTypes[g.scope]))].sort(),
+        kinds: [...new Set(role.grants.flatMap((g) => kinds[g.principal]))].sort(),
+      });
     }
     for (const id of programRoleIds()) expect(FORBIDDEN_ROLES[id]).toBeUndefined();
   });

@@ -38,6 +38,7 @@ const EXPECTED: Record<string, JobFacts> = {
   'main.yml deploy-dev': { identity: 'none', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', attestations: 'read' }, environment: 'none', inVnetRunner: false },
   'main.yml deploy-prod': { identity: 'none', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', attestations: 'read' }, environment: 'none', inVnetRunner: false },
   'deploy.yml deploy': { identity: 'AZURE_CLIENT_ID', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', attestations: 'read' }, environment: '${{ inputs.environment }}', inVnetRunner: true },
+  'version-calendar.yml versions': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
   'drift.yml drift': { identity: 'AZURE_DRIFT_CLIENT_ID', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', issues: 'write' }, environment: 'none', inVnetRunner: true },
 };
 
