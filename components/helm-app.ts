@@ -26,6 +26,8 @@ export interface HelmAppArgs {
   provider: k8s.Provider;
   /** Digest-pinned image reference (AppImage.imageRef). */
   imageRef: pulumi.Input<string>;
+  /** The platform registry's login server: the image must come from it. */
+  registryLoginServer?: pulumi.Input<string>;
   /** Namespace of each app's release (default: the app's name); the frontend needs the api's. */
   namespaces?: Record<AppName, string>;
   /** Entra tenant id (api, agent). */
@@ -117,10 +119,11 @@ export class HelmApp extends pulumi.ComponentResource {
     this.namespaceName = this.namespace.metadata.name;
 
     const values = pulumi
-      .all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '', args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? ''])
-      .apply(([imageRef, tenantId, identityClientId, keyVaultName, postgres, redis, dataSubnetCidr]) => {
+      .all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '', args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? '', args.registryLoginServer ?? ''])
+      .apply(([imageRef, tenantId, identityClientId, keyVaultName, postgres, redis, dataSubnetCidr, registryLoginServer]) => {
         const facts: PlatformFacts = {
           imageRef,
+          registryLoginServer: registryLoginServer || undefined,
           namespaces,
           tenantId,
           identityClientId,

@@ -62,6 +62,11 @@ export interface PlatformAppsArgs {
   imageTag: pulumi.Input<string>;
   /** Build timestamp for reproducible images (the commit time, seconds since the epoch). */
   sourceDateEpoch?: pulumi.Input<number>;
+  /**
+   * Per app, the digest of the image CI built, scanned and pushed to this platform's registry
+   * (`aks-platform/<app>`): that app is not built, its release runs exactly that digest.
+   */
+  prebuiltDigests?: Partial<Record<AppName, string>>;
   /** Per-app sizing on top of the profile. */
   sizing?: Partial<Record<AppName, AppSizingOverride>>;
   /** Public ingress (app-routing add-on): host and TLS. */
@@ -347,6 +352,7 @@ export class Platform extends pulumi.ComponentResource {
           registryLoginServer: this.registry.loginServer,
           tag: apps.imageTag,
           sourceDateEpoch: apps.sourceDateEpoch,
+          prebuiltDigest: apps.prebuiltDigests?.[app],
           tenantId,
           contextDirectory: apps.contextDirectory,
         },
@@ -366,6 +372,7 @@ export class Platform extends pulumi.ComponentResource {
           sizing: apps.sizing?.[app],
           provider: this.cluster.provider,
           imageRef: this.images[app]!.imageRef,
+          registryLoginServer: this.registry.loginServer,
           tenantId,
           identityClientId: this.appIdentityClientId,
           keyVaultName: this.keyVault.vaultName,

@@ -75,6 +75,7 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       environment: appEnvironmentFor(cfg.environment),
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,
+      prebuiltDigests: cfg.apps.imageDigests,
       sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
       ingress: appIngressFromConfig(cfg.apps),
       contextDirectory: context.contextDirectory,

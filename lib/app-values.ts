@@ -160,8 +160,10 @@ export function resolveAppSizing(app: AppName, environment: AppEnvironment, over
 
 /** What the program knows about the platform when it deploys an app. */
 export interface PlatformFacts {
-  /** Digest-pinned image reference `<loginServer>/<repo>@sha256:<64 hex>`. */
+  /** Digest-pinned image reference `<loginServer>/<repo>@sha256:<64 hex>`, from an Azure Container Registry. */
   imageRef: string;
+  /** The platform registry's login server; when given, `imageRef` must come from it (no other registry). */
+  registryLoginServer?: string;
   /** Namespace of each release (each app has its own). */
   namespaces: Record<AppName, string>;
   /** Entra tenant id. */
@@ -194,13 +196,17 @@ export interface AppValuesInput {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DIGEST_REF = /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
+/** An image in an Azure Container Registry (the platform's registry kind), pinned by digest; the chart's values.schema.json has the same pattern. */
+export const PLATFORM_IMAGE_REF = /^[a-z0-9]{5,50}\.azurecr\.io\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Problems with the platform facts for one app (each names the field); empty when fine. */
 export function platformFactsProblems(app: AppName, facts: PlatformFacts): string[] {
   const p: string[] = [];
-  if (!DIGEST_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be pinned by digest: <registry>/<repository>@sha256:<64 hex>`);
+  if (!PLATFORM_IMAGE_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be an image of the platform's registry pinned by digest: <name>.azurecr.io/<repository>@sha256:<64 hex>`);
+  else if (facts.registryLoginServer && !facts.imageRef.startsWith(`${facts.registryLoginServer.toLowerCase()}/`)) {
+    p.push(`imageRef: "${facts.imageRef}" is not in the platform's registry ${facts.registryLoginServer}`);
+  }
   for (const a of APP_NAMES) {
     const ns = facts.namespaces[a];
     if (!ns || !NAMESPACE.test(ns) || ns.length > 63) p.push(`namespaces.${a}: "${ns}" must be a DNS label (lowercase letters, digits, -; at most 63)`);

@@ -253,10 +253,22 @@ export interface PlatformStackAppSizing {
   nodePool?: string;
 }
 
+/** Image digests (`sha256:<64 hex>`) per app, pushed to the stack's registry as `aks-platform/<app>`. */
+export interface PlatformStackImageDigests {
+  /** Digest of the api image. */
+  api?: string;
+  /** Digest of the agent image. */
+  agent?: string;
+  /** Digest of the frontend image. */
+  frontend?: string;
+}
+
 /** The three apps. */
 export interface PlatformStackApps {
   /** Image tag; default: the commit of the package's source checkout. */
   imageTag?: string;
+  /** Per app, the digest of an image CI already built, scanned and pushed to the stack's registry; that app is not built. */
+  imageDigests?: PlatformStackImageDigests;
   /** Public host name for the ingress. */
   host?: string;
   /** Key Vault certificate URI for TLS on the ingress. */
