@@ -10,4 +10,8 @@ export * from './workload-identity';
 export * from './key-vault';
 export * from './app-registrations';
 export * from './aks-cluster';
+export * from './operations-runner';
 export * from './platform';
+export * from './managed-prometheus';
+export * from './managed-grafana';
+export * from './prometheus-alerts';

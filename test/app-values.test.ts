@@ -70,7 +70,9 @@ describe('sizing', () => {
 describe('platform facts', () => {
   const good = fixtureFacts('api', 'prod');
   test.each<[string, (f: PlatformFacts) => void, RegExp]>([
-    ['a tagged image', (f) => (f.imageRef = 'cr.azurecr.io/api:1.0'), /imageRef: .* must be pinned by digest/],
+    ['a tagged image', (f) => (f.imageRef = 'cr.azurecr.io/api:1.0'), /imageRef: .* must be an image of the platform's registry pinned by digest/],
+    ['an image from Docker Hub, even by digest', (f) => (f.imageRef = `docker.io/library/nginx@sha256:${'a'.repeat(64)}`), /imageRef: .*<name>\.azurecr\.io/],
+    ['an image from another ACR than the platform\'s', (f) => { f.registryLoginServer = 'craksplatprodweu1a2b3c.azurecr.io'; f.imageRef = `crother12345.azurecr.io/api@sha256:${'a'.repeat(64)}`; }, /is not in the platform's registry craksplatprodweu1a2b3c\.azurecr\.io/],
     ['a shared namespace', (f) => (f.namespaces = { api: 'apps', agent: 'apps', frontend: 'web' }), /each app needs its own namespace/],
     ['the default namespace', (f) => (f.namespaces = { ...f.namespaces, api: 'default' }), /namespaces\.api: "default" is reserved/],
     ['a bad tenant', (f) => (f.tenantId = 'contoso'), /tenantId: "contoso" must be a GUID/],
