@@ -3,7 +3,7 @@
  * stays pending, another agent reclaims it after the visibility timeout and completes it.
  */
 import { startApi, type ApiHandle } from '../../api/src';
-import { appEnv, builtEntry, freePort, httpJson, spawnNode, startOidcIssuer, startPostgres, startRedis, waitFor, type NodeProcess, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, builtEntry, freePort, httpJson, spawnNode, postgresDatabase, startOidcIssuer, startRedis, waitFor, type NodeProcess, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startAgent, type AgentHandle } from '../src';
 
 jest.setTimeout(60000);
@@ -17,7 +17,7 @@ let issuer: OidcIssuer;
 let auth: Record<string, string>;
 
 beforeAll(async () => {
-  [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
   api = await startApi({ env: appEnv(pg, redis, issuer.apiEnv()), port: 0, host: '127.0.0.1' });
   auth = { authorization: `Bearer ${await issuer.token()}` };
   await api.schemaReady;

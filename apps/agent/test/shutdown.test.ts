@@ -4,7 +4,7 @@
  */
 import { JOB_GROUP, JOB_STREAM, createLogger, createRedis, closeRedis, type Redis } from '@aks-platform/common';
 import { startApi, type ApiHandle } from '../../api/src';
-import { appEnv, builtEntry, freePort, httpJson, spawnNode, startOidcIssuer, startPostgres, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, builtEntry, freePort, httpJson, spawnNode, postgresDatabase, startOidcIssuer, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 
 jest.setTimeout(60000);
 
@@ -16,7 +16,7 @@ let issuer: OidcIssuer;
 let auth: Record<string, string>;
 
 beforeAll(async () => {
-  [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
   api = await startApi({ env: appEnv(pg, redis, issuer.apiEnv()), port: 0, host: '127.0.0.1' });
   auth = { authorization: `Bearer ${await issuer.token()}` };
   await api.schemaReady;

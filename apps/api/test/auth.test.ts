@@ -7,7 +7,7 @@
  */
 import { connect as connectTcp } from 'node:net';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { appEnv, httpJson, startOidcIssuer, startPostgres, startRedis, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, httpJson, postgresDatabase, startOidcIssuer, startRedis, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(60000);
@@ -23,7 +23,7 @@ const sockets: Socket[] = [];
 const UNKNOWN = '7d0e3b8e-8a4c-4c2e-9d38-0d7c4f0b9a11';
 
 beforeAll(async () => {
-  [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
   const env = appEnv(pg, redis, { ...issuer.apiEnv(), CORS_ORIGIN: 'https://app.example.com', SOCKET_MAX_SUBSCRIPTIONS: '3', SOCKET_SUBSCRIBES_PER_SECOND: '5', SOCKET_MAX_MESSAGE_BYTES: '1024', JOB_SLEEP_MAX_MS: '5000' });
   api = await startApi({ env, port: 0, host: '127.0.0.1' });
   // A second replica with small limits: counters are shared through Redis.

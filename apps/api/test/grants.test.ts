@@ -7,7 +7,7 @@
 import { Client } from 'pg';
 import { deleteFinishedJobs } from '@aks-platform/common';
 import { startAgent, type AgentHandle } from '../../agent/src';
-import { httpJson, provisionAppRoles, roleEnv, startOidcIssuer, startPostgres, startRedis, waitFor, type AppLogins, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { httpJson, provisionAppRoles, roleEnv, postgresDatabase, startOidcIssuer, startRedis, waitFor, type AppLogins, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(60000);
@@ -20,7 +20,7 @@ let owner: Client;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
   logins = await provisionAppRoles(pg);
   owner = new Client({ host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database });
   await owner.connect();

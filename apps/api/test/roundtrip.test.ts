@@ -4,7 +4,7 @@
  */
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { startAgent, type AgentHandle } from '../../agent/src';
-import { appEnv, httpJson, startOidcIssuer, startPostgres, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, httpJson, postgresDatabase, startOidcIssuer, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(60000);
@@ -18,7 +18,7 @@ let auth: Record<string, string>;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
   auth = { authorization: `Bearer ${await issuer.token({ oid: 'roundtrip-user' })}` };
   const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200', ...issuer.apiEnv() });
   api = await startApi({ env, port: 0, host: '127.0.0.1' });

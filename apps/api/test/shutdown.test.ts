@@ -6,7 +6,7 @@
  */
 import { request } from 'node:http';
 import { io as connectSocket } from 'socket.io-client';
-import { appEnv, builtEntry, freePort, httpJson, spawnNode, startOidcIssuer, startPostgres, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, builtEntry, freePort, httpJson, spawnNode, postgresDatabase, startOidcIssuer, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi } from '../src';
 
 jest.setTimeout(60000);
@@ -17,7 +17,7 @@ let issuer: OidcIssuer;
 let token: string;
 
 beforeAll(async () => {
-  [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
   token = await issuer.token();
 });
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import Redis from 'ioredis';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { JOB_EVENTS_CHANNEL } from '@aks-platform/common';
-import { appEnv, httpJson, startOidcIssuer, startPostgres, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, httpJson, postgresDatabase, startOidcIssuer, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(30000);
@@ -21,7 +21,7 @@ let issuer: OidcIssuer;
 let token: string;
 
 beforeAll(async () => {
-  [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
   api = await startApi({ env: appEnv(pg, redis, issuer.apiEnv()), port: 0, host: '127.0.0.1' });
   token = await issuer.token();
   await api.schemaReady;

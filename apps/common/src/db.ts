@@ -93,9 +93,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     // (see grantLoginRoles). Nobody but the owner may create objects: the api and the agent
     // only read and write rows. Each REVOKE runs only where the migrator owns the object.
     sql: `
+      -- Roles are server-wide: another database's migration may create them concurrently.
       DO $$ BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jobs_api') THEN CREATE ROLE jobs_api NOLOGIN; END IF;
-        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jobs_agent') THEN CREATE ROLE jobs_agent NOLOGIN; END IF;
+        CREATE ROLE jobs_api NOLOGIN;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+      END $$;
+      DO $$ BEGIN
+        CREATE ROLE jobs_agent NOLOGIN;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$;
       DO $$ BEGIN
         EXECUTE 'REVOKE CREATE ON SCHEMA public FROM PUBLIC';
