@@ -5,6 +5,7 @@
  * Kubernetes schema, and the environment differences show in the manifests.
  */
 import { runStack, StackRun } from '../offline/run-stack';
+import { TEST_CLOCK } from './support/clock';
 import { unwrapSecrets } from '../offline/mocks';
 import { helmLint, helmTemplate, Manifest, one, parseManifests, validateManifest } from './support/chart';
 
@@ -27,7 +28,7 @@ function render(release: ReleaseInputs): Manifest[] {
 describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
   let rendered: Array<{ release: ReleaseInputs; manifests: Manifest[] }>;
   beforeAll(async () => {
-    const run = await runStack(stack);
+    const run = await runStack(stack, { clock: TEST_CLOCK });
     rendered = releases(run).map((release) => ({ release, manifests: render(release) }));
   }, 60_000);
 

@@ -3,6 +3,7 @@
  * offline mocks: what each environment registers and exports.
  */
 import { runStack, StackRun } from '../offline/run-stack';
+import { TEST_CLOCK } from './support/clock';
 import { isSecretValue, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/mocks';
 import { REQUIRED_TAG_KEYS } from '../lib/tags';
 import { isTaggable } from '../policy/evaluate';
@@ -23,7 +24,7 @@ function plain(resource: RecordedResource): Record<string, any> {
 describe.each(['dev', 'prod'])('the %s stack', (stack) => {
   let run: StackRun;
   beforeAll(async () => {
-    run = await runStack(stack);
+    run = await runStack(stack, { clock: TEST_CLOCK });
   }, 60_000);
 
   it('registers the platform: network, registry, cluster, data services, vault, images and releases', () => {
@@ -44,6 +45,26 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
       'docker-build:index:Image': 3,
       'kubernetes:helm.sh/v3:Release': 3,
     });
+  });
+
+  it('signs users in: creates the api and SPA registrations and passes them to the api and the frontend', () => {
+    const regs = run.recorder.resources.filter((r) => r.type === 'azuread:index/applicationRegistration:ApplicationRegistration');
+    expect(regs.map(plain).map((r) => [r.displayName, r.signInAudience, r.requestedAccessTokenVersion]).sort()).toEqual([
+      [`aksplat-${stack}-api`, 'AzureADMyOrg', 2],
+      [`aksplat-${stack}-spa`, 'AzureADMyOrg', undefined],
+    ]);
+    const scope = plain(run.recorder.one('azuread:index/applicationPermissionScope:ApplicationPermissionScope'));
+    expect([scope.value, scope.type]).toEqual(['Jobs.ReadWrite', 'User']);
+    const apiClientId = regs.find((r) => plain(r).displayName === `aksplat-${stack}-api`)!.state as Record<string, string>;
+    const env = (app: string) => (plain(run.recorder.resources.find((r) => r.type === 'kubernetes:helm.sh/v3:Release' && r.name.endsWith(`-${app}-release`))!).values as { env: Record<string, string> }).env;
+    expect(env('api')).toMatchObject({
+      AUTH_MODE: 'entra',
+      AUTH_ISSUER: expect.stringMatching(/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]{36}\/v2\.0$/),
+      AUTH_AUDIENCE: `${apiClientId.clientId},api://${apiClientId.clientId}`,
+      AUTH_REQUIRED_SCOPE: 'Jobs.ReadWrite',
+    });
+    expect(env('frontend')).toMatchObject({ AUTH_CLIENT_ID: expect.stringMatching(/^[0-9a-f-]{36}$/), AUTH_SCOPE: `api://${apiClientId.clientId}/Jobs.ReadWrite`, AUTH_PROTOCOL: 'entra' });
+    expect(Object.keys(env('agent')).filter((k) => k.startsWith('AUTH_'))).toEqual([]);
   });
 
   it('tags every taggable Azure resource with the five required tags', () => {

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { createLogger } from '@aks-platform/common';
 import { startAgent, type AgentHandle } from '../../agent/src';
 import { startApi, type ApiHandle } from '../../api/src';
-import { appEnv, freePort, startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, freePort, postgresDatabase, startRedis, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startLocalOidcProvider, type LocalOidcProvider } from '../../common/test-support/oidc-provider';
 import { launchChromium, type Browser } from './support/browser';
 import { requireDist, startNginx, type NginxServer } from './support/nginx';
@@ -47,7 +47,7 @@ beforeAll(async () => {
   const nginxPort = await freePort();
   // The provider's certificate is self-signed for 127.0.0.1: this browser accepts it.
   [pg, redis, browser, idp] = await Promise.all([
-    startPostgres(),
+    postgresDatabase(),
     startRedis(),
     launchChromium({ extraArgs: ['--ignore-certificate-errors'] }),
     startLocalOidcProvider({ spaOrigin: `http://127.0.0.1:${nginxPort}` }),
