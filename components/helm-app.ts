@@ -26,6 +26,8 @@ export interface HelmAppArgs {
   provider: k8s.Provider;
   /** Digest-pinned image reference (AppImage.imageRef). */
   imageRef: pulumi.Input<string>;
+  /** The platform registry's login server: the image must come from it. */
+  registryLoginServer?: pulumi.Input<string>;
   /** Namespace of each app's release (default: the app's name); the frontend needs the api's. */
   namespaces?: Record<AppName, string>;
   /** Entra tenant id (api, agent). */
@@ -46,6 +48,15 @@ export interface HelmAppArgs {
   publicOrigin?: pulumi.Input<string>;
   /** A canary track: its digest-pinned image and its share of the route's traffic in percent (api, frontend). */
   canary?: { imageRef: pulumi.Input<string>; weight: number };
+  /** Sign-in: the Entra tenant, the api and SPA registrations and the scope (api, frontend; required for both). */
+  auth?: pulumi.Input<{ tenantId: pulumi.Input<string>; apiClientId: pulumi.Input<string>; spaClientId: pulumi.Input<string>; scope: pulumi.Input<string> }>;
+  /**
+   * Taints of the node pool the app is placed on (`sizing.nodePool`), e.g. the
+   * spot taint; the pods get a toleration for each, so they can schedule there.
+   */
+  nodePoolTaints?: string[];
+  /** Scrape the app's /metrics with a managed-Prometheus PodMonitor (api, agent; needs the cluster's metrics add-on). Default false. */
+  podMonitor?: boolean;
   /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
   timeoutSeconds?: number;
   /** Path of the chart (default: the repository's apps/chart). */
@@ -115,18 +126,14 @@ export class HelmApp extends pulumi.ComponentResource {
 
     const values = pulumi
       .all([
-        args.imageRef,
-        args.tenantId ?? '',
-        args.identityClientId ?? '',
-        args.keyVaultName ?? '',
-        args.postgres ?? { host: '', database: '', user: '' },
-        args.redis ?? { host: '', port: 0 },
-        args.dataSubnetCidr ?? '',
+        pulumi.all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '']),
+        pulumi.all([args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? '', args.registryLoginServer ?? '', args.auth]),
         pulumi.output({ publicOrigin: args.publicOrigin ?? '', canaryImageRef: args.canary?.imageRef ?? '' }),
       ])
-      .apply(([imageRef, tenantId, identityClientId, keyVaultName, postgres, redis, dataSubnetCidr, { publicOrigin, canaryImageRef }]) => {
+      .apply(([[imageRef, tenantId, identityClientId, keyVaultName], [postgres, redis, dataSubnetCidr, registryLoginServer, auth], { publicOrigin, canaryImageRef }]) => {
         const facts: PlatformFacts = {
           imageRef,
+          registryLoginServer: registryLoginServer || undefined,
           namespaces,
           tenantId,
           identityClientId,
@@ -137,6 +144,9 @@ export class HelmApp extends pulumi.ComponentResource {
           gateway: args.gateway,
           publicOrigin: publicOrigin || undefined,
           canary: args.canary ? { imageRef: canaryImageRef, weight: args.canary.weight } : undefined,
+          nodePoolTaints: args.nodePoolTaints,
+          podMonitor: args.podMonitor,
+          auth,
         };
         try {
           return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });

@@ -9,16 +9,25 @@ import { AppEnvironment, AppSizingOverride } from '../lib/app-values';
 import { CanaryConfig, GatewaySizing, WafMode, canaryWeightProblem, edgeNames, privateLinkServiceId } from '../lib/edge';
 import { DigestResolver, resolveImageDigest } from '../lib/registry-digest';
 import { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET, RedisKind } from '../lib/data-services';
+import { AppAuthConfig, appRegistrationNames } from '../lib/app-auth';
 import { AksCluster, AksClusterArgs } from './aks-cluster';
+import { AppRegistrations } from './app-registrations';
+import { poolTaints } from '../lib/aks';
 import { AppImage } from './app-image';
 import { ContainerRegistry, ContainerRegistryArgs } from './container-registry';
 import { FrontDoor } from './front-door';
 import { Gateway } from './gateway';
 import { HelmApp } from './helm-app';
+import { GrafanaRole } from '../lib/monitoring';
 import { KeyVault, KeyVaultArgs } from './key-vault';
+import { ManagedGrafana } from './managed-grafana';
+import { ManagedPrometheus } from './managed-prometheus';
 import { Network } from './network';
 import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
+import { AlertEmailReceiver, AlertWebhookReceiver, PrometheusAlerts } from './prometheus-alerts';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
+import { OperationsRunner, OperationsRunnerArgs } from './operations-runner';
+import { RUNNER_TOKEN_SECRET } from '../lib/operations-runner';
 
 /** Arguments every child takes from the platform itself, so the sections below leave them out. */
 type Wired = keyof AzureComponentArgs | 'tenantId' | 'privateEndpoint' | 'protect';
@@ -42,6 +51,14 @@ export function privateDnsZonesFor(options: { registryPrivate: boolean; keyVault
   ];
 }
 
+/** The taints of the pool an app is pinned to (empty when not pinned or the pool is unknown). */
+export function taintsOfPool(cluster: Pick<AksClusterArgs, 'systemPool' | 'userPools'>, nodePool: string | undefined): string[] {
+  if (nodePool === undefined) return [];
+  if (nodePool === cluster.systemPool.name) return poolTaints(cluster.systemPool, 'System', cluster.systemPool.onlyCriticalAddons);
+  const pool = (cluster.userPools ?? []).find((p) => p.name === nodePool);
+  return pool ? poolTaints(pool, 'User') : [];
+}
+
 /** Builds and deploys the three apps onto the cluster. */
 export interface PlatformAppsArgs {
   /** Sizing profile the apps start from (`dev`: single replica; `prod`: ≥ 3 replicas, HPA, PDB, zone spread). */
@@ -50,6 +67,11 @@ export interface PlatformAppsArgs {
   imageTag: pulumi.Input<string>;
   /** Build timestamp for reproducible images (the commit time, seconds since the epoch). */
   sourceDateEpoch?: pulumi.Input<number>;
+  /**
+   * Per app, the digest of the image CI built, scanned and pushed to this platform's registry
+   * (`aks-platform/<app>`): that app is not built, its release runs exactly that digest.
+   */
+  prebuiltDigests?: Partial<Record<AppName, string>>;
   /** Per-app sizing on top of the profile. */
   sizing?: Partial<Record<AppName, AppSizingOverride>>;
   /**
@@ -62,6 +84,27 @@ export interface PlatformAppsArgs {
   resolveDigest?: DigestResolver;
   /** Repository root that holds `apps/` (the images' build context); default this package's root. */
   contextDirectory?: string;
+  /**
+   * Existing Entra app registrations for sign-in. Without them the platform creates an api
+   * and a SPA registration (owned by the deploying principal). Sign-in cannot be turned off.
+   */
+  auth?: AppAuthConfig;
+}
+
+/** Monitoring: managed Prometheus, Azure Managed Grafana with the dashboards, and the alerts. */
+export interface PlatformMonitoringArgs {
+  /** Entra groups of the platform team; they get {@link grafanaRole} on Grafana. */
+  platformTeamGroupObjectIds: string[];
+  /** Grafana role of the platform team: `Admin`, `Editor` (default) or `Viewer`. */
+  grafanaRole?: GrafanaRole;
+  /** Zone-redundant Grafana (production). */
+  grafanaZoneRedundancy?: boolean;
+  /** Who the alerts reach by e-mail. */
+  emailReceivers?: AlertEmailReceiver[];
+  /** Webhooks the alerts are posted to. */
+  webhookReceivers?: AlertWebhookReceiver[];
+  /** URL of docs/runbooks.md that the alerts' `runbook_url` annotations point into. */
+  runbookBaseUrl: string;
 }
 
 /** The public edge: the gateway in the cluster and Azure Front Door Premium in front of it. */
@@ -99,6 +142,8 @@ export interface PlatformArgs {
   apps?: PlatformAppsArgs;
   /** The public edge (gateway + Front Door); needs `apps`. */
   edge?: PlatformEdgeArgs;
+  /** Monitoring (managed Prometheus, Grafana, alerts); leave out for none. */
+  monitoring?: PlatformMonitoringArgs;
   /** Protect the stateful resources (database, cache, vault) from deletion and replacement. */
   protectStatefulResources?: boolean;
   /**
@@ -106,6 +151,19 @@ export interface PlatformArgs {
    * Vault Secrets Officer): `ServicePrincipal` for CI (default), `User` on a workstation.
    */
   deployerPrincipalType?: 'User' | 'ServicePrincipal';
+  /**
+   * An in-VNet GitHub Actions runner in the `operations` subnet (with a NAT
+   * gateway for its outbound traffic), labelled `aks-platform-<environment>`.
+   * Its GitHub token is stored in the Key Vault (through ARM) and read by the
+   * runner's managed identity. Leave out for no runner.
+   */
+  operationsRunner?: PlatformOperationsRunnerArgs;
+}
+
+/** The operations runner of a platform. */
+export interface PlatformOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances'> {
+  /** GitHub token that may create runner registration tokens (kept secret; stored as the Key Vault secret `github-runner-token`). */
+  githubToken: pulumi.Input<string>;
 }
 
 /**
@@ -144,11 +202,24 @@ export class Platform extends pulumi.ComponentResource {
   public readonly frontDoor?: FrontDoor;
   /** The public URL of the apps (with `edge`): `https://<Front Door host or custom domain>`. */
   public readonly publicUrl?: pulumi.Output<string>;
+  /** The app registrations the platform created (with `apps` and without `apps.auth`). */
+  public appRegistrations?: AppRegistrations;
+  /** The in-VNet GitHub Actions runner (with `operationsRunner`). */
+  public readonly operationsRunner?: OperationsRunner;
+  /** Managed Prometheus: the Azure Monitor workspace and its data collection (with `monitoring`). */
+  public readonly prometheus?: ManagedPrometheus;
+  /** Azure Managed Grafana and the dashboards (with `monitoring`). */
+  public readonly grafana?: ManagedGrafana;
+  /** The action group and the Prometheus rule groups (with `monitoring`). */
+  public readonly alerts?: PrometheusAlerts;
+
+  private readonly naming: NameParts;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:Platform', name, {}, opts);
     const parent = { parent: this };
     const { naming, tags } = args;
+    this.naming = naming;
     const location = naming.location;
     const protect = args.protectStatefulResources ?? false;
     const client = authorization.getClientConfigOutput(parent);
@@ -172,6 +243,7 @@ export class Platform extends pulumi.ComponentResource {
           operations: { addressPrefix: args.network.subnets.operations },
         },
         clusterPodCidr: args.cluster.network.podCidr,
+        operationsNatGateway: args.operationsRunner !== undefined,
         privateDnsZones: privateDnsZonesFor({
           registryPrivate: args.registry.privateEndpoint === true,
           keyVaultPrivate: args.keyVault.privateEndpoint === true,
@@ -203,9 +275,34 @@ export class Platform extends pulumi.ComponentResource {
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
         registryId: this.registry.registryId,
+        managedPrometheus: args.monitoring !== undefined || args.cluster.managedPrometheus,
       },
       parent,
     );
+
+    if (args.monitoring) {
+      const m = args.monitoring;
+      const cluster = { clusterId: this.cluster.clusterId, clusterName: this.cluster.clusterName };
+      this.prometheus = new ManagedPrometheus(`${name}-prometheus`, { ...common, ...cluster }, parent);
+      this.grafana = new ManagedGrafana(
+        `${name}-grafana`,
+        {
+          ...common,
+          workspaceId: this.prometheus.workspaceId,
+          platformTeamGroupObjectIds: m.platformTeamGroupObjectIds,
+          platformTeamRole: m.grafanaRole,
+          zoneRedundancy: m.grafanaZoneRedundancy,
+          deployerObjectId: client.objectId,
+          deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
+        },
+        parent,
+      );
+      this.alerts = new PrometheusAlerts(
+        `${name}-alerts`,
+        { ...common, ...cluster, workspaceId: this.prometheus.workspaceId, emailReceivers: m.emailReceivers, webhookReceivers: m.webhookReceivers, runbookBaseUrl: m.runbookBaseUrl },
+        parent,
+      );
+    }
 
     this.postgres = new PostgresDatabase(
       `${name}-postgres`,
@@ -227,6 +324,7 @@ export class Platform extends pulumi.ComponentResource {
         secrets: [
           { name: POSTGRES_PASSWORD_SECRET, value: this.postgres.administratorPassword },
           { name: REDIS_PASSWORD_SECRET, value: this.redis.accessKey },
+          ...(args.operationsRunner ? [{ name: RUNNER_TOKEN_SECRET, value: pulumi.secret(args.operationsRunner.githubToken) }] : []),
         ],
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
@@ -240,15 +338,33 @@ export class Platform extends pulumi.ComponentResource {
     }
     this.appIdentityClientId = this.keyVault.identityClientId;
 
+    if (args.operationsRunner) {
+      const { githubToken: _token, ...runner } = args.operationsRunner;
+      this.operationsRunner = new OperationsRunner(
+        `${name}-runner`,
+        {
+          ...common,
+          ...runner,
+          subnetId: this.network.subnetIds.operations,
+          labels: [`aks-platform-${naming.environment}`],
+          keyVaultId: this.keyVault.vaultId,
+          keyVaultName: this.keyVault.vaultName,
+          tokenSecretName: RUNNER_TOKEN_SECRET,
+        },
+        // The token secret must exist before an instance boots and reads it.
+        { parent: this, dependsOn: [this.keyVault] },
+      );
+    }
+
     if (args.edge && !args.apps) throw new pulumi.ResourceError('edge needs apps: the gateway and Front Door serve the apps', this);
     if (args.apps && args.edge) {
       const edge = this.deployEdge(name, args, client.subscriptionId);
       this.gateway = edge.gateway;
       this.frontDoor = edge.frontDoor;
       this.publicUrl = edge.frontDoor.publicUrl;
-      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, edge);
+      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster, client.objectId, edge);
     } else if (args.apps) {
-      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId);
+      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster, client.objectId);
     }
 
     this.registerOutputs({
@@ -260,6 +376,8 @@ export class Platform extends pulumi.ComponentResource {
       keyVaultUri: this.keyVault.vaultUri,
       appIdentityClientId: this.appIdentityClientId,
       publicUrl: this.publicUrl,
+      grafanaEndpoint: this.grafana?.endpoint,
+      monitorWorkspaceId: this.prometheus?.workspaceId,
     });
   }
 
@@ -309,9 +427,42 @@ export class Platform extends pulumi.ComponentResource {
     return { gateway, frontDoor };
   }
 
+
+  /** The api and SPA registrations, redirecting to the public origin of the apps. */
+  private createAppRegistrations(name: string, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>, publicOrigin?: pulumi.Output<string>) {
+    this.appRegistrations = new AppRegistrations(
+      `${name}-auth`,
+      {
+        displayNames: appRegistrationNames(this.naming.prefix, this.naming.environment),
+        // The SPA signs in on its public origin: Front Door's URL (or the custom domain).
+        spaOrigins: publicOrigin ? [publicOrigin] : [],
+        owners: [deployerObjectId],
+      },
+      { parent: this },
+    );
+    const registrations = this.appRegistrations;
+    return pulumi.all([tenantId, registrations.apiClientId, registrations.spaClientId]).apply(([t, apiClientId, spaClientId]) => ({
+      tenantId: t,
+      apiClientId,
+      spaClientId,
+      scope: registrations.scope,
+    }));
+  }
+
   /** Images (registry only) and releases (cluster, data services, vault; with an edge, the gateway). */
-  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>, edge?: { gateway: Gateway; frontDoor: FrontDoor }): void {
+  private deployApps(
+    name: string,
+    apps: PlatformAppsArgs,
+    dataSubnetCidr: string,
+    tenantId: pulumi.Output<string>,
+    cluster: PlatformArgs['cluster'],
+    deployerObjectId: pulumi.Output<string>,
+    edge?: { gateway: Gateway; frontDoor: FrontDoor },
+  ): void {
     const parent = { parent: this };
+    const auth = apps.auth
+      ? pulumi.output({ tenantId, ...apps.auth })
+      : this.createAppRegistrations(name, tenantId, deployerObjectId, edge?.frontDoor.publicUrl);
     const canaryImageRefs: Partial<Record<AppName, pulumi.Output<string>>> = {};
     const stableImageRefs: Partial<Record<AppName, pulumi.Output<string>>> = {};
     for (const app of APP_NAMES) {
@@ -332,6 +483,7 @@ export class Platform extends pulumi.ComponentResource {
           // With a canary, this source tree is the canary.
           tag: canary ? canary.imageTag : apps.imageTag,
           sourceDateEpoch: apps.sourceDateEpoch,
+          prebuiltDigest: apps.prebuiltDigests?.[app],
           tenantId,
           contextDirectory: apps.contextDirectory,
         },
@@ -339,10 +491,12 @@ export class Platform extends pulumi.ComponentResource {
       );
       if (canary) {
         const image = this.images[app]!;
+        const token = image.registryRefreshToken;
+        if (!token) throw new pulumi.ResourceError(`apps.canary.${app}: the canary is the source the program builds; remove apps.imageDigests.${app} (a prebuilt digest) for a canary release`, this);
         const resolve = apps.resolveDigest ?? resolveImageDigest;
         canaryImageRefs[app] = image.imageRef;
         stableImageRefs[app] = pulumi
-          .all([this.registry.loginServer, image.repository, apps.imageTag, image.registryRefreshToken])
+          .all([this.registry.loginServer, image.repository, apps.imageTag, token])
           .apply(async ([loginServer, repository, tag, refreshToken]) => `${loginServer}/${repository}@${await resolve({ loginServer, repository, tag, refreshToken })}`);
       }
     }
@@ -360,6 +514,7 @@ export class Platform extends pulumi.ComponentResource {
           provider: this.cluster.provider,
           imageRef: stableImageRefs[app] ?? this.images[app]!.imageRef,
           canary: canaryImageRefs[app] ? { imageRef: canaryImageRefs[app]!, weight: apps.canary![app]!.weight } : undefined,
+          registryLoginServer: this.registry.loginServer,
           tenantId,
           identityClientId: this.appIdentityClientId,
           keyVaultName: this.keyVault.vaultName,
@@ -368,6 +523,9 @@ export class Platform extends pulumi.ComponentResource {
           dataSubnetCidr,
           gateway: edge?.gateway.appGateway,
           publicOrigin: edge?.frontDoor.publicUrl,
+          auth: app === 'agent' ? undefined : auth,
+          nodePoolTaints: taintsOfPool(cluster, apps.sizing?.[app]?.nodePool),
+          podMonitor: this.prometheus !== undefined,
         },
         {
           parent: this,

@@ -5,6 +5,7 @@
  * Kubernetes schema, and the environment differences show in the manifests.
  */
 import { runStack, StackRun } from '../offline/run-stack';
+import { TEST_CLOCK } from './support/clock';
 import { unwrapSecrets } from '../offline/mocks';
 import { GATEWAY_DEFAULTS, TRAEFIK_CHART } from '../lib/edge';
 import { emptyValuePaths, helmLint, helmTemplate, Manifest, one, parseManifests, validateManifest } from './support/chart';
@@ -33,7 +34,7 @@ function render(release: ReleaseInputs): Manifest[] {
 describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
   let rendered: Array<{ release: ReleaseInputs; manifests: Manifest[] }>;
   beforeAll(async () => {
-    const run = await runStack(stack);
+    const run = await runStack(stack, { clock: TEST_CLOCK });
     rendered = releases(run).map((release) => ({ release, manifests: render(release) }));
   }, 60_000);
 
@@ -67,6 +68,24 @@ describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
     }
   });
 
+  it('scrape the api and agent through a managed-Prometheus PodMonitor on the metrics path of the http port, and let the collector in', () => {
+    for (const { release, manifests } of rendered) {
+      const monitors = manifests.filter((m) => m.kind === 'PodMonitor');
+      if (release.name === 'frontend') {
+        expect(monitors).toEqual([]);
+        continue;
+      }
+      const pm = one(manifests, 'PodMonitor');
+      expect(pm.apiVersion).toBe('azmonitoring.coreos.com/v1');
+      expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scheme: 'http' }]);
+      expect(pm.spec.selector.matchLabels).toEqual(one(manifests, 'Deployment').spec.selector.matchLabels);
+      const allow = one(manifests, 'NetworkPolicy', `${release.name}-allow-ingress`);
+      expect(allow.spec.ingress[0].from).toEqual(
+        expect.arrayContaining([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { rsName: 'ama-metrics' } } }]),
+      );
+    }
+  });
+
   it('route table: every HTTPRoute backend is a Service of the release on its port, attached to the platform Gateway', () => {
     const table: string[] = [];
     for (const { release, manifests } of rendered) {
@@ -95,8 +114,10 @@ describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
       const peers: Array<{ namespaceSelector: { matchLabels: Record<string, string> }; podSelector?: { matchLabels: Record<string, string> } }> = (allow?.spec.ingress ?? []).flatMap((r: { from: unknown[] }) => r.from);
       const fromGateway = peers.filter((p) => p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === GATEWAY_DEFAULTS.namespace);
       const fromApps = peers.filter((p) => appNamespaces.has(p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']));
-      // Every peer is the gateway's pods or another app's pods: nothing else gets in.
-      expect(fromGateway.length + fromApps.length).toBe(peers.length);
+      // The managed-Prometheus collector scrapes /metrics in-cluster (not an external path).
+      const fromScraper = peers.filter((p) => p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === 'kube-system' && p.podSelector?.matchLabels.rsName === 'ama-metrics');
+      // Every peer is the gateway's pods, another app's pods or the metrics collector: nothing else gets in.
+      expect(fromGateway.length + fromApps.length + fromScraper.length).toBe(peers.length);
       for (const p of [...fromGateway, ...fromApps]) expect(p.podSelector?.matchLabels).toBeDefined();
       for (const p of fromGateway) expect(p.podSelector?.matchLabels).toEqual(GATEWAY_DEFAULTS.podLabels);
       // Routed apps admit the gateway; the others do not.

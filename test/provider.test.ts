@@ -11,6 +11,7 @@ import {
   clusterSchema,
   CONFIG_NAMESPACE,
   keyVaultSchema,
+  monitoringSchema,
   networkSchema,
   appSettingsSchema,
   canarySchema,
@@ -23,6 +24,7 @@ import {
   systemPoolSchema,
   tagsSchema,
   userPoolSchema,
+  operationsRunnerSchema,
 } from '../config/schema';
 import { appSizingOverrideSchema } from '../lib/app-values';
 import { ConfigValidationError, parseStackConfig } from '../config/validate';
@@ -105,6 +107,10 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['PlatformStackGateway', edgeSchema.shape.gateway.unwrap()],
       ['PlatformStackFrontDoor', edgeSchema.shape.frontDoor.unwrap()],
       ['PlatformStackRateLimit', edgeSchema.shape.frontDoor.unwrap().shape.rateLimit.unwrap()],
+      ['PlatformStackOperationsRunner', operationsRunnerSchema],
+      ['PlatformStackMonitoring', monitoringSchema],
+      ['PlatformStackEmailReceiver', monitoringSchema.shape.emailReceivers.unwrap().element],
+      ['PlatformStackWebhookReceiver', monitoringSchema.shape.webhookReceivers.unwrap().element],
     ];
     for (const [type, zodObject] of pairs) {
       const properties = schema.types[`aks-platform:index:${type}`]?.properties ?? {};
@@ -142,6 +148,9 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['LogLevel', appSizingOverrideSchema.shape.logLevel],
       ['DeployerPrincipalType', stackConfigFieldsSchema.shape.deployerPrincipalType],
       ['WafMode', edgeSchema.shape.frontDoor.unwrap().shape.wafMode],
+      ['SupportPlan', c.supportPlan],
+      ['DeployPhase', stackConfigFieldsSchema.shape.phase],
+      ['GrafanaRole', monitoringSchema.shape.grafanaRole],
     ];
     for (const [type, zodEnum] of pairs) expect({ type, values: enumValues(type) }).toEqual({ type, values: options(zodEnum) });
   });

@@ -1,9 +1,12 @@
 import { io, type Socket } from 'socket.io-client';
+import { newTraceparent } from './traceparent';
 import { isJob, type Job } from './types';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
 export interface JobFeedHandlers {
+  /** Access token for the handshake (sent as `auth.token` on every connect and reconnect). */
+  getToken?: () => Promise<string>;
   onStatus(job: Job): void;
   onConnection(state: ConnectionState): void;
 }
@@ -27,6 +30,17 @@ export function connectJobFeed(handlers: JobFeedHandlers, options: { url?: strin
     transports: ['websocket'],
     reconnectionDelay: options.reconnectionDelayMs ?? 1_000,
     reconnectionDelayMax: 10_000,
+    // Called on every (re)connect, so a reconnect after a rollout presents a fresh token.
+    ...(handlers.getToken
+      ? {
+          auth: (send: (data: object) => void) => {
+            handlers.getToken!().then(
+              (token) => send({ token }),
+              () => send({}), // the api refuses the handshake; Socket.IO retries with backoff
+            );
+          },
+        }
+      : {}),
   };
   // No url: the page's own origin (nginx or the Vite dev server proxies /socket.io/).
   const socket: Socket = options.url === undefined ? io(settings) : io(options.url, settings);
@@ -51,7 +65,8 @@ export function connectJobFeed(handlers: JobFeedHandlers, options: { url?: strin
 
   return {
     async subscribe(id) {
-      const ack: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('job:subscribe', { id });
+      // Browsers cannot set WebSocket headers: the trace context rides in the payload.
+      const ack: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('job:subscribe', { id, traceparent: newTraceparent() });
       if (typeof ack === 'object' && ack !== null && (ack as { ok?: unknown }).ok === true) {
         const job = (ack as { job?: unknown }).job;
         if (isJob(job)) return job;

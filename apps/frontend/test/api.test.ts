@@ -1,4 +1,5 @@
 import { ApiError, createApiClient, parseApiError, type FetchLike } from '../src/api';
+import { newTraceparent, traceIdOf } from '../src/traceparent';
 
 const JOB_ID = '3f1c9a52-7d0e-4b8e-9c1a-2b6f0d4e8a11';
 const fullJob = {
@@ -135,5 +136,57 @@ describe('api client', () => {
   test('a non-JSON error body (nginx HTML page) still gives a status-based message', async () => {
     const { fn } = fakeFetch(new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }));
     await expect(createApiClient({ fetch: fn }).getJob(JOB_ID)).rejects.toMatchObject({ code: 'server_error', status: 502 });
+  });
+});
+
+describe('sign-in and idempotent submission', () => {
+  test('every request carries the bearer token; each submission has its own idempotency key', async () => {
+    const { fn, calls } = fakeFetch(
+      json(202, { id: JOB_ID, status: 'queued', type: 'wordcount', createdAt: fullJob.createdAt }),
+      json(200, fullJob),
+    );
+    let n = 0;
+    const client = createApiClient({ fetch: fn, getToken: async () => `token-${++n}`, newIdempotencyKey: () => 'key-1' });
+    await client.createJob({ type: 'wordcount', input: 'a b' });
+    await client.getJob(JOB_ID);
+    const headers = calls.map((c) => c.init?.headers as Record<string, string>);
+    expect(headers[0]).toMatchObject({ authorization: 'Bearer token-1', 'idempotency-key': 'key-1' });
+    expect(headers[1]).toMatchObject({ authorization: 'Bearer token-2' });
+    expect(headers[1]).not.toHaveProperty('idempotency-key');
+  });
+
+  test('without a session no Authorization header is sent', async () => {
+    const { fn, calls } = fakeFetch(json(200, fullJob));
+    await createApiClient({ fetch: fn }).getJob(JOB_ID);
+    expect(calls[0].init?.headers).not.toHaveProperty('authorization');
+  });
+
+  test.each([
+    [401, 'unauthorized', /sign-in has expired/],
+    [403, 'forbidden', /not allowed/],
+  ])('%i maps to %s with a message the UI can show', (status, code, message) => {
+    const err = parseApiError(status, { error: code });
+    expect(err.code).toBe(code);
+    expect(err.message).toMatch(message);
+  });
+});
+
+describe('trace context', () => {
+  test('every api request carries a fresh W3C traceparent (sampled, no all-zero ids)', async () => {
+    const summary = { id: JOB_ID, type: 'sha256', status: 'queued', createdAt: '2026-01-01T00:00:00.000Z' };
+    const { fn, calls } = fakeFetch(json(202, summary), json(200, fullJob));
+    const client = createApiClient({ fetch: fn });
+    await client.createJob({ type: 'sha256', input: 'hello' });
+    await client.getJob(JOB_ID);
+    const sent = calls.map((c) => (c.init?.headers as Record<string, string>).traceparent);
+    for (const tp of sent) expect(tp).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(traceIdOf(sent[0])).not.toBe(traceIdOf(sent[1]));
+  });
+
+  test('newTraceparent never emits an all-zero trace or span id', () => {
+    let call = 0;
+    // The first draw is all zeros (invalid in W3C Trace Context) and must be redrawn.
+    const random = (b: Uint8Array) => (call++ === 0 ? b.fill(0) : b.fill(0xab));
+    expect(newTraceparent(random)).toBe(`00-${'ab'.repeat(16)}-${'ab'.repeat(8)}-01`);
   });
 });
