@@ -42,6 +42,13 @@ export interface HelmAppArgs {
   dataSubnetCidr?: pulumi.Input<string>;
   /** Public ingress through the AKS application-routing add-on (frontend at `/`, api at `/api` and `/socket.io`). */
   ingress?: AppIngress;
+  /**
+   * Taints of the node pool the app is placed on (`sizing.nodePool`), e.g. the
+   * spot taint; the pods get a toleration for each, so they can schedule there.
+   */
+  nodePoolTaints?: string[];
+  /** Scrape the app's /metrics with a managed-Prometheus PodMonitor (api, agent; needs the cluster's metrics add-on). Default false. */
+  podMonitor?: boolean;
   /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
   timeoutSeconds?: number;
   /** Path of the chart (default: the repository's apps/chart). */
@@ -122,6 +129,8 @@ export class HelmApp extends pulumi.ComponentResource {
           redis: { host: redis.host, port: redis.port },
           dataSubnetCidr,
           ingress: args.ingress,
+          nodePoolTaints: args.nodePoolTaints,
+          podMonitor: args.podMonitor,
         };
         try {
           return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });

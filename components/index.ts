@@ -9,4 +9,8 @@ export * from './redis-cache';
 export * from './workload-identity';
 export * from './key-vault';
 export * from './aks-cluster';
+export * from './operations-runner';
 export * from './platform';
+export * from './managed-prometheus';
+export * from './managed-grafana';
+export * from './prometheus-alerts';

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { cidrProblem } from './rules';
 import { APP_NAMES, AppName, AppProfile, AppProfiles } from './app-profiles';
+import { MANAGED_PROMETHEUS_SCRAPER } from './monitoring';
 
 /** Environments the sizing presets know. */
 export const APP_ENVIRONMENTS = ['dev', 'prod'] as const;
@@ -175,6 +176,10 @@ export interface PlatformFacts {
   dataSubnetCidr: string;
   /** Public ingress via the app-routing add-on. */
   ingress?: AppIngress;
+  /** Taints (`key=value:Effect`) of the node pool the app is placed on; the pods tolerate each one. */
+  nodePoolTaints?: string[];
+  /** Scrape the api's and agent's /metrics with a managed-Prometheus PodMonitor (needs the AKS metrics add-on). */
+  podMonitor?: boolean;
 }
 
 /** Input of {@link appValues}. */
@@ -285,6 +290,28 @@ function profileValues(profile: AppProfile): Record<string, unknown> {
   return JSON.parse(JSON.stringify(profile)) as Record<string, unknown>;
 }
 
+/** A Kubernetes toleration for a taint `key[=value]:Effect`. */
+export interface Toleration {
+  key: string;
+  operator: 'Equal' | 'Exists';
+  value?: string;
+  effect: string;
+}
+
+/** The tolerations for a pool's taints: `Equal` when the taint has a value, else `Exists`. */
+export function tolerationsFor(taints: readonly string[]): Toleration[] {
+  return taints.map((taint) => {
+    const match = /^([^=:]+)(?:=([^:]*))?:([A-Za-z]+)$/.exec(taint);
+    if (!match) throw new Error(`"${taint}" is not a taint such as key=value:NoSchedule`);
+    const [, key, value, effect] = match;
+    return value ? { key, operator: 'Equal', value, effect } : { key, operator: 'Exists', effect };
+  });
+}
+/** Path of the api's and agent's Prometheus metrics (apps/CONTRACT.md). */
+export const METRICS_PATH = '/metrics';
+/** How often managed Prometheus scrapes the apps (its default for every target). */
+export const METRICS_SCRAPE_INTERVAL = '30s';
+
 /**
  * The complete Helm values of one app release (the app's static profile plus
  * everything environment- and platform-specific). Throws an Error listing every
@@ -296,6 +323,8 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
   if (problems.length > 0) throw new Error(`cannot build Helm values for ${app}:\n  - ${problems.join('\n  - ')}`);
   const profile = profiles[app];
   const usesData = app !== 'frontend';
+  const scraped = usesData && facts.podMonitor === true;
+  const network = networkRules(app, profiles, facts);
   const autoscale = sizing.maxReplicas > sizing.replicas;
   return {
     ...profileValues(profile),
@@ -321,6 +350,7 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
     },
     serviceAccount: { automountToken: false },
     nodeSelector: { 'kubernetes.io/os': 'linux', ...(sizing.nodePool ? { 'kubernetes.azure.com/agentpool': sizing.nodePool } : {}) },
+    tolerations: tolerationsFor(facts.nodePoolTaints ?? []),
     workloadIdentity: usesData
       ? { enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId }
       : { enabled: false, clientId: '', tenantId: '' },
@@ -343,9 +373,12 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
     networkPolicy: {
       enabled: true,
       dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
-      ...networkRules(app, profiles, facts),
+      ...network,
+      // The managed Prometheus collector scrapes the metrics on the container port.
+      ingressFrom: [...network.ingressFrom, ...(scraped ? [{ namespace: MANAGED_PROMETHEUS_SCRAPER.namespace, podLabels: { ...MANAGED_PROMETHEUS_SCRAPER.podLabels } }] : [])],
     },
     ingress: app === 'agent' ? { enabled: false } : ingressValues(app, facts.ingress),
+    metrics: { podMonitor: { enabled: scraped, path: METRICS_PATH, interval: METRICS_SCRAPE_INTERVAL } },
   };
 }
 

@@ -148,7 +148,13 @@ const ARM_TYPES: Record<string, string> = {
   'redisenterprise:RedisEnterprise': 'Microsoft.Cache/redisEnterprise',
   'redisenterprise:Database': 'Microsoft.Cache/redisEnterprise/databases',
   'redis:Redis': 'Microsoft.Cache/redis',
+  'insights:DiagnosticSetting': 'Microsoft.Insights/diagnosticSettings',
+  'monitor:AzureMonitorWorkspace': 'Microsoft.Monitor/accounts',
+  'monitor:DataCollectionEndpoint': 'Microsoft.Insights/dataCollectionEndpoints',
   'monitor:DataCollectionRule': 'Microsoft.Insights/dataCollectionRules',
+  'monitor:ActionGroup': 'Microsoft.Insights/actionGroups',
+  'alertsmanagement:PrometheusRuleGroup': 'Microsoft.AlertsManagement/prometheusRuleGroups',
+  'dashboard:Grafana': 'Microsoft.Dashboard/grafana',
   'compute:VirtualMachineScaleSet': 'Microsoft.Compute/virtualMachineScaleSets',
   'containerinstance:ContainerGroup': 'Microsoft.ContainerInstance/containerGroups',
   'network:PublicIPAddress': 'Microsoft.Network/publicIPAddresses',
@@ -197,6 +203,11 @@ function azureName(type: string, name: string, inputs: Record<string, unknown>):
     'monitor:DiagnosticSetting': 'name',
     'monitor:DataCollectionRuleAssociation': 'associationName',
     'monitor:DataCollectionRule': 'dataCollectionRuleName',
+    'monitor:AzureMonitorWorkspace': 'azureMonitorWorkspaceName',
+    'monitor:DataCollectionEndpoint': 'dataCollectionEndpointName',
+    'monitor:ActionGroup': 'actionGroupName',
+    'alertsmanagement:PrometheusRuleGroup': 'ruleGroupName',
+    'dashboard:Grafana': 'workspaceName',
     'compute:VirtualMachineScaleSet': 'vmScaleSetName',
     'containerinstance:ContainerGroup': 'containerGroupName',
     'network:PublicIPAddress': 'publicIpAddressName',
@@ -316,6 +327,14 @@ export function computedState(type: string, name: string, inputs: Record<string,
     }
     case 'azure-native:managedidentity:UserAssignedIdentity':
       return { name: azName, clientId: mockUuid(`${azName}/client`), principalId: mockUuid(`${azName}/principal`), tenantId: MOCK_TENANT_ID };
+    case 'azure-native:monitor:AzureMonitorWorkspace':
+      return { name: azName, metrics: { internalId: `mac_${mockUuid(azName)}`, prometheusQueryEndpoint: `https://${azName}-${mockUuid(azName).slice(0, 4)}.${location}.prometheus.monitor.azure.com` } };
+    case 'azure-native:dashboard:Grafana':
+      return {
+        name: azName,
+        identity: { type: 'SystemAssigned', principalId: mockUuid(`${azName}/principal`), tenantId: MOCK_TENANT_ID },
+        properties: { ...(plain.properties as object), endpoint: `https://${azName}-${mockUuid(azName).slice(0, 8)}.${location.slice(0, 3)}.grafana.azure.com`, provisioningState: 'Succeeded' },
+      };
     case 'azure-native:operationalinsights:Workspace':
       return { name: azName, customerId: mockUuid(`${azName}/workspace`) };
     case 'azure-native:keyvault:Vault':

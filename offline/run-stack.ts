@@ -6,6 +6,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, OfflineRecorder, resolveOutput, settle } from './mocks';
 import { readStackConfig } from './stack-config';
+import type { Clock } from '../lib/aks-versions';
 
 /** A stack output, resolved, and whether Pulumi would store it as a secret. */
 export interface ResolvedOutput {
@@ -26,6 +27,8 @@ export interface RunStackOptions {
   overrides?: Record<string, unknown>;
   /** A config file other than `Pulumi.<stack>.yaml`. */
   configFile?: string;
+  /** The clock the program reads the AKS version calendar with; default the system clock. Tests pass a fixed date. */
+  clock?: Clock;
 }
 
 /**
@@ -40,7 +43,7 @@ export async function runStack(stack: string, options: RunStackOptions = {}, onR
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   // Imported here, after the mocks, as Pulumi's testing guide asks.
   const { createStack } = await import('../stack');
-  const exported = createStack() as Record<string, unknown>;
+  const exported = createStack({ clock: options.clock }) as Record<string, unknown>;
   const outputs: Record<string, ResolvedOutput> = {};
   for (const [key, value] of Object.entries(exported)) {
     outputs[key] = await resolveOutput(value as pulumi.Input<unknown>);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Set-up for a fresh machine (README: "Install"): the system packages the app
-# tests run for real (PostgreSQL, Redis, nginx, Chromium), then the npm
-# packages from the lockfile. Safe to run again.
+# Set-up for a fresh machine, run first by `npm start` and `npm test`: the system
+# packages the launcher and the app tests run for real (PostgreSQL, Redis, nginx,
+# Chromium) and the rule tests run (promtool, from Debian's prometheus package),
+# then the npm packages from the lockfile. Safe to run again; a no-op
+# (well under a second) when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,7 @@ declare -A PACKAGES=(
   [chromium]=chromium
   [envsubst]=gettext-base
   [unzip]=unzip
+  [promtool]=prometheus
 )
 missing=()
 for cmd in "${!PACKAGES[@]}"; do
@@ -33,7 +36,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "== npm install"
-# `npm ci` needs every platform's optional packages in the registry; `npm install`
-# honours the lockfile without that.
-npm install --no-audit --no-fund
+# npm packages: skipped when node_modules is newer than the lockfile and every
+# package.json (npm writes node_modules/.package-lock.json on each install), so
+# `npm start` and `npm test`, which run this first, cost nothing on a set-up machine.
+stamp=node_modules/.package-lock.json
+stale=0
+if [ ! -f "$stamp" ]; then
+  stale=1
+else
+  for f in package.json package-lock.json apps/*/package.json; do
+    if [ "$f" -nt "$stamp" ]; then stale=1; fi
+  done
+fi
+if [ "$stale" -eq 1 ] || [ "${INSTALL_FORCE:-}" = "1" ]; then
+  echo "== npm install"
+  # `npm ci` needs every platform's optional packages in the registry; `npm install`
+  # honours the lockfile without that.
+  npm install --no-audit --no-fund
+else
+  echo "== npm packages up to date (INSTALL_FORCE=1 bash scripts/install.sh reinstalls)"
+fi

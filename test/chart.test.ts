@@ -95,8 +95,9 @@ describe.each(cases)('chart $label', (c) => {
       expect(sc.runAsUser).toBe(profile.podSecurity.runAsUser);
       expect(sc.runAsGroup).toBeGreaterThan(0);
     }
-    // The node apps run with a high UID; the frontend keeps the nginx-unprivileged image's UID 101 (contract).
-    if (c.app === 'frontend') expect(spec.securityContext.runAsUser).toBe(101);
+    // Every app runs with a high UID (>= 10000, CKV_K8S_40), nginx included (contract).
+    expect(spec.securityContext.runAsUser).toBeGreaterThanOrEqual(10000);
+    if (c.app === 'frontend') expect(spec.securityContext.runAsUser).toBe(10101);
     else expect(spec.securityContext.runAsUser).toBeGreaterThanOrEqual(10000);
   });
 

@@ -1,4 +1,5 @@
-import { defineConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -7,8 +8,34 @@ import react from '@vitejs/plugin-react';
  */
 const apiUpstream = process.env.API_UPSTREAM ?? 'http://127.0.0.1:5000';
 
+/**
+ * `/config.json` in `vite dev`, from the same AUTH_* variables and the same template as
+ * the container (nginx/templates/app-config.json.template); unset = sign-in off.
+ */
+function runtimeConfig(): Plugin {
+  const template = readFileSync(new URL('./nginx/templates/app-config.json.template', import.meta.url), 'utf8');
+  const vars: Record<string, string> = {
+    AUTH_CLIENT_ID: process.env.AUTH_CLIENT_ID ?? '',
+    AUTH_AUTHORITY: process.env.AUTH_AUTHORITY ?? '',
+    AUTH_SCOPE: process.env.AUTH_SCOPE ?? '',
+    AUTH_PROTOCOL: process.env.AUTH_PROTOCOL || 'entra',
+  };
+  // JSON-escape each value (JSON.stringify without the quotes), so no value can break the document.
+  const body = template.replace(/\$\{(\w+)\}/g, (_m, name: string) => JSON.stringify(vars[name] ?? '').slice(1, -1));
+  return {
+    name: 'runtime-config',
+    configureServer(server) {
+      server.middlewares.use('/config.json', (_req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('cache-control', 'no-store');
+        res.end(body);
+      });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), runtimeConfig()],
   server: {
     host: '127.0.0.1',
     port: 5173,

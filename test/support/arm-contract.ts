@@ -161,14 +161,42 @@ export const ARM_CONTRACTS: Record<string, ResourceContract> = {
     service: 'authorization', model: 'RoleAssignmentCreateParameters', urlParameters: { scope: 'scope', roleAssignmentName: 'roleAssignmentName' }, ownName: 'roleAssignmentName', apiVersionParameter: 'apiVersion1',
   },
   'azure-native:monitor:DataCollectionRule': {
-    service: 'monitor', model: 'DataCollectionRuleResource', urlParameters: { ...rg, dataCollectionRuleName: 'dataCollectionRuleName' }, ownName: 'dataCollectionRuleName', apiVersionParameter: 'apiVersion12',
+    service: 'monitor',
+    model: 'DataCollectionRuleResource',
+    urlParameters: { ...rg, dataCollectionRuleName: 'dataCollectionRuleName' },
+    ownName: 'dataCollectionRuleName',
+    apiVersionParameter: 'apiVersion12',
+    newerThanSdk: {
+      dataCollectionEndpointId: 'API 2021-09-01-preview and later (managed Prometheus); the SDK model is 2021-04-01',
+      'dataSources.prometheusForwarder': 'API 2021-09-01-preview and later (managed Prometheus)',
+      'destinations.monitoringAccounts': 'API 2021-09-01-preview and later (Azure Monitor workspace destination)',
+    },
   },
   'azure-native:monitor:DataCollectionRuleAssociation': {
     service: 'monitor', model: 'DataCollectionRuleAssociationProxyOnlyResource', urlParameters: { resourceUri: 'resourceUri', associationName: 'associationName' }, ownName: 'associationName', apiVersionParameter: 'apiVersion12',
   },
+  'azure-native:monitor:ActionGroup': {
+    service: 'monitor', model: 'ActionGroupResource', urlParameters: { ...rg, actionGroupName: 'actionGroupName' }, ownName: 'actionGroupName', apiVersionParameter: 'apiVersion3',
+  },
+  'azure-native:monitor:DataCollectionEndpoint': {
+    service: 'monitor', model: 'DataCollectionEndpointResource', urlParameters: { ...rg, dataCollectionEndpointName: 'dataCollectionEndpointName' }, ownName: 'dataCollectionEndpointName', apiVersionParameter: 'apiVersion12',
+  },
   'azure-native:monitor:DiagnosticSetting': {
     service: 'monitor', model: 'DiagnosticSettingsResource', urlParameters: { resourceUri: 'resourceUri', name: 'name' }, ownName: 'name', apiVersionParameter: 'apiVersion2',
   },
+};
+
+/**
+ * Azure types the stacks register that no pinned SDK covers, and why. The
+ * contract test fails on any Azure type that is in neither list, so a new
+ * resource type gets a contract (or a stated reason) before it ships.
+ */
+export const NOT_COVERED: Record<string, string> = {
+  'azure-native:monitor:AzureMonitorWorkspace':
+    'Microsoft.Monitor/accounts: its SDK (@azure/arm-monitor-workspaces?) was not evaluated for constraint mappers yet; a follow-up',
+  'azure-native:dashboard:Grafana': 'Microsoft.Dashboard/grafana: @azure/arm-dashboard not pinned yet; a follow-up',
+  'azure-native:alertsmanagement:PrometheusRuleGroup':
+    'Microsoft.AlertsManagement/prometheusRuleGroups: @azure/arm-alertsmanagement not pinned yet; the rules themselves are checked by promtool (test/observability-rules.test.ts)',
 };
 
 /** `azure-native:containerregistry/v20250401:Registry` → `azure-native:containerregistry:Registry`. */

@@ -74,6 +74,32 @@ const secretProviderClassSchema = z
   })
   .strict();
 
+/** PodMonitor of Azure Monitor managed Prometheus (azmonitoring.coreos.com/v1) — the fields the chart sets, after the CRD. */
+const podMonitorSchema = z
+  .object({
+    apiVersion: z.literal('azmonitoring.coreos.com/v1'),
+    kind: z.literal('PodMonitor'),
+    metadata: z.object({ name: z.string().min(1), namespace: z.string().min(1) }).passthrough(),
+    spec: z
+      .object({
+        selector: z.object({ matchLabels: z.record(z.string(), z.string()) }).strict(),
+        podMetricsEndpoints: z
+          .array(
+            z
+              .object({
+                port: z.string().min(1),
+                path: z.string().regex(/^\//),
+                interval: z.string().regex(/^\d+(s|m)$/),
+                scheme: z.enum(['http', 'https']),
+              })
+              .strict(),
+          )
+          .min(1),
+      })
+      .strict(),
+  })
+  .strict();
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
@@ -90,6 +116,11 @@ export function validateManifest(m: Manifest): void {
   const key = `${m.apiVersion}/${m.kind}`;
   if (key === 'secrets-store.csi.x-k8s.io/v1/SecretProviderClass') {
     const r = secretProviderClassSchema.safeParse(m);
+    if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return;
+  }
+  if (key === 'azmonitoring.coreos.com/v1/PodMonitor') {
+    const r = podMonitorSchema.safeParse(m);
     if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return;
   }

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { createApiClient } from './api';
+import type { AuthSession } from './auth';
 import { connectJobFeed, type ConnectionState, type JobFeed } from './realtime';
 import { activeJobIds, initialJobsState, jobsReducer, type JobsState } from './jobsState';
 import { JOB_TYPE_INFO, type JobStatus, type JobSummary } from './types';
 import { shortId } from './format';
 import { SubmitForm } from './SubmitForm';
 import { JobList } from './JobList';
+import { Brand } from './Brand';
 
 /** While live updates are down (or a subscription failed), unfinished jobs are polled this often. */
 const POLL_INTERVAL_MS = 3_000;
@@ -27,8 +29,14 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function App() {
-  const api = useMemo(() => createApiClient(), []);
+export interface AppProps {
+  /** The signed-in session; undefined when the deployment runs without sign-in. */
+  session?: AuthSession;
+}
+
+export function App({ session }: AppProps = {}) {
+  const getToken = session?.getToken;
+  const api = useMemo(() => createApiClient({ getToken }), [getToken]);
   const [state, dispatch] = useReducer(jobsReducer, initialJobsState);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [announcement, setAnnouncement] = useState('');
@@ -55,6 +63,7 @@ export function App() {
   // unfinished jobs so that changes missed while disconnected are caught up from the ack.
   useEffect(() => {
     const feed = connectJobFeed({
+      getToken,
       onStatus: (job) => dispatch({ type: 'update', job }),
       onConnection: (next) => {
         setConnection(next);
@@ -70,7 +79,7 @@ export function App() {
       feedRef.current = null;
       feed.close();
     };
-  }, [subscribe]);
+  }, [subscribe, getToken]);
 
   // Fallback: poll unfinished jobs while live updates are unavailable.
   useEffect(() => {
@@ -114,18 +123,22 @@ export function App() {
   return (
     <div className="app">
       <header className="app-header">
-        <div className="brand">
-          <img src="/favicon.svg" alt="" width={28} height={28} />
-          <div>
-            <h1>Job runner</h1>
-            <p className="tagline">Submit a background job and follow it as it runs.</p>
-          </div>
+        <Brand />
+        <div className="header-meta">
+          <p className={`connection connection-${connection}`} role="status">
+            <span className="connection-dot" aria-hidden="true" />
+            <span className="visually-hidden">Live updates: </span>
+            {CONNECTION_TEXT[connection]}
+          </p>
+          {session && (
+            <p className="account">
+              <span>{session.userName}</span>
+              <button type="button" className="button-link" onClick={() => void session.signOut()}>
+                Sign out
+              </button>
+            </p>
+          )}
         </div>
-        <p className={`connection connection-${connection}`} role="status">
-          <span className="connection-dot" aria-hidden="true" />
-          <span className="visually-hidden">Live updates: </span>
-          {CONNECTION_TEXT[connection]}
-        </p>
       </header>
 
       <main className="layout">

@@ -10,6 +10,8 @@ export type ApiErrorCode =
   | 'validation_failed'
   | 'payload_too_large'
   | 'not_found'
+  | 'unauthorized'
+  | 'forbidden'
   | 'rate_limited'
   | 'server_error'
   | 'network_error'
@@ -73,6 +75,12 @@ export function parseApiError(status: number, body: unknown, correlationId?: str
       correlationId,
     });
   }
+  if (status === 401) {
+    return new ApiError({ status, code: 'unauthorized', message: 'Your sign-in has expired: reload the page to sign in again.', correlationId });
+  }
+  if (status === 403) {
+    return new ApiError({ status, code: 'forbidden', message: bodyMessage ?? 'Your account is not allowed to do this.', correlationId });
+  }
   if (status === 404) {
     return new ApiError({ status, code: 'not_found', message: bodyMessage ?? 'The job was not found.', correlationId });
   }
@@ -107,6 +115,10 @@ export interface ApiClientOptions {
   baseUrl?: string;
   fetch?: FetchLike;
   timeoutMs?: number;
+  /** Access token for the api (`Authorization: Bearer`); omitted when the deployment runs without sign-in. */
+  getToken?: () => Promise<string>;
+  /** New idempotency key per submission (default `crypto.randomUUID`); a retried request reuses its key. */
+  newIdempotencyKey?: () => string;
 }
 
 async function readBody(response: Response): Promise<unknown> {
@@ -130,13 +142,15 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const newIdempotencyKey = options.newIdempotencyKey ?? (() => crypto.randomUUID());
 
   async function request(path: string, init: RequestInit): Promise<unknown> {
     let response: Response;
+    const authorization: Record<string, string> = options.getToken ? { authorization: `Bearer ${await options.getToken()}` } : {};
     try {
       response = await doFetch(`${baseUrl}${path}`, {
         ...init,
-        headers: { accept: 'application/json', ...(init.headers as Record<string, string> | undefined) },
+        headers: { accept: 'application/json', ...authorization, ...(init.headers as Record<string, string> | undefined) },
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
@@ -161,7 +175,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     async createJob({ type, input }) {
       const body = await request('/api/jobs', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'idempotency-key': newIdempotencyKey() },
         body: JSON.stringify({ type, input }),
       });
       if (!isJobSummary(body)) {

@@ -4,6 +4,8 @@ import { isJob, type Job } from './types';
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
 export interface JobFeedHandlers {
+  /** Access token for the handshake (sent as `auth.token` on every connect and reconnect). */
+  getToken?: () => Promise<string>;
   onStatus(job: Job): void;
   onConnection(state: ConnectionState): void;
 }
@@ -27,6 +29,17 @@ export function connectJobFeed(handlers: JobFeedHandlers, options: { url?: strin
     transports: ['websocket'],
     reconnectionDelay: options.reconnectionDelayMs ?? 1_000,
     reconnectionDelayMax: 10_000,
+    // Called on every (re)connect, so a reconnect after a rollout presents a fresh token.
+    ...(handlers.getToken
+      ? {
+          auth: (send: (data: object) => void) => {
+            handlers.getToken!().then(
+              (token) => send({ token }),
+              () => send({}), // the api refuses the handshake; Socket.IO retries with backoff
+            );
+          },
+        }
+      : {}),
   };
   // No url: the page's own origin (nginx or the Vite dev server proxies /socket.io/).
   const socket: Socket = options.url === undefined ? io(settings) : io(options.url, settings);

@@ -137,3 +137,35 @@ describe('api client', () => {
     await expect(createApiClient({ fetch: fn }).getJob(JOB_ID)).rejects.toMatchObject({ code: 'server_error', status: 502 });
   });
 });
+
+describe('sign-in and idempotent submission', () => {
+  test('every request carries the bearer token; each submission has its own idempotency key', async () => {
+    const { fn, calls } = fakeFetch(
+      json(202, { id: JOB_ID, status: 'queued', type: 'wordcount', createdAt: fullJob.createdAt }),
+      json(200, fullJob),
+    );
+    let n = 0;
+    const client = createApiClient({ fetch: fn, getToken: async () => `token-${++n}`, newIdempotencyKey: () => 'key-1' });
+    await client.createJob({ type: 'wordcount', input: 'a b' });
+    await client.getJob(JOB_ID);
+    const headers = calls.map((c) => c.init?.headers as Record<string, string>);
+    expect(headers[0]).toMatchObject({ authorization: 'Bearer token-1', 'idempotency-key': 'key-1' });
+    expect(headers[1]).toMatchObject({ authorization: 'Bearer token-2' });
+    expect(headers[1]).not.toHaveProperty('idempotency-key');
+  });
+
+  test('without a session no Authorization header is sent', async () => {
+    const { fn, calls } = fakeFetch(json(200, fullJob));
+    await createApiClient({ fetch: fn }).getJob(JOB_ID);
+    expect(calls[0].init?.headers).not.toHaveProperty('authorization');
+  });
+
+  test.each([
+    [401, 'unauthorized', /sign-in has expired/],
+    [403, 'forbidden', /not allowed/],
+  ])('%i maps to %s with a message the UI can show', (status, code, message) => {
+    const err = parseApiError(status, { error: code });
+    expect(err.code).toBe(code);
+    expect(err.message).toMatch(message);
+  });
+});

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { parse } from 'yaml';
 import { lintDockerfile, type DockerfileRules } from '../../common/test-support/dockerfile';
+import { ENVSUBST_FILTER } from './support/nginx';
 
 const REPO = join(__dirname, '..', '..', '..');
 const DOCKERFILE = join(REPO, 'apps', 'frontend', 'Dockerfile');
-const RULES: DockerfileRules = { port: 8080, healthPath: '/healthz', uid: 101, allowHttpClients: ['wget'] };
+const RULES: DockerfileRules = { port: 8080, healthPath: '/healthz', uid: 10101, allowHttpClients: ['wget'] };
 
 const doc = DockerfileParser.parse(readFileSync(DOCKERFILE, 'utf8'));
 const initialArgs = new Map(doc.getInitialARGs().map((a) => [a.getProperty()?.getName() ?? '', a.getProperty()?.getValue() ?? '']));
@@ -49,12 +50,15 @@ describe('apps/frontend/Dockerfile', () => {
       'apps/frontend/nginx/nginx.conf -> /etc/nginx/nginx.conf',
       'apps/frontend/nginx/templates/ -> /etc/nginx/templates/',
       'apps/frontend/nginx/05-check-api-upstream.sh -> /docker-entrypoint.d/05-check-api-upstream.sh',
+      'apps/frontend/nginx/06-auth-config.envsh -> /docker-entrypoint.d/06-auth-config.envsh',
     ]);
     for (const c of copies) expect(existsSync(join(REPO, args(c).filter((a) => !a.startsWith('--'))[0]))).toBe(true);
+    // the entrypoint runs *.sh and sources *.envsh only when they are executable
     expect(flag(copies[2], 'chmod')).toBe('0755');
+    expect(flag(copies[3], 'chmod')).toBe('0755');
     expect(doc.getDirectives().find((d) => d.getName() === 'syntax')?.getValue()).toMatch(/^docker\/dockerfile:1\.\d+$/); // needed for --chmod
     const env = finalStage.filter((i) => i.getKeyword() === 'ENV').flatMap(args);
-    expect(env).toEqual(expect.arrayContaining(['NGINX_ENVSUBST_FILTER=API_UPSTREAM', 'NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx/conf.d']));
+    expect(env).toEqual(expect.arrayContaining([`NGINX_ENVSUBST_FILTER='${ENVSUBST_FILTER}'`, 'NGINX_ENVSUBST_OUTPUT_DIR=/etc/nginx/conf.d']));
     const main = readFileSync(join(REPO, 'apps/frontend/nginx/nginx.conf'), 'utf8');
     expect(main).toContain('include /etc/nginx/conf.d/default.conf;');
     expect(main).toMatch(/^pid \/tmp\/nginx\.pid;$/m);
@@ -91,7 +95,7 @@ test('the options the frontend uses do not weaken the shared rules for others', 
       'FROM nginxinc/nginx-unprivileged:1.29.5-alpine',
       'COPY --from=build /src/node_modules /usr/share/nginx/html/',
       'COPY --from=build /src/apps/frontend/dist/ /usr/share/nginx/html/',
-      'USER 101',
+      'USER 10101',
       'EXPOSE 8080',
       'HEALTHCHECK --interval=10s CMD wget -q -O /dev/null http://127.0.0.1:8080/healthz',
     ].join('\n'),

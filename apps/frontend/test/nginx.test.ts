@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { CHECK_SCRIPT, DIST_DIR, FRONTEND_DIR, renderTemplate, requireDist, startNginx, type NginxServer } from './support/nginx';
+import { CHECK_SCRIPT, DIST_DIR, FRONTEND_DIR, renderTemplate, requireDist, sourceAuthScript, startNginx, type NginxServer } from './support/nginx';
+import { parseRuntimeConfig } from '../src/runtimeConfig';
 
 interface SeenRequest {
   method: string;
@@ -51,7 +52,7 @@ describe('frontend nginx config', () => {
 
   beforeAll(async () => {
     requireDist();
-    assetJs = readdirSync(join(DIST_DIR, 'assets')).find((f) => f.endsWith('.js')) ?? '';
+    assetJs = readdirSync(join(DIST_DIR, 'assets')).find((f) => f.startsWith('index-') && f.endsWith('.js')) ?? '';
     expect(assetJs).toMatch(/^index-[\w-]{8,}\.js$/);
 
     upstream = createServer((req, res) => {
@@ -263,5 +264,59 @@ describe('container start: template rendering and the API_UPSTREAM gate', () => 
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toContain('e.g. http://api.api.svc.cluster.local:5000');
+  });
+});
+
+describe('container start: sign-in settings (06-auth-config.envsh) and /config.json', () => {
+  const UPSTREAM = 'http://api:5000';
+  const ENTRA = {
+    AUTH_CLIENT_ID: '3f1b9c2e-8d4a-4e6f-9a1b-2c3d4e5f6a7b',
+    AUTH_AUTHORITY: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47',
+    AUTH_SCOPE: 'api://9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/Jobs.ReadWrite',
+  };
+
+  test('sign-in on: /config.json carries the settings, uncached, and the CSP lets the SPA reach the authority only', async () => {
+    const server = await startNginx({ apiUpstream: 'http://127.0.0.1:9', auth: ENTRA });
+    try {
+      const res = await fetch(`${server.url}/config.json`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const body: unknown = await res.json();
+      expect(parseRuntimeConfig(body)).toEqual({
+        auth: { clientId: ENTRA.AUTH_CLIENT_ID, authority: ENTRA.AUTH_AUTHORITY, scopes: [ENTRA.AUTH_SCOPE], protocol: 'entra' },
+      });
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("connect-src 'self' https://login.microsoftonline.com;");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('sign-in off: the same files render an empty client id, which the SPA reads as "no sign-in"', () => {
+    const env = sourceAuthScript(UPSTREAM);
+    expect(env).toEqual({ API_UPSTREAM: UPSTREAM, AUTH_CLIENT_ID: '', AUTH_AUTHORITY: '', AUTH_SCOPE: '', AUTH_PROTOCOL: 'entra', AUTH_ORIGIN: '' });
+    const json = renderTemplate(readFileSync(join(FRONTEND_DIR, 'nginx', 'templates', 'app-config.json.template'), 'utf8'), env);
+    expect(parseRuntimeConfig(JSON.parse(json))).toEqual({});
+    expect(renderTemplate(readFileSync(join(FRONTEND_DIR, 'nginx', 'templates', 'default.conf.template'), 'utf8'), env)).toContain(
+      "connect-src 'self' ;",
+    );
+  });
+
+  test('a local OIDC issuer is accepted with AUTH_PROTOCOL=oidc', () => {
+    const env = sourceAuthScript(UPSTREAM, { AUTH_CLIENT_ID: 'job-runner-spa', AUTH_AUTHORITY: 'https://127.0.0.1:9443/oidc', AUTH_SCOPE: 'jobs', AUTH_PROTOCOL: 'oidc' });
+    expect(env.AUTH_ORIGIN).toBe('https://127.0.0.1:9443');
+  });
+
+  test.each([
+    [{ AUTH_AUTHORITY: ENTRA.AUTH_AUTHORITY }, /AUTH_CLIENT_ID is empty/],
+    [{ ...ENTRA, AUTH_CLIENT_ID: 'bad id' }, /AUTH_CLIENT_ID='bad id' is not a client id/],
+    [{ ...ENTRA, AUTH_AUTHORITY: 'http://login.microsoftonline.com/t' }, /AUTH_AUTHORITY=.* must be an https URL/],
+    [{ ...ENTRA, AUTH_AUTHORITY: 'https://login.example/t?x=1' }, /AUTH_AUTHORITY=.* must be an https URL/],
+    [{ ...ENTRA, AUTH_SCOPE: 'a"b' }, /AUTH_SCOPE=.* must be one scope/],
+    [{ ...ENTRA, AUTH_SCOPE: 'openid profile' }, /AUTH_SCOPE=.* must be one scope/],
+    [{ ...ENTRA, AUTH_PROTOCOL: 'saml' }, /AUTH_PROTOCOL='saml' must be entra or oidc/],
+  ])('rejects %j with a message naming the variable', (auth, message) => {
+    expect(() => sourceAuthScript(UPSTREAM, auth)).toThrow(message);
   });
 });

@@ -22,13 +22,13 @@ export interface Browser {
 }
 
 /** One browser per test file: a persistent context on a fresh, throwaway user-data-dir. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(opts: { extraArgs?: string[] } = {}): Promise<Browser> {
   const executablePath = requireBinary(process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', 'install Debian chromium (apt-get install chromium) or set CHROMIUM_BIN');
   const userDataDir = mkdtempSync(join(tmpdir(), 'fe-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(opts.extraArgs ?? [])],
     viewport: { width: 1280, height: 860 },
     timeout: 30_000,
   });

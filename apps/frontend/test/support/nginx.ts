@@ -15,6 +15,35 @@ export const FRONTEND_DIR = join(__dirname, '..', '..');
 export const DIST_DIR = join(FRONTEND_DIR, 'dist');
 const NGINX_DIR = join(FRONTEND_DIR, 'nginx');
 export const CHECK_SCRIPT = join(NGINX_DIR, '05-check-api-upstream.sh');
+export const AUTH_SCRIPT = join(NGINX_DIR, '06-auth-config.envsh');
+
+/** The variables the image's entrypoint substitutes into templates/ (its NGINX_ENVSUBST_FILTER). */
+export const TEMPLATE_VARIABLES = ['API_UPSTREAM', 'AUTH_CLIENT_ID', 'AUTH_AUTHORITY', 'AUTH_SCOPE', 'AUTH_PROTOCOL', 'AUTH_ORIGIN'] as const;
+export const ENVSUBST_FILTER = `^(${TEMPLATE_VARIABLES.join('|')})$`;
+export type TemplateEnv = Record<(typeof TEMPLATE_VARIABLES)[number], string>;
+
+/** Sign-in settings for the container (AUTH_* variables); none = sign-in off. */
+export interface NginxAuthEnv {
+  AUTH_CLIENT_ID?: string;
+  AUTH_AUTHORITY?: string;
+  AUTH_SCOPE?: string;
+  AUTH_PROTOCOL?: string;
+}
+
+/**
+ * Sources 06-auth-config.envsh the way the entrypoint does and returns the variables it
+ * exports (or throws with its error message).
+ */
+export function sourceAuthScript(apiUpstream: string, auth: NginxAuthEnv = {}): TemplateEnv {
+  const names = TEMPLATE_VARIABLES.map((n) => `"$${n}"`).join(' ');
+  const r = spawnSync('sh', ['-c', `set -e; . "$0" >&2; printf '%s\\0' ${names}`, AUTH_SCRIPT], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', API_UPSTREAM: apiUpstream, ...auth },
+  });
+  if (r.status !== 0) throw new Error(`06-auth-config.envsh rejected the settings: ${r.stderr.trim()}`);
+  const values = r.stdout.split('\0');
+  return Object.fromEntries(TEMPLATE_VARIABLES.map((n, i) => [n, values[i] ?? ''])) as TemplateEnv;
+}
 
 /** uid/gid of `nobody`, which nginx runs as when the tests run as root. */
 const NOBODY = 65534;
@@ -27,13 +56,17 @@ export function requireDist(): string {
   return DIST_DIR;
 }
 
-/** Renders a template exactly like the image does: envsubst limited to ${API_UPSTREAM}. */
-export function renderTemplate(template: string, apiUpstream: string): string {
+/**
+ * Renders a template exactly like the image does: envsubst limited to the filtered
+ * variables. A string is the API_UPSTREAM with sign-in off.
+ */
+export function renderTemplate(template: string, env: string | TemplateEnv): string {
   const envsubst = requireBinary('envsubst', 'install gettext-base (apt-get install gettext-base)');
-  const r = spawnSync(envsubst, ['${API_UPSTREAM}'], {
+  const values = typeof env === 'string' ? sourceAuthScript(env) : env;
+  const r = spawnSync(envsubst, [TEMPLATE_VARIABLES.map((n) => '${' + n + '}').join(' ')], {
     input: template,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', API_UPSTREAM: apiUpstream, HOSTNAME: 'must-not-be-substituted' },
+    env: { PATH: process.env.PATH ?? '', ...values, HOSTNAME: 'must-not-be-substituted' },
   });
   if (r.status !== 0) throw new Error(`envsubst failed: ${r.stderr}`);
   return r.stdout;
@@ -59,7 +92,7 @@ function chownTree(path: string, uid: number, gid: number): void {
   if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
 }
 
-export async function startNginx(opts: { apiUpstream: string; root?: string }): Promise<NginxServer> {
+export async function startNginx(opts: { apiUpstream: string; root?: string; auth?: NginxAuthEnv; port?: number }): Promise<NginxServer> {
   const nginx = requireBinary(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', 'install nginx (apt-get install nginx)');
   const root = opts.root ?? requireDist();
 
@@ -68,14 +101,17 @@ export async function startNginx(opts: { apiUpstream: string; root?: string }): 
   if (check.status !== 0) throw new Error(`05-check-api-upstream.sh rejected ${opts.apiUpstream}: ${check.stderr}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'fe-nginx-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   mkdirSync(join(dir, 'conf.d'));
   cpSync(root, join(dir, 'html'), { recursive: true });
 
-  let server = renderTemplate(readFileSync(join(NGINX_DIR, 'templates', 'default.conf.template'), 'utf8'), opts.apiUpstream);
+  const env = sourceAuthScript(opts.apiUpstream, opts.auth);
+  let server = renderTemplate(readFileSync(join(NGINX_DIR, 'templates', 'default.conf.template'), 'utf8'), env);
   server = replaceAll(server, 'listen 8080;', `listen 127.0.0.1:${port};`, 'container port');
   server = replaceAll(server, 'root /usr/share/nginx/html;', `root ${dir}/html;`, 'document root');
+  server = replaceAll(server, 'alias /etc/nginx/conf.d/app-config.json;', `alias ${dir}/conf.d/app-config.json;`, 'runtime config');
   writeFileSync(join(dir, 'conf.d', 'default.conf'), server);
+  writeFileSync(join(dir, 'conf.d', 'app-config.json'), renderTemplate(readFileSync(join(NGINX_DIR, 'templates', 'app-config.json.template'), 'utf8'), env));
 
   let main = readFileSync(join(NGINX_DIR, 'nginx.conf'), 'utf8');
   main = replaceAll(main, ' /tmp/', ` ${dir}/`, 'pid and temp paths');

@@ -1,0 +1,318 @@
+/**
+ * `npm start`: the whole workload on this machine, from one command.
+ *
+ *   postgres  PostgreSQL from the system binaries, data in .local/postgres (kept between runs)
+ *   redis     redis-server, append-only file in .local/redis (kept between runs)
+ *   api       apps/api from source under `tsx watch` (restarts on every change, apps/common included)
+ *   agent     apps/agent likewise
+ *   web       the frontend's Vite dev server, which proxies /api/ and /socket.io/ to the api the
+ *             way nginx does in the image (apps/frontend/vite.config.ts)
+ *
+ * Once every service answers its readiness check it prints one line, `ready: <url>`. Ctrl-C
+ * (SIGINT), SIGTERM or SIGHUP stops them in reverse order, each with its process group, and
+ * the launcher exits 0 once nothing it started is left. Options and messages: scripts/local/options.ts.
+ *
+ * Sign-in: the api has no sign-in yet. When it gets one (issue #14, a local OIDC issuer in
+ * apps/common/test-support), start the issuer here between redis and the apps and pass its
+ * issuer URL to the api and to the web's environment; see "Run it locally" in README.md.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  MissingBinaryError,
+  serverBinaries,
+  startPostgres,
+  startRedis,
+  waitFor,
+  type PostgresServer,
+  type RedisServer,
+} from '../apps/common/test-support/servers';
+import {
+  SERVICES,
+  USAGE,
+  UsageError,
+  appProcessEnv,
+  busyPortMessage,
+  confirmsReset,
+  parseLaunchOptions,
+  readyLine,
+  resetQuestion,
+  type LaunchOptions,
+  type Service,
+} from './local/options';
+import { startProcess, stopGroup, type ManagedProcess } from './local/processes';
+
+const repoRoot = path.resolve(__dirname, '..');
+const DATABASE = 'app';
+const t0 = Date.now();
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const fail = (message: string, code = 1): never => {
+  process.stderr.write(`npm start: ${message}\n`);
+  process.exit(code);
+};
+
+/** The state file other tools (and the tests) read: who runs, with which process groups and ports. */
+function stateFile(opts: LaunchOptions): string {
+  return path.join(opts.dataDir, 'launcher.json');
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A launcher already running on this data folder, if any. */
+function runningLauncher(opts: LaunchOptions): number | undefined {
+  try {
+    const state = JSON.parse(readFileSync(stateFile(opts), 'utf8')) as { pid: number };
+    return state.pid !== process.pid && pidAlive(state.pid) ? state.pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A PostgreSQL left running from this data folder (e.g. after the launcher was killed with SIGKILL). */
+function leftoverPostgres(opts: LaunchOptions): number | undefined {
+  try {
+    const pid = Number(readFileSync(path.join(opts.dataDir, 'postgres', 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 && pidAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function portFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  return new Promise((resolve) => rl.question(question, (answer) => (rl.close(), resolve(answer))));
+}
+
+async function reset(opts: LaunchOptions): Promise<void> {
+  const other = runningLauncher(opts);
+  if (other) fail(`another npm start (pid ${other}) is using ${opts.dataDir}; stop it first (Ctrl-C in its terminal, or kill -INT ${other})`);
+  if (!existsSync(opts.dataDir)) return;
+  if (!opts.yes) {
+    if (!process.stdin.isTTY) fail('--reset asks for a confirmation and there is no terminal to ask in; add --yes to confirm', 2);
+    if (!confirmsReset(await ask(resetQuestion(opts.dataDir)))) fail('reset cancelled; nothing was deleted', 2);
+  }
+  rmSync(opts.dataDir, { recursive: true, force: true });
+  say(`reset: deleted ${opts.dataDir}`);
+}
+
+/** Everything that must hold before anything starts, so a problem leaves nothing behind. */
+async function preflight(opts: LaunchOptions): Promise<void> {
+  try {
+    serverBinaries();
+  } catch (err) {
+    if (err instanceof MissingBinaryError) fail(err.message);
+    throw err;
+  }
+  for (const [what, file] of [['tsx', 'node_modules/tsx/dist/cli.mjs'], ['vite', 'node_modules/vite/bin/vite.js']] as const) {
+    if (!existsSync(path.join(repoRoot, file))) fail(`${what} is not installed (${file} is missing); run bash scripts/install.sh (or npm install)`);
+  }
+  const other = runningLauncher(opts);
+  if (other) fail(`npm start is already running (pid ${other}) with ${opts.dataDir}; use that one, or stop it (Ctrl-C in its terminal, or kill -INT ${other})`);
+  const problems: string[] = [];
+  for (const service of SERVICES) {
+    // The api and agent listen on every interface (like in their containers); the rest on loopback.
+    const host = service === 'api' || service === 'agent' ? '0.0.0.0' : '127.0.0.1';
+    if (!(await portFree(opts.ports[service], host))) {
+      const pg = service === 'postgres' ? leftoverPostgres(opts) : undefined;
+      problems.push(busyPortMessage(service, opts.ports[service], pg ? `a PostgreSQL left over from an earlier npm start (pid ${pg}; stop it with kill -INT ${pg})` : undefined));
+    }
+  }
+  if (problems.length > 0) fail(problems.join('\n           '));
+}
+
+interface Running {
+  postgres?: PostgresServer;
+  redis?: RedisServer;
+  procs: Partial<Record<'api' | 'agent' | 'web', ManagedProcess>>;
+  /** Settles once PostgreSQL and Redis have started or failed. */
+  dataStart?: Promise<unknown>;
+}
+
+/** Stops everything in reverse start order; each step waits until its processes are gone. */
+async function stopAll(running: Running, opts: LaunchOptions): Promise<void> {
+  // PostgreSQL and Redis may still be starting (Ctrl-C early): wait, then stop them too.
+  await running.dataStart;
+  for (const service of [...SERVICES].reverse()) {
+    const started = Date.now();
+    if (service === 'postgres' && running.postgres) await running.postgres.stop();
+    else if (service === 'redis' && running.redis) await running.redis.stop();
+    else if (service !== 'postgres' && service !== 'redis' && running.procs[service]) await running.procs[service]!.stop();
+    else continue;
+    say(`stopped  ${service} (${Date.now() - started} ms)`);
+  }
+  rmSync(stateFile(opts), { force: true });
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for `url` to answer 2xx; fails early when the process behind it exits. */
+async function ready(proc: ManagedProcess, url: string, timeoutMs: number): Promise<void> {
+  let gone: string | undefined;
+  void proc.exited.then((how) => (gone = how));
+  await waitFor(
+    async () => {
+      if (gone) throw new Error(`${proc.name} exited (${gone}) before it was ready; its last output:\n  ${proc.tail().slice(-15).join('\n  ')}`);
+      return httpOk(url);
+    },
+    timeoutMs,
+    `${proc.name} at ${url}`,
+    100,
+  );
+}
+
+async function main(): Promise<void> {
+  let opts: LaunchOptions;
+  try {
+    opts = parseLaunchOptions(process.argv.slice(2), process.env, repoRoot);
+  } catch (err) {
+    if (err instanceof UsageError) return fail(err.message, 2);
+    throw err;
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (opts.reset) await reset(opts);
+  await preflight(opts);
+
+  mkdirSync(opts.dataDir, { recursive: true });
+  const running: Running = { procs: {} };
+  let stopping: Promise<void> | undefined;
+  const shutdown = (why: string, code: number) => {
+    if (stopping) return;
+    say(`\nstopping (${why}) ...`);
+    stopping = stopAll(running, opts).then(
+      () => process.exit(code),
+      (err: Error) => fail(`stopping failed: ${err.message}`),
+    );
+  };
+  let firstSignalAt = 0;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        if (Date.now() - firstSignalAt < 1000) return; // the same Ctrl-C, relayed by a wrapper
+        // A second Ctrl-C: no more waiting.
+        for (const p of Object.values(running.procs)) void stopGroup(p!.pgid, 0, 'SIGKILL');
+        return;
+      }
+      firstSignalAt = Date.now();
+      shutdown(signal, 0);
+    });
+  }
+  const writeState = () =>
+    writeFileSync(
+      stateFile(opts),
+      `${JSON.stringify(
+        {
+          pid: process.pid,
+          ports: opts.ports,
+          processes: {
+            postgres: running.postgres?.pid(),
+            redis: running.redis?.pid(),
+            api: running.procs.api?.pgid,
+            agent: running.procs.agent?.pgid,
+            web: running.procs.web?.pgid,
+          },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  writeState();
+
+  try {
+    const pgDir = path.join(opts.dataDir, 'postgres');
+    const reused = existsSync(path.join(pgDir, 'data', 'PG_VERSION'));
+    const data = [
+      startPostgres({ dir: pgDir, port: opts.ports.postgres, durable: true, detached: true, database: DATABASE }).then((pg) => (running.postgres = pg)),
+      startRedis({ dir: path.join(opts.dataDir, 'redis'), port: opts.ports.redis, durable: true, detached: true }).then((redis) => (running.redis = redis)),
+    ];
+    running.dataStart = Promise.allSettled(data);
+    await Promise.all(data);
+    if (!running.postgres || !running.redis) throw new Error('PostgreSQL or Redis did not start');
+    say(`started  postgres :${opts.ports.postgres} (${reused ? 'existing data' : 'new database'} in ${pgDir}), redis :${opts.ports.redis}`);
+    if (stopping) return;
+
+    const env = (extra: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra });
+    const tsx = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
+    const tsconfig = path.join(repoRoot, 'scripts/local/tsconfig.apps.json');
+    for (const app of ['api', 'agent'] as const) {
+      const appEnv = appProcessEnv(app, {
+        ports: opts.ports,
+        database: DATABASE,
+        postgresPasswordFile: path.join(running.postgres.dir, 'password'),
+        redisPasswordFile: path.join(running.redis.dir, 'password'),
+        logLevel: process.env.LOG_LEVEL,
+      });
+      running.procs[app] = startProcess(
+        app,
+        process.execPath,
+        [tsx, 'watch', '--clear-screen=false', '--tsconfig', tsconfig, `apps/${app}/src/main.ts`],
+        { cwd: repoRoot, env: env(appEnv), print: say },
+      );
+    }
+    running.procs.web = startProcess(
+      'web',
+      process.execPath,
+      [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', String(opts.ports.web), '--strictPort', '--logLevel', 'warn', '--clearScreen', 'false', '--configLoader', 'runner'],
+      { cwd: path.join(repoRoot, 'apps/frontend'), env: env({ API_UPSTREAM: `http://127.0.0.1:${opts.ports.api}` }), print: say },
+    );
+    writeState();
+
+    const web = `http://127.0.0.1:${opts.ports.web}/`;
+    await Promise.all([
+      ready(running.procs.api!, `http://127.0.0.1:${opts.ports.api}/api/ready`, 60_000),
+      ready(running.procs.agent!, `http://127.0.0.1:${opts.ports.agent}/ready`, 60_000),
+      ready(running.procs.web!, web, 60_000),
+    ]);
+    // The page and the api through the dev server's proxy: what the browser will use.
+    await ready(running.procs.web!, `${web}api/ready`, 10_000);
+  } catch (err) {
+    if (stopping) return;
+    process.stderr.write(`npm start: ${(err as Error).message}\n`);
+    shutdown('a service did not start', 1);
+    return;
+  }
+  if (stopping) return;
+  const pids = SERVICES.map((s: Service) => `${s} ${s === 'postgres' ? running.postgres!.pid() : s === 'redis' ? running.redis!.pid() : running.procs[s]!.pgid}`);
+  say(`processes: ${pids.join(', ')}; started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  say(readyLine(opts.ports.web));
+
+  // A service that dies on its own takes the rest down with it (tsx watch survives an app crash and waits for an edit).
+  for (const proc of Object.values(running.procs)) {
+    void proc!.exited.then((how) => {
+      if (!stopping) {
+        process.stderr.write(`npm start: ${proc!.name} stopped unexpectedly (${how})\n`);
+        shutdown(`${proc!.name} stopped`, 1);
+      }
+    });
+  }
+}
+
+main().catch((err: Error) => fail(err.stack ?? err.message));

@@ -1,0 +1,207 @@
+/**
+ * The local launcher (`npm start`, scripts/start.ts) as a real process, on free ports and a
+ * throwaway data folder:
+ *  - error paths: a bad option, a missing server binary, a busy port, --reset without a terminal
+ *    stop before anything starts, with a message that says what to do, and leave nothing behind;
+ *  - start → ready: one `ready: <url>` line; through that URL (the Vite dev server proxying the
+ *    api) a job submitted in headless Chromium reaches `succeeded`;
+ *  - stop: SIGINT (Ctrl-C) stops every process group it started and frees every port; exit 0;
+ *  - start again: the same data (the job is still there).
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createServer, type Server } from 'net';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { freePort, httpJson, waitFor } from '../apps/common/test-support';
+import { launchChromium, type Browser } from '../apps/frontend/test/support/browser';
+import { SERVICES, urlFromReadyLine, type Service } from '../scripts/local/options';
+import { groupAlive } from '../scripts/local/processes';
+
+jest.setTimeout(120_000);
+
+const ROOT = path.resolve(__dirname, '..');
+
+interface Launch {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(args: string[], env: Record<string, string> = {}): Launch {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, out: () => out, err: () => err, exited };
+}
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
+  });
+}
+
+let base: string;
+let dataDir: string;
+let ports: Record<Service, number>;
+let portArgs: string[];
+let running: Launch | undefined;
+
+beforeAll(async () => {
+  base = mkdtempSync(path.join(tmpdir(), 'launcher-'));
+  chmodSync(base, 0o755); // the postgres user (when run as root) must reach the data folder
+  dataDir = path.join(base, 'data');
+  const free = await Promise.all(SERVICES.map(() => freePort()));
+  ports = Object.fromEntries(SERVICES.map((s, i) => [s, free[i]])) as Record<Service, number>;
+  portArgs = ['--data-dir', dataDir, ...SERVICES.flatMap((s) => [`--${s}-port`, String(ports[s])])];
+});
+
+afterAll(async () => {
+  if (running && running.child.exitCode === null) {
+    running.child.kill('SIGINT');
+    await running.exited;
+  }
+  rmSync(base, { recursive: true, force: true });
+});
+
+describe('stops before starting anything, saying what to do', () => {
+  // The four launches run at once (each is a short-lived process); each has its own data folder.
+  const dirs = { option: '', binary: '', port: '', reset: '' };
+  const results: Record<keyof typeof dirs, { code: number | null; out: string; err: string }> = {} as never;
+  let blocker: Server;
+
+  beforeAll(async () => {
+    for (const key of Object.keys(dirs) as (keyof typeof dirs)[]) dirs[key] = path.join(base, `error-${key}`);
+    mkdirSync(dirs.reset, { recursive: true });
+    writeFileSync(path.join(dirs.reset, 'keep'), 'x');
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(ports.api, '127.0.0.1', resolve));
+    const args = (dir: string) => [...portArgs, '--data-dir', dir];
+    const noPg = { PG_BIN: path.join(base, 'no-such-dir') };
+    const runs = {
+      option: launch(['--web-port', 'abc', '--data-dir', dirs.option]),
+      binary: launch(args(dirs.binary), noPg),
+      port: launch(args(dirs.port)),
+      reset: launch(['--reset', ...args(dirs.reset)], noPg),
+    };
+    await Promise.all(
+      Object.entries(runs).map(async ([key, l]) => {
+        results[key as keyof typeof dirs] = { code: await l.exited, out: l.out(), err: l.err() };
+      }),
+    );
+    await new Promise((resolve) => blocker.close(resolve));
+  });
+
+  test('a bad option: exit 2', () => {
+    expect(results.option.code).toBe(2);
+    expect(results.option.err).toBe('npm start: --web-port: "abc" is not a TCP port; use a number from 1 to 65535 (1024 and up without root)\n');
+  });
+
+  test('a missing PostgreSQL binary: exit 1, the install hint, no data folder', () => {
+    expect(results.binary.code).toBe(1);
+    expect(results.binary.err).toContain(`npm start: required server binary "${path.join(base, 'no-such-dir', 'initdb')}" not found`);
+    expect(results.binary.err).toContain('bash scripts/install.sh');
+    expect(existsSync(dirs.binary)).toBe(false);
+  });
+
+  test('a busy port: exit 1, which port, how to find the holder and how to move', () => {
+    expect(results.port.code).toBe(1);
+    expect(results.port.err).toContain(`port ${ports.api} (api) is already in use.`);
+    expect(results.port.err).toContain(`ss -ltnp 'sport = :${ports.api}'`);
+    expect(results.port.err).toContain('npm start -- --api-port <port> (or LOCAL_API_PORT=<port>)');
+    expect(existsSync(dirs.port)).toBe(false);
+  });
+
+  test('--reset with no terminal to confirm in: exit 2, nothing deleted; with --yes it deletes', async () => {
+    expect(results.reset.code).toBe(2);
+    expect(results.reset.err).toContain('--reset asks for a confirmation and there is no terminal to ask in; add --yes to confirm');
+    expect(existsSync(path.join(dirs.reset, 'keep'))).toBe(true);
+
+    const yes = launch(['--reset', '--yes', ...portArgs, '--data-dir', dirs.reset], { PG_BIN: path.join(base, 'no-such-dir') });
+    expect(await yes.exited).toBe(1); // deleted, then stopped by the missing binary
+    expect(yes.out()).toContain(`reset: deleted ${dirs.reset}`);
+    expect(existsSync(dirs.reset)).toBe(false);
+  });
+});
+
+describe('start, ready, use, stop, start again', () => {
+  let browser: Browser;
+  let jobId: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function startAndWaitReady(): Promise<{ url: string; launch: Launch; state: { processes: Record<Service, number> } }> {
+    const l = launch(portArgs);
+    running = l;
+    const url = await waitFor(
+      () => {
+        if (l.child.exitCode !== null) throw new Error(`launcher exited ${l.child.exitCode}: ${l.err()}\n${l.out()}`);
+        const line = l.out().split('\n').find((x) => x.startsWith('ready: '));
+        return line ? urlFromReadyLine(line) : undefined;
+      },
+      90_000,
+      'the ready line',
+      50,
+    );
+    const state = JSON.parse(readFileSync(path.join(dataDir, 'launcher.json'), 'utf8')) as { processes: Record<Service, number> };
+    return { url, launch: l, state };
+  }
+
+  async function stopAndCheckNothingLeft(l: Launch, state: { processes: Record<Service, number> }): Promise<void> {
+    l.child.kill('SIGINT');
+    expect(await l.exited).toBe(0);
+    const stopped = l.out().split('\n').filter((x) => x.startsWith('stopped ')).map((x) => x.split(/\s+/)[1]);
+    expect(stopped).toEqual(['web', 'agent', 'api', 'redis', 'postgres']);
+    for (const service of SERVICES) {
+      expect([service, groupAlive(state.processes[service])]).toEqual([service, false]);
+      expect([service, await portFree(ports[service])]).toEqual([service, true]);
+    }
+    expect(existsSync(path.join(dataDir, 'launcher.json'))).toBe(false);
+  }
+
+  test('cold start: one URL; a job submitted in the browser succeeds; Ctrl-C leaves no process and no port', async () => {
+    const { url, launch: l, state } = await startAndWaitReady();
+    expect(url).toBe(`http://127.0.0.1:${ports.web}/`);
+    expect(l.out()).toContain('(new database in');
+    expect(l.out().match(/https?:\/\//g)).toHaveLength(1);
+    expect(Object.keys(state.processes).sort()).toEqual([...SERVICES].sort());
+
+    const page = await browser.context.newPage();
+    await page.goto(url, { waitUntil: 'load' });
+    await page.getByRole('status').filter({ hasText: /^Live updates: Live$/ }).waitFor({ timeout: 20_000 });
+    await page.getByLabel('Job type').selectOption('wordcount');
+    await page.locator('#root form').getByRole('textbox').fill('one two three');
+    await page.getByRole('button', { name: 'Submit job' }).click();
+    const row = page.locator('li.job[data-status="succeeded"]').first();
+    await row.waitFor({ timeout: 20_000 });
+    await expect(row.getByRole('definition').first().textContent()).resolves.toBe('3');
+    jobId = (await row.getAttribute('data-job-id')) ?? '';
+    expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
+    await page.close();
+
+    await stopAndCheckNothingLeft(l, state);
+  });
+
+  test('warm start: the same data (the job is still there), then stops cleanly again', async () => {
+    const { url, launch: l, state } = await startAndWaitReady();
+    expect(l.out()).toContain('(existing data in');
+    const job = await httpJson(`${url}api/jobs/${jobId}`);
+    expect([job.status, job.body.status]).toEqual([200, 'succeeded']);
+    await stopAndCheckNothingLeft(l, state);
+  });
+});
