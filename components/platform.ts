@@ -21,6 +21,9 @@ import { Network } from './network';
 import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
 import { AlertEmailReceiver, AlertWebhookReceiver, PrometheusAlerts } from './prometheus-alerts';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
+import { PlatformGuardrails } from './platform-guardrails';
+import { DIAGNOSTIC_LOGS, PodSecurityEffect, podSecurityAssignmentName } from '../lib/guardrails';
+import { defaultAppNamespaces } from '../lib/app-values';
 import { OperationsRunner, OperationsRunnerArgs } from './operations-runner';
 import { RUNNER_TOKEN_SECRET } from '../lib/operations-runner';
 
@@ -116,6 +119,11 @@ export interface PlatformArgs {
   /** Protect the stateful resources (database, cache, vault) from deletion and replacement. */
   protectStatefulResources?: boolean;
   /**
+   * Effect of the restricted pod-security initiative assigned to the cluster (app namespaces):
+   * `Audit` (default) reports, `Deny` blocks at admission.
+   */
+  podSecurityPolicyEffect?: PodSecurityEffect;
+  /**
    * Kind of the principal that runs `pulumi up` (it gets cluster-admin and Key
    * Vault Secrets Officer): `ServicePrincipal` for CI (default), `User` on a workstation.
    */
@@ -165,6 +173,8 @@ export class Platform extends pulumi.ComponentResource {
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
   /** Client id of the apps' workload identity. */
   public readonly appIdentityClientId: pulumi.Output<string>;
+  /** Diagnostic settings of the data services and the pod-security policy assignment. */
+  public readonly guardrails: PlatformGuardrails;
   /** The in-VNet GitHub Actions runner (with `operationsRunner`). */
   public readonly operationsRunner?: OperationsRunner;
   /** Public address of the app-routing ingress (with `apps`). */
@@ -293,6 +303,30 @@ export class Platform extends pulumi.ComponentResource {
       },
       parent,
     );
+    // Data-service logs to Log Analytics, and the restricted pod-security initiative on the cluster.
+    this.guardrails = new PlatformGuardrails(
+      `${name}-guardrails`,
+      {
+        workspaceId: this.cluster.workspaceId,
+        diagnostics: [
+          { name: 'kv', resourceId: this.keyVault.vaultId, logs: DIAGNOSTIC_LOGS.keyVault },
+          { name: 'acr', resourceId: this.registry.registryId, logs: DIAGNOSTIC_LOGS.registry },
+          { name: 'postgres', resourceId: this.postgres.serverId, logs: DIAGNOSTIC_LOGS.postgres },
+          {
+            name: 'redis',
+            // Azure Managed Redis logs on its database; classic Redis on the cache.
+            resourceId: (args.redis.kind ?? 'managed') === 'managed' ? pulumi.interpolate`${this.redis.id}/databases/default` : this.redis.id,
+            logs: DIAGNOSTIC_LOGS.redis,
+          },
+        ],
+        clusterId: this.cluster.clusterId,
+        podSecurityNamespaces: Object.values(defaultAppNamespaces()),
+        podSecurityEffect: args.podSecurityPolicyEffect ?? 'Audit',
+        policyAssignmentName: podSecurityAssignmentName(resourceName(naming, 'kubernetesCluster')),
+      },
+      parent,
+    );
+
     if (!this.keyVault.identityClientId) {
       throw new pulumi.ResourceError('the Key Vault component did not create the apps identity', this);
     }
