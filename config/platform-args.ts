@@ -81,6 +81,7 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
       ingress: appIngressFromConfig(cfg.apps),
       contextDirectory: context.contextDirectory,
+      auth: cfg.apps.auth,
     },
     operationsRunner:
       cfg.operationsRunner?.enabled && cfg.operationsRunner.githubToken !== undefined

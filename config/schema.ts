@@ -22,6 +22,7 @@ import {
 import { SUPPORT_PLANS, supportPlanProblem } from '../lib/aks-versions';
 import { osDiskFit } from '../lib/vm-sizes';
 import { appEnvironmentFor, appSizingOverrideSchema, appSizingProblems, mergeAppSizing } from '../lib/app-values';
+import { appAuthConfigSchema } from '../lib/app-auth';
 import {
   POSTGRES_VERSIONS,
   POSTGRES_STORAGE_SIZES_GB,
@@ -269,6 +270,11 @@ export const appsSchema = z
     host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com').optional(),
     /** Key Vault certificate URI for TLS on the ingress (app-routing add-on). */
     tlsCertificateKeyVaultUri: z.string().regex(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/certificates\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/, 'must be a Key Vault certificate URI such as https://kv-name.vault.azure.net/certificates/app-tls').optional(),
+    /**
+     * Existing Entra app registrations for sign-in (`apiClientId`, `spaClientId`, `scope`).
+     * Omitted: the program creates them. Sign-in cannot be switched off.
+     */
+    auth: appAuthConfigSchema.optional(),
     /** Sizing of the api, on top of the environment's profile (lib/app-values.ts SIZING_PRESETS). */
     api: appSizingOverrideSchema.default({}),
     /** Sizing of the agent. */

@@ -280,12 +280,24 @@ export interface PlatformStackApps {
   host?: string;
   /** Key Vault certificate URI for TLS on the ingress. */
   tlsCertificateKeyVaultUri?: string;
+  /** Existing Entra app registrations for sign-in; omitted, the component creates them. */
+  auth?: PlatformStackAppAuth;
   /** Sizing of the api. */
   api?: PlatformStackAppSizing;
   /** Sizing of the agent. */
   agent?: PlatformStackAppSizing;
   /** Sizing of the frontend. */
   frontend?: PlatformStackAppSizing;
+}
+
+/** Existing app registrations for sign-in (stack config `apps.auth`). */
+export interface PlatformStackAppAuth {
+  /** Application (client) id of the api registration (v2.0 tokens, scope exposed). */
+  apiClientId: string;
+  /** Application (client) id of the single-page app registration. */
+  spaClientId: string;
+  /** The api scope the SPA requests (default Jobs.ReadWrite). */
+  scope?: string;
 }
 
 /** The optional in-VNet GitHub Actions runner. */
