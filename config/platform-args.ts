@@ -57,6 +57,8 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       },
       logRetentionDays: c.logRetentionDays,
       kubeloginMode: c.kubeloginMode,
+      defender: c.defender,
+      imageCleanerIntervalHours: c.imageCleanerIntervalHours > 0 ? c.imageCleanerIntervalHours : undefined,
     },
     postgres: {
       version: cfg.postgres.version,
@@ -75,9 +77,11 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       environment: appEnvironmentFor(cfg.environment),
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,
+      prebuiltDigests: cfg.apps.imageDigests,
       sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
       ingress: appIngressFromConfig(cfg.apps),
       contextDirectory: context.contextDirectory,
+      auth: cfg.apps.auth,
     },
     operationsRunner:
       cfg.operationsRunner?.enabled && cfg.operationsRunner.githubToken !== undefined
@@ -99,6 +103,7 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
         }
       : undefined,
     protectStatefulResources: cfg.protectStatefulResources,
+    podSecurityPolicyEffect: c.podSecurityPolicyEffect,
     deployerPrincipalType: cfg.deployerPrincipalType,
   };
 }

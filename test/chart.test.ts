@@ -147,7 +147,9 @@ describe.each(cases)('chart $label', (c) => {
   test('terminationGracePeriodSeconds leaves room for SHUTDOWN_TIMEOUT_MS', () => {
     const spec = podSpec(ms());
     const env = Object.fromEntries((container(ms()).env as Any[]).map((e) => [e.name, e.value]));
-    if (env.SHUTDOWN_TIMEOUT_MS) expect(Number(env.SHUTDOWN_TIMEOUT_MS)).toBeLessThan(spec.terminationGracePeriodSeconds * 1000);
+    const preStop = container(ms()).lifecycle?.preStop?.exec?.command as string[] | undefined;
+    const preStopMs = preStop ? Number(preStop[1]) * 1000 : 0;
+    if (env.SHUTDOWN_TIMEOUT_MS) expect(Number(env.SHUTDOWN_TIMEOUT_MS) + preStopMs).toBeLessThan(spec.terminationGracePeriodSeconds * 1000);
   });
 
   if (c.environment === 'prod') {
@@ -321,6 +323,7 @@ describe('chart guards (values that must be refused)', () => {
   test.each([
     ['a tag instead of a digest (CKV_K8S_43)', (v: Any) => (v.image.ref = 'craksplat.azurecr.io/api:1.2.3'), /image\.ref/],
     ['an image without a registry host', (v: Any) => (v.image.ref = `api@sha256:${'a'.repeat(64)}`), /image\.ref/],
+    ['an image from outside the platform registry (Docker Hub), even by digest', (v: Any) => (v.image.ref = `docker.io/library/nginx@sha256:${'a'.repeat(64)}`), /image\.ref/],
     ['a secret as a plain env var', (v: Any) => (v.env.PGPASSWORD = 'hunter2'), /env\.PGPASSWORD looks like a secret/],
     ['Key Vault without workload identity', (v: Any) => (v.workloadIdentity = { enabled: false, clientId: '', tenantId: '' }), /workloadIdentity/],
     ['an unknown top-level value (typo)', (v: Any) => (v.replica = 3), /replica/],
