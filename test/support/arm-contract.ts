@@ -182,7 +182,12 @@ export const ARM_CONTRACTS: Record<string, ResourceContract> = {
     service: 'monitor', model: 'DataCollectionEndpointResource', urlParameters: { ...rg, dataCollectionEndpointName: 'dataCollectionEndpointName' }, ownName: 'dataCollectionEndpointName', apiVersionParameter: 'apiVersion12',
   },
   'azure-native:monitor:DiagnosticSetting': {
-    service: 'monitor', model: 'DiagnosticSettingsResource', urlParameters: { resourceUri: 'resourceUri', name: 'name' }, ownName: 'name', apiVersionParameter: 'apiVersion2',
+    service: 'monitor',
+    model: 'DiagnosticSettingsResource',
+    urlParameters: { resourceUri: 'resourceUri', name: 'name' },
+    ownName: 'name',
+    apiVersionParameter: 'apiVersion2',
+    newerThanSdk: { 'logs[].categoryGroup': 'API 2021-05-01-preview (category groups such as allLogs / audit); the SDK model is 2017-05-01-preview' },
   },
 };
 
@@ -194,6 +199,7 @@ export const ARM_CONTRACTS: Record<string, ResourceContract> = {
 export const NOT_COVERED: Record<string, string> = {
   'azure-native:monitor:AzureMonitorWorkspace':
     'Microsoft.Monitor/accounts: its SDK (@azure/arm-monitor-workspaces?) was not evaluated for constraint mappers yet; a follow-up',
+  'azure-native:authorization:PolicyAssignment': 'Microsoft.Authorization/policyAssignments: @azure/arm-policy not pinned yet; a follow-up',
   'azure-native:dashboard:Grafana': 'Microsoft.Dashboard/grafana: @azure/arm-dashboard not pinned yet; a follow-up',
   'azure-native:alertsmanagement:PrometheusRuleGroup':
     'Microsoft.AlertsManagement/prometheusRuleGroups: @azure/arm-alertsmanagement not pinned yet; the rules themselves are checked by promtool (test/observability-rules.test.ts)',
