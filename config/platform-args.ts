@@ -57,6 +57,8 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       },
       logRetentionDays: c.logRetentionDays,
       kubeloginMode: c.kubeloginMode,
+      defender: c.defender,
+      imageCleanerIntervalHours: c.imageCleanerIntervalHours > 0 ? c.imageCleanerIntervalHours : undefined,
     },
     postgres: {
       version: cfg.postgres.version,
@@ -79,6 +81,7 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
       ingress: appIngressFromConfig(cfg.apps),
       contextDirectory: context.contextDirectory,
+      auth: cfg.apps.auth,
     },
     operationsRunner:
       cfg.operationsRunner?.enabled && cfg.operationsRunner.githubToken !== undefined
@@ -100,6 +103,7 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
         }
       : undefined,
     protectStatefulResources: cfg.protectStatefulResources,
+    podSecurityPolicyEffect: c.podSecurityPolicyEffect,
     deployerPrincipalType: cfg.deployerPrincipalType,
   };
 }

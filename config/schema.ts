@@ -22,6 +22,7 @@ import {
 import { SUPPORT_PLANS, supportPlanProblem } from '../lib/aks-versions';
 import { osDiskFit } from '../lib/vm-sizes';
 import { appEnvironmentFor, appSizingOverrideSchema, appSizingProblems, mergeAppSizing } from '../lib/app-values';
+import { appAuthConfigSchema } from '../lib/app-auth';
 import {
   POSTGRES_VERSIONS,
   POSTGRES_STORAGE_SIZES_GB,
@@ -167,6 +168,16 @@ export const clusterSchema = z
       .strict(),
     /** Log Analytics retention for Container Insights and audit logs (days). */
     logRetentionDays: z.number().int().min(30).max(730).default(30),
+    /** Microsoft Defender for Containers (runtime threat detection, reporting to the cluster's workspace); billed per vCore. On in prod. */
+    defender: z.boolean().default(false),
+    /** Image Cleaner: remove unused (and vulnerable) images from the nodes every N hours (24–2160); 0 turns it off. Free; default weekly. */
+    imageCleanerIntervalHours: z.number().int().refine((h) => h === 0 || (h >= 24 && h <= 2160), 'must be 0 (off) or 24–2160 hours').default(168),
+    /**
+     * Effect of the Azure Policy assignment of the built-in initiative "Kubernetes cluster pod
+     * security restricted standards for Linux-based workloads" on the app namespaces:
+     * `Audit` reports violations, `Deny` blocks them at admission (prod).
+     */
+    podSecurityPolicyEffect: z.enum(['Audit', 'Deny']).default('Audit'),
     /** How the generated kubeconfig logs in (kubelogin --login): azurecli locally, workloadidentity in CI. */
     kubeloginMode: z.enum(['azurecli', 'workloadidentity', 'spn', 'msi']).default('azurecli'),
     /** Allow spot user pools (dev only: evictable nodes). */
@@ -259,6 +270,11 @@ export const appsSchema = z
     host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com').optional(),
     /** Key Vault certificate URI for TLS on the ingress (app-routing add-on). */
     tlsCertificateKeyVaultUri: z.string().regex(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/certificates\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/, 'must be a Key Vault certificate URI such as https://kv-name.vault.azure.net/certificates/app-tls').optional(),
+    /**
+     * Existing Entra app registrations for sign-in (`apiClientId`, `spaClientId`, `scope`).
+     * Omitted: the program creates them. Sign-in cannot be switched off.
+     */
+    auth: appAuthConfigSchema.optional(),
     /** Sizing of the api, on top of the environment's profile (lib/app-values.ts SIZING_PRESETS). */
     api: appSizingOverrideSchema.default({}),
     /** Sizing of the agent. */

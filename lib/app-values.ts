@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { cidrProblem } from './rules';
 import { APP_NAMES, AppName, AppProfile, AppProfiles } from './app-profiles';
+import { AppAuthFacts, apiAuthEnv, appAuthProblems, frontendAuthEnv } from './app-auth';
 import { MANAGED_PROMETHEUS_SCRAPER } from './monitoring';
 
 /** Environments the sizing presets know. */
@@ -22,9 +23,12 @@ export const APP_ROUTING_INGRESS_CLASS = 'webapprouting.kubernetes.azure.com';
 export const KEY_VAULT_SECRETS = { postgresPassword: 'postgres-password', redisPassword: 'redis-password' } as const;
 /** Where the CSI driver mounts the Key Vault secrets. */
 export const SECRETS_MOUNT_PATH = '/mnt/secrets-store';
-/** The apps' graceful-shutdown budget; must stay below terminationGracePeriodSeconds. */
+/**
+ * The apps' graceful-shutdown budget; with the chart's preStop delay (apps/chart/values/api.yaml
+ * preStopSleepSeconds, 5 s) it must stay below terminationGracePeriodSeconds (5 + 25 < 35).
+ */
 export const SHUTDOWN_TIMEOUT_MS = 25000;
-export const TERMINATION_GRACE_PERIOD_SECONDS = 30;
+export const TERMINATION_GRACE_PERIOD_SECONDS = 35;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, 'must be a CPU quantity such as 100m or 0.5');
@@ -126,7 +130,7 @@ export function appSizingProblems(app: AppName, environment: AppEnvironment, siz
   if (memoryBytes(sizing.memoryLimit) < memoryBytes(sizing.memoryRequest)) problems.push(`${key('memoryLimit')}: must be >= memoryRequest (${sizing.memoryRequest})`);
   for (const name of Object.keys(sizing.env)) {
     if (SECRET_LIKE_ENV.test(name)) problems.push(`${key(`env.${name}`)}: looks like a secret; secrets come from Key Vault files, never from config`);
-    if (['PORT', 'LOG_LEVEL', 'API_UPSTREAM', 'AGENT_CONCURRENCY'].includes(name) || /^(PG|REDIS_)/.test(name)) {
+    if (['PORT', 'LOG_LEVEL', 'API_UPSTREAM', 'AGENT_CONCURRENCY'].includes(name) || /^(PG|REDIS_|AUTH_)/.test(name)) {
       problems.push(`${key(`env.${name}`)}: is set by the platform and cannot be overridden`);
     }
   }
@@ -178,6 +182,8 @@ export interface PlatformFacts {
   dataSubnetCidr: string;
   /** Public ingress via the app-routing add-on. */
   ingress?: AppIngress;
+  /** Sign-in (Entra ID app registrations): required by the api and the frontend; there is no way to turn it off. */
+  auth?: AppAuthFacts;
   /** Taints (`key=value:Effect`) of the node pool the app is placed on; the pods tolerate each one. */
   nodePoolTaints?: string[];
   /** Scrape the api's and agent's /metrics with a managed-Prometheus PodMonitor (needs the AKS metrics add-on). */
@@ -224,6 +230,10 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
     if (!Number.isInteger(facts.redis.port) || facts.redis.port < 1 || facts.redis.port > 65535) p.push(`redis.port: ${facts.redis.port} must be a TCP port (Azure Managed Redis: 10000, classic TLS: 6380)`);
     const cidr = cidrProblem(facts.dataSubnetCidr);
     if (cidr) p.push(`dataSubnetCidr: ${cidr}`);
+  }
+  if (app !== 'agent') {
+    if (!facts.auth) p.push('auth: required: the api validates Entra ID tokens and the frontend signs in; sign-in cannot be switched off');
+    else p.push(...appAuthProblems(facts.auth));
   }
   const ing = facts.ingress;
   if (ing?.enabled) {
@@ -280,8 +290,10 @@ function appEnv(app: AppName, input: AppValuesInput): Record<string, string> {
   const env: Record<string, string> = { ...sizing.env };
   if (app === 'frontend') {
     env.API_UPSTREAM = `http://${profiles.api.app.name}.${facts.namespaces.api}.svc.cluster.local:${profiles.api.service.port}`;
+    if (facts.auth) Object.assign(env, frontendAuthEnv(facts.auth));
     return env;
   }
+  if (app === 'api' && facts.auth) Object.assign(env, apiAuthEnv(facts.auth));
   env.LOG_LEVEL = sizing.logLevel;
   env.SHUTDOWN_TIMEOUT_MS = String(SHUTDOWN_TIMEOUT_MS);
   if (app === 'api' && facts.ingress?.enabled && facts.ingress.host) {

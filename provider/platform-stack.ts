@@ -33,6 +33,7 @@ import {
   GrafanaRole,
   KeyVaultSku,
   KubeloginMode,
+  PodSecurityPolicyEffect,
   LogLevel,
   NetworkPolicy,
   NodeOsUpgradeChannel,
@@ -161,6 +162,12 @@ export interface PlatformStackCluster {
   maintenanceWindow: PlatformStackMaintenanceWindow;
   /** Log Analytics retention in days (30–730, default 30). */
   logRetentionDays?: number;
+  /** Microsoft Defender for Containers (billed per vCore); on in prod. */
+  defender?: boolean;
+  /** Image Cleaner interval in hours (24–2160), 0 = off; default weekly. */
+  imageCleanerIntervalHours?: number;
+  /** Effect of the restricted pod-security initiative on the app namespaces: Audit (default) or Deny. */
+  podSecurityPolicyEffect?: PodSecurityPolicyEffect;
   /** How the generated kubeconfig logs in (default azurecli). */
   kubeloginMode?: KubeloginMode;
   /** Allow spot user pools (dev only). */
@@ -273,12 +280,24 @@ export interface PlatformStackApps {
   host?: string;
   /** Key Vault certificate URI for TLS on the ingress. */
   tlsCertificateKeyVaultUri?: string;
+  /** Existing Entra app registrations for sign-in; omitted, the component creates them. */
+  auth?: PlatformStackAppAuth;
   /** Sizing of the api. */
   api?: PlatformStackAppSizing;
   /** Sizing of the agent. */
   agent?: PlatformStackAppSizing;
   /** Sizing of the frontend. */
   frontend?: PlatformStackAppSizing;
+}
+
+/** Existing app registrations for sign-in (stack config `apps.auth`). */
+export interface PlatformStackAppAuth {
+  /** Application (client) id of the api registration (v2.0 tokens, scope exposed). */
+  apiClientId: string;
+  /** Application (client) id of the single-page app registration. */
+  spaClientId: string;
+  /** The api scope the SPA requests (default Jobs.ReadWrite). */
+  scope?: string;
 }
 
 /** The optional in-VNet GitHub Actions runner. */

@@ -87,6 +87,15 @@ describe('platform facts', () => {
     expect(() => appValues({ app: 'api', environment: 'prod', sizing: resolveAppSizing('api', 'prod'), profiles, facts: f })).toThrow(/cannot build Helm values for api/);
   });
 
+  test.each(['api', 'frontend'] as const)('sign-in cannot be switched off: %s without auth facts is refused', (app) => {
+    const { auth: _auth, ...facts } = fixtureFacts(app, 'prod');
+    expect(platformFactsProblems(app, facts)).toEqual([
+      'auth: required: the api validates Entra ID tokens and the frontend signs in; sign-in cannot be switched off',
+    ]);
+    expect(platformFactsProblems('agent', facts)).toEqual([]);
+    expect(platformFactsProblems(app, { ...facts, auth: { ...fixtureFacts(app, 'prod').auth!, apiClientId: 'api' } })).toEqual(['auth.apiClientId: "api" must be a GUID']);
+  });
+
   test('the frontend needs no data-service facts', () => {
     const f = { ...fixtureFacts('frontend', 'dev'), tenantId: '', identityClientId: '', keyVaultName: '', postgres: { host: '', database: '', user: '' }, redis: { host: '', port: 0 }, dataSubnetCidr: '' };
     expect(platformFactsProblems('frontend', f)).toEqual([]);
