@@ -26,6 +26,9 @@ import { Network } from './network';
 import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
 import { AlertEmailReceiver, AlertWebhookReceiver, PrometheusAlerts } from './prometheus-alerts';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
+import { PlatformGuardrails } from './platform-guardrails';
+import { DIAGNOSTIC_LOGS, PodSecurityEffect, podSecurityAssignmentName } from '../lib/guardrails';
+import { defaultAppNamespaces } from '../lib/app-values';
 import { OperationsRunner, OperationsRunnerArgs } from './operations-runner';
 import { RUNNER_TOKEN_SECRET } from '../lib/operations-runner';
 
@@ -147,6 +150,11 @@ export interface PlatformArgs {
   /** Protect the stateful resources (database, cache, vault) from deletion and replacement. */
   protectStatefulResources?: boolean;
   /**
+   * Effect of the restricted pod-security initiative assigned to the cluster (app namespaces):
+   * `Audit` (default) reports, `Deny` blocks at admission.
+   */
+  podSecurityPolicyEffect?: PodSecurityEffect;
+  /**
    * Kind of the principal that runs `pulumi up` (it gets cluster-admin and Key
    * Vault Secrets Officer): `ServicePrincipal` for CI (default), `User` on a workstation.
    */
@@ -202,6 +210,8 @@ export class Platform extends pulumi.ComponentResource {
   public readonly frontDoor?: FrontDoor;
   /** The public URL of the apps (with `edge`): `https://<Front Door host or custom domain>`. */
   public readonly publicUrl?: pulumi.Output<string>;
+  /** Diagnostic settings of the data services and the pod-security policy assignment. */
+  public readonly guardrails: PlatformGuardrails;
   /** The app registrations the platform created (with `apps` and without `apps.auth`). */
   public appRegistrations?: AppRegistrations;
   /** The in-VNet GitHub Actions runner (with `operationsRunner`). */
@@ -271,6 +281,7 @@ export class Platform extends pulumi.ComponentResource {
         ...args.cluster,
         network: { ...args.cluster.network, vnetAddressSpaces: [args.network.addressSpace] },
         nodeSubnetId: this.network.subnetIds.nodes,
+        vnetSubnets: Object.values(this.network.subnets),
         tenantId: client.tenantId,
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
@@ -333,6 +344,30 @@ export class Platform extends pulumi.ComponentResource {
       },
       parent,
     );
+    // Data-service logs to Log Analytics, and the restricted pod-security initiative on the cluster.
+    this.guardrails = new PlatformGuardrails(
+      `${name}-guardrails`,
+      {
+        workspaceId: this.cluster.workspaceId,
+        diagnostics: [
+          { name: 'kv', resourceId: this.keyVault.vaultId, logs: DIAGNOSTIC_LOGS.keyVault },
+          { name: 'acr', resourceId: this.registry.registryId, logs: DIAGNOSTIC_LOGS.registry },
+          { name: 'postgres', resourceId: this.postgres.serverId, logs: DIAGNOSTIC_LOGS.postgres },
+          {
+            name: 'redis',
+            // Azure Managed Redis logs on its database; classic Redis on the cache.
+            resourceId: (args.redis.kind ?? 'managed') === 'managed' ? pulumi.interpolate`${this.redis.id}/databases/default` : this.redis.id,
+            logs: DIAGNOSTIC_LOGS.redis,
+          },
+        ],
+        clusterId: this.cluster.clusterId,
+        podSecurityNamespaces: Object.values(defaultAppNamespaces()),
+        podSecurityEffect: args.podSecurityPolicyEffect ?? 'Audit',
+        policyAssignmentName: podSecurityAssignmentName(resourceName(naming, 'kubernetesCluster')),
+      },
+      parent,
+    );
+
     if (!this.keyVault.identityClientId) {
       throw new pulumi.ResourceError('the Key Vault component did not create the apps identity', this);
     }
@@ -427,6 +462,41 @@ export class Platform extends pulumi.ComponentResource {
     return { gateway, frontDoor };
   }
 
+  /**
+   * What the image pushes wait for: the registry and, when it is private, its
+   * private endpoint's DNS record and the zone's VNet link (lib/create-order.ts).
+   */
+  public imagePushWaits(): pulumi.Resource[] {
+    return [...this.registry.readyForClients, ...this.dnsLinksFor(this.registry.privateLink ? [PRIVATE_DNS_ZONES.registry] : [])];
+  }
+
+  /**
+   * What one app's release waits for, besides its image: everything any workload on
+   * the cluster needs (cluster, kubelet AcrPull, the deployer's propagated
+   * cluster-admin), the node pool(s) its pods may run on, the registry's private
+   * DNS, and for the api and agent the data services' private DNS, the vault's
+   * secrets and DNS, the apps' federated credentials and their propagated Key Vault role.
+   */
+  public releaseWaits(app: AppName, nodePool: string | undefined): pulumi.Resource[] {
+    const pools = nodePool === undefined ? Object.values(this.cluster.nodePools) : [this.cluster.nodePools[nodePool]];
+    if (pools.some((p) => p === undefined)) {
+      throw new pulumi.ResourceError(`apps.${app}.nodePool: "${nodePool}" is not a node pool of the cluster; pools: ${Object.keys(this.cluster.nodePools).join(', ')}`, this);
+    }
+    const base = [...this.cluster.readyForWorkloads, ...pools, ...this.imagePushWaits()];
+    if (app === 'frontend') return base;
+    const zones = Object.keys(this.network.privateDnsZoneLinks);
+    return [
+      ...base,
+      ...this.keyVault.readyForWorkloads,
+      ...this.postgres.readyForClients,
+      ...this.redis.readyForClients,
+      ...this.dnsLinksFor(zones),
+    ];
+  }
+
+  private dnsLinksFor(zones: string[]): pulumi.Resource[] {
+    return zones.map((zone) => this.network.privateDnsZoneLinks[zone]).filter((link): link is NonNullable<typeof link> => link !== undefined);
+  }
 
   /** The api and SPA registrations, redirecting to the public origin of the apps. */
   private createAppRegistrations(name: string, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>, publicOrigin?: pulumi.Output<string>) {
@@ -459,7 +529,6 @@ export class Platform extends pulumi.ComponentResource {
     deployerObjectId: pulumi.Output<string>,
     edge?: { gateway: Gateway; frontDoor: FrontDoor },
   ): void {
-    const parent = { parent: this };
     const auth = apps.auth
       ? pulumi.output({ tenantId, ...apps.auth })
       : this.createAppRegistrations(name, tenantId, deployerObjectId, edge?.frontDoor.publicUrl);
@@ -487,7 +556,8 @@ export class Platform extends pulumi.ComponentResource {
           tenantId,
           contextDirectory: apps.contextDirectory,
         },
-        parent,
+        // A push to a private registry needs its private DNS record first.
+        { parent: this, dependsOn: this.imagePushWaits() },
       );
       if (canary) {
         const image = this.images[app]!;
@@ -529,7 +599,7 @@ export class Platform extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          dependsOn: [...(app === 'frontend' && this.releases.api ? [this.releases.api] : []), ...(edge && app !== 'agent' ? [edge.gateway] : [])],
+          dependsOn: [...this.releaseWaits(app, apps.sizing?.[app]?.nodePool), ...(app === 'frontend' && this.releases.api ? [this.releases.api] : []), ...(edge && app !== 'agent' ? [edge.gateway] : [])],
         },
       );
     }
