@@ -6,6 +6,7 @@ import { cidrProblem, cidrsOverlap } from '../lib/rules';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { SUBNET_ROLES, SUBNET_ROLE_QUALIFIERS, SubnetRole, addressPlanProblems, nsgRulesFor, privateDnsZoneNameProblem } from '../lib/network';
 import { AzureComponentArgs } from '../lib/component-args';
+import { FIREWALL_SUBNET_NAME, firewallSubnetProblems } from '../lib/egress';
 
 /** One subnet of the {@link Network}. */
 export interface NetworkSubnetArgs {
@@ -36,6 +37,13 @@ export interface NetworkArgs extends AzureComponentArgs {
    * closed. Default false.
    */
   operationsNatGateway?: boolean;
+  /**
+   * Address range of the `AzureFirewallSubnet` (a /26 or larger inside the
+   * VNet) for the {@link EgressFirewall}. When set, the network also creates
+   * the nodes subnet's route table (associated before the cluster exists; the
+   * egress firewall adds its 0.0.0.0/0 route). Leave out for no egress filtering.
+   */
+  firewallSubnetPrefix?: pulumi.Input<string>;
 }
 
 /**
@@ -63,6 +71,10 @@ export class Network extends pulumi.ComponentResource {
   public readonly nsgIds: Record<SubnetRole, pulumi.Output<string>>;
   /** Private DNS zone IDs by zone name. */
   public readonly privateDnsZoneIds: Record<string, pulumi.Output<string>>;
+  /** ID of the `AzureFirewallSubnet` (only with `firewallSubnetPrefix`). */
+  public readonly firewallSubnetId?: pulumi.Output<string>;
+  /** The nodes subnet's route table (only with `firewallSubnetPrefix`). */
+  public readonly nodesRouteTable?: network.RouteTable;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:Network', name, {}, opts);
@@ -117,6 +129,23 @@ export class Network extends pulumi.ComponentResource {
       ).id;
     }
 
+    // Routes are separate network.Route resources (the egress firewall adds
+    // 0.0.0.0/0 once its private IP exists), as subnets are for the VNet.
+    const routeTable = args.firewallSubnetPrefix !== undefined
+      ? new network.RouteTable(
+          `${name}-rt-nodes`,
+          {
+            routeTableName: resourceName(args.naming, 'routeTable', 'nodes'),
+            resourceGroupName: args.resourceGroupName,
+            location,
+            // Only the routes defined here apply: no BGP-learned route bypasses the firewall.
+            disableBgpRoutePropagation: true,
+            tags: args.tags,
+          },
+          { parent: this },
+        )
+      : undefined;
+
     let previous: pulumi.Resource | undefined;
     for (const role of SUBNET_ROLES) {
       const qualifier = SUBNET_ROLE_QUALIFIERS[role];
@@ -142,12 +171,28 @@ export class Network extends pulumi.ComponentResource {
           // NSGs (and route tables) apply to private endpoints only with this on.
           ...(role === 'privateEndpoints' ? { privateEndpointNetworkPolicies: 'Enabled' } : {}),
           ...(role === 'operations' && natGatewayId ? { natGateway: { id: natGatewayId } } : {}),
+          ...(role === 'nodes' && routeTable ? { routeTable: { id: routeTable.id } } : {}),
         },
         { parent: this, dependsOn: previous ? [previous] : [] },
       );
       previous = subnet;
       subnetIds[role] = subnet.id;
       nsgIds[role] = nsg.id;
+    }
+    if (args.firewallSubnetPrefix !== undefined) {
+      // No NSG: Azure Firewall's subnet does not support one. Last in the
+      // subnet chain (concurrent subnet updates in one VNet are rejected).
+      this.firewallSubnetId = new network.Subnet(
+        `${name}-snet-firewall`,
+        {
+          subnetName: FIREWALL_SUBNET_NAME,
+          virtualNetworkName: this.vnet.name,
+          resourceGroupName: args.resourceGroupName,
+          addressPrefix: args.firewallSubnetPrefix,
+        },
+        { parent: this, dependsOn: previous ? [previous] : [] },
+      ).id;
+      this.nodesRouteTable = routeTable;
     }
     this.subnetIds = subnetIds as Record<SubnetRole, pulumi.Output<string>>;
     this.nsgIds = nsgIds as Record<SubnetRole, pulumi.Output<string>>;
@@ -186,6 +231,7 @@ export class Network extends pulumi.ComponentResource {
       subnetIds: this.subnetIds,
       nsgIds: this.nsgIds,
       privateDnsZoneIds: this.privateDnsZoneIds,
+      firewallSubnetId: this.firewallSubnetId,
     });
   }
 }
@@ -206,9 +252,14 @@ export function networkArgProblems(args: NetworkArgs): ArgProblem[] {
     ...addressPlanProblems(
       'addressSpace',
       knownValue(args.addressSpace),
-      SUBNET_ROLES.filter((role) => args.subnets?.[role]).map((role) => [`subnets.${role}.addressPrefix`, knownValue(args.subnets[role].addressPrefix)] as const),
+      [
+        ...SUBNET_ROLES.filter((role) => args.subnets?.[role]).map((role) => [`subnets.${role}.addressPrefix`, knownValue(args.subnets[role].addressPrefix)] as const),
+        ...(args.firewallSubnetPrefix !== undefined ? [['firewallSubnetPrefix', knownValue(args.firewallSubnetPrefix)] as const] : []),
+      ],
     ),
   );
+  const firewallPrefix = knownValue(args.firewallSubnetPrefix);
+  if (firewallPrefix !== undefined && !cidrProblem(firewallPrefix)) problems.push(...firewallSubnetProblems('firewallSubnetPrefix', firewallPrefix));
   if (args.clusterPodCidr !== undefined) {
     const problem = cidrProblem(args.clusterPodCidr);
     const space = knownValue(args.addressSpace);

@@ -30,7 +30,12 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
   return {
     naming,
     tags: standardTags({ environment: cfg.environment, team: cfg.tags.team, service: cfg.tags.service, costCenter: cfg.tags.costCenter, extra: cfg.tags.extra }),
-    network: { addressSpace: cfg.network.vnetCidr, subnets: cfg.network.subnets },
+    network: {
+      addressSpace: cfg.network.vnetCidr,
+      subnets: cfg.network.subnets,
+      // The schema requires the subnet when enabled.
+      egressFirewall: cfg.network.egressFirewall.enabled ? { subnet: cfg.network.egressFirewall.subnet!, sku: cfg.network.egressFirewall.sku } : undefined,
+    },
     registry: {
       sku: cfg.registry.sku,
       privateEndpoint: cfg.registry.privateEndpoint,

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { REGION_SHORT_NAMES } from '../lib/naming';
+import { FIREWALL_SKUS, firewallSubnetProblems } from '../lib/egress';
 import {
   authorizedIpRangeProblem,
   autoscaleBoundsProblem,
@@ -81,6 +82,22 @@ export const networkSchema = z
         operations: cidr,
       })
       .strict(),
+    /**
+     * Restricted egress of the nodes: an Azure Firewall with an FQDN allow-list
+     * (lib/egress.ts) in an `AzureFirewallSubnet`, the nodes' 0.0.0.0/0 route
+     * through it and AKS `outboundType: userDefinedRouting`. On in prod.
+     */
+    egressFirewall: z
+      .object({
+        /** Route the nodes' egress through the firewall. */
+        enabled: z.boolean().default(false),
+        /** Firewall SKU tier: Standard (FQDN filtering, 30 Gbps) or Premium (adds TLS inspection and IDPS, unused here). */
+        sku: z.enum(FIREWALL_SKUS).default('Standard'),
+        /** The AzureFirewallSubnet range: a /26 or larger inside the VNet, clear of the other subnets. */
+        subnet: cidr.optional(),
+      })
+      .strict()
+      .default({ enabled: false, sku: 'Standard' }),
   })
   .strict();
 
@@ -419,6 +436,19 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
       if (cidrsOverlap(a, b)) issue(['network', 'subnets', roleB], `"${b}" overlaps subnet ${roleA} (${a}); subnets must not overlap`);
     });
   });
+  // Egress firewall: its AzureFirewallSubnet (/26 or larger) inside the VNet, clear of the other subnets.
+  const egress = cfg.network.egressFirewall;
+  if (egress.enabled) {
+    const path = ['network', 'egressFirewall', 'subnet'];
+    const problems = firewallSubnetProblems('subnet', egress.subnet);
+    for (const p of problems) issue(path, p.problem);
+    if (problems.length === 0 && egress.subnet !== undefined) {
+      if (!cidrContains(cfg.network.vnetCidr, egress.subnet)) issue(path, `"${egress.subnet}" is not inside the VNet address space ${cfg.network.vnetCidr}`);
+      for (const [role, range] of subnets) {
+        if (cidrsOverlap(range, egress.subnet)) issue(path, `"${egress.subnet}" overlaps subnet ${role} (${range}); subnets must not overlap`);
+      }
+    }
+  }
 
   // Cluster networking: overlay and service ranges clear of the VNet and each other.
   const c = cfg.cluster;
