@@ -16,3 +16,4 @@ export * from './managed-prometheus';
 export * from './managed-grafana';
 export * from './prometheus-alerts';
 export * from './platform-guardrails';
+export * from './egress-firewall';

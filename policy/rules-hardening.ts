@@ -115,7 +115,7 @@ export const HARDENING_RULES: readonly Rule[] = [
       return pass;
     },
     remediation: 'Set config network.egressFirewall: { enabled: true, subnet: <a /26 AzureFirewallSubnet> } (components/egress-firewall.ts).',
-    devAdvisory: { reason: 'dev runs without the egress firewall (network.egressFirewall.enabled: false): its fixed charge of about $925/month would cost more than the rest of dev; dev\'s nodes egress through the AKS load balancer' },
+    devAdvisory: { reason: 'dev runs without the egress firewall (network.egressFirewall.enabled: false): its fixed charge of about $932/month (firewall and public IP, in the plan) would cost more than the rest of dev ($249/month); dev\'s nodes egress through the AKS load balancer' },
   },
   {
     id: 'aks-pod-security-initiative',

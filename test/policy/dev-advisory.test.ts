@@ -37,6 +37,7 @@ const REASON_FACTS: Record<string, { fact: string; holds: (cfg: Cfg, finding: Fi
   },
   'stateful-resource-protected': { fact: 'protectStatefulResources is off', holds: (c) => c.protectStatefulResources !== true },
   'aks-defender': { fact: 'Defender is off', holds: (c) => c.cluster.defender !== true },
+  'aks-egress-firewall': { fact: 'the egress firewall is off', holds: (c) => c.network.egressFirewall?.enabled !== true },
   'pod-security-deny': { fact: 'the pod-security initiative audits', holds: (c) => c.cluster.podSecurityPolicyEffect !== 'Deny' },
 };
 
