@@ -4,7 +4,7 @@
  * operations runner, and an app placed on a spot pool.
  */
 import { runStack, StackRun } from '../offline/run-stack';
-import { unwrapSecrets } from '../offline/mocks';
+import { OfflineRecorder, settle, unwrapSecrets } from '../offline/mocks';
 import { TEST_CLOCK } from './support/clock';
 
 describe('prod, phase infrastructure, with the operations runner', () => {
@@ -52,4 +52,20 @@ describe('dev, the api placed on the spot pool', () => {
     const agent = run.recorder.ofType('kubernetes:helm.sh/v3:Release').find((r) => (r.inputs as Record<string, unknown>).name === 'agent')!;
     expect((unwrapSecrets((agent.inputs as Record<string, unknown>).values) as Record<string, any>).tolerations).toEqual([]);
   }, 60_000);
+});
+
+describe('the program refuses what Azure would refuse, before registering anything', () => {
+  it.each([
+    ['a Kubernetes version past AKS end of life', { 'aks-platform:cluster.kubernetesVersion': '1.33' }, 'aks-platform:cluster.kubernetesVersion: "1.33" reached AKS end of life on 2026-07-31'],
+    [
+      'an ephemeral OS disk that does not fit the VM',
+      { 'aks-platform:cluster.systemPool.osDiskSizeGb': 200 },
+      'aks-platform:cluster.systemPool.osDiskSizeGb: 200 GiB does not fit an ephemeral OS disk: Standard_D4ds_v5 holds at most 150 GiB',
+    ],
+  ])('%s', async (_label, overrides, message) => {
+    let recorder: OfflineRecorder | undefined;
+    await expect(runStack('prod', { clock: TEST_CLOCK, overrides }, (r) => (recorder = r))).rejects.toThrow(message);
+    await settle();
+    expect(recorder!.resources.map((r) => r.type)).toEqual([]);
+  });
 });
