@@ -6,6 +6,7 @@
 import { runStack, StackRun } from '../offline/run-stack';
 import { OfflineRecorder, settle, unwrapSecrets } from '../offline/mocks';
 import { TEST_CLOCK } from './support/clock';
+import { apiVersionsOf } from './support/api-versions';
 
 describe('prod, phase infrastructure, with the operations runner', () => {
   let run: StackRun;
@@ -24,6 +25,13 @@ describe('prod, phase infrastructure, with the operations runner', () => {
     expect(types.filter((t) => t.startsWith('kubernetes:') && t !== 'pulumi:providers:kubernetes')).toEqual([]);
     expect(types.filter((t) => t.startsWith('docker-build:'))).toEqual([]);
     expect(types).toEqual(expect.arrayContaining(['azure-native:containerservice:ManagedCluster', 'azure-native:containerregistry:Registry', 'azure-native:keyvault:Vault']));
+  });
+
+  it('creates the runner and its egress on stable API versions', () => {
+    for (const type of ['azure-native:compute:VirtualMachineScaleSet', 'azure-native:network:NatGateway', 'azure-native:network:PublicIPAddress', 'azure-native:managedidentity:UserAssignedIdentity']) {
+      expect(run.recorder.ofType(type).length).toBeGreaterThan(0);
+      expect({ type, preview: apiVersionsOf(type)!.used.endsWith('-preview') }).toEqual({ type, preview: false });
+    }
   });
 
   it('creates the runner in the operations subnet, with a NAT gateway for its egress and its token only in Key Vault', () => {
