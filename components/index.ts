@@ -8,6 +8,7 @@ export * from './container-registry';
 export * from './redis-cache';
 export * from './workload-identity';
 export * from './key-vault';
+export * from './app-registrations';
 export * from './aks-cluster';
 export * from './operations-runner';
 export * from './platform';

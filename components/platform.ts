@@ -8,7 +8,9 @@ import { SubnetRole } from '../lib/network';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
 import { AppEnvironment, AppIngress, AppSizingOverride } from '../lib/app-values';
 import { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET, RedisKind } from '../lib/data-services';
+import { AppAuthConfig, appRegistrationNames } from '../lib/app-auth';
 import { AksCluster, AksClusterArgs } from './aks-cluster';
+import { AppRegistrations } from './app-registrations';
 import { poolTaints } from '../lib/aks';
 import { AppImage } from './app-image';
 import { ContainerRegistry, ContainerRegistryArgs } from './container-registry';
@@ -62,12 +64,22 @@ export interface PlatformAppsArgs {
   imageTag: pulumi.Input<string>;
   /** Build timestamp for reproducible images (the commit time, seconds since the epoch). */
   sourceDateEpoch?: pulumi.Input<number>;
+  /**
+   * Per app, the digest of the image CI built, scanned and pushed to this platform's registry
+   * (`aks-platform/<app>`): that app is not built, its release runs exactly that digest.
+   */
+  prebuiltDigests?: Partial<Record<AppName, string>>;
   /** Per-app sizing on top of the profile. */
   sizing?: Partial<Record<AppName, AppSizingOverride>>;
   /** Public ingress (app-routing add-on): host and TLS. */
   ingress?: AppIngress;
   /** Repository root that holds `apps/` (the images' build context); default this package's root. */
   contextDirectory?: string;
+  /**
+   * Existing Entra app registrations for sign-in. Without them the platform creates an api
+   * and a SPA registration (owned by the deploying principal). Sign-in cannot be turned off.
+   */
+  auth?: AppAuthConfig;
 }
 
 /** Monitoring: managed Prometheus, Azure Managed Grafana with the dashboards, and the alerts. */
@@ -160,6 +172,8 @@ export class Platform extends pulumi.ComponentResource {
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
   /** Client id of the apps' workload identity. */
   public readonly appIdentityClientId: pulumi.Output<string>;
+  /** The app registrations the platform created (with `apps` and without `apps.auth`). */
+  public appRegistrations?: AppRegistrations;
   /** The in-VNet GitHub Actions runner (with `operationsRunner`). */
   public readonly operationsRunner?: OperationsRunner;
   /** Public address of the app-routing ingress (with `apps`). */
@@ -171,10 +185,13 @@ export class Platform extends pulumi.ComponentResource {
   /** The action group and the Prometheus rule groups (with `monitoring`). */
   public readonly alerts?: PrometheusAlerts;
 
+  private readonly naming: NameParts;
+
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:Platform', name, {}, opts);
     const parent = { parent: this };
     const { naming, tags } = args;
+    this.naming = naming;
     const location = naming.location;
     const protect = args.protectStatefulResources ?? false;
     const client = authorization.getClientConfigOutput(parent);
@@ -312,7 +329,7 @@ export class Platform extends pulumi.ComponentResource {
     }
 
     if (args.apps) {
-      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster);
+      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster, client.objectId);
       // The app-routing add-on's nginx Service: its load balancer address is where the apps answer.
       const ingress = k8s.core.v1.Service.get(`${name}-ingress`, 'app-routing-system/nginx', {
         parent: this,
@@ -336,9 +353,34 @@ export class Platform extends pulumi.ComponentResource {
     });
   }
 
+  /** The api and SPA registrations, redirecting to the public origin of the apps. */
+  private createAppRegistrations(name: string, apps: PlatformAppsArgs, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>) {
+    const host = apps.ingress?.host;
+    const tls = Boolean(apps.ingress?.tlsSecretName || apps.ingress?.tlsKeyVaultCertificateUri);
+    this.appRegistrations = new AppRegistrations(
+      `${name}-auth`,
+      {
+        displayNames: appRegistrationNames(this.naming.prefix, this.naming.environment),
+        spaOrigins: host ? [`${tls ? 'https' : 'http'}://${host}`] : [],
+        owners: [deployerObjectId],
+      },
+      { parent: this },
+    );
+    const registrations = this.appRegistrations;
+    return pulumi.all([tenantId, registrations.apiClientId, registrations.spaClientId]).apply(([t, apiClientId, spaClientId]) => ({
+      tenantId: t,
+      apiClientId,
+      spaClientId,
+      scope: registrations.scope,
+    }));
+  }
+
   /** Images (registry only) and releases (cluster, data services, vault). */
-  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>, cluster: PlatformArgs['cluster']): void {
+  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>, cluster: PlatformArgs['cluster'], deployerObjectId: pulumi.Output<string>): void {
     const parent = { parent: this };
+    const auth = apps.auth
+      ? pulumi.output({ tenantId, ...apps.auth })
+      : this.createAppRegistrations(name, apps, tenantId, deployerObjectId);
     for (const app of APP_NAMES) {
       this.images[app] = new AppImage(
         `${name}-${app}-image`,
@@ -347,6 +389,7 @@ export class Platform extends pulumi.ComponentResource {
           registryLoginServer: this.registry.loginServer,
           tag: apps.imageTag,
           sourceDateEpoch: apps.sourceDateEpoch,
+          prebuiltDigest: apps.prebuiltDigests?.[app],
           tenantId,
           contextDirectory: apps.contextDirectory,
         },
@@ -366,6 +409,7 @@ export class Platform extends pulumi.ComponentResource {
           sizing: apps.sizing?.[app],
           provider: this.cluster.provider,
           imageRef: this.images[app]!.imageRef,
+          registryLoginServer: this.registry.loginServer,
           tenantId,
           identityClientId: this.appIdentityClientId,
           keyVaultName: this.keyVault.vaultName,
@@ -373,6 +417,7 @@ export class Platform extends pulumi.ComponentResource {
           redis: { host: this.redis.hostName, port: this.redis.port },
           dataSubnetCidr,
           ingress: apps.ingress,
+          auth: app === 'agent' ? undefined : auth,
           nodePoolTaints: taintsOfPool(cluster, apps.sizing?.[app]?.nodePool),
           podMonitor: this.prometheus !== undefined,
         },

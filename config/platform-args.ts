@@ -75,9 +75,11 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       environment: appEnvironmentFor(cfg.environment),
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,
+      prebuiltDigests: cfg.apps.imageDigests,
       sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
       ingress: appIngressFromConfig(cfg.apps),
       contextDirectory: context.contextDirectory,
+      auth: cfg.apps.auth,
     },
     operationsRunner:
       cfg.operationsRunner?.enabled && cfg.operationsRunner.githubToken !== undefined

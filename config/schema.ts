@@ -22,6 +22,7 @@ import {
 import { SUPPORT_PLANS, supportPlanProblem } from '../lib/aks-versions';
 import { osDiskFit } from '../lib/vm-sizes';
 import { appEnvironmentFor, appSizingOverrideSchema, appSizingProblems, mergeAppSizing } from '../lib/app-values';
+import { appAuthConfigSchema } from '../lib/app-auth';
 import {
   POSTGRES_VERSIONS,
   POSTGRES_STORAGE_SIZES_GB,
@@ -242,10 +243,28 @@ export const appsSchema = z
   .object({
     /** Image tag; defaults to the current git commit. */
     imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a Docker tag (letters, digits, _ . -; ≤ 128)').optional(),
+    /**
+     * Per app, the digest (`sha256:<64 hex>`) of the image CI built once, scanned, attested and
+     * pushed to this stack's registry as `aks-platform/<app>`: `pulumi up` deploys that digest and
+     * builds nothing for the app. Set by the deploy workflow; unset on a workstation (the image is built).
+     */
+    imageDigests: z
+      .object({
+        api: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be an image digest: sha256:<64 lowercase hex>').optional(),
+        agent: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be an image digest: sha256:<64 lowercase hex>').optional(),
+        frontend: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be an image digest: sha256:<64 lowercase hex>').optional(),
+      })
+      .strict()
+      .optional(),
     /** Public host name for the ingress (optional: without it the ingress answers on its IP). */
     host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com').optional(),
     /** Key Vault certificate URI for TLS on the ingress (app-routing add-on). */
     tlsCertificateKeyVaultUri: z.string().regex(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/certificates\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/, 'must be a Key Vault certificate URI such as https://kv-name.vault.azure.net/certificates/app-tls').optional(),
+    /**
+     * Existing Entra app registrations for sign-in (`apiClientId`, `spaClientId`, `scope`).
+     * Omitted: the program creates them. Sign-in cannot be switched off.
+     */
+    auth: appAuthConfigSchema.optional(),
     /** Sizing of the api, on top of the environment's profile (lib/app-values.ts SIZING_PRESETS). */
     api: appSizingOverrideSchema.default({}),
     /** Sizing of the agent. */

@@ -7,6 +7,7 @@
 import * as ipaddr from 'ipaddr.js';
 import { parse, stringify } from 'yaml';
 import { ArgProblem } from './problems';
+import { PROGRAM_ROLES } from './role-ids';
 import {
   authorizedIpRangeProblem,
   autoscaleBoundsProblem,
@@ -32,12 +33,12 @@ export const SPOT_LABEL = { key: 'kubernetes.azure.com/scalesetpriority', value:
 /** Application ID of the AKS Entra server app: the audience of every cluster token. */
 export const AKS_AAD_SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
-/** Built-in role IDs the cluster assigns. */
+/** Built-in role IDs the cluster assigns (from lib/role-ids.ts, the one list of roles the program assigns). */
 export const ROLE_IDS = {
-  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
-  networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7',
+  acrPull: PROGRAM_ROLES.acrPull.id,
+  networkContributor: PROGRAM_ROLES.networkContributor.id,
   /** Azure Kubernetes Service RBAC Cluster Admin. */
-  rbacClusterAdmin: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
+  rbacClusterAdmin: PROGRAM_ROLES.aksRbacClusterAdmin.id,
 } as const;
 
 export const NETWORK_POLICIES = ['cilium', 'azure', 'calico'] as const;

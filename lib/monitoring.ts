@@ -5,6 +5,7 @@
  * date it was checked.
  */
 import { NameParts, regionShortName } from './naming';
+import { PROGRAM_ROLES } from './role-ids';
 
 /**
  * Managed Prometheus on AKS, after Microsoft Learn "Enable Prometheus and
@@ -52,13 +53,13 @@ export function managedPrometheusNames(clusterName: string, location: string): {
  */
 export const MONITORING_ROLE_IDS = {
   /** Monitoring Data Reader: query an Azure Monitor workspace (Grafana's identity needs it). */
-  monitoringDataReader: 'b0d8363b-8ddd-447d-831f-62ca05bff136',
+  monitoringDataReader: PROGRAM_ROLES.monitoringDataReader.id,
   /** Grafana Admin: full control of a Managed Grafana instance (data sources, dashboards, users). */
-  grafanaAdmin: '22926164-76b3-42b3-bc55-97df8dab3e41',
+  grafanaAdmin: PROGRAM_ROLES.grafanaAdmin.id,
   /** Grafana Editor: view and edit dashboards. */
-  grafanaEditor: 'a79a5197-3a5c-4973-a920-486035ffd60f',
+  grafanaEditor: PROGRAM_ROLES.grafanaEditor.id,
   /** Grafana Viewer: view dashboards. */
-  grafanaViewer: '60921a7e-fef1-4a43-9b16-a26c52ad4769',
+  grafanaViewer: PROGRAM_ROLES.grafanaViewer.id,
 } as const;
 
 /** The Grafana roles config may grant, by name. */

@@ -1,8 +1,8 @@
 /**
  * The operations runner's boot configuration (cloud-init): a pure function of
  * plain, non-secret facts. The instances get what the deploy and drift
- * workflows use on GitHub-hosted runners: Docker with buildx, the Azure CLI,
- * git, jq, curl, and sudo for the workflow's tool installs. The GitHub token is never part of it: at each
+ * workflows use on GitHub-hosted runners: Docker with buildx, skopeo, the
+ * Azure CLI, git, jq, curl, and sudo for the workflow's tool installs. The GitHub token is never part of it: at each
  * registration the runner reads the token from Key Vault with its managed
  * identity, exchanges it for a one-hour registration token, registers as an
  * ephemeral runner (one job, then it deregisters) and exits; systemd starts
@@ -103,7 +103,7 @@ export function runnerCloudInit(options: RunnerBootOptions): string {
   return [
     '#cloud-config',
     'package_update: true',
-    'packages: [ca-certificates, curl, jq, git, unzip, docker.io, docker-buildx]',
+    'packages: [ca-certificates, curl, jq, git, unzip, docker.io, docker-buildx, skopeo]',
     'users:',
     '  - name: runner',
     '    groups: [docker]',

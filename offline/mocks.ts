@@ -197,6 +197,8 @@ function azureName(type: string, name: string, inputs: Record<string, unknown>):
 }
 
 function armId(type: string, name: string, inputs: Record<string, unknown>): string {
+  if (type === 'azuread:index/applicationRegistration:ApplicationRegistration') return `/applications/${mockUuid(`${String(inputs.displayName)}/object`)}`;
+  if (type === 'azuread:index/servicePrincipal:ServicePrincipal') return `/servicePrincipals/${mockUuid(`${String(inputs.clientId)}/sp`)}`;
   const mod = type.split(':').slice(1).join(':');
   const rg = unwrapSecrets(inputs.resourceGroupName);
   const base = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${typeof rg === 'string' ? rg : 'rg'}`;
@@ -318,6 +320,13 @@ export function computedState(type: string, name: string, inputs: Record<string,
       const repo = tags[0] ? tags[0].replace(/:[^/:]+$/, '') : name;
       return { digest, ref: `${repo}@${digest}` };
     }
+    // Microsoft Graph (azuread): an application's client id and object id; ids are Graph paths.
+    case 'azuread:index/applicationRegistration:ApplicationRegistration':
+      return { clientId: mockUuid(`${String(plain.displayName)}/client`), objectId: mockUuid(`${String(plain.displayName)}/object`), disabledByMicrosoft: '' };
+    case 'azuread:index/servicePrincipal:ServicePrincipal':
+      return { objectId: mockUuid(`${String(plain.clientId)}/sp`), applicationTenantId: MOCK_TENANT_ID, type: 'Application' };
+    case 'random:index/randomUuid:RandomUuid':
+      return { result: mockUuid(`uuid/${name}`) };
     case 'random:index/randomPassword:RandomPassword':
       return { result: secretValue(`${MOCK_SECRET_MARKER}password-${name}`), bcryptHash: secretValue(`${MOCK_SECRET_MARKER}bcrypt-${name}`) };
     case 'random:index/randomString:RandomString':

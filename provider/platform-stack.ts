@@ -253,20 +253,44 @@ export interface PlatformStackAppSizing {
   nodePool?: string;
 }
 
+/** Image digests (`sha256:<64 hex>`) per app, pushed to the stack's registry as `aks-platform/<app>`. */
+export interface PlatformStackImageDigests {
+  /** Digest of the api image. */
+  api?: string;
+  /** Digest of the agent image. */
+  agent?: string;
+  /** Digest of the frontend image. */
+  frontend?: string;
+}
+
 /** The three apps. */
 export interface PlatformStackApps {
   /** Image tag; default: the commit of the package's source checkout. */
   imageTag?: string;
+  /** Per app, the digest of an image CI already built, scanned and pushed to the stack's registry; that app is not built. */
+  imageDigests?: PlatformStackImageDigests;
   /** Public host name for the ingress. */
   host?: string;
   /** Key Vault certificate URI for TLS on the ingress. */
   tlsCertificateKeyVaultUri?: string;
+  /** Existing Entra app registrations for sign-in; omitted, the component creates them. */
+  auth?: PlatformStackAppAuth;
   /** Sizing of the api. */
   api?: PlatformStackAppSizing;
   /** Sizing of the agent. */
   agent?: PlatformStackAppSizing;
   /** Sizing of the frontend. */
   frontend?: PlatformStackAppSizing;
+}
+
+/** Existing app registrations for sign-in (stack config `apps.auth`). */
+export interface PlatformStackAppAuth {
+  /** Application (client) id of the api registration (v2.0 tokens, scope exposed). */
+  apiClientId: string;
+  /** Application (client) id of the single-page app registration. */
+  spaClientId: string;
+  /** The api scope the SPA requests (default Jobs.ReadWrite). */
+  scope?: string;
 }
 
 /** The optional in-VNet GitHub Actions runner. */

@@ -51,8 +51,9 @@ fi
 if [ "$stale" -eq 1 ] || [ "${INSTALL_FORCE:-}" = "1" ]; then
   echo "== npm install"
   # `npm ci` needs every platform's optional packages in the registry; `npm install`
-  # honours the lockfile without that.
-  npm install --no-audit --no-fund
+  # honours the lockfile without that. Install scripts stay off: no dependency needs one
+  # (README, "Install scripts").
+  npm install --ignore-scripts --no-audit --no-fund
 else
   echo "== npm packages up to date (INSTALL_FORCE=1 bash scripts/install.sh reinstalls)"
 fi

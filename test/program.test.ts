@@ -61,6 +61,26 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
     expect(previewWhereStableExists(apiVersionsOf('azure-native:containerregistry:Registry')!)).toBe(true);
   });
 
+  it('signs users in: creates the api and SPA registrations and passes them to the api and the frontend', () => {
+    const regs = run.recorder.resources.filter((r) => r.type === 'azuread:index/applicationRegistration:ApplicationRegistration');
+    expect(regs.map(plain).map((r) => [r.displayName, r.signInAudience, r.requestedAccessTokenVersion]).sort()).toEqual([
+      [`aksplat-${stack}-api`, 'AzureADMyOrg', 2],
+      [`aksplat-${stack}-spa`, 'AzureADMyOrg', undefined],
+    ]);
+    const scope = plain(run.recorder.one('azuread:index/applicationPermissionScope:ApplicationPermissionScope'));
+    expect([scope.value, scope.type]).toEqual(['Jobs.ReadWrite', 'User']);
+    const apiClientId = regs.find((r) => plain(r).displayName === `aksplat-${stack}-api`)!.state as Record<string, string>;
+    const env = (app: string) => (plain(run.recorder.resources.find((r) => r.type === 'kubernetes:helm.sh/v3:Release' && r.name.endsWith(`-${app}-release`))!).values as { env: Record<string, string> }).env;
+    expect(env('api')).toMatchObject({
+      AUTH_MODE: 'entra',
+      AUTH_ISSUER: expect.stringMatching(/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]{36}\/v2\.0$/),
+      AUTH_AUDIENCE: `${apiClientId.clientId},api://${apiClientId.clientId}`,
+      AUTH_REQUIRED_SCOPE: 'Jobs.ReadWrite',
+    });
+    expect(env('frontend')).toMatchObject({ AUTH_CLIENT_ID: expect.stringMatching(/^[0-9a-f-]{36}$/), AUTH_SCOPE: `api://${apiClientId.clientId}/Jobs.ReadWrite`, AUTH_PROTOCOL: 'entra' });
+    expect(Object.keys(env('agent')).filter((k) => k.startsWith('AUTH_'))).toEqual([]);
+  });
+
   it('tags every taggable Azure resource with the five required tags', () => {
     // Taggable = the azure-native type has a `tags` input (policy/taggable-types.json, generated from the SDK).
     expect(run.recorder.resources.filter((r) => isTaggable(r.type)).length).toBeGreaterThan(20);

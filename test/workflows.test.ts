@@ -92,7 +92,7 @@ describe('the repository workflows', () => {
     const deploy = files.find((f) => f.file === '.github/workflows/deploy.yml')!.jobs[0];
     expect(deploy.raw.environment).toMatchObject({ name: '${{ inputs.environment }}' });
     const uses = deploy.steps.map((s) => String(s.raw.uses ?? s.raw.run));
-    const up = uses.findIndex((u) => u.startsWith('pulumi/actions@'));
+    const up = uses.findIndex((u) => /(^|\n)\s*pulumi up --stack "\$STACK"/.test(u));
     const smoke = uses.findIndex((u) => u.includes('npm run smoke'));
     expect(up).toBeGreaterThan(-1);
     expect(smoke).toBeGreaterThan(up);
@@ -305,7 +305,7 @@ describe('workflow checks on fixtures', () => {
     ].join('\n');
     expect(checkPermissions(wf(text)).map(formatProblem)).toEqual([
       '.github/workflows/x.yml: no top-level `permissions:`; declare the minimum (e.g. `contents: read`)',
-      '.github/workflows/x.yml › job "needless": `id-token: write` is granted but the job does no OIDC login (azure/login)',
+      '.github/workflows/x.yml › job "needless": `id-token: write` is granted but the job does no OIDC login (azure/login) or attestation (actions/attest-*)',
       '.github/workflows/x.yml › job "missing": the job logs in to Azure with OIDC but lacks `permissions: id-token: write`',
     ]);
   });

@@ -23,9 +23,11 @@ import {
   migrateWithRetry,
   resolveCorrelationId,
   sleep,
+  startTracing,
   type AgentConfig,
   type Env,
   type Logger,
+  type Tracing,
 } from '@aks-platform/common';
 import { executeJob } from './execute';
 import { Worker } from './worker';
@@ -39,6 +41,8 @@ export interface StartAgentOptions {
   port?: number;
   host?: string;
   logger?: Logger;
+  /** Tracing; default from the environment (exporter only when OTEL_EXPORTER_OTLP_ENDPOINT or APPLICATIONINSIGHTS_CONNECTION_STRING is set). */
+  tracing?: Tracing;
 }
 
 export interface AgentHandle {
@@ -55,6 +59,7 @@ export interface AgentHandle {
 export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHandle> {
   const config = opts.config ?? loadAgentConfig(opts.env ?? process.env);
   const logger = opts.logger ?? createLogger({ service: SERVICE, level: config.logLevel });
+  const tracing = opts.tracing ?? (await startTracing(SERVICE, opts.env ?? process.env));
   const metrics = createMetrics(SERVICE);
   const workerMetrics = {
     processed: new Counter({
@@ -86,6 +91,7 @@ export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHan
     concurrency: config.concurrency,
     visibilityTimeoutMs: config.visibilityTimeoutMs,
     maxAttempts: config.maxAttempts,
+    tracing,
   });
 
   const lifetime = new AbortController();
@@ -166,6 +172,7 @@ export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHan
       await closeHttpServer(server);
       await Promise.all([closeRedis(redis), closeRedis(reader)]);
       await pool.end();
+      await tracing.shutdown();
     })());
 
   return { port, url: `http://127.0.0.1:${port}`, logger, worker, warm, isWarm: () => warmDone, close };

@@ -29,6 +29,9 @@ import {
   type Logger,
   type Pool,
   type Redis,
+  type Tracing,
+  type WorkSpan,
+  JOB_TRACEPARENT_FIELD,
 } from '@aks-platform/common';
 import { executeJob } from './execute';
 
@@ -52,6 +55,8 @@ export interface WorkerDeps {
   maxAttempts: number;
   /** Longest XREADGROUP block; also bounds how fast stop() interrupts a read. */
   blockMs?: number;
+  /** Tracing: each delivery runs in a span continuing the `traceparent` of its stream entry. */
+  tracing?: Tracing;
 }
 
 type Entry = [id: string, fields: string[]];
@@ -170,20 +175,27 @@ export class Worker {
   }
 
   private dispatch([entryId, fields]: Entry, reclaimed: boolean): void {
-    const idx = fields.indexOf('id');
-    const jobId = idx >= 0 ? fields[idx + 1] : undefined;
+    const field = (name: string) => {
+      const i = fields.indexOf(name);
+      return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
+    };
+    const jobId = field('id');
     if (this.inFlight.has(entryId)) return;
+    // The api's request span, carried in the entry: the job continues the client's trace.
+    const span = this.d.tracing?.startSpan('job process', { traceparent: field(JOB_TRACEPARENT_FIELD), kind: 'consumer', attributes: { 'job.id': jobId ?? '', 'messaging.message.id': entryId } });
     const abort = new AbortController();
     const flight: InFlight = { jobId: jobId ?? '', abort, done: Promise.resolve() };
     this.inFlight.set(entryId, flight);
     this.d.metrics.inFlight.set(this.inFlight.size);
-    flight.done = this.process(entryId, jobId, reclaimed, abort.signal)
+    flight.done = this.process(entryId, jobId, reclaimed, abort.signal, span)
       .catch((err) => {
         // Infrastructure failure (Postgres/Redis): leave the entry pending; it is reclaimed later.
-        this.d.logger.warn({ jobId, entryId, err: { message: errorMessage(err) } }, 'job processing interrupted; will be retried');
+        span?.setError(errorMessage(err));
+        this.d.logger.warn({ jobId, entryId, ...span?.logFields, err: { message: errorMessage(err) } }, 'job processing interrupted; will be retried');
         this.d.metrics.processed.inc({ type: 'unknown', outcome: 'retry' });
       })
       .finally(() => {
+        span?.end();
         this.inFlight.delete(entryId);
         this.d.metrics.inFlight.set(this.inFlight.size);
         const r = this.slotFreed;
@@ -204,9 +216,9 @@ export class Worker {
     );
   }
 
-  private async process(entryId: string, jobId: string | undefined, reclaimed: boolean, signal: AbortSignal): Promise<void> {
+  private async process(entryId: string, jobId: string | undefined, reclaimed: boolean, signal: AbortSignal, span?: WorkSpan): Promise<void> {
     const { pool, metrics } = this.d;
-    const log = this.d.logger.child({ correlationId: jobId, jobId, entryId });
+    const log = this.d.logger.child({ correlationId: jobId, jobId, entryId, ...span?.logFields });
     if (!isUuid(jobId)) {
       log.warn('dropping malformed stream entry');
       return this.ack(entryId);
@@ -244,7 +256,7 @@ export class Worker {
     } catch (err) {
       if (signal.aborted) {
         clearInterval(heartbeat);
-        return this.handBack(entryId, jobId, running, log);
+        return this.handBack(entryId, jobId, running, log, span);
       }
       outcome = { status: 'failed', error: errorMessage(err) };
     } finally {
@@ -253,17 +265,19 @@ export class Worker {
     metrics.duration.observe({ type: running.type }, Number(process.hrtime.bigint() - t0) / 1e9);
     const done = await finishJob(pool, jobId, outcome);
     metrics.processed.inc({ type: running.type, outcome: outcome.status });
+    span?.setAttributes({ 'job.type': running.type, 'job.status': outcome.status });
+    if (outcome.status === 'failed') span?.setError(outcome.error);
     log.info({ status: outcome.status }, 'job finished');
     await this.publish(done);
     await this.ack(entryId);
   }
 
-  private async handBack(entryId: string, jobId: string, job: Job, log: Logger): Promise<void> {
+  private async handBack(entryId: string, jobId: string, job: Job, log: Logger, span?: WorkSpan): Promise<void> {
     const queued = await requeueJob(this.d.pool, jobId);
     // Re-add before removing so the job is always in the stream at least once.
     await this.d.redis
       .multi()
-      .xadd(JOB_STREAM, '*', 'id', jobId)
+      .xadd(JOB_STREAM, '*', 'id', jobId, ...(span ? [JOB_TRACEPARENT_FIELD, span.traceparent] : []))
       .xack(JOB_STREAM, JOB_GROUP, entryId)
       .xdel(JOB_STREAM, entryId)
       .exec();

@@ -31,6 +31,7 @@ import {
   migrateWithRetry,
   resolveCorrelationId,
   startOutboxRelay,
+  startTracing,
   sweepIdleConnections,
   validateJobRequest,
   withTimeout,
@@ -38,7 +39,10 @@ import {
   type Env,
   type Job,
   type Logger,
+  type Tracing,
 } from '@aks-platform/common';
+import { registerQueueMetrics } from './queue-metrics';
+import { registerRequestTracing, requestSpan } from './request-tracing';
 
 export const SERVICE = 'api';
 /** Paths logged at debug level: probes and scrapes would drown the log otherwise. */
@@ -53,6 +57,8 @@ export interface StartApiOptions {
   port?: number;
   host?: string;
   logger?: Logger;
+  /** Tracing; default from the environment (exporter only when OTEL_EXPORTER_OTLP_ENDPOINT or APPLICATIONINSIGHTS_CONNECTION_STRING is set). */
+  tracing?: Tracing;
 }
 
 export interface ApiHandle {
@@ -70,6 +76,7 @@ export interface ApiHandle {
 export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   const config = opts.config ?? loadApiConfig(opts.env ?? process.env);
   const logger = opts.logger ?? createLogger({ service: SERVICE, level: config.logLevel });
+  const tracing = opts.tracing ?? (await startTracing(SERVICE, opts.env ?? process.env));
   const metrics = createMetrics(SERVICE);
   const jobsSubmitted = new Counter({
     name: 'jobs_submitted_total',
@@ -108,6 +115,7 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   const pool = createPool(config.pg, logger, { applicationName: SERVICE });
   const redis = createRedis(config.redis, logger, { name: `${SERVICE}-commands` });
   const subscriber = createRedis(config.redis, logger, { name: `${SERVICE}-events`, offlineQueue: true });
+  registerQueueMetrics(metrics.registry, pool, redis, logger);
 
   const lifetime = new AbortController();
   let schemaOk = false;
@@ -127,6 +135,8 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   if (config.corsOrigin) {
     await app.register(cors, { origin: config.corsOrigin, exposedHeaders: [CORRELATION_HEADER] });
   }
+
+  registerRequestTracing(app, tracing);
 
   // JSON only: any other body type is answered 415.
   app.removeContentTypeParser('text/plain');
@@ -193,7 +203,7 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
     }
     jobsSubmitted.inc({ type: job.type });
     try {
-      await withTimeout(enqueueJobs(redis, [id]), 1000, 'enqueue');
+      await withTimeout(enqueueJobs(redis, [id], { traceparent: requestSpan(req)?.traceparent }), 1000, 'enqueue');
       await markEnqueued(pool, [id]);
     } catch (err) {
       // Accepted and stored: the outbox relay enqueues it once Redis is back.
@@ -233,6 +243,9 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => undefined;
       const id = (payload as { id?: unknown } | null)?.id;
       if (!isUuid(id)) return reply({ ok: false, error: 'validation_failed', field: 'id', message: 'must be a UUID' });
+      // The SPA sends its trace context with the subscription (browsers cannot set WebSocket headers).
+      const span = tracing.startSpan('job:subscribe', { traceparent: (payload as { traceparent?: string }).traceparent, kind: 'server', attributes: { 'job.id': id } });
+      const jobLog = log.child({ jobId: id, ...span.logFields });
       // Join the room before reading the job: an event published after the join
       // reaches the client, and the read reflects every event before it. Reading
       // first would lose a status change that lands between the read and the join.
@@ -244,12 +257,15 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
           await socket.leave(room);
           return reply({ ok: false, error: 'not_found', message: `no job ${id}` });
         }
-        log.debug({ jobId: id }, 'socket subscribed to job');
+        jobLog.debug('socket subscribed to job');
         return reply({ ok: true, job });
       } catch (err) {
         await socket.leave(room);
-        log.warn({ err: { message: errorMessage(err) } }, 'job:subscribe failed');
+        jobLog.warn({ err: { message: errorMessage(err) } }, 'job:subscribe failed');
+        span.setError(errorMessage(err));
         return reply({ ok: false, ...unavailable });
+      } finally {
+        span.end();
       }
     });
     socket.on('job:unsubscribe', async (payload: unknown) => {
@@ -298,6 +314,7 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       await Promise.all([closeRedis(subscriber), closeRedis(redis)]);
       await pool.end();
       logger.info('redis and postgres connections closed');
+      await tracing.shutdown();
     })());
 
   return { app, io, port, url: `http://127.0.0.1:${port}`, logger, schemaReady, close };

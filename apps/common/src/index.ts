@@ -9,3 +9,4 @@ export * from './metrics';
 export * from './outbox';
 export * from './redis';
 export * from './util';
+export * from './tracing';

@@ -59,11 +59,15 @@ export async function closeRedis(redis: Redis): Promise<void> {
   redis.disconnect();
 }
 
-/** Adds job ids to the stream (one entry per id). */
-export async function enqueueJobs(redis: Redis, ids: string[]): Promise<void> {
+/** Field of a stream entry carrying the W3C trace context of the request that created the job. */
+export const JOB_TRACEPARENT_FIELD = 'traceparent';
+
+/** Adds job ids to the stream (one entry per id), with the creating request's `traceparent` when given. */
+export async function enqueueJobs(redis: Redis, ids: string[], opts: { traceparent?: string } = {}): Promise<void> {
   if (ids.length === 0) return;
   const p = redis.pipeline();
-  for (const id of ids) p.xadd(JOB_STREAM, '*', 'id', id);
+  const trace = opts.traceparent ? [JOB_TRACEPARENT_FIELD, opts.traceparent] : [];
+  for (const id of ids) p.xadd(JOB_STREAM, '*', 'id', id, ...trace);
   const results = (await p.exec()) ?? [];
   const failed = results.find(([err]) => err);
   if (failed?.[0]) throw failed[0];
