@@ -5,17 +5,18 @@
  */
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { ConfigValidationError, stackConfigFromPulumiConfig } from './config/validate';
-import type { StackConfig } from './config/schema';
-import { platformArgsFromConfig } from './config/platform-args';
+import { ConfigValidationError, targetConfigFromPulumiConfig, type TargetConfig } from './config/validate';
+import type { LocalStackConfig, StackConfig } from './config/schema';
+import { localPlatformArgsFromConfig, platformArgsFromConfig } from './config/platform-args';
 import { Platform } from './components/platform';
+import { LocalPlatform } from './components/local-platform';
 import { readGitSource, resolveImageTag } from './lib/image-source';
 import { uniqueSuffixFor } from './lib/naming';
 
 /** Validates the stack config; a bad value stops the program before any resource exists. */
-function loadConfig() {
+function loadConfig(): TargetConfig {
   try {
-    return stackConfigFromPulumiConfig(pulumi.runtime.allConfig());
+    return targetConfigFromPulumiConfig(pulumi.runtime.allConfig());
   } catch (err) {
     // RunError prints the message alone, without a stack trace: it is the user's to fix.
     if (err instanceof ConfigValidationError) throw new pulumi.RunError(err.message);
@@ -25,15 +26,17 @@ function loadConfig() {
 
 /** Builds the whole environment and returns the stack outputs. */
 export function createStack() {
-  const cfg = loadConfig();
+  const loaded = loadConfig();
   const repoRoot = __dirname.endsWith(`${path.sep}dist`) ? path.dirname(__dirname) : __dirname;
   const git = readGitSource(repoRoot);
   let imageTag: string;
   try {
-    imageTag = resolveImageTag({ configuredTag: cfg.apps.imageTag, git });
+    imageTag = resolveImageTag({ configuredTag: loaded.config.apps.imageTag, git });
   } catch (err) {
     throw new pulumi.RunError(`aks-platform:apps.imageTag: ${(err as Error).message}`);
   }
+  if (loaded.target === 'local') return createLocalStack(loaded.config, { imageTag, sourceDateEpoch: git?.commitTime, contextDirectory: repoRoot });
+  const cfg = loaded.config;
 
   const platform = new Platform(
     `${cfg.prefix}-${cfg.environment}`,
@@ -84,5 +87,28 @@ export function stackOutputs(cfg: StackConfig, platform: Platform, imageTag: str
     ingressAddress: platform.ingressAddress,
     /** Where the apps answer: `apps.host` when set, else the ingress address. */
     ingressHost: cfg.apps.host ?? platform.ingressAddress,
+  };
+}
+
+/**
+ * The `local` target (Pulumi.local.yaml): the same chart and images on the current kubeconfig
+ * context, PostgreSQL and Redis in-cluster; no Azure resource, no Azure credential.
+ */
+export function createLocalStack(cfg: LocalStackConfig, context: { imageTag: string; sourceDateEpoch?: number; contextDirectory: string }) {
+  const platform = new LocalPlatform(`${cfg.prefix}-${cfg.environment}`, localPlatformArgsFromConfig(cfg, context));
+  return {
+    target: 'local' as const,
+    environment: cfg.environment,
+    kubeContext: cfg.local.kubeContext ?? '(current context)',
+    registry: cfg.local.registry,
+    imageTag: context.imageTag,
+    images: Object.fromEntries(Object.entries(platform.images).map(([app, image]) => [app, image.imageRef])),
+    releases: Object.fromEntries(
+      Object.entries(platform.releases).map(([app, release]) => [app, { namespace: release.namespaceName, status: release.status, revision: release.revision }]),
+    ),
+    postgresHost: platform.dataStores.postgres.host,
+    redisHost: platform.dataStores.redis.host,
+    /** Run this, then open http://127.0.0.1:8080. */
+    frontendPortForward: platform.frontendPortForward,
   };
 }

@@ -10,3 +10,6 @@ export * from './workload-identity';
 export * from './key-vault';
 export * from './aks-cluster';
 export * from './platform';
+export * from './local-data-store';
+export * from './local-image';
+export * from './local-platform';

@@ -169,12 +169,27 @@ export interface PlatformFacts {
   identityClientId: string;
   /** Key Vault holding `postgres-password` and `redis-password`. */
   keyVaultName: string;
-  postgres: { host: string; port?: number; database: string; user: string; sslMode?: 'require' | 'verify-full' };
+  postgres: { host: string; port?: number; database: string; user: string; sslMode?: 'disable' | 'require' | 'verify-full' };
   redis: { host: string; port: number; tls?: boolean };
   /** CIDR of the subnet holding the Postgres and Redis private endpoints. */
   dataSubnetCidr: string;
   /** Public ingress via the app-routing add-on. */
   ingress?: AppIngress;
+  /**
+   * A local cluster (the `local` stack) instead of AKS: the passwords come from a Kubernetes
+   * Secret, PostgreSQL and Redis run in-cluster in `dataNamespace`; there is no Key Vault,
+   * workload identity, node pool or data subnet (tenantId, identityClientId, keyVaultName and
+   * dataSubnetCidr are then not used).
+   */
+  local?: LocalFacts;
+}
+
+/** What the apps use on a local cluster (see {@link PlatformFacts.local}). */
+export interface LocalFacts {
+  /** Secret in each app namespace holding `postgres-password` and `redis-password`. */
+  secretName: string;
+  /** Namespace of the in-cluster PostgreSQL and Redis (the apps' only egress besides DNS). */
+  dataNamespace: string;
 }
 
 /** Input of {@link appValues}. */
@@ -202,7 +217,12 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
     if (['default', 'kube-system', 'kube-public', APP_ROUTING_NAMESPACE].includes(ns)) p.push(`namespaces.${a}: "${ns}" is reserved; each app gets its own namespace`);
   }
   if (new Set(APP_NAMES.map((a) => facts.namespaces[a])).size !== APP_NAMES.length) p.push('namespaces: each app needs its own namespace');
-  if (app !== 'frontend') {
+  if (app !== 'frontend' && facts.local) {
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(facts.local.secretName) || facts.local.secretName.length > 253) p.push(`local.secretName: "${facts.local.secretName}" must be a Kubernetes object name`);
+    if (!NAMESPACE.test(facts.local.dataNamespace) || facts.local.dataNamespace.length > 63) p.push(`local.dataNamespace: "${facts.local.dataNamespace}" must be a DNS label (lowercase letters, digits, -; at most 63)`);
+    if (!facts.postgres.host) p.push('postgres.host: must not be empty');
+    if (!facts.redis.host) p.push('redis.host: must not be empty');
+  } else if (app !== 'frontend') {
     if (!GUID.test(facts.tenantId)) p.push(`tenantId: "${facts.tenantId}" must be a GUID`);
     if (!GUID.test(facts.identityClientId)) p.push(`identityClientId: "${facts.identityClientId}" must be a GUID`);
     if (!/^[a-zA-Z][-a-zA-Z0-9]{1,22}[a-zA-Z0-9]$/.test(facts.keyVaultName)) p.push(`keyVaultName: "${facts.keyVaultName}" must be a Key Vault name (3-24 letters, digits, -)`);
@@ -227,6 +247,7 @@ function networkRules(app: AppName, profiles: AppProfiles, facts: PlatformFacts)
   const ingressEnabled = facts.ingress?.enabled === true;
   const selector = (a: AppName) => ({ 'app.kubernetes.io/name': profiles[a].app.name });
   const dataPorts = [facts.postgres.port ?? 5432, facts.redis.port];
+  const dataEgress = facts.local ? { namespace: facts.local.dataNamespace, ports: dataPorts } : { cidr: facts.dataSubnetCidr, ports: dataPorts };
   switch (app) {
     case 'frontend':
       return {
@@ -239,10 +260,10 @@ function networkRules(app: AppName, profiles: AppProfiles, facts: PlatformFacts)
           ...(ingressEnabled ? [{ namespace: APP_ROUTING_NAMESPACE }] : []),
           { namespace: facts.namespaces.frontend, podLabels: selector('frontend') },
         ],
-        egressTo: [{ cidr: facts.dataSubnetCidr, ports: dataPorts }],
+        egressTo: [dataEgress],
       };
     case 'agent':
-      return { ingressFrom: [], egressTo: [{ cidr: facts.dataSubnetCidr, ports: dataPorts }] };
+      return { ingressFrom: [], egressTo: [dataEgress] };
   }
 }
 
@@ -296,6 +317,11 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
   if (problems.length > 0) throw new Error(`cannot build Helm values for ${app}:\n  - ${problems.join('\n  - ')}`);
   const profile = profiles[app];
   const usesData = app !== 'frontend';
+  const local = facts.local;
+  const secretObjects = [
+    { name: KEY_VAULT_SECRETS.postgresPassword, fileEnv: 'PGPASSWORD_FILE' },
+    { name: KEY_VAULT_SECRETS.redisPassword, fileEnv: 'REDIS_PASSWORD_FILE' },
+  ];
   const autoscale = sizing.maxReplicas > sizing.replicas;
   return {
     ...profileValues(profile),
@@ -320,21 +346,14 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
       hostnameWhenUnsatisfiable: 'ScheduleAnyway',
     },
     serviceAccount: { automountToken: false },
-    nodeSelector: { 'kubernetes.io/os': 'linux', ...(sizing.nodePool ? { 'kubernetes.azure.com/agentpool': sizing.nodePool } : {}) },
-    workloadIdentity: usesData
+    nodeSelector: { 'kubernetes.io/os': 'linux', ...(sizing.nodePool && !local ? { 'kubernetes.azure.com/agentpool': sizing.nodePool } : {}) },
+    workloadIdentity: usesData && !local
       ? { enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId }
       : { enabled: false, clientId: '', tenantId: '' },
-    keyVault: usesData
-      ? {
-          enabled: true,
-          name: facts.keyVaultName,
-          tenantId: facts.tenantId,
-          objects: [
-            { name: KEY_VAULT_SECRETS.postgresPassword, fileEnv: 'PGPASSWORD_FILE' },
-            { name: KEY_VAULT_SECRETS.redisPassword, fileEnv: 'REDIS_PASSWORD_FILE' },
-          ],
-        }
+    keyVault: usesData && !local
+      ? { enabled: true, name: facts.keyVaultName, tenantId: facts.tenantId, objects: secretObjects }
       : { enabled: false, name: '', tenantId: '', objects: [] },
+    ...(local ? { kubernetesSecret: usesData ? { enabled: true, name: local.secretName, objects: secretObjects } : { enabled: false, name: '', objects: [] } } : {}),
     postgres: usesData
       ? { enabled: true, host: facts.postgres.host, port: facts.postgres.port ?? 5432, database: facts.postgres.database, user: facts.postgres.user, sslMode: facts.postgres.sslMode ?? 'require' }
       : { enabled: false },
