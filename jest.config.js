@@ -4,18 +4,48 @@
  *  - infra:  the Pulumi program and components under mocks, chart rendering,
  *            policy pack, offline plan, workflow checks (test/**).
  *  - apps:   the api, agent and frontend against real servers (apps/* /test/**).
+ *
+ * Tests are transpiled by SWC (@swc/jest), which strips types without checking
+ * them: every test file is type-checked by tsc instead, once per `npm test`
+ * (scripts/test.sh: the root tsconfig.json covers test/**, each workspace's
+ * test/tsconfig.json covers its tests).
  */
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+
+/** SWC options matching the tsconfigs' emit: ES2022, CommonJS, esModuleInterop, the automatic JSX runtime. */
+function swc(syntax) {
+  return [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', tsx: syntax === 'tsx' },
+        target: 'es2022',
+        transform: { react: { runtime: 'automatic' } },
+      },
+      module: { type: 'commonjs' },
+      sourceMaps: 'inline',
+    },
+  ];
+}
+
+/**
+ * Two workers on the 2-core machines this runs on (jest's default is one
+ * fewer than the cores, i.e. one); many test files wait on servers and child
+ * processes, so two keep both cores busy.
+ */
+const maxWorkers = process.env.JEST_MAX_WORKERS ?? 2;
 
 /** @type {import('jest').Config} */
 module.exports = {
+  maxWorkers,
   projects: [
     {
       displayName: 'infra',
-      testEnvironment: 'node',
+      // Node's environment plus a per-worker store: the files of a worker share their
+      // offline program runs (offline/run-stack.ts).
+      testEnvironment: '<rootDir>/test/support/environment.ts',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
-      transform: { '^.+\\.ts$': tsJest },
+      transform: { '^.+\\.ts$': swc('ts') },
     },
     {
       displayName: 'apps',
@@ -25,7 +55,10 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       // Tests run the shared library from source (no build needed between edits).
       moduleNameMapper: { '^@aks-platform/common$': '<rootDir>/apps/common/src/index.ts' },
-      transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/apps/tsconfig.test.json' }] },
+      // One PostgreSQL server for the run; each test file gets its own database (postgresDatabase()).
+      globalSetup: '<rootDir>/apps/common/test-support/global-setup.ts',
+      globalTeardown: '<rootDir>/apps/common/test-support/global-teardown.ts',
+      transform: { '^.+\\.ts$': swc('ts'), '^.+\\.tsx$': swc('tsx') },
     },
   ],
 };

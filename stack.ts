@@ -12,11 +12,25 @@ import { Platform } from './components/platform';
 import { LocalPlatform } from './components/local-platform';
 import { readGitSource, resolveImageTag } from './lib/image-source';
 import { uniqueSuffixFor } from './lib/naming';
+import { Clock, systemClock } from './lib/aks-versions';
+import { checkDeployRules } from './config/deploy-rules';
 
-/** Validates the stack config; a bad value stops the program before any resource exists. */
-function loadConfig(): TargetConfig {
+/** Options of {@link createStack}. */
+export interface CreateStackOptions {
+  /** The clock the AKS version calendar is read with; default the system clock (tests inject a date). */
+  clock?: Clock;
+}
+
+/**
+ * Validates the stack config (either target), then, for Azure, Azure's date-dependent rules
+ * (the AKS version calendar); a bad value stops the program before any resource exists.
+ */
+function loadConfig(clock: Clock): TargetConfig {
   try {
-    return targetConfigFromPulumiConfig(pulumi.runtime.allConfig());
+    const loaded = targetConfigFromPulumiConfig(pulumi.runtime.allConfig());
+    // Warnings (a version near end of life, a VM size the table does not know) are logged by AksCluster.
+    if (loaded.target === 'azure') checkDeployRules(loaded.config, clock);
+    return loaded;
   } catch (err) {
     // RunError prints the message alone, without a stack trace: it is the user's to fix.
     if (err instanceof ConfigValidationError) throw new pulumi.RunError(err.message);
@@ -25,8 +39,9 @@ function loadConfig(): TargetConfig {
 }
 
 /** Builds the whole environment and returns the stack outputs. */
-export function createStack() {
-  const loaded = loadConfig();
+export function createStack(options: CreateStackOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const loaded = loadConfig(clock);
   const repoRoot = __dirname.endsWith(`${path.sep}dist`) ? path.dirname(__dirname) : __dirname;
   const git = readGitSource(repoRoot);
   let imageTag: string;
@@ -45,6 +60,7 @@ export function createStack() {
       imageTag,
       sourceDateEpoch: git?.commitTime,
       contextDirectory: repoRoot,
+      clock,
     }),
   );
 
@@ -87,6 +103,10 @@ export function stackOutputs(cfg: StackConfig, platform: Platform, imageTag: str
     ingressAddress: platform.ingressAddress,
     /** Where the apps answer: `apps.host` when set, else the ingress address. */
     ingressHost: cfg.apps.host ?? platform.ingressAddress,
+    /** URL of Azure Managed Grafana (with `monitoring`; sign in with Entra ID). */
+    grafanaEndpoint: platform.grafana?.endpoint,
+    /** ARM ID of the Azure Monitor workspace holding the Prometheus metrics (with `monitoring`). */
+    monitorWorkspaceId: platform.prometheus?.workspaceId,
   };
 }
 

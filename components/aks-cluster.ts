@@ -26,11 +26,13 @@ import {
   defaultDnsServiceIp,
   maintenanceWindowProblems,
   nodePoolProblems,
+  nodePoolWarnings,
   poolNameClashes,
   poolProperties,
   upgradeProblems,
 } from '../lib/aks';
 import { roleDefinitionId } from '../lib/data-services';
+import { Clock, SUPPORT_PLANS, SupportPlan, checkKubernetesVersion, supportPlanProblem, systemClock } from '../lib/aks-versions';
 import { AzureComponentArgs } from '../lib/component-args';
 
 /** The system pool (inline in the cluster; runs only critical add-ons by default). */
@@ -71,8 +73,19 @@ export interface AksUpgradeArgs {
 export interface AksClusterArgs extends AzureComponentArgs {
   /** Kubernetes version; only MAJOR.MINOR is sent (`1.33.2` → `1.33`), auto-upgrade applies patches. */
   kubernetesVersion: string;
-  /** Control-plane tier: `Free` or `Standard` (uptime SLA, production). */
+  /** Control-plane tier: `Free`, `Standard` (uptime SLA, production) or `Premium` (Standard plus long-term support). */
   tier: ClusterTier;
+  /**
+   * Support plan: `KubernetesOfficial` (default, community support) or
+   * `AKSLongTermSupport` (needs tier `Premium`; keeps a version two years from GA).
+   */
+  supportPlan?: SupportPlan;
+  /**
+   * The clock the version calendar is read with (lib/aks-versions.ts): a
+   * version past AKS end of life is refused, under 90 days left is a warning.
+   * Default the system clock; tests inject a fixed date.
+   */
+  clock?: Clock;
   /** ID of the nodes subnet (all pools join it). */
   nodeSubnetId: pulumi.Input<string>;
   /** The system pool. */
@@ -119,10 +132,23 @@ export interface AksClusterArgs extends AzureComponentArgs {
   /** Microsoft Defender for Containers security monitoring, reporting to the workspace. Default false. */
   defender?: boolean;
   /**
+   * Managed Prometheus metrics add-on (`azureMonitorProfile.metrics`): kube-state-metrics,
+   * node exporter, kubelet and cAdvisor targets and the apps' PodMonitors, sent to
+   * an Azure Monitor workspace through a data collection rule association
+   * (components/managed-prometheus.ts). Default false.
+   */
+  managedPrometheus?: boolean;
+  /**
    * kubelogin login mode of the kubeconfig and the Kubernetes provider.
    * Default `azurecli`. See {@link AksCluster} for what each mode needs.
    */
   kubeloginMode?: KubeloginMode;
+  /**
+   * Client id kubelogin logs in with (`--client-id`) in the `workloadidentity`,
+   * `spn` and `msi` modes. Default: the client id of the principal running
+   * Pulumi (the CI identity), which is the one that gets cluster-admin.
+   */
+  kubeloginClientId?: pulumi.Input<string>;
 }
 
 /** Log categories sent to the workspace (audit of admin actions, Entra auth, autoscaler decisions). */
@@ -188,12 +214,17 @@ export class AksCluster extends pulumi.ComponentResource {
 
     const problems = aksClusterArgProblems(args);
     if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('AksCluster', name, problems), this);
+    for (const warning of aksClusterArgWarnings(args)) pulumi.log.warn(`AksCluster "${name}": args.${warning}`, this);
 
     const location = args.location ?? args.naming.location;
     const clusterName = resourceName(args.naming, 'kubernetesCluster');
     const version = kubernetesMinorVersion(args.kubernetesVersion);
     const loginMode = args.kubeloginMode ?? 'azurecli';
-    const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+    const clientConfig = authorization.getClientConfigOutput({ parent: this });
+    const subscriptionId = clientConfig.subscriptionId;
+    // kubelogin reads the client id only from --client-id, AZURE_CLIENT_ID or KUBELOGIN_CLIENT_ID
+    // (Azure/kubelogin pkg/internal/token/options.go): name it in the kubeconfig for the non-CLI modes.
+    const kubeloginClientId = loginMode === 'azurecli' || loginMode === 'azurepipelines' ? undefined : (args.kubeloginClientId ?? clientConfig.clientId);
 
     const workspace = new operationalinsights.Workspace(
       `${name}-log`,
@@ -239,6 +270,7 @@ export class AksCluster extends pulumi.ComponentResource {
         dnsPrefix: clusterName,
         kubernetesVersion: version,
         sku: { name: 'Base', tier: clusterTier },
+        supportPlan: args.supportPlan ?? 'KubernetesOfficial',
         identity: { type: containerservice.ResourceIdentityType.UserAssigned, userAssignedIdentities: [controlPlaneIdentity.id] },
         enableRBAC: true,
         aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.adminGroupObjectIds, tenantID: args.tenantId },
@@ -271,14 +303,16 @@ export class AksCluster extends pulumi.ComponentResource {
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
         },
         ingressProfile: { webAppRouting: { enabled: true } },
+        ...(args.managedPrometheus
+          ? { azureMonitorProfile: { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: '', metricAnnotationsAllowList: '' } } } }
+          : {}),
         tags: args.tags,
       },
       {
         parent: this,
         dependsOn: [subnetRole],
-        // Auto-upgrade moves patch (and, on stable/rapid, minor) versions and the
-        // autoscaler moves node counts; do not fight either.
-        ignoreChanges: ['kubernetesVersion', 'agentPoolProfiles[*].orchestratorVersion', 'agentPoolProfiles[*].count'],
+        // The autoscaler moves node counts: never fight it. Versions: see versionIgnoreChanges.
+        ignoreChanges: [...versionIgnoreChanges(args.upgrade.channel).map((p) => (p === 'orchestratorVersion' ? 'agentPoolProfiles[*].orchestratorVersion' : p)), 'agentPoolProfiles[*].count'],
       },
     );
     const clusterResourceName = this.cluster.name;
@@ -295,7 +329,7 @@ export class AksCluster extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          ignoreChanges: ['orchestratorVersion', 'count'],
+          ignoreChanges: [...versionIgnoreChanges(args.upgrade.channel).filter((p) => p === 'orchestratorVersion'), 'count'],
           // A new VM size / zones / disk type replaces the pool; Azure refuses a second pool with the same name.
           deleteBeforeReplace: true,
         },
@@ -385,10 +419,10 @@ export class AksCluster extends pulumi.ComponentResource {
       { parent: this },
     );
     this.kubeconfig = pulumi.secret(
-      pulumi.all([credentials.kubeconfigs, args.tenantId]).apply(([configs, tenantId]) => {
+      pulumi.all([credentials.kubeconfigs, args.tenantId, kubeloginClientId]).apply(([configs, tenantId, clientId]) => {
         const raw = configs?.[0]?.value;
         if (!raw) throw new Error(`AKS returned no user kubeconfig for cluster ${clusterName}`);
-        return buildKubeconfig(Buffer.from(raw, 'base64').toString('utf8'), { loginMode, tenantId });
+        return buildKubeconfig(Buffer.from(raw, 'base64').toString('utf8'), { loginMode, tenantId, clientId });
       }),
     );
 
@@ -458,6 +492,15 @@ export function aksClusterArgProblems(args: AksClusterArgs): ArgProblem[] {
     problems.push({ path: 'tier', problem: `"${args.tier}" is not allowed; allowed: ${CLUSTER_TIERS.join(', ')}` });
   }
   problems.push(...upgradeProblems(args.kubernetesVersion, args.upgrade?.channel, args.upgrade?.nodeOsChannel));
+  if (args.supportPlan !== undefined && !(SUPPORT_PLANS as readonly string[]).includes(args.supportPlan)) {
+    problems.push({ path: 'supportPlan', problem: `"${args.supportPlan}" is not allowed; allowed: ${SUPPORT_PLANS.join(', ')}` });
+  }
+  const planProblem = supportPlanProblem(args.tier, args.supportPlan);
+  if (planProblem) problems.push({ path: 'supportPlan', problem: planProblem.replace('cluster.tier', 'tier') });
+  if (!problems.some((p) => p.path === 'kubernetesVersion' || p.path === 'supportPlan')) {
+    const version = checkKubernetesVersion(args.kubernetesVersion, { tier: args.tier, supportPlan: args.supportPlan, clock: args.clock ?? systemClock });
+    if (version.problem) problems.push({ path: 'kubernetesVersion', problem: version.problem.replace(/cluster\.(tier|supportPlan)/g, '$1') });
+  }
   if (args.upgrade?.window) problems.push(...maintenanceWindowProblems('upgrade.window', args.upgrade.window));
   else problems.push({ path: 'upgrade.window', problem: 'is required: { day, startHour, durationHours }' });
   problems.push(...nodePoolProblems('systemPool', args.systemPool, 'System', false));
@@ -493,4 +536,30 @@ export function aksClusterArgProblems(args: AksClusterArgs): ArgProblem[] {
     problems.push({ path: 'adminGroupObjectIds', problem: 'is empty while local accounts are disabled and no deployerObjectId is given; list at least one Entra group, or nobody can administer the cluster' });
   }
   return problems;
+}
+
+/** Warnings about {@link AksClusterArgs}: little support left on the version, pool sizes the VM table does not know. */
+export function aksClusterArgWarnings(args: AksClusterArgs): string[] {
+  const version = checkKubernetesVersion(args.kubernetesVersion, { tier: args.tier, supportPlan: args.supportPlan, clock: args.clock ?? systemClock });
+  return [
+    ...version.warnings.map((w) => `kubernetesVersion: ${w}`),
+    ...nodePoolWarnings('systemPool', args.systemPool),
+    ...(args.userPools ?? []).flatMap((pool, i) => nodePoolWarnings(`userPools[${i}]`, pool)),
+  ];
+}
+
+/**
+ * The version fields Pulumi must not manage, by upgrade channel.
+ *
+ * The cluster and its pools are sent `MAJOR.MINOR` only. AKS keeps that value
+ * in `kubernetesVersion` / `orchestratorVersion` and reports the running patch
+ * in `currentKubernetesVersion` / `currentOrchestratorVersion`, so patch
+ * upgrades (channel `patch`, `node-image`) never show as drift and a minor bump
+ * in config is sent and applied. Only `stable` and `rapid` move the minor
+ * themselves; there the config's version is only the starting point and the
+ * version fields are ignored (a minor bump in config then does nothing, and
+ * the README says so).
+ */
+export function versionIgnoreChanges(channel: UpgradeChannel): Array<'kubernetesVersion' | 'orchestratorVersion'> {
+  return channel === 'stable' || channel === 'rapid' ? ['kubernetesVersion', 'orchestratorVersion'] : [];
 }

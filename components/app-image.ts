@@ -7,6 +7,9 @@ import { APP_NAMES, AppName, chartDirectory } from '../lib/app-profiles';
 import { imageTagProblem } from '../lib/image-source';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 
+/** An image manifest digest. */
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
 /** Arguments of {@link AppImage}. */
 export interface AppImageArgs {
   /** The app to build: `api`, `agent` or `frontend` (Dockerfile `apps/<app>/Dockerfile`, context = repository root). */
@@ -31,6 +34,12 @@ export interface AppImageArgs {
   push?: pulumi.Input<boolean>;
   /** Extra Docker build arguments (never secrets). */
   buildArgs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Digest (`sha256:<64 hex>`) of an image CI already built, scanned, attested and pushed to
+   * `<registryLoginServer>/<repository>`: nothing is built, and `imageRef` pins that digest,
+   * so the deployed image is the scanned one. Unset (a local `pulumi up`): build and push.
+   */
+  prebuiltDigest?: pulumi.Input<string>;
 }
 
 /**
@@ -44,8 +53,8 @@ export interface AppImageArgs {
  * The image depends on the registry only, so it builds while the cluster is created.
  */
 export class AppImage extends pulumi.ComponentResource {
-  /** The docker-build image resource. */
-  public readonly image: dockerBuild.Image;
+  /** The docker-build image resource; undefined with `prebuiltDigest` (nothing is built). */
+  public readonly image?: dockerBuild.Image;
   /** Digest of the pushed manifest (`sha256:...`). */
   public readonly digest: pulumi.Output<string>;
   /** Digest-pinned reference for Kubernetes: `<loginServer>/<repository>@sha256:...` (empty when push is false). */
@@ -66,6 +75,8 @@ export class AppImage extends pulumi.ComponentResource {
     const plainServer = knownValue(args.registryLoginServer);
     const serverProblem = plainServer === undefined ? undefined : loginServerProblem(plainServer);
     if (serverProblem) problems.push({ path: 'registryLoginServer', problem: serverProblem });
+    const plainDigest = knownValue(args.prebuiltDigest);
+    if (plainDigest !== undefined && !DIGEST.test(plainDigest)) problems.push({ path: 'prebuiltDigest', problem: `"${plainDigest}" is not a digest (sha256:<64 lowercase hex>)` });
     const plainTag = knownValue(args.tag);
     const tagProblem = plainTag === undefined ? undefined : imageTagProblem(plainTag);
     if (tagProblem) problems.push({ path: 'tag', problem: tagProblem });
@@ -89,6 +100,18 @@ export class AppImage extends pulumi.ComponentResource {
       }
       return repo;
     });
+
+    if (args.prebuiltDigest !== undefined) {
+      // Built once by CI: deploy exactly the pushed (scanned) digest, build nothing.
+      this.taggedRef = pulumi.interpolate`${loginServer}/${this.repository}:${tag}`;
+      this.digest = pulumi.output(args.prebuiltDigest).apply((digest) => {
+        if (!DIGEST.test(digest)) throw new pulumi.ResourceError(`prebuiltDigest: "${digest}" is not a digest (sha256:<64 lowercase hex>)`, this);
+        return digest;
+      });
+      this.imageRef = pulumi.interpolate`${loginServer}/${this.repository}@${this.digest}`;
+      this.registerOutputs({ digest: this.digest, imageRef: this.imageRef, taggedRef: this.taggedRef, repository: this.repository });
+      return;
+    }
 
     // Entra token -> ACR refresh token; both stay secrets end to end.
     const entraToken = pulumi.secret(
@@ -125,10 +148,11 @@ export class AppImage extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.digest = this.image.digest;
-    this.imageRef = pulumi.all([loginServer, this.repository, this.image.digest, args.push ?? true]).apply(([server, repo, digest, push]) => {
+    const image = this.image;
+    this.digest = image.digest;
+    this.imageRef = pulumi.all([loginServer, this.repository, image.digest, args.push ?? true]).apply(([server, repo, digest, push]) => {
       if (!push) return '';
-      if (!/^sha256:[a-f0-9]{64}$/.test(digest ?? '')) {
+      if (!DIGEST.test(digest ?? '')) {
         throw new pulumi.ResourceError(`the build of ${args.app} returned no registry digest ("${digest}"); was push disabled?`, this);
       }
       return `${server}/${repo}@${digest}`;

@@ -27,6 +27,8 @@ export interface HelmAppArgs {
   provider: k8s.Provider;
   /** Digest-pinned image reference (AppImage.imageRef). */
   imageRef: pulumi.Input<string>;
+  /** The platform registry's login server: the image must come from it. */
+  registryLoginServer?: pulumi.Input<string>;
   /** Namespace of each app's release (default: the app's name); the frontend needs the api's. */
   namespaces?: Record<AppName, string>;
   /** Entra tenant id (api, agent). */
@@ -45,6 +47,15 @@ export interface HelmAppArgs {
   dataSubnetCidr?: pulumi.Input<string>;
   /** Public ingress through the AKS application-routing add-on (frontend at `/`, api at `/api` and `/socket.io`). */
   ingress?: AppIngress;
+  /** Sign-in: the Entra tenant, the api and SPA registrations and the scope (api, frontend; required for both). */
+  auth?: pulumi.Input<{ tenantId: pulumi.Input<string>; apiClientId: pulumi.Input<string>; spaClientId: pulumi.Input<string>; scope: pulumi.Input<string> }>;
+  /**
+   * Taints of the node pool the app is placed on (`sizing.nodePool`), e.g. the
+   * spot taint; the pods get a toleration for each, so they can schedule there.
+   */
+  nodePoolTaints?: string[];
+  /** Scrape the app's /metrics with a managed-Prometheus PodMonitor (api, agent; needs the cluster's metrics add-on). Default false. */
+  podMonitor?: boolean;
   /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
   timeoutSeconds?: number;
   /** Path of the chart (default: the repository's apps/chart). */
@@ -113,10 +124,14 @@ export class HelmApp extends pulumi.ComponentResource {
     this.namespaceName = this.namespace.metadata.name;
 
     const values = pulumi
-      .all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '', args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? ''])
-      .apply(([imageRef, tenantId, identityClientId, keyVaultName, postgres, redis, dataSubnetCidr]) => {
+      .all([
+        pulumi.all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '']),
+        pulumi.all([args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? '', args.registryLoginServer ?? '', args.auth]),
+      ])
+      .apply(([[imageRef, tenantId, identityClientId, keyVaultName], [postgres, redis, dataSubnetCidr, registryLoginServer, auth]]) => {
         const facts: PlatformFacts = {
           imageRef,
+          registryLoginServer: registryLoginServer || undefined,
           namespaces,
           tenantId,
           identityClientId,
@@ -125,6 +140,9 @@ export class HelmApp extends pulumi.ComponentResource {
           redis: { host: redis.host, port: redis.port, tls: (redis as { tls?: boolean }).tls },
           dataSubnetCidr,
           ingress: args.ingress,
+          nodePoolTaints: args.nodePoolTaints,
+          podMonitor: args.podMonitor,
+          auth,
           local: args.local,
         };
         try {

@@ -29,6 +29,13 @@ export interface NetworkArgs extends AzureComponentArgs {
   clusterPodCidr?: string;
   /** Private DNS zones to create and link to the VNet, e.g. `privatelink.azurecr.io`. */
   privateDnsZones: string[];
+  /**
+   * Give the `operations` subnet explicit outbound access through a NAT
+   * gateway with a static public IP (the operations runner needs GitHub and
+   * package mirrors; new VNets have no default outbound access). Inbound stays
+   * closed. Default false.
+   */
+  operationsNatGateway?: boolean;
 }
 
 /**
@@ -81,6 +88,35 @@ export class Network extends pulumi.ComponentResource {
 
     const subnetIds: Partial<Record<SubnetRole, pulumi.Output<string>>> = {};
     const nsgIds: Partial<Record<SubnetRole, pulumi.Output<string>>> = {};
+    let natGatewayId: pulumi.Output<string> | undefined;
+    if (args.operationsNatGateway) {
+      const ip = new network.PublicIPAddress(
+        `${name}-pip-ops-nat`,
+        {
+          publicIpAddressName: `pip-${args.naming.prefix}-${args.naming.environment}-ops-nat`,
+          resourceGroupName: args.resourceGroupName,
+          location,
+          sku: { name: 'Standard', tier: 'Regional' },
+          publicIPAllocationMethod: 'Static',
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      natGatewayId = new network.NatGateway(
+        `${name}-nat-ops`,
+        {
+          natGatewayName: `ng-${args.naming.prefix}-${args.naming.environment}-ops`,
+          resourceGroupName: args.resourceGroupName,
+          location,
+          sku: { name: 'Standard' },
+          publicIpAddresses: [{ id: ip.id }],
+          idleTimeoutInMinutes: 10,
+          tags: args.tags,
+        },
+        { parent: this },
+      ).id;
+    }
+
     let previous: pulumi.Resource | undefined;
     for (const role of SUBNET_ROLES) {
       const qualifier = SUBNET_ROLE_QUALIFIERS[role];
@@ -105,6 +141,7 @@ export class Network extends pulumi.ComponentResource {
           networkSecurityGroup: { id: nsg.id },
           // NSGs (and route tables) apply to private endpoints only with this on.
           ...(role === 'privateEndpoints' ? { privateEndpointNetworkPolicies: 'Enabled' } : {}),
+          ...(role === 'operations' && natGatewayId ? { natGateway: { id: natGatewayId } } : {}),
         },
         { parent: this, dependsOn: previous ? [previous] : [] },
       );

@@ -8,14 +8,23 @@ import { SubnetRole } from '../lib/network';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
 import { AppEnvironment, AppIngress, AppSizingOverride } from '../lib/app-values';
 import { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET, RedisKind } from '../lib/data-services';
+import { AppAuthConfig, appRegistrationNames } from '../lib/app-auth';
 import { AksCluster, AksClusterArgs } from './aks-cluster';
+import { AppRegistrations } from './app-registrations';
+import { poolTaints } from '../lib/aks';
 import { AppImage } from './app-image';
 import { ContainerRegistry, ContainerRegistryArgs } from './container-registry';
 import { HelmApp } from './helm-app';
+import { GrafanaRole } from '../lib/monitoring';
 import { KeyVault, KeyVaultArgs } from './key-vault';
+import { ManagedGrafana } from './managed-grafana';
+import { ManagedPrometheus } from './managed-prometheus';
 import { Network } from './network';
 import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
+import { AlertEmailReceiver, AlertWebhookReceiver, PrometheusAlerts } from './prometheus-alerts';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
+import { OperationsRunner, OperationsRunnerArgs } from './operations-runner';
+import { RUNNER_TOKEN_SECRET } from '../lib/operations-runner';
 
 /** Arguments every child takes from the platform itself, so the sections below leave them out. */
 type Wired = keyof AzureComponentArgs | 'tenantId' | 'privateEndpoint' | 'protect';
@@ -39,6 +48,14 @@ export function privateDnsZonesFor(options: { registryPrivate: boolean; keyVault
   ];
 }
 
+/** The taints of the pool an app is pinned to (empty when not pinned or the pool is unknown). */
+export function taintsOfPool(cluster: Pick<AksClusterArgs, 'systemPool' | 'userPools'>, nodePool: string | undefined): string[] {
+  if (nodePool === undefined) return [];
+  if (nodePool === cluster.systemPool.name) return poolTaints(cluster.systemPool, 'System', cluster.systemPool.onlyCriticalAddons);
+  const pool = (cluster.userPools ?? []).find((p) => p.name === nodePool);
+  return pool ? poolTaints(pool, 'User') : [];
+}
+
 /** Builds and deploys the three apps onto the cluster. */
 export interface PlatformAppsArgs {
   /** Sizing profile the apps start from (`dev`: single replica; `prod`: ≥ 3 replicas, HPA, PDB, zone spread). */
@@ -47,12 +64,38 @@ export interface PlatformAppsArgs {
   imageTag: pulumi.Input<string>;
   /** Build timestamp for reproducible images (the commit time, seconds since the epoch). */
   sourceDateEpoch?: pulumi.Input<number>;
+  /**
+   * Per app, the digest of the image CI built, scanned and pushed to this platform's registry
+   * (`aks-platform/<app>`): that app is not built, its release runs exactly that digest.
+   */
+  prebuiltDigests?: Partial<Record<AppName, string>>;
   /** Per-app sizing on top of the profile. */
   sizing?: Partial<Record<AppName, AppSizingOverride>>;
   /** Public ingress (app-routing add-on): host and TLS. */
   ingress?: AppIngress;
   /** Repository root that holds `apps/` (the images' build context); default this package's root. */
   contextDirectory?: string;
+  /**
+   * Existing Entra app registrations for sign-in. Without them the platform creates an api
+   * and a SPA registration (owned by the deploying principal). Sign-in cannot be turned off.
+   */
+  auth?: AppAuthConfig;
+}
+
+/** Monitoring: managed Prometheus, Azure Managed Grafana with the dashboards, and the alerts. */
+export interface PlatformMonitoringArgs {
+  /** Entra groups of the platform team; they get {@link grafanaRole} on Grafana. */
+  platformTeamGroupObjectIds: string[];
+  /** Grafana role of the platform team: `Admin`, `Editor` (default) or `Viewer`. */
+  grafanaRole?: GrafanaRole;
+  /** Zone-redundant Grafana (production). */
+  grafanaZoneRedundancy?: boolean;
+  /** Who the alerts reach by e-mail. */
+  emailReceivers?: AlertEmailReceiver[];
+  /** Webhooks the alerts are posted to. */
+  webhookReceivers?: AlertWebhookReceiver[];
+  /** URL of docs/runbooks.md that the alerts' `runbook_url` annotations point into. */
+  runbookBaseUrl: string;
 }
 
 /** Arguments of {@link Platform}: one environment, from one object. */
@@ -75,6 +118,8 @@ export interface PlatformArgs {
   keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
   /** The apps: images and Helm releases. Leave out to stand up the platform only. */
   apps?: PlatformAppsArgs;
+  /** Monitoring (managed Prometheus, Grafana, alerts); leave out for none. */
+  monitoring?: PlatformMonitoringArgs;
   /** Protect the stateful resources (database, cache, vault) from deletion and replacement. */
   protectStatefulResources?: boolean;
   /**
@@ -82,6 +127,19 @@ export interface PlatformArgs {
    * Vault Secrets Officer): `ServicePrincipal` for CI (default), `User` on a workstation.
    */
   deployerPrincipalType?: 'User' | 'ServicePrincipal';
+  /**
+   * An in-VNet GitHub Actions runner in the `operations` subnet (with a NAT
+   * gateway for its outbound traffic), labelled `aks-platform-<environment>`.
+   * Its GitHub token is stored in the Key Vault (through ARM) and read by the
+   * runner's managed identity. Leave out for no runner.
+   */
+  operationsRunner?: PlatformOperationsRunnerArgs;
+}
+
+/** The operations runner of a platform. */
+export interface PlatformOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances'> {
+  /** GitHub token that may create runner registration tokens (kept secret; stored as the Key Vault secret `github-runner-token`). */
+  githubToken: pulumi.Input<string>;
 }
 
 /**
@@ -114,13 +172,26 @@ export class Platform extends pulumi.ComponentResource {
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
   /** Client id of the apps' workload identity. */
   public readonly appIdentityClientId: pulumi.Output<string>;
+  /** The app registrations the platform created (with `apps` and without `apps.auth`). */
+  public appRegistrations?: AppRegistrations;
+  /** The in-VNet GitHub Actions runner (with `operationsRunner`). */
+  public readonly operationsRunner?: OperationsRunner;
   /** Public address of the app-routing ingress (with `apps`). */
   public readonly ingressAddress?: pulumi.Output<string | undefined>;
+  /** Managed Prometheus: the Azure Monitor workspace and its data collection (with `monitoring`). */
+  public readonly prometheus?: ManagedPrometheus;
+  /** Azure Managed Grafana and the dashboards (with `monitoring`). */
+  public readonly grafana?: ManagedGrafana;
+  /** The action group and the Prometheus rule groups (with `monitoring`). */
+  public readonly alerts?: PrometheusAlerts;
+
+  private readonly naming: NameParts;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:Platform', name, {}, opts);
     const parent = { parent: this };
     const { naming, tags } = args;
+    this.naming = naming;
     const location = naming.location;
     const protect = args.protectStatefulResources ?? false;
     const client = authorization.getClientConfigOutput(parent);
@@ -144,6 +215,7 @@ export class Platform extends pulumi.ComponentResource {
           operations: { addressPrefix: args.network.subnets.operations },
         },
         clusterPodCidr: args.cluster.network.podCidr,
+        operationsNatGateway: args.operationsRunner !== undefined,
         privateDnsZones: privateDnsZonesFor({
           registryPrivate: args.registry.privateEndpoint === true,
           keyVaultPrivate: args.keyVault.privateEndpoint === true,
@@ -175,9 +247,34 @@ export class Platform extends pulumi.ComponentResource {
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
         registryId: this.registry.registryId,
+        managedPrometheus: args.monitoring !== undefined || args.cluster.managedPrometheus,
       },
       parent,
     );
+
+    if (args.monitoring) {
+      const m = args.monitoring;
+      const cluster = { clusterId: this.cluster.clusterId, clusterName: this.cluster.clusterName };
+      this.prometheus = new ManagedPrometheus(`${name}-prometheus`, { ...common, ...cluster }, parent);
+      this.grafana = new ManagedGrafana(
+        `${name}-grafana`,
+        {
+          ...common,
+          workspaceId: this.prometheus.workspaceId,
+          platformTeamGroupObjectIds: m.platformTeamGroupObjectIds,
+          platformTeamRole: m.grafanaRole,
+          zoneRedundancy: m.grafanaZoneRedundancy,
+          deployerObjectId: client.objectId,
+          deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
+        },
+        parent,
+      );
+      this.alerts = new PrometheusAlerts(
+        `${name}-alerts`,
+        { ...common, ...cluster, workspaceId: this.prometheus.workspaceId, emailReceivers: m.emailReceivers, webhookReceivers: m.webhookReceivers, runbookBaseUrl: m.runbookBaseUrl },
+        parent,
+      );
+    }
 
     this.postgres = new PostgresDatabase(
       `${name}-postgres`,
@@ -199,6 +296,7 @@ export class Platform extends pulumi.ComponentResource {
         secrets: [
           { name: POSTGRES_PASSWORD_SECRET, value: this.postgres.administratorPassword },
           { name: REDIS_PASSWORD_SECRET, value: this.redis.accessKey },
+          ...(args.operationsRunner ? [{ name: RUNNER_TOKEN_SECRET, value: pulumi.secret(args.operationsRunner.githubToken) }] : []),
         ],
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
@@ -212,8 +310,26 @@ export class Platform extends pulumi.ComponentResource {
     }
     this.appIdentityClientId = this.keyVault.identityClientId;
 
+    if (args.operationsRunner) {
+      const { githubToken: _token, ...runner } = args.operationsRunner;
+      this.operationsRunner = new OperationsRunner(
+        `${name}-runner`,
+        {
+          ...common,
+          ...runner,
+          subnetId: this.network.subnetIds.operations,
+          labels: [`aks-platform-${naming.environment}`],
+          keyVaultId: this.keyVault.vaultId,
+          keyVaultName: this.keyVault.vaultName,
+          tokenSecretName: RUNNER_TOKEN_SECRET,
+        },
+        // The token secret must exist before an instance boots and reads it.
+        { parent: this, dependsOn: [this.keyVault] },
+      );
+    }
+
     if (args.apps) {
-      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId);
+      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster, client.objectId);
       // The app-routing add-on's nginx Service: its load balancer address is where the apps answer.
       const ingress = k8s.core.v1.Service.get(`${name}-ingress`, 'app-routing-system/nginx', {
         parent: this,
@@ -232,12 +348,39 @@ export class Platform extends pulumi.ComponentResource {
       keyVaultUri: this.keyVault.vaultUri,
       appIdentityClientId: this.appIdentityClientId,
       ingressAddress: this.ingressAddress,
+      grafanaEndpoint: this.grafana?.endpoint,
+      monitorWorkspaceId: this.prometheus?.workspaceId,
     });
   }
 
+  /** The api and SPA registrations, redirecting to the public origin of the apps. */
+  private createAppRegistrations(name: string, apps: PlatformAppsArgs, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>) {
+    const host = apps.ingress?.host;
+    const tls = Boolean(apps.ingress?.tlsSecretName || apps.ingress?.tlsKeyVaultCertificateUri);
+    this.appRegistrations = new AppRegistrations(
+      `${name}-auth`,
+      {
+        displayNames: appRegistrationNames(this.naming.prefix, this.naming.environment),
+        spaOrigins: host ? [`${tls ? 'https' : 'http'}://${host}`] : [],
+        owners: [deployerObjectId],
+      },
+      { parent: this },
+    );
+    const registrations = this.appRegistrations;
+    return pulumi.all([tenantId, registrations.apiClientId, registrations.spaClientId]).apply(([t, apiClientId, spaClientId]) => ({
+      tenantId: t,
+      apiClientId,
+      spaClientId,
+      scope: registrations.scope,
+    }));
+  }
+
   /** Images (registry only) and releases (cluster, data services, vault). */
-  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>): void {
+  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>, cluster: PlatformArgs['cluster'], deployerObjectId: pulumi.Output<string>): void {
     const parent = { parent: this };
+    const auth = apps.auth
+      ? pulumi.output({ tenantId, ...apps.auth })
+      : this.createAppRegistrations(name, apps, tenantId, deployerObjectId);
     for (const app of APP_NAMES) {
       this.images[app] = new AppImage(
         `${name}-${app}-image`,
@@ -246,6 +389,7 @@ export class Platform extends pulumi.ComponentResource {
           registryLoginServer: this.registry.loginServer,
           tag: apps.imageTag,
           sourceDateEpoch: apps.sourceDateEpoch,
+          prebuiltDigest: apps.prebuiltDigests?.[app],
           tenantId,
           contextDirectory: apps.contextDirectory,
         },
@@ -265,6 +409,7 @@ export class Platform extends pulumi.ComponentResource {
           sizing: apps.sizing?.[app],
           provider: this.cluster.provider,
           imageRef: this.images[app]!.imageRef,
+          registryLoginServer: this.registry.loginServer,
           tenantId,
           identityClientId: this.appIdentityClientId,
           keyVaultName: this.keyVault.vaultName,
@@ -272,6 +417,9 @@ export class Platform extends pulumi.ComponentResource {
           redis: { host: this.redis.hostName, port: this.redis.port },
           dataSubnetCidr,
           ingress: apps.ingress,
+          auth: app === 'agent' ? undefined : auth,
+          nodePoolTaints: taintsOfPool(cluster, apps.sizing?.[app]?.nodePool),
+          podMonitor: this.prometheus !== undefined,
         },
         { parent: this, dependsOn: app === 'frontend' && this.releases.api ? [this.releases.api] : [] },
       );

@@ -159,7 +159,19 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    let previous: pulumi.Resource = requireTls;
+    // TLS 1.2 at least (the server's default allows 1.2 too, but the setting must not drift to 1.0/1.1).
+    const minTls = new dbforpostgresql.Configuration(
+      `${name}-ssl-min-protocol-version`,
+      {
+        configurationName: 'ssl_min_protocol_version',
+        resourceGroupName: args.resourceGroupName,
+        serverName: this.server.name,
+        value: 'TLSv1.2',
+        source: 'user-override',
+      },
+      { parent: this, dependsOn: [requireTls] },
+    );
+    let previous: pulumi.Resource = minTls;
 
     if (args.entraAdministrator) {
       previous = new dbforpostgresql.AdministratorsMicrosoftEntra(

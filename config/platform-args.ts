@@ -9,6 +9,7 @@ import { appEnvironmentFor, appIngressFromConfig } from '../lib/app-values';
 import { NameParts } from '../lib/naming';
 import { standardTags } from '../lib/tags';
 import type { LocalStackConfig, StackConfig } from './schema';
+import type { Clock } from '../lib/aks-versions';
 
 /** What the program knows besides the config: the stack's identity and the source tree. */
 export interface PlatformContext {
@@ -20,6 +21,8 @@ export interface PlatformContext {
   sourceDateEpoch?: number;
   /** Directory holding `apps/` (the images' build context). */
   contextDirectory: string;
+  /** The clock the AKS version calendar is read with (default the system clock). */
+  clock?: Clock;
 }
 
 export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContext): PlatformArgs {
@@ -38,6 +41,8 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
     cluster: {
       kubernetesVersion: c.kubernetesVersion,
       tier: c.tier,
+      supportPlan: c.supportPlan,
+      clock: context.clock,
       systemPool: c.systemPool,
       userPools: c.userPools,
       allowSpot: c.allowSpot,
@@ -66,14 +71,36 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
     },
     redis: { kind: cfg.redis.kind, sku: cfg.redis.sku, highAvailability: cfg.redis.highAvailability, persistence: cfg.redis.kind === 'managed' ? cfg.redis.persistence : undefined },
     keyVault: { sku: cfg.keyVault.sku, softDeleteRetentionDays: cfg.keyVault.softDeleteRetentionDays, privateEndpoint: cfg.keyVault.privateEndpoint },
-    apps: {
+    // The infrastructure phase deploys the Azure side only: no images, no Kubernetes resources.
+    apps: cfg.phase === 'infrastructure' ? undefined : {
       environment: appEnvironmentFor(cfg.environment),
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,
+      prebuiltDigests: cfg.apps.imageDigests,
       sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
       ingress: appIngressFromConfig(cfg.apps),
       contextDirectory: context.contextDirectory,
+      auth: cfg.apps.auth,
     },
+    operationsRunner:
+      cfg.operationsRunner?.enabled && cfg.operationsRunner.githubToken !== undefined
+        ? {
+            githubRepository: cfg.operationsRunner.githubRepository,
+            vmSize: cfg.operationsRunner.vmSize,
+            instances: cfg.operationsRunner.instances,
+            githubToken: cfg.operationsRunner.githubToken,
+          }
+        : undefined,
+    monitoring: cfg.monitoring.enabled
+      ? {
+          platformTeamGroupObjectIds: cfg.monitoring.platformTeamGroupObjectIds,
+          grafanaRole: cfg.monitoring.grafanaRole,
+          grafanaZoneRedundancy: cfg.monitoring.grafanaZoneRedundancy,
+          emailReceivers: cfg.monitoring.emailReceivers,
+          webhookReceivers: cfg.monitoring.webhookReceivers,
+          runbookBaseUrl: cfg.monitoring.runbookBaseUrl,
+        }
+      : undefined,
     protectStatefulResources: cfg.protectStatefulResources,
     deployerPrincipalType: cfg.deployerPrincipalType,
   };

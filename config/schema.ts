@@ -19,7 +19,10 @@ import {
   vmSizeProblem,
   zonesProblem,
 } from '../lib/rules';
+import { SUPPORT_PLANS, supportPlanProblem } from '../lib/aks-versions';
+import { osDiskFit } from '../lib/vm-sizes';
 import { appEnvironmentFor, appSizingOverrideSchema, appSizingProblems, mergeAppSizing } from '../lib/app-values';
+import { appAuthConfigSchema } from '../lib/app-auth';
 import {
   POSTGRES_VERSIONS,
   POSTGRES_STORAGE_SIZES_GB,
@@ -130,8 +133,10 @@ export const clusterSchema = z
   .object({
     /** Kubernetes version, MAJOR.MINOR (patches arrive by auto-upgrade) or MAJOR.MINOR.PATCH. */
     kubernetesVersion: z.string().superRefine(rule(kubernetesVersionProblem)),
-    /** Control-plane tier: Standard has the uptime SLA (production). */
-    tier: z.enum(['Free', 'Standard']),
+    /** Control-plane tier: Standard has the uptime SLA (production); Premium adds long-term support. */
+    tier: z.enum(['Free', 'Standard', 'Premium']),
+    /** Support plan: KubernetesOfficial (community support), or AKSLongTermSupport (Premium tier only; a version stays two years from GA). */
+    supportPlan: z.enum(SUPPORT_PLANS).default('KubernetesOfficial'),
     /** Private API server (reachable only from the VNet). */
     privateCluster: z.boolean(),
     /** Public API server only: the egress ranges allowed to reach it. */
@@ -240,16 +245,100 @@ export const appsSchema = z
   .object({
     /** Image tag; defaults to the current git commit. */
     imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a Docker tag (letters, digits, _ . -; ≤ 128)').optional(),
+    /**
+     * Per app, the digest (`sha256:<64 hex>`) of the image CI built once, scanned, attested and
+     * pushed to this stack's registry as `aks-platform/<app>`: `pulumi up` deploys that digest and
+     * builds nothing for the app. Set by the deploy workflow; unset on a workstation (the image is built).
+     */
+    imageDigests: z
+      .object({
+        api: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be an image digest: sha256:<64 lowercase hex>').optional(),
+        agent: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be an image digest: sha256:<64 lowercase hex>').optional(),
+        frontend: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be an image digest: sha256:<64 lowercase hex>').optional(),
+      })
+      .strict()
+      .optional(),
     /** Public host name for the ingress (optional: without it the ingress answers on its IP). */
     host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com').optional(),
     /** Key Vault certificate URI for TLS on the ingress (app-routing add-on). */
     tlsCertificateKeyVaultUri: z.string().regex(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/certificates\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/, 'must be a Key Vault certificate URI such as https://kv-name.vault.azure.net/certificates/app-tls').optional(),
+    /**
+     * Existing Entra app registrations for sign-in (`apiClientId`, `spaClientId`, `scope`).
+     * Omitted: the program creates them. Sign-in cannot be switched off.
+     */
+    auth: appAuthConfigSchema.optional(),
     /** Sizing of the api, on top of the environment's profile (lib/app-values.ts SIZING_PRESETS). */
     api: appSizingOverrideSchema.default({}),
     /** Sizing of the agent. */
     agent: appSizingOverrideSchema.default({}),
     /** Sizing of the frontend. */
     frontend: appSizingOverrideSchema.default({}),
+  })
+  .strict();
+
+/**
+ * The optional operations runner: a VM scale set in the `operations` subnet
+ * that registers as an ephemeral GitHub Actions runner, so CI has line of
+ * sight to the private API server and registry (docs/setup.md).
+ */
+export const operationsRunnerSchema = z
+  .object({
+    /** Create the runner. */
+    enabled: z.boolean().default(false),
+    /** Repository the runner registers with, `owner/name`. */
+    githubRepository: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository such as contoso/aks-platform'),
+    /** VM size of the runner instances. */
+    vmSize: vmSize.default('Standard_D2ds_v5'),
+    /** Runner instances (each runs one job at a time). */
+    instances: z.number().int().min(1).max(10).default(1),
+    /**
+     * A GitHub token that may create runner registration tokens (fine-grained,
+     * repository Administration: write). Set it as a secret:
+     * `pulumi config set --secret --path 'aks-platform:operationsRunner.githubToken' ...`.
+     * It goes to Key Vault (through ARM); the runner reads it with its managed identity.
+     */
+    githubToken: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const monitoringSchema = z
+  .object({
+    /** Stand up managed Prometheus, Azure Managed Grafana with the dashboards, and the alerts. */
+    enabled: z.boolean().default(true),
+    /** Entra groups of the platform team: their Grafana role on the instance. */
+    platformTeamGroupObjectIds: z.array(uuid).default([]),
+    /** Grafana role of the platform team. */
+    grafanaRole: z.enum(['Admin', 'Editor', 'Viewer']).default('Editor'),
+    /** Zone-redundant Grafana (production). */
+    grafanaZoneRedundancy: z.boolean().default(false),
+    /** Who the alerts reach by e-mail: [{ name, emailAddress }]. */
+    emailReceivers: z
+      .array(
+        z
+          .object({
+            /** Receiver name, unique in the action group. */
+            name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,127}$/, 'must be 1–128 letters, digits, space, _ . -'),
+            /** E-mail address. */
+            emailAddress: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an e-mail address'),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Webhooks the alerts are posted to (common alert schema): [{ name, serviceUri }]; no tokens in the URI (it is plain config). */
+    webhookReceivers: z
+      .array(
+        z
+          .object({
+            /** Receiver name, unique in the action group. */
+            name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,127}$/, 'must be 1–128 letters, digits, space, _ . -'),
+            /** HTTPS URL. */
+            serviceUri: z.string().regex(/^https:\/\/\S+$/, 'must be an https:// URL'),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** URL of docs/runbooks.md that each alert's runbook_url points into (`<url>#<section>`). */
+    runbookBaseUrl: z.string().regex(/^(https:\/\/\S+|docs\/runbooks\.md)$/, 'must be an https:// URL of docs/runbooks.md (or the repository path docs/runbooks.md)').default('docs/runbooks.md'),
   })
   .strict();
 
@@ -278,8 +367,26 @@ export const stackConfigFieldsSchema = z
     keyVault: keyVaultSchema.default({ sku: 'standard', softDeleteRetentionDays: 90, privateEndpoint: true }),
     /** The three apps. */
     apps: appsSchema,
+    /** Monitoring: managed Prometheus, Grafana and the alerts (off when the key is absent). */
+    monitoring: monitoringSchema.default({
+      enabled: false,
+      platformTeamGroupObjectIds: [],
+      grafanaRole: 'Editor',
+      grafanaZoneRedundancy: false,
+      emailReceivers: [],
+      webhookReceivers: [],
+      runbookBaseUrl: 'docs/runbooks.md',
+    }),
     /** Protect stateful resources (database, cache, vault) from `pulumi destroy` and replacement. */
     protectStatefulResources: z.boolean().default(false),
+    /**
+     * What `pulumi up` deploys: `full` (default) = Azure and the apps; `infrastructure` =
+     * the Azure side only (no Kubernetes resources, no image pushes), for the first run
+     * from a workstation without line of sight to the private API server and registry.
+     */
+    phase: z.enum(['infrastructure', 'full']).default('full'),
+    /** Optional in-VNet GitHub Actions runner (the second phase's line of sight). */
+    operationsRunner: operationsRunnerSchema.optional(),
     /** Who runs `pulumi up`: `ServicePrincipal` (CI, default) or `User` (a workstation); its role assignments must say which. */
     deployerPrincipalType: z.enum(['ServicePrincipal', 'User']).default('ServicePrincipal'),
   })
@@ -321,7 +428,16 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
     issue(['cluster', 'authorizedIpRanges'], 'authorized IP ranges apply to a public API server only; remove them or set privateCluster: false');
   }
 
+  const planProblem = supportPlanProblem(c.tier, c.supportPlan);
+  if (planProblem) issue(['cluster', 'supportPlan'], planProblem);
+
   // Node pools.
+  const fit = (path: (string | number)[], pool: { vmSize: string; osDiskType: string; osDiskSizeGb?: number }) => {
+    const found = osDiskFit(pool).problem;
+    if (found) issue([...path, found.field], found.message);
+  };
+  fit(['cluster', 'systemPool'], c.systemPool);
+  c.userPools.forEach((pool, i) => fit(['cluster', 'userPools', i], pool));
   const systemProblem = nodePoolNameProblem(c.systemPool.name, 'Linux');
   if (systemProblem) issue(['cluster', 'systemPool', 'name'], systemProblem);
   const systemBounds = autoscaleBoundsProblem(c.systemPool.minCount, c.systemPool.maxCount, 'System');
@@ -338,6 +454,12 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
     if (bounds) issue(at('minCount'), bounds);
     if (pool.spot && !c.allowSpot) issue(at('spot'), 'spot pools are not allowed in this stack; set cluster.allowSpot: true (dev only) or spot: false');
   });
+
+  // Operations runner.
+  const runner = cfg.operationsRunner;
+  if (runner?.enabled && runner.githubToken === undefined) {
+    issue(['operationsRunner', 'githubToken'], 'is required when the runner is enabled; set it as a secret: pulumi config set --secret --path aks-platform:operationsRunner.githubToken <token>');
+  }
 
   // Registry features that need Premium.
   const r = cfg.registry;
@@ -361,15 +483,32 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
     issue(['redis', 'sku'], `"${cfg.redis.sku}" is not a ${cfg.redis.kind === 'managed' ? 'Azure Managed Redis' : 'classic Azure Cache for Redis Premium'} SKU; allowed: ${redisSkus.join(', ')}`);
   }
 
-  // Apps: sizing valid for the environment's profile, on pools that exist.
+  // Monitoring: alerts must reach someone.
+  const mon = cfg.monitoring;
+  if (mon.enabled && mon.emailReceivers.length + mon.webhookReceivers.length === 0) {
+    issue(['monitoring', 'emailReceivers'], 'monitoring is enabled but the alerts reach nobody: add an e-mail or webhook receiver, or set monitoring.enabled: false');
+  }
+  const receiverNames = [...mon.emailReceivers, ...mon.webhookReceivers].map((r) => r.name);
+  receiverNames.forEach((n, i) => {
+    if (receiverNames.indexOf(n) !== i) issue(['monitoring', 'emailReceivers'], `receiver name "${n}" is used twice; receiver names must be unique`);
+  });
+
+
+  // Apps: sizing valid for the environment's profile, on pools that exist. A
+  // pool's own taints (spot, workload taints) are tolerated by the chart
+  // (appPoolTolerations); the CriticalAddonsOnly system pool is refused, since
+  // tolerating it would put apps where AKS keeps room for system add-ons.
   const schedulable = new Set([...(c.systemPool.onlyCriticalAddons ? [] : [c.systemPool.name]), ...c.userPools.map((pool) => pool.name)]);
+  const criticalOnly = c.systemPool.onlyCriticalAddons ? c.systemPool.name : undefined;
   for (const app of ['api', 'agent', 'frontend'] as const) {
     const sizing = mergeAppSizing(app, appEnvironmentFor(cfg.environment), cfg.apps[app]);
     for (const problem of appSizingProblems(app, appEnvironmentFor(cfg.environment), sizing)) {
       const [, key, message] = /^apps\.[a-z]+\.([A-Za-z.]+): (.*)$/.exec(problem) ?? [undefined, '', problem];
       issue(['apps', app, ...key.split('.').filter(Boolean)], message);
     }
-    if (sizing.nodePool !== undefined && !schedulable.has(sizing.nodePool)) {
+    if (sizing.nodePool !== undefined && sizing.nodePool === criticalOnly) {
+      issue(['apps', app, 'nodePool'], `"${sizing.nodePool}" is the system pool, tainted CriticalAddonsOnly for system add-ons only; allowed: ${[...schedulable].join(', ') || '(none: add a user pool)'} (or set cluster.systemPool.onlyCriticalAddons: false)`);
+    } else if (sizing.nodePool !== undefined && !schedulable.has(sizing.nodePool)) {
       issue(['apps', app, 'nodePool'], `"${sizing.nodePool}" is not a pool apps can run on; allowed: ${[...schedulable].join(', ') || '(none: add a user pool)'}`);
     }
   }

@@ -7,6 +7,7 @@
 import * as ipaddr from 'ipaddr.js';
 import { parse, stringify } from 'yaml';
 import { ArgProblem } from './problems';
+import { PROGRAM_ROLES } from './role-ids';
 import {
   authorizedIpRangeProblem,
   autoscaleBoundsProblem,
@@ -20,6 +21,7 @@ import {
   zonesProblem,
   NodePoolOsType,
 } from './rules';
+import { VM_SIZES, osDiskFit } from './vm-sizes';
 
 /** The taint that keeps application pods off the system pool (CKV_AZURE_232). */
 export const SYSTEM_POOL_TAINT = 'CriticalAddonsOnly=true:NoSchedule';
@@ -31,12 +33,12 @@ export const SPOT_LABEL = { key: 'kubernetes.azure.com/scalesetpriority', value:
 /** Application ID of the AKS Entra server app: the audience of every cluster token. */
 export const AKS_AAD_SERVER_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
 
-/** Built-in role IDs the cluster assigns. */
+/** Built-in role IDs the cluster assigns (from lib/role-ids.ts, the one list of roles the program assigns). */
 export const ROLE_IDS = {
-  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
-  networkContributor: '4d97b98b-1d4f-4787-a291-c67834d212e7',
+  acrPull: PROGRAM_ROLES.acrPull.id,
+  networkContributor: PROGRAM_ROLES.networkContributor.id,
   /** Azure Kubernetes Service RBAC Cluster Admin. */
-  rbacClusterAdmin: 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b',
+  rbacClusterAdmin: PROGRAM_ROLES.aksRbacClusterAdmin.id,
 } as const;
 
 export const NETWORK_POLICIES = ['cilium', 'azure', 'calico'] as const;
@@ -45,7 +47,8 @@ export const UPGRADE_CHANNELS = ['patch', 'stable', 'rapid', 'node-image'] as co
 export type UpgradeChannel = (typeof UPGRADE_CHANNELS)[number];
 export const NODE_OS_UPGRADE_CHANNELS = ['NodeImage', 'SecurityPatch'] as const;
 export type NodeOsUpgradeChannel = (typeof NODE_OS_UPGRADE_CHANNELS)[number];
-export const CLUSTER_TIERS = ['Free', 'Standard'] as const;
+/** Control-plane tiers; Premium adds long-term support (with `supportPlan: AKSLongTermSupport`). */
+export const CLUSTER_TIERS = ['Free', 'Standard', 'Premium'] as const;
 export type ClusterTier = (typeof CLUSTER_TIERS)[number];
 export const OS_DISK_TYPES = ['Ephemeral', 'Managed'] as const;
 export type OsDiskType = (typeof OS_DISK_TYPES)[number];
@@ -161,16 +164,20 @@ export function nodePoolProblems(path: string, pool: UserNodePoolSpec, mode: 'Sy
   if (pool.maxPods !== undefined && (!Number.isInteger(pool.maxPods) || pool.maxPods < MAX_PODS_RANGE.min || pool.maxPods > MAX_PODS_RANGE.max)) {
     add('maxPods', `${pool.maxPods} is not allowed; use a whole number from ${MAX_PODS_RANGE.min} to ${MAX_PODS_RANGE.max}`);
   }
-  if (pool.osDiskType !== undefined) {
-    if (!(OS_DISK_TYPES as readonly string[]).includes(pool.osDiskType)) {
-      add('osDiskType', `"${pool.osDiskType}" is not allowed; allowed: ${OS_DISK_TYPES.join(', ')}`);
-    } else if (pool.osDiskType === 'Ephemeral' && !vmSizeProblem(pool.vmSize) && !vmSizeSupportsEphemeralOsDisk(pool.vmSize)) {
+  const size = pool.osDiskSizeGb;
+  const sizeOk = size === undefined || (Number.isInteger(size) && size >= 30 && size <= 2048);
+  if (!sizeOk) add('osDiskSizeGb', `${size} is not allowed; use a whole number of GiB from 30 to 2048`);
+  if (pool.osDiskType !== undefined && !(OS_DISK_TYPES as readonly string[]).includes(pool.osDiskType)) {
+    add('osDiskType', `"${pool.osDiskType}" is not allowed; allowed: ${OS_DISK_TYPES.join(', ')}`);
+  } else if (!vmSizeProblem(pool.vmSize) && sizeOk) {
+    const osDiskType = pool.osDiskType ?? defaultOsDiskType(pool.vmSize);
+    if (VM_SIZES[pool.vmSize]) {
+      // The size table decides: the ephemeral disk must fit the cache or temp disk.
+      const fit = osDiskFit({ vmSize: pool.vmSize, osDiskType, osDiskSizeGb: size });
+      if (fit.problem) add(fit.problem.field, fit.problem.message);
+    } else if (osDiskType === 'Ephemeral' && !vmSizeSupportsEphemeralOsDisk(pool.vmSize)) {
       add('osDiskType', `Ephemeral needs a VM size with a local disk; ${pool.vmSize} has none (use a "d" size such as Standard_D4ds_v5, or osDiskType Managed)`);
     }
-  }
-  const size = pool.osDiskSizeGb;
-  if (size !== undefined && (!Number.isInteger(size) || size < 30 || size > 2048)) {
-    add('osDiskSizeGb', `${size} is not allowed; use a whole number of GiB from 30 to 2048`);
   }
   if (pool.maxSurge !== undefined && !/^([1-9]\d*|([1-9]\d?|100)%)$/.test(pool.maxSurge)) {
     add('maxSurge', `"${pool.maxSurge}" is not allowed; use a node count such as 1 or a percentage such as 33%`);
@@ -184,6 +191,23 @@ export function nodePoolProblems(path: string, pool: UserNodePoolSpec, mode: 'Sy
     else if (!allowSpot) add('spot', 'spot pools are not allowed here; set allowSpot: true on the cluster (not for production capacity)');
   }
   return problems;
+}
+
+/** Warnings (not failures) for one pool: an ephemeral OS disk on a size the table does not know. */
+export function nodePoolWarnings(path: string, pool: NodePoolSpec): string[] {
+  if (vmSizeProblem(pool.vmSize)) return [];
+  const fit = osDiskFit({ vmSize: pool.vmSize, osDiskType: pool.osDiskType ?? defaultOsDiskType(pool.vmSize), osDiskSizeGb: pool.osDiskSizeGb });
+  return fit.warning ? [`${path}.vmSize: ${fit.warning}`] : [];
+}
+
+/**
+ * The taints a pool's nodes carry: CriticalAddonsOnly on a system pool that
+ * runs only critical add-ons, the configured taints, and the spot taint AKS
+ * puts on spot nodes. Pods placed on the pool must tolerate every one.
+ */
+export function poolTaints(pool: UserNodePoolSpec, mode: 'System' | 'User', onlyCriticalAddons?: boolean): string[] {
+  const spot = mode === 'User' && pool.spot === true;
+  return [...(mode === 'System' && onlyCriticalAddons !== false ? [SYSTEM_POOL_TAINT] : []), ...(pool.taints ?? []), ...(spot ? [SPOT_TAINT] : [])];
 }
 
 /** Options of {@link poolProperties}. */
@@ -209,7 +233,7 @@ export interface PoolPropertyOptions<S, T> {
  */
 export function poolProperties<S, T>(pool: UserNodePoolSpec, mode: 'System' | 'User', options: PoolPropertyOptions<S, T>) {
   const spot = mode === 'User' && pool.spot === true;
-  const taints = [...(mode === 'System' && options.onlyCriticalAddons !== false ? [SYSTEM_POOL_TAINT] : []), ...(pool.taints ?? []), ...(spot ? [SPOT_TAINT] : [])];
+  const taints = poolTaints(pool, mode, options.onlyCriticalAddons);
   const labels = pool.labels || spot ? { ...(pool.labels ?? {}), ...(spot ? { [SPOT_LABEL.key]: SPOT_LABEL.value } : {}) } : undefined;
   return {
     mode,
@@ -379,6 +403,12 @@ export interface KubeconfigOptions {
   loginMode: KubeloginMode;
   /** Entra tenant; passed as `--tenant-id` for spn and workloadidentity (otherwise AZURE_TENANT_ID). */
   tenantId?: string;
+  /**
+   * Client id of the identity that logs in; passed as `--client-id` for spn,
+   * workloadidentity and msi. Without it kubelogin needs AZURE_CLIENT_ID or
+   * KUBELOGIN_CLIENT_ID, else fails with "client ID cannot be empty".
+   */
+  clientId?: string;
 }
 
 /** The exec block every user of the kubeconfig gets: kubelogin, never interactive. */
@@ -389,6 +419,9 @@ export function kubeloginExec(options: KubeconfigOptions): Record<string, unknow
   const args = ['get-token', '--login', options.loginMode, '--server-id', AKS_AAD_SERVER_ID];
   if (options.tenantId && (options.loginMode === 'spn' || options.loginMode === 'workloadidentity')) {
     args.push('--tenant-id', options.tenantId);
+  }
+  if (options.clientId && (options.loginMode === 'spn' || options.loginMode === 'workloadidentity' || options.loginMode === 'msi')) {
+    args.push('--client-id', options.clientId);
   }
   return {
     apiVersion: 'client.authentication.k8s.io/v1beta1',

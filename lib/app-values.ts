@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { cidrProblem } from './rules';
 import { APP_NAMES, AppName, AppProfile, AppProfiles } from './app-profiles';
+import { AppAuthFacts, apiAuthEnv, appAuthProblems, frontendAuthEnv } from './app-auth';
+import { MANAGED_PROMETHEUS_SCRAPER } from './monitoring';
 
 /** Environments the sizing presets know. */
 export const APP_ENVIRONMENTS = ['dev', 'prod'] as const;
@@ -125,7 +127,7 @@ export function appSizingProblems(app: AppName, environment: AppEnvironment, siz
   if (memoryBytes(sizing.memoryLimit) < memoryBytes(sizing.memoryRequest)) problems.push(`${key('memoryLimit')}: must be >= memoryRequest (${sizing.memoryRequest})`);
   for (const name of Object.keys(sizing.env)) {
     if (SECRET_LIKE_ENV.test(name)) problems.push(`${key(`env.${name}`)}: looks like a secret; secrets come from Key Vault files, never from config`);
-    if (['PORT', 'LOG_LEVEL', 'API_UPSTREAM', 'AGENT_CONCURRENCY'].includes(name) || /^(PG|REDIS_)/.test(name)) {
+    if (['PORT', 'LOG_LEVEL', 'API_UPSTREAM', 'AGENT_CONCURRENCY'].includes(name) || /^(PG|REDIS_|AUTH_)/.test(name)) {
       problems.push(`${key(`env.${name}`)}: is set by the platform and cannot be overridden`);
     }
   }
@@ -159,8 +161,10 @@ export function resolveAppSizing(app: AppName, environment: AppEnvironment, over
 
 /** What the program knows about the platform when it deploys an app. */
 export interface PlatformFacts {
-  /** Digest-pinned image reference `<loginServer>/<repo>@sha256:<64 hex>`. */
+  /** Digest-pinned image reference `<loginServer>/<repo>@sha256:<64 hex>`, from an Azure Container Registry. */
   imageRef: string;
+  /** The platform registry's login server; when given, `imageRef` must come from it (no other registry). */
+  registryLoginServer?: string;
   /** Namespace of each release (each app has its own). */
   namespaces: Record<AppName, string>;
   /** Entra tenant id. */
@@ -175,6 +179,12 @@ export interface PlatformFacts {
   dataSubnetCidr: string;
   /** Public ingress via the app-routing add-on. */
   ingress?: AppIngress;
+  /** Sign-in (Entra ID app registrations): required by the api and the frontend; there is no way to turn it off. */
+  auth?: AppAuthFacts;
+  /** Taints (`key=value:Effect`) of the node pool the app is placed on; the pods tolerate each one. */
+  nodePoolTaints?: string[];
+  /** Scrape the api's and agent's /metrics with a managed-Prometheus PodMonitor (needs the AKS metrics add-on). */
+  podMonitor?: boolean;
   /**
    * A local cluster (the `local` stack) instead of AKS: the passwords come from a Kubernetes
    * Secret, PostgreSQL and Redis run in-cluster in `dataNamespace`; there is no Key Vault,
@@ -204,13 +214,17 @@ export interface AppValuesInput {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DIGEST_REF = /^[a-z0-9.-]+(:[0-9]+)?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
+/** An image in an Azure Container Registry (the platform's registry kind), pinned by digest; the chart's values.schema.json has the same pattern. */
+export const PLATFORM_IMAGE_REF = /^[a-z0-9]{5,50}\.azurecr\.io\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Problems with the platform facts for one app (each names the field); empty when fine. */
 export function platformFactsProblems(app: AppName, facts: PlatformFacts): string[] {
   const p: string[] = [];
-  if (!DIGEST_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be pinned by digest: <registry>/<repository>@sha256:<64 hex>`);
+  if (!PLATFORM_IMAGE_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be an image of the platform's registry pinned by digest: <name>.azurecr.io/<repository>@sha256:<64 hex>`);
+  else if (facts.registryLoginServer && !facts.imageRef.startsWith(`${facts.registryLoginServer.toLowerCase()}/`)) {
+    p.push(`imageRef: "${facts.imageRef}" is not in the platform's registry ${facts.registryLoginServer}`);
+  }
   for (const a of APP_NAMES) {
     const ns = facts.namespaces[a];
     if (!ns || !NAMESPACE.test(ns) || ns.length > 63) p.push(`namespaces.${a}: "${ns}" must be a DNS label (lowercase letters, digits, -; at most 63)`);
@@ -233,6 +247,11 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
     if (!Number.isInteger(facts.redis.port) || facts.redis.port < 1 || facts.redis.port > 65535) p.push(`redis.port: ${facts.redis.port} must be a TCP port (Azure Managed Redis: 10000, classic TLS: 6380)`);
     const cidr = cidrProblem(facts.dataSubnetCidr);
     if (cidr) p.push(`dataSubnetCidr: ${cidr}`);
+  }
+  // A local cluster runs the contract's local no-auth mode (apps/CONTRACT.md) until a local OIDC issuer is wired in.
+  if (app !== 'agent' && !facts.local) {
+    if (!facts.auth) p.push('auth: required: the api validates Entra ID tokens and the frontend signs in; sign-in cannot be switched off');
+    else p.push(...appAuthProblems(facts.auth));
   }
   const ing = facts.ingress;
   if (ing?.enabled) {
@@ -290,8 +309,10 @@ function appEnv(app: AppName, input: AppValuesInput): Record<string, string> {
   const env: Record<string, string> = { ...sizing.env };
   if (app === 'frontend') {
     env.API_UPSTREAM = `http://${profiles.api.app.name}.${facts.namespaces.api}.svc.cluster.local:${profiles.api.service.port}`;
+    if (facts.auth) Object.assign(env, frontendAuthEnv(facts.auth));
     return env;
   }
+  if (app === 'api' && facts.auth) Object.assign(env, apiAuthEnv(facts.auth));
   env.LOG_LEVEL = sizing.logLevel;
   env.SHUTDOWN_TIMEOUT_MS = String(SHUTDOWN_TIMEOUT_MS);
   if (app === 'api' && facts.ingress?.enabled && facts.ingress.host) {
@@ -306,6 +327,28 @@ function profileValues(profile: AppProfile): Record<string, unknown> {
   return JSON.parse(JSON.stringify(profile)) as Record<string, unknown>;
 }
 
+/** A Kubernetes toleration for a taint `key[=value]:Effect`. */
+export interface Toleration {
+  key: string;
+  operator: 'Equal' | 'Exists';
+  value?: string;
+  effect: string;
+}
+
+/** The tolerations for a pool's taints: `Equal` when the taint has a value, else `Exists`. */
+export function tolerationsFor(taints: readonly string[]): Toleration[] {
+  return taints.map((taint) => {
+    const match = /^([^=:]+)(?:=([^:]*))?:([A-Za-z]+)$/.exec(taint);
+    if (!match) throw new Error(`"${taint}" is not a taint such as key=value:NoSchedule`);
+    const [, key, value, effect] = match;
+    return value ? { key, operator: 'Equal', value, effect } : { key, operator: 'Exists', effect };
+  });
+}
+/** Path of the api's and agent's Prometheus metrics (apps/CONTRACT.md). */
+export const METRICS_PATH = '/metrics';
+/** How often managed Prometheus scrapes the apps (its default for every target). */
+export const METRICS_SCRAPE_INTERVAL = '30s';
+
 /**
  * The complete Helm values of one app release (the app's static profile plus
  * everything environment- and platform-specific). Throws an Error listing every
@@ -317,6 +360,8 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
   if (problems.length > 0) throw new Error(`cannot build Helm values for ${app}:\n  - ${problems.join('\n  - ')}`);
   const profile = profiles[app];
   const usesData = app !== 'frontend';
+  const scraped = usesData && facts.podMonitor === true;
+  const network = networkRules(app, profiles, facts);
   const local = facts.local;
   const secretObjects = [
     { name: KEY_VAULT_SECRETS.postgresPassword, fileEnv: 'PGPASSWORD_FILE' },
@@ -347,6 +392,7 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
     },
     serviceAccount: { automountToken: false },
     nodeSelector: { 'kubernetes.io/os': 'linux', ...(sizing.nodePool && !local ? { 'kubernetes.azure.com/agentpool': sizing.nodePool } : {}) },
+    tolerations: tolerationsFor(facts.nodePoolTaints ?? []),
     workloadIdentity: usesData && !local
       ? { enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId }
       : { enabled: false, clientId: '', tenantId: '' },
@@ -362,9 +408,12 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
     networkPolicy: {
       enabled: true,
       dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
-      ...networkRules(app, profiles, facts),
+      ...network,
+      // The managed Prometheus collector scrapes the metrics on the container port.
+      ingressFrom: [...network.ingressFrom, ...(scraped ? [{ namespace: MANAGED_PROMETHEUS_SCRAPER.namespace, podLabels: { ...MANAGED_PROMETHEUS_SCRAPER.podLabels } }] : [])],
     },
     ingress: app === 'agent' ? { enabled: false } : ingressValues(app, facts.ingress),
+    metrics: { podMonitor: { enabled: scraped, path: METRICS_PATH, interval: METRICS_SCRAPE_INTERVAL } },
   };
 }
 

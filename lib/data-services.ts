@@ -10,6 +10,7 @@
  * checks them against the installed azure-native enums.
  */
 import { cidrProblem } from './rules';
+import { PROGRAM_ROLES } from './role-ids';
 import { EvictionPolicy } from '@pulumi/azure-native/types/enums/redisenterprise';
 import {
   POSTGRES_STORAGE_SIZES_GB,
@@ -216,12 +217,12 @@ export const KEY_VAULT_SOFT_DELETE_DAYS = { min: 7, max: 90 } as const;
 export const KEY_VAULT_SKUS = ['standard', 'premium'] as const;
 export type KeyVaultSkuName = (typeof KEY_VAULT_SKUS)[number];
 
-/** Built-in role definition GUIDs the data services assign. */
+/** Built-in role definition GUIDs the data services assign (from lib/role-ids.ts, the one list of roles the program assigns). */
 export const BUILT_IN_ROLES = {
   /** Read secret contents (the apps, through the CSI driver). */
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  keyVaultSecretsUser: PROGRAM_ROLES.keyVaultSecretsUser.id,
   /** Manage secrets on the data plane (the deploying principal). */
-  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
+  keyVaultSecretsOfficer: PROGRAM_ROLES.keyVaultSecretsOfficer.id,
 } as const;
 
 /** Audience of federated credentials for Kubernetes workload identity. */

@@ -149,6 +149,12 @@ const ARM_TYPES: Record<string, string> = {
   'redisenterprise:Database': 'Microsoft.Cache/redisEnterprise/databases',
   'redis:Redis': 'Microsoft.Cache/redis',
   'insights:DiagnosticSetting': 'Microsoft.Insights/diagnosticSettings',
+  'monitor:AzureMonitorWorkspace': 'Microsoft.Monitor/accounts',
+  'monitor:DataCollectionEndpoint': 'Microsoft.Insights/dataCollectionEndpoints',
+  'monitor:DataCollectionRule': 'Microsoft.Insights/dataCollectionRules',
+  'monitor:ActionGroup': 'Microsoft.Insights/actionGroups',
+  'alertsmanagement:PrometheusRuleGroup': 'Microsoft.AlertsManagement/prometheusRuleGroups',
+  'dashboard:Grafana': 'Microsoft.Dashboard/grafana',
 };
 
 /** The Azure name of a resource: its own explicit name input, else the Pulumi name. */
@@ -178,6 +184,12 @@ function azureName(type: string, name: string, inputs: Record<string, unknown>):
     'redisenterprise:RedisEnterprise': 'clusterName',
     'redisenterprise:Database': 'databaseName',
     'redis:Redis': 'name',
+    'monitor:AzureMonitorWorkspace': 'azureMonitorWorkspaceName',
+    'monitor:DataCollectionEndpoint': 'dataCollectionEndpointName',
+    'monitor:DataCollectionRule': 'dataCollectionRuleName',
+    'monitor:ActionGroup': 'actionGroupName',
+    'alertsmanagement:PrometheusRuleGroup': 'ruleGroupName',
+    'dashboard:Grafana': 'workspaceName',
   };
   const key = own[mod];
   const value = key ? unwrapSecrets(inputs[key]) : undefined;
@@ -185,6 +197,8 @@ function azureName(type: string, name: string, inputs: Record<string, unknown>):
 }
 
 function armId(type: string, name: string, inputs: Record<string, unknown>): string {
+  if (type === 'azuread:index/applicationRegistration:ApplicationRegistration') return `/applications/${mockUuid(`${String(inputs.displayName)}/object`)}`;
+  if (type === 'azuread:index/servicePrincipal:ServicePrincipal') return `/servicePrincipals/${mockUuid(`${String(inputs.clientId)}/sp`)}`;
   const mod = type.split(':').slice(1).join(':');
   const rg = unwrapSecrets(inputs.resourceGroupName);
   const base = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${typeof rg === 'string' ? rg : 'rg'}`;
@@ -276,6 +290,14 @@ export function computedState(type: string, name: string, inputs: Record<string,
     }
     case 'azure-native:managedidentity:UserAssignedIdentity':
       return { name: azName, clientId: mockUuid(`${azName}/client`), principalId: mockUuid(`${azName}/principal`), tenantId: MOCK_TENANT_ID };
+    case 'azure-native:monitor:AzureMonitorWorkspace':
+      return { name: azName, metrics: { internalId: `mac_${mockUuid(azName)}`, prometheusQueryEndpoint: `https://${azName}-${mockUuid(azName).slice(0, 4)}.${location}.prometheus.monitor.azure.com` } };
+    case 'azure-native:dashboard:Grafana':
+      return {
+        name: azName,
+        identity: { type: 'SystemAssigned', principalId: mockUuid(`${azName}/principal`), tenantId: MOCK_TENANT_ID },
+        properties: { ...(plain.properties as object), endpoint: `https://${azName}-${mockUuid(azName).slice(0, 8)}.${location.slice(0, 3)}.grafana.azure.com`, provisioningState: 'Succeeded' },
+      };
     case 'azure-native:operationalinsights:Workspace':
       return { name: azName, customerId: mockUuid(`${azName}/workspace`) };
     case 'azure-native:keyvault:Vault':
@@ -298,6 +320,13 @@ export function computedState(type: string, name: string, inputs: Record<string,
       const repo = tags[0] ? tags[0].replace(/:[^/:]+$/, '') : name;
       return { digest, ref: `${repo}@${digest}` };
     }
+    // Microsoft Graph (azuread): an application's client id and object id; ids are Graph paths.
+    case 'azuread:index/applicationRegistration:ApplicationRegistration':
+      return { clientId: mockUuid(`${String(plain.displayName)}/client`), objectId: mockUuid(`${String(plain.displayName)}/object`), disabledByMicrosoft: '' };
+    case 'azuread:index/servicePrincipal:ServicePrincipal':
+      return { objectId: mockUuid(`${String(plain.clientId)}/sp`), applicationTenantId: MOCK_TENANT_ID, type: 'Application' };
+    case 'random:index/randomUuid:RandomUuid':
+      return { result: mockUuid(`uuid/${name}`) };
     case 'random:index/randomPassword:RandomPassword':
       return { result: secretValue(`${MOCK_SECRET_MARKER}password-${name}`), bcryptHash: secretValue(`${MOCK_SECRET_MARKER}bcrypt-${name}`) };
     case 'random:index/randomString:RandomString':

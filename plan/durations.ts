@@ -45,6 +45,12 @@ export const PROVISIONING_MINUTES: Readonly<Record<string, number>> = {
   'azure-native:monitor:DataCollectionRule': 0.5,
   'azure-native:monitor:DataCollectionRuleAssociation': 0.3,
   'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra': 1,
+  'azure-native:monitor:AzureMonitorWorkspace': 1,
+  'azure-native:monitor:DataCollectionEndpoint': 0.5,
+  'azure-native:monitor:ActionGroup': 0.5,
+  'azure-native:alertsmanagement:PrometheusRuleGroup': 0.5,
+  // Azure Managed Grafana (Standard) provisions its VMs: typically 5-8 minutes.
+  'azure-native:dashboard:Grafana': 6,
   'docker-build:index:Image': 3,
   'kubernetes:helm.sh/v3:Release': 3,
   'kubernetes:core/v1:Namespace': 0.1,

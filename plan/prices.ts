@@ -107,6 +107,59 @@ export const PRIVATE_ENDPOINT_HOURLY = 0.01;
 /** Private DNS zone per month (first 25 zones); queries not included. */
 export const PRIVATE_DNS_ZONE_MONTHLY = 0.5;
 
+/**
+ * Azure Monitor managed Prometheus and Azure Managed Grafana (same source and
+ * caveats as the table above: written down by hand, 2026-11, not re-checked
+ * against the live API).
+ *
+ * - Azure Monitor workspace: no fee of its own; Prometheus metrics ingestion
+ *   $0.16 per 10 million samples (meter "Metrics ingestion"), queries $0.10 per
+ *   billion samples processed (meter "Prometheus queries", charged also for
+ *   rule evaluation).
+ * - Azure Managed Grafana Standard: per instance-hour ($0.069, meter "Standard
+ *   Instance"; zone redundancy runs a second instance and doubles it) plus
+ *   $6 per active user per month (meter "Standard Active User").
+ */
+export const PROMETHEUS_INGESTION_PER_10M_SAMPLES = 0.16;
+export const PROMETHEUS_QUERY_PER_BILLION_SAMPLES = 0.1;
+export const GRAFANA_STANDARD_HOURLY = 0.069;
+export const GRAFANA_ACTIVE_USER_MONTHLY = 6;
+
+/**
+ * Usage assumptions of the monitoring estimate (change them with the load):
+ * active series the cluster sends (default targets with the minimal
+ * ingestion profile plus the apps' metrics), the scrape interval (managed
+ * Prometheus's default, 30 s), the active Grafana users per month, and the
+ * series a rule's selectors match on average.
+ */
+export const MONITORING_ASSUMPTIONS = {
+  activeSeries: 5000,
+  scrapeIntervalSeconds: 30,
+  grafanaActiveUsers: 3,
+  seriesPerSelector: 20,
+} as const;
+
+const MINUTES_PER_MONTH = HOURS_PER_MONTH * 60;
+const DURATION_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Samples one evaluation of a PromQL expression reads: each range selector `[w]` reads w / scrape interval samples per series. */
+export function samplesPerEvaluation(expression: string): number {
+  const ranges = [...expression.matchAll(/\[(\d+)([smhd])\]/g)].map((m) => Number(m[1]) * DURATION_SECONDS[m[2]]);
+  const instant = ranges.length === 0 ? 1 : 0;
+  const perSeries = ranges.reduce((sum, seconds) => sum + seconds / MONITORING_ASSUMPTIONS.scrapeIntervalSeconds, instant);
+  return perSeries * MONITORING_ASSUMPTIONS.seriesPerSelector;
+}
+
+/** Monthly query cost of a Prometheus rule group from its rules and interval (ISO 8601 minutes, e.g. PT1M). */
+function ruleGroupCost(p: Record<string, unknown>): { monthly: number; basis: string } {
+  const rules = asArray(p.rules).filter(isRecord);
+  const intervalMinutes = Number(/^PT(\d+)M$/.exec(String(p.interval ?? 'PT1M'))?.[1] ?? 1);
+  const evaluations = MINUTES_PER_MONTH / intervalMinutes;
+  const samples = rules.reduce((sum, r) => sum + samplesPerEvaluation(String(r.expression ?? '')) * evaluations, 0);
+  const monthly = (samples / 1e9) * PROMETHEUS_QUERY_PER_BILLION_SAMPLES;
+  return { monthly, basis: `${rules.length} rules every ${intervalMinutes} min ≈ ${(samples / 1e9).toFixed(1)} billion samples read/month at $${PROMETHEUS_QUERY_PER_BILLION_SAMPLES}/billion (assumed ${MONITORING_ASSUMPTIONS.seriesPerSelector} series per selector)` };
+}
+
 /** Types that cost nothing by themselves. */
 const FREE_TYPES = new Set([
   'azure-native:resources:ResourceGroup',
@@ -133,6 +186,10 @@ const FREE_TYPES = new Set([
   'azure-native:monitor:DiagnosticSetting',
   'azure-native:monitor:DataCollectionRule',
   'azure-native:monitor:DataCollectionRuleAssociation',
+  // Free: the Prometheus data collection endpoint (ingestion is priced on the workspace), the action group
+  // (e-mail and webhook notifications are free up to 1,000 e-mails a month), Grafana folders and dashboards.
+  'azure-native:monitor:DataCollectionEndpoint',
+  'azure-native:monitor:ActionGroup',
 ]);
 
 /** Types billed only by usage; no baseline estimate. */
@@ -236,6 +293,24 @@ export function estimateCost(resource: ResourceView): CostResult {
       const hourly = CLASSIC_REDIS_HOURLY[key];
       if (hourly === undefined) return { kind: 'unknown', note: `no price for Azure Cache for Redis ${key}` };
       return { kind: 'estimate', estimate: { monthly: round(hourly * HOURS_PER_MONTH), basis: `${key} $${hourly}/h` } };
+    }
+    case 'azure-native:monitor:AzureMonitorWorkspace': {
+      const { activeSeries, scrapeIntervalSeconds } = MONITORING_ASSUMPTIONS;
+      const samples = activeSeries * ((MINUTES_PER_MONTH * 60) / scrapeIntervalSeconds);
+      const monthly = (samples / 1e7) * PROMETHEUS_INGESTION_PER_10M_SAMPLES;
+      return { kind: 'estimate', estimate: { monthly: round(monthly), basis: `ingestion of ${activeSeries} active series every ${scrapeIntervalSeconds} s ≈ ${Math.round(samples / 1e6)} million samples/month at $${PROMETHEUS_INGESTION_PER_10M_SAMPLES}/10 million (assumed load)` } };
+    }
+    case 'azure-native:dashboard:Grafana': {
+      const sku = String(get(p, 'sku.name') ?? '');
+      if (sku !== 'Standard') return { kind: 'unknown', note: `no price for Managed Grafana SKU ${sku || '(not set)'}` };
+      const instances = equalsIgnoreCase(get(p, 'properties.zoneRedundancy'), 'Enabled') ? 2 : 1;
+      const users = MONITORING_ASSUMPTIONS.grafanaActiveUsers;
+      const monthly = GRAFANA_STANDARD_HOURLY * HOURS_PER_MONTH * instances + users * GRAFANA_ACTIVE_USER_MONTHLY;
+      return { kind: 'estimate', estimate: { monthly: round(monthly), basis: `Standard $${GRAFANA_STANDARD_HOURLY}/instance-hour × ${instances}${instances === 2 ? ' (zone redundant)' : ''} + ${users} active users × $${GRAFANA_ACTIVE_USER_MONTHLY} (assumed)` } };
+    }
+    case 'azure-native:alertsmanagement:PrometheusRuleGroup': {
+      const cost = ruleGroupCost(p);
+      return { kind: 'estimate', estimate: { monthly: round(cost.monthly), basis: cost.basis } };
     }
     case 'azure-native:network:PrivateEndpoint':
       return { kind: 'estimate', estimate: { monthly: round(PRIVATE_ENDPOINT_HOURLY * HOURS_PER_MONTH), basis: `private endpoint $${PRIVATE_ENDPOINT_HOURLY}/h (data processing extra)` } };

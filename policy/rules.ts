@@ -14,6 +14,7 @@
 import { authorizedIpRangeProblem } from '../lib/rules';
 import { missingRequiredTags, REQUIRED_TAG_KEYS } from '../lib/tags';
 import type { EvaluationContext, ResourceView, Rule, RuleViolation } from './model';
+import { DELIVERY_RULES } from './rules-delivery';
 import { asArray, asStringArray, equalsIgnoreCase, get, getCaseInsensitive, isRecord, show } from './props';
 
 /** Type tokens the rules refer to. */
@@ -712,7 +713,7 @@ export const RULES: readonly Rule[] = [
         resource.type === T.postgresServer ? 'network' : 'privateEndpoint');
     },
     remediation: 'Create a network.PrivateEndpoint in the private-endpoints subnet with privateLinkServiceConnections [{ privateLinkServiceId: <service>.id, groupIds: [<group id>] }] and a privateDnsZoneGroup for the privatelink zone.',
-    devAdvisory: { reason: 'dev saves the private endpoints of the data services (and the Premium registry they need); prod must have them' },
+    devAdvisory: { reason: 'dev runs a Basic/Standard registry, which cannot have a private endpoint (Premium only), to save the Premium fee; prod must have one for every data service' },
   },
   {
     id: 'stateful-resource-protected',
@@ -803,6 +804,9 @@ export const RULES: readonly Rule[] = [
     },
     remediation: 'Pass the built image\'s digest reference (docker-build Image `ref`, i.e. <loginServer>/<repo>@sha256:...) into the release values.',
   },
+
+  // ----- Least-privilege delivery (policy/rules-delivery.ts) ---------------------
+  ...DELIVERY_RULES,
 ];
 
 /** A rule by id; throws for an unknown id. */

@@ -23,7 +23,7 @@ export const OsType = { Linux: 'Linux', Windows: 'Windows' } as const;
 export type OsType = (typeof OsType)[keyof typeof OsType];
 
 /** AKS control-plane tier. */
-export const ClusterTier = { Free: 'Free', Standard: 'Standard' } as const;
+export const ClusterTier = { Free: 'Free', Standard: 'Standard', Premium: 'Premium' } as const;
 export type ClusterTier = (typeof ClusterTier)[keyof typeof ClusterTier];
 
 /** Network policy engine. */
@@ -77,3 +77,15 @@ export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 /** Who runs `pulumi up`. */
 export const DeployerPrincipalType = { ServicePrincipal: 'ServicePrincipal', User: 'User' } as const;
 export type DeployerPrincipalType = (typeof DeployerPrincipalType)[keyof typeof DeployerPrincipalType];
+
+/** AKS support plan (long-term support needs the Premium tier). */
+export const SupportPlan = { KubernetesOfficial: 'KubernetesOfficial', AksLongTermSupport: 'AKSLongTermSupport' } as const;
+export type SupportPlan = (typeof SupportPlan)[keyof typeof SupportPlan];
+
+/** What `pulumi up` deploys: the Azure side only, or everything. */
+export const DeployPhase = { Infrastructure: 'infrastructure', Full: 'full' } as const;
+export type DeployPhase = (typeof DeployPhase)[keyof typeof DeployPhase];
+
+/** Grafana role of the platform team. */
+export const GrafanaRole = { Admin: 'Admin', Editor: 'Editor', Viewer: 'Viewer' } as const;
+export type GrafanaRole = (typeof GrafanaRole)[keyof typeof GrafanaRole];

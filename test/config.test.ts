@@ -1,5 +1,6 @@
 import { readStackConfig } from '../offline/stack-config';
 import { ConfigValidationError, stackConfigFromPulumiConfig } from '../config/validate';
+import { checkDeployRules, deployRuleFindings } from '../config/deploy-rules';
 
 /** Validates a stack's YAML with overrides in Pulumi `--path` syntax. */
 function load(stack: string, overrides: Record<string, unknown> = {}) {
@@ -84,6 +85,13 @@ describe('stack configuration', () => {
     ['wrong type', { 'aks-platform:cluster.privateCluster': 'yes' }, 'aks-platform:cluster.privateCluster', 'got "yes"; expected boolean'],
     ['replicas above the autoscaler maximum', { 'aks-platform:apps.frontend.replicas': 2 }, 'aks-platform:apps.frontend.maxReplicas', 'must be >= replicas (2) (got 1)'],
     ['prod app with fewer than three replicas', { 'aks-platform:environment': 'prod', 'aks-platform:apps.api.replicas': 2 }, 'aks-platform:apps.api.replicas', 'prod needs at least 3 replicas (one per zone), got 2'],
+    ['ephemeral OS disk that does not fit (AKS default 128 GiB on a 75 GiB temp disk)', { 'aks-platform:cluster.systemPool.osDiskSizeGb': undefined }, 'aks-platform:cluster.systemPool.osDiskSizeGb', 'not set, so AKS uses its default of 128 GiB for 2 vCPUs, which does not fit an ephemeral OS disk: Standard_D2ds_v5 holds at most 75 GiB'],
+    ['ephemeral OS disk larger than the temp disk', { 'aks-platform:cluster.userPools': [{ name: 'memopt', vmSize: 'Standard_E2ds_v5', minCount: 0, maxCount: 2, osDiskType: 'Ephemeral', osDiskSizeGb: 100 }] }, 'aks-platform:cluster.userPools[0].osDiskSizeGb', '100 GiB does not fit an ephemeral OS disk: Standard_E2ds_v5 holds at most 75 GiB (cache none, temp 75); allowed: 30–75 GiB, or osDiskType Managed'],
+    ['ephemeral OS disk on a size without a local disk', { 'aks-platform:cluster.userPools': [{ name: 'cpuopt', vmSize: 'Standard_D4s_v5', minCount: 0, maxCount: 2, osDiskType: 'Ephemeral' }] }, 'aks-platform:cluster.userPools[0].osDiskType', '"Ephemeral" needs a VM size with a local disk; Standard_D4s_v5 has none'],
+    ['LTS without the Premium tier', { 'aks-platform:cluster.supportPlan': 'AKSLongTermSupport' }, 'aks-platform:cluster.supportPlan', '"AKSLongTermSupport" needs cluster.tier Premium (tier is Free)'],
+    ['unknown phase', { 'aks-platform:phase': 'apps' }, 'aks-platform:phase', 'got "apps"; allowed: "infrastructure", "full"'],
+    ['runner without its GitHub token', { 'aks-platform:operationsRunner': { enabled: true, githubRepository: 'contoso/aks-platform' } }, 'aks-platform:operationsRunner.githubToken', 'is required when the runner is enabled'],
+    ['app on the CriticalAddonsOnly system pool', { 'aks-platform:environment': 'prod', 'aks-platform:cluster.systemPool.onlyCriticalAddons': true, 'aks-platform:apps.api.replicas': 3, 'aks-platform:apps.api.maxReplicas': 4, 'aks-platform:apps.api.zoneSpread': 'required' }, 'aks-platform:apps.api.nodePool', '"system" is the system pool, tainted CriticalAddonsOnly for system add-ons only; allowed: memopt, cpuopt'],
     ['app on a pool that does not exist', { 'aks-platform:apps.api.nodePool': 'gpu' }, 'aks-platform:apps.api.nodePool', '"gpu" is not a pool apps can run on; allowed: system, memopt, cpuopt'],
   ];
 
@@ -93,12 +101,58 @@ describe('stack configuration', () => {
     expect({ problems, match: match?.includes(words) }).toEqual({ problems, match: true });
   });
 
+  it('accepts an app on a spot pool (the chart tolerates the spot taint)', () => {
+    const cfg = load('dev', { 'aks-platform:apps.api.nodePool': 'memopt' });
+    expect(cfg.apps.api.nodePool).toBe('memopt');
+    expect(cfg.cluster.userPools[0].spot).toBe(true);
+  });
+
   it('lists every problem at once', () => {
     const problems = problemsOf('prod', { 'aks-platform:prefix': 'AKS', 'aks-platform:registry.sku': 'Ultra', 'aks-platform:cluster.tier': 'Gold' });
     expect(problems).toEqual([
       'aks-platform:prefix: got "AKS"; must be 2–10 lowercase letters or digits, starting with a letter',
-      'aks-platform:cluster.tier: got "Gold"; allowed: "Free", "Standard"',
+      'aks-platform:cluster.tier: got "Gold"; allowed: "Free", "Standard", "Premium"',
       'aks-platform:registry.sku: got "Ultra"; allowed: "Basic", "Standard", "Premium"',
     ]);
+  });
+});
+
+describe('date-dependent deploy rules (version calendar, VM size table), on an injected clock', () => {
+  const on = (day: string) => () => new Date(`${day}T08:00:00Z`);
+
+  it.each(['dev', 'prod'])('passes Pulumi.%s.yaml on 2026-12-01 with no warning', (stack) => {
+    expect(deployRuleFindings(load(stack), on('2026-12-01'))).toEqual({ problems: [], warnings: [] });
+  });
+
+  it('rejects a version past end of life, naming the key, the value and the supported minors', () => {
+    const cfg = load('prod', { 'aks-platform:cluster.kubernetesVersion': '1.33' });
+    expect(() => checkDeployRules(cfg, on('2026-12-01'))).toThrow(ConfigValidationError);
+    expect(deployRuleFindings(cfg, on('2026-12-01')).problems).toEqual([
+      {
+        key: 'aks-platform:cluster.kubernetesVersion',
+        message: '"1.33" reached AKS end of life on 2026-07-31; it stays available until 2027-06-30 only with long-term support (cluster.tier: Premium and cluster.supportPlan: AKSLongTermSupport); supported on 2026-12-01: 1.35, 1.36, 1.37',
+      },
+    ]);
+  });
+
+  it('accepts the same version with long-term support (Premium + AKSLongTermSupport)', () => {
+    const cfg = load('prod', { 'aks-platform:cluster.kubernetesVersion': '1.33', 'aks-platform:cluster.tier': 'Premium', 'aks-platform:cluster.supportPlan': 'AKSLongTermSupport' });
+    expect(deployRuleFindings(cfg, on('2026-12-01')).problems).toEqual([]);
+  });
+
+  it('warns under 90 days before end of life, and refuses the day after', () => {
+    const cfg = load('prod');
+    expect(deployRuleFindings(cfg, on('2027-08-10')).warnings).toEqual([
+      { key: 'aks-platform:cluster.kubernetesVersion', message: 'Kubernetes 1.37 reaches AKS end of life on 2027-10-31 (82 days left); upgrade to one of: (a newer minor)' },
+    ]);
+    expect(deployRuleFindings(cfg, on('2027-11-01')).problems.map((p) => p.key)).toEqual(['aks-platform:cluster.kubernetesVersion']);
+  });
+
+  it('warns, not fails, for a pool VM size the table does not know', () => {
+    const cfg = load('dev', { 'aks-platform:cluster.userPools': [{ name: 'storage', vmSize: 'Standard_L8s_v3', minCount: 0, maxCount: 2, osDiskType: 'Ephemeral' }], 'aks-platform:apps.api.nodePool': 'storage', 'aks-platform:apps.agent.nodePool': 'storage', 'aks-platform:apps.frontend.nodePool': 'storage' });
+    expect(deployRuleFindings(cfg, on('2026-12-01'))).toEqual({
+      problems: [],
+      warnings: [{ key: 'aks-platform:cluster.userPools[0].vmSize', message: expect.stringContaining('Standard_L8s_v3 is not in the VM size table') }],
+    });
   });
 });

@@ -3,14 +3,37 @@
  * install the tarball into a scratch project (its dependencies linked from this
  * repository's node_modules, so no network), compile a small consumer program
  * with strict tsc against the published typings, and run it under mocks.
+ *
+ * Both tsc runs are incremental, in directories kept under node_modules/.cache
+ * (README "Testing"): an unchanged library or consumer is parsed, not checked
+ * again. The library's build directory is keyed by the list of its source
+ * files, so a deleted or renamed file cannot leave a stale output behind.
  */
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, cpSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 
 const root = path.resolve(__dirname, '..');
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+const cacheRoot = path.join(root, 'node_modules', '.cache', 'aks-platform-consumer');
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/** A cache directory for one build, keyed by `parts`; other builds of the same kind are removed. */
+function buildDir(kind: string, parts: string[]): string {
+  const key = createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+  mkdirSync(cacheRoot, { recursive: true });
+  for (const old of readdirSync(cacheRoot)) {
+    if (old.startsWith(`${kind}-`) && old !== `${kind}-${key}`) rmSync(path.join(cacheRoot, old), { recursive: true, force: true });
+  }
+  const dir = path.join(cacheRoot, `${kind}-${key}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 describe('consumer program', () => {
   let scratch: string;
@@ -24,7 +47,10 @@ describe('consumer program', () => {
   it('imports a component from the packed library and registers it under mocks', () => {
     // Build the library into a scratch package directory and pack it.
     const pkgDir = path.join(scratch, 'pkg');
-    execFileSync(bin('tsc'), ['-p', path.join(root, 'tsconfig.build.json'), '--outDir', path.join(pkgDir, 'dist')], { cwd: root, stdio: 'pipe' });
+    const sources = ['components', 'lib'].flatMap((d) => listFiles(path.join(root, d))).map((f) => path.relative(root, f)).sort();
+    const lib = buildDir('lib', sources);
+    execFileSync(bin('tsc'), ['-p', path.join(root, 'tsconfig.build.json'), '--outDir', path.join(lib, 'dist'), '--incremental', '--tsBuildInfoFile', path.join(lib, 'build.tsbuildinfo')], { cwd: root, stdio: 'pipe' });
+    cpSync(path.join(lib, 'dist'), path.join(pkgDir, 'dist'), { recursive: true });
     cpSync(path.join(root, 'package.json'), path.join(pkgDir, 'package.json'));
     for (const extra of ['README.md', 'apps/chart']) {
       if (existsSync(path.join(root, extra))) cpSync(path.join(root, extra), path.join(pkgDir, extra), { recursive: true });
@@ -38,8 +64,10 @@ describe('consumer program', () => {
 
     // A scratch consumer project: the tarball unpacked as node_modules/aks-platform,
     // the library's own dependencies linked from this repository.
-    const consumer = path.join(scratch, 'consumer');
+    // At a fixed path, so that its incremental build info stays valid from run to run.
+    const consumer = buildDir('consumer', [root]);
     const modules = path.join(consumer, 'node_modules');
+    rmSync(modules, { recursive: true, force: true });
     mkdirSync(path.join(modules, 'aks-platform'), { recursive: true });
     execFileSync('tar', ['-xzf', path.join(scratch, filename), '-C', path.join(modules, 'aks-platform'), '--strip-components=1']);
     mkdirSync(path.join(modules, '@pulumi'), { recursive: true });
@@ -54,7 +82,7 @@ describe('consumer program', () => {
     cpSync(path.join(__dirname, 'fixtures', 'consumer'), consumer, { recursive: true });
 
     // Strict compile against the published .d.ts files, then run.
-    execFileSync(bin('tsc'), ['-p', path.join(consumer, 'tsconfig.json')], { cwd: consumer, stdio: 'pipe' });
+    execFileSync(bin('tsc'), ['-p', path.join(consumer, 'tsconfig.json'), '--incremental', '--tsBuildInfoFile', path.join(consumer, 'build.tsbuildinfo')], { cwd: consumer, stdio: 'pipe' });
     const out = execFileSync(process.execPath, [path.join(consumer, 'dist', 'index.js')], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
     const result = JSON.parse(out) as { loginServer: string; registered: Array<{ type: string; name: string; inputs: Record<string, unknown> }> };
 

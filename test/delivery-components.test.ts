@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { MOCK_SECRET_MARKER, OfflineRecorder, installMocks, isSecretValue, resolveOutput, settle, unwrapSecrets } from '../offline/mocks';
 import type { AcrExchangeRequest } from '../lib/acr-token';
+import { FIXTURE_AUTH } from '../scripts/chart-fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -15,11 +16,12 @@ type Any = any;
 let recorder: OfflineRecorder;
 let components: typeof import('../components/app-image') & typeof import('../components/helm-app');
 let k8s: typeof import('@pulumi/kubernetes');
-let azure: typeof import('@pulumi/azure-native');
+// Submodules, not the package root: the root's typings are 5,000 files that tsc would parse for nothing.
+let azure: { containerregistry: typeof import('@pulumi/azure-native/containerregistry'); managedidentity: typeof import('@pulumi/azure-native/managedidentity') };
 
 beforeAll(async () => {
   recorder = installMocks({ stack: 'prod' });
-  azure = await import('@pulumi/azure-native');
+  azure = { containerregistry: await import('@pulumi/azure-native/containerregistry'), managedidentity: await import('@pulumi/azure-native/managedidentity') };
   k8s = await import('@pulumi/kubernetes');
   components = { ...(await import('../components/app-image')), ...(await import('../components/helm-app')) };
 });
@@ -58,8 +60,9 @@ describe('AppImage + HelmApp wiring', () => {
       redis: { host: 'redis-aksplat-prod-weu-1a2b3c.westeurope.redis.azure.net', port: 10000 },
       dataSubnetCidr: '10.20.3.0/24',
       ingress: { enabled: true, host: 'jobs.contoso.com', tlsKeyVaultCertificateUri: 'https://kv-aksplat-prod-1a2b3c.vault.azure.net/certificates/jobs' },
+      auth: FIXTURE_AUTH,
     });
-    frontend = new components.HelmApp('frontend', { app: 'frontend', environment: 'dev', provider, imageRef: frontendImage.imageRef, timeoutSeconds: 300 });
+    frontend = new components.HelmApp('frontend', { app: 'frontend', environment: 'dev', provider, imageRef: frontendImage.imageRef, timeoutSeconds: 300, auth: FIXTURE_AUTH });
     await resolveOutput(api.status);
     await resolveOutput(frontend.status);
     await settle();

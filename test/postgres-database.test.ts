@@ -59,6 +59,7 @@ describe('PostgresDatabase', () => {
       'aks-platform:index:PrivateLink pg-pl',
       'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra pg-entra-admin',
       'azure-native:dbforpostgresql:Configuration pg-require-secure-transport',
+      'azure-native:dbforpostgresql:Configuration pg-ssl-min-protocol-version',
       'azure-native:dbforpostgresql:Database pg-db-app',
       'azure-native:dbforpostgresql:Server pg-server',
       'random:index/randomPassword:RandomPassword pg-admin-password',
@@ -115,19 +116,28 @@ describe('PostgresDatabase', () => {
 
   it('requires TLS with a user override and creates UTF-8 databases, one operation at a time', async () => {
     const { recorder } = await build({ ...prodArgs(), databases: ['app', 'reports'] });
-    const tls = recorder.one('azure-native:dbforpostgresql:Configuration');
-    expect(tls.inputs).toEqual({
+    const requireTls = recorder.one('azure-native:dbforpostgresql:Configuration', 'pg-require-secure-transport');
+    expect(requireTls.inputs).toEqual({
       configurationName: 'require_secure_transport',
       resourceGroupName: 'rg-aksplat-prod-weu',
       serverName: 'psql-aksplat-prod-weu-abc123',
       value: 'on',
       source: 'user-override',
     });
+    const tls = recorder.one('azure-native:dbforpostgresql:Configuration', 'pg-ssl-min-protocol-version');
+    expect(tls.inputs).toEqual({
+      configurationName: 'ssl_min_protocol_version',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      serverName: 'psql-aksplat-prod-weu-abc123',
+      value: 'TLSv1.2',
+      source: 'user-override',
+    });
+    expect(tls.dependencies).toContain(requireTls.urn);
     const app = recorder.one('azure-native:dbforpostgresql:Database', 'pg-db-app');
     const reports = recorder.one('azure-native:dbforpostgresql:Database', 'pg-db-reports');
     expect(app.inputs).toMatchObject({ databaseName: 'app', charset: 'UTF8', collation: 'en_US.utf8' });
     const admin = recorder.one('azure-native:dbforpostgresql:AdministratorsMicrosoftEntra');
-    // configuration -> Entra admin -> app -> reports (the server rejects concurrent operations)
+    // configurations -> Entra admin -> app -> reports (the server rejects concurrent operations)
     expect(admin.dependencies).toContain(tls.urn);
     expect(app.dependencies).toContain(admin.urn);
     expect(reports.dependencies).toContain(app.urn);

@@ -5,6 +5,7 @@
  * Kubernetes schema, and the environment differences show in the manifests.
  */
 import { runStack, StackRun } from '../offline/run-stack';
+import { TEST_CLOCK } from './support/clock';
 import { unwrapSecrets } from '../offline/mocks';
 import { helmLint, helmTemplate, Manifest, one, parseManifests, validateManifest } from './support/chart';
 
@@ -27,7 +28,7 @@ function render(release: ReleaseInputs): Manifest[] {
 describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
   let rendered: Array<{ release: ReleaseInputs; manifests: Manifest[] }>;
   beforeAll(async () => {
-    const run = await runStack(stack);
+    const run = await runStack(stack, { clock: TEST_CLOCK });
     rendered = releases(run).map((release) => ({ release, manifests: render(release) }));
   }, 60_000);
 
@@ -58,6 +59,24 @@ describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
         const minimum = hpa ? hpa.spec.minReplicas : one(manifests, 'Deployment').spec.replicas;
         expect({ app: release.name, minimum }).toEqual({ app: release.name, minimum: 1 });
       }
+    }
+  });
+
+  it('scrape the api and agent through a managed-Prometheus PodMonitor on the metrics path of the http port, and let the collector in', () => {
+    for (const { release, manifests } of rendered) {
+      const monitors = manifests.filter((m) => m.kind === 'PodMonitor');
+      if (release.name === 'frontend') {
+        expect(monitors).toEqual([]);
+        continue;
+      }
+      const pm = one(manifests, 'PodMonitor');
+      expect(pm.apiVersion).toBe('azmonitoring.coreos.com/v1');
+      expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scheme: 'http' }]);
+      expect(pm.spec.selector.matchLabels).toEqual(one(manifests, 'Deployment').spec.selector.matchLabels);
+      const allow = one(manifests, 'NetworkPolicy', `${release.name}-allow-ingress`);
+      expect(allow.spec.ingress[0].from).toEqual(
+        expect.arrayContaining([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { rsName: 'ama-metrics' } } }]),
+      );
     }
   });
 });

@@ -3,9 +3,13 @@
  * offline mocks: what each environment registers and exports.
  */
 import { runStack, StackRun } from '../offline/run-stack';
+import { TEST_CLOCK } from './support/clock';
 import { isSecretValue, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/mocks';
 import { REQUIRED_TAG_KEYS } from '../lib/tags';
 import { isTaggable } from '../policy/evaluate';
+import { allAlerts, ruleGroups } from '../lib/alert-rules';
+import { DASHBOARDS } from '../lib/dashboards';
+import { MONITORING_ROLE_IDS } from '../lib/monitoring';
 
 function counts(run: StackRun): Record<string, number> {
   const byType: Record<string, number> = {};
@@ -20,7 +24,7 @@ function plain(resource: RecordedResource): Record<string, any> {
 describe.each(['dev', 'prod'])('the %s stack', (stack) => {
   let run: StackRun;
   beforeAll(async () => {
-    run = await runStack(stack);
+    run = await runStack(stack, { clock: TEST_CLOCK });
   }, 60_000);
 
   it('registers the platform: network, registry, cluster, data services, vault, images and releases', () => {
@@ -41,6 +45,26 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
       'docker-build:index:Image': 3,
       'kubernetes:helm.sh/v3:Release': 3,
     });
+  });
+
+  it('signs users in: creates the api and SPA registrations and passes them to the api and the frontend', () => {
+    const regs = run.recorder.resources.filter((r) => r.type === 'azuread:index/applicationRegistration:ApplicationRegistration');
+    expect(regs.map(plain).map((r) => [r.displayName, r.signInAudience, r.requestedAccessTokenVersion]).sort()).toEqual([
+      [`aksplat-${stack}-api`, 'AzureADMyOrg', 2],
+      [`aksplat-${stack}-spa`, 'AzureADMyOrg', undefined],
+    ]);
+    const scope = plain(run.recorder.one('azuread:index/applicationPermissionScope:ApplicationPermissionScope'));
+    expect([scope.value, scope.type]).toEqual(['Jobs.ReadWrite', 'User']);
+    const apiClientId = regs.find((r) => plain(r).displayName === `aksplat-${stack}-api`)!.state as Record<string, string>;
+    const env = (app: string) => (plain(run.recorder.resources.find((r) => r.type === 'kubernetes:helm.sh/v3:Release' && r.name.endsWith(`-${app}-release`))!).values as { env: Record<string, string> }).env;
+    expect(env('api')).toMatchObject({
+      AUTH_MODE: 'entra',
+      AUTH_ISSUER: expect.stringMatching(/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]{36}\/v2\.0$/),
+      AUTH_AUDIENCE: `${apiClientId.clientId},api://${apiClientId.clientId}`,
+      AUTH_REQUIRED_SCOPE: 'Jobs.ReadWrite',
+    });
+    expect(env('frontend')).toMatchObject({ AUTH_CLIENT_ID: expect.stringMatching(/^[0-9a-f-]{36}$/), AUTH_SCOPE: `api://${apiClientId.clientId}/Jobs.ReadWrite`, AUTH_PROTOCOL: 'entra' });
+    expect(Object.keys(env('agent')).filter((k) => k.startsWith('AUTH_'))).toEqual([]);
   });
 
   it('tags every taggable Azure resource with the five required tags', () => {
@@ -86,6 +110,76 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
     for (const release of releases) {
       expect(release).toMatchObject({ atomic: true, cleanupOnFail: true });
       expect(String(release.values.image.ref ?? release.values.image)).toMatch(/\.azurecr\.io\/.+@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  it('registers the monitoring stack: managed Prometheus, Grafana with the dashboards, the alerts', () => {
+    const byType = counts(run);
+    expect(byType).toMatchObject({
+      'aks-platform:index:ManagedPrometheus': 1,
+      'aks-platform:index:ManagedGrafana': 1,
+      'aks-platform:index:PrometheusAlerts': 1,
+      'azure-native:monitor:AzureMonitorWorkspace': 1,
+      'azure-native:monitor:DataCollectionEndpoint': 1,
+      'azure-native:dashboard:Grafana': 1,
+      'azure-native:monitor:ActionGroup': 1,
+      'azure-native:alertsmanagement:PrometheusRuleGroup': ruleGroups().length,
+      'grafana:oss/dashboard:Dashboard': Object.keys(DASHBOARDS).length,
+    });
+    const cluster = plain(run.recorder.one('azure-native:containerservice:ManagedCluster'));
+    expect(cluster.azureMonitorProfile).toEqual({ metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: '', metricAnnotationsAllowList: '' } } });
+
+    const workspace = run.recorder.one('azure-native:monitor:AzureMonitorWorkspace');
+    expect(plain(workspace).azureMonitorWorkspaceName).toBe(`amw-aksplat-${stack}-weu`);
+    const workspaceId = workspace.id;
+    const dcr = run.recorder.ofType('azure-native:monitor:DataCollectionRule').map(plain).find((r) => String(r.dataCollectionRuleName).startsWith('MSProm-'));
+    expect(dcr).toMatchObject({
+      dataCollectionRuleName: `MSProm-westeurope-aks-aksplat-${stack}-weu`,
+      kind: 'Linux',
+      dataSources: { prometheusForwarder: [{ name: 'PrometheusDataSource', streams: ['Microsoft-PrometheusMetrics'] }] },
+      destinations: { monitoringAccounts: [{ name: 'MonitoringAccount1', accountResourceId: workspaceId }] },
+      dataFlows: [{ streams: ['Microsoft-PrometheusMetrics'], destinations: ['MonitoringAccount1'] }],
+    });
+    expect(String(dcr!.dataCollectionEndpointId)).toContain('/dataCollectionEndpoints/MSProm-westeurope-aks-aksplat');
+    const dcra = run.recorder.ofType('azure-native:monitor:DataCollectionRuleAssociation').map(plain).find((r) => String(r.associationName).startsWith('MSProm-'));
+    expect(String(dcra!.resourceUri)).toMatch(/managedClusters\/aks-aksplat-/);
+    expect(String(dcra!.dataCollectionRuleId)).toContain('/dataCollectionRules/MSProm-');
+
+    const grafana = plain(run.recorder.one('azure-native:dashboard:Grafana'));
+    expect(grafana).toMatchObject({
+      sku: { name: 'Standard' },
+      identity: { type: 'SystemAssigned' },
+      properties: { apiKey: 'Disabled', zoneRedundancy: stack === 'prod' ? 'Enabled' : 'Disabled', grafanaIntegrations: { azureMonitorWorkspaceIntegrations: [{ azureMonitorWorkspaceResourceId: workspaceId }] } },
+    });
+    const roles = run.recorder.ofType('azure-native:authorization:RoleAssignment').map(plain);
+    const reader = roles.find((r) => String(r.roleDefinitionId).endsWith(MONITORING_ROLE_IDS.monitoringDataReader));
+    expect(reader).toMatchObject({ scope: workspaceId, principalType: 'ServicePrincipal' });
+    expect(roles.filter((r) => String(r.roleDefinitionId).endsWith(MONITORING_ROLE_IDS.grafanaAdmin)).map((r) => r.principalType)).toEqual(['ServicePrincipal']);
+    for (const d of run.recorder.ofType('grafana:oss/dashboard:Dashboard').map(plain)) {
+      const model = JSON.parse(String(d.configJson));
+      expect(model).toEqual(Object.values(DASHBOARDS).find((m) => m.uid === model.uid));
+    }
+
+    const actionGroup = run.recorder.one('azure-native:monitor:ActionGroup');
+    expect(plain(actionGroup)).toMatchObject({ location: 'global', groupShortName: `aksplat${stack}`, emailReceivers: [{ name: 'platform-oncall', emailAddress: 'platform-oncall@example.com', useCommonAlertSchema: true }] });
+    const clusterId = run.recorder.one('azure-native:containerservice:ManagedCluster').id;
+    const groups = run.recorder.ofType('azure-native:alertsmanagement:PrometheusRuleGroup').map(plain);
+    expect(groups.map((g) => g.ruleGroupName).sort()).toEqual(ruleGroups().map((g) => `aksplat-${stack}-${g.name}`).sort());
+    const alerts = groups.flatMap((g) => g.rules.filter((r: any) => r.alert));
+    expect(alerts.map((a: any) => a.alert).sort()).toEqual(allAlerts().map((a) => a.alert).sort());
+    for (const g of groups) expect({ name: g.ruleGroupName, scopes: g.scopes, interval: g.interval, clusterName: g.clusterName }).toEqual({ name: g.ruleGroupName, scopes: [workspaceId, clusterId], interval: 'PT1M', clusterName: `aks-aksplat-${stack}-weu` });
+    for (const a of alerts) {
+      expect(a.actions).toEqual([{ actionGroupId: actionGroup.id }]);
+      expect(a.annotations.runbook_url).toMatch(/^docs\/runbooks\.md#[a-z0-9-]+$/);
+    }
+
+    // The api and agent are scraped through a managed-Prometheus PodMonitor, and the collector may reach them.
+    const releases = run.recorder.ofType('kubernetes:helm.sh/v3:Release').map(plain);
+    for (const release of releases) {
+      const scraped = release.namespace !== 'frontend';
+      expect({ app: release.namespace, podMonitor: release.values.metrics.podMonitor.enabled }).toEqual({ app: release.namespace, podMonitor: scraped });
+      const collector = release.values.networkPolicy.ingressFrom.some((p: any) => p.namespace === 'kube-system' && p.podLabels?.rsName === 'ama-metrics');
+      expect({ app: release.namespace, collector }).toEqual({ app: release.namespace, collector: scraped });
     }
   });
 
@@ -174,6 +268,7 @@ describe('the deploying principal', () => {
     const ci = await runStack('dev');
     expect(grants(ci)).toEqual([
       'aksplat-dev-aks-deployer-cluster-admin ServicePrincipal 00000000-0000-4000-8000-000000000003',
+      'aksplat-dev-grafana-deployer-admin ServicePrincipal 00000000-0000-4000-8000-000000000003',
       'aksplat-dev-kv-deployer-secrets-officer ServicePrincipal 00000000-0000-4000-8000-000000000003',
     ]);
     const workstation = await runStack('dev', { overrides: { 'aks-platform:deployerPrincipalType': 'User' } });

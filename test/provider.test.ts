@@ -11,6 +11,7 @@ import {
   clusterSchema,
   CONFIG_NAMESPACE,
   keyVaultSchema,
+  monitoringSchema,
   networkSchema,
   postgresSchema,
   redisSchema,
@@ -20,6 +21,7 @@ import {
   systemPoolSchema,
   tagsSchema,
   userPoolSchema,
+  operationsRunnerSchema,
 } from '../config/schema';
 import { appSizingOverrideSchema } from '../lib/app-values';
 import { ConfigValidationError, parseStackConfig } from '../config/validate';
@@ -97,6 +99,10 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['PlatformStackKeyVault', keyVaultSchema],
       ['PlatformStackApps', appsSchema],
       ['PlatformStackAppSizing', appSizingOverrideSchema],
+      ['PlatformStackOperationsRunner', operationsRunnerSchema],
+      ['PlatformStackMonitoring', monitoringSchema],
+      ['PlatformStackEmailReceiver', monitoringSchema.shape.emailReceivers.unwrap().element],
+      ['PlatformStackWebhookReceiver', monitoringSchema.shape.webhookReceivers.unwrap().element],
     ];
     for (const [type, zodObject] of pairs) {
       const properties = schema.types[`aks-platform:index:${type}`]?.properties ?? {};
@@ -133,6 +139,9 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['ZoneSpread', appSizingOverrideSchema.shape.zoneSpread],
       ['LogLevel', appSizingOverrideSchema.shape.logLevel],
       ['DeployerPrincipalType', stackConfigFieldsSchema.shape.deployerPrincipalType],
+      ['SupportPlan', c.supportPlan],
+      ['DeployPhase', stackConfigFieldsSchema.shape.phase],
+      ['GrafanaRole', monitoringSchema.shape.grafanaRole],
     ];
     for (const [type, zodEnum] of pairs) expect({ type, values: enumValues(type) }).toEqual({ type, values: options(zodEnum) });
   });

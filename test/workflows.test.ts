@@ -62,6 +62,26 @@ describe('the repository workflows', () => {
     expect(matrixOf('.github/workflows/drift.yml', 'drift')).toEqual(ciStacks);
   });
 
+  it('detects drift as "would up change anything" (preview --refresh honours ignoreChanges), never with refresh --expect-no-changes', () => {
+    const drift = files.find((f) => f.file === '.github/workflows/drift.yml')!;
+    const runs = drift.jobs.flatMap((j) => j.steps.map((s) => String(s.raw.run ?? '')));
+    expect(runs.some((r) => /pulumi preview [^\n]*--refresh[^\n]*--expect-no-changes/.test(r))).toBe(true);
+    expect(runs.some((r) => /pulumi refresh/.test(r))).toBe(false);
+  });
+
+  it('gives kubelogin its client id, tenant and federated token before any Pulumi step that reaches the cluster', () => {
+    for (const file of ['.github/workflows/deploy.yml', '.github/workflows/drift.yml', '.github/workflows/pr.yml']) {
+      const wf = files.find((f) => f.file === file)!;
+      for (const job of wf.jobs.filter((j) => j.steps.some((s) => /pulumi/.test(String(s.raw.uses ?? s.raw.run ?? ''))))) {
+        const names = job.steps.map((s) => String(s.raw.run ?? s.raw.uses ?? ''));
+        const token = names.findIndex((n) => n.includes('bash scripts/federated-token.sh'));
+        const firstPulumi = names.findIndex((n) => /pulumi\/actions@|pulumi (up|preview|refresh) /.test(n));
+        if (firstPulumi < 0) continue; // jobs that only mention Pulumi in a message
+        expect({ file, job: job.id, token: token >= 0 && token < firstPulumi }).toEqual({ file, job: job.id, token: true });
+      }
+    }
+  });
+
   it('deploys dev before prod, prod inside the approval environment', () => {
     const main = files.find((f) => f.file === '.github/workflows/main.yml')!;
     const job = (id: string) => main.jobs.find((j) => j.id === id)!.raw;
@@ -72,7 +92,7 @@ describe('the repository workflows', () => {
     const deploy = files.find((f) => f.file === '.github/workflows/deploy.yml')!.jobs[0];
     expect(deploy.raw.environment).toMatchObject({ name: '${{ inputs.environment }}' });
     const uses = deploy.steps.map((s) => String(s.raw.uses ?? s.raw.run));
-    const up = uses.findIndex((u) => u.startsWith('pulumi/actions@'));
+    const up = uses.findIndex((u) => /(^|\n)\s*pulumi up --stack "\$STACK"/.test(u));
     const smoke = uses.findIndex((u) => u.includes('npm run smoke'));
     expect(up).toBeGreaterThan(-1);
     expect(smoke).toBeGreaterThan(up);
@@ -285,7 +305,7 @@ describe('workflow checks on fixtures', () => {
     ].join('\n');
     expect(checkPermissions(wf(text)).map(formatProblem)).toEqual([
       '.github/workflows/x.yml: no top-level `permissions:`; declare the minimum (e.g. `contents: read`)',
-      '.github/workflows/x.yml › job "needless": `id-token: write` is granted but the job does no OIDC login (azure/login)',
+      '.github/workflows/x.yml › job "needless": `id-token: write` is granted but the job does no OIDC login (azure/login) or attestation (actions/attest-*)',
       '.github/workflows/x.yml › job "missing": the job logs in to Azure with OIDC but lacks `permissions: id-token: write`',
     ]);
   });

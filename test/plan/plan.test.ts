@@ -132,7 +132,9 @@ describe('offline plan of the real program', () => {
     // Config has no key for it and the ContainerRegistry component always turns it off,
     // so the violation is planted with a bare azure-native resource.
     const recorder = installMocks({ stack: 'prod' });
-    const { containerregistry, resources } = await import('@pulumi/azure-native');
+    // Submodules, not the package root (whose typings are 5,000 files for tsc).
+    const containerregistry = await import('@pulumi/azure-native/containerregistry');
+    const resources = await import('@pulumi/azure-native/resources');
     const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
     const rg = new resources.ResourceGroup('rg', { resourceGroupName: 'rg-x', tags });
     new containerregistry.Registry('acr', {

@@ -1,8 +1,10 @@
 /**
- * Rendering helpers for the chart tests: values files, `helm template` with the
- * real helm binary (scripts/helm.ts), multi-document YAML parsing and offline
- * schema validation of every rendered object.
+ * Rendering helpers for the chart tests: values files, `helm template` and
+ * `helm lint` with the real helm binary (scripts/helm.ts), cached by their
+ * inputs, multi-document YAML parsing and offline schema validation of every
+ * rendered object.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,7 +17,8 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Service, ServiceAccount } from 'kubernetes-models/v1';
 import { chartDirectory } from '../../lib/app-profiles';
 import { ChartCase } from '../../scripts/chart-fixtures';
-import { HelmResult, runHelm } from '../../scripts/helm';
+import { HelmResult, helmBinary, runHelm } from '../../scripts/helm';
+import { recordTiming } from '../../scripts/test-timings';
 
 /** A rendered Kubernetes object (loosely typed; tests narrow what they read). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,14 +37,67 @@ export function valuesFile(values: unknown, label: string): string {
   return file;
 }
 
-/** `helm template <release> apps/chart -n <namespace> -f <values>`. */
-export function helmTemplate(release: string, namespace: string, values: unknown): HelmResult {
-  return runHelm(['template', release, chartDirectory(), '--namespace', namespace, '-f', valuesFile(values, release)]);
+/** Hash of every file in the chart directory (path and content), once per test file. */
+let chartDigest: string | undefined;
+function digestChart(): string {
+  if (chartDigest) return chartDigest;
+  const hash = crypto.createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else hash.update(`${path.relative(chartDirectory(), file)}\0`).update(fs.readFileSync(file)).update('\0');
+    }
+  };
+  walk(chartDirectory());
+  chartDigest = hash.digest('hex');
+  return chartDigest;
 }
 
-/** `helm lint --strict apps/chart -n <namespace> -f <values>`. */
+const HELM_CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'aks-platform-helm');
+
+/**
+ * `helm <args> apps/chart ... -f <values>`, cached by everything its result depends on: the helm
+ * binary, every chart file, the arguments and the values. helm template and lint read nothing
+ * else (no cluster), so a cached result is the result. The cache is on disk
+ * (node_modules/.cache/aks-platform-helm), shared by the test files, the jest workers and later
+ * runs; HELM_TEST_CACHE=off turns it off.
+ */
+function cachedHelm(args: string[], values: unknown, label: string): HelmResult {
+  const text = YAML.stringify(values);
+  const bin = helmBinary();
+  const key = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([bin, fs.statSync(bin).size, digestChart(), args, text]))
+    .digest('hex');
+  const file = path.join(HELM_CACHE_DIR, `${key}.json`);
+  const useCache = process.env.HELM_TEST_CACHE !== 'off';
+  if (useCache && fs.existsSync(file)) {
+    const started = performance.now();
+    const hit = JSON.parse(fs.readFileSync(file, 'utf8')) as HelmResult;
+    recordTiming(`helm ${args[0]} (cached)`, performance.now() - started);
+    return hit;
+  }
+  const valuesPath = path.join(scratch(), `${label}-${Math.random().toString(36).slice(2)}.yaml`);
+  fs.writeFileSync(valuesPath, text);
+  const result = runHelm([...args, chartDirectory(), '-f', valuesPath]);
+  if (useCache) {
+    fs.mkdirSync(HELM_CACHE_DIR, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(result));
+    fs.renameSync(tmp, file);
+  }
+  return result;
+}
+
+/** `helm template <release> apps/chart -n <namespace> -f <values>` (cached: see cachedHelm). */
+export function helmTemplate(release: string, namespace: string, values: unknown): HelmResult {
+  return cachedHelm(['template', release, '--namespace', namespace], values, release);
+}
+
+/** `helm lint --strict apps/chart -n <namespace> -f <values>` (cached: see cachedHelm). */
 export function helmLint(namespace: string, values: unknown): HelmResult {
-  return runHelm(['lint', '--strict', chartDirectory(), '--namespace', namespace, '-f', valuesFile(values, 'lint')]);
+  return cachedHelm(['lint', '--strict', '--namespace', namespace], values, 'lint');
 }
 
 /** Parses helm's multi-document output. */
@@ -74,6 +130,32 @@ const secretProviderClassSchema = z
   })
   .strict();
 
+/** PodMonitor of Azure Monitor managed Prometheus (azmonitoring.coreos.com/v1) — the fields the chart sets, after the CRD. */
+const podMonitorSchema = z
+  .object({
+    apiVersion: z.literal('azmonitoring.coreos.com/v1'),
+    kind: z.literal('PodMonitor'),
+    metadata: z.object({ name: z.string().min(1), namespace: z.string().min(1) }).passthrough(),
+    spec: z
+      .object({
+        selector: z.object({ matchLabels: z.record(z.string(), z.string()) }).strict(),
+        podMetricsEndpoints: z
+          .array(
+            z
+              .object({
+                port: z.string().min(1),
+                path: z.string().regex(/^\//),
+                interval: z.string().regex(/^\d+(s|m)$/),
+                scheme: z.enum(['http', 'https']),
+              })
+              .strict(),
+          )
+          .min(1),
+      })
+      .strict(),
+  })
+  .strict();
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
@@ -90,6 +172,11 @@ export function validateManifest(m: Manifest): void {
   const key = `${m.apiVersion}/${m.kind}`;
   if (key === 'secrets-store.csi.x-k8s.io/v1/SecretProviderClass') {
     const r = secretProviderClassSchema.safeParse(m);
+    if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return;
+  }
+  if (key === 'azmonitoring.coreos.com/v1/PodMonitor') {
+    const r = podMonitorSchema.safeParse(m);
     if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return;
   }

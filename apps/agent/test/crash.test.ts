@@ -3,7 +3,7 @@
  * stays pending, another agent reclaims it after the visibility timeout and completes it.
  */
 import { startApi, type ApiHandle } from '../../api/src';
-import { appEnv, builtEntry, freePort, httpJson, spawnNode, startPostgres, startRedis, waitFor, type NodeProcess, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, builtEntry, freePort, httpJson, spawnNode, postgresDatabase, startRedis, waitFor, type NodeProcess, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startAgent, type AgentHandle } from '../src';
 
 jest.setTimeout(60000);
@@ -15,7 +15,7 @@ let first: NodeProcess | undefined;
 let second: AgentHandle | undefined;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  [pg, redis] = await Promise.all([postgresDatabase(), startRedis()]);
   api = await startApi({ env: appEnv(pg, redis), port: 0, host: '127.0.0.1' });
   await api.schemaReady;
 });

@@ -4,7 +4,7 @@
  */
 import { JOB_GROUP, JOB_STREAM, createLogger, createRedis, closeRedis, type Redis } from '@aks-platform/common';
 import { startApi, type ApiHandle } from '../../api/src';
-import { appEnv, builtEntry, freePort, httpJson, spawnNode, startPostgres, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, builtEntry, freePort, httpJson, spawnNode, postgresDatabase, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
 
 jest.setTimeout(60000);
 
@@ -14,7 +14,7 @@ let api: ApiHandle;
 let client: Redis;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  [pg, redis] = await Promise.all([postgresDatabase(), startRedis()]);
   api = await startApi({ env: appEnv(pg, redis), port: 0, host: '127.0.0.1' });
   await api.schemaReady;
   client = createRedis({ host: redis.host, port: redis.port, password: redis.password, tls: false }, createLogger({ service: 'test', level: 'silent' }), { name: 'test', offlineQueue: true });

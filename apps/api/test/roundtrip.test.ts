@@ -4,7 +4,7 @@
  */
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { startAgent, type AgentHandle } from '../../agent/src';
-import { appEnv, httpJson, startPostgres, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, httpJson, postgresDatabase, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(60000);
@@ -16,7 +16,7 @@ let agent: AgentHandle;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  [pg, redis] = await Promise.all([postgresDatabase(), startRedis()]);
   const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200' });
   api = await startApi({ env, port: 0, host: '127.0.0.1' });
   agent = await startAgent({ env: { ...env, JOB_VISIBILITY_TIMEOUT_MS: '2000' }, port: 0, host: '127.0.0.1' });

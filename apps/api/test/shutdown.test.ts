@@ -4,7 +4,7 @@
  */
 import { request } from 'node:http';
 import { io as connectSocket } from 'socket.io-client';
-import { appEnv, builtEntry, freePort, httpJson, spawnNode, startPostgres, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, builtEntry, freePort, httpJson, spawnNode, postgresDatabase, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
 
 jest.setTimeout(60000);
 
@@ -12,7 +12,7 @@ let pg: PostgresServer;
 let redis: RedisServer;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  [pg, redis] = await Promise.all([postgresDatabase(), startRedis()]);
 });
 afterAll(async () => {
   await Promise.all([pg?.dispose(), redis?.dispose()]);

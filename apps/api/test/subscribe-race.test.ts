@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import Redis from 'ioredis';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { JOB_EVENTS_CHANNEL } from '@aks-platform/common';
-import { appEnv, httpJson, startPostgres, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, httpJson, postgresDatabase, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(30000);
@@ -19,7 +19,7 @@ let api: ApiHandle;
 let socket: Socket;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  [pg, redis] = await Promise.all([postgresDatabase(), startRedis()]);
   api = await startApi({ env: appEnv(pg, redis), port: 0, host: '127.0.0.1' });
   await api.schemaReady;
 });

@@ -4,15 +4,83 @@
  * child processes. A missing server binary is an error, never a
  * skip: the apps' integration tests must fail loudly when their real dependencies are absent.
  *
- *   const pg = await startPostgres();  const redis = await startRedis();
- *   const env = appEnv(pg, redis);     ...   await pg.dispose(); await redis.dispose();
+ *   const pg = await postgresDatabase();  const redis = await startRedis();
+ *   const env = appEnv(pg, redis);        ...   await pg.dispose(); await redis.dispose();
+ *
+ * Keep the suite fast (README "Testing"): `postgresDatabase()` gives a test file its own
+ * database on the one PostgreSQL server of the jest run (started by ./global-setup.ts);
+ * only a test that stops or breaks the server needs `startPostgres()`, a private server
+ * (a copy of a cached initdb cluster, so no initdb per file). A Redis server starts in
+ * ~0.1 s, so each file starts its own (the apps' stream and channel names are fixed).
+ * Start times are recorded for `npm run test:profile` (./timings.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { exited, trackChild, waitFor, type PostgresServer, type RedisServer } from './servers';
+import { Client } from 'pg';
+import { exited, startPostgres, trackChild, waitFor, type PostgresServer, type RedisServer } from './servers';
+import { timedAsync } from './timings';
 
 export * from './servers';
+
+/** Where ./global-setup.ts put the run's shared PostgreSQL server (or why it could not start it). */
+export const SHARED_POSTGRES_ENV = 'APPS_TEST_POSTGRES';
+export const SHARED_POSTGRES_ERROR_ENV = 'APPS_TEST_POSTGRES_ERROR';
+
+/** Connection details of the shared server, as ./global-setup.ts passes them to the workers. */
+export interface SharedPostgres {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  dir: string;
+}
+
+async function adminQuery(s: SharedPostgres, sql: string): Promise<void> {
+  const admin = new Client({ host: s.host, port: s.port, user: s.user, password: s.password, database: 'postgres' });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A fresh, empty database of its own for this test file on the jest run's shared PostgreSQL
+ * server (./global-setup.ts), as a {@link PostgresServer} whose `dispose()` drops the database.
+ * The shared server cannot be stopped or started: a test that needs that uses
+ * {@link startPostgres}. Outside a jest run with that global setup it starts a private server.
+ */
+export async function postgresDatabase(): Promise<PostgresServer> {
+  const error = process.env[SHARED_POSTGRES_ERROR_ENV];
+  if (error) throw new Error(`the shared PostgreSQL server did not start: ${error}`);
+  const shared = process.env[SHARED_POSTGRES_ENV];
+  if (!shared) return startPostgres();
+  return timedAsync('postgres database (shared server)', async () => {
+    const s = JSON.parse(shared) as SharedPostgres;
+    const database = `app_${process.env.JEST_WORKER_ID ?? '0'}_${Math.random().toString(36).slice(2, 10)}`;
+    await adminQuery(s, `CREATE DATABASE "${database}"`);
+    const refuse = async () => {
+      throw new Error('postgresDatabase() is a database on the shared server, which tests must not stop or start: use startPostgres() for a private server');
+    };
+    return {
+      host: s.host,
+      port: s.port,
+      user: s.user,
+      password: s.password,
+      database,
+      dir: s.dir,
+      created: false,
+      pid: () => undefined,
+      start: refuse,
+      stop: refuse,
+      async dispose() {
+        await adminQuery(s, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      },
+    };
+  });
+}
 
 /** Environment for the api/agent pointing at the test servers (no TLS on loopback). */
 export function appEnv(pg: PostgresServer, redis: RedisServer, extra: Record<string, string> = {}): Record<string, string> {

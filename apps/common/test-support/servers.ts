@@ -7,11 +7,12 @@
  * A missing binary is a {@link MissingBinaryError} that says what to install, never a skip.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
+import { recordTiming, timedAsync } from './timings';
 
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -189,14 +190,74 @@ export interface PostgresServer {
   dispose(): Promise<void>;
 }
 
+/** A cluster made by initdb once and copied for each throwaway server: initdb is most of a server's start-up. */
+interface ClusterTemplate {
+  data: string;
+  password: string;
+}
+
+/**
+ * The initdb cluster (no fsync) for this PostgreSQL build and user, made on first use and kept in
+ * the temp directory (keyed by the initdb binary, so an upgrade makes a new one). Concurrent jest
+ * workers each make one in a scratch directory and the first rename wins.
+ */
+function clusterTemplate(initdb: string, owner: { uid: number; gid: number } | undefined): ClusterTemplate {
+  const stamp = `${statSync(initdb).mtimeMs.toFixed(0)}-${statSync(initdb).size}`;
+  const dir = join(tmpdir(), `apps-pg-template-${process.getuid?.() ?? 'u'}-${stamp}`);
+  const read = (): ClusterTemplate | undefined =>
+    existsSync(join(dir, 'ready')) ? { data: join(dir, 'data'), password: readFileSync(join(dir, 'password'), 'utf8').trim() } : undefined;
+  const found = read();
+  if (found) return found;
+  const started = performance.now();
+  const scratch = mkdtempSync(`${dir}.tmp-`);
+  if (owner) chownSync(scratch, owner.uid, owner.gid);
+  keptPassword(scratch, owner);
+  const init = spawnSync(
+    initdb,
+    ['-D', join(scratch, 'data'), '-U', 'postgres', `--pwfile=${join(scratch, 'password')}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+    { encoding: 'utf8', uid: owner?.uid, gid: owner?.gid },
+  );
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  writeFileSync(join(scratch, 'ready'), '');
+  try {
+    renameSync(scratch, dir);
+  } catch {
+    rmSync(scratch, { recursive: true, force: true }); // another worker was first
+  }
+  recordTiming('postgres initdb (once per machine)', performance.now() - started);
+  const made = read();
+  if (!made) throw new Error(`PostgreSQL cluster template ${dir} is incomplete; delete it and run again`);
+  return made;
+}
+
+/**
+ * A PostgreSQL server with a database `opts.database` (default "app"). A test's throwaway server
+ * (no `dir`, not `durable`) is a copy of a cached initdb cluster, so no initdb per server; tests
+ * that do not stop or break the server should rather use `postgresDatabase()` (./index.ts), a
+ * database on the jest run's shared server.
+ */
 export async function startPostgres(opts: ServerOptions & { database?: string } = {}): Promise<PostgresServer> {
+  return timedAsync(opts.dir ? 'postgres start (kept data)' : 'postgres start (private server)', () => startPostgresServer(opts));
+}
+
+async function startPostgresServer(opts: ServerOptions & { database?: string }): Promise<PostgresServer> {
   const { initdb, postgres } = serverBinaries();
   const owner = serviceUser('postgres');
   const dir = serverDir(opts.dir, 'apps-pg-', owner);
+  const throwaway = !opts.dir && !opts.durable;
+  const template = throwaway ? clusterTemplate(initdb, owner) : undefined;
+  if (template) {
+    writeFileSync(join(dir, 'password'), `${template.password}\n`, { mode: 0o600 });
+    if (owner) chownSync(join(dir, 'password'), owner.uid, owner.gid);
+  }
   const password = keptPassword(dir, owner);
   const data = join(dir, 'data');
   const created = !existsSync(join(data, 'PG_VERSION'));
-  if (created) {
+  if (template) {
+    // cp -a keeps the owner and the 0700 mode that postgres insists on.
+    const copy = spawnSync('cp', ['-a', template.data, data], { encoding: 'utf8' });
+    if (copy.status !== 0) throw new Error(`copying the PostgreSQL cluster template failed: ${copy.stderr}`);
+  } else if (created) {
     rmSync(data, { recursive: true, force: true });
     const init = spawnSync(
       initdb,
@@ -208,7 +269,8 @@ export async function startPostgres(opts: ServerOptions & { database?: string } 
   const port = opts.port ?? (await freePort());
   let child: ChildProcess | undefined;
   const database = opts.database ?? 'app';
-  const speed = opts.durable ? ['-c', 'synchronous_commit=off'] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  // Throwaway servers also allow many connections: the jest run's shared server (global-setup.ts) holds every file's pools.
+  const speed = opts.durable ? ['-c', 'synchronous_commit=off'] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'];
   const server: PostgresServer = {
     host: '127.0.0.1',
     port,
@@ -278,6 +340,10 @@ export interface RedisServer {
 }
 
 export async function startRedis(opts: ServerOptions = {}): Promise<RedisServer> {
+  return timedAsync('redis start', () => startRedisServer(opts));
+}
+
+async function startRedisServer(opts: ServerOptions): Promise<RedisServer> {
   const bin = serverBinaries().redisServer;
   const dir = serverDir(opts.dir, 'apps-redis-');
   const port = opts.port ?? (await freePort());

@@ -1,7 +1,7 @@
 /** Migrations against a real PostgreSQL: several migrators at once apply each version exactly once. */
 import { Writable } from 'node:stream';
 import { MIGRATIONS, createLogger, createPool, migrate, schemaIsCurrent, type Pool } from '../src';
-import { startPostgres, type PostgresServer } from '../test-support';
+import { postgresDatabase, type PostgresServer } from '../test-support';
 
 jest.setTimeout(60000);
 
@@ -10,7 +10,7 @@ const pools: Pool[] = [];
 const logger = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 beforeAll(async () => {
-  pg = await startPostgres();
+  pg = await postgresDatabase();
 });
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.end()));
@@ -32,8 +32,11 @@ test('concurrent migrators: every version applied exactly once, all callers see 
   const { rows } = await migrators[0].query('SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version ORDER BY version');
   expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, n: 1 })));
   for (const p of migrators) expect(await schemaIsCurrent(p)).toBe(true);
-  // The lock is released: nothing is left waiting or held.
-  const locks = await migrators[0].query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'");
+  // The lock is released: nothing is left waiting or held (in this database: advisory locks are
+  // per database, and other test files use other databases on the same server).
+  const locks = await migrators[0].query(
+    "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+  );
   expect(locks.rows[0].n).toBe(0);
 });
 

@@ -3,14 +3,16 @@
  * config, the real api and agent behind it, real PostgreSQL and Redis. A job submitted in
  * the UI must show queued -> running -> succeeded live (Socket.IO through nginx, under the
  * production CSP) with the right result, and an api validation error must be shown on the
- * field it names.
+ * field it names. The user signs in first, with MSAL (auth code + PKCE) against the real local
+ * OpenID Connect provider (apps/common/test-support/oidc-provider), as a person would.
  *
  * FRONTEND_E2E_SCREENSHOT=/path.png saves a screenshot of the page after the jobs finished.
  */
 import type { Page } from 'playwright-core';
 import { startAgent, type AgentHandle } from '../../agent/src';
 import { startApi, type ApiHandle } from '../../api/src';
-import { appEnv, startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, freePort, postgresDatabase, startRedis, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { startLocalOidcProvider, type LocalOidcProvider } from '../../common/test-support/oidc-provider';
 import { launchChromium, type Browser } from './support/browser';
 import { requireDist, startNginx, type NginxServer } from './support/nginx';
 
@@ -23,22 +25,32 @@ let redis: RedisServer;
 let api: ApiHandle;
 let agent: AgentHandle;
 let nginx: NginxServer;
+let idp: LocalOidcProvider;
 let browser: Browser;
 let page: Page;
 const pageProblems: string[] = [];
 
 beforeAll(async () => {
   requireDist();
-  [pg, redis, browser] = await Promise.all([startPostgres(), startRedis(), launchChromium()]);
+  const nginxPort = await freePort();
+  // The provider's certificate is self-signed for 127.0.0.1: this browser accepts it.
+  [pg, redis, browser, idp] = await Promise.all([
+    postgresDatabase(),
+    startRedis(),
+    launchChromium({ extraArgs: ['--ignore-certificate-errors'] }),
+    startLocalOidcProvider({ spaOrigin: `http://127.0.0.1:${nginxPort}` }),
+  ]);
   const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200' });
   api = await startApi({ env, port: 0, host: '127.0.0.1' });
   agent = await startAgent({ env, port: 0, host: '127.0.0.1' });
   await Promise.all([api.schemaReady, agent.warm]);
-  nginx = await startNginx({ apiUpstream: api.url });
+  nginx = await startNginx({ apiUpstream: api.url, port: nginxPort, auth: idp.frontendEnv() });
 
   page = await browser.context.newPage();
   page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') pageProblems.push(`console.${msg.type()}: ${msg.text()}`);
+    // The provider's own login page (oidc-provider's development form) is not ours to judge.
+    if (new URL(page.url()).origin === idp.issuer) return;
+    if (msg.type() === 'error' || msg.type() === 'warning') pageProblems.push(`console.${msg.type()}: ${msg.text()} (${page.url()})`);
   });
   page.on('pageerror', (err) => pageProblems.push(`pageerror: ${err.message}`));
   await page.exposeFunction('reportCspViolation', (text: string) => pageProblems.push(`CSP: ${text}`));
@@ -47,13 +59,31 @@ beforeAll(async () => {
       (window as unknown as { reportCspViolation(t: string): void }).reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`);
     });
   });
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/api/')) apiAuthorization.push(request.headers().authorization ?? '');
+  });
   const response = await page.goto(nginx.url, { waitUntil: 'load' });
   expect(response?.status()).toBe(200);
+  await signIn('alice');
 });
+
+/** Signs in through the provider's login page, as a person would, and waits for the app. */
+async function signIn(user: string): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.origin === idp.issuer, { timeout: 15_000 });
+  await page.locator('input[name="login"]').fill(user);
+  await page.locator('input[name="password"]').fill('any');
+  await page.locator('button[type="submit"]').click();
+  await page.waitForURL((url) => url.origin === nginx.url, { timeout: 15_000 });
+  await page.getByRole('heading', { name: 'Submit a job' }).waitFor({ timeout: 15_000 });
+}
+
+const apiAuthorization: string[] = [];
 
 afterAll(async () => {
   await browser?.close();
   await nginx?.stop();
+  await idp?.close();
   await agent?.close();
   await api?.close();
   await Promise.all([pg?.dispose(), redis?.dispose()]);
@@ -77,6 +107,8 @@ test('the page loads, connects live over Socket.IO through nginx and is labelled
   await page.getByRole('heading', { name: 'Jobs' }).waitFor();
   expect(await page.getByLabel('Job type').evaluate((el) => (el as HTMLSelectElement).options.length)).toBe(3);
   await page.getByText('No jobs yet').waitFor();
+  // Signed in as the user who typed their name at the provider.
+  await expect(page.locator('.account span').textContent()).resolves.toBe('alice');
 });
 
 test('a word count job goes queued -> running -> succeeded and shows its result', async () => {
@@ -108,6 +140,9 @@ test('a word count job goes queued -> running -> succeeded and shows its result'
   expect(seen[0]).toBe('queued');
   expect(seen[seen.length - 1]).toBe('succeeded');
   await expect(page.getByTestId('announcer').textContent()).resolves.toMatch(/Word count job [0-9a-f]{8} succeeded\./);
+  // Every api call carried the access token MSAL obtained from the provider.
+  expect(apiAuthorization.length).toBeGreaterThan(0);
+  for (const header of apiAuthorization) expect(header).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
 });
 
 test('a sleep job is seen running live, then succeeded, without reloading', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { requireBinary } from '../../../common/test-support';
+import { timedAsync } from '../../../common/test-support/timings';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -22,16 +23,18 @@ export interface Browser {
 }
 
 /** One browser per test file: a persistent context on a fresh, throwaway user-data-dir. */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(opts: { extraArgs?: string[] } = {}): Promise<Browser> {
   const executablePath = requireBinary(process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', 'install Debian chromium (apt-get install chromium) or set CHROMIUM_BIN');
   const userDataDir = mkdtempSync(join(tmpdir(), 'fe-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 860 },
-    timeout: 30_000,
-  });
+  const context = await timedAsync('chromium launch', () =>
+    chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...(opts.extraArgs ?? [])],
+      viewport: { width: 1280, height: 860 },
+      timeout: 30_000,
+    }),
+  );
   return {
     context,
     async close() {

@@ -10,6 +10,7 @@ import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requireBinary, waitFor } from '../../../common/test-support';
+import { timedAsync } from '../../../common/test-support/timings';
 
 export const FRONTEND_DIR = join(__dirname, '..', '..');
 export const DIST_DIR = join(FRONTEND_DIR, 'dist');
@@ -92,7 +93,19 @@ function chownTree(path: string, uid: number, gid: number): void {
   if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
 }
 
-export async function startNginx(opts: { apiUpstream: string; root?: string; auth?: NginxAuthEnv }): Promise<NginxServer> {
+/** Options of {@link startNginx}. */
+export interface StartNginxOptions {
+  apiUpstream: string;
+  root?: string;
+  auth?: NginxAuthEnv;
+  port?: number;
+}
+
+export async function startNginx(opts: StartNginxOptions): Promise<NginxServer> {
+  return timedAsync('nginx start', () => startNginxServer(opts));
+}
+
+async function startNginxServer(opts: StartNginxOptions): Promise<NginxServer> {
   const nginx = requireBinary(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', 'install nginx (apt-get install nginx)');
   const root = opts.root ?? requireDist();
 
@@ -101,7 +114,7 @@ export async function startNginx(opts: { apiUpstream: string; root?: string; aut
   if (check.status !== 0) throw new Error(`05-check-api-upstream.sh rejected ${opts.apiUpstream}: ${check.stderr}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'fe-nginx-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   mkdirSync(join(dir, 'conf.d'));
   cpSync(root, join(dir, 'html'), { recursive: true });
 

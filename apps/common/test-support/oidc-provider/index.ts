@@ -1,0 +1,114 @@
+/**
+ * Starts the local OpenID Connect provider (./server.ts, its own process because
+ * oidc-provider is ESM-only) and hands out the settings the api and the SPA need to trust
+ * it. Used by the browser end-to-end test and by the local launcher (`npm start`).
+ *
+ *   const idp = await startLocalOidcProvider({ spaOrigin: nginx.url });
+ *   api env:      idp.apiEnv()       AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URI, AUTH_REQUIRED_SCOPE
+ *   frontend env: idp.frontendEnv()  AUTH_CLIENT_ID, AUTH_AUTHORITY, AUTH_SCOPE, AUTH_PROTOCOL=oidc
+ *   await idp.close();
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface LocalOidcProvider {
+  /** Issuer (and MSAL authority): https://127.0.0.1:<port>. */
+  issuer: string;
+  /** Loopback http URL of the JWKS (the api fetches keys here; the https listener is self-signed). */
+  jwksUri: string;
+  clientId: string;
+  audience: string;
+  scope: string;
+  httpsPort: number;
+  httpPort: number;
+  /** Environment for the api to accept this provider's tokens (it also needs APP_ENVIRONMENT=local for the http JWKS). */
+  apiEnv(): Record<string, string>;
+  /** Environment for the frontend (nginx's 06-auth-config.envsh or `vite dev`). */
+  frontendEnv(): Record<string, string>;
+  /** Stops the provider process and waits for it to exit. */
+  close(): Promise<void>;
+}
+
+const SERVER = join(__dirname, 'server.ts');
+const TSX = join(__dirname, '..', '..', '..', '..', 'node_modules', '.bin', 'tsx');
+
+export async function startLocalOidcProvider(opts: {
+  spaOrigin: string;
+  httpsPort?: number;
+  httpPort?: number;
+  clientId?: string;
+  audience?: string;
+  scope?: string;
+  timeoutMs?: number;
+}): Promise<LocalOidcProvider> {
+  const child: ChildProcess = spawn(TSX, [SERVER], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      OIDC_SPA_ORIGIN: opts.spaOrigin,
+      OIDC_HTTPS_PORT: String(opts.httpsPort ?? 0),
+      OIDC_HTTP_PORT: String(opts.httpPort ?? 0),
+      ...(opts.clientId ? { OIDC_CLIENT_ID: opts.clientId } : {}),
+      ...(opts.audience ? { OIDC_AUDIENCE: opts.audience } : {}),
+      ...(opts.scope ? { OIDC_SCOPE: opts.scope } : {}),
+    },
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const close = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`local OIDC provider not ready within ${opts.timeoutMs ?? 30000} ms: ${stderr}`)), opts.timeoutMs ?? 30000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as Record<string, unknown>);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`local OIDC provider exited with ${code}: ${stderr.trim()}`));
+    });
+  }).catch(async (err: unknown) => {
+    await close();
+    throw err;
+  });
+
+  const settings = {
+    issuer: String(ready.issuer),
+    jwksUri: String(ready.jwksUri),
+    clientId: String(ready.clientId),
+    audience: String(ready.audience),
+    scope: String(ready.scope),
+    httpsPort: Number(ready.httpsPort),
+    httpPort: Number(ready.httpPort),
+  };
+  return {
+    ...settings,
+    apiEnv: () => ({
+      AUTH_MODE: 'entra',
+      AUTH_ISSUER: settings.issuer,
+      AUTH_AUDIENCE: settings.audience,
+      AUTH_JWKS_URI: settings.jwksUri,
+      AUTH_REQUIRED_SCOPE: settings.scope,
+    }),
+    frontendEnv: () => ({
+      AUTH_CLIENT_ID: settings.clientId,
+      AUTH_AUTHORITY: settings.issuer,
+      AUTH_SCOPE: settings.scope,
+      AUTH_PROTOCOL: 'oidc',
+    }),
+    close,
+  };
+}

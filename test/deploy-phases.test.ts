@@ -1,0 +1,55 @@
+/**
+ * The whole program under the offline mocks for the deploy rules that change
+ * what a stack registers: the infrastructure phase (Azure only), the
+ * operations runner, and an app placed on a spot pool.
+ */
+import { runStack, StackRun } from '../offline/run-stack';
+import { unwrapSecrets } from '../offline/mocks';
+import { TEST_CLOCK } from './support/clock';
+
+describe('prod, phase infrastructure, with the operations runner', () => {
+  let run: StackRun;
+  beforeAll(async () => {
+    run = await runStack('prod', {
+      clock: TEST_CLOCK,
+      overrides: {
+        'aks-platform:phase': 'infrastructure',
+        'aks-platform:operationsRunner': { enabled: true, githubRepository: 'contoso/aks-platform', githubToken: 'ghp_offline-test-token' },
+      },
+    });
+  }, 60_000);
+
+  it('registers no Kubernetes resource and builds or pushes no image', () => {
+    const types = run.recorder.resources.map((r) => r.type);
+    expect(types.filter((t) => t.startsWith('kubernetes:') && t !== 'pulumi:providers:kubernetes')).toEqual([]);
+    expect(types.filter((t) => t.startsWith('docker-build:'))).toEqual([]);
+    expect(types).toEqual(expect.arrayContaining(['azure-native:containerservice:ManagedCluster', 'azure-native:containerregistry:Registry', 'azure-native:keyvault:Vault']));
+  });
+
+  it('creates the runner in the operations subnet, with a NAT gateway for its egress and its token only in Key Vault', () => {
+    const vmss = run.recorder.one('azure-native:compute:VirtualMachineScaleSet');
+    const inputs = unwrapSecrets(vmss.inputs) as Record<string, any>;
+    expect(inputs.virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0].ipConfigurations[0].subnet.id).toMatch(/\/subnets\/snet-aksplat-prod-weu-ops$/);
+    const ops = run.recorder.resources.find((r) => r.type === 'azure-native:network:Subnet' && String((r.inputs as Record<string, unknown>).subnetName).endsWith('-ops'))!;
+    expect((ops.inputs as Record<string, any>).natGateway).toBeDefined();
+    expect(run.recorder.ofType('azure-native:network:NatGateway')).toHaveLength(1);
+    const secret = run.recorder.ofType('azure-native:keyvault:Secret').find((s) => (s.inputs as Record<string, unknown>).secretName === 'github-runner-token')!;
+    expect(JSON.stringify(secret.inputs)).toContain('ghp_offline-test-token');
+    // Nowhere else: not in the boot script, not in the scale set, not in the outputs.
+    expect(JSON.stringify(unwrapSecrets(vmss.inputs))).not.toContain('ghp_offline-test-token');
+    expect(Buffer.from(inputs.virtualMachineProfile.osProfile.customData, 'base64').toString('utf8')).not.toContain('ghp_');
+    expect(JSON.stringify(run.outputs)).not.toContain('ghp_offline-test-token');
+  });
+});
+
+describe('dev, the api placed on the spot pool', () => {
+  it('renders the spot toleration next to the pool selector', async () => {
+    const run = await runStack('dev', { clock: TEST_CLOCK, overrides: { 'aks-platform:apps.api.nodePool': 'memopt' } });
+    const release = run.recorder.ofType('kubernetes:helm.sh/v3:Release').find((r) => (r.inputs as Record<string, unknown>).name === 'api')!;
+    const values = unwrapSecrets((release.inputs as Record<string, unknown>).values) as Record<string, any>;
+    expect(values.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', 'kubernetes.azure.com/agentpool': 'memopt' });
+    expect(values.tolerations).toEqual([{ key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' }]);
+    const agent = run.recorder.ofType('kubernetes:helm.sh/v3:Release').find((r) => (r.inputs as Record<string, unknown>).name === 'agent')!;
+    expect((unwrapSecrets((agent.inputs as Record<string, unknown>).values) as Record<string, any>).tolerations).toEqual([]);
+  }, 60_000);
+});

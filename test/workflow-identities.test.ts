@@ -1,0 +1,136 @@
+/**
+ * Who each CI job is, and what it can reach: for every job of every workflow,
+ * the Azure identity it logs in as, the GitHub secrets it can read, its
+ * `permissions`, its GitHub `environment` and whether it can land on an
+ * in-VNet (self-hosted) runner — compared with the table below, which is the
+ * design of docs/setup.md ("Identities"). Plus the rules the table implies:
+ * secrets only at step level, PR jobs with no secret and no in-VNet runner,
+ * the deploying identity only inside its environment.
+ */
+import { join } from 'node:path';
+import { loadWorkflowFiles } from '../scripts/check-workflows';
+
+const ROOT = join(__dirname, '..');
+type Obj = Record<string, unknown>;
+
+interface JobFacts {
+  /** `vars.<NAME>` the job logs in with (azure/login client-id, ARM_CLIENT_ID); none = no Azure identity. */
+  identity: string | 'none';
+  /** GitHub secrets the job can read (`secrets.<NAME>` anywhere in the job). */
+  secrets: string[];
+  /** Effective `permissions` (the job's, else the workflow's). */
+  permissions: Obj;
+  /** GitHub environment name (expression text for reusable workflows), or none. */
+  environment: string | 'none';
+  /** True when `runs-on` can select a self-hosted (in-VNet) runner. */
+  inVnetRunner: boolean;
+}
+
+const READ: Obj = { contents: 'read' };
+const EXPECTED: Record<string, JobFacts> = {
+  'pr.yml verify': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
+  'pr.yml plan': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
+  'pr.yml preview': { identity: 'AZURE_PR_CLIENT_ID', secrets: [], permissions: { contents: 'read', 'id-token': 'write' }, environment: 'none', inVnetRunner: false },
+  'pr.yml preview-unavailable': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
+  'verify.yml verify': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
+  'main.yml verify': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
+  'main.yml images': { identity: 'none', secrets: [], permissions: { contents: 'read', 'id-token': 'write', attestations: 'write' }, environment: 'none', inVnetRunner: false },
+  'main.yml deploy-dev': { identity: 'none', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', attestations: 'read' }, environment: 'none', inVnetRunner: false },
+  'main.yml deploy-prod': { identity: 'none', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', attestations: 'read' }, environment: 'none', inVnetRunner: false },
+  'deploy.yml deploy': { identity: 'AZURE_CLIENT_ID', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', attestations: 'read' }, environment: '${{ inputs.environment }}', inVnetRunner: true },
+  'version-calendar.yml versions': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
+  'drift.yml drift': { identity: 'AZURE_DRIFT_CLIENT_ID', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', issues: 'write' }, environment: 'none', inVnetRunner: true },
+};
+
+const workflows = loadWorkflowFiles(ROOT).filter((f) => f.kind === 'workflow');
+const nameOf = (file: string) => file.replace('.github/workflows/', '');
+const refs = (text: string, prefix: string) => [...text.matchAll(new RegExp(`${prefix}\\.([A-Z0-9_]+)`, 'g'))].map((m) => m[1]);
+
+function factsOf(file: string, job: { raw: Obj; steps: { raw: Obj }[] }, top: Obj): JobFacts {
+  const text = JSON.stringify(job.raw);
+  const logins = job.steps.filter((s) => String(s.raw.uses ?? '').startsWith('azure/login@')).map((s) => String((s.raw.with as Obj)['client-id']));
+  const armClient = String(((job.raw.env as Obj | undefined) ?? {}).ARM_CLIENT_ID ?? '');
+  const identities = [...new Set([...logins, armClient].filter(Boolean).flatMap((t) => refs(t, 'vars')))];
+  if (identities.length > 1) throw new Error(`${file} ${JSON.stringify(job.raw.name)} logs in as more than one identity: ${identities.join(', ')}`);
+  const environment = job.raw.environment;
+  return {
+    identity: identities[0] ?? 'none',
+    secrets: [...new Set(refs(text, 'secrets'))].sort(),
+    permissions: (job.raw.permissions as Obj | undefined) ?? top,
+    environment: environment === undefined ? 'none' : typeof environment === 'string' ? environment : String((environment as Obj).name),
+    inVnetRunner: /self-hosted/.test(JSON.stringify(job.raw['runs-on'] ?? '')),
+  };
+}
+
+const ACTUAL: Record<string, JobFacts> = Object.fromEntries(
+  workflows.flatMap((wf) => wf.jobs.map((job) => [`${nameOf(wf.file)} ${job.id}`, factsOf(wf.file, job, (wf.data.permissions as Obj) ?? {})])),
+);
+
+describe('CI jobs: identity, secrets, permissions, environment', () => {
+  it('match the design, job by job (docs/setup.md "Identities")', () => {
+    expect(ACTUAL).toEqual(EXPECTED);
+  });
+
+  it('pass secrets only to the steps that use them, never through job-level env', () => {
+    for (const wf of workflows) {
+      for (const job of wf.jobs) {
+        expect({ job: `${nameOf(wf.file)} ${job.id}`, jobEnv: refs(JSON.stringify(job.raw.env ?? {}), 'secrets') }).toEqual({ job: `${nameOf(wf.file)} ${job.id}`, jobEnv: [] });
+        for (const step of job.steps) {
+          const usesSecret = refs(JSON.stringify(step.raw), 'secrets');
+          if (usesSecret.length > 0) expect(String(step.raw.run ?? '')).toMatch(/\bpulumi (up|preview|refresh|stack output|config set)\b/);
+        }
+      }
+    }
+  });
+
+  it('gives pull requests no secret, no in-VNet runner and only the read-only PR identity', () => {
+    const pr = workflows.find((f) => f.file.endsWith('/pr.yml'))!;
+    expect(refs(pr.text, 'secrets')).toEqual([]);
+    expect(pr.text).not.toMatch(/secrets:\s*inherit/);
+    expect(pr.text).not.toMatch(/self-hosted/);
+    expect(refs(pr.text, 'vars').filter((v) => v.endsWith('CLIENT_ID'))).toEqual(expect.arrayContaining(['AZURE_PR_CLIENT_ID']));
+    expect(refs(pr.text, 'vars')).not.toContain('AZURE_CLIENT_ID');
+    const calledFromPr = [...pr.text.matchAll(/uses: \.\/\.github\/workflows\/([a-z-]+\.yml)/g)].map((m) => m[1]);
+    for (const called of calledFromPr) expect({ called, secrets: refs(workflows.find((f) => f.file.endsWith(`/${called}`))!.text, 'secrets') }).toEqual({ called, secrets: [] });
+  });
+
+  it('uses the deploying identity (an environment variable) only inside a GitHub environment', () => {
+    for (const [job, facts] of Object.entries(ACTUAL)) {
+      if (facts.identity === 'AZURE_CLIENT_ID') expect({ job, environment: facts.environment }).not.toEqual({ job, environment: 'none' });
+    }
+    const main = workflows.find((f) => f.file.endsWith('/main.yml'))!;
+    const env = (id: string) => (main.jobs.find((j) => j.id === id)!.raw.with as Obj).environment;
+    expect([env('deploy-dev'), env('deploy-prod')]).toEqual(['dev', 'prod']);
+  });
+
+  it('deploys the scanned digest: the images job builds once, the deploy pushes that archive, checks the digest and skips the build', () => {
+    const main = workflows.find((f) => f.file.endsWith('/main.yml'))!;
+    const images = main.jobs.find((j) => j.id === 'images')!;
+    const uses = images.steps.map((s) => String(s.raw.uses ?? '').split('@')[0]);
+    expect(uses).toEqual(expect.arrayContaining(['anchore/sbom-action', 'aquasecurity/trivy-action', 'actions/attest-build-provenance', 'actions/attest-sbom', 'actions/upload-artifact']));
+    expect(images.steps.filter((s) => /docker buildx build/.test(String(s.raw.run ?? '')))).toHaveLength(1);
+    const trivy = images.steps.find((s) => String(s.raw.uses).startsWith('aquasecurity/trivy-action@'))!;
+    expect((trivy.raw.with as Obj).input).toBe('${{ matrix.app }}.oci.tar');
+    const deploy = workflows.find((f) => f.file.endsWith('/deploy.yml'))!.jobs[0];
+    const runs = deploy.steps.map((s) => String(s.raw.run ?? ''));
+    const push = runs.findIndex((r) => /skopeo copy --preserve-digests/.test(r) && /"\$pushed" != "\$scanned"/.test(r) && /gh attestation verify/.test(r));
+    const digests = runs.findIndex((r) => /aks-platform:apps\.imageDigests\./.test(r));
+    const up = runs.findIndex((r) => /pulumi up --stack/.test(r));
+    expect(push).toBeGreaterThan(-1);
+    expect(digests).toBeGreaterThan(push);
+    expect(up).toBeGreaterThan(digests);
+    expect(runs.join('\n')).not.toMatch(/docker (buildx )?build/);
+  });
+
+  it('installs dependencies with install scripts off and the CLIs from the pinned, checksummed list', () => {
+    const setup = loadWorkflowFiles(ROOT).find((f) => f.file.endsWith('setup-project/action.yml'))!;
+    expect(setup.text).toMatch(/npm ci --ignore-scripts/);
+    for (const wf of workflows) {
+      expect(wf.text).not.toMatch(/az aks install-cli|pulumi\/actions@/);
+      for (const job of wf.jobs) {
+        const runsPulumi = job.steps.some((s) => /(^|\n)\s*pulumi /.test(String(s.raw.run ?? '')));
+        if (runsPulumi) expect(job.steps.some((s) => String(s.raw.run ?? '').includes('scripts/install-ci-tools.sh'))).toBe(true);
+      }
+    }
+  });
+});
