@@ -215,13 +215,17 @@ export interface AppValuesInput {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An image in an Azure Container Registry (the platform's registry kind), pinned by digest; the chart's values.schema.json has the same pattern. */
-export const PLATFORM_IMAGE_REF = /^[a-z0-9]{5,50}\.azurecr\.io\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
+const LOCAL_IMAGE_REF = /^(localhost|127\.0\.0\.1|[a-z0-9-]+\.localhost|[a-z0-9-]+\.local)(:[0-9]{1,5})?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
+const PLATFORM_IMAGE_REF = /^[a-z0-9]{5,50}\.azurecr\.io\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Problems with the platform facts for one app (each names the field); empty when fine. */
 export function platformFactsProblems(app: AppName, facts: PlatformFacts): string[] {
   const p: string[] = [];
-  if (!PLATFORM_IMAGE_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be an image of the platform's registry pinned by digest: <name>.azurecr.io/<repository>@sha256:<64 hex>`);
+  if (facts.local) {
+    // A local cluster pulls from a local registry (host[:port]), still pinned by digest.
+    if (!LOCAL_IMAGE_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be pinned by digest: <local registry host[:port]>/<repository>@sha256:<64 hex> (localhost, *.localhost or *.local)`);
+  } else if (!PLATFORM_IMAGE_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be an image of the platform's registry pinned by digest: <name>.azurecr.io/<repository>@sha256:<64 hex>`);
   else if (facts.registryLoginServer && !facts.imageRef.startsWith(`${facts.registryLoginServer.toLowerCase()}/`)) {
     p.push(`imageRef: "${facts.imageRef}" is not in the platform's registry ${facts.registryLoginServer}`);
   }

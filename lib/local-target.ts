@@ -21,7 +21,10 @@ export function localRegistryProblem(registry: string): string | undefined {
   if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/.test(registry)) return `"${registry}" must be host[:port] (lowercase, no path), e.g. ${DEFAULT_LOCAL_REGISTRY}`;
   const port = registry.split(':')[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `"${registry}": port ${port} is not a TCP port`;
-  if (/\.azurecr\.io$/.test(registry.split(':')[0])) return `"${registry}" is an Azure Container Registry; the local target pushes to a local registry (${DEFAULT_LOCAL_REGISTRY})`;
+  const host = registry.split(':')[0];
+  if (/\.azurecr\.io$/.test(host)) return `"${registry}" is an Azure Container Registry; the local target pushes to a local registry (${DEFAULT_LOCAL_REGISTRY})`;
+  // The chart accepts only the platform's ACR or a local host name (apps/chart/values.schema.json image.ref).
+  if (!/^(localhost|127\.0\.0\.1|[a-z0-9-]+\.localhost|[a-z0-9-]+\.local)$/.test(host)) return `"${registry}" is not a local registry; use localhost, 127.0.0.1, <name>.localhost or <name>.local (port-forward a registry there), e.g. ${DEFAULT_LOCAL_REGISTRY}`;
   return undefined;
 }
 

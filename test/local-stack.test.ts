@@ -199,6 +199,8 @@ describe('lib rules of the local target', () => {
     ['localhost:5001', undefined],
     ['k3d-registry.localhost:5001', undefined],
     ['registry.local', undefined],
+    ['127.0.0.1:5000', undefined],
+    ['registry.example.com:5000', '"registry.example.com:5000" is not a local registry; use localhost, 127.0.0.1, <name>.localhost or <name>.local (port-forward a registry there), e.g. localhost:5001'],
     ['https://localhost:5001', '"https://localhost:5001" must be host[:port] without a scheme, e.g. localhost:5001'],
     ['localhost:5001/path', '"localhost:5001/path" must be host[:port] (lowercase, no path), e.g. localhost:5001'],
     ['Localhost', '"Localhost" must be host[:port] (lowercase, no path), e.g. localhost:5001'],
