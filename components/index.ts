@@ -15,3 +15,4 @@ export * from './platform';
 export * from './managed-prometheus';
 export * from './managed-grafana';
 export * from './prometheus-alerts';
+export * from './platform-guardrails';

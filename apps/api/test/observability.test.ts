@@ -23,7 +23,7 @@ import { managedPrometheusMetricNames } from '../../../lib/monitoring';
 import { analysePromql } from '../../../test/support/promql';
 import { startAgent, type AgentHandle } from '../../agent/src';
 import { createLogger, startTracing, tracingWithExporter } from '@aks-platform/common';
-import { appEnv, httpJson, startPostgres, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, httpJson, startOidcIssuer, startPostgres, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(60000);
@@ -43,6 +43,8 @@ function capture(): { lines: Line[]; destination: Writable } {
 let pg: PostgresServer;
 let redis: RedisServer;
 let api: ApiHandle;
+let issuer: OidcIssuer;
+let auth: Record<string, string>;
 let agent: AgentHandle;
 let otlp: Server;
 const exported: string[] = [];
@@ -61,10 +63,11 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => otlp.listen(0, '127.0.0.1', r));
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  auth = { authorization: `Bearer ${await issuer.token()}` };
   const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200' });
   api = await startApi({
-    env,
+    env: { ...env, ...issuer.apiEnv() },
     port: 0,
     host: '127.0.0.1',
     logger: createLogger({ service: 'api', level: 'debug', destination: apiLog.destination }),
@@ -83,7 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.close();
   await api?.close();
-  await Promise.all([pg?.dispose(), redis?.dispose()]);
+  await Promise.all([pg?.dispose(), redis?.dispose(), issuer?.close()]);
   await new Promise((r) => otlp?.close(r));
 });
 
@@ -93,12 +96,12 @@ const CLIENT_TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
 test('a trace id sent by the client appears in the api’s and the agent’s log lines and spans for the same job', async () => {
   const posted = await httpJson(`${api.url}/api/jobs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', traceparent: CLIENT_TRACEPARENT },
+    headers: { 'content-type': 'application/json', traceparent: CLIENT_TRACEPARENT, ...auth },
     body: JSON.stringify({ type: 'wordcount', input: 'trace me please' }),
   });
   expect(posted.status).toBe(202);
   const id = posted.body.id as string;
-  await waitFor(async () => (await httpJson(`${api.url}/api/jobs/${id}`)).body.status === 'succeeded', 15000, 'job succeeded');
+  await waitFor(async () => (await httpJson(`${api.url}/api/jobs/${id}`, { headers: auth })).body.status === 'succeeded', 15000, 'job succeeded');
 
   const accepted = await waitFor(() => apiLog.lines.find((l) => l.jobId === id && l.message === 'job accepted'), 5000, 'api log line');
   expect(accepted).toMatchObject({ service: 'api', trace_id: TRACE_ID });
@@ -150,7 +153,7 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT set, spans are exported over OTLP/HTTP to
 });
 
 test('a request without a trace context starts a new trace; without an exporter, tracing is off (no SDK) and still propagates', async () => {
-  const res = await httpJson(`${api.url}/api/jobs/00000000-0000-4000-8000-000000000000`);
+  const res = await httpJson(`${api.url}/api/jobs/00000000-0000-4000-8000-000000000000`, { headers: auth });
   expect(res.status).toBe(404);
   const line = await waitFor(() => apiLog.lines.find((l) => l.url === '/api/jobs/00000000-0000-4000-8000-000000000000'), 5000, 'request log line');
   expect(line.trace_id).toMatch(/^[0-9a-f]{32}$/);
@@ -198,7 +201,7 @@ test('every metric the rules and dashboards name is exported by the running apps
 
 test('the queue gauges follow the queue: a queued job shows as lag and as the oldest pending age', async () => {
   await agent.worker.stop(1000); // no consumer from here on
-  const posted = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'sha256', input: 'waits' }) });
+  const posted = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ type: 'sha256', input: 'waits' }) });
   expect(posted.status).toBe(202);
   await new Promise((r) => setTimeout(r, 1100)); // older than the 1 s snapshot, and ≥ 1 s of age
   const text = String((await httpJson(`${api.url}/metrics`)).body);

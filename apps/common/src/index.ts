@@ -1,5 +1,6 @@
 export * from './config';
 export * from './correlation';
+export * from './credentials';
 export * from './db';
 export * from './health';
 export * from './jobs';

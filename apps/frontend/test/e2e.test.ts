@@ -53,7 +53,8 @@ beforeAll(async () => {
     startLocalOidcProvider({ spaOrigin: `http://127.0.0.1:${nginxPort}` }),
   ]);
   const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200' });
-  api = await startApi({ env, port: 0, host: '127.0.0.1', logger: createLogger({ service: 'api', destination: logSink }) });
+  // The api checks the provider's tokens (its JWKS is served on loopback http: local mode).
+  api = await startApi({ env: { ...env, APP_ENVIRONMENT: 'local', ...idp.apiEnv() }, port: 0, host: '127.0.0.1', logger: createLogger({ service: 'api', destination: logSink }) });
   agent = await startAgent({ env, port: 0, host: '127.0.0.1', logger: createLogger({ service: 'agent', destination: logSink }) });
   await Promise.all([api.schemaReady, agent.warm]);
   nginx = await startNginx({ apiUpstream: api.url, port: nginxPort, auth: idp.frontendEnv() });
