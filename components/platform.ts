@@ -23,6 +23,9 @@ import { Network } from './network';
 import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
 import { AlertEmailReceiver, AlertWebhookReceiver, PrometheusAlerts } from './prometheus-alerts';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
+import { PlatformGuardrails } from './platform-guardrails';
+import { DIAGNOSTIC_LOGS, PodSecurityEffect, podSecurityAssignmentName } from '../lib/guardrails';
+import { defaultAppNamespaces } from '../lib/app-values';
 import { OperationsRunner, OperationsRunnerArgs } from './operations-runner';
 import { RUNNER_TOKEN_SECRET } from '../lib/operations-runner';
 
@@ -123,6 +126,11 @@ export interface PlatformArgs {
   /** Protect the stateful resources (database, cache, vault) from deletion and replacement. */
   protectStatefulResources?: boolean;
   /**
+   * Effect of the restricted pod-security initiative assigned to the cluster (app namespaces):
+   * `Audit` (default) reports, `Deny` blocks at admission.
+   */
+  podSecurityPolicyEffect?: PodSecurityEffect;
+  /**
    * Kind of the principal that runs `pulumi up` (it gets cluster-admin and Key
    * Vault Secrets Officer): `ServicePrincipal` for CI (default), `User` on a workstation.
    */
@@ -172,6 +180,8 @@ export class Platform extends pulumi.ComponentResource {
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
   /** Client id of the apps' workload identity. */
   public readonly appIdentityClientId: pulumi.Output<string>;
+  /** Diagnostic settings of the data services and the pod-security policy assignment. */
+  public readonly guardrails: PlatformGuardrails;
   /** The app registrations the platform created (with `apps` and without `apps.auth`). */
   public appRegistrations?: AppRegistrations;
   /** The in-VNet GitHub Actions runner (with `operationsRunner`). */
@@ -243,6 +253,7 @@ export class Platform extends pulumi.ComponentResource {
         ...args.cluster,
         network: { ...args.cluster.network, vnetAddressSpaces: [args.network.addressSpace] },
         nodeSubnetId: this.network.subnetIds.nodes,
+        vnetSubnets: Object.values(this.network.subnets),
         tenantId: client.tenantId,
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
@@ -305,6 +316,30 @@ export class Platform extends pulumi.ComponentResource {
       },
       parent,
     );
+    // Data-service logs to Log Analytics, and the restricted pod-security initiative on the cluster.
+    this.guardrails = new PlatformGuardrails(
+      `${name}-guardrails`,
+      {
+        workspaceId: this.cluster.workspaceId,
+        diagnostics: [
+          { name: 'kv', resourceId: this.keyVault.vaultId, logs: DIAGNOSTIC_LOGS.keyVault },
+          { name: 'acr', resourceId: this.registry.registryId, logs: DIAGNOSTIC_LOGS.registry },
+          { name: 'postgres', resourceId: this.postgres.serverId, logs: DIAGNOSTIC_LOGS.postgres },
+          {
+            name: 'redis',
+            // Azure Managed Redis logs on its database; classic Redis on the cache.
+            resourceId: (args.redis.kind ?? 'managed') === 'managed' ? pulumi.interpolate`${this.redis.id}/databases/default` : this.redis.id,
+            logs: DIAGNOSTIC_LOGS.redis,
+          },
+        ],
+        clusterId: this.cluster.clusterId,
+        podSecurityNamespaces: Object.values(defaultAppNamespaces()),
+        podSecurityEffect: args.podSecurityPolicyEffect ?? 'Audit',
+        policyAssignmentName: podSecurityAssignmentName(resourceName(naming, 'kubernetesCluster')),
+      },
+      parent,
+    );
+
     if (!this.keyVault.identityClientId) {
       throw new pulumi.ResourceError('the Key Vault component did not create the apps identity', this);
     }
@@ -353,6 +388,42 @@ export class Platform extends pulumi.ComponentResource {
     });
   }
 
+  /**
+   * What the image pushes wait for: the registry and, when it is private, its
+   * private endpoint's DNS record and the zone's VNet link (lib/create-order.ts).
+   */
+  public imagePushWaits(): pulumi.Resource[] {
+    return [...this.registry.readyForClients, ...this.dnsLinksFor(this.registry.privateLink ? [PRIVATE_DNS_ZONES.registry] : [])];
+  }
+
+  /**
+   * What one app's release waits for, besides its image: everything any workload on
+   * the cluster needs (cluster, kubelet AcrPull, the deployer's propagated
+   * cluster-admin), the node pool(s) its pods may run on, the registry's private
+   * DNS, and for the api and agent the data services' private DNS, the vault's
+   * secrets and DNS, the apps' federated credentials and their propagated Key Vault role.
+   */
+  public releaseWaits(app: AppName, nodePool: string | undefined): pulumi.Resource[] {
+    const pools = nodePool === undefined ? Object.values(this.cluster.nodePools) : [this.cluster.nodePools[nodePool]];
+    if (pools.some((p) => p === undefined)) {
+      throw new pulumi.ResourceError(`apps.${app}.nodePool: "${nodePool}" is not a node pool of the cluster; pools: ${Object.keys(this.cluster.nodePools).join(', ')}`, this);
+    }
+    const base = [...this.cluster.readyForWorkloads, ...pools, ...this.imagePushWaits()];
+    if (app === 'frontend') return base;
+    const zones = Object.keys(this.network.privateDnsZoneLinks);
+    return [
+      ...base,
+      ...this.keyVault.readyForWorkloads,
+      ...this.postgres.readyForClients,
+      ...this.redis.readyForClients,
+      ...this.dnsLinksFor(zones),
+    ];
+  }
+
+  private dnsLinksFor(zones: string[]): pulumi.Resource[] {
+    return zones.map((zone) => this.network.privateDnsZoneLinks[zone]).filter((link): link is NonNullable<typeof link> => link !== undefined);
+  }
+
   /** The api and SPA registrations, redirecting to the public origin of the apps. */
   private createAppRegistrations(name: string, apps: PlatformAppsArgs, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>) {
     const host = apps.ingress?.host;
@@ -377,7 +448,6 @@ export class Platform extends pulumi.ComponentResource {
 
   /** Images (registry only) and releases (cluster, data services, vault). */
   private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>, cluster: PlatformArgs['cluster'], deployerObjectId: pulumi.Output<string>): void {
-    const parent = { parent: this };
     const auth = apps.auth
       ? pulumi.output({ tenantId, ...apps.auth })
       : this.createAppRegistrations(name, apps, tenantId, deployerObjectId);
@@ -393,7 +463,8 @@ export class Platform extends pulumi.ComponentResource {
           tenantId,
           contextDirectory: apps.contextDirectory,
         },
-        parent,
+        // A push to a private registry needs its private DNS record first.
+        { parent: this, dependsOn: this.imagePushWaits() },
       );
     }
     const database = this.postgres.databaseNames.apply((names) => names[0]);
@@ -421,7 +492,10 @@ export class Platform extends pulumi.ComponentResource {
           nodePoolTaints: taintsOfPool(cluster, apps.sizing?.[app]?.nodePool),
           podMonitor: this.prometheus !== undefined,
         },
-        { parent: this, dependsOn: app === 'frontend' && this.releases.api ? [this.releases.api] : [] },
+        {
+          parent: this,
+          dependsOn: [...this.releaseWaits(app, apps.sizing?.[app]?.nodePool), ...(app === 'frontend' && this.releases.api ? [this.releases.api] : [])],
+        },
       );
     }
   }

@@ -58,6 +58,8 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       },
       logRetentionDays: c.logRetentionDays,
       kubeloginMode: c.kubeloginMode,
+      defender: c.defender,
+      imageCleanerIntervalHours: c.imageCleanerIntervalHours > 0 ? c.imageCleanerIntervalHours : undefined,
     },
     postgres: {
       version: cfg.postgres.version,
@@ -102,6 +104,7 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
         }
       : undefined,
     protectStatefulResources: cfg.protectStatefulResources,
+    podSecurityPolicyEffect: c.podSecurityPolicyEffect,
     deployerPrincipalType: cfg.deployerPrincipalType,
   };
 }

@@ -170,6 +170,16 @@ export const clusterSchema = z
       .strict(),
     /** Log Analytics retention for Container Insights and audit logs (days). */
     logRetentionDays: z.number().int().min(30).max(730).default(30),
+    /** Microsoft Defender for Containers (runtime threat detection, reporting to the cluster's workspace); billed per vCore. On in prod. */
+    defender: z.boolean().default(false),
+    /** Image Cleaner: remove unused (and vulnerable) images from the nodes every N hours (24–2160); 0 turns it off. Free; default weekly. */
+    imageCleanerIntervalHours: z.number().int().refine((h) => h === 0 || (h >= 24 && h <= 2160), 'must be 0 (off) or 24–2160 hours').default(168),
+    /**
+     * Effect of the Azure Policy assignment of the built-in initiative "Kubernetes cluster pod
+     * security restricted standards for Linux-based workloads" on the app namespaces:
+     * `Audit` reports violations, `Deny` blocks them at admission (prod).
+     */
+    podSecurityPolicyEffect: z.enum(['Audit', 'Deny']).default('Audit'),
     /** How the generated kubeconfig logs in (kubelogin --login): azurecli locally, workloadidentity in CI. */
     kubeloginMode: z.enum(['azurecli', 'workloadidentity', 'spn', 'msi']).default('azurecli'),
     /** Allow spot user pools (dev only: evictable nodes). */

@@ -23,9 +23,12 @@ export const APP_ROUTING_INGRESS_CLASS = 'webapprouting.kubernetes.azure.com';
 export const KEY_VAULT_SECRETS = { postgresPassword: 'postgres-password', redisPassword: 'redis-password' } as const;
 /** Where the CSI driver mounts the Key Vault secrets. */
 export const SECRETS_MOUNT_PATH = '/mnt/secrets-store';
-/** The apps' graceful-shutdown budget; must stay below terminationGracePeriodSeconds. */
+/**
+ * The apps' graceful-shutdown budget; with the chart's preStop delay (apps/chart/values/api.yaml
+ * preStopSleepSeconds, 5 s) it must stay below terminationGracePeriodSeconds (5 + 25 < 35).
+ */
 export const SHUTDOWN_TIMEOUT_MS = 25000;
-export const TERMINATION_GRACE_PERIOD_SECONDS = 30;
+export const TERMINATION_GRACE_PERIOD_SECONDS = 35;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, 'must be a CPU quantity such as 100m or 0.5');

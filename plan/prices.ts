@@ -190,6 +190,8 @@ const FREE_TYPES = new Set([
   // (e-mail and webhook notifications are free up to 1,000 e-mails a month), Grafana folders and dashboards.
   'azure-native:monitor:DataCollectionEndpoint',
   'azure-native:monitor:ActionGroup',
+  // Azure Policy assignments (the AKS add-on evaluates them) carry no charge.
+  'azure-native:authorization:PolicyAssignment',
 ]);
 
 /** Types billed only by usage; no baseline estimate. */

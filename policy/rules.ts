@@ -15,6 +15,7 @@ import { authorizedIpRangeProblem } from '../lib/rules';
 import { missingRequiredTags, REQUIRED_TAG_KEYS } from '../lib/tags';
 import type { EvaluationContext, ResourceView, Rule, RuleViolation } from './model';
 import { DELIVERY_RULES } from './rules-delivery';
+import { HARDENING_RULES } from './rules-hardening';
 import { asArray, asStringArray, equalsIgnoreCase, get, getCaseInsensitive, isRecord, show } from './props';
 
 /** Type tokens the rules refer to. */
@@ -807,6 +808,7 @@ export const RULES: readonly Rule[] = [
 
   // ----- Least-privilege delivery (policy/rules-delivery.ts) ---------------------
   ...DELIVERY_RULES,
+  ...HARDENING_RULES,
 ];
 
 /** A rule by id; throws for an unknown id. */

@@ -38,6 +38,10 @@ export type UpgradeChannel = (typeof UpgradeChannel)[keyof typeof UpgradeChannel
 export const NodeOsUpgradeChannel = { NodeImage: 'NodeImage', SecurityPatch: 'SecurityPatch' } as const;
 export type NodeOsUpgradeChannel = (typeof NodeOsUpgradeChannel)[keyof typeof NodeOsUpgradeChannel];
 
+/** Effect of the restricted pod-security initiative on the app namespaces. */
+export const PodSecurityPolicyEffect = { Audit: 'Audit', Deny: 'Deny' } as const;
+export type PodSecurityPolicyEffect = (typeof PodSecurityPolicyEffect)[keyof typeof PodSecurityPolicyEffect];
+
 /** How the generated kubeconfig logs in (kubelogin --login). */
 export const KubeloginMode = { AzureCli: 'azurecli', WorkloadIdentity: 'workloadidentity', Spn: 'spn', Msi: 'msi' } as const;
 export type KubeloginMode = (typeof KubeloginMode)[keyof typeof KubeloginMode];

@@ -33,6 +33,7 @@ import {
   GrafanaRole,
   KeyVaultSku,
   KubeloginMode,
+  PodSecurityPolicyEffect,
   LogLevel,
   NetworkPolicy,
   NodeOsUpgradeChannel,
@@ -161,6 +162,12 @@ export interface PlatformStackCluster {
   maintenanceWindow: PlatformStackMaintenanceWindow;
   /** Log Analytics retention in days (30–730, default 30). */
   logRetentionDays?: number;
+  /** Microsoft Defender for Containers (billed per vCore); on in prod. */
+  defender?: boolean;
+  /** Image Cleaner interval in hours (24–2160), 0 = off; default weekly. */
+  imageCleanerIntervalHours?: number;
+  /** Effect of the restricted pod-security initiative on the app namespaces: Audit (default) or Deny. */
+  podSecurityPolicyEffect?: PodSecurityPolicyEffect;
   /** How the generated kubeconfig logs in (default azurecli). */
   kubeloginMode?: KubeloginMode;
   /** Allow spot user pools (dev only). */

@@ -147,7 +147,9 @@ describe.each(cases)('chart $label', (c) => {
   test('terminationGracePeriodSeconds leaves room for SHUTDOWN_TIMEOUT_MS', () => {
     const spec = podSpec(ms());
     const env = Object.fromEntries((container(ms()).env as Any[]).map((e) => [e.name, e.value]));
-    if (env.SHUTDOWN_TIMEOUT_MS) expect(Number(env.SHUTDOWN_TIMEOUT_MS)).toBeLessThan(spec.terminationGracePeriodSeconds * 1000);
+    const preStop = container(ms()).lifecycle?.preStop?.exec?.command as string[] | undefined;
+    const preStopMs = preStop ? Number(preStop[1]) * 1000 : 0;
+    if (env.SHUTDOWN_TIMEOUT_MS) expect(Number(env.SHUTDOWN_TIMEOUT_MS) + preStopMs).toBeLessThan(spec.terminationGracePeriodSeconds * 1000);
   });
 
   if (c.environment === 'prod') {

@@ -130,6 +130,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['UpgradeChannel', c.upgradeChannel],
       ['NodeOsUpgradeChannel', c.nodeOsUpgradeChannel],
       ['KubeloginMode', c.kubeloginMode],
+      ['PodSecurityPolicyEffect', c.podSecurityPolicyEffect],
       ['RegistrySku', registrySchema.shape.sku],
       ['PostgresVersion', postgresSchema.shape.version],
       ['PostgresTier', postgresSchema.shape.tier],

@@ -144,7 +144,7 @@ describe('offline plan of the real program', () => {
     await settle();
     const run = { stack: 'prod', resources: recorder.resources, outputs: { password: { value: pulumi.secret('x'), secret: true } } };
     const plan = buildPlan(run);
-    expect(mandatory(plan)).toEqual(['acr-admin-user-disabled acr', 'data-service-private-endpoint acr']);
+    expect(mandatory(plan)).toEqual(['acr-admin-user-disabled acr', 'data-service-private-endpoint acr', 'data-service-diagnostics acr']);
     expect(renderPlan(plan, run).text).toContain('MANDATORY acr-admin-user-disabled [CKV_AZURE_137] on containerregistry:Registry acr (adminUserEnabled)');
   });
 });

@@ -114,6 +114,13 @@ export const CORPUS: Change[] = [
   { change: 'agent loses its limits', mutate: (v) => { delete props(v, `${P}-agent-release`).values.resources.limits; }, expect: { rule: 'helm-resource-limits', names: [`${P}-agent-release`] } },
   { change: 'frontend release no longer atomic', mutate: (v) => { props(v, `${P}-frontend-release`).atomic = false; }, expect: { rule: 'helm-atomic', names: [`${P}-frontend-release`] } },
   { change: 'api image pulled from Docker Hub (even by digest)', mutate: (v) => { props(v, `${P}-api-release`).values.image.ref = `docker.io/library/node@sha256:${'b'.repeat(64)}`; }, expect: { rule: 'helm-registry-allow-list', names: [`${P}-api-release`] } },
+  // ----- Hardening
+  { change: 'Defender for Containers turned off', mutate: (v) => { delete props(v, `${P}-aks-aks`).securityProfile.defender; }, expect: { rule: 'aks-defender', names: [`${P}-aks-aks`] } },
+  { change: 'image cleaner turned off', mutate: (v) => { props(v, `${P}-aks-aks`).securityProfile.imageCleaner = { enabled: false }; }, expect: { rule: 'aks-image-cleaner', names: [`${P}-aks-aks`] } },
+  { change: 'Key Vault diagnostic setting dropped', mutate: (v) => { v.splice(v.indexOf(find(v, `${P}-guardrails-diag-kv`)), 1); }, expect: { rule: 'data-service-diagnostics', names: [`${P}-kv-vault`] } },
+  { change: 'Key Vault diagnostic setting without AuditEvent', mutate: (v) => { props(v, `${P}-guardrails-diag-kv`).logs = [{ category: 'AzurePolicyEvaluationDetails', enabled: true }]; }, expect: { rule: 'data-service-diagnostics', names: [`${P}-kv-vault`] } },
+  { change: 'pod-security initiative only audits in prod', mutate: (v) => { props(v, `${P}-guardrails-pod-security`).parameters.effect.value = 'Audit'; }, expect: { rule: 'pod-security-deny', names: [`${P}-guardrails-pod-security`] } },
+  { change: 'pod-security initiative assignment removed', mutate: (v) => { v.splice(v.indexOf(find(v, `${P}-guardrails-pod-security`)), 1); }, expect: { rule: 'aks-pod-security-initiative', names: [`${P}-aks-aks`] } },
   { change: 'agent image by mutable tag', mutate: (v) => { const image = props(v, `${P}-agent-release`).values.image; image.ref = image.ref.replace(/@sha256:.*/, ':latest'); }, expect: { rule: 'helm-image-pinned-by-digest', names: [`${P}-agent-release`] } },
 ];
 

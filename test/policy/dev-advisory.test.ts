@@ -36,6 +36,8 @@ const REASON_FACTS: Record<string, { fact: string; holds: (cfg: Cfg, finding: Fi
     holds: (c, f) => f.type === 'azure-native:containerregistry:Registry' && c.registry.sku !== 'Premium' && c.registry.privateEndpoint !== true,
   },
   'stateful-resource-protected': { fact: 'protectStatefulResources is off', holds: (c) => c.protectStatefulResources !== true },
+  'aks-defender': { fact: 'Defender is off', holds: (c) => c.cluster.defender !== true },
+  'pod-security-deny': { fact: 'the pod-security initiative audits', holds: (c) => c.cluster.podSecurityPolicyEffect !== 'Deny' },
 };
 
 describe('dev advisory findings', () => {

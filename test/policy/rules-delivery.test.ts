@@ -6,6 +6,7 @@
 import { checkResource, contextFor } from '../../policy/evaluate';
 import type { ResourceView } from '../../policy/model';
 import { armTypeOf, DELIVERY_RULES, D } from '../../policy/rules-delivery';
+import { HARDENING_RULES, RESTRICTED_POD_SECURITY_INITIATIVE } from '../../policy/rules-hardening';
 import { cluster, DIGEST, helmRelease, PINNED_IMAGE, registry, TAGS, view } from './fixtures';
 
 type Outcome = 'pass' | 'mandatory' | 'advisory';
@@ -39,6 +40,9 @@ const goodValues = (over: Record<string, unknown> = {}) => ({
 const apiRelease = release('api', goodValues());
 const fic = (props: Record<string, unknown>, deps: string[] = [aks.urn]) => view(D.federatedCredential, 'fic', { issuer: ISSUER, subject: 'system:serviceaccount:api:api', audiences: ['api://AzureADTokenExchange'], ...props }, { dependencies: deps });
 const acr = view(D.registry, 'acr', registry({ registryName: 'craksplatprodweuabc123' }));
+const kvView = view('azure-native:keyvault:Vault', 'kv', { tags: TAGS });
+const diag = (target: ResourceView, logs: Record<string, unknown>[]) => view('azure-native:monitor:DiagnosticSetting', `${target.name}-diag`, { resourceUri: target.id, workspaceId: '/w', logs }, { dependencies: [target.urn] });
+const podSecurity = (effect: string, deps: string[]) => view('azure-native:authorization:PolicyAssignment', 'pod-security', { policyDefinitionId: `/providers/Microsoft.Authorization/policySetDefinitions/${RESTRICTED_POD_SECURITY_INITIATIVE}`, scope: '/subscriptions/s/x', parameters: { effect: { value: effect } } }, { dependencies: deps });
 
 const CASES: Case[] = [
   { rule: 'nsg-no-internet-exposed-ports', title: '80/443 for the cluster ingress', resource: nsg([inbound(['80', '443'])]), others: [ingressCluster], expected: 'pass' },
@@ -99,11 +103,27 @@ const CASES: Case[] = [
   { rule: 'helm-registry-allow-list', title: 'the registry\'s loginServer output', resource: apiRelease, others: [view(D.registry, 'acr', { loginServer: 'craksplatprodweuabc123.azurecr.io' })], expected: 'pass' },
   { rule: 'helm-registry-allow-list', title: 'another ACR', resource: release('api', goodValues({ image: { ref: `evil.azurecr.io/api@${DIGEST}` } })), others: [acr], expected: 'mandatory', message: 'craksplatprodweuabc123.azurecr.io' },
   { rule: 'helm-registry-allow-list', title: 'no registry in the stack', resource: apiRelease, expected: 'mandatory', message: 'none in the stack' },
+
+  // Hardening (policy/rules-hardening.ts)
+  { rule: 'aks-defender', title: 'on, with the workspace', resource: view(D.managedCluster, 'aks', { ...aks.props, securityProfile: { defender: { logAnalyticsWorkspaceResourceId: '/w', securityMonitoring: { enabled: true } } } }), expected: 'pass' },
+  { rule: 'aks-defender', title: 'off', resource: aks, expected: 'mandatory', message: 'securityProfile.defender is not set' },
+  { rule: 'aks-image-cleaner', title: 'weekly', resource: view(D.managedCluster, 'aks', { ...aks.props, securityProfile: { imageCleaner: { enabled: true, intervalHours: 168 } } }), expected: 'pass' },
+  { rule: 'aks-image-cleaner', title: 'off', resource: view(D.managedCluster, 'aks', { ...aks.props, securityProfile: { imageCleaner: { enabled: false } } }), expected: 'mandatory', message: 'imageCleaner' },
+  { rule: 'data-service-diagnostics', title: 'vault with AuditEvent', resource: kvView, others: [diag(kvView, [{ category: 'AuditEvent', enabled: true }])], expected: 'pass' },
+  { rule: 'data-service-diagnostics', title: 'vault with the audit group', resource: kvView, others: [diag(kvView, [{ categoryGroup: 'audit', enabled: true }])], expected: 'pass' },
+  { rule: 'data-service-diagnostics', title: 'vault without AuditEvent', resource: kvView, others: [diag(kvView, [{ category: 'AzurePolicyEvaluationDetails', enabled: true }])], expected: 'mandatory', message: 'AuditEvent' },
+  { rule: 'data-service-diagnostics', title: 'registry without a setting', resource: acr, expected: 'mandatory', message: 'no monitor:DiagnosticSetting' },
+  { rule: 'data-service-diagnostics', title: 'Redis setting on its database (resourceUri under the cluster id)', resource: view('azure-native:redisenterprise:RedisEnterprise', 'redis', { tags: TAGS }), others: [view('azure-native:monitor:DiagnosticSetting', 'd', { resourceUri: '/subscriptions/s/resourceGroups/rg/providers/x/redis/databases/default', workspaceId: '/w', logs: [{ categoryGroup: 'audit', enabled: true }] })], expected: 'pass' },
+  { rule: 'aks-pod-security-initiative', title: 'assigned to the cluster', resource: aks, others: [podSecurity('Deny', [aks.urn])], expected: 'pass' },
+  { rule: 'aks-pod-security-initiative', title: 'assigned elsewhere', resource: aks, others: [podSecurity('Deny', [])], expected: 'mandatory', message: RESTRICTED_POD_SECURITY_INITIATIVE },
+  { rule: 'pod-security-deny', title: 'Deny', resource: podSecurity('Deny', [aks.urn]), expected: 'pass' },
+  { rule: 'pod-security-deny', title: 'Audit in prod', resource: podSecurity('Audit', [aks.urn]), expected: 'mandatory', message: 'must be "Deny"' },
+  { rule: 'pod-security-deny', title: 'another policy is not its business', resource: view('azure-native:authorization:PolicyAssignment', 'other', { policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/x', parameters: { effect: { value: 'Audit' } } }), expected: 'pass' },
 ];
 
 describe('delivery rules', () => {
   it.each(CASES.map((c) => [`${c.rule}: ${c.title} -> ${c.expected}`, c] as const))('%s', (_title, c) => {
-    const rule = DELIVERY_RULES.find((r) => r.id === c.rule)!;
+    const rule = [...DELIVERY_RULES, ...HARDENING_RULES].find((r) => r.id === c.rule)!;
     const findings = checkResource(rule, c.resource, contextFor('prod', [c.resource, ...(c.others ?? [])]));
     const outcome: Outcome = findings.length === 0 ? 'pass' : findings.some((f) => f.level === 'mandatory') ? 'mandatory' : 'advisory';
     expect({ outcome, messages: findings.map((f) => f.message) }).toEqual({ outcome: c.expected, messages: expect.any(Array) });
@@ -111,7 +131,7 @@ describe('delivery rules', () => {
   });
 
   it('has a passing and a failing case for every delivery rule', () => {
-    for (const rule of DELIVERY_RULES) {
+    for (const rule of [...DELIVERY_RULES, ...HARDENING_RULES]) {
       const outcomes = CASES.filter((c) => c.rule === rule.id).map((c) => c.expected);
       expect({ rule: rule.id, pass: outcomes.includes('pass'), fail: outcomes.some((o) => o !== 'pass') }).toEqual({ rule: rule.id, pass: true, fail: true });
     }

@@ -20,12 +20,15 @@ import {
   ensureConsumerGroup,
   errorMessage,
   loadAgentConfig,
-  migrateWithRetry,
+  deleteFinishedJobs,
+  ensureSchema,
   resolveCorrelationId,
   sleep,
+  startTracing,
   type AgentConfig,
   type Env,
   type Logger,
+  type Tracing,
 } from '@aks-platform/common';
 import { executeJob } from './execute';
 import { Worker } from './worker';
@@ -39,6 +42,8 @@ export interface StartAgentOptions {
   port?: number;
   host?: string;
   logger?: Logger;
+  /** Tracing; default from the environment (exporter only when OTEL_EXPORTER_OTLP_ENDPOINT or APPLICATIONINSIGHTS_CONNECTION_STRING is set). */
+  tracing?: Tracing;
 }
 
 export interface AgentHandle {
@@ -55,6 +60,7 @@ export interface AgentHandle {
 export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHandle> {
   const config = opts.config ?? loadAgentConfig(opts.env ?? process.env);
   const logger = opts.logger ?? createLogger({ service: SERVICE, level: config.logLevel });
+  const tracing = opts.tracing ?? (await startTracing(SERVICE, opts.env ?? process.env));
   const metrics = createMetrics(SERVICE);
   const workerMetrics = {
     processed: new Counter({
@@ -86,15 +92,38 @@ export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHan
     concurrency: config.concurrency,
     visibilityTimeoutMs: config.visibilityTimeoutMs,
     maxAttempts: config.maxAttempts,
+    tracing,
   });
 
   const lifetime = new AbortController();
   let warmDone = false;
   let stopping = false;
+  let retention: Promise<void> = Promise.resolve();
+  const retentionDeleted = new Counter({ name: 'jobs_retention_deleted_total', help: 'Finished jobs deleted by the retention job', registers: [metrics.registry] });
+
+  /**
+   * Retention: every RETENTION_INTERVAL_MS (and once after warm-up) delete finished jobs older
+   * than JOB_RETENTION_DAYS in batches of RETENTION_BATCH rows, each batch its own short
+   * statement that skips locked rows. Every agent runs it; SKIP LOCKED keeps them apart.
+   */
+  const runRetention = async () => {
+    while (!lifetime.signal.aborted) {
+      try {
+        const n = await deleteFinishedJobs(pool, { olderThanDays: config.retentionDays, batchSize: config.retentionBatch, pauseMs: 50, signal: lifetime.signal });
+        if (n > 0) {
+          retentionDeleted.inc(n);
+          logger.info({ deleted: n, olderThanDays: config.retentionDays }, 'retention: deleted finished jobs');
+        }
+      } catch (err) {
+        logger.warn({ err: { message: errorMessage(err) } }, 'retention pass failed; retrying next interval');
+      }
+      await sleep(config.retentionIntervalMs, lifetime.signal).catch(() => undefined);
+    }
+  };
 
   /** Warm-up: schema migrated, consumer group present, executors primed. Retries until done. */
   const warm = (async () => {
-    if (!(await migrateWithRetry(pool, logger, lifetime.signal))) return false;
+    if (!(await ensureSchema(pool, logger, lifetime.signal, config.migrateOnStart))) return false;
     while (!lifetime.signal.aborted) {
       try {
         await ensureConsumerGroup(redis);
@@ -109,6 +138,7 @@ export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHan
     await executeJob('sha256', 'warm-up', lifetime.signal);
     await executeJob('wordcount', 'warm up', lifetime.signal);
     worker.start();
+    retention = runRetention();
     warmDone = true;
     logger.info('warm-up complete; ready');
     return true;
@@ -161,11 +191,13 @@ export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHan
       stopping = true;
       lifetime.abort();
       await warm;
+      await retention;
       // Leave a margin of the shutdown budget for hand-back and closing connections.
       await worker.stop(Math.max(config.shutdownTimeoutMs - 3000, 500));
       await closeHttpServer(server);
       await Promise.all([closeRedis(redis), closeRedis(reader)]);
       await pool.end();
+      await tracing.shutdown();
     })());
 
   return { port, url: `http://127.0.0.1:${port}`, logger, worker, warm, isWarm: () => warmDone, close };

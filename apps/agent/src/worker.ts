@@ -6,6 +6,10 @@
  *    died); while a job runs, a heartbeat (XCLAIM ... JUSTID to ourselves) keeps it non-idle.
  *  - Processing is idempotent by job id: a finished job is acknowledged without rework, and
  *    the outcome is written only while the job is unfinished.
+ *  - Postgres unreachable: the job's store steps are retried in place with backoff (the entry
+ *    stays in flight and heartbeated, the slot stays taken), so the agent stops reading instead
+ *    of draining the stream into its pending list, and resumes within one backoff step (<= 2 s)
+ *    after Postgres is back.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +33,9 @@ import {
   type Logger,
   type Pool,
   type Redis,
+  type Tracing,
+  type WorkSpan,
+  JOB_TRACEPARENT_FIELD,
 } from '@aks-platform/common';
 import { executeJob } from './execute';
 
@@ -52,7 +59,14 @@ export interface WorkerDeps {
   maxAttempts: number;
   /** Longest XREADGROUP block; also bounds how fast stop() interrupts a read. */
   blockMs?: number;
+  /** Longest pause between two attempts of a failed store step (default 2000 ms). */
+  maxBackoffMs?: number;
+  /** Tracing: each delivery runs in a span continuing the `traceparent` of its stream entry. */
+  tracing?: Tracing;
 }
+
+/** Raised when a store step is abandoned because the worker is stopping (entry stays pending). */
+class StoppingError extends Error {}
 
 type Entry = [id: string, fields: string[]];
 
@@ -127,14 +141,15 @@ export class Worker {
           await ensureConsumerGroup(this.d.redis).catch(() => undefined);
         } else {
           logger.debug({ err: { message: msg } }, 'xreadgroup failed; retrying');
-          await sleep(1000, this.stopSignal.signal).catch(() => undefined);
+          await sleep(500, this.stopSignal.signal).catch(() => undefined);
         }
       }
     }
   }
 
   private async reclaimLoop(): Promise<void> {
-    const every = Math.min(Math.max(Math.floor(this.d.visibilityTimeoutMs / 2), 250), 10000);
+    // Check often: an entry is taken over at most `every` after it passed the visibility timeout.
+    const every = Math.min(Math.max(Math.floor(this.d.visibilityTimeoutMs / 4), 250), 1000);
     while (!this.stopping) {
       await sleep(every, this.stopSignal.signal).catch(() => undefined);
       if (this.stopping) break;
@@ -170,26 +185,57 @@ export class Worker {
   }
 
   private dispatch([entryId, fields]: Entry, reclaimed: boolean): void {
-    const idx = fields.indexOf('id');
-    const jobId = idx >= 0 ? fields[idx + 1] : undefined;
+    const field = (name: string) => {
+      const i = fields.indexOf(name);
+      return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
+    };
+    const jobId = field('id');
     if (this.inFlight.has(entryId)) return;
+    // The api's request span, carried in the entry: the job continues the client's trace.
+    const span = this.d.tracing?.startSpan('job process', { traceparent: field(JOB_TRACEPARENT_FIELD), kind: 'consumer', attributes: { 'job.id': jobId ?? '', 'messaging.message.id': entryId } });
     const abort = new AbortController();
     const flight: InFlight = { jobId: jobId ?? '', abort, done: Promise.resolve() };
     this.inFlight.set(entryId, flight);
     this.d.metrics.inFlight.set(this.inFlight.size);
-    flight.done = this.process(entryId, jobId, reclaimed, abort.signal)
+    // Keep the entry non-idle for as long as this agent holds it (including store retries),
+    // so no other agent reclaims a job that is still being handled.
+    const heartbeat = setInterval(() => {
+      this.d.redis.xclaim(JOB_STREAM, JOB_GROUP, this.consumer, 0, entryId, 'JUSTID').catch(() => undefined);
+    }, Math.max(Math.floor(this.d.visibilityTimeoutMs / 3), 100));
+    flight.done = this.process(entryId, jobId, reclaimed, abort.signal, span)
       .catch((err) => {
         // Infrastructure failure (Postgres/Redis): leave the entry pending; it is reclaimed later.
-        this.d.logger.warn({ jobId, entryId, err: { message: errorMessage(err) } }, 'job processing interrupted; will be retried');
+        span?.setError(errorMessage(err));
+        this.d.logger.warn({ jobId, entryId, ...span?.logFields, err: { message: errorMessage(err) } }, 'job processing interrupted; will be retried');
         this.d.metrics.processed.inc({ type: 'unknown', outcome: 'retry' });
       })
       .finally(() => {
+        clearInterval(heartbeat);
+        span?.end();
         this.inFlight.delete(entryId);
         this.d.metrics.inFlight.set(this.inFlight.size);
         const r = this.slotFreed;
         this.slotFreed = undefined;
         r?.();
       });
+  }
+
+  /**
+   * Runs a Postgres step until it succeeds, backing off 100 ms → maxBackoffMs between attempts.
+   * Gives up only when the worker stops (the entry stays pending for another agent).
+   */
+  private async store<T>(what: string, fn: () => Promise<T>, log: Logger): Promise<T> {
+    let delay = 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (this.stopping) throw new StoppingError(`${what} abandoned: agent stopping (${errorMessage(err)})`);
+        if (attempt === 1) log.warn({ step: what, err: { message: errorMessage(err) } }, 'store step failed; retrying with backoff');
+        await sleep(delay, this.stopSignal.signal).catch(() => undefined);
+        delay = Math.min(delay * 2, this.d.maxBackoffMs ?? 2000);
+      }
+    }
   }
 
   private async ack(entryId: string): Promise<void> {
@@ -204,14 +250,14 @@ export class Worker {
     );
   }
 
-  private async process(entryId: string, jobId: string | undefined, reclaimed: boolean, signal: AbortSignal): Promise<void> {
+  private async process(entryId: string, jobId: string | undefined, reclaimed: boolean, signal: AbortSignal, span?: WorkSpan): Promise<void> {
     const { pool, metrics } = this.d;
-    const log = this.d.logger.child({ correlationId: jobId, jobId, entryId });
+    const log = this.d.logger.child({ correlationId: jobId, jobId, entryId, ...span?.logFields });
     if (!isUuid(jobId)) {
       log.warn('dropping malformed stream entry');
       return this.ack(entryId);
     }
-    const current = await getJob(pool, jobId);
+    const current = await this.store('read job', () => getJob(pool, jobId), log);
     if (!current) {
       log.warn('dropping entry for unknown job');
       return this.ack(entryId);
@@ -222,48 +268,41 @@ export class Worker {
       return this.ack(entryId);
     }
     if (current.attempts >= this.d.maxAttempts) {
-      const failed = await finishJob(pool, jobId, { status: 'failed', error: `gave up after ${current.attempts} attempts` });
+      const failed = await this.store('store outcome', () => finishJob(pool, jobId, { status: 'failed', error: `gave up after ${current.attempts} attempts` }), log);
       metrics.processed.inc({ type: current.type, outcome: 'failed' });
       log.warn({ attempts: current.attempts }, 'job failed: too many attempts');
       await this.publish(failed);
       return this.ack(entryId);
     }
-    const running = await startAttempt(pool, jobId);
+    const running = await this.store('start attempt', () => startAttempt(pool, jobId), log);
     if (!running) return this.ack(entryId);
     log.info({ type: running.type, attempt: running.attempts, reclaimed }, 'job started');
     await this.publish(running);
 
-    const heartbeat = setInterval(() => {
-      // Keep the entry non-idle so no other agent reclaims a job that is still running.
-      this.d.redis.xclaim(JOB_STREAM, JOB_GROUP, this.consumer, 0, entryId, 'JUSTID').catch(() => undefined);
-    }, Math.max(Math.floor(this.d.visibilityTimeoutMs / 3), 100));
     const t0 = process.hrtime.bigint();
     let outcome: { status: 'succeeded'; result: unknown } | { status: 'failed'; error: string };
     try {
       outcome = { status: 'succeeded', result: await executeJob(running.type, running.input, signal) };
     } catch (err) {
-      if (signal.aborted) {
-        clearInterval(heartbeat);
-        return this.handBack(entryId, jobId, running, log);
-      }
+      if (signal.aborted) return this.handBack(entryId, jobId, running, log, span);
       outcome = { status: 'failed', error: errorMessage(err) };
-    } finally {
-      clearInterval(heartbeat);
     }
     metrics.duration.observe({ type: running.type }, Number(process.hrtime.bigint() - t0) / 1e9);
-    const done = await finishJob(pool, jobId, outcome);
+    const done = await this.store('store outcome', () => finishJob(pool, jobId, outcome), log);
     metrics.processed.inc({ type: running.type, outcome: outcome.status });
+    span?.setAttributes({ 'job.type': running.type, 'job.status': outcome.status });
+    if (outcome.status === 'failed') span?.setError(outcome.error);
     log.info({ status: outcome.status }, 'job finished');
     await this.publish(done);
     await this.ack(entryId);
   }
 
-  private async handBack(entryId: string, jobId: string, job: Job, log: Logger): Promise<void> {
+  private async handBack(entryId: string, jobId: string, job: Job, log: Logger, span?: WorkSpan): Promise<void> {
     const queued = await requeueJob(this.d.pool, jobId);
     // Re-add before removing so the job is always in the stream at least once.
     await this.d.redis
       .multi()
-      .xadd(JOB_STREAM, '*', 'id', jobId)
+      .xadd(JOB_STREAM, '*', 'id', jobId, ...(span ? [JOB_TRACEPARENT_FIELD, span.traceparent] : []))
       .xack(JOB_STREAM, JOB_GROUP, entryId)
       .xdel(JOB_STREAM, entryId)
       .exec();

@@ -4,7 +4,7 @@
  */
 import { JOB_GROUP, JOB_STREAM, createLogger, createRedis, closeRedis, type Redis } from '@aks-platform/common';
 import { startApi, type ApiHandle } from '../../api/src';
-import { appEnv, builtEntry, freePort, httpJson, spawnNode, postgresDatabase, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, builtEntry, freePort, httpJson, spawnNode, postgresDatabase, startOidcIssuer, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 
 jest.setTimeout(60000);
 
@@ -12,10 +12,13 @@ let pg: PostgresServer;
 let redis: RedisServer;
 let api: ApiHandle;
 let client: Redis;
+let issuer: OidcIssuer;
+let auth: Record<string, string>;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([postgresDatabase(), startRedis()]);
-  api = await startApi({ env: appEnv(pg, redis), port: 0, host: '127.0.0.1' });
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
+  api = await startApi({ env: appEnv(pg, redis, issuer.apiEnv()), port: 0, host: '127.0.0.1' });
+  auth = { authorization: `Bearer ${await issuer.token()}` };
   await api.schemaReady;
   client = createRedis({ host: redis.host, port: redis.port, password: redis.password, tls: false }, createLogger({ service: 'test', level: 'silent' }), { name: 'test', offlineQueue: true });
 });
@@ -23,12 +26,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeRedis(client);
   await api?.close();
-  await Promise.all([pg?.dispose(), redis?.dispose()]);
+  await Promise.all([pg?.dispose(), redis?.dispose(), issuer?.close()]);
 });
 
 const submit = async (input: string) =>
-  (await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'sleep', input }) })).body.id as string;
-const job = async (id: string) => (await httpJson(`${api.url}/api/jobs/${id}`)).body;
+  (await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ type: 'sleep', input }) })).body.id as string;
+const job = async (id: string) => (await httpJson(`${api.url}/api/jobs/${id}`, { headers: auth })).body;
 
 test('SIGTERM: short job finishes, long job is handed back, exit 0 within the timeout', async () => {
   const port = await freePort();

@@ -8,11 +8,14 @@
  * Starts a throwaway PostgreSQL and Redis (test kit), the built api (`node dist/main.js`,
  * LOG_LEVEL=warn so logging to a pipe is not what is measured) and the bare server as child
  * processes, then drives each with autocannon. POST /api/jobs on the api is the real path
- * (validation, INSERT, XADD, UPDATE); the bare server only parses the JSON and answers 202.
+ * (per-IP limit in Redis, token check against a local OIDC issuer's JWKS, per-user limit in Redis,
+ * validation, INSERT, XADD, UPDATE); the bare server only parses the JSON and answers 202.
+ * GET /api/health is public (no token check), like the probes. The limits are raised so that
+ * the run measures their cost, not 429s.
  */
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
-import { appEnv, builtEntry, freePort, httpJson, spawnNode, startPostgres, startRedis, waitFor, type NodeProcess } from '../../common/test-support';
+import { appEnv, builtEntry, freePort, httpJson, spawnNode, startOidcIssuer, startPostgres, startRedis, waitFor, type NodeProcess } from '../../common/test-support';
 
 const duration = Number(process.env.BENCH_DURATION ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -43,12 +46,12 @@ interface Row {
   errors: number;
 }
 
-async function run(target: string, url: string, endpoint: 'GET /api/health' | 'POST /api/jobs'): Promise<Row> {
+async function run(target: string, url: string, endpoint: 'GET /api/health' | 'POST /api/jobs', token: string): Promise<Row> {
   const post = endpoint.startsWith('POST');
   const result = await autocannon({
     url: `${url}${post ? '/api/jobs' : '/api/health'}`,
     method: post ? 'POST' : 'GET',
-    headers: post ? { 'content-type': 'application/json' } : {},
+    headers: post ? { 'content-type': 'application/json', authorization: `Bearer ${token}` } : {},
     body: post ? JSON.stringify({ type: 'sha256', input: 'benchmark payload' }) : undefined,
     connections,
     duration,
@@ -65,24 +68,30 @@ async function run(target: string, url: string, endpoint: 'GET /api/health' | 'P
 }
 
 async function main(): Promise<void> {
-  const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  const token = await issuer.token({ oid: 'bench' });
   const procs: NodeProcess[] = [];
   try {
     const apiPort = await freePort();
     const barePort = await freePort();
-    const api = spawnNode(builtEntry('api'), appEnv(pg, redis, { LOG_LEVEL: 'warn', PORT: String(apiPort) }));
+    const high = '1000000';
+    const limits = { RATE_LIMIT_SUBMIT_PER_USER: high, RATE_LIMIT_SUBMIT_PER_IP: high, RATE_LIMIT_READ_PER_USER: high, RATE_LIMIT_READ_PER_IP: high };
+    const api = spawnNode(builtEntry('api'), appEnv(pg, redis, { ...issuer.apiEnv(), ...limits, LOG_LEVEL: 'warn', PORT: String(apiPort) }));
     procs.push(api);
     procs.push(spawnNode(['-e', BARE_SERVER], { PORT: String(barePort) }));
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const bareUrl = `http://127.0.0.1:${barePort}`;
-    await waitFor(async () => (await httpJson(`${apiUrl}/api/ready`)).status === 200, 20000, 'api ready');
+    await waitFor(async () => (await httpJson(`${apiUrl}/api/ready`)).status === 200, 20000, 'api ready').catch((err) => {
+      console.error(JSON.stringify(api.logs.slice(-5)));
+      throw err;
+    });
     await waitFor(async () => (await httpJson(`${bareUrl}/api/health`)).status === 200, 10000, 'bare server');
 
     console.log(`autocannon: ${connections} connections, ${duration} s per run, ${cpus().length} CPUs, Node ${process.version}`);
     const rows: Row[] = [];
     for (const endpoint of ['GET /api/health', 'POST /api/jobs'] as const) {
-      rows.push(await run('bare http', bareUrl, endpoint));
-      rows.push(await run('api', apiUrl, endpoint));
+      rows.push(await run('bare http', bareUrl, endpoint, token));
+      rows.push(await run('api', apiUrl, endpoint, token));
     }
     const table = rows.map((r) => {
       const base = rows.find((b) => b.target === 'bare http' && b.endpoint === r.endpoint)!;
@@ -102,7 +111,7 @@ async function main(): Promise<void> {
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => p.exited));
-    await Promise.all([pg.dispose(), redis.dispose()]);
+    await Promise.all([pg.dispose(), redis.dispose(), issuer.close()]);
   }
 }
 

@@ -42,3 +42,14 @@ test('the linter catches violations (so the test above can fail)', () => {
     ]),
   );
 });
+
+test('base images must carry a digest, not only a version (Renovate keeps both current)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'df-'));
+  const file = join(dir, 'Dockerfile');
+  const body = ['USER 10001', 'EXPOSE 5000', 'HEALTHCHECK CMD ["node", "-e", "fetch(\'http://127.0.0.1:5000/api/health\')"]', 'CMD ["node", "main.js"]'];
+  writeFileSync(file, ['FROM node:22.23.3-alpine AS build', 'FROM node:22.23.3-alpine', ...body].join('\n'));
+  expect(lintDockerfile(file, { port: 5000, healthPath: '/api/health', uid: 10001, basePrefix: 'node:22.' }))
+    .toEqual(expect.arrayContaining(['base image "node:22.23.3-alpine" must be pinned by digest too (<image>:<version>@sha256:<64 hex>)']));
+  writeFileSync(file, [`FROM node:22.23.3-alpine@sha256:${'a'.repeat(64)} AS build`, `FROM node:22.23.3-alpine@sha256:${'a'.repeat(64)}`, ...body].join('\n'));
+  expect(lintDockerfile(file, { port: 5000, healthPath: '/api/health', uid: 10001, basePrefix: 'node:22.' }).filter((p) => /digest/.test(p))).toEqual([]);
+});

@@ -1,94 +1,103 @@
 /**
- * Fault tests against real servers: Redis, then Postgres, stopped mid-run. Readiness turns 503,
- * the processes stay up, they recover when the server comes back on the same port, and no
- * accepted job is lost (outbox relay, stale re-enqueue, XAUTOCLAIM of unacknowledged entries).
+ * Recovery against real servers with the DEFAULT timings (no tuned intervals): Redis stopped and
+ * restarted empty, then Postgres restarted, mid-run. The api stays ready while Redis is down (it
+ * accepts jobs through the outbox), the processes stay up, and after each outage the backlog
+ * starts draining within 10 s and finishes; no accepted job is lost. Measured times are printed.
  */
+import { JOB_GROUP, JOB_STREAM, createLogger, createRedis, closeRedis, type Redis } from '@aks-platform/common';
 import { startAgent, type AgentHandle } from '../../agent/src';
-import { appEnv, httpJson, startPostgres, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, httpJson, startOidcIssuer, startPostgres, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(90000);
 
 let pg: PostgresServer;
 let redis: RedisServer;
+let issuer: OidcIssuer;
 let api: ApiHandle;
 let agent: AgentHandle;
+let auth: Record<string, string>;
+let client: Redis;
+const measured: Record<string, number> = {};
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200', JOB_REQUEUE_AFTER_MS: '3000' });
+  [pg, redis, issuer] = await Promise.all([startPostgres(), startRedis(), startOidcIssuer()]);
+  const env = appEnv(pg, redis, issuer.apiEnv());
   api = await startApi({ env, port: 0, host: '127.0.0.1' });
-  agent = await startAgent({ env: { ...env, AGENT_CONCURRENCY: '1', JOB_VISIBILITY_TIMEOUT_MS: '1500' }, port: 0, host: '127.0.0.1' });
+  agent = await startAgent({ env: { ...env, AGENT_CONCURRENCY: '2' }, port: 0, host: '127.0.0.1' });
+  auth = { authorization: `Bearer ${await issuer.token()}` };
+  client = createRedis({ host: redis.host, port: redis.port, password: redis.password, tls: false }, createLogger({ service: 'test', level: 'silent' }), { name: 'test', offlineQueue: true });
   await Promise.all([api.schemaReady, agent.warm]);
 });
 
 afterAll(async () => {
+  console.log(`recovery times (ms): ${JSON.stringify(measured)}`);
+  await closeRedis(client);
   await agent?.close();
   await api?.close();
-  await Promise.all([pg?.dispose(), redis?.dispose()]);
+  await Promise.all([pg?.dispose(), redis?.dispose(), issuer?.close()]);
 });
 
 const submit = async (type: string, input: string) => {
-  const r = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type, input }) });
+  const r = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ type, input }) });
   expect(r.status).toBe(202);
   return r.body.id as string;
 };
-const job = async (id: string) => (await httpJson(`${api.url}/api/jobs/${id}`)).body;
+const job = async (id: string) => (await httpJson(`${api.url}/api/jobs/${id}`, { headers: auth })).body;
 const waitStatus = (id: string, status: string, timeoutMs = 20000) =>
-  waitFor(async () => ((await job(id)).status === status ? job(id) : undefined), timeoutMs, `job ${id} ${status}`, 100);
-const readiness = async () => ({ api: await httpJson(`${api.url}/api/ready`), agent: await httpJson(`${agent.url}/ready`) });
-const waitReady = (ok: boolean) =>
+  waitFor(async () => ((await job(id)).status === status ? job(id) : undefined), timeoutMs, `job ${id} ${status}`, 50);
+const firstDone = (ids: string[], timeoutMs: number) =>
   waitFor(async () => {
-    const r = await readiness();
-    return (r.api.status === 200) === ok && (r.agent.status === 200) === ok ? r : undefined;
-  }, 20000, `readiness ${ok ? 200 : 503}`, 100);
+    for (const id of ids) if ((await job(id)).status === 'succeeded') return true;
+    return undefined;
+  }, timeoutMs, 'the first job of the backlog to finish', 50);
 
-test('Redis down mid-run: unready, still serving, recovers, and every accepted job completes', async () => {
+test('Redis down and back EMPTY: api stays ready and accepts; the backlog starts draining within 10 s', async () => {
   const a = await submit('sleep', '1500');
   await waitStatus(a, 'running');
-  const b = await submit('sha256', 'queued behind a'); // in the stream, not yet delivered (concurrency 1)
+  const b = await submit('sha256', 'in the stream before the loss');
 
   await redis.stop('SIGKILL');
-  const down = await waitReady(false);
-  expect(down.api.body.checks).toMatchObject({ postgres: 'ok', redis: expect.stringMatching(/^error: /) });
-  expect(down.agent.body.checks).toMatchObject({ postgres: 'ok', redis: expect.stringMatching(/^error: /) });
-  expect((await httpJson(`${api.url}/api/health`)).status).toBe(200);
-  expect((await httpJson(`${agent.url}/health`)).status).toBe(200);
+  await waitFor(async () => (await httpJson(`${agent.url}/ready`)).status === 503, 10000, 'agent unready');
+  // Readiness rule: the api serves (accepts via the outbox, reads from Postgres) without Redis.
+  expect(await httpJson(`${api.url}/api/ready`)).toMatchObject({ status: 200, body: { status: 'ok' } });
+  const accepted = [await submit('wordcount', 'accepted while redis was down'), await submit('sha256', 'also while down')];
+  expect((await job(accepted[0])).status).toBe('queued');
 
-  // Accepted while Redis is down: stored, and enqueued later by the outbox relay.
-  const c = await submit('wordcount', 'accepted while redis was down');
-  expect((await job(c)).status).toBe('queued');
-
-  await redis.start(); // same port, empty: the stream and consumer group are gone
-  await waitReady(true);
-  const results = await Promise.all([a, b, c].map((id) => waitStatus(id, 'succeeded')));
-  expect(results.map((j) => j.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  const t0 = Date.now();
+  await redis.start(); // same port, no data: stream, group and queued entries are gone
+  await firstDone([b, ...accepted], 10000);
+  measured.redisLossFirstJobMs = Date.now() - t0;
+  const results = await Promise.all([a, b, ...accepted].map((id) => waitStatus(id, 'succeeded')));
+  measured.redisLossBacklogMs = Date.now() - t0;
+  expect(results.map((j) => j.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
   expect(results[2].result).toEqual({ words: 5, lines: 1, characters: 29 });
-  const metrics = (await httpJson(`${api.url}/metrics`)).body as string;
-  expect(metrics).toMatch(/jobs_enqueue_deferred_total\{service="api"\} [1-9]/);
-  expect(metrics).toMatch(/jobs_outbox_relayed_total\{service="api"\} [1-9]/);
+  expect(measured.redisLossFirstJobMs).toBeLessThan(10000);
 });
 
-test('Postgres down mid-run: 503 on submit, unready, still serving, recovers, and the running job completes', async () => {
-  const d = await submit('sleep', '1000');
-  await waitStatus(d, 'running');
-
+test('Postgres restart: the agent backs off instead of draining the stream; the backlog resumes within 10 s', async () => {
+  const backlog: string[] = [];
+  for (let i = 0; i < 20; i++) backlog.push(await submit('sleep', '50'));
   await pg.stop();
-  const down = await waitReady(false);
-  expect(down.api.body.checks).toMatchObject({ postgres: expect.stringMatching(/^error: /), redis: 'ok' });
-  expect(down.agent.body.checks).toMatchObject({ postgres: expect.stringMatching(/^error: /) });
-  const rejected = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'sha256', input: 'x' }) });
+  // Outage: jobs cannot be stored or read; the api answers 503 on submit (not accepted).
+  const rejected = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{"type":"sha256","input":"x"}' });
   expect(rejected).toMatchObject({ status: 503, body: { error: 'unavailable' } });
   expect(rejected.headers.get('retry-after')).toBe('2');
-  expect((await httpJson(`${api.url}/api/health`)).status).toBe(200);
-  expect((await httpJson(`${agent.url}/health`)).status).toBe(200);
-  await new Promise((r) => setTimeout(r, 1200)); // d finishes executing while its result cannot be stored
+  expect((await httpJson(`${api.url}/api/ready`)).status).toBe(503);
+  await new Promise((r) => setTimeout(r, 3000));
+  // At most one entry per slot was taken while Postgres was down; the rest wait in the stream.
+  const pending = (await client.xpending(JOB_STREAM, JOB_GROUP)) as [number, ...unknown[]];
+  expect(pending[0]).toBeLessThanOrEqual(2);
 
+  const t0 = Date.now();
   await pg.start();
-  await waitReady(true);
-  const done = await waitStatus(d, 'succeeded');
-  expect(done.result).toEqual({ sleptMs: 1000 });
-  expect(done.attempts).toBeGreaterThanOrEqual(2); // redelivered after the failed write
-  const e = await submit('sha256', 'after recovery');
-  expect((await waitStatus(e, 'succeeded')).result).toHaveProperty('sha256');
+  await waitFor(async () => {
+    const statuses = await Promise.all(backlog.map(async (id) => (await job(id).catch(() => ({ status: 'unknown' }))).status));
+    return statuses.includes('succeeded') ? true : undefined;
+  }, 10000, 'the first backlog job to finish', 50);
+  measured.pgRestartFirstJobMs = Date.now() - t0;
+  await Promise.all(backlog.map((id) => waitStatus(id, 'succeeded', 30000)));
+  measured.pgRestartBacklogMs = Date.now() - t0;
+  expect(measured.pgRestartFirstJobMs).toBeLessThan(10000);
+  for (const id of backlog) expect((await job(id)).attempts).toBe(1); // no redelivery churn
 });

@@ -4,7 +4,7 @@
  */
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { startAgent, type AgentHandle } from '../../agent/src';
-import { appEnv, httpJson, postgresDatabase, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, httpJson, postgresDatabase, startOidcIssuer, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(60000);
@@ -13,11 +13,14 @@ let pg: PostgresServer;
 let redis: RedisServer;
 let api: ApiHandle;
 let agent: AgentHandle;
+let issuer: OidcIssuer;
+let auth: Record<string, string>;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([postgresDatabase(), startRedis()]);
-  const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200' });
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
+  auth = { authorization: `Bearer ${await issuer.token({ oid: 'roundtrip-user' })}` };
+  const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200', ...issuer.apiEnv() });
   api = await startApi({ env, port: 0, host: '127.0.0.1' });
   agent = await startAgent({ env: { ...env, JOB_VISIBILITY_TIMEOUT_MS: '2000' }, port: 0, host: '127.0.0.1' });
   await Promise.all([api.schemaReady, agent.warm]);
@@ -27,11 +30,11 @@ afterAll(async () => {
   for (const s of sockets) s.disconnect();
   await agent?.close();
   await api?.close();
-  await Promise.all([pg?.dispose(), redis?.dispose()]);
+  await Promise.all([pg?.dispose(), redis?.dispose(), issuer?.close()]);
 });
 
 function socket(): Promise<Socket> {
-  const s = connectSocket(api.url, { transports: ['websocket'], reconnection: false });
+  const s = connectSocket(api.url, { transports: ['websocket'], reconnection: false, auth: { token: auth.authorization.slice(7) } });
   sockets.push(s);
   return new Promise((resolve, reject) => {
     s.once('connect', () => resolve(s));
@@ -40,14 +43,15 @@ function socket(): Promise<Socket> {
 }
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body: JSON.stringify(body) });
+const get = (path: string) => httpJson(`${api.url}${path}`, { headers: auth });
 
 test('probes: liveness and readiness report healthy dependencies', async () => {
   const live = await httpJson(`${api.url}/api/health`);
   expect(live).toMatchObject({ status: 200, body: { status: 'ok' } });
   const ready = await httpJson(`${api.url}/api/ready`);
   expect(ready.status).toBe(200);
-  expect(ready.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', schema: 'ok' } });
+  expect(ready.body).toEqual({ status: 'ok' });
   expect(await httpJson(`${agent.url}/health`)).toMatchObject({ status: 200 });
   expect(await httpJson(`${agent.url}/ready`)).toMatchObject({ status: 200, body: { checks: { warm: 'ok' } } });
 });
@@ -73,7 +77,7 @@ test('a job goes api → redis → agent → postgres and its status changes arr
   const job = await finished;
   expect(job).toMatchObject({ id: res.body.id, status: 'succeeded', result: { sleptMs: 400 }, attempts: 1, error: null });
   expect(statuses).toContain('succeeded');
-  const stored = await httpJson(`${api.url}/api/jobs/${res.body.id}`);
+  const stored = await get(`/api/jobs/${res.body.id}`);
   expect(stored.status).toBe(200);
   expect(stored.body).toMatchObject({ id: res.body.id, type: 'sleep', input: '400', status: 'succeeded', result: { sleptMs: 400 } });
 });
@@ -83,7 +87,7 @@ test('wordcount and sha256 produce their results', async () => {
   const b = await post({ type: 'sha256', input: 'abc' });
   const done = (id: string) =>
     waitFor(async () => {
-      const r = await httpJson(`${api.url}/api/jobs/${id}`);
+      const r = await get(`/api/jobs/${id}`);
       return r.body.status === 'succeeded' ? r.body : undefined;
     }, 10000, `job ${id}`);
   expect((await done(a.body.id)).result).toEqual({ words: 4, lines: 2, characters: 19 });
@@ -96,12 +100,12 @@ test('bad requests get clear errors naming the field', async () => {
   expect(await post({ type: 'sha256', input: 'x', extra: 1 })).toMatchObject({ status: 400, body: { field: 'extra' } });
   const big = await post({ type: 'sha256', input: 'x'.repeat(70 * 1024) });
   expect(big).toMatchObject({ status: 413, body: { error: 'payload_too_large' } });
-  const badJson = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
+  const badJson = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{"type":' });
   expect(badJson.status).toBe(400);
-  const text = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'sha256 x' });
+  const text = await httpJson(`${api.url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'text/plain', ...auth }, body: 'sha256 x' });
   expect(text).toMatchObject({ status: 415, body: { error: 'unsupported_media_type' } });
-  expect(await httpJson(`${api.url}/api/jobs/not-a-uuid`)).toMatchObject({ status: 400, body: { field: 'id' } });
-  expect(await httpJson(`${api.url}/api/jobs/7d0e3b8e-8a4c-4c2e-9d38-0d7c4f0b9a11`)).toMatchObject({ status: 404, body: { error: 'not_found' } });
+  expect(await get('/api/jobs/not-a-uuid')).toMatchObject({ status: 400, body: { field: 'id' } });
+  expect(await get('/api/jobs/7d0e3b8e-8a4c-4c2e-9d38-0d7c4f0b9a11')).toMatchObject({ status: 404, body: { error: 'not_found' } });
   const s = await socket();
   expect(await s.timeout(5000).emitWithAck('job:subscribe', { id: 'x' })).toMatchObject({ ok: false, field: 'id' });
 });

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import Redis from 'ioredis';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { JOB_EVENTS_CHANNEL } from '@aks-platform/common';
-import { appEnv, httpJson, postgresDatabase, startRedis, waitFor, type PostgresServer, type RedisServer } from '../../common/test-support';
+import { appEnv, httpJson, postgresDatabase, startOidcIssuer, startRedis, waitFor, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
 
 jest.setTimeout(30000);
@@ -17,29 +17,32 @@ let pg: PostgresServer;
 let redis: RedisServer;
 let api: ApiHandle;
 let socket: Socket;
+let issuer: OidcIssuer;
+let token: string;
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([postgresDatabase(), startRedis()]);
-  api = await startApi({ env: appEnv(pg, redis), port: 0, host: '127.0.0.1' });
+  [pg, redis, issuer] = await Promise.all([postgresDatabase(), startRedis(), startOidcIssuer()]);
+  api = await startApi({ env: appEnv(pg, redis, issuer.apiEnv()), port: 0, host: '127.0.0.1' });
+  token = await issuer.token();
   await api.schemaReady;
 });
 
 afterAll(async () => {
   socket?.disconnect();
   await api?.close();
-  await Promise.all([pg?.dispose(), redis?.dispose()]);
+  await Promise.all([pg?.dispose(), redis?.dispose(), issuer?.close()]);
 });
 
 test('an event published while job:subscribe is reading the job still reaches the subscriber', async () => {
   const created = await httpJson(`${api.url}/api/jobs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ type: 'wordcount', input: 'race' }),
   });
   expect(created.status).toBe(202);
   const id: string = created.body.id;
 
-  socket = connectSocket(api.url, { transports: ['websocket'], reconnection: false });
+  socket = connectSocket(api.url, { transports: ['websocket'], reconnection: false, auth: { token } });
   await new Promise<void>((resolve, reject) => socket.once('connect', () => resolve()).once('connect_error', reject));
   const events: Array<{ status: string }> = [];
   socket.on('job:status', (job: { status: string }) => events.push(job));

@@ -1,6 +1,8 @@
 /** Postgres: pool factory, versioned migrations under an advisory lock, job repository. */
+import { readFileSync } from 'node:fs';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { PgConfig } from './config';
+import { ENTRA_POSTGRES_SCOPE, entraTokenSource, fileSecret, type EntraTokenOptions, type SecretSource } from './credentials';
 import type { Job, JobRequest, JobStatus, JobType } from './jobs';
 import type { Logger } from './logger';
 
@@ -11,18 +13,35 @@ export interface PoolOptions {
   connectionTimeoutMs?: number;
   queryTimeoutMs?: number;
   applicationName?: string;
+  /** Overrides the Entra token source (tests inject a credential). */
+  entra?: EntraTokenOptions;
+}
+
+/** TLS options of a PgConfig: verify-full checks the chain (CA bundle from PGSSLROOTCERT) and the host name. */
+export function pgSsl(cfg: PgConfig): PoolConfig['ssl'] {
+  if (cfg.sslMode === 'disable') return false;
+  if (cfg.sslMode === 'require') return { rejectUnauthorized: false };
+  return { rejectUnauthorized: true, servername: cfg.host, ...(cfg.sslRootCert ? { ca: readFileSync(cfg.sslRootCert, 'utf8') } : {}) };
+}
+
+/**
+ * The password of a new connection: the Entra token (PG_AUTH=entra), the secret file re-read on
+ * rotation (PGPASSWORD_FILE), or the static PGPASSWORD.
+ */
+export function pgPassword(cfg: PgConfig, entra?: EntraTokenOptions): SecretSource | string | undefined {
+  if (cfg.auth === 'entra') return entraTokenSource(ENTRA_POSTGRES_SCOPE, entra);
+  if (cfg.passwordFile) return fileSecret(cfg.passwordFile);
+  return cfg.password;
 }
 
 export function createPool(cfg: PgConfig, logger: Logger, opts: PoolOptions = {}): Pool {
-  const ssl: PoolConfig['ssl'] =
-    cfg.sslMode === 'disable' ? false : cfg.sslMode === 'require' ? { rejectUnauthorized: false } : { rejectUnauthorized: true };
   const pool = new Pool({
     host: cfg.host,
     port: cfg.port,
     database: cfg.database,
     user: cfg.user,
-    password: cfg.password,
-    ssl,
+    password: pgPassword(cfg, opts.entra),
+    ssl: pgSsl(cfg),
     max: opts.max ?? 10,
     connectionTimeoutMillis: opts.connectionTimeoutMs ?? 2000,
     query_timeout: opts.queryTimeoutMs ?? 10000,
@@ -57,7 +76,51 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX jobs_unfinished_idx ON jobs (updated_at) WHERE status IN ('queued', 'running');
     `,
   },
+  {
+    version: 2,
+    name: 'job_owner_idempotency_retention',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN owner text;
+      ALTER TABLE jobs ADD COLUMN idempotency_key text;
+      CREATE UNIQUE INDEX jobs_owner_idempotency_idx ON jobs (owner, idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX jobs_finished_idx ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    name: 'least_privilege_roles',
+    // Group roles (NOLOGIN) the login roles of the api and the agent are made members of
+    // (see grantLoginRoles). Nobody but the owner may create objects: the api and the agent
+    // only read and write rows. Each REVOKE runs only where the migrator owns the object.
+    sql: `
+      -- Roles are server-wide: another database's migration may create them concurrently.
+      DO $$ BEGIN
+        CREATE ROLE jobs_api NOLOGIN;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+      END $$;
+      DO $$ BEGIN
+        CREATE ROLE jobs_agent NOLOGIN;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+      END $$;
+      DO $$ BEGIN
+        EXECUTE 'REVOKE CREATE ON SCHEMA public FROM PUBLIC';
+        EXECUTE format('REVOKE CREATE, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+      EXCEPTION WHEN insufficient_privilege THEN
+        RAISE WARNING 'not owner of schema public or the database: PUBLIC keeps its default CREATE/TEMP rights';
+      END $$;
+      GRANT CONNECT ON DATABASE ${'${DB}'} TO jobs_api, jobs_agent;
+      GRANT USAGE ON SCHEMA public TO jobs_api, jobs_agent;
+      GRANT SELECT ON schema_migrations TO jobs_api, jobs_agent;
+      GRANT SELECT, INSERT ON jobs TO jobs_api;
+      GRANT UPDATE (enqueued_at) ON jobs TO jobs_api;
+      GRANT SELECT, DELETE ON jobs TO jobs_agent;
+      GRANT UPDATE (status, result, error, attempts, updated_at, finished_at) ON jobs TO jobs_agent;
+    `,
+  },
 ];
+
+/** Group roles created by migration 3 (see docs in apps/CONTRACT.md). */
+export const DB_ROLES = { api: 'jobs_api', agent: 'jobs_agent' } as const;
 
 /** Any constant; all replicas must agree on it. */
 export const MIGRATION_LOCK_KEY = 4242_0001;
@@ -81,7 +144,8 @@ export async function migrate(pool: Pool, logger: Logger): Promise<number[]> {
         if (done.has(m.version)) continue;
         await client.query('BEGIN');
         try {
-          await client.query(m.sql);
+          const db = await client.query<{ db: string }>('SELECT quote_ident(current_database()) AS db');
+          await client.query(m.sql.replaceAll('${DB}', db.rows[0].db));
           await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
           await client.query('COMMIT');
         } catch (err) {
@@ -141,17 +205,84 @@ export function toJob(r: JobRow): Job {
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
-export async function insertJob(db: Queryable, id: string, req: JobRequest): Promise<Job> {
-  const { rows } = await db.query<JobRow>(
-    `INSERT INTO jobs (id, type, input) VALUES ($1, $2, $3) RETURNING ${JOB_COLUMNS}`,
-    [id, req.type, req.input],
-  );
-  return toJob(rows[0]);
+export interface NewJob {
+  /** The caller's Entra object id (`oid`); only this owner can read the job. */
+  owner: string;
+  /** Client-chosen key: a retry with the same owner and key returns the first job. */
+  idempotencyKey?: string;
 }
 
-export async function getJob(db: Queryable, id: string): Promise<Job | undefined> {
-  const { rows } = await db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1`, [id]);
+export type InsertResult = { job: Job; created: boolean; request: JobRequest };
+
+/**
+ * Stores a job. With an idempotency key, a second insert by the same owner returns the
+ * existing job (`created: false`, and its original request so the caller can compare).
+ */
+export async function insertJob(db: Queryable, id: string, req: JobRequest, meta: NewJob = { owner: 'local' }): Promise<InsertResult> {
+  const { rows } = await db.query<JobRow>(
+    `INSERT INTO jobs (id, type, input, owner, idempotency_key) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (owner, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING ${JOB_COLUMNS}`,
+    [id, req.type, req.input, meta.owner, meta.idempotencyKey ?? null],
+  );
+  if (rows[0]) return { job: toJob(rows[0]), created: true, request: req };
+  const existing = await db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE owner = $1 AND idempotency_key = $2`, [meta.owner, meta.idempotencyKey]);
+  if (!existing.rows[0]) throw new Error('idempotent insert found neither a new nor an existing job');
+  const job = toJob(existing.rows[0]);
+  return { job, created: false, request: { type: job.type, input: job.input } };
+}
+
+/** A job by id; with `owner`, only when it belongs to that owner (anyone else gets undefined). */
+export async function getJob(db: Queryable, id: string, owner?: string): Promise<Job | undefined> {
+  const { rows } =
+    owner === undefined
+      ? await db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1`, [id])
+      : await db.query<JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1 AND owner = $2`, [id, owner]);
   return rows[0] ? toJob(rows[0]) : undefined;
+}
+
+/** Owner of a job (for routing events to the owner's sockets); undefined when unknown. */
+export async function getJobOwner(db: Queryable, id: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ owner: string | null }>('SELECT owner FROM jobs WHERE id = $1', [id]);
+  return rows[0]?.owner ?? undefined;
+}
+
+/**
+ * Deletes finished jobs older than `olderThanDays`, `batchSize` rows per statement (each its own
+ * short transaction; rows locked by someone else are skipped), pausing `pauseMs` between
+ * batches. Returns the number of rows deleted.
+ */
+export async function deleteFinishedJobs(
+  pool: Pick<Pool, 'query'>,
+  opts: { olderThanDays: number; batchSize: number; pauseMs?: number; maxBatches?: number; signal?: AbortSignal },
+): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < (opts.maxBatches ?? 1000) && !opts.signal?.aborted; i++) {
+    const { rowCount } = await pool.query(
+      `DELETE FROM jobs WHERE id IN (
+         SELECT id FROM jobs
+          WHERE finished_at IS NOT NULL AND finished_at < now() - make_interval(days => $1)
+          LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [opts.olderThanDays, opts.batchSize],
+    );
+    total += rowCount ?? 0;
+    if ((rowCount ?? 0) < opts.batchSize) break;
+    if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
+  }
+  return total;
+}
+
+/**
+ * Makes login roles members of the api/agent group roles (run by the migration entry point
+ * under the owner role; idempotent). Role names are quoted identifiers.
+ */
+export async function grantLoginRoles(db: Queryable, logins: { api?: string[]; agent?: string[] }): Promise<void> {
+  for (const [app, group] of Object.entries(DB_ROLES) as Array<[keyof typeof DB_ROLES, string]>) {
+    for (const login of logins[app] ?? []) {
+      const { rows } = await db.query<{ q: string }>('SELECT quote_ident($1) AS q', [login]);
+      await db.query(`GRANT ${group} TO ${rows[0].q}`);
+    }
+  }
 }
 
 export async function markEnqueued(db: Queryable, ids: string[]): Promise<void> {
@@ -217,6 +348,24 @@ export async function migrateWithRetry(pool: Pool, logger: Logger, signal: Abort
         signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
       });
     }
+  }
+  return false;
+}
+
+/**
+ * Resolves true once the schema is current: applies the migrations itself when `migrateOnStart`
+ * (local runs and tests), otherwise waits for the release's migration Job to apply them
+ * (the app's own database role cannot). False if `signal` aborts first.
+ */
+export async function ensureSchema(pool: Pool, logger: Logger, signal: AbortSignal, migrateOnStart: boolean, retryMs = 1000): Promise<boolean> {
+  if (migrateOnStart) return migrateWithRetry(pool, logger, signal, Math.max(retryMs, 1000));
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    if (await schemaIsCurrent(pool)) return true;
+    if (attempt === 1 || attempt % 30 === 0) logger.warn({ attempt }, 'schema not current yet; waiting for the migration job');
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, retryMs);
+      signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    });
   }
   return false;
 }

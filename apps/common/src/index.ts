@@ -1,5 +1,6 @@
 export * from './config';
 export * from './correlation';
+export * from './credentials';
 export * from './db';
 export * from './health';
 export * from './jobs';
@@ -9,3 +10,4 @@ export * from './metrics';
 export * from './outbox';
 export * from './redis';
 export * from './util';
+export * from './tracing';

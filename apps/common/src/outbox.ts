@@ -7,6 +7,7 @@
  * without persistence. Duplicates are harmless: processing is idempotent by id.
  * Safe across replicas: rows are claimed with FOR UPDATE SKIP LOCKED.
  */
+import { randomUUID } from 'node:crypto';
 import type { Pool } from './db';
 import type { Logger } from './logger';
 import { enqueueJobs, type Redis } from './redis';
@@ -17,6 +18,24 @@ export interface RelayOptions {
   graceMs?: number;
   requeueAfterMs: number;
   batchSize?: number;
+  /** Also re-enqueue every unfinished job last enqueued before this time (Redis lost its data). */
+  requeueBefore?: Date;
+}
+
+/**
+ * Marker key: set (NX) by the relay when missing. A missing key, or one whose value changed,
+ * means Redis lost its data since the last pass (restart without persistence, failover to an
+ * empty node): every unfinished job is re-enqueued at once instead of after requeueAfterMs.
+ */
+export const QUEUE_EPOCH_KEY = 'jobs:epoch';
+
+/** Returns the current epoch and whether this call created it (the key was missing). */
+export async function queueEpoch(redis: Redis): Promise<{ epoch: string; created: boolean }> {
+  const existing = await redis.get(QUEUE_EPOCH_KEY);
+  if (existing) return { epoch: existing, created: false };
+  const mine = randomUUID();
+  const set = await redis.set(QUEUE_EPOCH_KEY, mine, 'NX');
+  return set ? { epoch: mine, created: true } : { epoch: (await redis.get(QUEUE_EPOCH_KEY)) ?? mine, created: false };
 }
 
 /** One relay pass; returns the number of jobs (re-)enqueued. */
@@ -28,10 +47,11 @@ export async function relayOutbox(pool: Pool, redis: Redis, opts: RelayOptions):
       `SELECT id FROM jobs
         WHERE (enqueued_at IS NULL AND created_at < now() - make_interval(secs => $1::float8 / 1000))
            OR (status IN ('queued', 'running') AND enqueued_at < now() - make_interval(secs => $2::float8 / 1000))
+           OR (status IN ('queued', 'running') AND enqueued_at < $4::timestamptz)
         ORDER BY created_at
         LIMIT $3
         FOR UPDATE SKIP LOCKED`,
-      [opts.graceMs ?? 1000, opts.requeueAfterMs, opts.batchSize ?? 100],
+      [opts.graceMs ?? 1000, opts.requeueAfterMs, opts.batchSize ?? 100, opts.requeueBefore ?? null],
     );
     const ids = rows.map((r) => r.id);
     if (ids.length > 0) {
@@ -62,14 +82,27 @@ export function startOutboxRelay(
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  let lastEpoch: string | undefined;
+  let requeueBefore: Date | undefined;
+  const batchSize = opts.batchSize ?? 100;
   const tick = () => {
     running = (async () => {
       try {
-        const n = await relayOutbox(pool, redis, opts);
-        if (n > 0) {
-          logger.info({ count: n }, 'outbox relay enqueued jobs');
-          opts.onRelayed?.(n);
+        const { epoch, created } = await queueEpoch(redis);
+        if (created || (lastEpoch !== undefined && epoch !== lastEpoch)) {
+          requeueBefore = new Date();
+          logger.warn('redis lost its data (queue epoch changed); re-enqueueing every unfinished job');
         }
+        lastEpoch = epoch;
+        let n: number;
+        do {
+          n = await relayOutbox(pool, redis, { ...opts, batchSize, requeueBefore });
+          if (n > 0) {
+            logger.info({ count: n }, 'outbox relay enqueued jobs');
+            opts.onRelayed?.(n);
+          }
+        } while (n === batchSize && !stopped);
+        requeueBefore = undefined;
       } catch (err) {
         logger.debug({ err: { message: errorMessage(err) } }, 'outbox relay pass failed; will retry');
       }

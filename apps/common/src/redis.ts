@@ -1,6 +1,7 @@
 /** Redis connections and the queue/event protocol (stream + consumer group + pub/sub). */
 import Redis from 'ioredis';
 import type { RedisConfig } from './config';
+import { ENTRA_REDIS_SCOPE, entraTokenSource, fileSecret, type EntraTokenOptions, type SecretSource } from './credentials';
 import type { Job } from './jobs';
 import type { Logger } from './logger';
 
@@ -20,13 +21,26 @@ export interface RedisOptions {
    * fail fast while Redis is unreachable instead of piling up.
    */
   offlineQueue?: boolean;
+  /** Overrides the Entra token source (tests inject a credential). */
+  entra?: EntraTokenOptions;
+}
+
+/** Where the Redis password comes from when it can change (Entra token, rotated file); undefined when static. */
+export function redisSecretSource(cfg: RedisConfig, entra?: EntraTokenOptions): SecretSource | undefined {
+  if (cfg.auth === 'entra') return entraTokenSource(ENTRA_REDIS_SCOPE, entra);
+  if (cfg.passwordFile) return fileSecret(cfg.passwordFile);
+  return undefined;
 }
 
 export function createRedis(cfg: RedisConfig, logger: Logger, opts: RedisOptions): Redis {
+  const source = redisSecretSource(cfg, opts.entra);
   const redis = new Redis({
     host: cfg.host,
     port: cfg.port,
-    password: cfg.password,
+    username: cfg.auth === 'entra' ? cfg.username : undefined,
+    password: cfg.auth === 'entra' ? undefined : cfg.password,
+    // An Entra token must be fetched before the first connection.
+    lazyConnect: cfg.auth === 'entra',
     tls: cfg.tls ? { servername: cfg.host } : undefined,
     connectionName: opts.name,
     connectTimeout: 2000,
@@ -43,7 +57,39 @@ export function createRedis(cfg: RedisConfig, logger: Logger, opts: RedisOptions
       logger.warn({ connection: opts.name, err: { message: err.message } }, 'redis connection error');
     }
   });
+  if (source) keepRedisCredentialFresh(redis, source, cfg, logger, opts.name);
   return redis;
+}
+
+/**
+ * Keeps a connection's credential current: every `secretRefreshMs` (and before the first
+ * connect for Entra) it takes the current secret; when it changed, reconnects use the new
+ * value and a live connection re-authenticates (AUTH) so an expiring token never drops it.
+ */
+function keepRedisCredentialFresh(redis: Redis, source: SecretSource, cfg: RedisConfig, logger: Logger, name: string): void {
+  let current = cfg.auth === 'entra' ? undefined : cfg.password;
+  const refresh = async () => {
+    let next: string;
+    try {
+      next = await source();
+    } catch (err) {
+      logger.warn({ connection: name, err: { message: (err as Error).message } }, 'redis credential refresh failed; keeping the current one');
+      return;
+    }
+    if (next === current) return;
+    current = next;
+    redis.options.password = next;
+    if (redis.status === 'ready') {
+      const auth = cfg.username ? redis.auth(cfg.username, next) : redis.auth(next);
+      await auth.catch((err: Error) => logger.warn({ connection: name, err: { message: err.message } }, 'redis re-AUTH failed'));
+    }
+  };
+  const timer = setInterval(() => void refresh(), cfg.secretRefreshMs ?? 30000);
+  timer.unref();
+  redis.once('end', () => clearInterval(timer));
+  if (cfg.auth === 'entra') {
+    void refresh().then(() => redis.connect().catch(() => undefined));
+  }
 }
 
 /** Closes a connection without waiting for a server that may be gone. */
@@ -59,11 +105,15 @@ export async function closeRedis(redis: Redis): Promise<void> {
   redis.disconnect();
 }
 
-/** Adds job ids to the stream (one entry per id). */
-export async function enqueueJobs(redis: Redis, ids: string[]): Promise<void> {
+/** Field of a stream entry carrying the W3C trace context of the request that created the job. */
+export const JOB_TRACEPARENT_FIELD = 'traceparent';
+
+/** Adds job ids to the stream (one entry per id), with the creating request's `traceparent` when given. */
+export async function enqueueJobs(redis: Redis, ids: string[], opts: { traceparent?: string } = {}): Promise<void> {
   if (ids.length === 0) return;
   const p = redis.pipeline();
-  for (const id of ids) p.xadd(JOB_STREAM, '*', 'id', id);
+  const trace = opts.traceparent ? [JOB_TRACEPARENT_FIELD, opts.traceparent] : [];
+  for (const id of ids) p.xadd(JOB_STREAM, '*', 'id', id, ...trace);
   const results = (await p.exec()) ?? [];
   const failed = results.find(([err]) => err);
   if (failed?.[0]) throw failed[0];

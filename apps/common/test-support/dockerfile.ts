@@ -53,6 +53,7 @@ export function lintDockerfile(path: string, rules: DockerfileRules): string[] {
     const m = /^(?:[^/]+\/)*([^:@/]+):([^@]+)(@sha256:[0-9a-f]{64})?$/.exec(s.image);
     if (!m) problems.push(`base image "${s.image}" has no tag`);
     else if (m[2] === 'latest' || !/\d+\.\d+\.\d+/.test(m[2])) problems.push(`base image "${s.image}" must be pinned to a full version (not latest)`);
+    else if (!m[3]) problems.push(`base image "${s.image}" must be pinned by digest too (<image>:<version>@sha256:<64 hex>)`);
     if (rules.basePrefix && !s.image.startsWith(rules.basePrefix)) problems.push(`base image "${s.image}" must start with ${rules.basePrefix}`);
   }
   const final = stages[stages.length - 1];

@@ -82,10 +82,17 @@ export async function postgresDatabase(): Promise<PostgresServer> {
   });
 }
 
-/** Environment for the api/agent pointing at the test servers (no TLS on loopback). */
+export { startOidcIssuer, LOCAL_AUDIENCE, LOCAL_SCOPE, type OidcIssuer, type TokenOptions } from './oidc';
+
+/**
+ * Environment for the api/agent pointing at the test servers (no TLS on loopback). It connects as
+ * the server's owner and applies the migrations at start (MIGRATE_ON_START, a local/test switch);
+ * see {@link provisionAppRoles} for the least-privileged roles the deployed apps use.
+ */
 export function appEnv(pg: PostgresServer, redis: RedisServer, extra: Record<string, string> = {}): Record<string, string> {
   return {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    MIGRATE_ON_START: 'true',
     PGHOST: pg.host,
     PGPORT: String(pg.port),
     PGDATABASE: pg.database,
@@ -176,4 +183,43 @@ export function builtEntry(workspace: 'api' | 'agent'): string {
   const sources = Math.max(newestMtime(join(appsDir, workspace, 'src')), newestMtime(join(appsDir, 'common', 'src')));
   if (sources > built) throw new Error(`${entry} is older than its sources; ${hint}`);
   return entry;
+}
+
+export interface AppLogins {
+  api: { user: string; password: string };
+  agent: { user: string; password: string };
+}
+
+/**
+ * Applies the migrations as the owner (what the release's migration Job does) and creates one
+ * login role per app, member of its group role (jobs_api / jobs_agent) through the migration
+ * entry point's grantLoginRoles. Returns the logins; use {@link roleEnv} to connect as one.
+ */
+export async function provisionAppRoles(pg: PostgresServer): Promise<AppLogins> {
+  // Loaded lazily: the shared library from source (jest maps it), only for tests that need roles.
+  const { migrate, grantLoginRoles, createLogger } = await import('../src');
+  const { Pool } = await import('pg');
+  const pool = new Pool({ host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, max: 1 });
+  // Roles are server-wide: unique names keep test files on the shared server apart.
+  const tag = Math.random().toString(36).slice(2, 10);
+  const logins: AppLogins = {
+    api: { user: `api_login_${tag}`, password: `pw-${Math.random().toString(36).slice(2)}` },
+    agent: { user: `agent_login_${tag}`, password: `pw-${Math.random().toString(36).slice(2)}` },
+  };
+  try {
+    await migrate(pool, createLogger({ service: 'test', level: 'silent' }));
+    for (const l of [logins.api, logins.agent]) {
+      await pool.query(`DROP ROLE IF EXISTS ${l.user}`);
+      await pool.query(`CREATE ROLE ${l.user} LOGIN PASSWORD '${l.password}'`);
+    }
+    await grantLoginRoles(pool, { api: [logins.api.user], agent: [logins.agent.user] });
+  } finally {
+    await pool.end();
+  }
+  return logins;
+}
+
+/** appEnv connecting as one app's least-privileged login (no migrations at start). */
+export function roleEnv(pg: PostgresServer, redis: RedisServer, login: { user: string; password: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...appEnv(pg, redis), MIGRATE_ON_START: 'false', PGUSER: login.user, PGPASSWORD: login.password, ...extra };
 }

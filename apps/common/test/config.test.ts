@@ -1,9 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadAgentConfig, loadApiConfig } from '../src';
+import { ConfigError, entraTokenSource, fileSecret, loadAgentConfig, loadApiConfig as loadApi, loadMigrationConfig, type Env } from '../src';
 
 const minimal = { PGHOST: 'db', PGDATABASE: 'app', PGUSER: 'u', REDIS_HOST: 'cache' };
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const entra = { AUTH_ISSUER: `https://login.microsoftonline.com/${TENANT}/v2.0`, AUTH_AUDIENCE: 'api://aks-platform-api' };
+const loadApiConfig = (env: Env) => loadApi({ ...entra, ...env });
 
 describe('config parsing', () => {
   test('defaults follow the contract', () => {
@@ -14,12 +17,20 @@ describe('config parsing', () => {
       shutdownTimeoutMs: 25000,
       pg: { host: 'db', port: 5432, database: 'app', user: 'u', sslMode: 'require' },
       redis: { host: 'cache', port: 6379, tls: true },
-      outboxIntervalMs: 2000,
+      outboxIntervalMs: 1000,
       jobRequeueAfterMs: 120000,
+      auth: { mode: 'entra', issuer: entra.AUTH_ISSUER, audiences: ['api://aks-platform-api'], jwksUri: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`, requiredScope: 'Jobs.ReadWrite', clockToleranceS: 30 },
+      rateLimit: { windowMs: 60000, submitPerUser: 30, submitPerIp: 120, readPerUser: 600, readPerIp: 1200 },
+      socket: { maxMessageBytes: 8192, maxSubscriptions: 100, subscribesPerSecond: 10 },
+      trustProxy: false,
+      requestTimeoutMs: 10000,
+      headersTimeoutMs: 5000,
+      migrateOnStart: false,
+      sleepMaxMs: 60000,
     });
     expect(api.pg.password).toBeUndefined();
     const agent = loadAgentConfig(minimal);
-    expect(agent).toMatchObject({ port: 7000, concurrency: 2, visibilityTimeoutMs: 30000, maxAttempts: 5 });
+    expect(agent).toMatchObject({ port: 7000, concurrency: 2, visibilityTimeoutMs: 5000, maxAttempts: 5, retentionDays: 30, retentionIntervalMs: 3600000, retentionBatch: 500 });
   });
 
   test('values are parsed and validated', () => {
@@ -58,5 +69,73 @@ describe('config parsing', () => {
 
   test('an unreadable secret file is an error naming the variable, not the content', () => {
     expect(() => loadApiConfig({ ...minimal, PGPASSWORD_FILE: '/nonexistent/pw' })).toThrow(/PGPASSWORD_FILE: cannot read \/nonexistent\/pw \(ENOENT\)/);
+  });
+
+  test.each([
+    [{ AUTH_MODE: 'none' }, 'AUTH_MODE: "none" is accepted only with APP_ENVIRONMENT=local (got unset); allowed: entra'],
+    [{ AUTH_MODE: 'none', APP_ENVIRONMENT: 'prod' }, 'AUTH_MODE: "none" is accepted only with APP_ENVIRONMENT=local (got prod); allowed: entra'],
+    [{ AUTH_MODE: 'off' }, 'AUTH_MODE: must be one of: entra, none'],
+    [{ AUTH_ISSUER: undefined }, 'AUTH_ISSUER: required'],
+    [{ AUTH_AUDIENCE: ' ' }, 'AUTH_AUDIENCE'],
+    [{ AUTH_ISSUER: 'http://127.0.0.1:9/t/v2.0', AUTH_JWKS_URI: 'http://127.0.0.1:9/keys' }, 'AUTH_ISSUER: must be an https:// URL (http://127.0.0.1 only with APP_ENVIRONMENT=local)'],
+    [{ AUTH_ISSUER: 'https://idp.example.com' }, 'AUTH_JWKS_URI: required when AUTH_ISSUER is not an Entra ID v2 issuer'],
+    [{ CORS_ORIGIN: 'https://app.example.com/path' }, 'CORS_ORIGIN: "https://app.example.com/path" is not an origin'],
+    [{ TRUST_PROXY: 'everyone' }, 'TRUST_PROXY: "everyone" is not an address or CIDR'],
+    [{ JOB_SLEEP_MAX_MS: '60001' }, 'JOB_SLEEP_MAX_MS: must be <= 60000'],
+    [{ PGSSLROOTCERT: '/etc/ssl/ca.pem' }, 'PGSSLROOTCERT: only used with PGSSLMODE=verify-full'],
+    [{ REDIS_AUTH: 'entra' }, 'REDIS_USERNAME: required with REDIS_AUTH=entra'],
+  ])('api: %p is refused with a message naming the key', (override, message) => {
+    expect(() => loadApiConfig({ ...minimal, ...override })).toThrow(message);
+  });
+
+  test('local mode: AUTH_MODE=none and a loopback issuer are accepted only there', () => {
+    expect(loadApiConfig({ ...minimal, AUTH_MODE: 'none', APP_ENVIRONMENT: 'local' }).auth.mode).toBe('none');
+    const local = loadApiConfig({ ...minimal, APP_ENVIRONMENT: 'local', AUTH_ISSUER: 'http://127.0.0.1:9/t/v2.0', AUTH_JWKS_URI: 'http://127.0.0.1:9/keys' });
+    expect(local.auth).toMatchObject({ issuer: 'http://127.0.0.1:9/t/v2.0', jwksUri: 'http://127.0.0.1:9/keys' });
+    expect(loadApiConfig({ ...minimal, CORS_ORIGIN: 'https://a.example.com, http://localhost:5173', TRUST_PROXY: '10.0.0.0/8,127.0.0.1' })).toMatchObject({
+      corsOrigins: ['https://a.example.com', 'http://localhost:5173'],
+      trustProxy: ['10.0.0.0/8', '127.0.0.1'],
+    });
+  });
+
+  test('migration entry point: owner connection and the login roles to grant', () => {
+    expect(loadMigrationConfig({ PGHOST: 'db', PGDATABASE: 'app', PGUSER: 'owner', DB_API_LOGIN_ROLES: 'id-api, other', DB_AGENT_LOGIN_ROLES: 'id-agent' })).toMatchObject({
+      pg: { user: 'owner', sslMode: 'require', auth: 'password' },
+      apiLogins: ['id-api', 'other'],
+      agentLogins: ['id-agent'],
+    });
+    expect(() => loadMigrationConfig({ PGHOST: 'db', PGDATABASE: 'app', PGUSER: 'o', DB_API_LOGIN_ROLES: 'a"b' })).toThrow('DB_API_LOGIN_ROLES');
+  });
+});
+
+describe('credentials', () => {
+  test('a secret file is re-read after rotation without a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rot-'));
+    const path = join(dir, 'postgres-password');
+    writeFileSync(path, 'first\n');
+    const secret = fileSecret(path);
+    expect(await secret()).toBe('first');
+    writeFileSync(path, 'second-and-longer\n');
+    expect(await secret()).toBe('second-and-longer');
+  });
+
+  test('an Entra token is cached and refreshed 5 minutes before it expires; callers share one request', async () => {
+    let now = 1_000_000;
+    let calls = 0;
+    const credential = {
+      getToken: async (scope: string | string[]) => {
+        calls++;
+        expect(scope).toBe('https://ossrdbms-aad.database.windows.net/.default');
+        return { token: `t${calls}`, expiresOnTimestamp: now + 60 * 60 * 1000 };
+      },
+    };
+    const source = entraTokenSource('https://ossrdbms-aad.database.windows.net/.default', { credential, now: () => now });
+    expect(await Promise.all([source(), source(), source()])).toEqual(['t1', 't1', 't1']);
+    expect(calls).toBe(1);
+    now += 54 * 60 * 1000; // 6 min before expiry: still cached
+    expect(await source()).toBe('t1');
+    now += 2 * 60 * 1000; // 4 min before expiry: refreshed
+    expect(await source()).toBe('t2');
+    expect(calls).toBe(2);
   });
 });

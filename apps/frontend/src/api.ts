@@ -1,3 +1,4 @@
+import { newTraceparent } from './traceparent';
 import { isJob, isJobSummary, type Job, type JobSummary, type JobType } from './types';
 
 /** Human names for the request fields the api may report in a 400 `field`. */
@@ -119,6 +120,8 @@ export interface ApiClientOptions {
   getToken?: () => Promise<string>;
   /** New idempotency key per submission (default `crypto.randomUUID`); a retried request reuses its key. */
   newIdempotencyKey?: () => string;
+  /** New W3C `traceparent` per request (default: a random sampled trace); the api and agent log its trace id. */
+  newTraceparent?: () => string;
 }
 
 async function readBody(response: Response): Promise<unknown> {
@@ -143,6 +146,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 10_000;
   const newIdempotencyKey = options.newIdempotencyKey ?? (() => crypto.randomUUID());
+  const traceparent = options.newTraceparent ?? (() => newTraceparent());
 
   async function request(path: string, init: RequestInit): Promise<unknown> {
     let response: Response;
@@ -150,7 +154,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     try {
       response = await doFetch(`${baseUrl}${path}`, {
         ...init,
-        headers: { accept: 'application/json', ...authorization, ...(init.headers as Record<string, string> | undefined) },
+        headers: { accept: 'application/json', traceparent: traceparent(), ...authorization, ...(init.headers as Record<string, string> | undefined) },
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { newTraceparent } from './traceparent';
 import { isJob, type Job } from './types';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
@@ -64,7 +65,8 @@ export function connectJobFeed(handlers: JobFeedHandlers, options: { url?: strin
 
   return {
     async subscribe(id) {
-      const ack: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('job:subscribe', { id });
+      // Browsers cannot set WebSocket headers: the trace context rides in the payload.
+      const ack: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('job:subscribe', { id, traceparent: newTraceparent() });
       if (typeof ack === 'object' && ack !== null && (ack as { ok?: unknown }).ok === true) {
         const job = (ack as { job?: unknown }).job;
         if (isJob(job)) return job;

@@ -1,4 +1,5 @@
 import { ApiError, createApiClient, parseApiError, type FetchLike } from '../src/api';
+import { newTraceparent, traceIdOf } from '../src/traceparent';
 
 const JOB_ID = '3f1c9a52-7d0e-4b8e-9c1a-2b6f0d4e8a11';
 const fullJob = {
@@ -167,5 +168,25 @@ describe('sign-in and idempotent submission', () => {
     const err = parseApiError(status, { error: code });
     expect(err.code).toBe(code);
     expect(err.message).toMatch(message);
+  });
+});
+
+describe('trace context', () => {
+  test('every api request carries a fresh W3C traceparent (sampled, no all-zero ids)', async () => {
+    const summary = { id: JOB_ID, type: 'sha256', status: 'queued', createdAt: '2026-01-01T00:00:00.000Z' };
+    const { fn, calls } = fakeFetch(json(202, summary), json(200, fullJob));
+    const client = createApiClient({ fetch: fn });
+    await client.createJob({ type: 'sha256', input: 'hello' });
+    await client.getJob(JOB_ID);
+    const sent = calls.map((c) => (c.init?.headers as Record<string, string>).traceparent);
+    for (const tp of sent) expect(tp).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(traceIdOf(sent[0])).not.toBe(traceIdOf(sent[1]));
+  });
+
+  test('newTraceparent never emits an all-zero trace or span id', () => {
+    let call = 0;
+    // The first draw is all zeros (invalid in W3C Trace Context) and must be redrawn.
+    const random = (b: Uint8Array) => (call++ === 0 ? b.fill(0) : b.fill(0xab));
+    expect(newTraceparent(random)).toBe(`00-${'ab'.repeat(16)}-${'ab'.repeat(8)}-01`);
   });
 });

@@ -90,9 +90,9 @@ test('the options the frontend uses do not weaken the shared rules for others', 
   writeFileSync(
     file,
     [
-      'FROM node:22.23.3-alpine AS build',
+      `FROM node:22.23.3-alpine@sha256:${'a'.repeat(64)} AS build`,
       'RUN npm ci',
-      'FROM nginxinc/nginx-unprivileged:1.29.5-alpine',
+      `FROM nginxinc/nginx-unprivileged:1.29.5-alpine@sha256:${'b'.repeat(64)}`,
       'COPY --from=build /src/node_modules /usr/share/nginx/html/',
       'COPY --from=build /src/apps/frontend/dist/ /usr/share/nginx/html/',
       'USER 10101',

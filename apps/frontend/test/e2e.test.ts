@@ -5,10 +5,14 @@
  * production CSP) with the right result, and an api validation error must be shown on the
  * field it names. The user signs in first, with MSAL (auth code + PKCE) against the real local
  * OpenID Connect provider (apps/common/test-support/oidc-provider), as a person would.
+ * The W3C trace id the browser sends with a job reaches the api's and the agent's log lines
+ * for that job.
  *
  * FRONTEND_E2E_SCREENSHOT=/path.png saves a screenshot of the page after the jobs finished.
  */
+import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
+import { createLogger } from '@aks-platform/common';
 import { startAgent, type AgentHandle } from '../../agent/src';
 import { startApi, type ApiHandle } from '../../api/src';
 import { appEnv, freePort, postgresDatabase, startRedis, type PostgresServer, type RedisServer } from '../../common/test-support';
@@ -29,6 +33,14 @@ let idp: LocalOidcProvider;
 let browser: Browser;
 let page: Page;
 const pageProblems: string[] = [];
+/** The api's and the agent's log lines (JSON), for the trace check. */
+const logLines: Array<Record<string, any>> = [];
+const logSink = new Writable({
+  write(chunk, _encoding, done) {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+    done();
+  },
+});
 
 beforeAll(async () => {
   requireDist();
@@ -41,8 +53,9 @@ beforeAll(async () => {
     startLocalOidcProvider({ spaOrigin: `http://127.0.0.1:${nginxPort}` }),
   ]);
   const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200' });
-  api = await startApi({ env, port: 0, host: '127.0.0.1' });
-  agent = await startAgent({ env, port: 0, host: '127.0.0.1' });
+  // The api checks the provider's tokens (its JWKS is served on loopback http: local mode).
+  api = await startApi({ env: { ...env, APP_ENVIRONMENT: 'local', ...idp.apiEnv() }, port: 0, host: '127.0.0.1', logger: createLogger({ service: 'api', destination: logSink }) });
+  agent = await startAgent({ env, port: 0, host: '127.0.0.1', logger: createLogger({ service: 'agent', destination: logSink }) });
   await Promise.all([api.schemaReady, agent.warm]);
   nginx = await startNginx({ apiUpstream: api.url, port: nginxPort, auth: idp.frontendEnv() });
 
@@ -186,4 +199,22 @@ test('an api validation error is shown on the field it names, and cleared by a v
   await page.locator('li.job').first().locator('xpath=self::*[@data-status="succeeded"]').waitFor({ timeout: 15_000 });
   await expect(page.getByRole('alert').count()).resolves.toBe(0);
   await expect(input.getAttribute('aria-invalid')).resolves.toBeNull();
+});
+
+test('the trace id the browser sends with a job appears in the api’s and the agent’s log lines for that job', async () => {
+  const [request] = await Promise.all([
+    page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/jobs'),
+    submit('sha256', 'trace this job'),
+  ]);
+  const traceparent = request.headers().traceparent ?? '';
+  expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  const traceId = traceparent.split('-')[1];
+  const response = await request.response();
+  const { id } = (await response!.json()) as { id: string };
+  const line = (service: string, message: string) => logLines.find((l) => l.service === service && l.jobId === id && l.message === message);
+  const deadline = Date.now() + 20_000;
+  while (!line('agent', 'job finished') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(line('api', 'job accepted')).toMatchObject({ trace_id: traceId });
+  expect(line('agent', 'job started')).toMatchObject({ trace_id: traceId });
+  expect(line('agent', 'job finished')).toMatchObject({ trace_id: traceId, status: 'succeeded' });
 });

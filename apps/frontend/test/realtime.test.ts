@@ -63,7 +63,8 @@ function connect() {
 test('subscribe joins the job room, resolves with the ack job; job:status events reach the handler', async () => {
   const { feed, statuses, states } = connect();
   await expect(feed.subscribe(ID)).resolves.toEqual(job('queued'));
-  expect(subscribes).toEqual([{ id: ID }]);
+  // The trace context rides in the payload (browsers cannot set WebSocket headers).
+  expect(subscribes).toEqual([{ id: ID, traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) }]);
   expect(transports).toEqual(['websocket']); // no long-polling: no sticky sessions needed
   expect(states).toEqual(['connecting', 'connected']);
 
