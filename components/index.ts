@@ -16,3 +16,6 @@ export * from './managed-prometheus';
 export * from './managed-grafana';
 export * from './prometheus-alerts';
 export * from './platform-guardrails';
+export * from './local-data-store';
+export * from './local-image';
+export * from './local-platform';
