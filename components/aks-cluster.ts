@@ -5,6 +5,8 @@ import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as operationalinsights from '@pulumi/azure-native/operationalinsights';
 import * as k8s from '@pulumi/kubernetes';
+import * as time from '@pulumiverse/time';
+import { CLUSTER_RBAC_PROPAGATION } from '../lib/create-order';
 import { resourceName } from '../lib/naming';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { kubernetesMinorVersion } from '../lib/rules';
@@ -88,6 +90,12 @@ export interface AksClusterArgs extends AzureComponentArgs {
   clock?: Clock;
   /** ID of the nodes subnet (all pools join it). */
   nodeSubnetId: pulumi.Input<string>;
+  /**
+   * Every subnet of the node subnet's VNet (e.g. `Network.subnets`). The cluster waits for all of
+   * them: AKS sets ownership on the VNet and fails (`VirtualNetworkNotInSucceededState`) while a
+   * sibling subnet is still being written. See lib/create-order.ts.
+   */
+  vnetSubnets?: pulumi.Resource[];
   /** The system pool. */
   systemPool: SystemNodePoolArgs;
   /** User pools, each a separate AgentPool resource (e.g. memory-optimized E-series, CPU-optimized F-series). */
@@ -108,7 +116,7 @@ export interface AksClusterArgs extends AzureComponentArgs {
    * Object ID of the principal that runs `pulumi up`. It gets *Azure Kubernetes
    * Service RBAC Cluster Admin* on the cluster, so the Kubernetes provider can
    * deploy with Entra ID (local accounts are off). Resources on {@link AksCluster.provider}
-   * wait for that role assignment.
+   * wait for that role assignment and for its propagation (5 minutes, lib/create-order.ts).
    */
   deployerObjectId?: pulumi.Input<string>;
   /** Kind of the deploying principal: `ServicePrincipal` in CI, `User` on a workstation (ARM rejects a mismatch). Default `ServicePrincipal`. */
@@ -215,6 +223,25 @@ export class AksCluster extends pulumi.ComponentResource {
   public readonly fqdn: pulumi.Output<string | undefined>;
   /** The user pools by name. */
   public readonly userPools: Record<string, containerservice.AgentPool>;
+  /**
+   * Every node pool by name, as the resource that creates it: the system pool is
+   * inline in the cluster, so it maps to {@link cluster}. Workloads pinned to a pool wait for it.
+   */
+  public readonly nodePools: Record<string, pulumi.Resource>;
+  /** The kubelet identity's AcrPull assignment on the registry (when `registryId` was given). */
+  public readonly acrPullAssignment?: authorization.RoleAssignment;
+  /** The deployer's cluster-admin role assignment (when `deployerObjectId` was given). */
+  public readonly deployerAccess?: authorization.RoleAssignment;
+  /**
+   * The wait for that assignment to propagate (a `@pulumiverse/time` Sleep of
+   * {@link CLUSTER_RBAC_PROPAGATION}); the Kubernetes provider depends on it.
+   */
+  public readonly deployerAccessReady?: pulumi.Resource;
+  /**
+   * What any workload on this cluster must wait for besides its own node pool: the
+   * cluster, the kubelet's AcrPull and the deployer's propagated cluster-admin.
+   */
+  public readonly readyForWorkloads: pulumi.Resource[];
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:AksCluster', name, {}, opts);
@@ -317,16 +344,21 @@ export class AksCluster extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [subnetRole, ...(args.egressRoute ? [args.egressRoute] : [])],
+        // Every subnet of the VNet, not only the node subnet (lib/create-order.ts clusterAfterEverySubnet),
+        // and the nodes' default route through the egress firewall.
+        dependsOn: [subnetRole, ...(args.vnetSubnets ?? []), ...(args.egressRoute ? [args.egressRoute] : [])],
         // The autoscaler moves node counts: never fight it. Versions: see versionIgnoreChanges.
         ignoreChanges: [...versionIgnoreChanges(args.upgrade.channel).map((p) => (p === 'orchestratorVersion' ? 'agentPoolProfiles[*].orchestratorVersion' : p)), 'agentPoolProfiles[*].count'],
       },
     );
     const clusterResourceName = this.cluster.name;
 
+    // One pool at a time: concurrent pool creates on one VNet fail with
+    // VirtualNetworkNotInSucceededState (Azure/AKS#4522, lib/create-order.ts).
     this.userPools = {};
+    let previousPool: containerservice.AgentPool | undefined;
     for (const pool of args.userPools ?? []) {
-      this.userPools[pool.name] = new containerservice.AgentPool(
+      const agentPool: containerservice.AgentPool = new containerservice.AgentPool(
         `${name}-pool-${pool.name}`,
         {
           agentPoolName: pool.name,
@@ -339,9 +371,13 @@ export class AksCluster extends pulumi.ComponentResource {
           ignoreChanges: [...versionIgnoreChanges(args.upgrade.channel).filter((p) => p === 'orchestratorVersion'), 'count'],
           // A new VM size / zones / disk type replaces the pool; Azure refuses a second pool with the same name.
           deleteBeforeReplace: true,
+          dependsOn: previousPool ? [previousPool] : [],
         },
       );
+      this.userPools[pool.name] = agentPool;
+      previousPool = agentPool;
     }
+    this.nodePools = { [system.name]: this.cluster, ...this.userPools };
 
     // Maintenance windows for the cluster (Kubernetes) and node OS upgrades.
     const window = args.upgrade.window;
@@ -409,7 +445,7 @@ export class AksCluster extends pulumi.ComponentResource {
     this.kubeletIdentityClientId = this.cluster.identityProfile.apply((p) => requireIdentity(p?.kubeletidentity?.clientId, 'clientId'));
 
     if (args.registryId !== undefined) {
-      new authorization.RoleAssignment(
+      this.acrPullAssignment = new authorization.RoleAssignment(
         `${name}-kubelet-acr-pull`,
         {
           principalId: this.kubeletIdentityObjectId,
@@ -433,19 +469,25 @@ export class AksCluster extends pulumi.ComponentResource {
       }),
     );
 
-    const deployerAccess =
-      args.deployerObjectId === undefined
-        ? undefined
-        : new authorization.RoleAssignment(
-            `${name}-deployer-cluster-admin`,
-            {
-              principalId: args.deployerObjectId,
-              principalType: args.deployerPrincipalType ?? 'ServicePrincipal',
-              roleDefinitionId: subscriptionId.apply((sub) => roleDefinitionId(sub, ROLE_IDS.rbacClusterAdmin)),
-              scope: this.cluster.id,
-            },
-            { parent: this },
-          );
+    if (args.deployerObjectId !== undefined) {
+      this.deployerAccess = new authorization.RoleAssignment(
+        `${name}-deployer-cluster-admin`,
+        {
+          principalId: args.deployerObjectId,
+          principalType: args.deployerPrincipalType ?? 'ServicePrincipal',
+          roleDefinitionId: subscriptionId.apply((sub) => roleDefinitionId(sub, ROLE_IDS.rbacClusterAdmin)),
+          scope: this.cluster.id,
+        },
+        { parent: this },
+      );
+      // Created is not yet honoured: the API server sees a new assignment within 5 minutes.
+      // A new assignment (new id) runs the wait again.
+      this.deployerAccessReady = new time.Sleep(
+        `${name}-deployer-cluster-admin-propagation`,
+        { createDuration: CLUSTER_RBAC_PROPAGATION.duration, triggers: { roleAssignmentId: this.deployerAccess.id } },
+        { parent: this },
+      );
+    }
 
     this.provider = new k8s.Provider(
       `${name}-k8s`,
@@ -457,8 +499,13 @@ export class AksCluster extends pulumi.ComponentResource {
         // Never drop resources from state because the (private) API server is out of reach.
         deleteUnreachable: false,
       },
-      { parent: this, dependsOn: deployerAccess ? [deployerAccess] : [] },
+      { parent: this, dependsOn: this.deployerAccessReady ? [this.deployerAccessReady] : [] },
     );
+    this.readyForWorkloads = [
+      this.cluster,
+      ...(this.acrPullAssignment ? [this.acrPullAssignment] : []),
+      ...(this.deployerAccessReady ? [this.deployerAccessReady] : []),
+    ];
 
     this.clusterName = this.cluster.name;
     this.clusterId = this.cluster.id;

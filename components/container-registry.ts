@@ -43,6 +43,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   public readonly name: pulumi.Output<string>;
   /** The private endpoint, when the registry is private. */
   public readonly privateLink?: PrivateLink;
+  /**
+   * What a push or pull must wait for: the registry, and when it is private its
+   * private endpoint's DNS zone group (before it, the login server resolves to the
+   * disabled public endpoint).
+   */
+  public readonly readyForClients: pulumi.Resource[];
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:ContainerRegistry', name, {}, opts);
@@ -108,6 +114,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       );
     }
 
+    this.readyForClients = [this.registry, ...(this.privateLink?.ready ?? [])];
     this.registryId = this.registry.id;
     this.loginServer = this.registry.loginServer;
     this.name = this.registry.name;

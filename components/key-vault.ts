@@ -1,6 +1,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as keyvault from '@pulumi/azure-native/keyvault';
+import * as time from '@pulumiverse/time';
+import { WORKLOAD_IDENTITY_ROLE_PROPAGATION } from '../lib/create-order';
 import { globalResourceName, resourceName } from '../lib/naming';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import {
@@ -95,6 +97,23 @@ export class KeyVault extends pulumi.ComponentResource {
   public readonly identityPrincipalId?: pulumi.Output<string>;
   /** ARM ID of the private endpoint, when created. */
   public readonly privateEndpointId?: pulumi.Output<string>;
+  /** The private endpoint and its DNS zone group, when the vault is private. */
+  public readonly privateLink?: PrivateLink;
+  /** The stored secrets, in the order given. */
+  public readonly secrets: keyvault.Secret[];
+  /** The apps' identity's `Key Vault Secrets User` assignment on this vault (with `appIdentity`). */
+  public readonly appSecretsAccess?: authorization.RoleAssignment;
+  /**
+   * The wait for that assignment (and the identity's federated credentials) to
+   * propagate: a `@pulumiverse/time` Sleep of {@link WORKLOAD_IDENTITY_ROLE_PROPAGATION}.
+   */
+  public readonly appSecretsAccessReady?: pulumi.Resource;
+  /**
+   * What a workload that mounts this vault's secrets with the apps' identity must
+   * wait for: the secrets, the private endpoint's DNS zone group, the identity's
+   * federated credentials and its propagated Key Vault role (lib/create-order.ts).
+   */
+  public readonly readyForWorkloads: pulumi.Resource[];
 
   constructor(name: string, args: KeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:KeyVault', name, {}, opts);
@@ -152,7 +171,7 @@ export class KeyVault extends pulumi.ComponentResource {
       );
     }
 
-    const secrets = (args.secrets ?? []).map(
+    const secrets = (this.secrets = (args.secrets ?? []).map(
       (s) =>
         new keyvault.Secret(
           `${name}-secret-${s.name}`,
@@ -165,7 +184,7 @@ export class KeyVault extends pulumi.ComponentResource {
           },
           { parent: this, dependsOn: officer ? [officer] : [] },
         ),
-    );
+    ));
 
     if (args.appIdentity) {
       this.appIdentity = new WorkloadIdentity(
@@ -180,7 +199,7 @@ export class KeyVault extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new authorization.RoleAssignment(
+      this.appSecretsAccess = new authorization.RoleAssignment(
         `${name}-apps-secrets-user`,
         {
           scope: this.vault.id,
@@ -192,12 +211,18 @@ export class KeyVault extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      // Created is not yet honoured: a workload identity's role can take 10 minutes to reach Key Vault.
+      this.appSecretsAccessReady = new time.Sleep(
+        `${name}-apps-secrets-user-propagation`,
+        { createDuration: WORKLOAD_IDENTITY_ROLE_PROPAGATION.duration, triggers: { roleAssignmentId: this.appSecretsAccess.id } },
+        { parent: this, dependsOn: this.appIdentity.federatedCredentials },
+      );
       this.identityClientId = this.appIdentity.clientId;
       this.identityPrincipalId = this.appIdentity.principalId;
     }
 
     if (args.privateEndpoint) {
-      const endpoint = new PrivateLink(
+      const endpoint = (this.privateLink = new PrivateLink(
         `${name}-pl`,
         {
           resourceGroupName: args.resourceGroupName,
@@ -209,9 +234,18 @@ export class KeyVault extends pulumi.ComponentResource {
           tags: args.tags,
         },
         { parent: this },
-      );
+      ));
       this.privateEndpointId = endpoint.endpointId;
     }
+
+    this.readyForWorkloads = [
+      this.vault,
+      ...secrets,
+      ...(this.privateLink?.ready ?? []),
+      ...(this.appIdentity?.federatedCredentials ?? []),
+      ...(this.appSecretsAccess ? [this.appSecretsAccess] : []),
+      ...(this.appSecretsAccessReady ? [this.appSecretsAccessReady] : []),
+    ];
 
     this.vaultUri = this.vault.properties.apply((p) => p.vaultUri ?? '');
     this.vaultName = this.vault.name;

@@ -71,10 +71,16 @@ export class Network extends pulumi.ComponentResource {
   public readonly nsgIds: Record<SubnetRole, pulumi.Output<string>>;
   /** Private DNS zone IDs by zone name. */
   public readonly privateDnsZoneIds: Record<string, pulumi.Output<string>>;
+  /** The `AzureFirewallSubnet` (only with `firewallSubnetPrefix`). */
+  public readonly firewallSubnet?: network.Subnet;
   /** ID of the `AzureFirewallSubnet` (only with `firewallSubnetPrefix`). */
   public readonly firewallSubnetId?: pulumi.Output<string>;
   /** The nodes subnet's route table (only with `firewallSubnetPrefix`). */
   public readonly nodesRouteTable?: network.RouteTable;
+  /** The subnets by role. Everything that sets ownership on the VNet (AKS) waits for all of them. */
+  public readonly subnets: Record<SubnetRole, network.Subnet>;
+  /** The VNet link of each private DNS zone, by zone name: names resolve privately only once it exists. */
+  public readonly privateDnsZoneLinks: Record<string, privatedns.VirtualNetworkLink>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:Network', name, {}, opts);
@@ -100,6 +106,7 @@ export class Network extends pulumi.ComponentResource {
 
     const subnetIds: Partial<Record<SubnetRole, pulumi.Output<string>>> = {};
     const nsgIds: Partial<Record<SubnetRole, pulumi.Output<string>>> = {};
+    const subnets: Partial<Record<SubnetRole, network.Subnet>> = {};
     let natGatewayId: pulumi.Output<string> | undefined;
     if (args.operationsNatGateway) {
       const ip = new network.PublicIPAddress(
@@ -176,13 +183,14 @@ export class Network extends pulumi.ComponentResource {
         { parent: this, dependsOn: previous ? [previous] : [] },
       );
       previous = subnet;
+      subnets[role] = subnet;
       subnetIds[role] = subnet.id;
       nsgIds[role] = nsg.id;
     }
     if (args.firewallSubnetPrefix !== undefined) {
       // No NSG: Azure Firewall's subnet does not support one. Last in the
       // subnet chain (concurrent subnet updates in one VNet are rejected).
-      this.firewallSubnetId = new network.Subnet(
+      this.firewallSubnet = new network.Subnet(
         `${name}-snet-firewall`,
         {
           subnetName: FIREWALL_SUBNET_NAME,
@@ -191,20 +199,23 @@ export class Network extends pulumi.ComponentResource {
           addressPrefix: args.firewallSubnetPrefix,
         },
         { parent: this, dependsOn: previous ? [previous] : [] },
-      ).id;
+      );
+      this.firewallSubnetId = this.firewallSubnet.id;
       this.nodesRouteTable = routeTable;
     }
     this.subnetIds = subnetIds as Record<SubnetRole, pulumi.Output<string>>;
     this.nsgIds = nsgIds as Record<SubnetRole, pulumi.Output<string>>;
+    this.subnets = subnets as Record<SubnetRole, network.Subnet>;
 
     const zoneIds: Record<string, pulumi.Output<string>> = {};
+    this.privateDnsZoneLinks = {};
     for (const zoneName of args.privateDnsZones) {
       const zone = new privatedns.PrivateZone(
         `${name}-zone-${zoneName}`,
         { privateZoneName: zoneName, resourceGroupName: args.resourceGroupName, location: 'global', tags: args.tags },
         { parent: this },
       );
-      new privatedns.VirtualNetworkLink(
+      this.privateDnsZoneLinks[zoneName] = new privatedns.VirtualNetworkLink(
         `${name}-link-${zoneName}`,
         {
           virtualNetworkLinkName: resourceName(args.naming, 'virtualNetwork', 'link'),

@@ -285,6 +285,7 @@ export class Platform extends pulumi.ComponentResource {
         ...args.cluster,
         network: { ...args.cluster.network, vnetAddressSpaces: [args.network.addressSpace] },
         nodeSubnetId: this.network.subnetIds.nodes,
+        vnetSubnets: [...Object.values(this.network.subnets), ...(this.network.firewallSubnet ? [this.network.firewallSubnet] : [])],
         tenantId: client.tenantId,
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
@@ -420,6 +421,42 @@ export class Platform extends pulumi.ComponentResource {
     });
   }
 
+  /**
+   * What the image pushes wait for: the registry and, when it is private, its
+   * private endpoint's DNS record and the zone's VNet link (lib/create-order.ts).
+   */
+  public imagePushWaits(): pulumi.Resource[] {
+    return [...this.registry.readyForClients, ...this.dnsLinksFor(this.registry.privateLink ? [PRIVATE_DNS_ZONES.registry] : [])];
+  }
+
+  /**
+   * What one app's release waits for, besides its image: everything any workload on
+   * the cluster needs (cluster, kubelet AcrPull, the deployer's propagated
+   * cluster-admin), the node pool(s) its pods may run on, the registry's private
+   * DNS, and for the api and agent the data services' private DNS, the vault's
+   * secrets and DNS, the apps' federated credentials and their propagated Key Vault role.
+   */
+  public releaseWaits(app: AppName, nodePool: string | undefined): pulumi.Resource[] {
+    const pools = nodePool === undefined ? Object.values(this.cluster.nodePools) : [this.cluster.nodePools[nodePool]];
+    if (pools.some((p) => p === undefined)) {
+      throw new pulumi.ResourceError(`apps.${app}.nodePool: "${nodePool}" is not a node pool of the cluster; pools: ${Object.keys(this.cluster.nodePools).join(', ')}`, this);
+    }
+    const base = [...this.cluster.readyForWorkloads, ...pools, ...this.imagePushWaits()];
+    if (app === 'frontend') return base;
+    const zones = Object.keys(this.network.privateDnsZoneLinks);
+    return [
+      ...base,
+      ...this.keyVault.readyForWorkloads,
+      ...this.postgres.readyForClients,
+      ...this.redis.readyForClients,
+      ...this.dnsLinksFor(zones),
+    ];
+  }
+
+  private dnsLinksFor(zones: string[]): pulumi.Resource[] {
+    return zones.map((zone) => this.network.privateDnsZoneLinks[zone]).filter((link): link is NonNullable<typeof link> => link !== undefined);
+  }
+
   /** The api and SPA registrations, redirecting to the public origin of the apps. */
   private createAppRegistrations(name: string, apps: PlatformAppsArgs, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>) {
     const host = apps.ingress?.host;
@@ -444,7 +481,6 @@ export class Platform extends pulumi.ComponentResource {
 
   /** Images (registry only) and releases (cluster, data services, vault). */
   private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>, cluster: PlatformArgs['cluster'], deployerObjectId: pulumi.Output<string>): void {
-    const parent = { parent: this };
     const auth = apps.auth
       ? pulumi.output({ tenantId, ...apps.auth })
       : this.createAppRegistrations(name, apps, tenantId, deployerObjectId);
@@ -460,7 +496,8 @@ export class Platform extends pulumi.ComponentResource {
           tenantId,
           contextDirectory: apps.contextDirectory,
         },
-        parent,
+        // A push to a private registry needs its private DNS record first.
+        { parent: this, dependsOn: this.imagePushWaits() },
       );
     }
     const database = this.postgres.databaseNames.apply((names) => names[0]);
@@ -488,7 +525,10 @@ export class Platform extends pulumi.ComponentResource {
           nodePoolTaints: taintsOfPool(cluster, apps.sizing?.[app]?.nodePool),
           podMonitor: this.prometheus !== undefined,
         },
-        { parent: this, dependsOn: app === 'frontend' && this.releases.api ? [this.releases.api] : [] },
+        {
+          parent: this,
+          dependsOn: [...this.releaseWaits(app, apps.sizing?.[app]?.nodePool), ...(app === 'frontend' && this.releases.api ? [this.releases.api] : [])],
+        },
       );
     }
   }

@@ -92,6 +92,13 @@ export class PostgresDatabase extends pulumi.ComponentResource {
   public readonly administratorPassword: pulumi.Output<string>;
   /** ARM ID of the private endpoint. */
   public readonly privateEndpointId: pulumi.Output<string>;
+  /** The private endpoint and its DNS zone group. */
+  public readonly privateLink: PrivateLink;
+  /**
+   * What a client must wait for before it connects by name from the VNet: the
+   * databases and the private endpoint's DNS zone group (lib/create-order.ts).
+   */
+  public readonly readyForClients: pulumi.Resource[];
 
   constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:PostgresDatabase', name, {}, opts);
@@ -204,7 +211,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       return resource;
     });
 
-    const endpoint = new PrivateLink(
+    const endpoint = (this.privateLink = new PrivateLink(
       `${name}-pl`,
       {
         resourceGroupName: args.resourceGroupName,
@@ -216,7 +223,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         tags: args.tags,
       },
       { parent: this, dependsOn: [previous] },
-    );
+    ));
+    this.readyForClients = [...databaseResources, ...endpoint.ready];
 
     this.serverName = this.server.name;
     this.serverId = this.server.id;

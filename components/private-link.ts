@@ -37,6 +37,13 @@ export class PrivateLink extends pulumi.ComponentResource {
   public readonly endpoint: network.PrivateEndpoint;
   /** ARM ID of the private endpoint. */
   public readonly endpointId: pulumi.Output<string>;
+  /** The DNS zone group: it writes the endpoint's A record into the `privatelink.*` zone. */
+  public readonly dnsZoneGroup: network.PrivateDnsZoneGroup;
+  /**
+   * What a client of the service must wait for before it connects by name from the VNet:
+   * the endpoint and its DNS record (the zone group). See lib/create-order.ts.
+   */
+  public readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: PrivateLinkArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:PrivateLink', name, {}, opts);
@@ -61,7 +68,7 @@ export class PrivateLink extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    new network.PrivateDnsZoneGroup(
+    this.dnsZoneGroup = new network.PrivateDnsZoneGroup(
       `${name}-dns`,
       {
         privateDnsZoneGroupName: 'default',
@@ -73,6 +80,7 @@ export class PrivateLink extends pulumi.ComponentResource {
     );
 
     this.endpointId = this.endpoint.id;
+    this.ready = [this.endpoint, this.dnsZoneGroup];
     this.registerOutputs({ endpointId: this.endpointId });
   }
 }

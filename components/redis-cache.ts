@@ -67,6 +67,13 @@ export class RedisCache extends pulumi.ComponentResource {
   public readonly cacheName: pulumi.Output<string>;
   /** ARM ID of the private endpoint. */
   public readonly privateEndpointId: pulumi.Output<string>;
+  /** The private endpoint and its DNS zone group. */
+  public readonly privateLink: PrivateLink;
+  /**
+   * What a client must wait for before it connects by name from the VNet: the
+   * cache (and its database) and the private endpoint's DNS zone group (lib/create-order.ts).
+   */
+  public readonly readyForClients: pulumi.Resource[];
 
   constructor(name: string, args: RedisCacheArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:RedisCache', name, {}, opts);
@@ -80,6 +87,7 @@ export class RedisCache extends pulumi.ComponentResource {
     const evictionPolicy = args.evictionPolicy ?? 'NoEviction';
 
     let target: pulumi.Resource;
+    const serving: pulumi.Resource[] = [];
     let targetId: pulumi.Output<string>;
     if (kind === 'managed') {
       const cluster = new redisenterprise.RedisEnterprise(
@@ -117,6 +125,7 @@ export class RedisCache extends pulumi.ComponentResource {
         { parent: this },
       );
       target = cluster;
+      serving.push(cluster, database);
       targetId = cluster.id;
       this.hostName = cluster.hostName;
       this.port = database.port.apply((p) => p ?? REDIS_TLS_PORT.managed);
@@ -153,7 +162,7 @@ export class RedisCache extends pulumi.ComponentResource {
       this.cacheName = cache.name;
     }
 
-    const endpoint = new PrivateLink(
+    const endpoint = (this.privateLink = new PrivateLink(
       `${name}-pl`,
       {
         resourceGroupName: args.resourceGroupName,
@@ -165,7 +174,8 @@ export class RedisCache extends pulumi.ComponentResource {
         tags: args.tags,
       },
       { parent: this, dependsOn: [target] },
-    );
+    ));
+    this.readyForClients = [...(serving.length > 0 ? serving : [target]), ...endpoint.ready];
 
     this.kind = pulumi.output(kind);
     this.id = targetId;

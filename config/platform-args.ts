@@ -4,10 +4,11 @@
  * stack's YAML, nowhere else.
  */
 import type { PlatformArgs } from '../components/platform';
+import type { LocalPlatformArgs } from '../components/local-platform';
 import { appEnvironmentFor, appIngressFromConfig } from '../lib/app-values';
 import { NameParts } from '../lib/naming';
 import { standardTags } from '../lib/tags';
-import type { StackConfig } from './schema';
+import type { LocalStackConfig, StackConfig } from './schema';
 import type { Clock } from '../lib/aks-versions';
 
 /** What the program knows besides the config: the stack's identity and the source tree. */
@@ -110,5 +111,28 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
     protectStatefulResources: cfg.protectStatefulResources,
     podSecurityPolicyEffect: c.podSecurityPolicyEffect,
     deployerPrincipalType: cfg.deployerPrincipalType,
+  };
+}
+
+/**
+ * Maps a validated `local` stack configuration to the {@link LocalPlatformArgs} of one
+ * `new LocalPlatform(...)`: the apps on the dev profile, the ownership tags as labels.
+ */
+export function localPlatformArgsFromConfig(cfg: LocalStackConfig, context: Omit<PlatformContext, 'uniqueSuffix'>): LocalPlatformArgs {
+  const tags = standardTags({ environment: cfg.environment, team: cfg.tags.team, service: cfg.tags.service, costCenter: cfg.tags.costCenter, extra: cfg.tags.extra });
+  // Tags whose value is not a valid Kubernetes label value stay off the labels (they are Azure tags).
+  const labels = Object.fromEntries(Object.entries(tags).filter(([, v]) => /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v) && v.length <= 63));
+  return {
+    kubeContext: cfg.local.kubeContext,
+    registry: cfg.local.registry,
+    labels: { ...labels, 'app.kubernetes.io/part-of': 'aks-platform' },
+    postgres: cfg.local.postgres,
+    redis: cfg.local.redis,
+    apps: {
+      imageTag: context.imageTag,
+      sourceDateEpoch: context.sourceDateEpoch,
+      sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
+      contextDirectory: context.contextDirectory,
+    },
   };
 }

@@ -128,7 +128,6 @@ const ARM_TYPES: Record<string, string> = {
   'network:Subnet': 'Microsoft.Network/virtualNetworks/subnets',
   'network:NetworkSecurityGroup': 'Microsoft.Network/networkSecurityGroups',
   'network:PrivateEndpoint': 'Microsoft.Network/privateEndpoints',
-  'network:PublicIPAddress': 'Microsoft.Network/publicIPAddresses',
   'network:AzureFirewall': 'Microsoft.Network/azureFirewalls',
   'network:FirewallPolicy': 'Microsoft.Network/firewallPolicies',
   'network:FirewallPolicyRuleCollectionGroup': 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
@@ -161,6 +160,20 @@ const ARM_TYPES: Record<string, string> = {
   'monitor:ActionGroup': 'Microsoft.Insights/actionGroups',
   'alertsmanagement:PrometheusRuleGroup': 'Microsoft.AlertsManagement/prometheusRuleGroups',
   'dashboard:Grafana': 'Microsoft.Dashboard/grafana',
+  'compute:VirtualMachineScaleSet': 'Microsoft.Compute/virtualMachineScaleSets',
+  'containerinstance:ContainerGroup': 'Microsoft.ContainerInstance/containerGroups',
+  'network:PublicIPAddress': 'Microsoft.Network/publicIPAddresses',
+  'network:NatGateway': 'Microsoft.Network/natGateways',
+};
+
+/**
+ * Extension resources: ARM nests them under the resource they extend (their
+ * `scope` / `resourceUri` input): `<scope>/providers/<type>/<name>`.
+ */
+const ARM_EXTENSION_TYPES: Record<string, { armType: string; scopeInput: string }> = {
+  'authorization:RoleAssignment': { armType: 'Microsoft.Authorization/roleAssignments', scopeInput: 'scope' },
+  'monitor:DiagnosticSetting': { armType: 'Microsoft.Insights/diagnosticSettings', scopeInput: 'resourceUri' },
+  'monitor:DataCollectionRuleAssociation': { armType: 'Microsoft.Insights/dataCollectionRuleAssociations', scopeInput: 'resourceUri' },
 };
 
 /** The Azure name of a resource: its own explicit name input, else the Pulumi name. */
@@ -172,7 +185,6 @@ function azureName(type: string, name: string, inputs: Record<string, unknown>):
     'network:Subnet': 'subnetName',
     'network:NetworkSecurityGroup': 'networkSecurityGroupName',
     'network:PrivateEndpoint': 'privateEndpointName',
-    'network:PublicIPAddress': 'publicIpAddressName',
     'network:AzureFirewall': 'azureFirewallName',
     'network:FirewallPolicy': 'firewallPolicyName',
     'network:FirewallPolicyRuleCollectionGroup': 'ruleCollectionGroupName',
@@ -196,16 +208,30 @@ function azureName(type: string, name: string, inputs: Record<string, unknown>):
     'redisenterprise:RedisEnterprise': 'clusterName',
     'redisenterprise:Database': 'databaseName',
     'redis:Redis': 'name',
+    'dbforpostgresql:AdministratorsMicrosoftEntra': 'objectId',
+    'authorization:RoleAssignment': 'roleAssignmentName',
+    'monitor:DiagnosticSetting': 'name',
+    'monitor:DataCollectionRuleAssociation': 'associationName',
+    'monitor:DataCollectionRule': 'dataCollectionRuleName',
     'monitor:AzureMonitorWorkspace': 'azureMonitorWorkspaceName',
     'monitor:DataCollectionEndpoint': 'dataCollectionEndpointName',
-    'monitor:DataCollectionRule': 'dataCollectionRuleName',
     'monitor:ActionGroup': 'actionGroupName',
     'alertsmanagement:PrometheusRuleGroup': 'ruleGroupName',
     'dashboard:Grafana': 'workspaceName',
+    'compute:VirtualMachineScaleSet': 'vmScaleSetName',
+    'containerinstance:ContainerGroup': 'containerGroupName',
+    'network:PublicIPAddress': 'publicIpAddressName',
+    'network:NatGateway': 'natGatewayName',
   };
   const key = own[mod];
   const value = key ? unwrapSecrets(inputs[key]) : undefined;
-  return typeof value === 'string' && value !== '' ? value : name;
+  if (typeof value === 'string' && value !== '') return value;
+  // azure-native names a role assignment with a new GUID, and anything else
+  // without a name input after the Pulumi name plus random characters
+  // (deterministic here), so a wiring that uses the Pulumi name where the
+  // Azure name belongs shows up in tests.
+  if (mod === 'authorization:RoleAssignment') return mockUuid(`role-assignment/${name}`);
+  return `${name}${createHash('sha256').update(`autoname/${name}`).digest('hex').slice(0, 8)}`;
 }
 
 function armId(type: string, name: string, inputs: Record<string, unknown>): string {
@@ -215,8 +241,14 @@ function armId(type: string, name: string, inputs: Record<string, unknown>): str
   const rg = unwrapSecrets(inputs.resourceGroupName);
   const base = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${typeof rg === 'string' ? rg : 'rg'}`;
   if (mod === 'resources:ResourceGroup') return base;
-  const armType = ARM_TYPES[mod];
-  if (!armType) return `${name}-id`;
+  const extension = ARM_EXTENSION_TYPES[mod];
+  if (extension) {
+    const scope = unwrapSecrets(inputs[extension.scopeInput]);
+    return `${typeof scope === 'string' ? scope.replace(/\/$/, '') : base}/providers/${extension.armType}/${azureName(type, name, inputs)}`;
+  }
+  if (!type.startsWith('azure-native:')) return `${name}-id`;
+  // Unknown azure-native types still get an ARM-shaped id: provider namespace from the module.
+  const armType = ARM_TYPES[mod] ?? `Microsoft.${mod.split(':')[0]}/${mod.split(':')[1].charAt(0).toLowerCase()}${mod.split(':')[1].slice(1)}s`;
   const segments = armType.split('/');
   // Child types (a/b/c): use the parent's name input where there is one.
   const parentNames: Record<string, string | undefined> = {
@@ -282,20 +314,25 @@ export function computedState(type: string, name: string, inputs: Record<string,
     case 'azure-native:containerservice:ManagedCluster': {
       const apiAccess = (plain.apiServerAccessProfile ?? {}) as Record<string, unknown>;
       const isPrivate = apiAccess.enablePrivateCluster === true;
-      const fqdn = `${azName}-${mockUuid(azName).slice(0, 8)}.hcp.${location}.azmk8s.io`;
+      // AKS builds the API server names from the DNS prefix, a hash and the region.
+      const prefix = String(plain.dnsPrefix ?? azName);
+      const hash = mockUuid(azName).slice(0, 8);
+      const fqdn = `${prefix}-${hash}.hcp.${location}.azmk8s.io`;
+      const nodeResourceGroup = (plain.nodeResourceGroup as string | undefined) ?? `MC_${String(plain.resourceGroupName)}_${azName}_${location}`;
       return {
         name: azName,
         fqdn: isPrivate ? undefined : fqdn,
-        privateFQDN: isPrivate ? `${azName}-${mockUuid(azName).slice(0, 8)}.privatelink.${location}.azmk8s.io` : undefined,
-        azurePortalFQDN: `${azName}-portal.${location}.azmk8s.io`,
-        nodeResourceGroup: (plain.nodeResourceGroup as string | undefined) ?? `MC_${String(plain.resourceGroupName)}_${azName}_${location}`,
+        privateFQDN: isPrivate ? `${prefix}-${hash}.${mockUuid(`${azName}/private-dns`).slice(0, 8)}.privatelink.${location}.azmk8s.io` : undefined,
+        azurePortalFQDN: `${prefix}-${hash}.portal.hcp.${location}.azmk8s.io`,
+        nodeResourceGroup,
         currentKubernetesVersion: `${String(plain.kubernetesVersion ?? '1.33')}.3`.split('.').slice(0, 3).join('.'),
         provisioningState: 'Succeeded',
         identityProfile: {
           kubeletidentity: {
             clientId: mockUuid(`${azName}/kubelet/client`),
             objectId: mockUuid(`${azName}/kubelet/object`),
-            resourceId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/MC_${azName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${azName}-agentpool`,
+            // The kubelet identity lives in the node resource group, named <cluster>-agentpool.
+            resourceId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${azName}-agentpool`,
           },
         },
         oidcIssuerProfile: { enabled: true, issuerURL: `https://${location}.oic.prod-aks.azure.com/${MOCK_TENANT_ID}/${mockUuid(azName)}/` },
@@ -331,8 +368,15 @@ export function computedState(type: string, name: string, inputs: Record<string,
       return { name: azName, ipAddress: '198.51.100.10' };
     case 'azure-native:network:AzureFirewall':
       return { name: azName, ipConfigurations: ((plain.ipConfigurations as Record<string, unknown>[] | undefined) ?? []).map((c, i) => ({ ...c, privateIPAddress: `192.0.2.${4 + i}` })) };
-    case 'azure-native:network:PrivateEndpoint':
-      return { name: azName, customDnsConfigs: [], networkInterfaces: [{ id: `${armId(type, name, plain)}/nic` }] };
+    case 'azure-native:network:PrivateEndpoint': {
+      // The endpoint's NIC is a top-level resource in the endpoint's resource group.
+      const nic = (plain.customNetworkInterfaceName as string | undefined) ?? `${azName}.nic.${mockUuid(`${azName}/nic`)}`;
+      return {
+        name: azName,
+        customDnsConfigs: [],
+        networkInterfaces: [{ id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(plain.resourceGroupName)}/providers/Microsoft.Network/networkInterfaces/${nic}` }],
+      };
+    }
     case 'docker-build:index:Image': {
       const tags = (plain.tags as string[] | undefined) ?? [];
       const digest = digestOf({ name, context: plain.context, dockerfile: plain.dockerfile, buildArgs: plain.buildArgs, tags });
@@ -365,8 +409,8 @@ export function computedState(type: string, name: string, inputs: Record<string,
   }
 }
 
-/** Answers for the invokes the program makes. Unknown invokes fail loudly. */
-export function callResult(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+/** Answers for the invokes the program makes. Unknown invokes fail loudly. `resources` are those created so far (ARM answers 404 for others). */
+export function callResult(token: string, inputs: Record<string, unknown>, resources: RecordedResource[] = []): Record<string, unknown> {
   const plain = unwrapSecrets(inputs) as Record<string, unknown>;
   switch (token) {
     case 'azure-native:authorization:getClientConfig':
@@ -376,15 +420,39 @@ export function callResult(token: string, inputs: Record<string, unknown>): Reco
     case 'azure-native:containerservice:listManagedClusterUserCredentials':
     case 'azure-native:containerservice:listManagedClusterAdminCredentials': {
       const cluster = String(plain.resourceName);
-      const fqdn = `${cluster}-${mockUuid(cluster).slice(0, 8)}.hcp.westeurope.azmk8s.io`;
-      return { kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(kubeconfigFor(cluster, fqdn)).toString('base64') }] };
+      const found = existing(resources, 'azure-native:containerservice:ManagedCluster', cluster, plain.resourceGroupName);
+      // The kubeconfig points at the API server the cluster reports: the private FQDN for a private cluster.
+      const server = String(found.state.privateFQDN ?? found.state.fqdn);
+      return { kubeconfigs: [{ name: token.endsWith('AdminCredentials') ? 'clusterAdmin' : 'clusterUser', value: Buffer.from(kubeconfigFor(cluster, server)).toString('base64') }] };
     }
     case 'azure-native:redisenterprise:listDatabaseKeys':
+      existing(resources, 'azure-native:redisenterprise:Database', String(plain.databaseName), plain.resourceGroupName, String(plain.clusterName));
+      return { primaryKey: `${MOCK_SECRET_MARKER}redis-primary-key`, secondaryKey: `${MOCK_SECRET_MARKER}redis-secondary-key` };
     case 'azure-native:redis:listRedisKeys':
+      existing(resources, 'azure-native:redis:Redis', String(plain.name), plain.resourceGroupName);
       return { primaryKey: `${MOCK_SECRET_MARKER}redis-primary-key`, secondaryKey: `${MOCK_SECRET_MARKER}redis-secondary-key` };
     default:
       throw new Error(`offline mocks have no answer for invoke "${token}"; add one to offline/mocks.ts`);
   }
+}
+
+/**
+ * The created resource an invoke names, by its Azure name (and resource group);
+ * throws ARM's 404 message when there is none, so an invoke that passes a
+ * Pulumi name or an id where the Azure name belongs fails like it would in Azure.
+ */
+function existing(resources: RecordedResource[], type: string, azName: string, resourceGroup: unknown, parentName?: string): RecordedResource {
+  const found = resources.find((r) => {
+    if (r.type !== type || r.state.name !== azName) return false;
+    const plain = unwrapSecrets(r.inputs) as Record<string, unknown>;
+    if (resourceGroup !== undefined && plain.resourceGroupName !== resourceGroup) return false;
+    return parentName === undefined || Object.values(plain).includes(parentName);
+  });
+  if (!found) {
+    const armType = ARM_TYPES[type.split(':').slice(1).join(':')] ?? type;
+    throw new Error(`(ResourceNotFound) The Resource '${armType}/${parentName ? `${parentName}/` : ''}${azName}' under resource group '${String(resourceGroup)}' was not found.`);
+  }
+  return found;
 }
 
 /** What one offline run registered. */
@@ -525,7 +593,7 @@ export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder
     call(args) {
       const inputs = (args.inputs ?? {}) as Record<string, unknown>;
       recorder.calls.push({ token: args.token, inputs });
-      return callResult(args.token, inputs);
+      return callResult(args.token, inputs, recorder.resources);
     },
   };
   settings.setMockOptions(

@@ -17,7 +17,8 @@
 #
 # Budget: the whole run should take at most TEST_BUDGET_SECONDS (90) on a 2-core
 # machine. With CI=true a full run (no jest arguments) fails when it takes more
-# than twice that (shared machines are noisy; see README "Testing").
+# than twice that, or four times on a first run with empty caches (a fresh
+# clone: shared machines are noisy; see README "Testing").
 # TEST_PROFILE_DIR=<dir> records each phase's wall and CPU seconds and jest's
 # JSON report there (`npm run test:profile` sets it and prints the tables).
 set -euo pipefail
@@ -28,6 +29,8 @@ PROFILE_DIR="${TEST_PROFILE_DIR:-}"
 [ -z "$PROFILE_DIR" ] || PROFILE_DIR="$(cd "$PROFILE_DIR" && pwd)"
 TSC=node_modules/.bin/tsc
 TSC_CACHE=node_modules/.cache/aks-platform-tsc
+# A first run (fresh clone, CI) has no tsc build info, helm or jest caches: it gets a wider margin.
+if [ -f "$TSC_CACHE/root.tsbuildinfo" ]; then MARGIN=2; else MARGIN=4; fi
 mkdir -p "$TSC_CACHE"
 LOGS="$(mktemp -d)"
 trap 'rm -rf "$LOGS"' EXIT
@@ -110,8 +113,8 @@ wait "$typecheck_pid" || status=1
 
 elapsed=$((SECONDS - started))
 echo "== npm test: ${elapsed} s wall (budget ${BUDGET} s)"
-if [ "$#" -eq 0 ] && [ "$elapsed" -gt $((2 * BUDGET)) ]; then
-  msg="npm test took ${elapsed} s, more than twice its ${BUDGET} s budget: run npm run test:profile and see README \"Testing\""
+if [ "$#" -eq 0 ] && [ "$elapsed" -gt $((MARGIN * BUDGET)) ]; then
+  msg="npm test took ${elapsed} s, more than ${MARGIN} times its ${BUDGET} s budget: run npm run test:profile and see README \"Testing\""
   if [ "${CI:-}" = "true" ]; then
     echo "FAILED: $msg" >&2
     status=1

@@ -439,7 +439,7 @@ describe('AksCluster validation', () => {
 });
 
 describe('AksCluster deployer access', () => {
-  it('gives the deploying principal AKS RBAC Cluster Admin on the cluster, and the provider waits for it', async () => {
+  it('gives the deploying principal AKS RBAC Cluster Admin on the cluster, and the provider waits for it to propagate', async () => {
     const deployer = '99999999-8888-4777-8666-555555555555';
     const { recorder } = await build('aks', { ...prodArgs(), adminGroupObjectIds: [], deployerObjectId: deployer });
     const grant = recorder.one('azure-native:authorization:RoleAssignment', 'aks-deployer-cluster-admin');
@@ -449,7 +449,12 @@ describe('AksCluster deployer access', () => {
       roleDefinitionId: role('b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b'),
       scope: recorder.one('azure-native:containerservice:ManagedCluster').id,
     });
-    expect(recorder.one('pulumi:providers:kubernetes').dependencies).toContain(grant.urn);
+    // The provider waits for a 5-minute Sleep that starts once the assignment exists (lib/create-order.ts).
+    const sleep = recorder.one('time:index/sleep:Sleep', 'aks-deployer-cluster-admin-propagation');
+    expect(unwrapSecrets(sleep.inputs)).toEqual({ createDuration: '5m', triggers: { roleAssignmentId: grant.id } });
+    expect(sleep.propertyDependencies.triggers).toEqual([grant.urn]);
+    expect(recorder.one('pulumi:providers:kubernetes').dependencies).toContain(sleep.urn);
+    expect(grant.id).toBe(`${recorder.one('azure-native:containerservice:ManagedCluster').id}/providers/Microsoft.Authorization/roleAssignments/${grant.state.name}`);
   });
 
   it('needs neither admin groups nor a deployer to be valid with local accounts on', async () => {

@@ -70,9 +70,11 @@ describe('consumer program', () => {
     rmSync(modules, { recursive: true, force: true });
     mkdirSync(path.join(modules, 'aks-platform'), { recursive: true });
     execFileSync('tar', ['-xzf', path.join(scratch, filename), '-C', path.join(modules, 'aks-platform'), '--strip-components=1']);
-    mkdirSync(path.join(modules, '@pulumi'), { recursive: true });
-    for (const dep of readdirSync(path.join(root, 'node_modules', '@pulumi'))) {
-      symlinkSync(path.join(root, 'node_modules', '@pulumi', dep), path.join(modules, '@pulumi', dep));
+    for (const scope of ['@pulumi', '@pulumiverse']) {
+      mkdirSync(path.join(modules, scope), { recursive: true });
+      for (const dep of readdirSync(path.join(root, 'node_modules', scope))) {
+        symlinkSync(path.join(root, 'node_modules', scope, dep), path.join(modules, scope, dep));
+      }
     }
     mkdirSync(path.join(modules, '@types'), { recursive: true });
     symlinkSync(path.join(root, 'node_modules', '@types', 'node'), path.join(modules, '@types', 'node'));

@@ -51,6 +51,7 @@ describe('KeyVault', () => {
       'azure-native:keyvault:Secret kv-secret-postgres-password',
       'azure-native:keyvault:Secret kv-secret-redis-password',
       'azure-native:keyvault:Vault kv-vault',
+      'time:index/sleep:Sleep kv-apps-secrets-user-propagation',
     ]);
     const wi = recorder.one('aks-platform:index:WorkloadIdentity');
     expect(recorder.childrenOf(wi.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
@@ -148,6 +149,13 @@ describe('KeyVault', () => {
     const identity = recorder.one('azure-native:managedidentity:UserAssignedIdentity');
     const user = recorder.one(ROLE, 'kv-apps-secrets-user');
     expect(user.inputs).toMatchObject({ scope: vault.id, roleDefinitionId: SECRETS_USER, principalId: identity.state.principalId, principalType: 'ServicePrincipal' });
+    // ARM nests a role assignment under its scope.
+    expect(user.id).toBe(`${vault.id}/providers/Microsoft.Authorization/roleAssignments/${user.state.name}`);
+    // Workloads wait 10 minutes after the assignment (and the federated credentials) exist.
+    const wait = recorder.one('time:index/sleep:Sleep', 'kv-apps-secrets-user-propagation');
+    expect(wait.inputs).toEqual({ createDuration: '10m', triggers: { roleAssignmentId: user.id } });
+    const credentials = recorder.ofType('azure-native:managedidentity:FederatedIdentityCredential').map((c) => c.urn);
+    expect(wait.dependencies).toEqual(expect.arrayContaining([user.urn, ...credentials]));
   });
 
   it('without deployer or app identity, creates no role assignment', async () => {

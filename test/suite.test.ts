@@ -71,7 +71,8 @@ describe('the budget', () => {
     const budget = /BUDGET="\$\{TEST_BUDGET_SECONDS:-(\d+)\}"/.exec(testSh)?.[1];
     expect(budget).toBeDefined();
     expect(read('README.md')).toContain(`budget of **${budget} s**`);
-    expect(testSh).toMatch(/\$elapsed" -gt \$\(\(2 \* BUDGET\)\)/);
+    expect(testSh).toMatch(/\$elapsed" -gt \$\(\(MARGIN \* BUDGET\)\)/);
+    expect(testSh).toMatch(/then MARGIN=2; else MARGIN=4; fi/);
     expect(testSh).toMatch(/CI:-\}" = "true"[\s\S]*status=1/);
   });
 });

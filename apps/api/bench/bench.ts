@@ -74,14 +74,17 @@ async function main(): Promise<void> {
   try {
     const apiPort = await freePort();
     const barePort = await freePort();
-    const high = '100000000';
+    const high = '1000000';
     const limits = { RATE_LIMIT_SUBMIT_PER_USER: high, RATE_LIMIT_SUBMIT_PER_IP: high, RATE_LIMIT_READ_PER_USER: high, RATE_LIMIT_READ_PER_IP: high };
     const api = spawnNode(builtEntry('api'), appEnv(pg, redis, { ...issuer.apiEnv(), ...limits, LOG_LEVEL: 'warn', PORT: String(apiPort) }));
     procs.push(api);
     procs.push(spawnNode(['-e', BARE_SERVER], { PORT: String(barePort) }));
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const bareUrl = `http://127.0.0.1:${barePort}`;
-    await waitFor(async () => (await httpJson(`${apiUrl}/api/ready`)).status === 200, 20000, 'api ready');
+    await waitFor(async () => (await httpJson(`${apiUrl}/api/ready`)).status === 200, 20000, 'api ready').catch((err) => {
+      console.error(JSON.stringify(api.logs.slice(-5)));
+      throw err;
+    });
     await waitFor(async () => (await httpJson(`${bareUrl}/api/health`)).status === 200, 10000, 'bare server');
 
     console.log(`autocannon: ${connections} connections, ${duration} s per run, ${cpus().length} CPUs, Node ${process.version}`);
