@@ -5,10 +5,11 @@
  */
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { ConfigValidationError, stackConfigFromPulumiConfig } from './config/validate';
-import type { StackConfig } from './config/schema';
-import { platformArgsFromConfig } from './config/platform-args';
+import { ConfigValidationError, targetConfigFromPulumiConfig, type TargetConfig } from './config/validate';
+import type { LocalStackConfig, StackConfig } from './config/schema';
+import { localPlatformArgsFromConfig, platformArgsFromConfig } from './config/platform-args';
 import { Platform } from './components/platform';
+import { LocalPlatform } from './components/local-platform';
 import { readGitSource, resolveImageTag } from './lib/image-source';
 import { uniqueSuffixFor } from './lib/naming';
 import { Clock, systemClock } from './lib/aks-versions';
@@ -21,15 +22,15 @@ export interface CreateStackOptions {
 }
 
 /**
- * Validates the stack config, then Azure's date-dependent rules (the AKS
- * version calendar); a bad value stops the program before any resource exists.
+ * Validates the stack config (either target), then, for Azure, Azure's date-dependent rules
+ * (the AKS version calendar); a bad value stops the program before any resource exists.
  */
-function loadConfig(clock: Clock) {
+function loadConfig(clock: Clock): TargetConfig {
   try {
-    const cfg = stackConfigFromPulumiConfig(pulumi.runtime.allConfig());
+    const loaded = targetConfigFromPulumiConfig(pulumi.runtime.allConfig());
     // Warnings (a version near end of life, a VM size the table does not know) are logged by AksCluster.
-    checkDeployRules(cfg, clock);
-    return cfg;
+    if (loaded.target === 'azure') checkDeployRules(loaded.config, clock);
+    return loaded;
   } catch (err) {
     // RunError prints the message alone, without a stack trace: it is the user's to fix.
     if (err instanceof ConfigValidationError) throw new pulumi.RunError(err.message);
@@ -40,15 +41,17 @@ function loadConfig(clock: Clock) {
 /** Builds the whole environment and returns the stack outputs. */
 export function createStack(options: CreateStackOptions = {}) {
   const clock = options.clock ?? systemClock;
-  const cfg = loadConfig(clock);
+  const loaded = loadConfig(clock);
   const repoRoot = __dirname.endsWith(`${path.sep}dist`) ? path.dirname(__dirname) : __dirname;
   const git = readGitSource(repoRoot);
   let imageTag: string;
   try {
-    imageTag = resolveImageTag({ configuredTag: cfg.apps.imageTag, git });
+    imageTag = resolveImageTag({ configuredTag: loaded.config.apps.imageTag, git });
   } catch (err) {
     throw new pulumi.RunError(`aks-platform:apps.imageTag: ${(err as Error).message}`);
   }
+  if (loaded.target === 'local') return createLocalStack(loaded.config, { imageTag, sourceDateEpoch: git?.commitTime, contextDirectory: repoRoot });
+  const cfg = loaded.config;
 
   const platform = new Platform(
     `${cfg.prefix}-${cfg.environment}`,
@@ -108,5 +111,28 @@ export function stackOutputs(cfg: StackConfig, platform: Platform, imageTag: str
     grafanaEndpoint: platform.grafana?.endpoint,
     /** ARM ID of the Azure Monitor workspace holding the Prometheus metrics (with `monitoring`). */
     monitorWorkspaceId: platform.prometheus?.workspaceId,
+  };
+}
+
+/**
+ * The `local` target (Pulumi.local.yaml): the same chart and images on the current kubeconfig
+ * context, PostgreSQL and Redis in-cluster; no Azure resource, no Azure credential.
+ */
+export function createLocalStack(cfg: LocalStackConfig, context: { imageTag: string; sourceDateEpoch?: number; contextDirectory: string }) {
+  const platform = new LocalPlatform(`${cfg.prefix}-${cfg.environment}`, localPlatformArgsFromConfig(cfg, context));
+  return {
+    target: 'local' as const,
+    environment: cfg.environment,
+    kubeContext: cfg.local.kubeContext ?? '(current context)',
+    registry: cfg.local.registry,
+    imageTag: context.imageTag,
+    images: Object.fromEntries(Object.entries(platform.images).map(([app, image]) => [app, image.imageRef])),
+    releases: Object.fromEntries(
+      Object.entries(platform.releases).map(([app, release]) => [app, { namespace: release.namespaceName, status: release.status, revision: release.revision }]),
+    ),
+    postgresHost: platform.dataStores.postgres.host,
+    redisHost: platform.dataStores.redis.host,
+    /** Run this, then open http://127.0.0.1:8080. */
+    frontendPortForward: platform.frontendPortForward,
   };
 }

@@ -140,6 +140,13 @@ export interface AksClusterArgs extends AzureComponentArgs {
   /** Microsoft Defender for Containers security monitoring, reporting to the workspace. Default false. */
   defender?: boolean;
   /**
+   * The nodes subnet's default route through an egress firewall (`EgressFirewall.defaultRoute`).
+   * With it the cluster uses `outboundType: userDefinedRouting` and is created
+   * after the route (AKS checks the subnet's route when it creates the cluster);
+   * without it, `loadBalancer` (AKS-managed outbound public IP).
+   */
+  egressRoute?: pulumi.Resource;
+  /**
    * Managed Prometheus metrics add-on (`azureMonitorProfile.metrics`): kube-state-metrics,
    * node exporter, kubelet and cAdvisor targets and the apps' PodMonitors, sent to
    * an Azure Monitor workspace through a data collection rule association
@@ -316,7 +323,7 @@ export class AksCluster extends pulumi.ComponentResource {
           serviceCidr: args.network.serviceCidr,
           dnsServiceIP: args.network.dnsServiceIp ?? defaultDnsServiceIp(args.network.serviceCidr),
           loadBalancerSku: 'standard',
-          outboundType: 'loadBalancer',
+          outboundType: args.egressRoute ? 'userDefinedRouting' : 'loadBalancer',
         },
         oidcIssuerProfile: { enabled: true },
         securityProfile: {
@@ -339,8 +346,9 @@ export class AksCluster extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        // Every subnet of the VNet, not only the node subnet (lib/create-order.ts clusterAfterEverySubnet).
-        dependsOn: [subnetRole, ...(args.vnetSubnets ?? [])],
+        // Every subnet of the VNet, not only the node subnet (lib/create-order.ts clusterAfterEverySubnet),
+        // and the nodes' default route through the egress firewall.
+        dependsOn: [subnetRole, ...(args.vnetSubnets ?? []), ...(args.egressRoute ? [args.egressRoute] : [])],
         // The autoscaler moves node counts: never fight it. Versions: see versionIgnoreChanges.
         ignoreChanges: [...versionIgnoreChanges(args.upgrade.channel).map((p) => (p === 'orchestratorVersion' ? 'agentPoolProfiles[*].orchestratorVersion' : p)), 'agentPoolProfiles[*].count'],
       },

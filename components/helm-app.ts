@@ -8,6 +8,7 @@ import {
   AppGateway,
   AppSizing,
   AppSizingOverride,
+  LocalFacts,
   PlatformFacts,
   appValues,
   defaultAppNamespaces,
@@ -36,10 +37,12 @@ export interface HelmAppArgs {
   identityClientId?: pulumi.Input<string>;
   /** Key Vault holding `postgres-password` and `redis-password` (api, agent). */
   keyVaultName?: pulumi.Input<string>;
-  /** PostgreSQL connection facts, no password (api, agent). */
-  postgres?: pulumi.Input<{ host: pulumi.Input<string>; port?: pulumi.Input<number>; database: pulumi.Input<string>; user: pulumi.Input<string> }>;
-  /** Redis connection facts, no password (api, agent). */
-  redis?: pulumi.Input<{ host: pulumi.Input<string>; port: pulumi.Input<number> }>;
+  /** PostgreSQL connection facts, no password (api, agent); `sslMode` default `require`. */
+  postgres?: pulumi.Input<{ host: pulumi.Input<string>; port?: pulumi.Input<number>; database: pulumi.Input<string>; user: pulumi.Input<string>; sslMode?: 'disable' | 'require' | 'verify-full' }>;
+  /** Redis connection facts, no password (api, agent); `tls` default true. */
+  redis?: pulumi.Input<{ host: pulumi.Input<string>; port: pulumi.Input<number>; tls?: boolean }>;
+  /** A local cluster instead of AKS: passwords from this Kubernetes Secret, data services in this namespace (no Key Vault, identity or data subnet). */
+  local?: LocalFacts;
   /** CIDR of the subnet with the Postgres and Redis private endpoints (NetworkPolicy egress). */
   dataSubnetCidr?: pulumi.Input<string>;
   /** The platform's Gateway: the chart renders an HTTPRoute attached to it (frontend at `/`, api at `/api` and `/socket.io`) and admits its pods. */
@@ -138,8 +141,8 @@ export class HelmApp extends pulumi.ComponentResource {
           tenantId,
           identityClientId,
           keyVaultName,
-          postgres: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user },
-          redis: { host: redis.host, port: redis.port },
+          postgres: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user, sslMode: (postgres as { sslMode?: 'disable' | 'require' | 'verify-full' }).sslMode },
+          redis: { host: redis.host, port: redis.port, tls: (redis as { tls?: boolean }).tls },
           dataSubnetCidr,
           gateway: args.gateway,
           publicOrigin: publicOrigin || undefined,
@@ -147,6 +150,7 @@ export class HelmApp extends pulumi.ComponentResource {
           nodePoolTaints: args.nodePoolTaints,
           podMonitor: args.podMonitor,
           auth,
+          local: args.local,
         };
         try {
           return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });

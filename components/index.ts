@@ -19,3 +19,7 @@ export * from './managed-prometheus';
 export * from './managed-grafana';
 export * from './prometheus-alerts';
 export * from './platform-guardrails';
+export * from './egress-firewall';
+export * from './local-data-store';
+export * from './local-image';
+export * from './local-platform';

@@ -6,6 +6,7 @@ import { cidrProblem, cidrsOverlap } from '../lib/rules';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { SUBNET_ROLES, SUBNET_ROLE_QUALIFIERS, SubnetRole, addressPlanProblems, nsgRulesFor, privateDnsZoneNameProblem } from '../lib/network';
 import { AzureComponentArgs } from '../lib/component-args';
+import { FIREWALL_SUBNET_NAME, firewallSubnetProblems } from '../lib/egress';
 
 /** One subnet of the {@link Network}. */
 export interface NetworkSubnetArgs {
@@ -36,6 +37,13 @@ export interface NetworkArgs extends AzureComponentArgs {
    * closed. Default false.
    */
   operationsNatGateway?: boolean;
+  /**
+   * Address range of the `AzureFirewallSubnet` (a /26 or larger inside the
+   * VNet) for the {@link EgressFirewall}. When set, the network also creates
+   * the nodes subnet's route table (associated before the cluster exists; the
+   * egress firewall adds its 0.0.0.0/0 route). Leave out for no egress filtering.
+   */
+  firewallSubnetPrefix?: pulumi.Input<string>;
 }
 
 /**
@@ -63,6 +71,12 @@ export class Network extends pulumi.ComponentResource {
   public readonly nsgIds: Record<SubnetRole, pulumi.Output<string>>;
   /** Private DNS zone IDs by zone name. */
   public readonly privateDnsZoneIds: Record<string, pulumi.Output<string>>;
+  /** The `AzureFirewallSubnet` (only with `firewallSubnetPrefix`). */
+  public readonly firewallSubnet?: network.Subnet;
+  /** ID of the `AzureFirewallSubnet` (only with `firewallSubnetPrefix`). */
+  public readonly firewallSubnetId?: pulumi.Output<string>;
+  /** The nodes subnet's route table (only with `firewallSubnetPrefix`). */
+  public readonly nodesRouteTable?: network.RouteTable;
   /** The subnets by role. Everything that sets ownership on the VNet (AKS) waits for all of them. */
   public readonly subnets: Record<SubnetRole, network.Subnet>;
   /** The VNet link of each private DNS zone, by zone name: names resolve privately only once it exists. */
@@ -122,6 +136,23 @@ export class Network extends pulumi.ComponentResource {
       ).id;
     }
 
+    // Routes are separate network.Route resources (the egress firewall adds
+    // 0.0.0.0/0 once its private IP exists), as subnets are for the VNet.
+    const routeTable = args.firewallSubnetPrefix !== undefined
+      ? new network.RouteTable(
+          `${name}-rt-nodes`,
+          {
+            routeTableName: resourceName(args.naming, 'routeTable', 'nodes'),
+            resourceGroupName: args.resourceGroupName,
+            location,
+            // Only the routes defined here apply: no BGP-learned route bypasses the firewall.
+            disableBgpRoutePropagation: true,
+            tags: args.tags,
+          },
+          { parent: this },
+        )
+      : undefined;
+
     let previous: pulumi.Resource | undefined;
     for (const role of SUBNET_ROLES) {
       const qualifier = SUBNET_ROLE_QUALIFIERS[role];
@@ -149,6 +180,7 @@ export class Network extends pulumi.ComponentResource {
           // The gateway's Private Link Service takes its NAT IP from the nodes subnet, which needs this off.
           ...(role === 'nodes' ? { privateLinkServiceNetworkPolicies: 'Disabled' } : {}),
           ...(role === 'operations' && natGatewayId ? { natGateway: { id: natGatewayId } } : {}),
+          ...(role === 'nodes' && routeTable ? { routeTable: { id: routeTable.id } } : {}),
         },
         { parent: this, dependsOn: previous ? [previous] : [] },
       );
@@ -156,6 +188,22 @@ export class Network extends pulumi.ComponentResource {
       subnets[role] = subnet;
       subnetIds[role] = subnet.id;
       nsgIds[role] = nsg.id;
+    }
+    if (args.firewallSubnetPrefix !== undefined) {
+      // No NSG: Azure Firewall's subnet does not support one. Last in the
+      // subnet chain (concurrent subnet updates in one VNet are rejected).
+      this.firewallSubnet = new network.Subnet(
+        `${name}-snet-firewall`,
+        {
+          subnetName: FIREWALL_SUBNET_NAME,
+          virtualNetworkName: this.vnet.name,
+          resourceGroupName: args.resourceGroupName,
+          addressPrefix: args.firewallSubnetPrefix,
+        },
+        { parent: this, dependsOn: previous ? [previous] : [] },
+      );
+      this.firewallSubnetId = this.firewallSubnet.id;
+      this.nodesRouteTable = routeTable;
     }
     this.subnetIds = subnetIds as Record<SubnetRole, pulumi.Output<string>>;
     this.nsgIds = nsgIds as Record<SubnetRole, pulumi.Output<string>>;
@@ -196,6 +244,7 @@ export class Network extends pulumi.ComponentResource {
       subnetIds: this.subnetIds,
       nsgIds: this.nsgIds,
       privateDnsZoneIds: this.privateDnsZoneIds,
+      firewallSubnetId: this.firewallSubnetId,
     });
   }
 }
@@ -216,9 +265,14 @@ export function networkArgProblems(args: NetworkArgs): ArgProblem[] {
     ...addressPlanProblems(
       'addressSpace',
       knownValue(args.addressSpace),
-      SUBNET_ROLES.filter((role) => args.subnets?.[role]).map((role) => [`subnets.${role}.addressPrefix`, knownValue(args.subnets[role].addressPrefix)] as const),
+      [
+        ...SUBNET_ROLES.filter((role) => args.subnets?.[role]).map((role) => [`subnets.${role}.addressPrefix`, knownValue(args.subnets[role].addressPrefix)] as const),
+        ...(args.firewallSubnetPrefix !== undefined ? [['firewallSubnetPrefix', knownValue(args.firewallSubnetPrefix)] as const] : []),
+      ],
     ),
   );
+  const firewallPrefix = knownValue(args.firewallSubnetPrefix);
+  if (firewallPrefix !== undefined && !cidrProblem(firewallPrefix)) problems.push(...firewallSubnetProblems('firewallSubnetPrefix', firewallPrefix));
   if (args.clusterPodCidr !== undefined) {
     const problem = cidrProblem(args.clusterPodCidr);
     const space = knownValue(args.addressSpace);

@@ -23,6 +23,8 @@ import { KeyVault, KeyVaultArgs } from './key-vault';
 import { ManagedGrafana } from './managed-grafana';
 import { ManagedPrometheus } from './managed-prometheus';
 import { Network } from './network';
+import { EgressFirewall } from './egress-firewall';
+import { FirewallSku, registryEgressFqdns } from '../lib/egress';
 import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
 import { AlertEmailReceiver, AlertWebhookReceiver, PrometheusAlerts } from './prometheus-alerts';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
@@ -130,7 +132,7 @@ export interface PlatformArgs {
   /** Tags for every resource (the five required tags, see lib/tags.ts `standardTags`). */
   tags: Record<string, string>;
   /** VNet address space and the subnets (nodes, private endpoints, operations). */
-  network: { addressSpace: string; subnets: Record<SubnetRole, string> };
+  network: { addressSpace: string; subnets: Record<SubnetRole, string>; egressFirewall?: PlatformEgressFirewallArgs };
   /** Container registry; `privateEndpoint: true` makes it private (Premium). */
   registry: Omit<ContainerRegistryArgs, Wired> & { privateEndpoint?: boolean };
   /** AKS cluster and node pools (the node subnet, tenant and registry are wired in). */
@@ -168,6 +170,14 @@ export interface PlatformArgs {
   operationsRunner?: PlatformOperationsRunnerArgs;
 }
 
+/** Restricted egress of the nodes through an Azure Firewall (components/egress-firewall.ts). */
+export interface PlatformEgressFirewallArgs {
+  /** Address range of the `AzureFirewallSubnet`: a /26 or larger inside the VNet. */
+  subnet: string;
+  /** Firewall SKU tier: `Standard` (default) or `Premium`. */
+  sku?: FirewallSku;
+}
+
 /** The operations runner of a platform. */
 export interface PlatformOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances'> {
   /** GitHub token that may create runner registration tokens (kept secret; stored as the Key Vault secret `github-runner-token`). */
@@ -188,6 +198,8 @@ export class Platform extends pulumi.ComponentResource {
   public readonly resourceGroup: resources.ResourceGroup;
   /** The VNet, subnets, NSGs and private DNS zones. */
   public readonly network: Network;
+  /** The nodes' egress firewall (only with `network.egressFirewall`). */
+  public readonly egressFirewall?: EgressFirewall;
   /** The container registry. */
   public readonly registry: ContainerRegistry;
   /** The AKS cluster (and its Kubernetes provider). */
@@ -254,6 +266,7 @@ export class Platform extends pulumi.ComponentResource {
         },
         clusterPodCidr: args.cluster.network.podCidr,
         operationsNatGateway: args.operationsRunner !== undefined,
+        firewallSubnetPrefix: args.network.egressFirewall?.subnet,
         privateDnsZones: privateDnsZonesFor({
           registryPrivate: args.registry.privateEndpoint === true,
           keyVaultPrivate: args.keyVault.privateEndpoint === true,
@@ -274,6 +287,25 @@ export class Platform extends pulumi.ComponentResource {
       parent,
     );
 
+    const egress = args.network.egressFirewall;
+    if (egress) {
+      this.egressFirewall = new EgressFirewall(
+        `${name}-egress`,
+        {
+          ...common,
+          firewallSubnetId: this.network.firewallSubnetId!,
+          nodesRouteTableName: this.network.nodesRouteTable!.name,
+          sourceAddresses: [args.network.subnets.nodes],
+          sku: egress.sku,
+          // A public registry is reached over the Internet: allow its endpoints (a private one resolves to its private endpoint).
+          extraFqdns: registryPrivate
+            ? []
+            : pulumi.all([this.registry.loginServer, this.registry.name]).apply(([login, registryName]) => registryEgressFqdns(login, registryName, location)),
+        },
+        parent,
+      );
+    }
+
     this.cluster = new AksCluster(
       `${name}-aks`,
       {
@@ -281,12 +313,13 @@ export class Platform extends pulumi.ComponentResource {
         ...args.cluster,
         network: { ...args.cluster.network, vnetAddressSpaces: [args.network.addressSpace] },
         nodeSubnetId: this.network.subnetIds.nodes,
-        vnetSubnets: Object.values(this.network.subnets),
+        vnetSubnets: [...Object.values(this.network.subnets), ...(this.network.firewallSubnet ? [this.network.firewallSubnet] : [])],
         tenantId: client.tenantId,
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
         registryId: this.registry.registryId,
         managedPrometheus: args.monitoring !== undefined || args.cluster.managedPrometheus,
+        egressRoute: this.egressFirewall?.defaultRoute,
       },
       parent,
     );

@@ -4,12 +4,13 @@
  * stack's YAML, nowhere else.
  */
 import type { PlatformArgs } from '../components/platform';
+import type { LocalPlatformArgs } from '../components/local-platform';
 import { appEnvironmentFor } from '../lib/app-values';
 import { AppName } from '../lib/app-profiles';
 import { CanaryConfig } from '../lib/edge';
 import { NameParts } from '../lib/naming';
 import { standardTags } from '../lib/tags';
-import type { StackConfig } from './schema';
+import type { LocalStackConfig, StackConfig } from './schema';
 import type { Clock } from '../lib/aks-versions';
 
 /** What the program knows besides the config: the stack's identity and the source tree. */
@@ -32,7 +33,12 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
   return {
     naming,
     tags: standardTags({ environment: cfg.environment, team: cfg.tags.team, service: cfg.tags.service, costCenter: cfg.tags.costCenter, extra: cfg.tags.extra }),
-    network: { addressSpace: cfg.network.vnetCidr, subnets: cfg.network.subnets },
+    network: {
+      addressSpace: cfg.network.vnetCidr,
+      subnets: cfg.network.subnets,
+      // The schema requires the subnet when enabled.
+      egressFirewall: cfg.network.egressFirewall.enabled ? { subnet: cfg.network.egressFirewall.subnet!, sku: cfg.network.egressFirewall.sku } : undefined,
+    },
     registry: {
       sku: cfg.registry.sku,
       privateEndpoint: cfg.registry.privateEndpoint,
@@ -129,4 +135,27 @@ function sizingOf(settings: StackConfig['apps']['api']) {
 function canariesOf(apps: StackConfig['apps']): Partial<Record<AppName, CanaryConfig>> | undefined {
   const entries = (['api', 'agent', 'frontend'] as const).flatMap((app) => (apps[app].canary ? [[app, apps[app].canary!] as const] : []));
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/**
+ * Maps a validated `local` stack configuration to the {@link LocalPlatformArgs} of one
+ * `new LocalPlatform(...)`: the apps on the dev profile, the ownership tags as labels.
+ */
+export function localPlatformArgsFromConfig(cfg: LocalStackConfig, context: Omit<PlatformContext, 'uniqueSuffix'>): LocalPlatformArgs {
+  const tags = standardTags({ environment: cfg.environment, team: cfg.tags.team, service: cfg.tags.service, costCenter: cfg.tags.costCenter, extra: cfg.tags.extra });
+  // Tags whose value is not a valid Kubernetes label value stay off the labels (they are Azure tags).
+  const labels = Object.fromEntries(Object.entries(tags).filter(([, v]) => /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v) && v.length <= 63));
+  return {
+    kubeContext: cfg.local.kubeContext,
+    registry: cfg.local.registry,
+    labels: { ...labels, 'app.kubernetes.io/part-of': 'aks-platform' },
+    postgres: cfg.local.postgres,
+    redis: cfg.local.redis,
+    apps: {
+      imageTag: context.imageTag,
+      sourceDateEpoch: context.sourceDateEpoch,
+      sizing: { api: sizingOf(cfg.apps.api), agent: sizingOf(cfg.apps.agent), frontend: sizingOf(cfg.apps.frontend) },
+      contextDirectory: context.contextDirectory,
+    },
+  };
 }

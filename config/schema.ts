@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { REGION_SHORT_NAMES } from '../lib/naming';
+import { FIREWALL_SKUS, firewallSubnetProblems } from '../lib/egress';
 import {
   authorizedIpRangeProblem,
   autoscaleBoundsProblem,
@@ -31,6 +32,8 @@ import {
   REDIS_MANAGED_SKUS,
   postgresSkuProblem,
 } from '../lib/data-services-rules';
+import { DEFAULT_LOCAL_REGISTRY, localRegistryProblem } from '../lib/local-target';
+import { LOCAL_DATA_IMAGES } from '../lib/local-data';
 
 /** The config namespace (the Pulumi project name). */
 export const CONFIG_NAMESPACE = 'aks-platform';
@@ -82,6 +85,22 @@ export const networkSchema = z
         operations: cidr,
       })
       .strict(),
+    /**
+     * Restricted egress of the nodes: an Azure Firewall with an FQDN allow-list
+     * (lib/egress.ts) in an `AzureFirewallSubnet`, the nodes' 0.0.0.0/0 route
+     * through it and AKS `outboundType: userDefinedRouting`. On in prod.
+     */
+    egressFirewall: z
+      .object({
+        /** Route the nodes' egress through the firewall. */
+        enabled: z.boolean().default(false),
+        /** Firewall SKU tier: Standard (FQDN filtering, 30 Gbps) or Premium (adds TLS inspection and IDPS, unused here). */
+        sku: z.enum(FIREWALL_SKUS).default('Standard'),
+        /** The AzureFirewallSubnet range: a /26 or larger inside the VNet, clear of the other subnets. */
+        subnet: cidr.optional(),
+      })
+      .strict()
+      .default({ enabled: false, sku: 'Standard' }),
   })
   .strict();
 
@@ -479,6 +498,19 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
       if (cidrsOverlap(a, b)) issue(['network', 'subnets', roleB], `"${b}" overlaps subnet ${roleA} (${a}); subnets must not overlap`);
     });
   });
+  // Egress firewall: its AzureFirewallSubnet (/26 or larger) inside the VNet, clear of the other subnets.
+  const egress = cfg.network.egressFirewall;
+  if (egress.enabled) {
+    const path = ['network', 'egressFirewall', 'subnet'];
+    const problems = firewallSubnetProblems('subnet', egress.subnet);
+    for (const p of problems) issue(path, p.problem);
+    if (problems.length === 0 && egress.subnet !== undefined) {
+      if (!cidrContains(cfg.network.vnetCidr, egress.subnet)) issue(path, `"${egress.subnet}" is not inside the VNet address space ${cfg.network.vnetCidr}`);
+      for (const [role, range] of subnets) {
+        if (cidrsOverlap(range, egress.subnet)) issue(path, `"${egress.subnet}" overlaps subnet ${role} (${range}); subnets must not overlap`);
+      }
+    }
+  }
 
   // Cluster networking: overlay and service ranges clear of the VNet and each other.
   const c = cfg.cluster;
@@ -609,3 +641,67 @@ export type StackConfig = z.infer<typeof stackConfigSchema>;
 /** The same, as written in `Pulumi.<stack>.yaml` (defaults optional). */
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 
+/**
+ * The `local` target (`aks-platform:target: local`, Pulumi.local.yaml): the same chart and apps
+ * on the current kubeconfig context, with PostgreSQL and Redis in-cluster. It has none of the
+ * Azure sections (network, cluster, registry, postgres, redis, keyVault): an Azure key here is an
+ * unknown key. Read by config/validate.ts `parseTargetConfig`.
+ */
+export const localClusterSchema = z
+  .object({
+    /** kubeconfig context to deploy to (kind-*, k3d-*, minikube, docker-desktop); default: the current context. */
+    kubeContext: z.string().min(1).optional(),
+    /** Registry the images are pushed to and pulled from, host[:port] as Docker and the cluster both reach it. */
+    registry: z.string().superRefine(rule(localRegistryProblem)).default(DEFAULT_LOCAL_REGISTRY),
+    /** PostgreSQL StatefulSet: official image and volume size. */
+    postgres: z
+      .object({
+        /** Official image, pinned to a version. */
+        image: z.string().default(LOCAL_DATA_IMAGES.postgres),
+        /** Volume size, e.g. 1Gi. */
+        storageSize: z.string().regex(/^\d+(Mi|Gi)$/, 'must be a size such as 512Mi or 1Gi').default('1Gi'),
+      })
+      .strict()
+      .default({ image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' }),
+    /** Redis StatefulSet: official image and volume size. */
+    redis: z
+      .object({
+        /** Official image, pinned to a version. */
+        image: z.string().default(LOCAL_DATA_IMAGES.redis),
+        /** Volume size, e.g. 256Mi. */
+        storageSize: z.string().regex(/^\d+(Mi|Gi)$/, 'must be a size such as 256Mi or 1Gi').default('256Mi'),
+      })
+      .strict()
+      .default({ image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' }),
+  })
+  .strict();
+
+export const localStackConfigSchema = z
+  .object({
+    /** `local`: deploy to the current kubeconfig context instead of Azure. */
+    target: z.literal('local'),
+    /** Environment name, used in names and labels (e.g. local). */
+    environment: stackConfigFieldsSchema.shape.environment,
+    /** Workload prefix. */
+    prefix: stackConfigFieldsSchema.shape.prefix,
+    /** Ownership tags, as labels on the Kubernetes objects. */
+    tags: tagsSchema,
+    /** The local cluster, registry and data services. */
+    local: localClusterSchema.default({ registry: DEFAULT_LOCAL_REGISTRY, postgres: { image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' }, redis: { image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' } }),
+    /** The three apps: image tag and sizing (no host or TLS: a local cluster has no public entry). */
+    apps: appsSchema.pick({ imageTag: true, api: true, agent: true, frontend: true }).strict().default({ api: {}, agent: {}, frontend: {} }),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    for (const app of ['api', 'agent', 'frontend'] as const) {
+      const sizing = mergeAppSizing(app, 'dev', cfg.apps[app]);
+      for (const problem of appSizingProblems(app, 'dev', sizing)) {
+        const [, key, message] = /^apps\.[a-z]+\.([A-Za-z.]+): (.*)$/.exec(problem) ?? [undefined, '', problem];
+        ctx.addIssue({ code: 'custom', path: ['apps', app, ...key.split('.').filter(Boolean)], message });
+      }
+      if (sizing.nodePool !== undefined) ctx.addIssue({ code: 'custom', path: ['apps', app, 'nodePool'], message: 'node pools are AKS pools; a local cluster has none, remove the key' });
+    }
+  });
+
+/** A validated `local` stack configuration. */
+export type LocalStackConfig = z.infer<typeof localStackConfigSchema>;

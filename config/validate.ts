@@ -4,7 +4,8 @@
  * what is allowed. Pure: the program and the tests both call it.
  */
 import { z } from 'zod';
-import { CONFIG_NAMESPACE, StackConfig, stackConfigFieldsSchema, stackConfigSchema } from './schema';
+import { stackTargetOf } from '../lib/local-target';
+import { CONFIG_NAMESPACE, LocalStackConfig, StackConfig, localStackConfigSchema, stackConfigFieldsSchema, stackConfigSchema } from './schema';
 
 /** One problem with the stack configuration. */
 export interface ConfigProblem {
@@ -45,8 +46,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** The keys an object schema allows at `path` (through optional/default/array wrappers). */
-function allowedKeysAt(path: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType = stackConfigFieldsSchema;
+function allowedKeysAt(path: readonly PropertyKey[], root: z.ZodType = stackConfigFieldsSchema): string[] {
+  let schema: z.ZodType = root;
   const unwrap = (s: z.ZodType): z.ZodType => {
     const def = (s as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
     if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) return unwrap(def.innerType);
@@ -69,11 +70,11 @@ function describe(value: unknown): string {
 }
 
 /** Makes a zod issue into a problem that names the key, the value and what is allowed. */
-function toProblem(issue: z.core.$ZodIssue, input: unknown): ConfigProblem[] {
+function toProblem(issue: z.core.$ZodIssue, input: unknown, root: z.ZodType = stackConfigFieldsSchema): ConfigProblem[] {
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const allowed = allowedKeysAt(issue.path);
+      const allowed = allowedKeysAt(issue.path, root);
       return issue.keys.map((key) => ({
         key: keyPath([...issue.path, key]),
         message: `unknown key (a typo?); allowed keys here: ${allowed.join(', ')}`,
@@ -102,6 +103,15 @@ function toProblem(issue: z.core.$ZodIssue, input: unknown): ConfigProblem[] {
 
 /** Validates configuration values (keys without the namespace); throws {@link ConfigValidationError}. */
 export function parseStackConfig(values: Record<string, unknown>): StackConfig {
+  // `target: azure` is the default target, spelled out (see parseTargetConfig); it is not a field of the Azure config.
+  if ('target' in values) {
+    const target = stackTargetOf(values.target);
+    if ('problem' in target) throw new ConfigValidationError([{ key: keyPath(['target']), message: target.problem }]);
+    if (target.target !== 'azure') throw new ConfigValidationError([{ key: keyPath(['target']), message: `"${target.target}" is not an Azure stack; read it with parseTargetConfig` }]);
+    const { target: _azure, ...rest } = values;
+    void _azure;
+    values = rest;
+  }
   // Fields first; the rules between fields only see fields that are valid.
   const fields = stackConfigFieldsSchema.safeParse(values);
   const result = fields.success ? stackConfigSchema.safeParse(values) : fields;
@@ -135,4 +145,34 @@ export function stackConfigFromPulumiConfig(all: Record<string, string>): StackC
     values[key] = stringKeys.has(key) ? raw : parseValue(raw);
   }
   return parseStackConfig(values);
+}
+
+/** A validated stack configuration of either target. */
+export type TargetConfig = { target: 'azure'; config: StackConfig } | { target: 'local'; config: LocalStackConfig };
+
+/**
+ * Validates configuration values of any target: `aks-platform:target` (default `azure`) says
+ * which schema applies; throws {@link ConfigValidationError} naming the key, the value and what
+ * is allowed (an Azure key in a local stack is an unknown key, listing the local ones).
+ */
+export function parseTargetConfig(values: Record<string, unknown>): TargetConfig {
+  const target = stackTargetOf(values.target);
+  if ('problem' in target) throw new ConfigValidationError([{ key: keyPath(['target']), message: target.problem }]);
+  if (target.target === 'azure') return { target: 'azure', config: parseStackConfig(values) };
+  const result = localStackConfigSchema.safeParse(values);
+  if (!result.success) throw new ConfigValidationError(result.error.issues.flatMap((issue) => toProblem(issue, values, localStackConfigSchema)));
+  return { target: 'local', config: result.data };
+}
+
+/** {@link parseTargetConfig} over Pulumi's flat config map (see {@link stackConfigFromPulumiConfig}). */
+export function targetConfigFromPulumiConfig(all: Record<string, string>): TargetConfig {
+  const values: Record<string, unknown> = {};
+  const stringKeys = new Set(['environment', 'location', 'prefix', 'target']);
+  for (const [fullKey, raw] of Object.entries(all)) {
+    const [namespace, ...rest] = fullKey.split(':');
+    if (namespace !== CONFIG_NAMESPACE) continue;
+    const key = rest.join(':');
+    values[key] = stringKeys.has(key) ? raw : parseValue(raw);
+  }
+  return parseTargetConfig(values);
 }

@@ -188,7 +188,7 @@ export interface PlatformFacts {
   identityClientId: string;
   /** Key Vault holding `postgres-password` and `redis-password`. */
   keyVaultName: string;
-  postgres: { host: string; port?: number; database: string; user: string; sslMode?: 'require' | 'verify-full' };
+  postgres: { host: string; port?: number; database: string; user: string; sslMode?: 'disable' | 'require' | 'verify-full' };
   redis: { host: string; port: number; tls?: boolean };
   /** CIDR of the subnet holding the Postgres and Redis private endpoints. */
   dataSubnetCidr: string;
@@ -204,6 +204,21 @@ export interface PlatformFacts {
   nodePoolTaints?: string[];
   /** Scrape the api's and agent's /metrics with a managed-Prometheus PodMonitor (needs the AKS metrics add-on). */
   podMonitor?: boolean;
+  /**
+   * A local cluster (the `local` stack) instead of AKS: the passwords come from a Kubernetes
+   * Secret, PostgreSQL and Redis run in-cluster in `dataNamespace`; there is no Key Vault,
+   * workload identity, node pool or data subnet (tenantId, identityClientId, keyVaultName and
+   * dataSubnetCidr are then not used).
+   */
+  local?: LocalFacts;
+}
+
+/** What the apps use on a local cluster (see {@link PlatformFacts.local}). */
+export interface LocalFacts {
+  /** Secret in each app namespace holding `postgres-password` and `redis-password`. */
+  secretName: string;
+  /** Namespace of the in-cluster PostgreSQL and Redis (the apps' only egress besides DNS). */
+  dataNamespace: string;
 }
 
 /** Input of {@link appValues}. */
@@ -219,13 +234,17 @@ export interface AppValuesInput {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An image in an Azure Container Registry (the platform's registry kind), pinned by digest; the chart's values.schema.json has the same pattern. */
-export const PLATFORM_IMAGE_REF = /^[a-z0-9]{5,50}\.azurecr\.io\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
+const LOCAL_IMAGE_REF = /^(localhost|127\.0\.0\.1|[a-z0-9-]+\.localhost|[a-z0-9-]+\.local)(:[0-9]{1,5})?\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
+const PLATFORM_IMAGE_REF = /^[a-z0-9]{5,50}\.azurecr\.io\/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Problems with the platform facts for one app (each names the field); empty when fine. */
 export function platformFactsProblems(app: AppName, facts: PlatformFacts): string[] {
   const p: string[] = [];
-  if (!PLATFORM_IMAGE_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be an image of the platform's registry pinned by digest: <name>.azurecr.io/<repository>@sha256:<64 hex>`);
+  if (facts.local) {
+    // A local cluster pulls from a local registry (host[:port]), still pinned by digest.
+    if (!LOCAL_IMAGE_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be pinned by digest: <local registry host[:port]>/<repository>@sha256:<64 hex> (localhost, *.localhost or *.local)`);
+  } else if (!PLATFORM_IMAGE_REF.test(facts.imageRef)) p.push(`imageRef: "${facts.imageRef}" must be an image of the platform's registry pinned by digest: <name>.azurecr.io/<repository>@sha256:<64 hex>`);
   else if (facts.registryLoginServer && !facts.imageRef.startsWith(`${facts.registryLoginServer.toLowerCase()}/`)) {
     p.push(`imageRef: "${facts.imageRef}" is not in the platform's registry ${facts.registryLoginServer}`);
   }
@@ -235,7 +254,12 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
     if (['default', 'kube-system', 'kube-public', GATEWAY_DEFAULTS.namespace, facts.gateway?.namespace].includes(ns)) p.push(`namespaces.${a}: "${ns}" is reserved; each app gets its own namespace`);
   }
   if (new Set(APP_NAMES.map((a) => facts.namespaces[a])).size !== APP_NAMES.length) p.push('namespaces: each app needs its own namespace');
-  if (app !== 'frontend') {
+  if (app !== 'frontend' && facts.local) {
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(facts.local.secretName) || facts.local.secretName.length > 253) p.push(`local.secretName: "${facts.local.secretName}" must be a Kubernetes object name`);
+    if (!NAMESPACE.test(facts.local.dataNamespace) || facts.local.dataNamespace.length > 63) p.push(`local.dataNamespace: "${facts.local.dataNamespace}" must be a DNS label (lowercase letters, digits, -; at most 63)`);
+    if (!facts.postgres.host) p.push('postgres.host: must not be empty');
+    if (!facts.redis.host) p.push('redis.host: must not be empty');
+  } else if (app !== 'frontend') {
     if (!GUID.test(facts.tenantId)) p.push(`tenantId: "${facts.tenantId}" must be a GUID`);
     if (!GUID.test(facts.identityClientId)) p.push(`identityClientId: "${facts.identityClientId}" must be a GUID`);
     if (!/^[a-zA-Z][-a-zA-Z0-9]{1,22}[a-zA-Z0-9]$/.test(facts.keyVaultName)) p.push(`keyVaultName: "${facts.keyVaultName}" must be a Key Vault name (3-24 letters, digits, -)`);
@@ -247,7 +271,8 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
     const cidr = cidrProblem(facts.dataSubnetCidr);
     if (cidr) p.push(`dataSubnetCidr: ${cidr}`);
   }
-  if (app !== 'agent') {
+  // A local cluster runs the contract's local no-auth mode (apps/CONTRACT.md) until a local OIDC issuer is wired in.
+  if (app !== 'agent' && !facts.local) {
     if (!facts.auth) p.push('auth: required: the api validates Entra ID tokens and the frontend signs in; sign-in cannot be switched off');
     else p.push(...appAuthProblems(facts.auth));
   }
@@ -271,6 +296,7 @@ function networkRules(app: AppName, profiles: AppProfiles, facts: PlatformFacts)
   const gateway = facts.gateway ? [{ namespace: facts.gateway.namespace, podLabels: facts.gateway.podLabels }] : [];
   const selector = (a: AppName) => ({ 'app.kubernetes.io/name': profiles[a].app.name });
   const dataPorts = [facts.postgres.port ?? 5432, facts.redis.port];
+  const dataEgress = facts.local ? { namespace: facts.local.dataNamespace, ports: dataPorts } : { cidr: facts.dataSubnetCidr, ports: dataPorts };
   switch (app) {
     case 'frontend':
       return {
@@ -283,10 +309,10 @@ function networkRules(app: AppName, profiles: AppProfiles, facts: PlatformFacts)
           ...gateway,
           { namespace: facts.namespaces.frontend, podLabels: selector('frontend') },
         ],
-        egressTo: [{ cidr: facts.dataSubnetCidr, ports: dataPorts }],
+        egressTo: [dataEgress],
       };
     case 'agent':
-      return { ingressFrom: [], egressTo: [{ cidr: facts.dataSubnetCidr, ports: dataPorts }] };
+      return { ingressFrom: [], egressTo: [dataEgress] };
   }
 }
 
@@ -361,6 +387,11 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
   const usesData = app !== 'frontend';
   const scraped = usesData && facts.podMonitor === true;
   const network = networkRules(app, profiles, facts);
+  const local = facts.local;
+  const secretObjects = [
+    { name: KEY_VAULT_SECRETS.postgresPassword, fileEnv: 'PGPASSWORD_FILE' },
+    { name: KEY_VAULT_SECRETS.redisPassword, fileEnv: 'REDIS_PASSWORD_FILE' },
+  ];
   const autoscale = sizing.maxReplicas > sizing.replicas;
   return {
     ...profileValues(profile),
@@ -385,22 +416,15 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
       hostnameWhenUnsatisfiable: 'ScheduleAnyway',
     },
     serviceAccount: { automountToken: false },
-    nodeSelector: { 'kubernetes.io/os': 'linux', ...(sizing.nodePool ? { 'kubernetes.azure.com/agentpool': sizing.nodePool } : {}) },
+    nodeSelector: { 'kubernetes.io/os': 'linux', ...(sizing.nodePool && !local ? { 'kubernetes.azure.com/agentpool': sizing.nodePool } : {}) },
     tolerations: tolerationsFor(facts.nodePoolTaints ?? []),
-    workloadIdentity: usesData
+    workloadIdentity: usesData && !local
       ? { enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId }
       : { enabled: false, clientId: '', tenantId: '' },
-    keyVault: usesData
-      ? {
-          enabled: true,
-          name: facts.keyVaultName,
-          tenantId: facts.tenantId,
-          objects: [
-            { name: KEY_VAULT_SECRETS.postgresPassword, fileEnv: 'PGPASSWORD_FILE' },
-            { name: KEY_VAULT_SECRETS.redisPassword, fileEnv: 'REDIS_PASSWORD_FILE' },
-          ],
-        }
+    keyVault: usesData && !local
+      ? { enabled: true, name: facts.keyVaultName, tenantId: facts.tenantId, objects: secretObjects }
       : { enabled: false, name: '', tenantId: '', objects: [] },
+    ...(local ? { kubernetesSecret: usesData ? { enabled: true, name: local.secretName, objects: secretObjects } : { enabled: false, name: '', objects: [] } } : {}),
     postgres: usesData
       ? { enabled: true, host: facts.postgres.host, port: facts.postgres.port ?? 5432, database: facts.postgres.database, user: facts.postgres.user, sslMode: facts.postgres.sslMode ?? 'require' }
       : { enabled: false },

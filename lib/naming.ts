@@ -49,6 +49,10 @@ export const KIND_ABBREVIATIONS = {
   postgres: 'psql',
   redis: 'redis',
   managedIdentity: 'id',
+  routeTable: 'rt',
+  publicIp: 'pip',
+  firewall: 'afw',
+  firewallPolicy: 'afwp',
 } as const;
 
 export type ResourceKind = keyof typeof KIND_ABBREVIATIONS;

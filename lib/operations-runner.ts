@@ -1,6 +1,8 @@
 /**
  * The operations runner's boot configuration (cloud-init): a pure function of
- * plain, non-secret facts. The GitHub token is never part of it: at each
+ * plain, non-secret facts. The instances get what the deploy and drift
+ * workflows use on GitHub-hosted runners: Docker with buildx, skopeo, the
+ * Azure CLI, git, jq, curl, and sudo for the workflow's tool installs. The GitHub token is never part of it: at each
  * registration the runner reads the token from Key Vault with its managed
  * identity, exchanges it for a one-hour registration token, registers as an
  * ephemeral runner (one job, then it deregisters) and exits; systemd starts
@@ -101,12 +103,15 @@ export function runnerCloudInit(options: RunnerBootOptions): string {
   return [
     '#cloud-config',
     'package_update: true',
-    'packages: [ca-certificates, curl, jq, git, unzip, docker.io]',
+    'packages: [ca-certificates, curl, jq, git, unzip, docker.io, docker-buildx, skopeo]',
     'users:',
     '  - name: runner',
     '    groups: [docker]',
     '    shell: /bin/bash',
     '    lock_passwd: true',
+    // The workflows install tools (kubelogin: `sudo az aks install-cli`) as on GitHub-hosted
+    // runners. The VM is single-purpose and each job runs on a fresh registration.
+    "    sudo: 'ALL=(ALL) NOPASSWD:ALL'",
     'write_files:',
     '  - path: /etc/actions-runner.env',
     "    permissions: '0644'",

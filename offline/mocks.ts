@@ -128,6 +128,11 @@ const ARM_TYPES: Record<string, string> = {
   'network:Subnet': 'Microsoft.Network/virtualNetworks/subnets',
   'network:NetworkSecurityGroup': 'Microsoft.Network/networkSecurityGroups',
   'network:PrivateEndpoint': 'Microsoft.Network/privateEndpoints',
+  'network:AzureFirewall': 'Microsoft.Network/azureFirewalls',
+  'network:FirewallPolicy': 'Microsoft.Network/firewallPolicies',
+  'network:FirewallPolicyRuleCollectionGroup': 'Microsoft.Network/firewallPolicies/ruleCollectionGroups',
+  'network:RouteTable': 'Microsoft.Network/routeTables',
+  'network:Route': 'Microsoft.Network/routeTables/routes',
   'network:PrivateDnsZoneGroup': 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
   'privatedns:PrivateZone': 'Microsoft.Network/privateDnsZones',
   'privatedns:VirtualNetworkLink': 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
@@ -186,6 +191,11 @@ function azureName(type: string, name: string, inputs: Record<string, unknown>):
     'network:Subnet': 'subnetName',
     'network:NetworkSecurityGroup': 'networkSecurityGroupName',
     'network:PrivateEndpoint': 'privateEndpointName',
+    'network:AzureFirewall': 'azureFirewallName',
+    'network:FirewallPolicy': 'firewallPolicyName',
+    'network:FirewallPolicyRuleCollectionGroup': 'ruleCollectionGroupName',
+    'network:RouteTable': 'routeTableName',
+    'network:Route': 'routeName',
     'network:PrivateDnsZoneGroup': 'privateDnsZoneGroupName',
     'privatedns:PrivateZone': 'privateZoneName',
     'privatedns:VirtualNetworkLink': 'virtualNetworkLinkName',
@@ -268,6 +278,8 @@ function armId(type: string, name: string, inputs: Record<string, unknown>): str
     'Microsoft.Cache/redisEnterprise/databases': inputs.clusterName as string,
     'Microsoft.Network/privateDnsZones/virtualNetworkLinks': inputs.privateZoneName as string,
     'Microsoft.Network/privateEndpoints/privateDnsZoneGroups': inputs.privateEndpointName as string,
+    'Microsoft.Network/firewallPolicies/ruleCollectionGroups': inputs.firewallPolicyName as string,
+    'Microsoft.Network/routeTables/routes': inputs.routeTableName as string,
     'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials': inputs.resourceName as string,
     'Microsoft.Cdn/profiles/afdEndpoints': inputs.profileName as string,
     'Microsoft.Cdn/profiles/originGroups': inputs.profileName as string,
@@ -371,6 +383,11 @@ export function computedState(type: string, name: string, inputs: Record<string,
       return { name: azName, port: plain.port ?? 10000 };
     case 'azure-native:redis:Redis':
       return { name: azName, hostName: `${azName}.redis.cache.windows.net`, port: 6379, sslPort: 6380 };
+    // Documentation ranges (RFC 5737): clearly not real addresses.
+    case 'azure-native:network:PublicIPAddress':
+      return { name: azName, ipAddress: '198.51.100.10' };
+    case 'azure-native:network:AzureFirewall':
+      return { name: azName, ipConfigurations: ((plain.ipConfigurations as Record<string, unknown>[] | undefined) ?? []).map((c, i) => ({ ...c, privateIPAddress: `192.0.2.${4 + i}` })) };
     case 'azure-native:network:PrivateEndpoint': {
       // The endpoint's NIC is a top-level resource in the endpoint's resource group.
       const nic = (plain.customNetworkInterfaceName as string | undefined) ?? `${azName}.nic.${mockUuid(`${azName}/nic`)}`;

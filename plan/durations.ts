@@ -20,6 +20,12 @@ export const PROVISIONING_MINUTES: Readonly<Record<string, number>> = {
   'azure-native:network:SecurityRule': 0.2,
   'azure-native:network:PrivateEndpoint': 2,
   'azure-native:network:PrivateDnsZoneGroup': 0.5,
+  // Azure Firewall provisions its instances: typically 5-10 minutes; rule collection groups a minute each.
+  'azure-native:network:AzureFirewall': 7,
+  'azure-native:network:FirewallPolicyRuleCollectionGroup': 1,
+  'azure-native:network:PublicIPAddress': 0.3,
+  'azure-native:network:RouteTable': 0.3,
+  'azure-native:network:Route': 0.3,
   'azure-native:privatedns:PrivateZone': 1,
   'azure-native:privatedns:VirtualNetworkLink': 1,
   'azure-native:operationalinsights:Workspace': 1,

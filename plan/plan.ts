@@ -5,6 +5,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { runStack } from '../offline/run-stack';
+import type { Clock } from '../lib/aks-versions';
 import { buildPlan, Plan, ProgramRun, redact, secretStrings } from './build';
 import { renderJson, renderText } from './render';
 
@@ -14,6 +15,8 @@ export interface PlanStackOptions {
   overrides?: Record<string, unknown>;
   /** A config file other than `Pulumi.<stack>.yaml`. */
   configFile?: string;
+  /** The clock the AKS version calendar is read with; default the system clock (tests inject a date). */
+  clock?: Clock;
 }
 
 export interface PlanStackResult {
@@ -53,7 +56,7 @@ export async function planStack(options: PlanStackOptions): Promise<PlanStackRes
   };
   process.on('unhandledRejection', onRejection);
   try {
-    stackRun = await runStack(options.stack, { overrides: options.overrides, configFile: options.configFile });
+    stackRun = await runStack(options.stack, { overrides: options.overrides, configFile: options.configFile, clock: options.clock });
     // Let rejections of the last callbacks reach the handler.
     await new Promise((resolve) => setImmediate(resolve));
     if (asyncErrors.length > 0) throw asyncErrors[0];

@@ -122,6 +122,27 @@ export const FRONT_DOOR_BASE_MONTHLY: Readonly<Record<string, number>> = { Stand
 export const STANDARD_LB_HOURLY = 0.025;
 
 /**
+ * Azure Firewall per deployment-hour by sku.tier (meter "Azure Firewall <tier>
+ * Deployment") and per GB processed (meter "<tier> Data Processed"); the
+ * public IP is billed separately. Source: azure.microsoft.com/pricing/details/
+ * azure-firewall (list prices; checked 2026-12-01 against the published
+ * figures Standard $1.25/h, Premium +40 % per hour at the same per-GB rate,
+ * Basic $0.395/h and $0.065/GB — Basic is not offered, see lib/egress.ts).
+ */
+export const FIREWALL_HOURLY: Readonly<Record<string, number>> = { Standard: 1.25, Premium: 1.75 };
+export const FIREWALL_PER_GB: Readonly<Record<string, number>> = { Standard: 0.016, Premium: 0.016 };
+
+/** Standard static public IPv4 address per hour (meter "Standard IPv4 Static Public IP"; checked 2026-12-01). */
+export const PUBLIC_IP_STANDARD_HOURLY = 0.005;
+
+/**
+ * Assumed traffic through the egress firewall per month: node image pulls
+ * from MCR and the registry (when public), Container Insights and managed
+ * Prometheus data, OS updates. An assumption for the estimate, not a measurement.
+ */
+export const FIREWALL_ASSUMPTIONS = { processedGbPerMonth: 1000 } as const;
+
+/**
  * Azure Monitor managed Prometheus and Azure Managed Grafana (same source and
  * caveats as the table above: written down by hand, 2026-11, not re-checked
  * against the live API).
@@ -215,6 +236,12 @@ const FREE_TYPES = new Set([
   'azure-native:monitor:ActionGroup',
   // Azure Policy assignments (the AKS add-on evaluates them) carry no charge.
   'azure-native:authorization:PolicyAssignment',
+  // Route tables and routes are free; a firewall policy is free when it is associated with one firewall
+  // (the $100/month policy fee applies to policies spanning several firewalls or regions).
+  'azure-native:network:RouteTable',
+  'azure-native:network:Route',
+  'azure-native:network:FirewallPolicy',
+  'azure-native:network:FirewallPolicyRuleCollectionGroup',
 ]);
 
 /** Types billed only by usage; no baseline estimate. */
@@ -352,6 +379,19 @@ export function estimateCost(resource: ResourceView): CostResult {
       const type = get(p, 'values.service.spec.type') ?? 'LoadBalancer';
       if (!equalsIgnoreCase(type, 'LoadBalancer')) return { kind: 'free' };
       return { kind: 'estimate', estimate: { monthly: round(STANDARD_LB_HOURLY * HOURS_PER_MONTH), basis: `gateway load balancer (Standard, first 5 rules) $${STANDARD_LB_HOURLY}/h; its Private Link Service has no fee; pods on the existing nodes` } };
+    }
+    case 'azure-native:network:AzureFirewall': {
+      const tier = String(get(p, 'sku.tier') ?? 'Standard');
+      const hourly = FIREWALL_HOURLY[tier];
+      if (hourly === undefined) return { kind: 'unknown', note: `no price for Azure Firewall tier ${tier}` };
+      const gb = FIREWALL_ASSUMPTIONS.processedGbPerMonth;
+      const monthly = hourly * HOURS_PER_MONTH + gb * FIREWALL_PER_GB[tier];
+      return { kind: 'estimate', estimate: { monthly: round(monthly), basis: `${tier} firewall $${hourly}/deployment-hour + ${gb} GB processed × $${FIREWALL_PER_GB[tier]} (assumed traffic)` } };
+    }
+    case 'azure-native:network:PublicIPAddress': {
+      const sku = String(get(p, 'sku.name') ?? 'Standard');
+      if (sku !== 'Standard') return { kind: 'unknown', note: `no price for public IP SKU ${sku}` };
+      return { kind: 'estimate', estimate: { monthly: round(PUBLIC_IP_STANDARD_HOURLY * HOURS_PER_MONTH), basis: `Standard static public IP $${PUBLIC_IP_STANDARD_HOURLY}/h` } };
     }
     case 'azure-native:privatedns:PrivateZone':
       return { kind: 'estimate', estimate: { monthly: PRIVATE_DNS_ZONE_MONTHLY, basis: `private DNS zone $${PRIVATE_DNS_ZONE_MONTHLY}/month (queries extra)` } };

@@ -17,6 +17,8 @@ const H = {
   vault: 'azure-native:keyvault:Vault',
   diagnosticSetting: 'azure-native:monitor:DiagnosticSetting',
   policyAssignment: 'azure-native:authorization:PolicyAssignment',
+  firewall: 'azure-native:network:AzureFirewall',
+  route: 'azure-native:network:Route',
 } as const;
 
 /** Built-in initiative "Kubernetes cluster pod security restricted standards for Linux-based workloads" (Azure/azure-policy PSPRestrictedStandard.json, checked 2026-12-01). */
@@ -90,6 +92,30 @@ export const HARDENING_RULES: readonly Rule[] = [
       return pass;
     },
     remediation: 'Add a monitor.DiagnosticSetting on the resource (Redis: its database) with workspaceId and logs (Key Vault: AuditEvent; others: category group audit) — components/platform-guardrails.ts.',
+  },
+  {
+    id: 'aks-egress-firewall',
+    publicIds: [],
+    description: 'The nodes egress through an Azure Firewall: outboundType userDefinedRouting, created after a 0.0.0.0/0 route to a virtual appliance, with an Azure Firewall in the stack.',
+    resourceTypes: [H.managedCluster],
+    scope: 'stack',
+    severity: 'high',
+    check: (cluster, context) => {
+      const outboundType = get(cluster.props, 'networkProfile.outboundType');
+      if (!equalsIgnoreCase(outboundType, 'userDefinedRouting')) {
+        return violation(`networkProfile.outboundType is ${show(outboundType)}; it must be "userDefinedRouting" (egress through the firewall)`, 'networkProfile.outboundType');
+      }
+      const routes = context.resources.filter((r) => r.type === H.route && cluster.dependencies.includes(r.urn));
+      const defaultRoute = routes.find((r) => r.props.addressPrefix === '0.0.0.0/0');
+      if (!defaultRoute) return violation(`${cluster.name} does not depend on a network:Route for 0.0.0.0/0 (the nodes' route to the firewall must exist before the cluster)`, 'dependsOn');
+      if (!equalsIgnoreCase(defaultRoute.props.nextHopType, 'VirtualAppliance')) {
+        return violation(`route ${defaultRoute.name} sends 0.0.0.0/0 to ${show(defaultRoute.props.nextHopType)}; it must go to the firewall (VirtualAppliance)`, 'nextHopType');
+      }
+      if (!context.resources.some((r) => r.type === H.firewall)) return violation('no network:AzureFirewall in the stack filters the nodes\' egress', 'azureFirewall');
+      return pass;
+    },
+    remediation: 'Set config network.egressFirewall: { enabled: true, subnet: <a /26 AzureFirewallSubnet> } (components/egress-firewall.ts).',
+    devAdvisory: { reason: 'dev runs without the egress firewall (network.egressFirewall.enabled: false): its fixed charge of about $932/month (firewall and public IP, in the plan) would cost more than the rest of dev ($249/month); dev\'s nodes egress through the AKS load balancer' },
   },
   {
     id: 'aks-pod-security-initiative',

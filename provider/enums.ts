@@ -96,3 +96,7 @@ export type DeployPhase = (typeof DeployPhase)[keyof typeof DeployPhase];
 /** Grafana role of the platform team. */
 export const GrafanaRole = { Admin: 'Admin', Editor: 'Editor', Viewer: 'Viewer' } as const;
 export type GrafanaRole = (typeof GrafanaRole)[keyof typeof GrafanaRole];
+
+/** Azure Firewall SKU tier of the egress firewall. */
+export const FirewallSku = { Standard: 'Standard', Premium: 'Premium' } as const;
+export type FirewallSku = (typeof FirewallSku)[keyof typeof FirewallSku];

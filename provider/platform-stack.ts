@@ -44,6 +44,7 @@ import {
   RedisKind,
   RedisPersistence,
   RegistrySku,
+  FirewallSku,
   SupportPlan,
   UpgradeChannel,
   WafMode,
@@ -79,6 +80,18 @@ export interface PlatformStackNetwork {
   vnetCidr: string;
   /** Subnet ranges. */
   subnets: PlatformStackSubnets;
+  /** Restricted egress of the nodes through an Azure Firewall with an FQDN allow-list (on in prod). */
+  egressFirewall?: PlatformStackEgressFirewall;
+}
+
+/** The nodes' egress firewall. */
+export interface PlatformStackEgressFirewall {
+  /** Route the nodes' egress through the firewall; default false. */
+  enabled?: boolean;
+  /** Firewall SKU tier; default Standard. */
+  sku?: FirewallSku;
+  /** The AzureFirewallSubnet range: a /26 or larger inside the VNet, clear of the other subnets. */
+  subnet?: string;
 }
 
 /** Weekly maintenance window for cluster and node OS upgrades. */

@@ -12,9 +12,12 @@
  * (SIGINT), SIGTERM or SIGHUP stops them in reverse order, each with its process group, and
  * the launcher exits 0 once nothing it started is left. Options and messages: scripts/local/options.ts.
  *
- * Sign-in: the api has no sign-in yet. When it gets one (issue #14, a local OIDC issuer in
- * apps/common/test-support), start the issuer here between redis and the apps and pass its
- * issuer URL to the api and to the web's environment; see "Run it locally" in README.md.
+ * Sign-in (not wired yet): the SPA signs in when Vite gets AUTH_* and the api will validate
+ * tokens (issue #14). The local issuer exists (apps/common/test-support/oidc-provider,
+ * startLocalOidcProvider): start it between redis and the apps, pass idp.frontendEnv() to the
+ * web's environment and idp.apiEnv() (+ APP_ENVIRONMENT=local) to the api's, and stop it between
+ * the apps and redis; see "Run it locally" in README.md. Without AUTH_* the SPA runs in the
+ * contract's local no-auth mode.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -7,7 +7,7 @@
  * HTTPRoutes and the canary track.
  */
 import { loadAppProfiles } from '../lib/app-profiles';
-import { SECRETS_MOUNT_PATH } from '../lib/app-values';
+import { SECRETS_MOUNT_PATH, appValues, resolveAppSizing, tolerationsFor } from '../lib/app-values';
 import { API_ROUTE_LIMITS, GATEWAY_DEFAULTS } from '../lib/edge';
 import { canaryCase, chartCases, fixtureCanaryImageRef, fixtureFacts } from '../scripts/chart-fixtures';
 import { Manifest, emptyValuePaths, helmLint, helmTemplate, one, parseManifests, renderCase, validateManifest } from './support/chart';
@@ -332,6 +332,28 @@ function YAMLObjects(text: string): unknown[] {
   return (YAML.parse(text) as { array: string[] }).array.map((s) => YAML.parse(s));
 }
 
+describe('chart tolerations (an app on a tainted or spot pool)', () => {
+  test('renders the tolerations for the pool\'s taints next to the pool selector, valid against the pod schema', () => {
+    const api = cases.find((c) => c.label === 'api/dev')!;
+    const facts = { ...fixtureFacts('api', 'dev'), nodePoolTaints: ['kubernetes.azure.com/scalesetpriority=spot:NoSchedule', 'dedicated:NoExecute'] };
+    const values = appValues({ app: 'api', environment: 'dev', sizing: { ...resolveAppSizing('api', 'dev'), nodePool: 'spot' }, profiles, facts });
+    const r = helmTemplate('api', api.namespace, values);
+    expect(r.stderr).toBe('');
+    const ms = parseManifests(r.stdout);
+    for (const m of ms) expect(() => validateManifest(m)).not.toThrow();
+    const pod = podSpec(ms);
+    expect(pod.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', 'kubernetes.azure.com/agentpool': 'spot' });
+    expect(pod.tolerations).toEqual([
+      { key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Exists', effect: 'NoExecute' },
+    ]);
+  });
+
+  test('renders no tolerations for an untainted placement', () => {
+    expect(podSpec(rendered.get('api/prod')!).tolerations).toBeUndefined();
+  });
+});
+
 describe('chart guards (values that must be refused)', () => {
   const base = () => structuredClone(cases.find((c) => c.label === 'api/prod')!.values) as Any;
   const render = (values: unknown) => helmTemplate('api', 'api', values);
@@ -429,4 +451,15 @@ describe('canary track (apps.<app>.canary)', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/weight/);
   });
+});
+
+describe('tolerationsFor', () => {
+  test.each([
+    ['kubernetes.azure.com/scalesetpriority=spot:NoSchedule', { key: 'kubernetes.azure.com/scalesetpriority', operator: 'Equal', value: 'spot', effect: 'NoSchedule' }],
+    ['CriticalAddonsOnly=true:NoSchedule', { key: 'CriticalAddonsOnly', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+    ['workload=memory:PreferNoSchedule', { key: 'workload', operator: 'Equal', value: 'memory', effect: 'PreferNoSchedule' }],
+    ['dedicated:NoExecute', { key: 'dedicated', operator: 'Exists', effect: 'NoExecute' }],
+  ])('%s', (taint, toleration) => expect(tolerationsFor([taint])).toEqual([toleration]));
+
+  test('refuses a string that is not a taint', () => expect(() => tolerationsFor(['spot'])).toThrow('"spot" is not a taint'));
 });

@@ -4,8 +4,9 @@
  * operations runner, and an app placed on a spot pool.
  */
 import { runStack, StackRun } from '../offline/run-stack';
-import { unwrapSecrets } from '../offline/mocks';
+import { OfflineRecorder, settle, unwrapSecrets } from '../offline/mocks';
 import { TEST_CLOCK } from './support/clock';
+import { apiVersionsOf } from './support/api-versions';
 
 describe('prod, phase infrastructure, with the operations runner', () => {
   let run: StackRun;
@@ -24,6 +25,13 @@ describe('prod, phase infrastructure, with the operations runner', () => {
     expect(types.filter((t) => t.startsWith('kubernetes:') && t !== 'pulumi:providers:kubernetes')).toEqual([]);
     expect(types.filter((t) => t.startsWith('docker-build:'))).toEqual([]);
     expect(types).toEqual(expect.arrayContaining(['azure-native:containerservice:ManagedCluster', 'azure-native:containerregistry:Registry', 'azure-native:keyvault:Vault']));
+  });
+
+  it('creates the runner and its egress on stable API versions', () => {
+    for (const type of ['azure-native:compute:VirtualMachineScaleSet', 'azure-native:network:NatGateway', 'azure-native:network:PublicIPAddress', 'azure-native:managedidentity:UserAssignedIdentity']) {
+      expect(run.recorder.ofType(type).length).toBeGreaterThan(0);
+      expect({ type, preview: apiVersionsOf(type)!.used.endsWith('-preview') }).toEqual({ type, preview: false });
+    }
   });
 
   it('creates the runner in the operations subnet, with a NAT gateway for its egress and its token only in Key Vault', () => {
@@ -52,4 +60,20 @@ describe('dev, the api placed on the spot pool', () => {
     const agent = run.recorder.ofType('kubernetes:helm.sh/v3:Release').find((r) => (r.inputs as Record<string, unknown>).name === 'agent')!;
     expect((unwrapSecrets((agent.inputs as Record<string, unknown>).values) as Record<string, any>).tolerations).toEqual([]);
   }, 60_000);
+});
+
+describe('the program refuses what Azure would refuse, before registering anything', () => {
+  it.each([
+    ['a Kubernetes version past AKS end of life', { 'aks-platform:cluster.kubernetesVersion': '1.33' }, 'aks-platform:cluster.kubernetesVersion: "1.33" reached AKS end of life on 2026-07-31'],
+    [
+      'an ephemeral OS disk that does not fit the VM',
+      { 'aks-platform:cluster.systemPool.osDiskSizeGb': 200 },
+      'aks-platform:cluster.systemPool.osDiskSizeGb: 200 GiB does not fit an ephemeral OS disk: Standard_D4ds_v5 holds at most 150 GiB',
+    ],
+  ])('%s', async (_label, overrides, message) => {
+    let recorder: OfflineRecorder | undefined;
+    await expect(runStack('prod', { clock: TEST_CLOCK, overrides }, (r) => (recorder = r))).rejects.toThrow(message);
+    await settle();
+    expect(recorder!.resources.map((r) => r.type)).toEqual([]);
+  });
 });

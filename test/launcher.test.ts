@@ -40,7 +40,9 @@ function launch(args: string[], env: Record<string, string> = {}): Launch {
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out: () => out, err: () => err, exited };
+  const l = { child, out: () => out, err: () => err, exited };
+  launched.push(l);
+  return l;
 }
 
 async function portFree(port: number): Promise<boolean> {
@@ -55,7 +57,8 @@ let base: string;
 let dataDir: string;
 let ports: Record<Service, number>;
 let portArgs: string[];
-let running: Launch | undefined;
+/** Every launcher started, so that a failed test still stops them all. */
+const launched: Launch[] = [];
 
 beforeAll(async () => {
   base = mkdtempSync(path.join(tmpdir(), 'launcher-'));
@@ -67,9 +70,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (running && running.child.exitCode === null) {
-    running.child.kill('SIGINT');
-    await running.exited;
+  for (const l of launched.filter((x) => x.child.exitCode === null && x.child.signalCode === null)) {
+    l.child.kill('SIGINT');
+    await l.exited;
   }
   rmSync(base, { recursive: true, force: true });
 });
@@ -147,7 +150,6 @@ describe('start, ready, use, stop, start again', () => {
 
   async function startAndWaitReady(): Promise<{ url: string; launch: Launch; state: { processes: Record<Service, number> } }> {
     const l = launch(portArgs);
-    running = l;
     const url = await waitFor(
       () => {
         if (l.child.exitCode !== null) throw new Error(`launcher exited ${l.child.exitCode}: ${l.err()}\n${l.out()}`);

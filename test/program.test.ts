@@ -4,6 +4,7 @@
  */
 import { runStack, StackRun } from '../offline/run-stack';
 import { TEST_CLOCK } from './support/clock';
+import { apiVersionsOf, previewWhereStableExists } from './support/api-versions';
 import { isSecretValue, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/mocks';
 import { REQUIRED_TAG_KEYS } from '../lib/tags';
 import { isTaggable } from '../policy/evaluate';
@@ -33,7 +34,8 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
       'aks-platform:index:Platform': 1,
       'azure-native:resources:ResourceGroup': 1,
       'azure-native:network:VirtualNetwork': 1,
-      'azure-native:network:Subnet': 3,
+      // prod adds the AzureFirewallSubnet of the egress firewall.
+      'azure-native:network:Subnet': stack === 'prod' ? 4 : 3,
       'azure-native:network:NetworkSecurityGroup': 3,
       'azure-native:containerregistry:Registry': 1,
       'azure-native:containerservice:ManagedCluster': 1,
@@ -48,6 +50,19 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
       'aks-platform:index:Gateway': 1,
       'aks-platform:index:FrontDoor': 1,
     });
+  });
+
+  it('uses no preview API version where a stable one exists (except the documented gaps)', () => {
+    // azure-native 3.x creates these with a preview default and ships no stable-version
+    // module for them (a generated local SDK is needed): README § Azure's rules.
+    const KNOWN_GAPS = new Set(['azure-native:containerregistry:Registry', 'azure-native:monitor:ActionGroup']);
+    const types = [...new Set(run.recorder.resources.filter((r) => r.custom).map((r) => r.type))].sort();
+    const preview = types.filter((type) => {
+      const info = apiVersionsOf(type);
+      return info !== undefined && previewWhereStableExists(info) && !KNOWN_GAPS.has(type);
+    });
+    expect(preview).toEqual([]);
+    expect(previewWhereStableExists(apiVersionsOf('azure-native:containerregistry:Registry')!)).toBe(true);
   });
 
   it('signs users in: creates the api and SPA registrations and passes them to the api and the frontend', () => {
@@ -228,6 +243,45 @@ describe('dev against prod', () => {
     expect(devSystem.availabilityZones ?? []).toEqual([]);
     expect(devSystem.nodeTaints ?? []).toEqual([]);
     expect(devSystem.maxCount).toBeLessThan(prodSystem.maxCount);
+  });
+
+  it('sends prod nodes\' egress through an Azure Firewall with an FQDN allow-list; dev egresses through the AKS load balancer', () => {
+    const of = (run: StackRun, type: string) => run.recorder.ofType(`azure-native:network:${type}`);
+    // The firewall subnet: exactly AzureFirewallSubnet, the configured /26, no NSG.
+    const fwSubnet = prod.recorder.one('azure-native:network:Subnet', 'aksplat-prod-network-snet-firewall');
+    expect(plain(fwSubnet)).toMatchObject({ subnetName: 'AzureFirewallSubnet', virtualNetworkName: 'vnet-aksplat-prod-weu', resourceGroupName: 'rg-aksplat-prod-weu', addressPrefix: '10.20.6.0/26' });
+    expect([plain(fwSubnet).networkSecurityGroup, plain(fwSubnet).routeTable]).toEqual([undefined, undefined]);
+    // Firewall: Standard tier, the policy, a Standard static public IP in the firewall subnet.
+    const fw = plain(prod.recorder.one('azure-native:network:AzureFirewall'));
+    expect(fw).toMatchObject({ azureFirewallName: 'afw-aksplat-prod-weu', sku: { name: 'AZFW_VNet', tier: 'Standard' } });
+    expect(fw.ipConfigurations).toHaveLength(1);
+    expect(fw.ipConfigurations[0].subnet.id).toMatch(/\/virtualNetworks\/vnet-aksplat-prod-weu\/subnets\/AzureFirewallSubnet$/);
+    expect(plain(prod.recorder.one('azure-native:network:PublicIPAddress', 'aksplat-prod-egress-pip'))).toMatchObject({ sku: { name: 'Standard', tier: 'Regional' }, publicIPAllocationMethod: 'Static' });
+    expect(plain(prod.recorder.one('azure-native:network:FirewallPolicy'))).toMatchObject({ sku: { tier: 'Standard' }, threatIntelMode: 'Deny', dnsSettings: { enableProxy: true } });
+    // Rules: NTP over UDP 123 from the nodes subnet; the AKS FQDN tag and the platform's FQDNs on HTTPS.
+    const groups = Object.fromEntries(of(prod, 'FirewallPolicyRuleCollectionGroup').map((g) => [plain(g).ruleCollectionGroupName, plain(g)]));
+    expect(Object.keys(groups).sort()).toEqual(['aks-application', 'aks-network']);
+    expect(groups['aks-network'].ruleCollections[0]).toMatchObject({ action: { type: 'Allow' }, rules: [{ ruleType: 'NetworkRule', ipProtocols: ['UDP'], destinationPorts: ['123'], sourceAddresses: ['10.20.0.0/22'] }] });
+    const [tagRule, fqdnRule] = groups['aks-application'].ruleCollections[0].rules;
+    expect(tagRule).toMatchObject({ fqdnTags: ['AzureKubernetesService'], sourceAddresses: ['10.20.0.0/22'] });
+    expect(fqdnRule.protocols).toEqual([{ protocolType: 'Https', port: 443 }]);
+    expect(fqdnRule.targetFqdns).toEqual(expect.arrayContaining(['mcr.microsoft.com', '*.data.mcr.microsoft.com', 'management.azure.com', 'login.microsoftonline.com', 'packages.microsoft.com', 'acs-mirror.azureedge.net', '*.ods.opinsights.azure.com', '*.ingest.monitor.azure.com']));
+    // prod's registry is private: its endpoints are not on the allow-list.
+    expect(fqdnRule.targetFqdns.some((f: string) => f.includes('azurecr.io'))).toBe(false);
+    // Route table on the nodes subnet; 0.0.0.0/0 to the firewall's private IP; the cluster waits for the route.
+    const rt = prod.recorder.one('azure-native:network:RouteTable');
+    expect(plain(rt)).toMatchObject({ routeTableName: 'rt-aksplat-prod-weu-nodes', disableBgpRoutePropagation: true });
+    const nodes = plain(prod.recorder.one('azure-native:network:Subnet', 'aksplat-prod-network-snet-nodes'));
+    expect(nodes.routeTable.id).toMatch(/\/routeTables\/rt-aksplat-prod-weu-nodes$/);
+    const route = prod.recorder.one('azure-native:network:Route');
+    expect(plain(route)).toMatchObject({ routeTableName: 'rt-aksplat-prod-weu-nodes', addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: '192.0.2.4' });
+    const aks = prod.recorder.one('azure-native:containerservice:ManagedCluster');
+    expect(plain(aks).networkProfile.outboundType).toBe('userDefinedRouting');
+    expect(aks.dependencies).toContain(route.urn);
+    // dev: none of it.
+    expect(cluster(dev).networkProfile.outboundType).toBe('loadBalancer');
+    for (const type of ['AzureFirewall', 'FirewallPolicy', 'RouteTable', 'Route']) expect(of(dev, type)).toEqual([]);
+    expect(plain(dev.recorder.one('azure-native:network:Subnet', 'aksplat-dev-network-snet-nodes')).routeTable).toBeUndefined();
   });
 
   it('uses spot user pools only in dev', () => {

@@ -8,6 +8,7 @@ import { installMocks, MOCK_SECRET_MARKER, RecordedResource, secretValue, settle
 import { buildPlan, MASK, Plan, redact, secretStrings } from '../../plan/build';
 import { ancestors } from '../../plan/durations';
 import { PlanFailure, planStack, PlanStackResult, renderPlan } from '../../plan/plan';
+import { TEST_CLOCK } from '../support/clock';
 import { T } from '../../policy/rules';
 
 const TIMEOUT = 120_000;
@@ -25,8 +26,8 @@ describe('offline plan of the real program', () => {
   let dev: PlanStackResult;
 
   beforeAll(async () => {
-    prod = await planStack({ stack: 'prod' });
-    dev = await planStack({ stack: 'dev' });
+    prod = await planStack({ stack: 'prod', clock: TEST_CLOCK });
+    dev = await planStack({ stack: 'dev', clock: TEST_CLOCK });
   }, TIMEOUT);
 
   it('prod passes every rule: no mandatory findings', () => {
@@ -107,7 +108,7 @@ describe('offline plan of the real program', () => {
   });
 
   it('finds violations planted through config overrides', async () => {
-    const unprotected = await planStack({ stack: 'prod', overrides: { 'aks-platform:protectStatefulResources': false, 'aks-platform:cluster.tier': 'Free' } });
+    const unprotected = await planStack({ stack: 'prod', clock: TEST_CLOCK, overrides: { 'aks-platform:protectStatefulResources': false, 'aks-platform:cluster.tier': 'Free' } });
     expect(unprotected.plan.blocked).toBe(true);
     expect(mandatory(unprotected.plan).sort()).toEqual([
       'aks-uptime-sla aksplat-prod-aks-aks',

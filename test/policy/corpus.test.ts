@@ -106,6 +106,9 @@ export const CORPUS: Change[] = [
   { change: 'API server made public for everyone', mutate: (v) => { props(v, `${P}-aks-aks`).apiServerAccessProfile = { enablePrivateCluster: false, authorizedIPRanges: ['0.0.0.0/0'] }; }, expect: { rule: 'aks-api-server-restricted', names: [`${P}-aks-aks`] } },
   { change: 'network policy engine removed', mutate: (v) => { delete props(v, `${P}-aks-aks`).networkProfile.networkPolicy; }, expect: { rule: 'aks-network-policy', names: [`${P}-aks-aks`] } },
   { change: 'Azure Policy add-on turned off', mutate: (v) => { props(v, `${P}-aks-aks`).addonProfiles.azurepolicy.enabled = false; }, expect: { rule: 'aks-azure-policy-addon', names: [`${P}-aks-aks`] } },
+  { change: 'nodes egress straight out of the AKS load balancer again (outboundType loadBalancer)', mutate: (v) => { props(v, `${P}-aks-aks`).networkProfile.outboundType = 'loadBalancer'; }, expect: { rule: 'aks-egress-firewall', names: [`${P}-aks-aks`] } },
+  { change: 'egress firewall switched off (config network.egressFirewall.enabled: false)', config: { 'aks-platform:network.egressFirewall': { enabled: false } }, expect: { rule: 'aks-egress-firewall', names: [`${P}-aks-aks`] } },
+  { change: 'nodes default route sent to the Internet instead of the firewall', mutate: (v) => { props(v, `${P}-egress-route-default`).nextHopType = 'Internet'; }, expect: { rule: 'aks-egress-firewall', names: [`${P}-aks-aks`] } },
   { change: 'user pool nodes get public IPs', mutate: (v) => { props(v, `${P}-aks-pool-cpuopt`).enableNodePublicIP = true; }, expect: { rule: 'aks-no-node-public-ip', names: [`${P}-aks-pool-cpuopt`] } },
 
   // ----- Helm releases

@@ -44,6 +44,10 @@ const kvView = view('azure-native:keyvault:Vault', 'kv', { tags: TAGS });
 const diag = (target: ResourceView, logs: Record<string, unknown>[]) => view('azure-native:monitor:DiagnosticSetting', `${target.name}-diag`, { resourceUri: target.id, workspaceId: '/w', logs }, { dependencies: [target.urn] });
 const podSecurity = (effect: string, deps: string[]) => view('azure-native:authorization:PolicyAssignment', 'pod-security', { policyDefinitionId: `/providers/Microsoft.Authorization/policySetDefinitions/${RESTRICTED_POD_SECURITY_INITIATIVE}`, scope: '/subscriptions/s/x', parameters: { effect: { value: effect } } }, { dependencies: deps });
 
+const defaultRoute = (nextHopType: string) => view('azure-native:network:Route', 'route-default', { routeTableName: 'rt', addressPrefix: '0.0.0.0/0', nextHopType, nextHopIpAddress: '10.20.6.4' });
+const udrCluster = (deps: string[]) => view(D.managedCluster, 'aks', { ...aks.props, networkProfile: { outboundType: 'userDefinedRouting' } }, { dependencies: deps });
+const firewall = view('azure-native:network:AzureFirewall', 'afw', { sku: { name: 'AZFW_VNet', tier: 'Standard' }, tags: TAGS });
+
 const CASES: Case[] = [
   { rule: 'nsg-no-internet-exposed-ports', title: '80/443 for the cluster ingress', resource: nsg([inbound(['80', '443'])]), others: [ingressCluster], expected: 'pass' },
   { rule: 'nsg-no-internet-exposed-ports', title: 'VNet-only and load-balancer rules', resource: nsg([inbound(['*'], '*', 'VirtualNetwork'), inbound(['*'], '*', 'AzureLoadBalancer')]), expected: 'pass' },
@@ -114,6 +118,11 @@ const CASES: Case[] = [
   { rule: 'data-service-diagnostics', title: 'vault without AuditEvent', resource: kvView, others: [diag(kvView, [{ category: 'AzurePolicyEvaluationDetails', enabled: true }])], expected: 'mandatory', message: 'AuditEvent' },
   { rule: 'data-service-diagnostics', title: 'registry without a setting', resource: acr, expected: 'mandatory', message: 'no monitor:DiagnosticSetting' },
   { rule: 'data-service-diagnostics', title: 'Redis setting on its database (resourceUri under the cluster id)', resource: view('azure-native:redisenterprise:RedisEnterprise', 'redis', { tags: TAGS }), others: [view('azure-native:monitor:DiagnosticSetting', 'd', { resourceUri: '/subscriptions/s/resourceGroups/rg/providers/x/redis/databases/default', workspaceId: '/w', logs: [{ categoryGroup: 'audit', enabled: true }] })], expected: 'pass' },
+  { rule: 'aks-egress-firewall', title: 'UDR after a default route to the firewall', resource: udrCluster([defaultRoute('VirtualAppliance').urn]), others: [defaultRoute('VirtualAppliance'), firewall], expected: 'pass' },
+  { rule: 'aks-egress-firewall', title: 'load-balancer outbound', resource: view(D.managedCluster, 'aks', { ...aks.props, networkProfile: { outboundType: 'loadBalancer' } }), others: [firewall], expected: 'mandatory', message: 'outboundType is "loadBalancer"' },
+  { rule: 'aks-egress-firewall', title: 'UDR without waiting for the route', resource: udrCluster([]), others: [defaultRoute('VirtualAppliance'), firewall], expected: 'mandatory', message: 'does not depend on a network:Route for 0.0.0.0/0' },
+  { rule: 'aks-egress-firewall', title: 'default route to the Internet', resource: udrCluster([defaultRoute('Internet').urn]), others: [defaultRoute('Internet'), firewall], expected: 'mandatory', message: 'it must go to the firewall (VirtualAppliance)' },
+  { rule: 'aks-egress-firewall', title: 'UDR to an appliance that is not an Azure Firewall', resource: udrCluster([defaultRoute('VirtualAppliance').urn]), others: [defaultRoute('VirtualAppliance')], expected: 'mandatory', message: 'no network:AzureFirewall' },
   { rule: 'aks-pod-security-initiative', title: 'assigned to the cluster', resource: aks, others: [podSecurity('Deny', [aks.urn])], expected: 'pass' },
   { rule: 'aks-pod-security-initiative', title: 'assigned elsewhere', resource: aks, others: [podSecurity('Deny', [])], expected: 'mandatory', message: RESTRICTED_POD_SECURITY_INITIATIVE },
   { rule: 'pod-security-deny', title: 'Deny', resource: podSecurity('Deny', [aks.urn]), expected: 'pass' },

@@ -122,6 +122,28 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
 /** Group roles created by migration 3 (see docs in apps/CONTRACT.md). */
 export const DB_ROLES = { api: 'jobs_api', agent: 'jobs_agent' } as const;
 
+/**
+ * Runs `fn` with a client checked out of the pool. While checked out, a client that loses
+ * its connection (PostgreSQL restarting, a failover) emits 'error' between queries; the pool
+ * listens only on idle clients, so without a listener here that event would crash the
+ * process. The error is kept, and the broken client is destroyed on release instead of
+ * going back to the pool; the next query of `fn` rejects as usual.
+ */
+export async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err;
+  };
+  client.on('error', onError);
+  try {
+    return await fn(client);
+  } finally {
+    client.off('error', onError);
+    client.release(lost);
+  }
+}
+
 /** Any constant; all replicas must agree on it. */
 export const MIGRATION_LOCK_KEY = 4242_0001;
 
@@ -131,9 +153,8 @@ export const MIGRATION_LOCK_KEY = 4242_0001;
  * applied and recorded in one transaction, so a crash leaves no half state.
  */
 export async function migrate(pool: Pool, logger: Logger): Promise<number[]> {
-  const client = await pool.connect();
   const applied: number[] = [];
-  try {
+  await withClient(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -158,9 +179,7 @@ export async function migrate(pool: Pool, logger: Logger): Promise<number[]> {
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
-  } finally {
-    client.release();
-  }
+  });
   return applied;
 }
 

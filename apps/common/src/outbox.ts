@@ -8,7 +8,7 @@
  * Safe across replicas: rows are claimed with FOR UPDATE SKIP LOCKED.
  */
 import { randomUUID } from 'node:crypto';
-import type { Pool } from './db';
+import { withClient, type Pool } from './db';
 import type { Logger } from './logger';
 import { enqueueJobs, type Redis } from './redis';
 import { errorMessage } from './util';
@@ -40,32 +40,31 @@ export async function queueEpoch(redis: Redis): Promise<{ epoch: string; created
 
 /** One relay pass; returns the number of jobs (re-)enqueued. */
 export async function relayOutbox(pool: Pool, redis: Redis, opts: RelayOptions): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<{ id: string }>(
-      `SELECT id FROM jobs
-        WHERE (enqueued_at IS NULL AND created_at < now() - make_interval(secs => $1::float8 / 1000))
-           OR (status IN ('queued', 'running') AND enqueued_at < now() - make_interval(secs => $2::float8 / 1000))
-           OR (status IN ('queued', 'running') AND enqueued_at < $4::timestamptz)
-        ORDER BY created_at
-        LIMIT $3
-        FOR UPDATE SKIP LOCKED`,
-      [opts.graceMs ?? 1000, opts.requeueAfterMs, opts.batchSize ?? 100, opts.requeueBefore ?? null],
-    );
-    const ids = rows.map((r) => r.id);
-    if (ids.length > 0) {
-      await enqueueJobs(redis, ids);
-      await client.query('UPDATE jobs SET enqueued_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+  return withClient(pool, async (client) => {
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT id FROM jobs
+          WHERE (enqueued_at IS NULL AND created_at < now() - make_interval(secs => $1::float8 / 1000))
+             OR (status IN ('queued', 'running') AND enqueued_at < now() - make_interval(secs => $2::float8 / 1000))
+             OR (status IN ('queued', 'running') AND enqueued_at < $4::timestamptz)
+          ORDER BY created_at
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED`,
+        [opts.graceMs ?? 1000, opts.requeueAfterMs, opts.batchSize ?? 100, opts.requeueBefore ?? null],
+      );
+      const ids = rows.map((r) => r.id);
+      if (ids.length > 0) {
+        await enqueueJobs(redis, ids);
+        await client.query('UPDATE jobs SET enqueued_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+      }
+      await client.query('COMMIT');
+      return ids.length;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
     }
-    await client.query('COMMIT');
-    return ids.length;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export interface RelayHandle {

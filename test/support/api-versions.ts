@@ -1,0 +1,35 @@
+/**
+ * The Azure REST API version an azure-native resource type is created with,
+ * read from the installed SDK's own documentation of the type ("Uses Azure
+ * REST API version …", "Other available API versions: …").
+ */
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+
+export interface ApiVersionInfo {
+  /** The version the SDK's type uses. */
+  used: string;
+  /** The other versions the provider can use (through a generated local SDK). */
+  others: string[];
+}
+
+const SDK = path.dirname(require.resolve('@pulumi/azure-native/package.json'));
+
+/** `azure-native:containerregistry:Registry` → its API versions; undefined for non-azure-native types. */
+export function apiVersionsOf(type: string): ApiVersionInfo | undefined {
+  const match = /^azure-native:([a-zA-Z0-9]+):([A-Za-z0-9]+)$/.exec(type);
+  if (!match) return undefined;
+  const [, module, resource] = match;
+  const file = path.join(SDK, module, `${resource[0].toLowerCase()}${resource.slice(1)}.d.ts`);
+  if (!existsSync(file)) throw new Error(`no SDK declaration for ${type} at ${file}`);
+  const text = readFileSync(file, 'utf8');
+  const used = /Uses Azure REST API version ([0-9]{4}-[0-9]{2}-[0-9]{2}(?:-preview)?)/.exec(text)?.[1];
+  if (!used) throw new Error(`${type}: the SDK does not state its API version`);
+  const others = /Other available API versions: ([^.]*)\./.exec(text)?.[1].split(',').map((v) => v.trim()) ?? [];
+  return { used, others };
+}
+
+/** True when the type uses a preview API version although the provider offers a stable one. */
+export function previewWhereStableExists(info: ApiVersionInfo): boolean {
+  return info.used.endsWith('-preview') && info.others.some((v) => !v.endsWith('-preview'));
+}
