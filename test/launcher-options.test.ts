@@ -72,6 +72,9 @@ describe('appProcessEnv', () => {
   test('the api: its port, the local servers without TLS, passwords as files', () => {
     expect(appProcessEnv('api', base)).toEqual({
       LOG_LEVEL: 'info',
+      MIGRATE_ON_START: 'true',
+      APP_ENVIRONMENT: 'local',
+      AUTH_MODE: 'none',
       PORT: '3333',
       PGHOST: '127.0.0.1',
       PGPORT: '1111',

@@ -152,6 +152,8 @@ export function appProcessEnv(
     REDIS_TLS: 'false',
     // Below tsx watch's 5 s before it SIGKILLs a child that has not exited; in the cluster it is 25000 (apps/CONTRACT.md).
     SHUTDOWN_TIMEOUT_MS: '4000',
-    ...(service === 'api' ? { OUTBOX_INTERVAL_MS: '500' } : {}),
+    // Local runs apply the schema at start (in a cluster the migration Job does it once per release),
+    // and run the api in the contract's local no-auth mode (only accepted with APP_ENVIRONMENT=local).
+    ...(service === 'api' ? { OUTBOX_INTERVAL_MS: '500', MIGRATE_ON_START: 'true', APP_ENVIRONMENT: 'local', AUTH_MODE: 'none' } : {}),
   };
 }
