@@ -99,10 +99,14 @@ export function stackOutputs(cfg: StackConfig, platform: Platform, imageTag: str
     imageTag,
     images,
     releases,
-    /** Load balancer address of the app-routing ingress (point the DNS record for `apps.host` here). */
-    ingressAddress: platform.ingressAddress,
-    /** Where the apps answer: `apps.host` when set, else the ingress address. */
-    ingressHost: cfg.apps.host ?? platform.ingressAddress,
+    /** The public URL: `https://<Front Door endpoint host>`, or the custom domain `apps.host`. */
+    publicUrl: platform.publicUrl,
+    /** Front Door's endpoint host (`*.azurefd.net`): point a CNAME for `apps.host` here. */
+    frontDoorEndpointHost: platform.frontDoor?.endpointHostName,
+    /** TXT record that validates `apps.host` for Front Door's managed certificate. */
+    customDomainValidation: platform.frontDoor?.customDomainValidation,
+    /** Where the apps answer (the smoke test's host): `apps.host` when set, else the Front Door endpoint host. */
+    ingressHost: cfg.apps.host ?? platform.frontDoor?.endpointHostName,
     /** URL of Azure Managed Grafana (with `monitoring`; sign in with Entra ID). */
     grafanaEndpoint: platform.grafana?.endpoint,
     /** ARM ID of the Azure Monitor workspace holding the Prometheus metrics (with `monitoring`). */

@@ -174,8 +174,9 @@ export const AKS_DIAGNOSTIC_LOG_CATEGORIES = ['kube-audit-admin', 'guard', 'clus
  * and no local accounts, a user-assigned control-plane identity, Azure CNI
  * overlay with a network policy engine, a private (or IP-restricted) API
  * server, workload identity, automatic upgrades in a weekly window, Container
- * Insights, Azure Policy, the Key Vault CSI driver with rotation and the
- * app-routing ingress (class `webapprouting.kubernetes.azure.com`).
+ * Insights, Azure Policy and the Key Vault CSI driver with rotation. The
+ * application-routing add-on is off (its NGINX is retired, lib/edge.ts
+ * INGRESS_FACTS): ingress is the Gateway component's job.
  *
  * The `provider` talks to the cluster without an interactive login: its
  * kubeconfig runs `kubelogin get-token --login <kubeloginMode> --server-id
@@ -336,7 +337,8 @@ export class AksCluster extends pulumi.ComponentResource {
           azurepolicy: { enabled: true },
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
         },
-        ingressProfile: { webAppRouting: { enabled: true } },
+        // Explicitly off, so a cluster that had the retired app-routing NGINX loses it.
+        ingressProfile: { webAppRouting: { enabled: false } },
         ...(args.managedPrometheus
           ? { azureMonitorProfile: { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: '', metricAnnotationsAllowList: '' } } } }
           : {}),

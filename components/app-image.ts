@@ -63,6 +63,8 @@ export class AppImage extends pulumi.ComponentResource {
   public readonly taggedRef: pulumi.Output<string>;
   /** Repository path inside the registry. */
   public readonly repository: pulumi.Output<string>;
+  /** ACR refresh token of the deploying identity (secret), when the program builds the image: lets it read the registry, e.g. a stable image's digest. */
+  public readonly registryRefreshToken?: pulumi.Output<string>;
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:AppImage', name, {}, opts);
@@ -124,6 +126,7 @@ export class AppImage extends pulumi.ComponentResource {
       ),
     );
 
+    this.registryRefreshToken = refreshToken;
     this.taggedRef = pulumi.interpolate`${loginServer}/${this.repository}:${tag}`;
     const cacheRef = pulumi.interpolate`${loginServer}/${this.repository}:buildcache`;
     const buildArgs = pulumi

@@ -5,7 +5,7 @@ import { ArgProblem, argProblemsMessage } from '../lib/problems';
 import {
   APP_ENVIRONMENTS,
   AppEnvironment,
-  AppIngress,
+  AppGateway,
   AppSizing,
   AppSizingOverride,
   LocalFacts,
@@ -45,8 +45,12 @@ export interface HelmAppArgs {
   local?: LocalFacts;
   /** CIDR of the subnet with the Postgres and Redis private endpoints (NetworkPolicy egress). */
   dataSubnetCidr?: pulumi.Input<string>;
-  /** Public ingress through the AKS application-routing add-on (frontend at `/`, api at `/api` and `/socket.io`). */
-  ingress?: AppIngress;
+  /** The platform's Gateway: the chart renders an HTTPRoute attached to it (frontend at `/`, api at `/api` and `/socket.io`) and admits its pods. */
+  gateway?: AppGateway;
+  /** Public origin of the apps, e.g. `https://<Front Door host>` (the api's CORS origin). */
+  publicOrigin?: pulumi.Input<string>;
+  /** A canary track: its digest-pinned image and its share of the route's traffic in percent (api, frontend). */
+  canary?: { imageRef: pulumi.Input<string>; weight: number };
   /** Sign-in: the Entra tenant, the api and SPA registrations and the scope (api, frontend; required for both). */
   auth?: pulumi.Input<{ tenantId: pulumi.Input<string>; apiClientId: pulumi.Input<string>; spaClientId: pulumi.Input<string>; scope: pulumi.Input<string> }>;
   /**
@@ -127,8 +131,9 @@ export class HelmApp extends pulumi.ComponentResource {
       .all([
         pulumi.all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '']),
         pulumi.all([args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? '', args.registryLoginServer ?? '', args.auth]),
+        pulumi.output({ publicOrigin: args.publicOrigin ?? '', canaryImageRef: args.canary?.imageRef ?? '' }),
       ])
-      .apply(([[imageRef, tenantId, identityClientId, keyVaultName], [postgres, redis, dataSubnetCidr, registryLoginServer, auth]]) => {
+      .apply(([[imageRef, tenantId, identityClientId, keyVaultName], [postgres, redis, dataSubnetCidr, registryLoginServer, auth], { publicOrigin, canaryImageRef }]) => {
         const facts: PlatformFacts = {
           imageRef,
           registryLoginServer: registryLoginServer || undefined,
@@ -139,7 +144,9 @@ export class HelmApp extends pulumi.ComponentResource {
           postgres: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user, sslMode: (postgres as { sslMode?: 'disable' | 'require' | 'verify-full' }).sslMode },
           redis: { host: redis.host, port: redis.port, tls: (redis as { tls?: boolean }).tls },
           dataSubnetCidr,
-          ingress: args.ingress,
+          gateway: args.gateway,
+          publicOrigin: publicOrigin || undefined,
+          canary: args.canary ? { imageRef: canaryImageRef, weight: args.canary.weight } : undefined,
           nodePoolTaints: args.nodePoolTaints,
           podMonitor: args.podMonitor,
           auth,

@@ -177,6 +177,8 @@ export class Network extends pulumi.ComponentResource {
           networkSecurityGroup: { id: nsg.id },
           // NSGs (and route tables) apply to private endpoints only with this on.
           ...(role === 'privateEndpoints' ? { privateEndpointNetworkPolicies: 'Enabled' } : {}),
+          // The gateway's Private Link Service takes its NAT IP from the nodes subnet, which needs this off.
+          ...(role === 'nodes' ? { privateLinkServiceNetworkPolicies: 'Disabled' } : {}),
           ...(role === 'operations' && natGatewayId ? { natGateway: { id: natGatewayId } } : {}),
           ...(role === 'nodes' && routeTable ? { routeTable: { id: routeTable.id } } : {}),
         },

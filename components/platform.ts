@@ -1,12 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as resources from '@pulumi/azure-native/resources';
-import * as k8s from '@pulumi/kubernetes';
 import { AzureComponentArgs } from '../lib/component-args';
 import { NameParts, resourceName } from '../lib/naming';
-import { SubnetRole } from '../lib/network';
+import { SUBNET_ROLE_QUALIFIERS, SubnetRole } from '../lib/network';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
-import { AppEnvironment, AppIngress, AppSizingOverride } from '../lib/app-values';
+import { AppEnvironment, AppSizingOverride } from '../lib/app-values';
+import { CanaryConfig, GatewaySizing, WafMode, canaryWeightProblem, edgeNames, privateLinkServiceId } from '../lib/edge';
+import { DigestResolver, resolveImageDigest } from '../lib/registry-digest';
 import { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET, RedisKind } from '../lib/data-services';
 import { AppAuthConfig, appRegistrationNames } from '../lib/app-auth';
 import { AksCluster, AksClusterArgs } from './aks-cluster';
@@ -14,6 +15,8 @@ import { AppRegistrations } from './app-registrations';
 import { poolTaints } from '../lib/aks';
 import { AppImage } from './app-image';
 import { ContainerRegistry, ContainerRegistryArgs } from './container-registry';
+import { FrontDoor } from './front-door';
+import { Gateway } from './gateway';
 import { HelmApp } from './helm-app';
 import { GrafanaRole } from '../lib/monitoring';
 import { KeyVault, KeyVaultArgs } from './key-vault';
@@ -76,8 +79,14 @@ export interface PlatformAppsArgs {
   prebuiltDigests?: Partial<Record<AppName, string>>;
   /** Per-app sizing on top of the profile. */
   sizing?: Partial<Record<AppName, AppSizingOverride>>;
-  /** Public ingress (app-routing add-on): host and TLS. */
-  ingress?: AppIngress;
+  /**
+   * Canary releases by app (api, frontend): the current source is built as the canary
+   * (tagged `imageTag`) and gets `weight` percent of the route's traffic; the stable
+   * track keeps the registry's image tagged with the stable `imageTag` above.
+   */
+  canary?: Partial<Record<AppName, CanaryConfig>>;
+  /** Reads a stable image's digest from the registry (default: the ACR API); injectable for tests. */
+  resolveDigest?: DigestResolver;
   /** Repository root that holds `apps/` (the images' build context); default this package's root. */
   contextDirectory?: string;
   /**
@@ -103,6 +112,19 @@ export interface PlatformMonitoringArgs {
   runbookBaseUrl: string;
 }
 
+/** The public edge: the gateway in the cluster and Azure Front Door Premium in front of it. */
+export interface PlatformEdgeArgs {
+  /** Gateway sizing on top of the environment's preset (lib/edge.ts GATEWAY_SIZING). */
+  gateway?: Partial<GatewaySizing> & { nodePool?: string };
+  /** Front Door: WAF mode (Prevention in prod), rate limit, optional custom domain, origin timeout. */
+  frontDoor: {
+    wafMode: WafMode;
+    rateLimit?: { requestsPerWindow: number; windowMinutes: 1 | 5 };
+    customDomain?: { hostName: string };
+    originResponseTimeoutSeconds?: number;
+  };
+}
+
 /** Arguments of {@link Platform}: one environment, from one object. */
 export interface PlatformArgs {
   /** Naming parts for every resource (prefix, environment, region, unique suffix). */
@@ -123,6 +145,8 @@ export interface PlatformArgs {
   keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
   /** The apps: images and Helm releases. Leave out to stand up the platform only. */
   apps?: PlatformAppsArgs;
+  /** The public edge (gateway + Front Door); needs `apps`. */
+  edge?: PlatformEdgeArgs;
   /** Monitoring (managed Prometheus, Grafana, alerts); leave out for none. */
   monitoring?: PlatformMonitoringArgs;
   /** Protect the stateful resources (database, cache, vault) from deletion and replacement. */
@@ -192,14 +216,18 @@ export class Platform extends pulumi.ComponentResource {
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
   /** Client id of the apps' workload identity. */
   public readonly appIdentityClientId: pulumi.Output<string>;
+  /** The Gateway API implementation (with `edge`). */
+  public readonly gateway?: Gateway;
+  /** Azure Front Door, the only public entry (with `edge`). */
+  public readonly frontDoor?: FrontDoor;
+  /** The public URL of the apps (with `edge`): `https://<Front Door host or custom domain>`. */
+  public readonly publicUrl?: pulumi.Output<string>;
   /** Diagnostic settings of the data services and the pod-security policy assignment. */
   public readonly guardrails: PlatformGuardrails;
   /** The app registrations the platform created (with `apps` and without `apps.auth`). */
   public appRegistrations?: AppRegistrations;
   /** The in-VNet GitHub Actions runner (with `operationsRunner`). */
   public readonly operationsRunner?: OperationsRunner;
-  /** Public address of the app-routing ingress (with `apps`). */
-  public readonly ingressAddress?: pulumi.Output<string | undefined>;
   /** Managed Prometheus: the Azure Monitor workspace and its data collection (with `monitoring`). */
   public readonly prometheus?: ManagedPrometheus;
   /** Azure Managed Grafana and the dashboards (with `monitoring`). */
@@ -396,15 +424,15 @@ export class Platform extends pulumi.ComponentResource {
       );
     }
 
-    if (args.apps) {
+    if (args.edge && !args.apps) throw new pulumi.ResourceError('edge needs apps: the gateway and Front Door serve the apps', this);
+    if (args.apps && args.edge) {
+      const edge = this.deployEdge(name, args, client.subscriptionId);
+      this.gateway = edge.gateway;
+      this.frontDoor = edge.frontDoor;
+      this.publicUrl = edge.frontDoor.publicUrl;
+      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster, client.objectId, edge);
+    } else if (args.apps) {
       this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster, client.objectId);
-      // The app-routing add-on's nginx Service: its load balancer address is where the apps answer.
-      const ingress = k8s.core.v1.Service.get(`${name}-ingress`, 'app-routing-system/nginx', {
-        parent: this,
-        provider: this.cluster.provider,
-        dependsOn: Object.values(this.releases),
-      });
-      this.ingressAddress = ingress.status.apply((status) => status?.loadBalancer?.ingress?.[0]?.ip ?? status?.loadBalancer?.ingress?.[0]?.hostname);
     }
 
     this.registerOutputs({
@@ -415,10 +443,56 @@ export class Platform extends pulumi.ComponentResource {
       redisHost: this.redis.hostName,
       keyVaultUri: this.keyVault.vaultUri,
       appIdentityClientId: this.appIdentityClientId,
-      ingressAddress: this.ingressAddress,
+      publicUrl: this.publicUrl,
       grafanaEndpoint: this.grafana?.endpoint,
       monitorWorkspaceId: this.prometheus?.workspaceId,
     });
+  }
+
+  /**
+   * The gateway (Traefik, internal load balancer + Private Link Service) and Front
+   * Door in front of it. The Private Link Service is created by the AKS cloud
+   * controller for the gateway's Service, under a name the program chooses, so its
+   * id is known before it exists; Front Door's origin waits for the gateway release
+   * (which waits for the load balancer), and the program approves the connection.
+   */
+  private deployEdge(name: string, args: PlatformArgs, subscriptionId: pulumi.Output<string>): { gateway: Gateway; frontDoor: FrontDoor } {
+    const edge = args.edge!;
+    const names = edgeNames(args.naming);
+    const { nodePool, ...gatewaySizing } = edge.gateway ?? {};
+    const gateway = new Gateway(
+      `${name}-gateway`,
+      {
+        provider: this.cluster.provider,
+        environment: args.apps!.environment,
+        sizing: gatewaySizing,
+        azure: {
+          internalLoadBalancer: true,
+          privateLinkService: { name: names.privateLinkService, subnetName: resourceName(args.naming, 'subnet', SUBNET_ROLE_QUALIFIERS.nodes) },
+        },
+        nodeSelector: nodePool ? { 'kubernetes.azure.com/agentpool': nodePool } : undefined,
+        trustedForwarderCidrs: [args.network.subnets.nodes],
+      },
+      { parent: this },
+    );
+    const plsId = pulumi
+      .all([subscriptionId, this.cluster.nodeResourceGroup, gateway.status])
+      .apply(([sub, nodeRg]) => privateLinkServiceId(sub, nodeRg, names.privateLinkService));
+    const frontDoor = new FrontDoor(
+      `${name}-edge`,
+      {
+        naming: args.naming,
+        resourceGroupName: this.resourceGroup.name,
+        tags: args.tags,
+        wafMode: edge.frontDoor.wafMode,
+        rateLimit: edge.frontDoor.rateLimit,
+        customDomain: edge.frontDoor.customDomain,
+        originResponseTimeoutSeconds: edge.frontDoor.originResponseTimeoutSeconds,
+        origin: { privateLinkServiceId: plsId, privateLinkLocation: args.naming.location },
+      },
+      { parent: this, dependsOn: [gateway] },
+    );
+    return { gateway, frontDoor };
   }
 
   /**
@@ -458,14 +532,13 @@ export class Platform extends pulumi.ComponentResource {
   }
 
   /** The api and SPA registrations, redirecting to the public origin of the apps. */
-  private createAppRegistrations(name: string, apps: PlatformAppsArgs, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>) {
-    const host = apps.ingress?.host;
-    const tls = Boolean(apps.ingress?.tlsSecretName || apps.ingress?.tlsKeyVaultCertificateUri);
+  private createAppRegistrations(name: string, tenantId: pulumi.Output<string>, deployerObjectId: pulumi.Output<string>, publicOrigin?: pulumi.Output<string>) {
     this.appRegistrations = new AppRegistrations(
       `${name}-auth`,
       {
         displayNames: appRegistrationNames(this.naming.prefix, this.naming.environment),
-        spaOrigins: host ? [`${tls ? 'https' : 'http'}://${host}`] : [],
+        // The SPA signs in on its public origin: Front Door's URL (or the custom domain).
+        spaOrigins: publicOrigin ? [publicOrigin] : [],
         owners: [deployerObjectId],
       },
       { parent: this },
@@ -479,18 +552,38 @@ export class Platform extends pulumi.ComponentResource {
     }));
   }
 
-  /** Images (registry only) and releases (cluster, data services, vault). */
-  private deployApps(name: string, apps: PlatformAppsArgs, dataSubnetCidr: string, tenantId: pulumi.Output<string>, cluster: PlatformArgs['cluster'], deployerObjectId: pulumi.Output<string>): void {
+  /** Images (registry only) and releases (cluster, data services, vault; with an edge, the gateway). */
+  private deployApps(
+    name: string,
+    apps: PlatformAppsArgs,
+    dataSubnetCidr: string,
+    tenantId: pulumi.Output<string>,
+    cluster: PlatformArgs['cluster'],
+    deployerObjectId: pulumi.Output<string>,
+    edge?: { gateway: Gateway; frontDoor: FrontDoor },
+  ): void {
     const auth = apps.auth
       ? pulumi.output({ tenantId, ...apps.auth })
-      : this.createAppRegistrations(name, apps, tenantId, deployerObjectId);
+      : this.createAppRegistrations(name, tenantId, deployerObjectId, edge?.frontDoor.publicUrl);
+    const canaryImageRefs: Partial<Record<AppName, pulumi.Output<string>>> = {};
+    const stableImageRefs: Partial<Record<AppName, pulumi.Output<string>>> = {};
     for (const app of APP_NAMES) {
+      const canary = apps.canary?.[app];
+      if (canary) {
+        const problems = [canaryWeightProblem(canary.weight, `apps.canary.${app}.weight`)];
+        if (app === 'agent') problems.push('apps.canary.agent: the agent has no route to split; canary releases apply to the api and the frontend');
+        if (canary.imageTag === knownTag(apps.imageTag)) problems.push(`apps.canary.${app}.imageTag: "${canary.imageTag}" is the stable tag; a canary runs another image`);
+        if (!edge) problems.push(`apps.canary.${app}: a canary splits the gateway's routes; it needs edge`);
+        const found = problems.filter((p): p is string => p !== undefined);
+        if (found.length > 0) throw new pulumi.ResourceError(`invalid canary:\n  - ${found.join('\n  - ')}`, this);
+      }
       this.images[app] = new AppImage(
         `${name}-${app}-image`,
         {
           app,
           registryLoginServer: this.registry.loginServer,
-          tag: apps.imageTag,
+          // With a canary, this source tree is the canary.
+          tag: canary ? canary.imageTag : apps.imageTag,
           sourceDateEpoch: apps.sourceDateEpoch,
           prebuiltDigest: apps.prebuiltDigests?.[app],
           tenantId,
@@ -499,6 +592,16 @@ export class Platform extends pulumi.ComponentResource {
         // A push to a private registry needs its private DNS record first.
         { parent: this, dependsOn: this.imagePushWaits() },
       );
+      if (canary) {
+        const image = this.images[app]!;
+        const token = image.registryRefreshToken;
+        if (!token) throw new pulumi.ResourceError(`apps.canary.${app}: the canary is the source the program builds; remove apps.imageDigests.${app} (a prebuilt digest) for a canary release`, this);
+        const resolve = apps.resolveDigest ?? resolveImageDigest;
+        canaryImageRefs[app] = image.imageRef;
+        stableImageRefs[app] = pulumi
+          .all([this.registry.loginServer, image.repository, apps.imageTag, token])
+          .apply(async ([loginServer, repository, tag, refreshToken]) => `${loginServer}/${repository}@${await resolve({ loginServer, repository, tag, refreshToken })}`);
+      }
     }
     const database = this.postgres.databaseNames.apply((names) => names[0]);
     // The frontend's nginx resolves the api's Service when it starts, so the
@@ -512,7 +615,8 @@ export class Platform extends pulumi.ComponentResource {
           environment: apps.environment,
           sizing: apps.sizing?.[app],
           provider: this.cluster.provider,
-          imageRef: this.images[app]!.imageRef,
+          imageRef: stableImageRefs[app] ?? this.images[app]!.imageRef,
+          canary: canaryImageRefs[app] ? { imageRef: canaryImageRefs[app]!, weight: apps.canary![app]!.weight } : undefined,
           registryLoginServer: this.registry.loginServer,
           tenantId,
           identityClientId: this.appIdentityClientId,
@@ -520,16 +624,22 @@ export class Platform extends pulumi.ComponentResource {
           postgres: { host: this.postgres.fqdn, port: this.postgres.port, database, user: this.postgres.administratorLogin },
           redis: { host: this.redis.hostName, port: this.redis.port },
           dataSubnetCidr,
-          ingress: apps.ingress,
+          gateway: edge?.gateway.appGateway,
+          publicOrigin: edge?.frontDoor.publicUrl,
           auth: app === 'agent' ? undefined : auth,
           nodePoolTaints: taintsOfPool(cluster, apps.sizing?.[app]?.nodePool),
           podMonitor: this.prometheus !== undefined,
         },
         {
           parent: this,
-          dependsOn: [...this.releaseWaits(app, apps.sizing?.[app]?.nodePool), ...(app === 'frontend' && this.releases.api ? [this.releases.api] : [])],
+          dependsOn: [...this.releaseWaits(app, apps.sizing?.[app]?.nodePool), ...(app === 'frontend' && this.releases.api ? [this.releases.api] : []), ...(edge && app !== 'agent' ? [edge.gateway] : [])],
         },
       );
     }
   }
+}
+
+/** A tag when it is a plain string now (an Output is compared later by the registry lookup). */
+function knownTag(tag: pulumi.Input<string>): string | undefined {
+  return typeof tag === 'string' ? tag : undefined;
 }

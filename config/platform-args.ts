@@ -5,7 +5,9 @@
  */
 import type { PlatformArgs } from '../components/platform';
 import type { LocalPlatformArgs } from '../components/local-platform';
-import { appEnvironmentFor, appIngressFromConfig } from '../lib/app-values';
+import { appEnvironmentFor } from '../lib/app-values';
+import { AppName } from '../lib/app-profiles';
+import { CanaryConfig } from '../lib/edge';
 import { NameParts } from '../lib/naming';
 import { standardTags } from '../lib/tags';
 import type { LocalStackConfig, StackConfig } from './schema';
@@ -84,10 +86,19 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,
       prebuiltDigests: cfg.apps.imageDigests,
-      sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
-      ingress: appIngressFromConfig(cfg.apps),
+      sizing: { api: sizingOf(cfg.apps.api), agent: sizingOf(cfg.apps.agent), frontend: sizingOf(cfg.apps.frontend) },
+      canary: canariesOf(cfg.apps),
       contextDirectory: context.contextDirectory,
       auth: cfg.apps.auth,
+    },
+    edge: {
+      gateway: cfg.edge.gateway,
+      frontDoor: {
+        wafMode: cfg.edge.frontDoor.wafMode,
+        rateLimit: { requestsPerWindow: cfg.edge.frontDoor.rateLimit.requestsPerWindow, windowMinutes: cfg.edge.frontDoor.rateLimit.windowMinutes as 1 | 5 },
+        customDomain: cfg.apps.host ? { hostName: cfg.apps.host } : undefined,
+        originResponseTimeoutSeconds: cfg.edge.frontDoor.originResponseTimeoutSeconds,
+      },
     },
     operationsRunner:
       cfg.operationsRunner?.enabled && cfg.operationsRunner.githubToken !== undefined
@@ -114,6 +125,18 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
   };
 }
 
+/** An app's sizing override: its settings without the canary block. */
+function sizingOf(settings: StackConfig['apps']['api']) {
+  const { canary: _canary, ...sizing } = settings;
+  return sizing;
+}
+
+/** The canary blocks by app (`apps.<app>.canary`). */
+function canariesOf(apps: StackConfig['apps']): Partial<Record<AppName, CanaryConfig>> | undefined {
+  const entries = (['api', 'agent', 'frontend'] as const).flatMap((app) => (apps[app].canary ? [[app, apps[app].canary!] as const] : []));
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
 /**
  * Maps a validated `local` stack configuration to the {@link LocalPlatformArgs} of one
  * `new LocalPlatform(...)`: the apps on the dev profile, the ownership tags as labels.
@@ -131,7 +154,7 @@ export function localPlatformArgsFromConfig(cfg: LocalStackConfig, context: Omit
     apps: {
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,
-      sizing: { api: cfg.apps.api, agent: cfg.apps.agent, frontend: cfg.apps.frontend },
+      sizing: { api: sizingOf(cfg.apps.api), agent: sizingOf(cfg.apps.agent), frontend: sizingOf(cfg.apps.frontend) },
       contextDirectory: context.contextDirectory,
     },
   };

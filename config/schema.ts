@@ -23,6 +23,7 @@ import {
 import { SUPPORT_PLANS, supportPlanProblem } from '../lib/aks-versions';
 import { osDiskFit } from '../lib/vm-sizes';
 import { appEnvironmentFor, appSizingOverrideSchema, appSizingProblems, mergeAppSizing } from '../lib/app-values';
+import { GATEWAY_SIZING, WAF_MODES, WAF_RATE_LIMIT_DEFAULTS, canaryWeightProblem, customDomainProblem } from '../lib/edge';
 import { appAuthConfigSchema } from '../lib/app-auth';
 import {
   POSTGRES_VERSIONS,
@@ -268,10 +269,28 @@ export const keyVaultSchema = z
   })
   .strict();
 
+const imageTag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a Docker tag (letters, digits, _ . -; ≤ 128)');
+
+/** A canary release of one app: the current source, tagged `imageTag`, gets `weight` percent of the traffic. */
+export const canarySchema = z
+  .object({
+    /** Tag of the canary image (built from the current source). */
+    imageTag,
+    /** Percent of the app's route traffic for the canary track, 0–100. */
+    weight: z.number().superRefine(rule((w: number) => (canaryWeightProblem(w) ? `${w} must be an integer percentage from 0 to 100` : undefined))),
+  })
+  .strict();
+
+/** One app's settings: sizing on top of the environment's profile, and an optional canary. */
+export const appSettingsSchema = appSizingOverrideSchema.extend({
+  /** Canary release (api and frontend): `{ imageTag, weight }`. Promote: set `apps.imageTag` to it and remove the block; roll back: remove the block. */
+  canary: canarySchema.optional(),
+});
+
 export const appsSchema = z
   .object({
-    /** Image tag; defaults to the current git commit. */
-    imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a Docker tag (letters, digits, _ . -; ≤ 128)').optional(),
+    /** Image tag; defaults to the current git commit. With a canary, the stable tag (an image an earlier run pushed). */
+    imageTag: imageTag.optional(),
     /**
      * Per app, the digest (`sha256:<64 hex>`) of the image CI built once, scanned, attested and
      * pushed to this stack's registry as `aks-platform/<app>`: `pulumi up` deploys that digest and
@@ -285,21 +304,60 @@ export const appsSchema = z
       })
       .strict()
       .optional(),
-    /** Public host name for the ingress (optional: without it the ingress answers on its IP). */
-    host: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, 'must be a DNS name such as app.example.com').optional(),
-    /** Key Vault certificate URI for TLS on the ingress (app-routing add-on). */
-    tlsCertificateKeyVaultUri: z.string().regex(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/certificates\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/, 'must be a Key Vault certificate URI such as https://kv-name.vault.azure.net/certificates/app-tls').optional(),
+    /** Custom domain on Front Door, with a Front Door managed certificate (optional: without it the apps answer on the Front Door endpoint host). */
+    host: z.string().superRefine(rule(customDomainProblem)).optional(),
     /**
      * Existing Entra app registrations for sign-in (`apiClientId`, `spaClientId`, `scope`).
      * Omitted: the program creates them. Sign-in cannot be switched off.
      */
     auth: appAuthConfigSchema.optional(),
-    /** Sizing of the api, on top of the environment's profile (lib/app-values.ts SIZING_PRESETS). */
-    api: appSizingOverrideSchema.default({}),
-    /** Sizing of the agent. */
-    agent: appSizingOverrideSchema.default({}),
-    /** Sizing of the frontend. */
-    frontend: appSizingOverrideSchema.default({}),
+    /** Settings of the api (lib/app-values.ts SIZING_PRESETS, plus canary). */
+    api: appSettingsSchema.default({}),
+    /** Settings of the agent. */
+    agent: appSettingsSchema.default({}),
+    /** Settings of the frontend. */
+    frontend: appSettingsSchema.default({}),
+  })
+  .strict();
+
+/** The public edge: the in-cluster gateway and Azure Front Door Premium. */
+export const edgeSchema = z
+  .object({
+    /** Gateway (Traefik) sizing on top of the environment's preset (lib/edge.ts GATEWAY_SIZING). */
+    gateway: z
+      .object({
+        replicas: z.number().int().min(1).max(20).optional(),
+        zoneSpread: z.enum(['required', 'preferred']).optional(),
+        cpuRequest: z.string().optional(),
+        cpuLimit: z.string().optional(),
+        memoryRequest: z.string().optional(),
+        memoryLimit: z.string().optional(),
+        /** Node pool for the gateway pods. */
+        nodePool: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, 'must be an AKS node pool name').optional(),
+      })
+      .strict()
+      .default({}),
+    /** Front Door. */
+    frontDoor: z
+      .object({
+        /** WAF mode: Prevention (required in prod) or Detection (logs only). */
+        wafMode: z.enum(WAF_MODES).default('Prevention'),
+        /** Rate limit per client IP. */
+        rateLimit: z
+          .object({
+            requestsPerWindow: z.number().int().min(10).max(100000).default(WAF_RATE_LIMIT_DEFAULTS.requestsPerWindow),
+            windowMinutes: z
+              .number()
+              .refine((m) => m === 1 || m === 5, 'must be 1 or 5 (the windows Front Door offers)')
+              .default(WAF_RATE_LIMIT_DEFAULTS.windowMinutes),
+          })
+          .strict()
+          .default({ requestsPerWindow: WAF_RATE_LIMIT_DEFAULTS.requestsPerWindow, windowMinutes: WAF_RATE_LIMIT_DEFAULTS.windowMinutes }),
+        /** Seconds Front Door waits for the gateway's response (16–240). */
+        originResponseTimeoutSeconds: z.number().int().min(16).max(240).default(60),
+      })
+      .strict()
+      .default({ wafMode: 'Prevention', rateLimit: { requestsPerWindow: WAF_RATE_LIMIT_DEFAULTS.requestsPerWindow, windowMinutes: WAF_RATE_LIMIT_DEFAULTS.windowMinutes }, originResponseTimeoutSeconds: 60 }),
   })
   .strict();
 
@@ -394,6 +452,8 @@ export const stackConfigFieldsSchema = z
     keyVault: keyVaultSchema.default({ sku: 'standard', softDeleteRetentionDays: 90, privateEndpoint: true }),
     /** The three apps. */
     apps: appsSchema,
+    /** The public edge: gateway and Front Door. */
+    edge: edgeSchema.default({ gateway: {}, frontDoor: { wafMode: 'Prevention', rateLimit: { requestsPerWindow: WAF_RATE_LIMIT_DEFAULTS.requestsPerWindow, windowMinutes: WAF_RATE_LIMIT_DEFAULTS.windowMinutes }, originResponseTimeoutSeconds: 60 } }),
     /** Monitoring: managed Prometheus, Grafana and the alerts (off when the key is absent). */
     monitoring: monitoringSchema.default({
       enabled: false,
@@ -523,6 +583,24 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
     issue(['redis', 'sku'], `"${cfg.redis.sku}" is not a ${cfg.redis.kind === 'managed' ? 'Azure Managed Redis' : 'classic Azure Cache for Redis Premium'} SKU; allowed: ${redisSkus.join(', ')}`);
   }
 
+  // Edge: Prevention in prod, a gateway that fits the environment.
+  const env = appEnvironmentFor(cfg.environment);
+  if (env === 'prod' && cfg.edge.frontDoor.wafMode !== 'Prevention') {
+    issue(['edge', 'frontDoor', 'wafMode'], `"${cfg.edge.frontDoor.wafMode}" is not allowed in prod; the WAF blocks in prod: use Prevention`);
+  }
+  const gw = { ...GATEWAY_SIZING[env], ...cfg.edge.gateway };
+  if (env === 'prod' && gw.replicas < 3) issue(['edge', 'gateway', 'replicas'], `prod needs at least 3 gateway replicas (one per zone), got ${gw.replicas}`);
+  if (env === 'prod' && gw.zoneSpread !== 'required') issue(['edge', 'gateway', 'zoneSpread'], 'prod spreads the gateway across zones with "required"');
+
+  // Canaries: api and frontend only, another tag than the stable one, which must be named.
+  for (const app of ['api', 'agent', 'frontend'] as const) {
+    const canary = cfg.apps[app].canary;
+    if (!canary) continue;
+    if (app === 'agent') issue(['apps', 'agent', 'canary'], 'the agent has no route to split; canary releases apply to the api and the frontend');
+    if (!cfg.apps.imageTag) issue(['apps', 'imageTag'], `a canary (apps.${app}.canary) needs the stable tag: set apps.imageTag to the image the stable track keeps`);
+    else if (canary.imageTag === cfg.apps.imageTag) issue(['apps', app, 'canary', 'imageTag'], `"${canary.imageTag}" is the stable tag (apps.imageTag); a canary runs another image`);
+  }
+
   // Monitoring: alerts must reach someone.
   const mon = cfg.monitoring;
   if (mon.enabled && mon.emailReceivers.length + mon.webhookReceivers.length === 0) {
@@ -541,7 +619,8 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
   const schedulable = new Set([...(c.systemPool.onlyCriticalAddons ? [] : [c.systemPool.name]), ...c.userPools.map((pool) => pool.name)]);
   const criticalOnly = c.systemPool.onlyCriticalAddons ? c.systemPool.name : undefined;
   for (const app of ['api', 'agent', 'frontend'] as const) {
-    const sizing = mergeAppSizing(app, appEnvironmentFor(cfg.environment), cfg.apps[app]);
+    const { canary: _canary, ...override } = cfg.apps[app];
+    const sizing = mergeAppSizing(app, appEnvironmentFor(cfg.environment), override);
     for (const problem of appSizingProblems(app, appEnvironmentFor(cfg.environment), sizing)) {
       const [, key, message] = /^apps\.[a-z]+\.([A-Za-z.]+): (.*)$/.exec(problem) ?? [undefined, '', problem];
       issue(['apps', app, ...key.split('.').filter(Boolean)], message);
@@ -551,6 +630,9 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
     } else if (sizing.nodePool !== undefined && !schedulable.has(sizing.nodePool)) {
       issue(['apps', app, 'nodePool'], `"${sizing.nodePool}" is not a pool apps can run on; allowed: ${[...schedulable].join(', ') || '(none: add a user pool)'}`);
     }
+  }
+  if (cfg.edge.gateway.nodePool !== undefined && !schedulable.has(cfg.edge.gateway.nodePool)) {
+    issue(['edge', 'gateway', 'nodePool'], `"${cfg.edge.gateway.nodePool}" is not a pool the gateway can run on; allowed: ${[...schedulable].join(', ') || '(none: add a user pool)'}`);
   }
 });
 

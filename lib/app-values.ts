@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { cidrProblem } from './rules';
 import { APP_NAMES, AppName, AppProfile, AppProfiles } from './app-profiles';
+import { API_ROUTE_LIMITS, GATEWAY_DEFAULTS, canaryReplicas, canaryWeightProblem } from './edge';
 import { AppAuthFacts, apiAuthEnv, appAuthProblems, frontendAuthEnv } from './app-auth';
 import { MANAGED_PROMETHEUS_SCRAPER } from './monitoring';
 
@@ -15,10 +16,6 @@ import { MANAGED_PROMETHEUS_SCRAPER } from './monitoring';
 export const APP_ENVIRONMENTS = ['dev', 'prod'] as const;
 export type AppEnvironment = (typeof APP_ENVIRONMENTS)[number];
 
-/** The namespace the ingress controller of the AKS application-routing add-on runs in. */
-export const APP_ROUTING_NAMESPACE = 'app-routing-system';
-/** Ingress class of the application-routing add-on's managed nginx. */
-export const APP_ROUTING_INGRESS_CLASS = 'webapprouting.kubernetes.azure.com';
 /** Key Vault secret names the apps read (mounted as /mnt/secrets-store/<name>). */
 export const KEY_VAULT_SECRETS = { postgresPassword: 'postgres-password', redisPassword: 'redis-password' } as const;
 /** Where the CSI driver mounts the Key Vault secrets. */
@@ -65,25 +62,40 @@ export type AppSizing = z.infer<typeof appSizingSchema>;
 export const appSizingOverrideSchema = appSizingSchema.partial();
 export type AppSizingOverride = z.infer<typeof appSizingOverrideSchema>;
 
-/** Public ingress settings (from the stack config by {@link appIngressFromConfig}; `tlsSecretName` is for callers with their own certificate secret). */
-export const appIngressSchema = z
+/**
+ * The platform-owned Gateway the apps' HTTPRoutes attach to (Gateway API v1), and
+ * who may connect to the apps' ports on its behalf (NetworkPolicy peer).
+ */
+export const appGatewaySchema = z
   .object({
-    enabled: z.boolean().default(false),
-    /** DNS name served by the app-routing add-on; required for TLS. */
-    host: z
-      .string()
-      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, 'must be a lowercase DNS name such as app.contoso.com')
-      .optional(),
-    /** An existing kubernetes.io/tls secret in each app namespace... */
-    tlsSecretName: z.string().min(1).optional(),
-    /** ...or a Key Vault certificate URI the add-on syncs (https://<vault>.vault.azure.net/certificates/<name>). */
-    tlsKeyVaultCertificateUri: z
-      .string()
-      .regex(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/certificates\/[A-Za-z0-9-]+(\/[0-9a-f]{32})?$/, 'must be https://<vault>.vault.azure.net/certificates/<name>')
-      .optional(),
+    /** Gateway name. */
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes object name'),
+    /** Namespace of the Gateway and of the gateway's pods. */
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a namespace name'),
+    /** Listener (sectionName) the routes attach to. */
+    sectionName: z.string().optional(),
+    /** Labels of the gateway's pods (the only pods that may reach the apps from outside their namespaces). */
+    podLabels: z.record(z.string(), z.string()),
+    /** Implementation-specific filters the chart may render: `traefik` (Middlewares) or none. */
+    filters: z.enum(['', 'traefik']),
+    /** Host names the routes answer; empty: any host the listener accepts. */
+    hostnames: z.array(z.string()).default([]),
   })
   .strict();
-export type AppIngress = z.infer<typeof appIngressSchema>;
+export type AppGateway = z.input<typeof appGatewaySchema>;
+
+/** The gateway of this repository's program: the Traefik release of components/gateway.ts. */
+export function platformGateway(overrides: Partial<AppGateway> = {}): AppGateway {
+  return {
+    name: GATEWAY_DEFAULTS.gatewayName,
+    namespace: GATEWAY_DEFAULTS.namespace,
+    sectionName: GATEWAY_DEFAULTS.listenerName,
+    podLabels: { ...GATEWAY_DEFAULTS.podLabels },
+    filters: 'traefik',
+    hostnames: [],
+    ...overrides,
+  };
+}
 
 /** Sizing presets: dev is small and single-replica, prod is HA (>= 3 replicas, HPA, PDB, hard zone spread). */
 export const SIZING_PRESETS: Record<AppEnvironment, Record<AppName, AppSizing>> = {
@@ -180,8 +192,12 @@ export interface PlatformFacts {
   redis: { host: string; port: number; tls?: boolean };
   /** CIDR of the subnet holding the Postgres and Redis private endpoints. */
   dataSubnetCidr: string;
-  /** Public ingress via the app-routing add-on. */
-  ingress?: AppIngress;
+  /** The Gateway the app's HTTPRoute attaches to (frontend and api); none: no route. */
+  gateway?: AppGateway;
+  /** Public origin of the apps (`https://<host>`), for the api's CORS; none: same-origin only. */
+  publicOrigin?: string;
+  /** A canary track of this app: its digest-pinned image and its share of the traffic (percent). */
+  canary?: { imageRef: string; weight: number };
   /** Sign-in (Entra ID app registrations): required by the api and the frontend; there is no way to turn it off. */
   auth?: AppAuthFacts;
   /** Taints (`key=value:Effect`) of the node pool the app is placed on; the pods tolerate each one. */
@@ -235,7 +251,7 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
   for (const a of APP_NAMES) {
     const ns = facts.namespaces[a];
     if (!ns || !NAMESPACE.test(ns) || ns.length > 63) p.push(`namespaces.${a}: "${ns}" must be a DNS label (lowercase letters, digits, -; at most 63)`);
-    if (['default', 'kube-system', 'kube-public', APP_ROUTING_NAMESPACE].includes(ns)) p.push(`namespaces.${a}: "${ns}" is reserved; each app gets its own namespace`);
+    if (['default', 'kube-system', 'kube-public', GATEWAY_DEFAULTS.namespace, facts.gateway?.namespace].includes(ns)) p.push(`namespaces.${a}: "${ns}" is reserved; each app gets its own namespace`);
   }
   if (new Set(APP_NAMES.map((a) => facts.namespaces[a])).size !== APP_NAMES.length) p.push('namespaces: each app needs its own namespace');
   if (app !== 'frontend' && facts.local) {
@@ -260,30 +276,37 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
     if (!facts.auth) p.push('auth: required: the api validates Entra ID tokens and the frontend signs in; sign-in cannot be switched off');
     else p.push(...appAuthProblems(facts.auth));
   }
-  const ing = facts.ingress;
-  if (ing?.enabled) {
-    if (ing.tlsSecretName && ing.tlsKeyVaultCertificateUri) p.push('ingress: set only one of tlsSecretName and tlsKeyVaultCertificateUri');
-    if ((ing.tlsSecretName || ing.tlsKeyVaultCertificateUri) && !ing.host) p.push('ingress.host: required when TLS is configured');
+  if (facts.gateway) {
+    const g = appGatewaySchema.safeParse(facts.gateway);
+    if (!g.success) for (const i of g.error.issues) p.push(`gateway.${i.path.join('.')}: ${i.message}`);
+  }
+  if (facts.publicOrigin !== undefined && !/^https:\/\/[a-z0-9.-]+$/.test(facts.publicOrigin)) p.push(`publicOrigin: "${facts.publicOrigin}" must be https://<host>`);
+  if (facts.canary) {
+    if (app === 'agent') p.push('canary: the agent has no route to split; canary releases apply to the api and the frontend');
+    const w = canaryWeightProblem(facts.canary.weight, 'canary.weight');
+    if (w) p.push(w);
+    if (!PLATFORM_IMAGE_REF.test(facts.canary.imageRef)) p.push(`canary.imageRef: "${facts.canary.imageRef}" must be an image of the platform's registry pinned by digest: <name>.azurecr.io/<repository>@sha256:<64 hex>`);
+    if (facts.canary.imageRef === facts.imageRef) p.push('canary.imageRef: is the stable image; a canary runs a different image');
   }
   return p;
 }
 
 /** Who may reach an app's container port, and where it may connect (NetworkPolicy peers). */
 function networkRules(app: AppName, profiles: AppProfiles, facts: PlatformFacts) {
-  const ingressEnabled = facts.ingress?.enabled === true;
+  const gateway = facts.gateway ? [{ namespace: facts.gateway.namespace, podLabels: facts.gateway.podLabels }] : [];
   const selector = (a: AppName) => ({ 'app.kubernetes.io/name': profiles[a].app.name });
   const dataPorts = [facts.postgres.port ?? 5432, facts.redis.port];
   const dataEgress = facts.local ? { namespace: facts.local.dataNamespace, ports: dataPorts } : { cidr: facts.dataSubnetCidr, ports: dataPorts };
   switch (app) {
     case 'frontend':
       return {
-        ingressFrom: ingressEnabled ? [{ namespace: APP_ROUTING_NAMESPACE }] : [],
+        ingressFrom: gateway,
         egressTo: [{ namespace: facts.namespaces.api, podLabels: selector('api'), ports: [profiles.api.containerPort] }],
       };
     case 'api':
       return {
         ingressFrom: [
-          ...(ingressEnabled ? [{ namespace: APP_ROUTING_NAMESPACE }] : []),
+          ...gateway,
           { namespace: facts.namespaces.frontend, podLabels: selector('frontend') },
         ],
         egressTo: [dataEgress],
@@ -293,20 +316,17 @@ function networkRules(app: AppName, profiles: AppProfiles, facts: PlatformFacts)
   }
 }
 
-function ingressValues(app: AppName, ing: AppIngress | undefined) {
-  if (!ing?.enabled) return { enabled: false };
-  const tlsEnabled = Boolean(ing.tlsSecretName || ing.tlsKeyVaultCertificateUri);
+/** The app's HTTPRoute: frontend at `/`, api at `/api` (body limit) and `/socket.io`; the agent has none. */
+function routeValues(app: AppName, gateway: AppGateway | undefined) {
+  if (!gateway || app === 'agent') return { enabled: false };
+  const g = appGatewaySchema.parse(gateway);
   return {
     enabled: true,
-    className: APP_ROUTING_INGRESS_CLASS,
-    host: ing.host ?? '',
-    // agent has no public route; the api serves the REST API and Socket.IO, the frontend everything else.
-    paths: app === 'api' ? ['/api', '/socket.io'] : ['/'],
-    annotations:
-      app === 'api'
-        ? { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600', 'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600', 'nginx.ingress.kubernetes.io/proxy-body-size': '64k' }
-        : {},
-    tls: { enabled: tlsEnabled, secretName: ing.tlsSecretName ?? '', keyVaultCertificateUri: ing.tlsKeyVaultCertificateUri ?? '' },
+    gateway: { name: g.name, namespace: g.namespace, sectionName: g.sectionName ?? '' },
+    hostnames: g.hostnames,
+    rules: app === 'api' ? [{ pathPrefix: '/api', limitBody: g.filters === 'traefik' }, { pathPrefix: '/socket.io' }] : [{ pathPrefix: '/' }],
+    maxRequestBodyBytes: app === 'api' && g.filters === 'traefik' ? API_ROUTE_LIMITS.maxRequestBodyBytes : 0,
+    filters: g.filters,
   };
 }
 
@@ -322,9 +342,7 @@ function appEnv(app: AppName, input: AppValuesInput): Record<string, string> {
   if (app === 'api' && facts.auth) Object.assign(env, apiAuthEnv(facts.auth));
   env.LOG_LEVEL = sizing.logLevel;
   env.SHUTDOWN_TIMEOUT_MS = String(SHUTDOWN_TIMEOUT_MS);
-  if (app === 'api' && facts.ingress?.enabled && facts.ingress.host) {
-    env.CORS_ORIGIN = `${facts.ingress.tlsSecretName || facts.ingress.tlsKeyVaultCertificateUri ? 'https' : 'http'}://${facts.ingress.host}`;
-  }
+  if (app === 'api' && facts.publicOrigin) env.CORS_ORIGIN = facts.publicOrigin;
   if (app === 'agent') env.AGENT_CONCURRENCY = String(sizing.concurrency ?? DEFAULT_AGENT_CONCURRENCY[input.environment]);
   return env;
 }
@@ -419,7 +437,10 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
       // The managed Prometheus collector scrapes the metrics on the container port.
       ingressFrom: [...network.ingressFrom, ...(scraped ? [{ namespace: MANAGED_PROMETHEUS_SCRAPER.namespace, podLabels: { ...MANAGED_PROMETHEUS_SCRAPER.podLabels } }] : [])],
     },
-    ingress: app === 'agent' ? { enabled: false } : ingressValues(app, facts.ingress),
+    route: routeValues(app, facts.gateway),
+    canary: facts.canary
+      ? { enabled: true, imageRef: facts.canary.imageRef, weight: facts.canary.weight, replicas: canaryReplicas(sizing.replicas, facts.canary.weight) }
+      : { enabled: false },
     metrics: { podMonitor: { enabled: scraped, path: METRICS_PATH, interval: METRICS_SCRAPE_INTERVAL } },
   };
 }
@@ -430,14 +451,6 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
  */
 export function appEnvironmentFor(environment: string): AppEnvironment {
   return ['prod', 'prd', 'production'].includes(environment) ? 'prod' : 'dev';
-}
-
-/**
- * Ingress settings from the stack config's `apps.host` / `apps.tlsCertificateKeyVaultUri`
- * (config/schema.ts): the app-routing ingress is always on; TLS when a certificate is given.
- */
-export function appIngressFromConfig(apps: { host?: string; tlsCertificateKeyVaultUri?: string }): AppIngress {
-  return { enabled: true, host: apps.host, tlsKeyVaultCertificateUri: apps.tlsCertificateKeyVaultUri };
 }
 
 /** The default namespace of each app's release: the app's own name. */

@@ -122,8 +122,9 @@ export interface NsgRuleOptions {
 
 /**
  * Inbound rules per subnet role (outbound keeps Azure's defaults).
- * - nodes: the app-routing ingress LoadBalancer receives HTTP(S) from the
- *   Internet; Azure's load-balancer health probes must reach the nodes; pods
+ * - nodes: nothing from the Internet: the only public entry is Front Door, which
+ *   reaches the gateway's internal load balancer through a Private Link Service
+ *   (VNet traffic); Azure's load-balancer health probes must reach the nodes; pods
  *   (overlay CIDR) reach each other; everything else from the Internet is denied.
  * - privateEndpoints: only the VNet (and peered networks) may connect.
  * - operations: the runner / jump host is reached through the VNet only — no
@@ -133,18 +134,6 @@ export function nsgRulesFor(role: SubnetRole, options: NsgRuleOptions = {}): Nsg
   switch (role) {
     case 'nodes':
       return [
-        {
-          name: 'AllowInternetHttpsInbound',
-          description: 'Ingress LoadBalancer (app routing): HTTP and HTTPS from the Internet',
-          priority: 100,
-          direction: 'Inbound',
-          access: 'Allow',
-          protocol: 'Tcp',
-          sourceAddressPrefix: 'Internet',
-          sourcePortRange: '*',
-          destinationAddressPrefix: '*',
-          destinationPortRanges: ['80', '443'],
-        },
         {
           name: 'AllowAzureLoadBalancerInbound',
           description: 'Azure load balancer health probes',

@@ -108,6 +108,20 @@ export const PRIVATE_ENDPOINT_HOURLY = 0.01;
 export const PRIVATE_DNS_ZONE_MONTHLY = 0.5;
 
 /**
+ * Azure Front Door base fee per month by profile SKU (meter "Azure Front Door Premium/Standard Base Fees").
+ * Written down 2026-12-01 from the Azure Front Door pricing page (azure.microsoft.com/pricing/details/frontdoor),
+ * not re-checked against the live Retail Prices API. Premium includes the WAF managed rule sets, bot
+ * protection and Private Link origins; requests and data transfer out are billed by usage.
+ */
+export const FRONT_DOOR_BASE_MONTHLY: Readonly<Record<string, number>> = { Standard_AzureFrontDoor: 35, Premium_AzureFrontDoor: 330 };
+
+/**
+ * Standard Load Balancer per hour for the first 5 rules (meter "Standard Load Balancer Rules"): the gateway's
+ * internal load balancer, which the AKS cloud controller creates for the Traefik Service (written down 2026-12-01).
+ */
+export const STANDARD_LB_HOURLY = 0.025;
+
+/**
  * Azure Firewall per deployment-hour by sku.tier (meter "Azure Firewall <tier>
  * Deployment") and per GB processed (meter "<tier> Data Processed"); the
  * public IP is billed separately. Source: azure.microsoft.com/pricing/details/
@@ -207,6 +221,15 @@ const FREE_TYPES = new Set([
   'azure-native:monitor:DiagnosticSetting',
   'azure-native:monitor:DataCollectionRule',
   'azure-native:monitor:DataCollectionRuleAssociation',
+  // Front Door children: included in the profile's base fee (requests and egress are usage).
+  'azure-native:cdn:AFDEndpoint',
+  'azure-native:cdn:AFDOriginGroup',
+  'azure-native:cdn:AFDOrigin',
+  'azure-native:cdn:AFDCustomDomain',
+  'azure-native:cdn:Route',
+  'azure-native:cdn:RuleSet',
+  'azure-native:cdn:Rule',
+  'azure-native:cdn:SecurityPolicy',
   // Free: the Prometheus data collection endpoint (ingestion is priced on the workspace), the action group
   // (e-mail and webhook notifications are free up to 1,000 e-mails a month), Grafana folders and dashboards.
   'azure-native:monitor:DataCollectionEndpoint',
@@ -226,6 +249,7 @@ const USAGE_ONLY: Readonly<Record<string, string>> = {
   'azure-native:operationalinsights:Workspace': 'billed per GB ingested (Analytics logs ≈ $2.99/GB) and retained beyond 31 days',
   'azure-native:keyvault:Vault': 'billed per 10,000 operations (≈ $0.03); no baseline fee for the standard SKU',
   'docker-build:index:Image': 'registry storage ($0.10/GB-month beyond the SKU allowance) and build minutes of the CI runner',
+  'azure-native:frontdoor:Policy': 'WAF on Front Door Premium: managed rule sets and bot protection included in the Premium base fee; requests billed per 10,000 with the profile',
 };
 
 /** One resource's estimate. */
@@ -343,6 +367,19 @@ export function estimateCost(resource: ResourceView): CostResult {
     }
     case 'azure-native:network:PrivateEndpoint':
       return { kind: 'estimate', estimate: { monthly: round(PRIVATE_ENDPOINT_HOURLY * HOURS_PER_MONTH), basis: `private endpoint $${PRIVATE_ENDPOINT_HOURLY}/h (data processing extra)` } };
+    case 'azure-native:cdn:Profile': {
+      const sku = String(get(p, 'sku.name') ?? '');
+      const monthly = FRONT_DOOR_BASE_MONTHLY[sku];
+      if (monthly === undefined) return { kind: 'unknown', note: `no price for Front Door SKU ${sku}` };
+      return { kind: 'estimate', estimate: { monthly, basis: `${sku} base fee $${monthly}/month (requests, data transfer out and Private Link data processing extra)` } };
+    }
+    case 'kubernetes:helm.sh/v3:Release': {
+      // The gateway's chart (Traefik) asks the cloud controller for a load balancer; its pods run on the existing nodes.
+      if (p.chart !== 'traefik') return { kind: 'free' };
+      const type = get(p, 'values.service.spec.type') ?? 'LoadBalancer';
+      if (!equalsIgnoreCase(type, 'LoadBalancer')) return { kind: 'free' };
+      return { kind: 'estimate', estimate: { monthly: round(STANDARD_LB_HOURLY * HOURS_PER_MONTH), basis: `gateway load balancer (Standard, first 5 rules) $${STANDARD_LB_HOURLY}/h; its Private Link Service has no fee; pods on the existing nodes` } };
+    }
     case 'azure-native:network:AzureFirewall': {
       const tier = String(get(p, 'sku.tier') ?? 'Standard');
       const hourly = FIREWALL_HOURLY[tier];

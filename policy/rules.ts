@@ -38,6 +38,14 @@ export const T = {
   userAssignedIdentity: 'azure-native:managedidentity:UserAssignedIdentity',
   helmRelease: 'kubernetes:helm.sh/v3:Release',
   kubernetesSecret: 'kubernetes:core/v1:Secret',
+  kubernetesService: 'kubernetes:core/v1:Service',
+  ingress: 'kubernetes:networking.k8s.io/v1:Ingress',
+  frontDoorWafPolicy: 'azure-native:frontdoor:Policy',
+  frontDoorProfile: 'azure-native:cdn:Profile',
+  frontDoorEndpoint: 'azure-native:cdn:AFDEndpoint',
+  frontDoorRoute: 'azure-native:cdn:Route',
+  frontDoorCustomDomain: 'azure-native:cdn:AFDCustomDomain',
+  frontDoorSecurityPolicy: 'azure-native:cdn:SecurityPolicy',
 } as const;
 
 /*
@@ -65,6 +73,21 @@ export const CRITICAL_ADDONS_TAINT = 'CriticalAddonsOnly=true:NoSchedule';
 /** An image reference pinned by digest, with a registry host: `<host>/<repo>@sha256:<64 hex>`. */
 export const DIGEST_PINNED_IMAGE = /^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
 const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Ingress classes of retired controllers: the community ingress-nginx (retired
+ * March 2026) and the AKS app-routing add-on's NGINX (supported through November 2026).
+ */
+export const RETIRED_INGRESS_CLASSES = ['webapprouting.kubernetes.azure.com', 'nginx', 'nginx-internal'];
+
+/** The annotation that makes an AKS LoadBalancer Service internal (no public IP). */
+export const AZURE_INTERNAL_LB_ANNOTATION = 'service.beta.kubernetes.io/azure-load-balancer-internal';
+
+/** Managed rule sets a Front Door WAF policy must carry (type prefixes, any version). */
+const WAF_REQUIRED_RULE_SETS = [
+  { type: /^(Microsoft_)?DefaultRuleSet$/i, name: 'the default rule set (Microsoft_DefaultRuleSet)' },
+  { type: /^Microsoft_BotManagerRuleSet$/i, name: 'the bot manager rule set (Microsoft_BotManagerRuleSet)' },
+];
 
 /** Subnets Azure does not allow (or does not support) an NSG on. */
 const NSG_EXEMPT_SUBNETS = new Set(['GatewaySubnet', 'AzureFirewallSubnet', 'AzureFirewallManagementSubnet', 'RouteServerSubnet']);
@@ -225,6 +248,57 @@ export function imageReferences(values: unknown, path = 'values'): ImageReferenc
     }
   }
   return found;
+}
+
+// ---------------------------------------------------------------------------
+// Edge helpers
+
+function isRetiredIngressClass(value: unknown): boolean {
+  return typeof value === 'string' && RETIRED_INGRESS_CLASSES.includes(value.toLowerCase());
+}
+
+/** Retired ingress classes anywhere in Helm values (`ingressClassName`, `className`, `ingressClass` keys). */
+export function retiredIngressClassesIn(values: unknown, path = 'values'): { path: string; value: string }[] {
+  if (Array.isArray(values)) return values.flatMap((v, i) => retiredIngressClassesIn(v, `${path}[${i}]`));
+  if (!isRecord(values)) return [];
+  return Object.entries(values).flatMap(([key, value]) => {
+    const at = `${path}.${key}`;
+    if (['ingressClassName', 'className', 'ingressClass'].includes(key) && isRetiredIngressClass(value)) return [{ path: at, value: value as string }];
+    return retiredIngressClassesIn(value, at);
+  });
+}
+
+/**
+ * The LoadBalancer Services a Helm release asks for: every `service` object in the
+ * values whose type (`type` or `spec.type`) is LoadBalancer — for the Traefik chart
+ * also when the type is left at its default (LoadBalancer) — with its annotations.
+ */
+export function loadBalancerServicesIn(release: ResourceView): { path: string; annotations: Record<string, unknown> }[] {
+  const traefik = release.props.chart === 'traefik';
+  const walk = (value: unknown, path: string): { path: string; annotations: Record<string, unknown> }[] => {
+    if (Array.isArray(value)) return value.flatMap((v, i) => walk(v, `${path}[${i}]`));
+    if (!isRecord(value)) return [];
+    return Object.entries(value).flatMap(([key, child]) => {
+      const at = `${path}.${key}`;
+      if (key === 'service' && isRecord(child)) {
+        const type = get(child, 'type') ?? get(child, 'spec.type') ?? (traefik && path === 'values' ? 'LoadBalancer' : undefined);
+        const annotations = isRecord(child.annotations) ? child.annotations : {};
+        return equalsIgnoreCase(type, 'LoadBalancer') ? [{ path: at, annotations }] : [];
+      }
+      return walk(child, at);
+    });
+  };
+  return walk(release.props.values, 'values');
+}
+
+function isInternal(annotations: unknown): boolean {
+  return isRecord(annotations) && String(annotations[AZURE_INTERNAL_LB_ANNOTATION]).toLowerCase() === 'true';
+}
+
+/** A Gateway API implementation release: Traefik with its Gateway provider, or any chart with a `gateway`/`gatewayClass` block. */
+function isGatewayRelease(release: ResourceView): boolean {
+  const values = release.props.values;
+  return get(values, 'providers.kubernetesGateway.enabled') === true || (release.props.chart === 'traefik' && isRecord(get(values, 'gateway')));
 }
 
 // ---------------------------------------------------------------------------
@@ -809,6 +883,124 @@ export const RULES: readonly Rule[] = [
   // ----- Least-privilege delivery (policy/rules-delivery.ts) ---------------------
   ...DELIVERY_RULES,
   ...HARDENING_RULES,
+
+  // ----- Edge: Front Door, gateway, ingress ------------------------------------
+  {
+    id: 'ingress-not-retired',
+    publicIds: [],
+    description: 'No ingress on a retired controller: no Ingress or Helm value naming the webapprouting.kubernetes.azure.com or nginx class (ingress-nginx retired March 2026; app-routing NGINX supported through November 2026), and the AKS app-routing add-on off.',
+    resourceTypes: [T.managedCluster, T.helmRelease, T.ingress],
+    scope: 'resource',
+    severity: 'high',
+    check: (resource) => {
+      if (resource.type === T.managedCluster) {
+        return get(resource.props, 'ingressProfile.webAppRouting.enabled') === true
+          ? violation('ingressProfile.webAppRouting.enabled is true: the app-routing add-on runs the retired NGINX ingress controller', 'ingressProfile.webAppRouting.enabled')
+          : pass;
+      }
+      if (resource.type === T.ingress) {
+        const annotated = get(resource.props, 'metadata.annotations');
+        const value = get(resource.props, 'spec.ingressClassName') ?? (isRecord(annotated) ? annotated['kubernetes.io/ingress.class'] : undefined);
+        return isRetiredIngressClass(value) ? violation(`Ingress ${resource.name} uses the retired class ${show(value)}; route with a Gateway API HTTPRoute instead`, 'spec.ingressClassName') : pass;
+      }
+      return retiredIngressClassesIn(resource.props.values).map((found) => ({ message: `${found.path} is ${show(found.value)}, a retired ingress class; route with a Gateway API HTTPRoute instead`, property: found.path }));
+    },
+    remediation: 'Turn the app-routing add-on off (ingressProfile: { webAppRouting: { enabled: false } }), drop the Ingress and attach an HTTPRoute (gateway.networking.k8s.io/v1) to the platform Gateway.',
+  },
+  {
+    id: 'gateway-service-internal',
+    publicIds: [],
+    description: 'The Gateway API implementation\'s LoadBalancer Service is internal (service.beta.kubernetes.io/azure-load-balancer-internal: "true"); the public entry is Front Door over Private Link.',
+    resourceTypes: [T.helmRelease],
+    scope: 'resource',
+    severity: 'high',
+    check: (release) => {
+      if (!isGatewayRelease(release)) return pass;
+      return loadBalancerServicesIn(release)
+        .filter((svc) => !isInternal(svc.annotations))
+        .map((svc) => ({ message: `${svc.path} is a public LoadBalancer; annotate it ${AZURE_INTERNAL_LB_ANNOTATION}: "true" and publish it through a Private Link Service`, property: `${svc.path}.annotations` }));
+    },
+    remediation: 'Set the gateway Service annotations service.beta.kubernetes.io/azure-load-balancer-internal: "true" and azure-pls-create: "true" (components/gateway.ts `azure`).',
+  },
+  {
+    id: 'cluster-service-no-public-ip',
+    publicIds: [],
+    description: 'No cluster-side Service gets a public IP: every LoadBalancer Service (Kubernetes Service or Helm value) is internal.',
+    resourceTypes: [T.kubernetesService, T.helmRelease],
+    scope: 'resource',
+    severity: 'high',
+    check: (resource) => {
+      if (resource.type === T.kubernetesService) {
+        if (!equalsIgnoreCase(get(resource.props, 'spec.type'), 'LoadBalancer')) return pass;
+        return isInternal(get(resource.props, 'metadata.annotations')) ? pass : violation(`Service ${resource.name} is a public LoadBalancer; make it internal (${AZURE_INTERNAL_LB_ANNOTATION}: "true") or ClusterIP behind the gateway`, 'metadata.annotations');
+      }
+      return loadBalancerServicesIn(resource)
+        .filter((svc) => !isInternal(svc.annotations))
+        .map((svc) => ({ message: `${svc.path} asks for a public LoadBalancer; make it internal (${AZURE_INTERNAL_LB_ANNOTATION}: "true") or ClusterIP behind the gateway`, property: svc.path }));
+    },
+    remediation: 'Serve through the gateway (ClusterIP Service + HTTPRoute) or annotate the Service service.beta.kubernetes.io/azure-load-balancer-internal: "true".',
+    devAdvisory: { reason: 'a dev cluster may briefly expose a test Service; prod never does' },
+  },
+  {
+    id: 'front-door-waf-prevention',
+    publicIds: [],
+    description: 'The Front Door WAF policy is enabled, in Prevention mode, with the default and bot manager managed rule sets and a rate-limit rule.',
+    resourceTypes: [T.frontDoorWafPolicy],
+    scope: 'resource',
+    severity: 'high',
+    check: (policy) => {
+      const problems: RuleViolation[] = [];
+      if (!equalsIgnoreCase(get(policy.props, 'policySettings.enabledState'), 'Enabled')) problems.push({ message: `policySettings.enabledState is ${show(get(policy.props, 'policySettings.enabledState'))}; the WAF must be Enabled`, property: 'policySettings.enabledState' });
+      if (!equalsIgnoreCase(get(policy.props, 'policySettings.mode'), 'Prevention')) problems.push({ message: `policySettings.mode is ${show(get(policy.props, 'policySettings.mode'))}; the WAF must block (Prevention)`, property: 'policySettings.mode' });
+      const sets = asArray(get(policy.props, 'managedRules.managedRuleSets')).map((r) => get(r, 'ruleSetType'));
+      for (const required of WAF_REQUIRED_RULE_SETS) {
+        if (!sets.some((t) => typeof t === 'string' && required.type.test(t))) problems.push({ message: `managedRules lacks ${required.name}`, property: 'managedRules.managedRuleSets' });
+      }
+      const rateLimited = asArray(get(policy.props, 'customRules.rules')).some((r) => equalsIgnoreCase(get(r, 'ruleType'), 'RateLimitRule') && !equalsIgnoreCase(get(r, 'enabledState'), 'Disabled'));
+      if (!rateLimited) problems.push({ message: 'customRules has no enabled RateLimitRule', property: 'customRules.rules' });
+      return problems;
+    },
+    remediation: 'frontdoor.Policy { sku: Premium_AzureFrontDoor, policySettings: { enabledState: Enabled, mode: Prevention }, managedRules: [Microsoft_DefaultRuleSet, Microsoft_BotManagerRuleSet], customRules: [a RateLimitRule] } (components/front-door.ts).',
+    devAdvisory: { reason: 'dev may run the WAF in Detection mode while rules are tuned' },
+  },
+  {
+    id: 'front-door-waf-attached',
+    publicIds: [],
+    description: 'Every Front Door endpoint is covered by a security policy that attaches a WAF policy.',
+    resourceTypes: [T.frontDoorEndpoint],
+    scope: 'stack',
+    severity: 'high',
+    check: (endpoint, context) => {
+      const covered = context.resources.some((sp) => {
+        if (sp.type !== T.frontDoorSecurityPolicy || !get(sp.props, 'parameters.wafPolicy.id')) return false;
+        if (dependsOn(sp, endpoint)) return true;
+        return asArray(get(sp.props, 'parameters.associations')).some((a) => asArray(get(a, 'domains')).some((d) => endpoint.id !== undefined && equalsIgnoreCase(get(d, 'id'), endpoint.id)));
+      });
+      return covered ? pass : violation(`no cdn:SecurityPolicy attaches a WAF policy to endpoint ${endpoint.name}`, 'securityPolicy');
+    },
+    remediation: 'Create cdn.SecurityPolicy { parameters: { type: WebApplicationFirewall, wafPolicy: { id }, associations: [{ domains: [{ id: endpoint.id }], patternsToMatch: ["/*"] }] } }.',
+  },
+  {
+    id: 'front-door-https-only',
+    publicIds: [],
+    description: 'Front Door routes serve HTTPS only (HTTP redirects to HTTPS) and custom domains require TLS 1.2 or later.',
+    resourceTypes: [T.frontDoorRoute, T.frontDoorCustomDomain],
+    scope: 'resource',
+    severity: 'high',
+    check: (resource) => {
+      if (resource.type === T.frontDoorCustomDomain) {
+        const tls = get(resource.props, 'tlsSettings.minimumTlsVersion');
+        return equalsIgnoreCase(tls, 'TLS12') || equalsIgnoreCase(tls, 'TLS13') ? pass : violation(`tlsSettings.minimumTlsVersion is ${show(tls)}; require TLS12 or later`, 'tlsSettings.minimumTlsVersion');
+      }
+      const protocols = asStringArray(get(resource.props, 'supportedProtocols'));
+      const http = protocols.length === 0 || protocols.some((p) => equalsIgnoreCase(p, 'Http'));
+      if (http && !equalsIgnoreCase(get(resource.props, 'httpsRedirect'), 'Enabled')) {
+        return violation(`route ${resource.name} accepts HTTP without redirecting (httpsRedirect is ${show(get(resource.props, 'httpsRedirect'))}); set httpsRedirect: Enabled or serve Https only`, 'httpsRedirect');
+      }
+      return pass;
+    },
+    remediation: 'cdn.Route { supportedProtocols: ["Http", "Https"], httpsRedirect: "Enabled" } (or ["Https"]); AFDCustomDomain tlsSettings.minimumTlsVersion: "TLS12".',
+  },
 ];
 
 /** A rule by id; throws for an unknown id. */

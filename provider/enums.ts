@@ -82,6 +82,9 @@ export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 export const DeployerPrincipalType = { ServicePrincipal: 'ServicePrincipal', User: 'User' } as const;
 export type DeployerPrincipalType = (typeof DeployerPrincipalType)[keyof typeof DeployerPrincipalType];
 
+/** Front Door WAF mode: Prevention blocks (required in prod), Detection only logs. */
+export const WafMode = { Prevention: 'Prevention', Detection: 'Detection' } as const;
+export type WafMode = (typeof WafMode)[keyof typeof WafMode];
 /** AKS support plan (long-term support needs the Premium tier). */
 export const SupportPlan = { KubernetesOfficial: 'KubernetesOfficial', AksLongTermSupport: 'AKSLongTermSupport' } as const;
 export type SupportPlan = (typeof SupportPlan)[keyof typeof SupportPlan];

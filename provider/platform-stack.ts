@@ -47,6 +47,7 @@ import {
   FirewallSku,
   SupportPlan,
   UpgradeChannel,
+  WafMode,
   WeekDay,
   ZoneSpread,
 } from './enums';
@@ -271,6 +272,60 @@ export interface PlatformStackAppSizing {
   concurrency?: number;
   /** AKS node pool to run on. */
   nodePool?: string;
+  /** Canary release (api, frontend): the current source as a second track with `weight` percent of the traffic. */
+  canary?: PlatformStackCanary;
+}
+
+/** A canary release of one app. */
+export interface PlatformStackCanary {
+  /** Tag of the canary image (built from the current source). */
+  imageTag: string;
+  /** Percent of the traffic for the canary track (0–100). */
+  weight: number;
+}
+
+/** Gateway (Traefik) sizing on top of the environment's preset. */
+export interface PlatformStackGateway {
+  /** Replicas (prod: at least 3). */
+  replicas?: number;
+  /** preferred or required zone spread (prod: required). */
+  zoneSpread?: ZoneSpread;
+  /** CPU request, e.g. 250m. */
+  cpuRequest?: string;
+  /** CPU limit, e.g. 1. */
+  cpuLimit?: string;
+  /** Memory request, e.g. 128Mi. */
+  memoryRequest?: string;
+  /** Memory limit, e.g. 512Mi. */
+  memoryLimit?: string;
+  /** Node pool of the gateway pods. */
+  nodePool?: string;
+}
+
+/** The WAF's rate limit per client IP. */
+export interface PlatformStackRateLimit {
+  /** Requests per window (10–100000). */
+  requestsPerWindow?: number;
+  /** Window in minutes: 1 or 5. */
+  windowMinutes?: number;
+}
+
+/** Azure Front Door Premium. */
+export interface PlatformStackFrontDoor {
+  /** WAF mode (Prevention in prod). */
+  wafMode?: WafMode;
+  /** Rate limit per client IP. */
+  rateLimit?: PlatformStackRateLimit;
+  /** Seconds Front Door waits for the gateway (16–240). */
+  originResponseTimeoutSeconds?: number;
+}
+
+/** The public edge: gateway and Front Door. */
+export interface PlatformStackEdge {
+  /** Gateway (Traefik) sizing. */
+  gateway?: PlatformStackGateway;
+  /** Front Door. */
+  frontDoor?: PlatformStackFrontDoor;
 }
 
 /** Image digests (`sha256:<64 hex>`) per app, pushed to the stack's registry as `aks-platform/<app>`. */
@@ -289,10 +344,8 @@ export interface PlatformStackApps {
   imageTag?: string;
   /** Per app, the digest of an image CI already built, scanned and pushed to the stack's registry; that app is not built. */
   imageDigests?: PlatformStackImageDigests;
-  /** Public host name for the ingress. */
+  /** Custom domain on Front Door (managed certificate); default: the Front Door endpoint host. */
   host?: string;
-  /** Key Vault certificate URI for TLS on the ingress. */
-  tlsCertificateKeyVaultUri?: string;
   /** Existing Entra app registrations for sign-in; omitted, the component creates them. */
   auth?: PlatformStackAppAuth;
   /** Sizing of the api. */
@@ -385,6 +438,8 @@ export interface PlatformStackArgs {
   keyVault?: PlatformStackKeyVault;
   /** The three apps. */
   apps: PlatformStackApps;
+  /** The public edge: gateway and Front Door. */
+  edge?: PlatformStackEdge;
   /** Monitoring: managed Prometheus, Grafana, alerts (off when left out). */
   monitoring?: PlatformStackMonitoring;
   /** Protect the database, cache and vault from delete and replacement. */
@@ -477,9 +532,11 @@ export class PlatformStack extends pulumi.ComponentResource {
   public readonly images: pulumi.Output<{ [app: string]: string }>;
   /** Helm release per app. */
   public readonly releases: pulumi.Output<{ [app: string]: PlatformStackRelease }>;
-  /** Load balancer address of the app-routing ingress. */
-  public readonly ingressAddress: pulumi.Output<string | undefined>;
-  /** Where the apps answer: `apps.host` when set, else the ingress address. */
+  /** The public URL (Front Door). */
+  public readonly publicUrl: pulumi.Output<string | undefined>;
+  /** Front Door's endpoint host (`*.azurefd.net`). */
+  public readonly frontDoorEndpointHost: pulumi.Output<string | undefined>;
+  /** Where the apps answer: `apps.host` when set, else the Front Door endpoint host. */
   public readonly ingressHost: pulumi.Output<string | undefined>;
   /** URL of Azure Managed Grafana (with `monitoring`). */
   public readonly grafanaEndpoint: pulumi.Output<string | undefined>;
@@ -541,7 +598,8 @@ export class PlatformStack extends pulumi.ComponentResource {
     this.imageTag = pulumi.output(out.imageTag);
     this.images = pulumi.output(out.images);
     this.releases = pulumi.output(out.releases);
-    this.ingressAddress = pulumi.output(out.ingressAddress);
+    this.publicUrl = pulumi.output(out.publicUrl);
+    this.frontDoorEndpointHost = pulumi.output(out.frontDoorEndpointHost);
     this.ingressHost = pulumi.output(out.ingressHost);
     this.grafanaEndpoint = pulumi.output(out.grafanaEndpoint);
     this.monitorWorkspaceId = pulumi.output(out.monitorWorkspaceId);

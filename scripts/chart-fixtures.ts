@@ -2,11 +2,11 @@
  * Representative inputs for the chart checks (`npm run lint:chart` and
  * test/chart*.test.ts): every app in every environment, with values produced by
  * the real values function (lib/app-values.ts) from platform facts shaped like
- * the program's outputs. dev has no public ingress; prod has one with a Key
- * Vault TLS certificate.
+ * the program's outputs. Both route through the platform's Gateway (prod with a
+ * custom domain on Front Door); {@link canaryCase} adds a canary track.
  */
 import { APP_NAMES, AppName, loadAppProfiles } from '../lib/app-profiles';
-import { APP_ENVIRONMENTS, AppEnvironment, PlatformFacts, appValues, defaultAppNamespaces, resolveAppSizing } from '../lib/app-values';
+import { APP_ENVIRONMENTS, AppEnvironment, PlatformFacts, appValues, defaultAppNamespaces, platformGateway, resolveAppSizing } from '../lib/app-values';
 
 /** A made-up digest per app, so each release has a distinct, valid digest-pinned reference. */
 export function fixtureImageRef(app: AppName): string {
@@ -34,10 +34,9 @@ export function fixtureFacts(app: AppName, environment: AppEnvironment): Platfor
     redis: { host: `redis-aksplat-${environment}-weu-1a2b3c.westeurope.redis.azure.net`, port: 10000, tls: true },
     dataSubnetCidr: '10.20.3.0/24',
     auth: FIXTURE_AUTH,
-    ingress:
-      environment === 'prod'
-        ? { enabled: true, host: 'jobs.contoso.com', tlsKeyVaultCertificateUri: 'https://kv-aksplat-prod-1a2b3c.vault.azure.net/certificates/jobs-contoso-com' }
-        : { enabled: false },
+    // Both stacks route through the platform's Gateway; prod has a custom domain on Front Door.
+    gateway: platformGateway(),
+    publicOrigin: environment === 'prod' ? 'https://jobs.contoso.com' : 'https://fde-aksplat-dev-1a2b3c-abcdefgh.z01.azurefd.net',
   };
 }
 
@@ -59,4 +58,17 @@ export function chartCases(): ChartCase[] {
       return { app, environment, namespace: facts.namespaces[app], values };
     }),
   );
+}
+
+/** A made-up canary image (another digest of the same repository). */
+export function fixtureCanaryImageRef(app: AppName): string {
+  const hex = Buffer.from(`${app}-canary`).toString('hex').padEnd(64, '0').slice(0, 64);
+  return `craksplatprodweu1a2b3c.azurecr.io/aks-platform/${app}@sha256:${hex}`;
+}
+
+/** One app in one environment with a canary track of `weight` percent. */
+export function canaryCase(app: AppName, environment: AppEnvironment, weight: number): ChartCase {
+  const facts = { ...fixtureFacts(app, environment), canary: { imageRef: fixtureCanaryImageRef(app), weight } };
+  const values = appValues({ app, environment, sizing: resolveAppSizing(app, environment), profiles: loadAppProfiles(), facts });
+  return { app, environment, namespace: facts.namespaces[app], values };
 }

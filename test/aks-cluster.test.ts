@@ -137,7 +137,7 @@ describe('AksCluster (prod)', () => {
       azurepolicy: { enabled: true },
       azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: 'true', rotationPollInterval: '2m' } },
     });
-    expect(i.ingressProfile).toEqual({ webAppRouting: { enabled: true } });
+    expect(i.ingressProfile).toEqual({ webAppRouting: { enabled: false } });
     expect(i.tags).toEqual(tags);
   });
 

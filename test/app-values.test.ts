@@ -10,7 +10,6 @@ import {
   PlatformFacts,
   SIZING_PRESETS,
   appEnvironmentFor,
-  appIngressFromConfig,
   appSizingProblems,
   appValues,
   cpuMillis,
@@ -78,8 +77,12 @@ describe('platform facts', () => {
     ['a bad tenant', (f) => (f.tenantId = 'contoso'), /tenantId: "contoso" must be a GUID/],
     ['a bad data subnet', (f) => (f.dataSubnetCidr = '10.20.3.1/24'), /dataSubnetCidr: .*host bits/],
     ['a Redis port of 0', (f) => (f.redis = { host: 'r', port: 0 }), /redis\.port: 0 must be a TCP port/],
-    ['TLS without a host', (f) => (f.ingress = { enabled: true, tlsSecretName: 'tls' }), /ingress\.host: required when TLS/],
-    ['two TLS sources', (f) => (f.ingress = { enabled: true, host: 'a.example.com', tlsSecretName: 'x', tlsKeyVaultCertificateUri: 'https://kv.vault.azure.net/certificates/c' }), /only one of/],
+    ['a plain-HTTP public origin', (f) => (f.publicOrigin = 'http://jobs.contoso.com'), /publicOrigin: .* must be https:\/\/<host>/],
+    ['a gateway with a bad name', (f) => (f.gateway = { ...f.gateway!, name: 'Platform_GW' }), /gateway\.name: must be a Kubernetes object name/],
+    ['the gateway namespace as an app namespace', (f) => (f.namespaces = { ...f.namespaces, api: 'gateway' }), /namespaces\.api: "gateway" is reserved/],
+    ['a canary weight of 101', (f) => (f.canary = { imageRef: good.imageRef.replace(/.{8}$/, 'deadbeef'), weight: 101 }), /canary\.weight: 101 must be an integer percentage from 0 to 100/],
+    ['a canary on the stable image', (f) => (f.canary = { imageRef: good.imageRef, weight: 10 }), /canary\.imageRef: is the stable image/],
+    ['a tagged canary image', (f) => (f.canary = { imageRef: 'cr.azurecr.io/api:2.0', weight: 10 }), /canary\.imageRef: .* pinned by digest/],
   ])('rejects %s', (_label, mutate, message) => {
     const f = structuredClone(good);
     mutate(f);
@@ -144,10 +147,12 @@ describe('appValues', () => {
     }
   });
 
-  test('agent concurrency and api CORS origin come from config and ingress', () => {
+  test('agent concurrency and api CORS origin come from config and the public origin', () => {
     expect(values('agent', 'prod').env.AGENT_CONCURRENCY).toBe('4');
     expect(values('api', 'prod').env.CORS_ORIGIN).toBe('https://jobs.contoso.com');
-    expect(values('api', 'dev').env.CORS_ORIGIN).toBeUndefined();
+    expect(values('api', 'dev').env.CORS_ORIGIN).toBe('https://fde-aksplat-dev-1a2b3c-abcdefgh.z01.azurefd.net');
+    const noEdge = { ...fixtureFacts('api', 'dev'), publicOrigin: undefined };
+    expect((appValues({ app: 'api', environment: 'dev', sizing: resolveAppSizing('api', 'dev'), profiles, facts: noEdge }) as Any).env.CORS_ORIGIN).toBeUndefined();
   });
 
   test('frontend: API_UPSTREAM and egress follow the api namespace and ports', () => {
@@ -159,12 +164,41 @@ describe('appValues', () => {
     expect(v.keyVault.enabled).toBe(false);
   });
 
-  test('ingress: app-routing class, per-app paths, Key Vault TLS; the agent never gets one', () => {
-    expect(values('api', 'prod').ingress).toMatchObject({ enabled: true, className: 'webapprouting.kubernetes.azure.com', paths: ['/api', '/socket.io'], tls: { enabled: true } });
-    expect(values('frontend', 'prod').ingress).toMatchObject({ enabled: true, paths: ['/'] });
-    expect(values('agent', 'prod').ingress).toEqual({ enabled: false });
-    expect(values('api', 'dev').ingress).toEqual({ enabled: false });
-    expect(values('api', 'prod').networkPolicy.ingressFrom[0]).toEqual({ namespace: 'app-routing-system' });
+  test('route: HTTPRoute on the platform Gateway, per-app paths, the api body limit; the agent never gets one', () => {
+    const gateway = { name: 'platform', namespace: 'gateway', sectionName: 'web' };
+    expect(values('api', 'prod').route).toEqual({
+      enabled: true,
+      gateway,
+      hostnames: [],
+      rules: [{ pathPrefix: '/api', limitBody: true }, { pathPrefix: '/socket.io' }],
+      maxRequestBodyBytes: 65536,
+      filters: 'traefik',
+    });
+    expect(values('frontend', 'dev').route).toEqual({ enabled: true, gateway, hostnames: [], rules: [{ pathPrefix: '/' }], maxRequestBodyBytes: 0, filters: 'traefik' });
+    expect(values('agent', 'prod').route).toEqual({ enabled: false });
+    expect(values('api', 'prod').networkPolicy.ingressFrom[0]).toEqual({ namespace: 'gateway', podLabels: { 'app.kubernetes.io/name': 'traefik' } });
+    expect(values('frontend', 'prod').networkPolicy.ingressFrom).toEqual([{ namespace: 'gateway', podLabels: { 'app.kubernetes.io/name': 'traefik' } }]);
+    expect(values('agent', 'prod').networkPolicy.ingressFrom).toEqual([]);
+    const noEdge = { ...fixtureFacts('frontend', 'dev'), gateway: undefined };
+    const v = appValues({ app: 'frontend', environment: 'dev', sizing: resolveAppSizing('frontend', 'dev'), profiles, facts: noEdge }) as Any;
+    expect(v.route).toEqual({ enabled: false });
+    expect(v.networkPolicy.ingressFrom).toEqual([]);
+  });
+
+  test.each([
+    ['api', 'prod', 10, 3, 1],
+    ['api', 'prod', 50, 3, 2],
+    ['frontend', 'dev', 100, 1, 1],
+    ['frontend', 'dev', 0, 1, 1],
+  ] as const)('canary %s/%s at %d%%: %d stable replicas, %d canary replicas', (app, env, weight, stable, canaryReplicas) => {
+    const facts = { ...fixtureFacts(app, env), canary: { imageRef: fixtureFacts(app, env).imageRef.replace(/.{8}$/, 'cafecafe'), weight } };
+    const v = appValues({ app, environment: env, sizing: resolveAppSizing(app, env), profiles, facts }) as Any;
+    expect(v.replicas).toBe(stable);
+    expect(v.canary).toEqual({ enabled: true, imageRef: facts.canary.imageRef, weight, replicas: canaryReplicas });
+  });
+
+  test('no canary: the canary block is off', () => {
+    expect(values('api', 'prod').canary).toEqual({ enabled: false });
   });
 });
 
@@ -178,15 +212,6 @@ describe('wiring helpers for the stack config (config/schema.ts apps section)', 
     ['staging', 'dev'],
   ] as const)('appEnvironmentFor(%s) = %s', (env, preset) => {
     expect(appEnvironmentFor(env)).toBe(preset);
-  });
-
-  test('appIngressFromConfig: always on through app-routing, TLS from the Key Vault certificate', () => {
-    expect(appIngressFromConfig({})).toEqual({ enabled: true, host: undefined, tlsKeyVaultCertificateUri: undefined });
-    expect(appIngressFromConfig({ host: 'jobs.contoso.com', tlsCertificateKeyVaultUri: 'https://kv.vault.azure.net/certificates/c' })).toEqual({
-      enabled: true,
-      host: 'jobs.contoso.com',
-      tlsKeyVaultCertificateUri: 'https://kv.vault.azure.net/certificates/c',
-    });
   });
 
   test('nodePool becomes a nodeSelector on the AKS agent pool label (always Linux)', () => {
@@ -203,7 +228,8 @@ describe('wiring helpers for the stack config (config/schema.ts apps section)', 
     const apps = doc.config['aks-platform:apps'];
     const environment = appEnvironmentFor(doc.config['aks-platform:environment']);
     for (const app of ['api', 'agent', 'frontend'] as const) {
-      expect(() => resolveAppSizing(app, environment, apps[app])).not.toThrow();
+      const { canary: _canary, ...sizing } = apps[app] ?? {};
+      expect(() => resolveAppSizing(app, environment, sizing)).not.toThrow();
     }
   });
 });

@@ -100,7 +100,7 @@ describe('frontend: nginx config, Dockerfile, chart values and rendered manifest
     }
   });
 
-  test('nginx proxies the paths the api Ingress serves (/api/ and /socket.io/)', () => {
+  test('nginx proxies the paths the api HTTPRoute serves (/api/ and /socket.io/)', () => {
     expect(server()).toMatch(/location \/api\/ \{/);
     expect(server()).toMatch(/location \/socket\.io\/ \{/);
   });

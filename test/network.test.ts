@@ -82,6 +82,7 @@ describe('Network', () => {
     }
     expect(recorder.one('azure-native:network:Subnet', 'net-snet-pe').inputs.privateEndpointNetworkPolicies).toBe('Enabled');
     expect(recorder.one('azure-native:network:Subnet', 'net-snet-nodes').inputs.privateEndpointNetworkPolicies).toBe('Disabled'); // SDK default
+    expect(recorder.one('azure-native:network:Subnet', 'net-snet-nodes').inputs.privateLinkServiceNetworkPolicies).toBe('Disabled');
 
     for (const zone of ZONES) {
       const z = recorder.one('azure-native:privatedns:PrivateZone', `net-zone-${zone}`);
@@ -110,19 +111,17 @@ describe('Network', () => {
     expect(nodes.dependencies).not.toContain(pe.urn);
   });
 
-  it('writes the NSG rules per role: Internet only to 80/443 on nodes, VNet only on private endpoints, no Internet on operations', async () => {
+  it('writes the NSG rules per role: no Internet on nodes (Private Link only), VNet only on private endpoints, no Internet on operations', async () => {
     const { recorder } = await build('rules', baseArgs());
     const rules = (q: string) => recorder.one('azure-native:network:NetworkSecurityGroup', `rules-nsg-${q}`).inputs.securityRules as Array<Record<string, unknown>>;
 
     const nodes = rules('nodes');
     expect(nodes.map((r) => [r.name, r.priority, r.access, r.sourceAddressPrefix])).toEqual([
-      ['AllowInternetHttpsInbound', 100, 'Allow', 'Internet'],
       ['AllowAzureLoadBalancerInbound', 110, 'Allow', 'AzureLoadBalancer'],
       ['AllowPodCidrInbound', 120, 'Allow', '192.168.0.0/16'],
       ['DenyInternetInbound', 4096, 'Deny', 'Internet'],
     ]);
-    expect(nodes[0]).toMatchObject({ protocol: 'Tcp', direction: 'Inbound', destinationPortRanges: ['80', '443'] });
-    expect(nodes[3]).toMatchObject({ protocol: '*', direction: 'Inbound', destinationPortRange: '*' });
+    expect(nodes[2]).toMatchObject({ protocol: '*', direction: 'Inbound', destinationPortRange: '*' });
 
     const pe = rules('pe');
     expect(pe.map((r) => [r.name, r.priority, r.access, r.sourceAddressPrefix, r.direction])).toEqual([
@@ -142,7 +141,7 @@ describe('Network', () => {
   it('without a pod CIDR the nodes NSG has no pod rule', async () => {
     const { recorder } = await build('nopod', baseArgs({ clusterPodCidr: undefined }));
     const rules = recorder.one('azure-native:network:NetworkSecurityGroup', 'nopod-nsg-nodes').inputs.securityRules as Array<{ name: string }>;
-    expect(rules.map((r) => r.name)).toEqual(['AllowInternetHttpsInbound', 'AllowAzureLoadBalancerInbound', 'DenyInternetInbound']);
+    expect(rules.map((r) => r.name)).toEqual(['AllowAzureLoadBalancerInbound', 'DenyInternetInbound']);
   });
 
   it('uses the caller-given subnet names and location', async () => {

@@ -7,16 +7,22 @@
 import { runStack, StackRun } from '../offline/run-stack';
 import { TEST_CLOCK } from './support/clock';
 import { unwrapSecrets } from '../offline/mocks';
-import { helmLint, helmTemplate, Manifest, one, parseManifests, validateManifest } from './support/chart';
+import { GATEWAY_DEFAULTS, TRAEFIK_CHART } from '../lib/edge';
+import { emptyValuePaths, helmLint, helmTemplate, Manifest, one, parseManifests, validateManifest } from './support/chart';
 
 interface ReleaseInputs {
   name: string;
   namespace: string;
+  chart: string;
   values: Record<string, unknown>;
 }
 
+/** The app releases (the shared chart); the gateway's Traefik release is a remote chart. */
 function releases(run: StackRun): ReleaseInputs[] {
-  return run.recorder.ofType('kubernetes:helm.sh/v3:Release').map((r) => unwrapSecrets(r.inputs) as ReleaseInputs);
+  return run.recorder
+    .ofType('kubernetes:helm.sh/v3:Release')
+    .map((r) => unwrapSecrets(r.inputs) as ReleaseInputs)
+    .filter((r) => r.chart !== TRAEFIK_CHART.chart);
 }
 
 function render(release: ReleaseInputs): Manifest[] {
@@ -77,6 +83,47 @@ describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
       expect(allow.spec.ingress[0].from).toEqual(
         expect.arrayContaining([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { rsName: 'ama-metrics' } } }]),
       );
+    }
+  });
+
+  it('route table: every HTTPRoute backend is a Service of the release on its port, attached to the platform Gateway', () => {
+    const table: string[] = [];
+    for (const { release, manifests } of rendered) {
+      for (const route of manifests.filter((m) => m.kind === 'HTTPRoute')) {
+        expect(route.spec.parentRefs).toEqual([expect.objectContaining({ kind: 'Gateway', name: GATEWAY_DEFAULTS.gatewayName, namespace: GATEWAY_DEFAULTS.namespace })]);
+        for (const rule of route.spec.rules) {
+          for (const ref of rule.backendRefs) {
+            const svc = one(manifests, 'Service', ref.name);
+            expect(svc.spec.type).toBe('ClusterIP');
+            expect(svc.spec.ports.map((p: { port: number }) => p.port)).toContain(ref.port);
+            table.push(`${rule.matches[0].path.value} -> ${release.namespace}/${ref.name}:${ref.port} (${ref.weight}%)`);
+          }
+        }
+      }
+    }
+    expect(table.sort()).toEqual(['/ -> frontend/frontend:80 (100%)', '/api -> api/api:5000 (100%)', '/socket.io -> api/api:5000 (100%)']);
+  });
+
+  it('every app reachable from outside its namespace is reachable only through the gateway (or from another app), never by a public Service', () => {
+    const routed = new Set(rendered.filter((r) => r.manifests.some((m) => m.kind === 'HTTPRoute')).map((r) => r.release.namespace));
+    expect([...routed].sort()).toEqual(['api', 'frontend']);
+    const appNamespaces = new Set(rendered.map((r) => r.release.namespace));
+    for (const { release, manifests } of rendered) {
+      for (const svc of manifests.filter((m) => m.kind === 'Service')) expect(svc.spec.type).toBe('ClusterIP');
+      const allow = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name.endsWith('-allow-ingress'));
+      const peers: Array<{ namespaceSelector: { matchLabels: Record<string, string> }; podSelector?: { matchLabels: Record<string, string> } }> = (allow?.spec.ingress ?? []).flatMap((r: { from: unknown[] }) => r.from);
+      const fromGateway = peers.filter((p) => p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === GATEWAY_DEFAULTS.namespace);
+      const fromApps = peers.filter((p) => appNamespaces.has(p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']));
+      // The managed-Prometheus collector scrapes /metrics in-cluster (not an external path).
+      const fromScraper = peers.filter((p) => p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'] === 'kube-system' && p.podSelector?.matchLabels.rsName === 'ama-metrics');
+      // Every peer is the gateway's pods, another app's pods or the metrics collector: nothing else gets in.
+      expect(fromGateway.length + fromApps.length + fromScraper.length).toBe(peers.length);
+      for (const p of [...fromGateway, ...fromApps]) expect(p.podSelector?.matchLabels).toBeDefined();
+      for (const p of fromGateway) expect(p.podSelector?.matchLabels).toEqual(GATEWAY_DEFAULTS.podLabels);
+      // Routed apps admit the gateway; the others do not.
+      expect({ app: release.name, gateway: fromGateway.length > 0 }).toEqual({ app: release.name, gateway: routed.has(release.namespace) });
+      expect(manifests.filter((m) => m.kind === 'Ingress')).toEqual([]);
+      for (const m of manifests) expect(emptyValuePaths(m)).toEqual([]);
     }
   });
 });

@@ -45,7 +45,10 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
       'azure-native:keyvault:Vault': 1,
       'azure-native:keyvault:Secret': 2,
       'docker-build:index:Image': 3,
-      'kubernetes:helm.sh/v3:Release': 3,
+      // the three apps and the gateway (Traefik)
+      'kubernetes:helm.sh/v3:Release': 4,
+      'aks-platform:index:Gateway': 1,
+      'aks-platform:index:FrontDoor': 1,
     });
   });
 
@@ -120,8 +123,10 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
   });
 
   it('deploys every release with a digest-pinned image, atomically, in its own namespace', () => {
-    const releases = run.recorder.ofType('kubernetes:helm.sh/v3:Release').map(plain);
-    expect(releases.map((r) => r.namespace).sort()).toEqual(['agent', 'api', 'frontend']);
+    const all = run.recorder.ofType('kubernetes:helm.sh/v3:Release').map(plain);
+    expect(all.map((r) => r.namespace).sort()).toEqual(['agent', 'api', 'frontend', 'gateway']);
+    const releases = all.filter((r) => r.namespace !== 'gateway');
+    for (const release of all) expect(release).toMatchObject({ atomic: true, cleanupOnFail: true });
     for (const release of releases) {
       expect(release).toMatchObject({ atomic: true, cleanupOnFail: true });
       expect(String(release.values.image.ref ?? release.values.image)).toMatch(/\.azurecr\.io\/.+@sha256:[0-9a-f]{64}$/);
@@ -189,7 +194,7 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
     }
 
     // The api and agent are scraped through a managed-Prometheus PodMonitor, and the collector may reach them.
-    const releases = run.recorder.ofType('kubernetes:helm.sh/v3:Release').map(plain);
+    const releases = run.recorder.ofType('kubernetes:helm.sh/v3:Release').map(plain).filter((r) => r.chart !== 'traefik');
     for (const release of releases) {
       const scraped = release.namespace !== 'frontend';
       expect({ app: release.namespace, podMonitor: release.values.metrics.podMonitor.enabled }).toEqual({ app: release.namespace, podMonitor: scraped });

@@ -13,6 +13,9 @@ import {
   keyVaultSchema,
   monitoringSchema,
   networkSchema,
+  appSettingsSchema,
+  canarySchema,
+  edgeSchema,
   postgresSchema,
   redisSchema,
   registrySchema,
@@ -99,7 +102,12 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['PlatformStackRedis', redisSchema],
       ['PlatformStackKeyVault', keyVaultSchema],
       ['PlatformStackApps', appsSchema],
-      ['PlatformStackAppSizing', appSizingOverrideSchema],
+      ['PlatformStackAppSizing', appSettingsSchema],
+      ['PlatformStackCanary', canarySchema],
+      ['PlatformStackEdge', edgeSchema],
+      ['PlatformStackGateway', edgeSchema.shape.gateway.unwrap()],
+      ['PlatformStackFrontDoor', edgeSchema.shape.frontDoor.unwrap()],
+      ['PlatformStackRateLimit', edgeSchema.shape.frontDoor.unwrap().shape.rateLimit.unwrap()],
       ['PlatformStackOperationsRunner', operationsRunnerSchema],
       ['PlatformStackMonitoring', monitoringSchema],
       ['PlatformStackEmailReceiver', monitoringSchema.shape.emailReceivers.unwrap().element],
@@ -142,6 +150,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['ZoneSpread', appSizingOverrideSchema.shape.zoneSpread],
       ['LogLevel', appSizingOverrideSchema.shape.logLevel],
       ['DeployerPrincipalType', stackConfigFieldsSchema.shape.deployerPrincipalType],
+      ['WafMode', edgeSchema.shape.frontDoor.unwrap().shape.wafMode],
       ['SupportPlan', c.supportPlan],
       ['DeployPhase', stackConfigFieldsSchema.shape.phase],
       ['GrafanaRole', monitoringSchema.shape.grafanaRole],
@@ -152,7 +161,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
   it('exposes the stack outputs of the program as component outputs', () => {
     const outputs = schema.resources['aks-platform:index:PlatformStack'].properties;
     expect(Object.keys(outputs)).toEqual(
-      expect.arrayContaining(['registryLoginServer', 'clusterName', 'kubeconfig', 'postgresFqdn', 'redisHost', 'redisPort', 'keyVaultUri', 'images', 'releases', 'ingressHost']),
+      expect.arrayContaining(['registryLoginServer', 'clusterName', 'kubeconfig', 'postgresFqdn', 'redisHost', 'redisPort', 'keyVaultUri', 'images', 'releases', 'ingressHost', 'publicUrl', 'frontDoorEndpointHost']),
     );
     expect(outputs.redisPort).toMatchObject({ type: 'number' });
     expect(outputs.kubeconfig).toMatchObject({ type: 'string' });
@@ -185,7 +194,8 @@ describe('PlatformStack under the offline engine', () => {
       'azure-native:containerservice:AgentPool': 2,
       'azure-native:dbforpostgresql:Server': 1,
       'docker-build:index:Image': 3,
-      'kubernetes:helm.sh/v3:Release': 3,
+      'kubernetes:helm.sh/v3:Release': 4,
+      'aks-platform:index:FrontDoor': 1,
     });
   });
 

@@ -46,7 +46,8 @@ function find(views: Views, name: string): ResourceView {
   return found;
 }
 const props = (views: Views, name: string): Record<string, any> => find(views, name).props as Record<string, any>;
-const releases = (views: Views) => views.filter((v) => v.type === 'kubernetes:helm.sh/v3:Release');
+// The app releases (the platform chart); the gateway's Traefik release has its own value shape and rules.
+const releases = (views: Views) => views.filter((v) => v.type === 'kubernetes:helm.sh/v3:Release' && v.props.chart !== 'traefik');
 const RELEASES = ['api', 'agent', 'frontend'].map((app) => `${P}-${app}-release`);
 function openInbound(views: Views, nsg: string, name: string, ports: string[], protocol = 'Tcp'): void {
   props(views, `${P}-network-nsg-${nsg}`).securityRules.unshift({

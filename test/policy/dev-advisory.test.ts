@@ -36,6 +36,7 @@ const REASON_FACTS: Record<string, { fact: string; holds: (cfg: Cfg, finding: Fi
     holds: (c, f) => f.type === 'azure-native:containerregistry:Registry' && c.registry.sku !== 'Premium' && c.registry.privateEndpoint !== true,
   },
   'stateful-resource-protected': { fact: 'protectStatefulResources is off', holds: (c) => c.protectStatefulResources !== true },
+  'front-door-waf-prevention': { fact: 'the WAF runs in Detection mode', holds: (c) => c.edge?.frontDoor?.wafMode === 'Detection' },
   'aks-defender': { fact: 'Defender is off', holds: (c) => c.cluster.defender !== true },
   'aks-egress-firewall': { fact: 'the egress firewall is off', holds: (c) => c.network.egressFirewall?.enabled !== true },
   'pod-security-deny': { fact: 'the pod-security initiative audits', holds: (c) => c.cluster.podSecurityPolicyEffect !== 'Deny' },

@@ -37,6 +37,15 @@ const addons = cluster().addonProfiles as Record<string, unknown>;
 const systemPool = (cluster().agentPoolProfiles as Record<string, unknown>[])[0];
 
 const registryView = acr();
+const endpoint = view(T.frontDoorEndpoint, 'endpoint', { endpointName: 'fde-x' });
+const traefikRelease = (annotations: Record<string, string>) => ({ chart: 'traefik', namespace: 'gateway', values: { providers: { kubernetesGateway: { enabled: true } }, service: { annotations } } });
+const wafPolicy = (props: Record<string, unknown> = {}) => ({
+  sku: { name: 'Premium_AzureFrontDoor' },
+  policySettings: { enabledState: 'Enabled', mode: 'Prevention' },
+  managedRules: { managedRuleSets: [{ ruleSetType: 'Microsoft_DefaultRuleSet', ruleSetVersion: '2.1', ruleSetAction: 'Block' }, { ruleSetType: 'Microsoft_BotManagerRuleSet', ruleSetVersion: '1.1' }] },
+  customRules: { rules: [{ name: 'RateLimitPerClientIp', ruleType: 'RateLimitRule', enabledState: 'Enabled', rateLimitThreshold: 1000 }] },
+  ...props,
+});
 const clusterView = aks();
 
 const CASES: Case[] = [
@@ -191,6 +200,37 @@ const CASES: Case[] = [
   { rule: 'helm-image-pinned-by-digest', title: 'tag only', resource: view(T.helmRelease, 'api', helmRelease({ image: { ref: 'craksplat.azurecr.io/api:latest' } })), expected: 'mandatory', message: 'values.image.ref' },
   { rule: 'helm-image-pinned-by-digest', title: 'digest without registry host (Docker Hub)', resource: view(T.helmRelease, 'api', helmRelease({ image: `api@${DIGEST}` })), expected: 'mandatory' },
   { rule: 'helm-image-pinned-by-digest', title: 'no image at all', resource: view(T.helmRelease, 'api', helmRelease({ replicas: 2 })), expected: 'mandatory', message: 'no image reference' },
+
+  // Edge: ingress, gateway, Front Door
+  { rule: 'ingress-not-retired', title: 'app-routing add-on off', resource: aks({ ingressProfile: { webAppRouting: { enabled: false } } }), expected: 'pass' },
+  { rule: 'ingress-not-retired', title: 'app-routing add-on on', resource: aks({ ingressProfile: { webAppRouting: { enabled: true } } }), expected: 'mandatory', message: 'webAppRouting.enabled is true' },
+  { rule: 'ingress-not-retired', title: 'chart with HTTPRoutes only', resource: view(T.helmRelease, 'api', helmRelease({ image: { ref: PINNED_IMAGE }, route: { enabled: true } })), expected: 'pass' },
+  { rule: 'ingress-not-retired', title: 'chart values with the app-routing class', resource: view(T.helmRelease, 'api', helmRelease({ ingress: { enabled: true, className: 'webapprouting.kubernetes.azure.com' } })), expected: 'mandatory', message: 'values.ingress.className' },
+  { rule: 'ingress-not-retired', title: 'an Ingress of class nginx', resource: view(T.ingress, 'web', { spec: { ingressClassName: 'nginx' } }), expected: 'mandatory', message: 'retired class "nginx"' },
+  { rule: 'ingress-not-retired', title: 'an Ingress with the legacy nginx annotation', resource: view(T.ingress, 'web', { metadata: { annotations: { 'kubernetes.io/ingress.class': 'nginx' } }, spec: {} }), expected: 'mandatory' },
+  { rule: 'ingress-not-retired', title: 'an Ingress of another class', resource: view(T.ingress, 'web', { spec: { ingressClassName: 'azure-application-gateway' } }), expected: 'pass' },
+  { rule: 'gateway-service-internal', title: 'internal Traefik Service', resource: view(T.helmRelease, 'traefik', traefikRelease({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' })), expected: 'pass' },
+  { rule: 'gateway-service-internal', title: 'public Traefik Service (type left at the chart default)', resource: view(T.helmRelease, 'traefik', traefikRelease({})), expected: 'mandatory', message: 'values.service is a public LoadBalancer' },
+  { rule: 'gateway-service-internal', title: 'public in dev too', resource: view(T.helmRelease, 'traefik', traefikRelease({}), {}, 'dev'), stack: 'dev', expected: 'mandatory' },
+  { rule: 'gateway-service-internal', title: 'not a gateway release', resource: view(T.helmRelease, 'api', helmRelease({ image: { ref: PINNED_IMAGE } })), expected: 'pass' },
+  { rule: 'cluster-service-no-public-ip', title: 'ClusterIP Service', resource: view(T.kubernetesService, 'svc', { spec: { type: 'ClusterIP' } }), expected: 'pass' },
+  { rule: 'cluster-service-no-public-ip', title: 'internal LoadBalancer', resource: view(T.kubernetesService, 'svc', { metadata: { annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' } }, spec: { type: 'LoadBalancer' } }), expected: 'pass' },
+  { rule: 'cluster-service-no-public-ip', title: 'public LoadBalancer', resource: view(T.kubernetesService, 'svc', { spec: { type: 'LoadBalancer' } }), expected: 'mandatory', message: 'public LoadBalancer' },
+  { rule: 'cluster-service-no-public-ip', title: 'public LoadBalancer in dev (advisory)', resource: view(T.kubernetesService, 'svc', { spec: { type: 'LoadBalancer' } }, {}, 'dev'), stack: 'dev', expected: 'advisory' },
+  { rule: 'cluster-service-no-public-ip', title: 'a chart asking for a public LoadBalancer', resource: view(T.helmRelease, 'x', helmRelease({ controller: { service: { type: 'LoadBalancer' } } })), expected: 'mandatory', message: 'values.controller.service' },
+  { rule: 'front-door-waf-prevention', title: 'Prevention with DRS, bot manager and a rate limit', resource: view(T.frontDoorWafPolicy, 'waf', wafPolicy()), expected: 'pass' },
+  { rule: 'front-door-waf-prevention', title: 'Detection in prod', resource: view(T.frontDoorWafPolicy, 'waf', wafPolicy({ policySettings: { enabledState: 'Enabled', mode: 'Detection' } })), expected: 'mandatory', message: 'Prevention' },
+  { rule: 'front-door-waf-prevention', title: 'Detection in dev (advisory)', resource: view(T.frontDoorWafPolicy, 'waf', wafPolicy({ policySettings: { enabledState: 'Enabled', mode: 'Detection' } }), {}, 'dev'), stack: 'dev', expected: 'advisory' },
+  { rule: 'front-door-waf-prevention', title: 'disabled', resource: view(T.frontDoorWafPolicy, 'waf', wafPolicy({ policySettings: { enabledState: 'Disabled', mode: 'Prevention' } })), expected: 'mandatory', message: 'Enabled' },
+  { rule: 'front-door-waf-prevention', title: 'no bot manager', resource: view(T.frontDoorWafPolicy, 'waf', wafPolicy({ managedRules: { managedRuleSets: [{ ruleSetType: 'Microsoft_DefaultRuleSet', ruleSetVersion: '2.1' }] } })), expected: 'mandatory', message: 'bot manager' },
+  { rule: 'front-door-waf-prevention', title: 'no rate limit', resource: view(T.frontDoorWafPolicy, 'waf', wafPolicy({ customRules: { rules: [] } })), expected: 'mandatory', message: 'RateLimitRule' },
+  { rule: 'front-door-waf-attached', title: 'endpoint covered by a security policy', resource: endpoint, others: [view(T.frontDoorSecurityPolicy, 'sp', { parameters: { type: 'WebApplicationFirewall', wafPolicy: { id: 'waf-id' }, associations: [{ domains: [{ id: endpoint.id }] }] } })], expected: 'pass' },
+  { rule: 'front-door-waf-attached', title: 'endpoint without a WAF', resource: endpoint, others: [], expected: 'mandatory', message: 'no cdn:SecurityPolicy' },
+  { rule: 'front-door-https-only', title: 'HTTP redirected to HTTPS', resource: view(T.frontDoorRoute, 'route', { supportedProtocols: ['Http', 'Https'], httpsRedirect: 'Enabled' }), expected: 'pass' },
+  { rule: 'front-door-https-only', title: 'HTTPS only', resource: view(T.frontDoorRoute, 'route', { supportedProtocols: ['Https'], httpsRedirect: 'Disabled' }), expected: 'pass' },
+  { rule: 'front-door-https-only', title: 'HTTP served in clear', resource: view(T.frontDoorRoute, 'route', { supportedProtocols: ['Http', 'Https'], httpsRedirect: 'Disabled' }), expected: 'mandatory', message: 'httpsRedirect' },
+  { rule: 'front-door-https-only', title: 'custom domain on TLS 1.0', resource: view(T.frontDoorCustomDomain, 'domain', { hostName: 'a.example.com', tlsSettings: { certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS10' } }), expected: 'mandatory', message: 'TLS12' },
+  { rule: 'front-door-https-only', title: 'custom domain on TLS 1.2', resource: view(T.frontDoorCustomDomain, 'domain', { hostName: 'a.example.com', tlsSettings: { certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS12' } }), expected: 'pass' },
 ];
 
 function outcomeOf(c: Case) {

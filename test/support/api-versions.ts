@@ -3,7 +3,7 @@
  * read from the installed SDK's own documentation of the type ("Uses Azure
  * REST API version …", "Other available API versions: …").
  */
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 
 export interface ApiVersionInfo {
@@ -20,7 +20,12 @@ export function apiVersionsOf(type: string): ApiVersionInfo | undefined {
   const match = /^azure-native:([a-zA-Z0-9]+):([A-Za-z0-9]+)$/.exec(type);
   if (!match) return undefined;
   const [, module, resource] = match;
-  const file = path.join(SDK, module, `${resource[0].toLowerCase()}${resource.slice(1)}.d.ts`);
+  let file = path.join(SDK, module, `${resource[0].toLowerCase()}${resource.slice(1)}.d.ts`);
+  // Acronym-led names are lowercased as a whole (cdn AFDEndpoint -> afdendpoint.d.ts): match case-insensitively.
+  if (!existsSync(file) && existsSync(path.join(SDK, module))) {
+    const found = readdirSync(path.join(SDK, module)).find((f) => f.toLowerCase() === `${resource.toLowerCase()}.d.ts`);
+    if (found) file = path.join(SDK, module, found);
+  }
   if (!existsSync(file)) throw new Error(`no SDK declaration for ${type} at ${file}`);
   const text = readFileSync(file, 'utf8');
   const used = /Uses Azure REST API version ([0-9]{4}-[0-9]{2}-[0-9]{2}(?:-preview)?)/.exec(text)?.[1];

@@ -16,6 +16,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Service, ServiceAccount } from 'kubernetes-models/v1';
+import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { chartDirectory } from '../../lib/app-profiles';
 import { ChartCase } from '../../scripts/chart-fixtures';
 import { HelmResult, helmBinary, runHelm } from '../../scripts/helm';
@@ -131,6 +132,16 @@ const secretProviderClassSchema = z
   })
   .strict();
 
+/** Traefik Middleware (traefik.io/v1alpha1) as the chart renders it: only the buffering body limit. */
+const traefikMiddlewareSchema = z
+  .object({
+    apiVersion: z.literal('traefik.io/v1alpha1'),
+    kind: z.literal('Middleware'),
+    metadata: z.object({ name: z.string().min(1), namespace: z.string().min(1), labels: z.record(z.string(), z.string()) }).strict(),
+    spec: z.object({ buffering: z.object({ maxRequestBodyBytes: z.number().int().positive() }).strict() }).strict(),
+  })
+  .strict();
+
 /** PodMonitor of Azure Monitor managed Prometheus (azmonitoring.coreos.com/v1) — the fields the chart sets, after the CRD. */
 const podMonitorSchema = z
   .object({
@@ -163,6 +174,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'gateway.networking.k8s.io/v1/HTTPRoute': HTTPRoute,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'v1/Service': Service,
@@ -174,6 +186,11 @@ export function validateManifest(m: Manifest): void {
   const key = `${m.apiVersion}/${m.kind}`;
   if (key === 'secrets-store.csi.x-k8s.io/v1/SecretProviderClass') {
     const r = secretProviderClassSchema.safeParse(m);
+    if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return;
+  }
+  if (key === 'traefik.io/v1alpha1/Middleware') {
+    const r = traefikMiddlewareSchema.safeParse(m);
     if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return;
   }
@@ -196,4 +213,18 @@ export function one(manifests: Manifest[], kind: string, name?: string): Manifes
   const found = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
   if (found.length !== 1) throw new Error(`expected one ${kind}${name ? `/${name}` : ''}, found ${found.length}`);
   return found[0];
+}
+
+/**
+ * Paths of null or empty values (null, "", {}, []) in a rendered object: strict
+ * validators reject them and they hide template mistakes. `allowed` lists paths
+ * where an empty value means something (a NetworkPolicy's `podSelector: {}`
+ * selects every pod).
+ */
+export function emptyValuePaths(value: unknown, allowed: RegExp[] = [/^spec\.podSelector$/], at = ''): string[] {
+  const isEmpty = value === null || value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
+  if (isEmpty) return at && allowed.some((a) => a.test(at)) ? [] : [at || '(root)'];
+  if (Array.isArray(value)) return value.flatMap((v, i) => emptyValuePaths(v, allowed, `${at}[${i}]`));
+  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => emptyValuePaths(v, allowed, at ? `${at}.${k}` : k));
+  return [];
 }
