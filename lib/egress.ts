@@ -96,7 +96,7 @@ export const NTP_RULE = { port: 123, protocol: 'UDP' as const, source: AKS_OUTBO
 
 /** FQDNs for a registry's public endpoints: the login server and its regional data endpoint (`<name>.<region>.data.azurecr.io`). */
 export function registryEgressFqdns(loginServer: string, registryName: string, location: string): string[] {
-  return [loginServer, `${registryName}.${location}.data.azurecr.io`];
+  return [loginServer.toLowerCase(), `${registryName.toLowerCase()}.${location}.data.azurecr.io`];
 }
 
 /**
