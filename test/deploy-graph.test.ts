@@ -68,8 +68,8 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
     );
     expect(pools).toEqual(
       stack === 'prod'
-        ? { api: ['AgentPool'], agent: ['AgentPool'], frontend: ['AgentPool'] }
-        : { api: ['ManagedCluster'], agent: ['ManagedCluster'], frontend: ['ManagedCluster'] },
+        ? { api: ['AgentPool'], agent: ['AgentPool'], frontend: ['AgentPool'], traefik: ['AgentPool'] }
+        : { api: ['ManagedCluster'], agent: ['ManagedCluster'], frontend: ['ManagedCluster'], traefik: ['ManagedCluster'] },
     );
   });
 });

@@ -218,6 +218,15 @@ export const NOT_COVERED: Record<string, string> = {
   'azure-native:dashboard:Grafana': 'Microsoft.Dashboard/grafana: @azure/arm-dashboard not pinned yet; a follow-up',
   'azure-native:network:FirewallPolicyRuleCollectionGroup':
     'Microsoft.Network/firewallPolicies/ruleCollectionGroups: ruleCollections and rules are polymorphic (ruleCollectionType / ruleType discriminators), which the checker does not resolve; the rules are asserted in test/program.test.ts; a follow-up',
+  'azure-native:frontdoor:Policy': 'Microsoft.Network/FrontDoorWebApplicationFirewallPolicies (@azure/arm-frontdoor): @azure/arm-frontdoor not pinned yet (the edge landed after the contract); its properties are asserted in test/edge.test.ts; a follow-up',
+  'azure-native:cdn:Profile': 'Microsoft.Cdn/profiles: @azure/arm-cdn not pinned yet (the edge landed after the contract); its properties are asserted in test/edge.test.ts; a follow-up',
+  'azure-native:cdn:AFDEndpoint': 'Microsoft.Cdn/profiles/afdEndpoints: @azure/arm-cdn not pinned yet (the edge landed after the contract); its properties are asserted in test/edge.test.ts; a follow-up',
+  'azure-native:cdn:AFDOriginGroup': 'Microsoft.Cdn/profiles/originGroups: @azure/arm-cdn not pinned yet (the edge landed after the contract); its properties are asserted in test/edge.test.ts; a follow-up',
+  'azure-native:cdn:AFDOrigin': 'Microsoft.Cdn/profiles/originGroups/origins: @azure/arm-cdn not pinned yet (the edge landed after the contract); its properties are asserted in test/edge.test.ts; a follow-up',
+  'azure-native:cdn:Route': 'Microsoft.Cdn/profiles/afdEndpoints/routes: @azure/arm-cdn not pinned yet (the edge landed after the contract); its properties are asserted in test/edge.test.ts; a follow-up',
+  'azure-native:cdn:RuleSet': 'Microsoft.Cdn/profiles/ruleSets: @azure/arm-cdn not pinned yet (the edge landed after the contract); its properties are asserted in test/edge.test.ts; a follow-up',
+  'azure-native:cdn:Rule': 'Microsoft.Cdn/profiles/ruleSets/rules: @azure/arm-cdn not pinned yet (the edge landed after the contract); its properties are asserted in test/edge.test.ts; a follow-up',
+  'azure-native:cdn:SecurityPolicy': 'Microsoft.Cdn/profiles/securityPolicies: @azure/arm-cdn not pinned yet (the edge landed after the contract); its properties are asserted in test/edge.test.ts; a follow-up',
   'azure-native:alertsmanagement:PrometheusRuleGroup':
     'Microsoft.AlertsManagement/prometheusRuleGroups: @azure/arm-alertsmanagement not pinned yet; the rules themselves are checked by promtool (test/observability-rules.test.ts)',
 };
