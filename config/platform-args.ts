@@ -91,7 +91,8 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       contextDirectory: context.contextDirectory,
       auth: cfg.apps.auth,
     },
-    edge: {
+    // The edge (gateway release, Private Link origin) is Kubernetes-side: it comes with the workload in the full phase.
+    edge: cfg.phase === 'infrastructure' ? undefined : {
       gateway: cfg.edge.gateway,
       frontDoor: {
         wafMode: cfg.edge.frontDoor.wafMode,

@@ -49,7 +49,12 @@ export function loadStacks(root: string): Record<string, StackConfig> {
   const stacks: Record<string, StackConfig> = {};
   for (const file of readdirSync(root).sort()) {
     const stack = /^Pulumi\.([A-Za-z0-9_-]+)\.yaml$/.exec(file)?.[1];
-    if (stack) stacks[stack] = stackConfigFromPulumiConfig(readStackConfig(stack, {}, path.join(root, file)).values);
+    if (!stack) continue;
+    const values = readStackConfig(stack, {}, path.join(root, file)).values;
+    // Only Azure stacks run on AKS; a `local` stack (aks-platform:target: local) has no AKS version.
+    const target = values['aks-platform:target'];
+    if (target !== undefined && target !== 'azure') continue;
+    stacks[stack] = stackConfigFromPulumiConfig(values);
   }
   return stacks;
 }

@@ -75,7 +75,10 @@ test('a job goes api → redis → agent → postgres and its status changes arr
   expect(ack.ok).toBe(true);
   expect(ack.job.id).toBe(res.body.id);
   const job = await finished;
-  expect(job).toMatchObject({ id: res.body.id, status: 'succeeded', result: { sleptMs: 400 }, attempts: 1, error: null });
+  // At least once: on a loaded machine a delivery can be repeated (seen in CI: attempts 2); the
+  // outcome is the same. Exactly-once delivery is not the contract (apps/CONTRACT.md).
+  expect(job).toMatchObject({ id: res.body.id, status: 'succeeded', result: { sleptMs: 400 }, error: null });
+  expect(job.attempts).toBeGreaterThanOrEqual(1);
   expect(statuses).toContain('succeeded');
   const stored = await get(`/api/jobs/${res.body.id}`);
   expect(stored.status).toBe(200);
