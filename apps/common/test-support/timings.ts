@@ -5,8 +5,7 @@
  *   {"what":"helm template","ms":812.4,"file":"/abs/test/chart.test.ts","pid":1234}
  * and otherwise nothing happens (no cost in a normal run).
  *
- * The same format as scripts/test-timings.ts (the root's helm and program
- * runs); this copy exists because the apps are a separate workspace.
+ * The root (helm and program runs) uses it through scripts/test-timings.ts.
  */
 import { appendFileSync } from 'node:fs';
 
