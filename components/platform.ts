@@ -164,8 +164,8 @@ export interface PlatformArgs {
   /**
    * An in-VNet GitHub Actions runner in the `operations` subnet (with a NAT
    * gateway for its outbound traffic), labelled `aks-platform-<environment>`.
-   * Its GitHub token is stored in the Key Vault (through ARM) and read by the
-   * runner's managed identity. Leave out for no runner.
+   * Its GitHub token is written into the Key Vault out of band (docs/setup.md)
+   * and read by the runner's managed identity. Leave out for no runner.
    */
   operationsRunner?: PlatformOperationsRunnerArgs;
 }
@@ -178,11 +178,12 @@ export interface PlatformEgressFirewallArgs {
   sku?: FirewallSku;
 }
 
-/** The operations runner of a platform. */
-export interface PlatformOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances'> {
-  /** GitHub token that may create runner registration tokens (kept secret; stored as the Key Vault secret `github-runner-token`). */
-  githubToken: pulumi.Input<string>;
-}
+/**
+ * The operations runner of a platform. Its GitHub token is not an argument: an
+ * operator writes it into the platform's vault as `github-runner-token`, out of
+ * band (docs/setup.md step 6), so it is never in the stack config or the state.
+ */
+export type PlatformOperationsRunnerArgs = Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances' | 'adminSshPublicKey'>;
 
 /**
  * A complete environment: resource group, network, registry, AKS, PostgreSQL,
@@ -368,7 +369,6 @@ export class Platform extends pulumi.ComponentResource {
         secrets: [
           { name: POSTGRES_PASSWORD_SECRET, value: this.postgres.administratorPassword },
           { name: REDIS_PASSWORD_SECRET, value: this.redis.accessKey },
-          ...(args.operationsRunner ? [{ name: RUNNER_TOKEN_SECRET, value: pulumi.secret(args.operationsRunner.githubToken) }] : []),
         ],
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
@@ -407,19 +407,18 @@ export class Platform extends pulumi.ComponentResource {
     this.appIdentityClientId = this.keyVault.identityClientId;
 
     if (args.operationsRunner) {
-      const { githubToken: _token, ...runner } = args.operationsRunner;
       this.operationsRunner = new OperationsRunner(
         `${name}-runner`,
         {
           ...common,
-          ...runner,
+          ...args.operationsRunner,
           subnetId: this.network.subnetIds.operations,
           labels: [`aks-platform-${naming.environment}`],
           keyVaultId: this.keyVault.vaultId,
           keyVaultName: this.keyVault.vaultName,
           tokenSecretName: RUNNER_TOKEN_SECRET,
         },
-        // The token secret must exist before an instance boots and reads it.
+        // The vault (and its private endpoint) before the runner's role on the token secret.
         { parent: this, dependsOn: [this.keyVault] },
       );
     }
