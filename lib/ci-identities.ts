@@ -40,6 +40,8 @@ export interface CiGrant {
   condition?: boolean;
   /** Why the identity needs it. */
   why: string;
+  /** Granted by its own block of docs/setup.md (next to its custom role's definition), not by the generated script. */
+  grantedBelow?: boolean;
 }
 
 /** One CI identity (an app registration with one federated credential). */
@@ -140,6 +142,22 @@ export const CI_IDENTITIES = {
         why: 'refreshes the Helm releases: Helm keeps each release record in a Secret of its namespace, which RBAC Reader may not read',
       },
       ...STATE_READ,
+    ],
+  },
+  restoreDrill: {
+    displayName: 'aks-platform-restore-drill',
+    subject: 'ref:refs/heads/main',
+    variable: 'AZURE_RESTORE_DRILL_CLIENT_ID',
+    variableIn: 'repository',
+    environments: 'all',
+    usedBy: 'restore-drill.yml (scheduled, code from main)',
+    grants: [
+      {
+        role: 'aks-platform restore drill',
+        scope: 'resourceGroup',
+        grantedBelow: true,
+        why: 'restores a throwaway PostgreSQL server, gives it a private endpoint and an Entra admin, verifies and deletes it (custom role defined in step 3); no state, no vault',
+      },
     ],
   },
 } as const satisfies Record<string, CiIdentity>;

@@ -56,7 +56,7 @@ export function identitiesTable(): string {
       const head = i === 0
         ? [`\`${identity.displayName}\``, `\`repo:<org>/aks-platform:${identity.subject}\``, `\`${identity.variable}\` (${identity.variableIn === 'repository' ? 'repository variable' : `variable of environment \`${identity.variableIn}\``})`, identity.usedBy]
         : ['', '', '', ''];
-      return `| ${[...head, `${g.role}${g.condition ? ' **with the condition below**' : ''}`, `${scope} (${envs})`, g.why].join(' | ')} |`;
+      return `| ${[...head, `${g.role}${g.condition ? ' **with the condition below**' : ''}${g.grantedBelow ? ' (granted below, with its definition)' : ''}`, `${scope} (${envs})`, g.why].join(' | ')} |`;
     }),
   );
   return [
@@ -97,15 +97,17 @@ export function grantsBlock(): string {
   ].join(', ');
   lines.push('# The custom role of the drift check (Kubernetes Secrets read, assigned on the release namespaces only):');
   lines.push(`HELM_READER=$(az role definition create --query name -o tsv --role-definition "$(jq -n --arg s "$S" '{${definition}}')")`);
-  const shared = (Object.entries(CI_IDENTITIES) as [string, CiIdentity][]).filter(([, i]) => i.environments === 'all');
+  const scripted = (identity: CiIdentity) => identity.grants.some((g) => !g.grantedBelow);
+  const shared = (Object.entries(CI_IDENTITIES) as [string, CiIdentity][]).filter(([, i]) => i.environments === 'all' && scripted(i));
   for (const [key, identity] of shared) lines.push(`${key.toUpperCase()}_OID=$(identity ${identity.displayName})`);
   lines.push('for env in dev prod; do');
   lines.push('  RG=$S/resourceGroups/rg-aksplat-$env-weu');
   lines.push('  AKS=$RG/providers/Microsoft.ContainerService/managedClusters/aks-aksplat-$env-weu');
   for (const [key, identity] of Object.entries(CI_IDENTITIES) as [string, CiIdentity][]) {
     const variable = `${key.toUpperCase()}_OID`;
+    if (!scripted(identity)) continue;
     if (identity.environments === 'own') lines.push(`  ${variable}=$(identity "${identity.displayName.replace('<env>', '$env')}")`);
-    for (const g of identity.grants) lines.push(...grantLine(variable, g));
+    for (const g of identity.grants.filter((grant) => !grant.grantedBelow)) lines.push(...grantLine(variable, g));
   }
   lines.push('done');
   lines.push(GRANTS_END);
