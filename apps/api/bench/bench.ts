@@ -12,7 +12,13 @@
  * validation, INSERT, XADD, UPDATE); the bare server only parses the JSON and answers 202.
  * GET /api/health is public (no token check), like the probes. The limits are raised so that
  * the run measures their cost, not 429s.
+ *
+ * Besides req/s (which depends on how busy the machine is), each row gives the server's CPU
+ * time per request (user + system, from /proc/<pid>/stat around the run): on a shared, loaded
+ * machine that is the figure to compare. `BENCH_PROFILE=<dir>` runs the api under
+ * `node --cpu-prof` (profile written at exit) to see where its time goes.
  */
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { appEnv, builtEntry, freePort, httpJson, spawnNode, startOidcIssuer, startPostgres, startRedis, waitFor, type NodeProcess } from '../../common/test-support';
@@ -40,14 +46,23 @@ interface Row {
   target: string;
   endpoint: string;
   rps: number;
+  /** Server CPU (user + system) per request, microseconds. */
+  cpuUs: number;
   p50: number;
   p99: number;
   non2xx: number;
   errors: number;
 }
 
-async function run(target: string, url: string, endpoint: 'GET /api/health' | 'POST /api/jobs', token: string): Promise<Row> {
+/** CPU seconds (user + system) a process has used so far (Linux /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function run(target: string, url: string, endpoint: 'GET /api/health' | 'POST /api/jobs', token: string, pid: number): Promise<Row> {
   const post = endpoint.startsWith('POST');
+  const cpu0 = cpuSeconds(pid);
   const result = await autocannon({
     url: `${url}${post ? '/api/jobs' : '/api/health'}`,
     method: post ? 'POST' : 'GET',
@@ -56,10 +71,12 @@ async function run(target: string, url: string, endpoint: 'GET /api/health' | 'P
     connections,
     duration,
   });
+  const cpu = cpuSeconds(pid) - cpu0;
   return {
     target,
     endpoint,
     rps: result.requests.average,
+    cpuUs: (cpu * 1e6) / Math.max(result.requests.total, 1),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -76,9 +93,11 @@ async function main(): Promise<void> {
     const barePort = await freePort();
     const high = '1000000';
     const limits = { RATE_LIMIT_SUBMIT_PER_USER: high, RATE_LIMIT_SUBMIT_PER_IP: high, RATE_LIMIT_READ_PER_USER: high, RATE_LIMIT_READ_PER_IP: high };
-    const api = spawnNode(builtEntry('api'), appEnv(pg, redis, { ...issuer.apiEnv(), ...limits, LOG_LEVEL: 'warn', PORT: String(apiPort) }));
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const api = spawnNode([...profile, builtEntry('api')], appEnv(pg, redis, { ...issuer.apiEnv(), ...limits, LOG_LEVEL: 'warn', PORT: String(apiPort) }));
     procs.push(api);
-    procs.push(spawnNode(['-e', BARE_SERVER], { PORT: String(barePort) }));
+    const bare = spawnNode(['-e', BARE_SERVER], { PORT: String(barePort) });
+    procs.push(bare);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const bareUrl = `http://127.0.0.1:${barePort}`;
     await waitFor(async () => (await httpJson(`${apiUrl}/api/ready`)).status === 200, 20000, 'api ready').catch((err) => {
@@ -89,9 +108,10 @@ async function main(): Promise<void> {
 
     console.log(`autocannon: ${connections} connections, ${duration} s per run, ${cpus().length} CPUs, Node ${process.version}`);
     const rows: Row[] = [];
-    for (const endpoint of ['GET /api/health', 'POST /api/jobs'] as const) {
-      rows.push(await run('bare http', bareUrl, endpoint, token));
-      rows.push(await run('api', apiUrl, endpoint, token));
+    const endpoints = (process.env.BENCH_ENDPOINTS ?? 'GET /api/health,POST /api/jobs').split(',') as Array<'GET /api/health' | 'POST /api/jobs'>;
+    for (const endpoint of endpoints) {
+      rows.push(await run('bare http', bareUrl, endpoint, token, bare.child.pid!));
+      rows.push(await run('api', apiUrl, endpoint, token, api.child.pid!));
     }
     const table = rows.map((r) => {
       const base = rows.find((b) => b.target === 'bare http' && b.endpoint === r.endpoint)!;
@@ -99,6 +119,8 @@ async function main(): Promise<void> {
         endpoint: r.endpoint,
         target: r.target,
         'req/s': Math.round(r.rps),
+        'CPU µs/req': Math.round(r.cpuUs),
+        'CPU vs bare': `${(r.cpuUs / base.cpuUs).toFixed(2)}x`,
         'p50 ms': r.p50,
         'p99 ms': r.p99,
         'throughput vs bare': `${(r.rps / base.rps).toFixed(2)}x`,

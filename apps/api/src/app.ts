@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import helmet from 'helmet';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
 import {
@@ -87,6 +87,8 @@ export interface StartApiOptions {
 
 export interface ApiHandle {
   app: FastifyInstance;
+  /** Every route in fastify's route table (method + URL template), in registration order. */
+  routes: ReadonlyArray<{ method: string; url: string }>;
   io: SocketServer;
   port: number;
   url: string;
@@ -197,11 +199,20 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       else socket.destroy();
     },
   });
-  await app.register(helmet, {
+  // The route table, as fastify builds it (tests check that every route but the public ones needs a token).
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
+  // Security headers on every response (helmet). The middleware is built once here:
+  // @fastify/helmet rebuilt it on every request (helmet(options) per call, re-parsing the CSP),
+  // which was the largest single cost of GET /api/health (a CPU profile, apps/README.md).
+  const securityHeaders = helmet({
     // A JSON api: nothing may be framed, scripted or embedded.
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
+  app.addHook('onRequest', (req, reply, done) => securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
   if (config.corsOrigins.length > 0) {
     await app.register(cors, { origin: config.corsOrigins, exposedHeaders: [CORRELATION_HEADER, 'retry-after', 'location'], allowedHeaders: ['authorization', 'content-type', CORRELATION_HEADER, 'idempotency-key'] });
   }
@@ -209,7 +220,8 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   await app.register(rateLimit, { global: false, redis, skipOnError: true, nameSpace: 'ratelimit:' });
   const limiter = createHttpLimiter(app, config.rateLimit);
 
-  registerRequestTracing(app, tracing);
+  // Probes and scrapes get no span: they carry no trace and would flood the trace store.
+  registerRequestTracing(app, tracing, { untraced: QUIET_ROUTES });
 
   // JSON only: any other body type is answered 415.
   app.removeContentTypeParser('text/plain');
@@ -254,8 +266,10 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url;
     metrics.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    const quiet = route !== undefined && QUIET_ROUTES.has(route);
+    if (quiet && !logger.isLevelEnabled('debug')) return;
     const line = { method: req.method, route: route ?? null, url: req.url, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 };
-    if (route && QUIET_ROUTES.has(route)) req.log.debug(line, 'request completed');
+    if (quiet) req.log.debug(line, 'request completed');
     else req.log.info(line, 'request completed');
   });
 
@@ -524,5 +538,5 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
       await tracing.shutdown();
     })());
 
-  return { app, io, port, url: `http://127.0.0.1:${port}`, logger, schemaReady, close };
+  return { app, routes, io, port, url: `http://127.0.0.1:${port}`, logger, schemaReady, close };
 }

@@ -8,9 +8,11 @@ import { TRACEPARENT_HEADER, type Tracing, type WorkSpan } from '@aks-platform/c
 
 const spans = new WeakMap<FastifyRequest, WorkSpan>();
 
-export function registerRequestTracing(app: FastifyInstance, tracing: Tracing): void {
+export function registerRequestTracing(app: FastifyInstance, tracing: Tracing, opts: { untraced?: ReadonlySet<string> } = {}): void {
   app.addHook('onRequest', async (req) => {
     const route = req.routeOptions.url;
+    // Route templates that get no span (probes, scrapes): no ids, no child logger, nothing exported.
+    if (route !== undefined && opts.untraced?.has(route)) return;
     const span = tracing.startSpan(`${req.method} ${route ?? 'unmatched'}`, {
       traceparent: req.headers[TRACEPARENT_HEADER],
       kind: 'server',

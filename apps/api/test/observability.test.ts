@@ -120,6 +120,14 @@ test('a trace id sent by the client appears in the api’s and the agent’s log
   expect(job.spanContext().traceId).toBe(TRACE_ID);
   expect(job.parentSpanContext?.spanId).toBe(accepted.span_id);
   expect(job.attributes).toMatchObject({ 'job.type': 'wordcount', 'job.status': 'succeeded' });
+
+  // Probes and scrapes get no span (they would flood the trace store); a GET of a job does.
+  await httpJson(`${api.url}/api/health`, { headers: { traceparent: CLIENT_TRACEPARENT } });
+  await httpJson(`${api.url}/api/ready`);
+  await httpJson(`${api.url}/metrics`);
+  const names = apiSpans.getFinishedSpans().map((sp) => sp.name);
+  expect(names).toContain('GET /api/jobs/:id');
+  expect(names.filter((n) => /\/api\/health|\/api\/ready|\/metrics/.test(n))).toEqual([]);
 });
 
 test('with OTEL_EXPORTER_OTLP_ENDPOINT set, spans are exported over OTLP/HTTP to the endpoint', async () => {
