@@ -93,7 +93,7 @@ export async function startLocalOidcProvider(opts: {
 
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`local OIDC provider not ready within ${opts.timeoutMs ?? 30000} ms: ${stderr}`)), opts.timeoutMs ?? 30000);
+    const timer = setTimeout(() => reject(new Error(`local OIDC provider not ready within ${opts.timeoutMs ?? 60000} ms: ${stderr}`)), opts.timeoutMs ?? 60000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
