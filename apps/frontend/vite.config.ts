@@ -40,7 +40,12 @@ function runtimeConfig(): Plugin {
  * so every page load did it. Every other error is printed as is.
  */
 function quietWebSocketDrops() {
-  const logger = createLogger();
+  // A custom logger replaces Vite's, level included: keep the command line's --logLevel / -l.
+  const argv = process.argv;
+  const at = argv.findIndex((a) => a === '--logLevel' || a === '-l');
+  const given = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith('--logLevel='))?.slice('--logLevel='.length);
+  const level = given === 'silent' || given === 'error' || given === 'warn' ? given : 'info';
+  const logger = createLogger(level);
   const error = logger.error.bind(logger);
   logger.error = (msg, options) => {
     const code = (options?.error as NodeJS.ErrnoException | undefined)?.code;
