@@ -16,6 +16,8 @@ const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor
 const settings = require('@pulumi/pulumi/runtime/settings') as {
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
+  getStack(): string;
+  getProject(): string;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require('@pulumi/pulumi/runtime/state') as { getStore(): Record<string, unknown> };
@@ -40,6 +42,17 @@ interface RegisterRequest {
   getRetainondelete(): boolean;
   getAdditionalsecretoutputsList(): string[];
   getAliasspecs?(): boolean;
+  getAliasesList(): Array<{ getUrn(): string; getSpec(): AliasSpecMessage | undefined }>;
+}
+
+/** The alias spec the SDK sends (the engine turns it into an old URN). */
+interface AliasSpecMessage {
+  getName(): string;
+  getType(): string;
+  getStack(): string;
+  getProject(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
 }
 
 // The recorded shapes and the secret helpers live in ./recorded (no Pulumi import), so that a
@@ -54,10 +67,28 @@ import {
   OfflineRecorder,
   secretValue,
   unwrapSecrets,
+  type RecordedAlias,
   type RecordedResource,
 } from './recorded';
 export { isSecretValue, MOCK_CLIENT_ID, MOCK_CLIENT_OBJECT_ID, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, OfflineRecorder, secretValue, unwrapSecrets };
-export type { RecordedCall, RecordedResource } from './recorded';
+export type { RecordedAlias, RecordedCall, RecordedResource } from './recorded';
+
+/**
+ * A JWT-shaped mock token (the program checks a token's `exp - iat` before it
+ * keeps it in the state: lib/token-lifetime.ts). The header segment carries
+ * the marker and a label; the payload has `iat` and `exp`; no real signature.
+ */
+export function mockJwt(label: string, lifetimeSeconds: number): string {
+  const iat = 1_796_083_200; // 2026-12-01T00:00:00Z
+  const payload = Buffer.from(JSON.stringify({ iat, nbf: iat, exp: iat + lifetimeSeconds })).toString('base64url');
+  return `${MOCK_SECRET_MARKER}${label}.${payload}.mock-signature`;
+}
+
+/** The Entra access token `getClientToken` answers: 75 minutes, the documented average. */
+export const MOCK_ENTRA_ACCESS_TOKEN = mockJwt('entra-access-token', 75 * 60);
+
+/** The ACR refresh token the registry's `/oauth2/exchange` answers: 3 hours. */
+export const MOCK_ACR_REFRESH_TOKEN = mockJwt('acr-refresh-token', 3 * 60 * 60);
 
 /** A deterministic UUID (v4 layout) derived from a seed, for identities. */
 export function mockUuid(seed: string): string {
@@ -386,7 +417,7 @@ export function callResult(token: string, inputs: Record<string, unknown>, resou
     case 'azure-native:authorization:getClientConfig':
       return { clientId: MOCK_CLIENT_ID, objectId: MOCK_CLIENT_OBJECT_ID, subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
     case 'azure-native:authorization:getClientToken':
-      return { token: `${MOCK_SECRET_MARKER}entra-access-token` };
+      return { token: MOCK_ENTRA_ACCESS_TOKEN };
     case 'azure-native:containerservice:listManagedClusterUserCredentials':
     case 'azure-native:containerservice:listManagedClusterAdminCredentials': {
       const cluster = String(plain.resourceName);
@@ -425,6 +456,17 @@ function existing(resources: RecordedResource[], type: string, azName: string, r
   return found;
 }
 
+function recordedAlias(alias: { getUrn(): string; getSpec(): AliasSpecMessage | undefined }): RecordedAlias {
+  const spec = alias.getSpec();
+  if (!spec) return { urn: alias.getUrn() };
+  return {
+    name: spec.getName() || undefined,
+    type: spec.getType() || undefined,
+    parentUrn: spec.getParenturn() || undefined,
+    noParent: spec.getNoparent() || undefined,
+  };
+}
+
 class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.runtime.Mocks) => MockMonitorLike & {
   resources: Map<string, { urn: string; id: string | null; state: unknown }>;
 }) {
@@ -433,6 +475,17 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
     private readonly recorder: OfflineRecorder,
   ) {
     super(mocks);
+  }
+
+  /**
+   * The URN the engine would give: the parent's whole qualified type chain, then
+   * the type (`Platform$RegionalStamp$Network$azure-native:network:VirtualNetwork`).
+   * The SDK's mock keeps only the parent's last type, which would hide a move of a
+   * component's grandchildren (test/stamp-urns.test.ts compares URNs).
+   */
+  newUrn(parent: string, type: string, name: string): string {
+    const qualifiedType = parent ? `${parent.split('::')[2]}$${type}` : type;
+    return `urn:pulumi:${settings.getStack()}::${settings.getProject()}::${qualifiedType}::${name}`;
   }
 
   override async registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> {
@@ -458,6 +511,7 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
             ignoreChanges: req.getIgnorechangesList(),
             replaceOnChanges: req.getReplaceonchangesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            aliases: req.getAliasesList().map(recordedAlias),
             provider: req.getProvider(),
           });
         }
@@ -479,7 +533,7 @@ function installOfflineFetch(): void {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     if (['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return real(input, init);
     if (url.hostname.endsWith('.azurecr.io') && url.pathname === '/oauth2/exchange') {
-      return new Response(JSON.stringify({ refresh_token: `${MOCK_SECRET_MARKER}acr-refresh-token` }), { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ refresh_token: MOCK_ACR_REFRESH_TOKEN }), { status: 200, headers: { 'content-type': 'application/json' } });
     }
     throw new TypeError(`offline: no network access to ${url.origin} (offline/mocks.ts answers only the ACR token exchange)`);
   };
@@ -522,6 +576,7 @@ export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder
         ignoreChanges: [],
         replaceOnChanges: [],
         additionalSecretOutputs: [],
+        aliases: [],
         provider: args.provider ?? '',
         inputs,
         state: stateValue,

@@ -17,6 +17,19 @@ export const MOCK_CLIENT_ID = '00000000-0000-4000-8000-000000000004';
  */
 export const MOCK_SECRET_MARKER = 'mock-secret-';
 
+/**
+ * One `aliases` entry of a resource, as the SDK hands it to the engine: a whole
+ * URN, or a spec whose empty fields mean "as the resource" (offline/aliases.ts
+ * computes the old URNs the way the engine does).
+ */
+export interface RecordedAlias {
+  urn?: string;
+  name?: string;
+  type?: string;
+  parentUrn?: string;
+  noParent?: boolean;
+}
+
 /** One registered resource, as the engine saw it. */
 export interface RecordedResource {
   urn: string;
@@ -36,6 +49,8 @@ export interface RecordedResource {
   ignoreChanges: string[];
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
+  /** The resource's `aliases` option (what it was called before a move or rename). */
+  aliases: RecordedAlias[];
   /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
   provider: string;
   /** Inputs as the provider receives them; secrets keep Pulumi's secret wrapper (see {@link isSecretValue}). */

@@ -61,7 +61,7 @@ export interface RunStackOptions {
  * the repository root: every source it (and the offline engine) loads or
  * reads, and the installed packages.
  */
-export const PROGRAM_INPUTS = ['stack.ts', 'components', 'lib', 'config', 'offline', 'apps/chart', 'Pulumi.yaml', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json'];
+export const PROGRAM_INPUTS = ['stack.ts', 'components', 'lib', 'config', 'offline', 'apps/chart', 'Pulumi.yaml', 'package.json', 'package-lock.json'];
 
 /** This module's memo of deserialized runs: one object per run and test file. */
 const runs = new Map<string, Promise<StackRun>>();

@@ -36,7 +36,7 @@ import { cached, hashInputs } from '../offline/input-cache';
  * on (the facade, the program and everything they import, with their typings), the package
  * name, version and description, and the installed SDK and compiler.
  */
-const SCHEMA_INPUTS = ['provider', 'stack.ts', 'components', 'lib', 'config', 'tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json'];
+const SCHEMA_INPUTS = ['provider', 'stack.ts', 'components', 'lib', 'config', 'tsconfig.json', 'package.json', 'package-lock.json'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
