@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { stateTokenProblem } from '../lib/token-lifetime';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as cdn from '@pulumi/azure-native/cdn';
 import * as frontdoor from '@pulumi/azure-native/frontdoor';
@@ -185,7 +186,12 @@ export class FrontDoor extends pulumi.ComponentResource {
       );
     const approve = (resourceName: string, origin: FrontDoorPrivateLinkOrigin, afdOrigin: cdn.AFDOrigin) => {
       if (origin.approve === false) return undefined;
-      const token = origin.accessToken ?? authorization.getClientTokenOutput({}, parent).token;
+      const token = pulumi.output(origin.accessToken ?? authorization.getClientTokenOutput({}, parent).token).apply((t) => {
+        // Kept in the state (a dynamic resource's input): only a short-lived token is accepted (lib/token-lifetime.ts).
+        const problem = stateTokenProblem(t, 'the Private Link approval token (Entra, audience ARM)');
+        if (problem) throw new pulumi.ResourceError(problem, this);
+        return t;
+      });
       return new PrivateLinkApproval(
         resourceName,
         { privateLinkServiceId: origin.privateLinkServiceId, requestMessage, accessToken: token },

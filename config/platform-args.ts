@@ -114,12 +114,12 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       },
     },
     operationsRunner:
-      cfg.operationsRunner?.enabled && cfg.operationsRunner.githubToken !== undefined
+      cfg.operationsRunner?.enabled && cfg.operationsRunner.adminSshPublicKey !== undefined
         ? {
             githubRepository: cfg.operationsRunner.githubRepository,
             vmSize: cfg.operationsRunner.vmSize,
             instances: cfg.operationsRunner.instances,
-            githubToken: cfg.operationsRunner.githubToken,
+            adminSshPublicKey: cfg.operationsRunner.adminSshPublicKey,
           }
         : undefined,
     monitoring: cfg.monitoring.enabled
@@ -164,6 +164,7 @@ export function localPlatformArgsFromConfig(cfg: LocalStackConfig, context: Omit
     labels: { ...labels, 'app.kubernetes.io/part-of': 'aks-platform' },
     postgres: cfg.local.postgres,
     redis: cfg.local.redis,
+    gateway: cfg.local.gateway,
     apps: {
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,

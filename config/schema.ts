@@ -24,7 +24,7 @@ import {
 import { SUPPORT_PLANS, supportPlanProblem } from '../lib/aks-versions';
 import { osDiskFit } from '../lib/vm-sizes';
 import { appEnvironmentFor, appSizingOverrideSchema, appSizingProblems, mergeAppSizing } from '../lib/app-values';
-import { GATEWAY_SIZING, WAF_MODES, WAF_RATE_LIMIT_DEFAULTS, canaryWeightProblem, customDomainProblem } from '../lib/edge';
+import { GATEWAY_SIZING, NODE_PORT_RANGE, WAF_MODES, WAF_RATE_LIMIT_DEFAULTS, canaryWeightProblem, customDomainProblem } from '../lib/edge';
 import { appAuthConfigSchema } from '../lib/app-auth';
 import {
   POSTGRES_VERSIONS,
@@ -33,7 +33,8 @@ import {
   REDIS_MANAGED_SKUS,
   postgresSkuProblem,
 } from '../lib/data-services-rules';
-import { DEFAULT_LOCAL_REGISTRY, localRegistryProblem } from '../lib/local-target';
+import { DEFAULT_LOCAL_REGISTRY, LOCAL_GATEWAY_DEFAULTS, LOCAL_GATEWAY_SERVICE_TYPES, localRegistryProblem } from '../lib/local-target';
+import { RUNNER_TOKEN_SECRET, sshPublicKeyProblem } from '../lib/operations-runner';
 import { LOCAL_DATA_IMAGES } from '../lib/local-data';
 
 /** The config namespace (the Pulumi project name). */
@@ -378,12 +379,18 @@ export const operationsRunnerSchema = z
     /** Runner instances (each runs one job at a time). */
     instances: z.number().int().min(1).max(10).default(1),
     /**
-     * A GitHub token that may create runner registration tokens (fine-grained,
-     * repository Administration: write). Set it as a secret:
-     * `pulumi config set --secret --path 'aks-platform:operationsRunner.githubToken' ...`.
-     * It goes to Key Vault (through ARM); the runner reads it with its managed identity.
+     * SSH public key of the instances' admin user (`ssh-ed25519 ...` or
+     * `ssh-rsa ...` of 2048+ bits): password sign-in is off, and the state
+     * holds no admin credential. The instances take no inbound connection;
+     * break-glass is `az vmss run-command invoke` (docs/runbooks.md).
      */
-    githubToken: z.string().min(1).optional(),
+    adminSshPublicKey: z.string().min(1).optional(),
+    /**
+     * No longer accepted: a GitHub token in the stack config is readable by
+     * anyone who can decrypt the stack. The token is written into the vault
+     * out of band (docs/setup.md step 6); a value here is refused with that hint.
+     */
+    githubToken: z.unknown().optional(),
   })
   .strict();
 
@@ -612,8 +619,19 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
 
   // Operations runner.
   const runner = cfg.operationsRunner;
-  if (runner?.enabled && runner.githubToken === undefined) {
-    issue(['operationsRunner', 'githubToken'], 'is required when the runner is enabled; set it as a secret: pulumi config set --secret --path aks-platform:operationsRunner.githubToken <token>');
+  if (runner?.githubToken !== undefined) {
+    // Reported on the parent key: the validator appends a scalar's value to the message, and this one is a secret.
+    issue(
+      ['operationsRunner'],
+      `githubToken is no longer read: a token in the stack config is readable by whoever can decrypt the stack. Write it into the vault out of band as the secret ${RUNNER_TOKEN_SECRET} (docs/setup.md step 6), then run: pulumi config rm --path aks-platform:operationsRunner.githubToken`,
+    );
+  }
+  if (runner?.enabled && runner.adminSshPublicKey === undefined) {
+    issue(['operationsRunner', 'adminSshPublicKey'], 'is required when the runner is enabled (password sign-in is off): pulumi config set --path aks-platform:operationsRunner.adminSshPublicKey "$(cat ~/.ssh/<key>.pub)"');
+  }
+  if (runner?.adminSshPublicKey !== undefined) {
+    const problem = sshPublicKeyProblem(runner.adminSshPublicKey);
+    if (problem) issue(['operationsRunner', 'adminSshPublicKey'], problem);
   }
 
   // Registry features that need Premium.
@@ -728,6 +746,22 @@ export const localClusterSchema = z
       })
       .strict()
       .default({ image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' }),
+    /**
+     * The platform gateway (Traefik + Gateway API, the same component as in Azure, without its
+     * Azure load balancer settings): the apps' HTTPRoutes attach to it. Which Service type each
+     * local cluster supports: lib/local-target.ts LOCAL_CLUSTER_GATEWAY (README "Run it locally").
+     */
+    gateway: z
+      .object({
+        /** `NodePort` (default; every local cluster) or `LoadBalancer` (k3d, Docker Desktop, minikube with `minikube tunnel`, kind with cloud-provider-kind). */
+        serviceType: z.enum(LOCAL_GATEWAY_SERVICE_TYPES).default(LOCAL_GATEWAY_DEFAULTS.serviceType),
+        /** Fixed node port of the gateway's http listener (kind maps it to the host with extraPortMappings). */
+        nodePort: z.number().int().min(NODE_PORT_RANGE.min).max(NODE_PORT_RANGE.max).default(LOCAL_GATEWAY_DEFAULTS.nodePort),
+        /** Traefik replicas (one node: 1). */
+        replicas: z.number().int().min(1).max(3).default(LOCAL_GATEWAY_DEFAULTS.replicas),
+      })
+      .strict()
+      .default({ ...LOCAL_GATEWAY_DEFAULTS }),
   })
   .strict();
 
@@ -742,7 +776,12 @@ export const localStackConfigSchema = z
     /** Ownership tags, as labels on the Kubernetes objects. */
     tags: tagsSchema,
     /** The local cluster, registry and data services. */
-    local: localClusterSchema.default({ registry: DEFAULT_LOCAL_REGISTRY, postgres: { image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' }, redis: { image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' } }),
+    local: localClusterSchema.default({
+      registry: DEFAULT_LOCAL_REGISTRY,
+      postgres: { image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' },
+      redis: { image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' },
+      gateway: { ...LOCAL_GATEWAY_DEFAULTS },
+    }),
     /** The three apps: image tag and sizing (no host or TLS: a local cluster has no public entry). */
     apps: appsSchema.pick({ imageTag: true, api: true, agent: true, frontend: true }).strict().default({ api: {}, agent: {}, frontend: {} }),
   })

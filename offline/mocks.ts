@@ -55,89 +55,40 @@ interface AliasSpecMessage {
   getNoparent(): boolean;
 }
 
+// The recorded shapes and the secret helpers live in ./recorded (no Pulumi import), so that a
+// test reading a cached run (offline/run-stack.ts) does not load the SDK; re-exported here.
+import {
+  isSecretValue,
+  MOCK_CLIENT_ID,
+  MOCK_CLIENT_OBJECT_ID,
+  MOCK_SECRET_MARKER,
+  MOCK_SUBSCRIPTION_ID,
+  MOCK_TENANT_ID,
+  OfflineRecorder,
+  secretValue,
+  unwrapSecrets,
+  type RecordedAlias,
+  type RecordedResource,
+} from './recorded';
+export { isSecretValue, MOCK_CLIENT_ID, MOCK_CLIENT_OBJECT_ID, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, OfflineRecorder, secretValue, unwrapSecrets };
+export type { RecordedAlias, RecordedCall, RecordedResource } from './recorded';
+
 /**
- * One `aliases` entry of a resource, as the SDK hands it to the engine: a whole
- * URN, or a spec whose empty fields mean "as the resource" (offline/aliases.ts
- * computes the old URNs the way the engine does).
+ * A JWT-shaped mock token (the program checks a token's `exp - iat` before it
+ * keeps it in the state: lib/token-lifetime.ts). The header segment carries
+ * the marker and a label; the payload has `iat` and `exp`; no real signature.
  */
-export interface RecordedAlias {
-  urn?: string;
-  name?: string;
-  type?: string;
-  parentUrn?: string;
-  noParent?: boolean;
+export function mockJwt(label: string, lifetimeSeconds: number): string {
+  const iat = 1_796_083_200; // 2026-12-01T00:00:00Z
+  const payload = Buffer.from(JSON.stringify({ iat, nbf: iat, exp: iat + lifetimeSeconds })).toString('base64url');
+  return `${MOCK_SECRET_MARKER}${label}.${payload}.mock-signature`;
 }
 
-/** The subscription, tenant and principal the mocks pretend to run as. */
-export const MOCK_SUBSCRIPTION_ID = '00000000-0000-4000-8000-000000000001';
-export const MOCK_TENANT_ID = '00000000-0000-4000-8000-000000000002';
-export const MOCK_CLIENT_OBJECT_ID = '00000000-0000-4000-8000-000000000003';
-export const MOCK_CLIENT_ID = '00000000-0000-4000-8000-000000000004';
+/** The Entra access token `getClientToken` answers: 75 minutes, the documented average. */
+export const MOCK_ENTRA_ACCESS_TOKEN = mockJwt('entra-access-token', 75 * 60);
 
-/**
- * Every secret value the mocks make up starts with this marker, so a test can
- * prove that no secret leaks into printed output.
- */
-export const MOCK_SECRET_MARKER = 'mock-secret-';
-
-/** One registered resource, as the engine saw it. */
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** true for cloud resources, false for components. */
-  custom: boolean;
-  /** Parent URN ('' for top-level resources). */
-  parent: string;
-  /** Explicit and implicit dependencies (URNs). */
-  dependencies: string[];
-  /** Per input property, the URNs it depends on. */
-  propertyDependencies: Record<string, string[]>;
-  protect: boolean;
-  retainOnDelete: boolean;
-  deleteBeforeReplace: boolean;
-  ignoreChanges: string[];
-  replaceOnChanges: string[];
-  additionalSecretOutputs: string[];
-  /** The resource's `aliases` option (what it was called before a move or rename). */
-  aliases: RecordedAlias[];
-  /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
-  provider: string;
-  /** Inputs as the provider receives them; secrets keep Pulumi's secret wrapper (see {@link isSecretValue}). */
-  inputs: Record<string, unknown>;
-  /** Inputs plus what the cloud computes (ids, FQDNs, identities...). */
-  state: Record<string, unknown>;
-  id: string;
-}
-
-/** One invoke (function call) the program made. */
-export interface RecordedCall {
-  token: string;
-  inputs: Record<string, unknown>;
-}
-
-const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
-const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
-
-/** True for a value wrapped as a secret in recorded inputs or state. */
-export function isSecretValue(value: unknown): value is { value: unknown } {
-  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-}
-
-/** Wraps a value the way the engine marks secrets. */
-export function secretValue<T>(value: T): { value: T } {
-  return { [SECRET_SIG_KEY]: SECRET_SIG, value } as unknown as { value: T };
-}
-
-/** Removes secret wrappers (for assertions on plain values). */
-export function unwrapSecrets(value: unknown): unknown {
-  if (isSecretValue(value)) return unwrapSecrets(value.value);
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-  }
-  return value;
-}
+/** The ACR refresh token the registry's `/oauth2/exchange` answers: 3 hours. */
+export const MOCK_ACR_REFRESH_TOKEN = mockJwt('acr-refresh-token', 3 * 60 * 60);
 
 /** A deterministic UUID (v4 layout) derived from a seed, for identities. */
 export function mockUuid(seed: string): string {
@@ -466,7 +417,7 @@ export function callResult(token: string, inputs: Record<string, unknown>, resou
     case 'azure-native:authorization:getClientConfig':
       return { clientId: MOCK_CLIENT_ID, objectId: MOCK_CLIENT_OBJECT_ID, subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
     case 'azure-native:authorization:getClientToken':
-      return { token: `${MOCK_SECRET_MARKER}entra-access-token` };
+      return { token: MOCK_ENTRA_ACCESS_TOKEN };
     case 'azure-native:containerservice:listManagedClusterUserCredentials':
     case 'azure-native:containerservice:listManagedClusterAdminCredentials': {
       const cluster = String(plain.resourceName);
@@ -503,37 +454,6 @@ function existing(resources: RecordedResource[], type: string, azName: string, r
     throw new Error(`(ResourceNotFound) The Resource '${armType}/${parentName ? `${parentName}/` : ''}${azName}' under resource group '${String(resourceGroup)}' was not found.`);
   }
   return found;
-}
-
-/** What one offline run registered. */
-export class OfflineRecorder {
-  readonly resources: RecordedResource[] = [];
-  readonly calls: RecordedCall[] = [];
-
-  /** Every resource of a type token, e.g. `azure-native:containerservice:ManagedCluster`. */
-  ofType(type: string): RecordedResource[] {
-    return this.resources.filter((r) => r.type === type);
-  }
-
-  /** The single resource of a type (optionally with a given Pulumi name); throws when not exactly one. */
-  one(type: string, name?: string): RecordedResource {
-    const matches = this.ofType(type).filter((r) => name === undefined || r.name === name);
-    if (matches.length !== 1) {
-      const have = this.ofType(type).map((r) => r.name);
-      throw new Error(`expected one ${type}${name ? ` named ${name}` : ''}, found ${matches.length} (registered: ${have.join(', ') || 'none'})`);
-    }
-    return matches[0];
-  }
-
-  /** A resource by URN. */
-  byUrn(urn: string): RecordedResource | undefined {
-    return this.resources.find((r) => r.urn === urn);
-  }
-
-  /** The direct children of a resource. */
-  childrenOf(urn: string): RecordedResource[] {
-    return this.resources.filter((r) => r.parent === urn);
-  }
 }
 
 function recordedAlias(alias: { getUrn(): string; getSpec(): AliasSpecMessage | undefined }): RecordedAlias {
@@ -613,7 +533,7 @@ function installOfflineFetch(): void {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     if (['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return real(input, init);
     if (url.hostname.endsWith('.azurecr.io') && url.pathname === '/oauth2/exchange') {
-      return new Response(JSON.stringify({ refresh_token: `${MOCK_SECRET_MARKER}acr-refresh-token` }), { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ refresh_token: MOCK_ACR_REFRESH_TOKEN }), { status: 200, headers: { 'content-type': 'application/json' } });
     }
     throw new TypeError(`offline: no network access to ${url.origin} (offline/mocks.ts answers only the ACR token exchange)`);
   };

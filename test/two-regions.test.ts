@@ -34,7 +34,7 @@ describe('prod in two regions', () => {
     one = await runStack('prod', { clock: TEST_CLOCK });
     two = await runStack('prod', { clock: TEST_CLOCK, overrides: PROD_TWO_REGIONS });
     flipped = await runStack('prod', { clock: TEST_CLOCK, overrides: { ...PROD_TWO_REGIONS, 'aks-platform:activeRegion': 'northeurope' } });
-  });
+   }, 300_000);
 
   it('has two complete stamps: the standby runs the same kinds of resources as the primary, but its data are a replica', () => {
     const stamps = two.recorder.ofType(STAMP);

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createLogger, finishJob, insertJob, migrate, startAttempt, verifyRestore, createPool } from '@aks-platform/common';
+import { MIGRATIONS, createLogger, expectedObjects, finishJob, insertJob, migrate, startAttempt, verifyRestore, createPool } from '@aks-platform/common';
 import { postgresBinDir, postgresDatabase, requireBinary, type PostgresServer } from '../../common/test-support';
 import { runRestoreVerify } from '../src/restore-verify';
 
@@ -186,6 +186,30 @@ test('point in time: the restore holds everything before the instant and nothing
   r = await drill({ ...pgEnv(target), RESTORE_POINT_IN_TIME: new Date(firstAt.getTime() + 3600000).toISOString(), RESTORE_MAX_STALENESS_MS: '600000' });
   expect(r.code).toBe(1);
   expect(r.text).toMatch(/FAIL latest-job: latest job 00000000-0000-4000-8000-00000000000\d .* is 36\d\d s older than the point in time; at most 600 s accepted/);
+});
+
+test('the drill logs in as a reader, not the owner: pg_read_all_data (what azure_pg_admin holds) is enough', async () => {
+  const target = await restore(first);
+  const reader = `drill_reader_${Math.random().toString(36).slice(2, 10)}`;
+  const t = await connect(target);
+  await t.query(`CREATE ROLE ${reader} LOGIN PASSWORD 'drill-pw' IN ROLE pg_read_all_data`);
+  try {
+    const r = await drill({ ...pgEnv(target), PGUSER: reader, PGPASSWORD: 'drill-pw', RESTORE_POINT_IN_TIME: firstAt.toISOString(), RESTORE_SKEW_MS: '0' });
+    expect(r.text).toContain('restore verification (point-in-time): PASSED');
+    expect(r.text).toContain('rows: jobs 5, schema_migrations 3');
+    expect(r.code).toBe(0);
+  } finally {
+    await t.query(`DROP ROLE ${reader}`).catch(() => undefined);
+  }
+});
+
+test.each([
+  [1, { tables: ['jobs', 'schema_migrations'], indexes: ['jobs_outbox_idx', 'jobs_unfinished_idx'] }],
+  [2, { tables: ['jobs', 'schema_migrations'], indexes: ['jobs_finished_idx', 'jobs_outbox_idx', 'jobs_owner_idempotency_idx', 'jobs_unfinished_idx'] }],
+])('the objects migrations 1..%i create, read from their SQL', (version, objects) => {
+  expect(expectedObjects(version)).toEqual(objects);
+  // Every later migration keeps them (none drops a table or an index so far).
+  expect(expectedObjects(MIGRATIONS[MIGRATIONS.length - 1].version)).toEqual(expect.objectContaining({ tables: expect.arrayContaining(objects.tables), indexes: expect.arrayContaining(objects.indexes) }));
 });
 
 test('bad configuration exits 2 naming the variable', async () => {
