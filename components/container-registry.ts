@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
-import * as containerregistry from '@pulumi/azure-native/containerregistry';
 import { globalResourceName, resourceName } from '../lib/naming';
 import { argProblemsMessage, knownValue } from '../lib/problems';
 import { RegistrySku, registryArgProblems } from '../lib/container-registry';
 import { PrivateEndpointPlacement, PrivateLink } from './private-link';
 import { AzureComponentArgs } from '../lib/component-args';
+import { Registry } from './pinned-api/container-registry';
 
 /** Arguments of {@link ContainerRegistry}. */
 export interface ContainerRegistryArgs extends AzureComponentArgs {
@@ -33,8 +33,8 @@ export interface ContainerRegistryArgs extends AzureComponentArgs {
  * optionally a private endpoint, zone redundancy and untagged-manifest retention.
  */
 export class ContainerRegistry extends pulumi.ComponentResource {
-  /** The registry. */
-  public readonly registry: containerregistry.Registry;
+  /** The registry (API 2025-11-01, stable: see lib/azure-api-versions.ts). */
+  public readonly registry: Registry;
   /** ARM ID of the registry (scope of the AcrPull role assignment). */
   public readonly registryId: pulumi.Output<string>;
   /** Login server, e.g. `craksplatprodweuabc123.azurecr.io`. */
@@ -69,9 +69,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const retention =
       args.untaggedRetentionDays === undefined || retentionDays === 0
         ? undefined
-        : { retentionPolicy: { status: 'enabled', days: args.untaggedRetentionDays } };
+        : { retentionPolicy: { status: 'enabled' as const, days: args.untaggedRetentionDays } };
 
-    this.registry = new containerregistry.Registry(
+    this.registry = new Registry(
       `${name}-acr`,
       {
         registryName: globalResourceName(args.naming, 'containerRegistry'),

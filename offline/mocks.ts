@@ -8,6 +8,7 @@
  */
 import { createHash } from 'crypto';
 import * as pulumi from '@pulumi/pulumi';
+import { canonicalType } from '../lib/azure-api-versions';
 // These two modules are the SDK's own mock monitor and its settings; the
 // monitor is subclassed to see the resource options that `Mocks` does not get.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -19,6 +20,15 @@ const settings = require('@pulumi/pulumi/runtime/settings') as {
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require('@pulumi/pulumi/runtime/state') as { getStore(): Record<string, unknown> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const resproto = require('@pulumi/pulumi/proto/resource_pb') as { RegisterPackageResponse: new () => { setRef(ref: string): void } };
+
+/** The parts of the engine's RegisterPackageRequest the recorder reads. */
+interface RegisterPackageRequest {
+  getName(): string;
+  getVersion(): string;
+  getParameterization(): { getName(): string; getVersion(): string; getValue_asU8(): Uint8Array } | undefined;
+}
 
 interface MockMonitorLike {
   registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
@@ -40,6 +50,8 @@ interface RegisterRequest {
   getRetainondelete(): boolean;
   getAdditionalsecretoutputsList(): string[];
   getAliasspecs?(): boolean;
+  getPackageref(): string;
+  getAliasesList(): { getUrn(): string; getSpec(): { getType(): string; getName(): string } | undefined }[];
 }
 
 /** The subscription, tenant and principal the mocks pretend to run as. */
@@ -57,7 +69,14 @@ export const MOCK_SECRET_MARKER = 'mock-secret-';
 /** One registered resource, as the engine saw it. */
 export interface RecordedResource {
   urn: string;
+  /**
+   * The azure-native (or other) type, e.g. `azure-native:containerregistry:Registry`. A type
+   * created on a pinned API version registers through a parameterized package under another
+   * token (see {@link token}); rules, prices and tests key on this canonical form.
+   */
   type: string;
+  /** The type token as registered, e.g. `azure-native_containerregistry_v20251101:containerregistry:Registry`. */
+  token: string;
   name: string;
   /** true for cloud resources, false for components. */
   custom: boolean;
@@ -75,11 +94,29 @@ export interface RecordedResource {
   additionalSecretOutputs: string[];
   /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
   provider: string;
+  /** The package reference it was registered with ('' for a package registered by name, see {@link RecordedPackage}). */
+  packageRef: string;
+  /** Aliases: an alias URN, or the type/name an alias spec changes ('' where the spec keeps the resource's own). */
+  aliases: (string | { type: string; name: string })[];
   /** Inputs as the provider receives them; secrets keep Pulumi's secret wrapper (see {@link isSecretValue}). */
   inputs: Record<string, unknown>;
   /** Inputs plus what the cloud computes (ids, FQDNs, identities...). */
   state: Record<string, unknown>;
   id: string;
+}
+
+/** One parameterized package the program registered (`RegisterPackage`). */
+export interface RecordedPackage {
+  /** Base provider plugin and version, e.g. `azure-native` `3.28.0`. */
+  baseProviderName: string;
+  baseProviderVersion: string;
+  /** The parameterized package, e.g. `azure-native_containerregistry_v20251101`. */
+  name: string;
+  version: string;
+  /** The parameter value bytes, as text (azure-native: base64 of `{"module","version"}`). */
+  value: string;
+  /** The reference the monitor answered. */
+  ref: string;
 }
 
 /** One invoke (function call) the program made. */
@@ -481,6 +518,7 @@ function existing(resources: RecordedResource[], type: string, azName: string, r
 export class OfflineRecorder {
   readonly resources: RecordedResource[] = [];
   readonly calls: RecordedCall[] = [];
+  readonly packages: RecordedPackage[] = [];
 
   /** Every resource of a type token, e.g. `azure-native:containerservice:ManagedCluster`. */
   ofType(type: string): RecordedResource[] {
@@ -518,11 +556,28 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
     super(mocks);
   }
 
+  /** Answers like Pulumi's mock monitor (a fixed reference) and records what was registered. */
+  registerPackage(req: RegisterPackageRequest, callback: (err: unknown, res: unknown) => void): void {
+    const parameterization = req.getParameterization();
+    const ref = `mock-package-${this.recorder.packages.length}`;
+    this.recorder.packages.push({
+      baseProviderName: req.getName(),
+      baseProviderVersion: req.getVersion(),
+      name: parameterization?.getName() ?? '',
+      version: parameterization?.getVersion() ?? '',
+      value: Buffer.from(parameterization?.getValue_asU8() ?? new Uint8Array()).toString('utf8'),
+      ref,
+    });
+    const response = new resproto.RegisterPackageResponse();
+    response.setRef(ref);
+    callback(null, response);
+  }
+
   override async registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> {
     await super.registerResource(req, (err: unknown, res: unknown) => {
       if (!err && res) {
         const response = res as { getUrn(): string; getId(): string };
-        const pending = this.recorder.resources.find((r) => r.urn === '' && r.type === req.getType() && r.name === req.getName());
+        const pending = this.recorder.resources.find((r) => r.urn === '' && r.token === req.getType() && r.name === req.getName());
         if (pending) {
           const propertyDependencies: Record<string, string[]> = {};
           req.getPropertydependenciesMap().forEach((value, key) => {
@@ -542,6 +597,11 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
             replaceOnChanges: req.getReplaceonchangesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             provider: req.getProvider(),
+            packageRef: req.getPackageref(),
+            aliases: req.getAliasesList().map((a) => {
+              const spec = a.getSpec();
+              return spec ? { type: spec.getType(), name: spec.getName() } : a.getUrn();
+            }),
           });
         }
       }
@@ -588,12 +648,14 @@ export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-      const computed = computedState(args.type, args.name, inputs);
+      const type = canonicalType(args.type);
+      const computed = computedState(type, args.name, inputs);
       const stateValue = { ...inputs, ...Object.fromEntries(Object.entries(computed).filter(([, v]) => v !== undefined)) };
-      const id = args.custom === false ? '' : armId(args.type, args.name, unwrapSecrets(inputs) as Record<string, unknown>);
+      const id = args.custom === false ? '' : armId(type, args.name, unwrapSecrets(inputs) as Record<string, unknown>);
       recorder.resources.push({
         urn: '',
-        type: args.type,
+        type,
+        token: args.type,
         name: args.name,
         custom: args.custom ?? true,
         parent: '',
@@ -606,6 +668,8 @@ export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder
         replaceOnChanges: [],
         additionalSecretOutputs: [],
         provider: args.provider ?? '',
+        packageRef: '',
+        aliases: [],
         inputs,
         state: stateValue,
         id,
