@@ -17,6 +17,8 @@ const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor
 const settings = require('@pulumi/pulumi/runtime/settings') as {
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
+  getStack(): string;
+  getProject(): string;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require('@pulumi/pulumi/runtime/state') as { getStore(): Record<string, unknown> };
@@ -51,7 +53,30 @@ interface RegisterRequest {
   getAdditionalsecretoutputsList(): string[];
   getAliasspecs?(): boolean;
   getPackageref(): string;
-  getAliasesList(): { getUrn(): string; getSpec(): { getType(): string; getName(): string } | undefined }[];
+  getAliasesList(): Array<{ getUrn(): string; getSpec(): AliasSpecMessage | undefined }>;
+}
+
+/** The alias spec the SDK sends (the engine turns it into an old URN). */
+interface AliasSpecMessage {
+  getName(): string;
+  getType(): string;
+  getStack(): string;
+  getProject(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
+}
+
+/**
+ * One `aliases` entry of a resource, as the SDK hands it to the engine: a whole
+ * URN, or a spec whose empty fields mean "as the resource" (offline/aliases.ts
+ * computes the old URNs the way the engine does).
+ */
+export interface RecordedAlias {
+  urn?: string;
+  name?: string;
+  type?: string;
+  parentUrn?: string;
+  noParent?: boolean;
 }
 
 /** The subscription, tenant and principal the mocks pretend to run as. */
@@ -92,12 +117,12 @@ export interface RecordedResource {
   ignoreChanges: string[];
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
+  /** The resource's `aliases` option (what it was called before a move or rename). */
+  aliases: RecordedAlias[];
   /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
   provider: string;
   /** The package reference it was registered with ('' for a package registered by name, see {@link RecordedPackage}). */
   packageRef: string;
-  /** Aliases: an alias URN, or the type/name an alias spec changes ('' where the spec keeps the resource's own). */
-  aliases: (string | { type: string; name: string })[];
   /** Inputs as the provider receives them; secrets keep Pulumi's secret wrapper (see {@link isSecretValue}). */
   inputs: Record<string, unknown>;
   /** Inputs plus what the cloud computes (ids, FQDNs, identities...). */
@@ -546,6 +571,17 @@ export class OfflineRecorder {
   }
 }
 
+function recordedAlias(alias: { getUrn(): string; getSpec(): AliasSpecMessage | undefined }): RecordedAlias {
+  const spec = alias.getSpec();
+  if (!spec) return { urn: alias.getUrn() };
+  return {
+    name: spec.getName() || undefined,
+    type: spec.getType() || undefined,
+    parentUrn: spec.getParenturn() || undefined,
+    noParent: spec.getNoparent() || undefined,
+  };
+}
+
 class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.runtime.Mocks) => MockMonitorLike & {
   resources: Map<string, { urn: string; id: string | null; state: unknown }>;
 }) {
@@ -573,6 +609,17 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
     callback(null, response);
   }
 
+  /**
+   * The URN the engine would give: the parent's whole qualified type chain, then
+   * the type (`Platform$RegionalStamp$Network$azure-native:network:VirtualNetwork`).
+   * The SDK's mock keeps only the parent's last type, which would hide a move of a
+   * component's grandchildren (test/stamp-urns.test.ts compares URNs).
+   */
+  newUrn(parent: string, type: string, name: string): string {
+    const qualifiedType = parent ? `${parent.split('::')[2]}$${type}` : type;
+    return `urn:pulumi:${settings.getStack()}::${settings.getProject()}::${qualifiedType}::${name}`;
+  }
+
   override async registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> {
     await super.registerResource(req, (err: unknown, res: unknown) => {
       if (!err && res) {
@@ -596,12 +643,9 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
             ignoreChanges: req.getIgnorechangesList(),
             replaceOnChanges: req.getReplaceonchangesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            aliases: req.getAliasesList().map(recordedAlias),
             provider: req.getProvider(),
             packageRef: req.getPackageref(),
-            aliases: req.getAliasesList().map((a) => {
-              const spec = a.getSpec();
-              return spec ? { type: spec.getType(), name: spec.getName() } : a.getUrn();
-            }),
           });
         }
       }
@@ -667,9 +711,9 @@ export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder
         ignoreChanges: [],
         replaceOnChanges: [],
         additionalSecretOutputs: [],
+        aliases: [],
         provider: args.provider ?? '',
         packageRef: '',
-        aliases: [],
         inputs,
         state: stateValue,
         id,

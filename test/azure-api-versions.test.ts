@@ -127,11 +127,11 @@ describe('the pinned resource classes under the offline mocks', () => {
     });
     expect(loginServer).toBe('craksplatunit.azurecr.io');
     // The registry created earlier as `azure-native:containerregistry:Registry` (default version) is the same resource.
-    expect(acr.aliases).toEqual([{ type: 'azure-native:containerregistry:Registry', name: '' }]);
+    expect(acr.aliases).toEqual([{ type: 'azure-native:containerregistry:Registry' }]);
     const ag = recorder.one('azure-native:monitor:ActionGroup');
     expect(ag.token).toBe('azure-native_monitor_v20220601:monitor:ActionGroup');
     expect(unwrapSecrets(ag.inputs)).toMatchObject({ enabled: true, groupShortName: 'unit' });
-    expect(ag.aliases).toEqual([{ type: 'azure-native:monitor:ActionGroup', name: '' }]);
+    expect(ag.aliases).toEqual([{ type: 'azure-native:monitor:ActionGroup' }]);
 
     expect(recorder.packages.map(({ ref: _ref, ...p }) => p)).toEqual([
       { baseProviderName: 'azure-native', baseProviderVersion: '3.28.0', name: 'azure-native_containerregistry_v20251101', version: '3.28.0', value: parameterValue('containerregistry', '2025-11-01') },
