@@ -102,10 +102,12 @@ export interface StampMonitoringArgs {
   runbookBaseUrl: string;
 }
 
-/** The in-VNet GitHub Actions runner of a region. */
-export interface StampOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances'> {
-  /** GitHub token that may create runner registration tokens (stored as the Key Vault secret `github-runner-token`). */
-  githubToken: pulumi.Input<string>;
+/**
+ * The in-VNet GitHub Actions runner of a region. Its GitHub token is not an
+ * argument: an operator writes it into the region's vault as
+ * `github-runner-token`, out of band (docs/setup.md step 6).
+ */
+export interface StampOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances' | 'adminSshPublicKey'> {
   /** Runner labels, e.g. `aks-platform-prod`. */
   labels: string[];
 }
@@ -339,7 +341,6 @@ export class RegionalStamp extends pulumi.ComponentResource {
         secrets: [
           { name: POSTGRES_PASSWORD_SECRET, value: this.postgres.administratorPassword },
           { name: REDIS_PASSWORD_SECRET, value: this.redis.accessKey },
-          ...(args.operationsRunner ? [{ name: RUNNER_TOKEN_SECRET, value: pulumi.secret(args.operationsRunner.githubToken) }] : []),
         ],
         deployerObjectId: args.deployerObjectId,
         deployerPrincipalType,
@@ -379,18 +380,17 @@ export class RegionalStamp extends pulumi.ComponentResource {
     this.appIdentityClientId = this.keyVault.identityClientId;
 
     if (args.operationsRunner) {
-      const { githubToken: _token, ...runner } = args.operationsRunner;
       this.operationsRunner = new OperationsRunner(
         `${name}-runner`,
         {
           ...common,
-          ...runner,
+          ...args.operationsRunner,
           subnetId: this.network.subnetIds.operations,
           keyVaultId: this.keyVault.vaultId,
           keyVaultName: this.keyVault.vaultName,
           tokenSecretName: RUNNER_TOKEN_SECRET,
         },
-        // The token secret must exist before an instance boots and reads it.
+        // The vault (and its private endpoint) before the runner's role on the token secret.
         { ...child(), dependsOn: [this.keyVault] },
       );
     }
