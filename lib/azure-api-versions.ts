@@ -78,6 +78,18 @@ export const PINNED_API_VERSIONS: Record<string, PinnedApiVersion> = {
     source:
       '@pulumi/azure-native 3.28.0 containerregistry/registry.d.ts; Azure/azure-rest-api-specs specification/containerregistry/resource-manager/Microsoft.ContainerRegistry/Registry/stable/{2025-04-01,2025-11-01}/containerregistry.json',
   },
+  'azure-native:containerregistry:Replication': {
+    module: 'containerregistry',
+    resource: 'Replication',
+    armType: 'Microsoft.ContainerRegistry/registries/replications',
+    apiVersion: '2025-11-01',
+    providerDefault: '2024-11-01-preview',
+    stableInProvider: ['2021-09-01', '2022-12-01', '2023-07-01', '2025-04-01', '2025-11-01'],
+    stableInSpecs: ['2021-09-01', '2022-12-01', '2023-07-01', '2025-04-01', '2025-11-01'],
+    reason: 'the same version as its registry (geo-replicas of the regional stamps: location, zone redundancy, regional endpoint)',
+    source:
+      '@pulumi/azure-native 3.28.0 containerregistry/replication.d.ts; Azure/azure-rest-api-specs specification/containerregistry/resource-manager/Microsoft.ContainerRegistry/Registry/stable/2025-11-01/containerregistry.json',
+  },
   'azure-native:monitor:ActionGroup': {
     module: 'monitor',
     resource: 'ActionGroup',

@@ -105,3 +105,47 @@ export class Registry extends pulumi.CustomResource {
     super(Registry.__pulumiType, name, inputs, aliased, false, pinnedPackageRef(AZURE_NATIVE_TYPE));
   }
 }
+
+const REPLICATION_TYPE = 'azure-native:containerregistry:Replication';
+
+/** Inputs of {@link Replication}. */
+export interface ReplicationArgs {
+  /** The registry's name. */
+  registryName: pulumi.Input<string>;
+  /** The registry's resource group. */
+  resourceGroupName: pulumi.Input<string>;
+  /** Replica name (the region, by convention). */
+  replicationName: pulumi.Input<string>;
+  /** Region of the replica. */
+  location: pulumi.Input<string>;
+  /** `Enabled` or `Disabled` (default). */
+  zoneRedundancy?: pulumi.Input<'Enabled' | 'Disabled'>;
+  /** Route data requests to this replica's regional endpoint (default true). */
+  regionEndpointEnabled?: pulumi.Input<boolean>;
+  /** ARM tags. */
+  tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** A geo-replica of a registry, created with API version 2025-11-01 (the registry's). */
+export class Replication extends pulumi.CustomResource {
+  /** The token this class registers: `azure-native_containerregistry_v20251101:containerregistry:Replication`. */
+  public static readonly __pulumiType: string = pinnedTypeToken(REPLICATION_TYPE);
+
+  /** The Azure name. */
+  declare public readonly name: pulumi.Output<string>;
+  /** The API version the provider used (azure-native's own output). */
+  declare public readonly azureApiVersion: pulumi.Output<string>;
+
+  constructor(name: string, args: ReplicationArgs, opts?: pulumi.CustomResourceOptions) {
+    const inputs: pulumi.Inputs = {
+      // azure-native's defaults for the type (regionEndpointEnabled true, zoneRedundancy Disabled).
+      regionEndpointEnabled: true,
+      zoneRedundancy: 'Disabled',
+      ...Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)),
+      name: undefined,
+      azureApiVersion: undefined,
+    };
+    const aliased = pulumi.mergeOptions(opts, { aliases: [{ type: REPLICATION_TYPE }] });
+    super(Replication.__pulumiType, name, inputs, aliased, false, pinnedPackageRef(REPLICATION_TYPE));
+  }
+}
