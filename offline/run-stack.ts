@@ -18,7 +18,7 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { deserialize, serialize } from 'v8';
 import type * as pulumiType from '@pulumi/pulumi';
-import { OfflineRecorder, type RecordedCall, type RecordedResource } from './recorded';
+import { OfflineRecorder, type RecordedCall, type RecordedPackage, type RecordedResource } from './recorded';
 import { readStackConfig, REPO_ROOT } from './stack-config';
 import { cached, hashInputs } from './input-cache';
 import { recordTiming, timedAsync } from '../scripts/test-timings';
@@ -111,6 +111,7 @@ interface SerializedRun {
   stack: string;
   resources: RecordedResource[];
   calls: RecordedCall[];
+  packages: RecordedPackage[];
   outputs: Record<string, ResolvedOutput>;
 }
 
@@ -119,13 +120,14 @@ function fromSerialized(buffer: Buffer): StackRun {
   const recorder = new OfflineRecorder();
   recorder.resources.push(...data.resources);
   recorder.calls.push(...data.calls);
+  recorder.packages.push(...data.packages);
   // Read-only: a test that changed the run would change what the other tests of its file see.
   return deepFreeze({ stack: data.stack, recorder, outputs: data.outputs });
 }
 
 async function serializedRun(stack: string, options: RunStackOptions): Promise<Buffer> {
   const result = await timedAsync('pulumi program run', () => run(stack, options));
-  return serialize({ stack: result.stack, resources: result.recorder.resources, calls: result.recorder.calls, outputs: result.outputs } satisfies SerializedRun);
+  return serialize({ stack: result.stack, resources: result.recorder.resources, calls: result.recorder.calls, packages: result.recorder.packages, outputs: result.outputs } satisfies SerializedRun);
 }
 
 /**
