@@ -8,7 +8,9 @@ import { AppName, APP_NAMES } from '../lib/app-profiles';
 import { AppEnvironment, AppSizingOverride } from '../lib/app-values';
 import { CanaryConfig, GatewaySizing, WafMode, canaryWeightProblem, edgeNames, privateLinkServiceId } from '../lib/edge';
 import { DigestResolver, resolveImageDigest } from '../lib/registry-digest';
-import { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET, RedisKind } from '../lib/data-services';
+import { RedisKind } from '../lib/data-services';
+import { APP_KEY_VAULT_SECRETS, AZURE_POSTGRES_ROOTS_PATH, AppIdentityRole, MIGRATING_APP, agentQueueLagQuery, appServiceAccounts } from '../lib/app-identities';
+import { AppIdentities } from './app-identities';
 import { AppAuthConfig, appRegistrationNames } from '../lib/app-auth';
 import { AksCluster, AksClusterArgs } from './aks-cluster';
 import { AppRegistrations } from './app-registrations';
@@ -137,12 +139,12 @@ export interface PlatformArgs {
   registry: Omit<ContainerRegistryArgs, Wired> & { privateEndpoint?: boolean };
   /** AKS cluster and node pools (the node subnet, tenant and registry are wired in). */
   cluster: Omit<AksClusterArgs, Wired | 'nodeSubnetId' | 'registryId' | 'deployerObjectId' | 'deployerPrincipalType'>;
-  /** PostgreSQL flexible server (always behind a private endpoint). */
-  postgres: Omit<PostgresDatabaseArgs, Wired>;
-  /** Redis (always behind a private endpoint). */
-  redis: Omit<RedisCacheArgs, Wired>;
-  /** Key Vault for the apps' secrets; `privateEndpoint: true` makes it private. */
-  keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
+  /** PostgreSQL flexible server (always behind a private endpoint; Entra only, the migration identity its administrator). */
+  postgres: Omit<PostgresDatabaseArgs, Wired | 'entraAdministrator'>;
+  /** Redis (always behind a private endpoint; Entra only, the api and agent identities assigned). */
+  redis: Omit<RedisCacheArgs, Wired | 'accessPolicyAssignments'>;
+  /** Key Vault for the remaining secrets (per-secret reader roles); `privateEndpoint: true` makes it private. */
+  keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'secretReaders' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
   /** The apps: images and Helm releases. Leave out to stand up the platform only. */
   apps?: PlatformAppsArgs;
   /** The public edge (gateway + Front Door); needs `apps`. */
@@ -208,14 +210,16 @@ export class Platform extends pulumi.ComponentResource {
   public readonly postgres: PostgresDatabase;
   /** Redis. */
   public readonly redis: RedisCache;
-  /** Key Vault, holding `postgres-password` and `redis-password`, and the apps' identity. */
+  /** Key Vault (the operations runner's token; the data services hold no password or key). */
   public readonly keyVault: KeyVault;
+  /** The workload identities: api, agent, the migration Job and (with monitoring) the KEDA operator. */
+  public readonly identities: AppIdentities;
   /** The app images, by app. */
   public readonly images: Partial<Record<AppName, AppImage>> = {};
   /** The app releases, by app. */
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
-  /** Client id of the apps' workload identity. */
-  public readonly appIdentityClientId: pulumi.Output<string>;
+  /** Client id of each workload identity (api, agent, migrate). */
+  public readonly appIdentityClientIds: pulumi.Output<Record<AppIdentityRole, string>>;
   /** The Gateway API implementation (with `edge`). */
   public readonly gateway?: Gateway;
   /** Azure Front Door, the only public entry (with `edge`). */
@@ -348,14 +352,48 @@ export class Platform extends pulumi.ComponentResource {
       );
     }
 
+    // One identity per workload, each federated with its own service account (lib/app-identities.ts).
+    this.identities = new AppIdentities(
+      `${name}-identities`,
+      {
+        ...common,
+        oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+        serviceAccounts: appServiceAccounts(defaultAppNamespaces()),
+        keda: this.prometheus ? { monitorWorkspaceId: this.prometheus.workspaceId } : undefined,
+      },
+      parent,
+    );
+    const ids = this.identities.identities;
+
     this.postgres = new PostgresDatabase(
       `${name}-postgres`,
-      { ...common, ...args.postgres, tenantId: client.tenantId, privateEndpoint: placement(PRIVATE_DNS_ZONES.postgres), protect },
+      {
+        ...common,
+        ...args.postgres,
+        tenantId: client.tenantId,
+        // The schema owner: the migration Job's identity (it creates the apps' Entra login roles).
+        entraAdministrator: { objectId: ids.migrate.principalId, principalName: ids.migrate.identityName, principalType: 'ServicePrincipal' },
+        privateEndpoint: placement(PRIVATE_DNS_ZONES.postgres),
+        protect,
+      },
       parent,
     );
 
     const redisZone = (args.redis.kind ?? 'managed') === 'classic' ? PRIVATE_DNS_ZONES.redisClassic : PRIVATE_DNS_ZONES.redisManaged;
-    this.redis = new RedisCache(`${name}-redis`, { ...common, ...args.redis, privateEndpoint: placement(redisZone), protect }, parent);
+    this.redis = new RedisCache(
+      `${name}-redis`,
+      {
+        ...common,
+        ...args.redis,
+        accessPolicyAssignments: [
+          { name: 'api', objectId: ids.api.principalId },
+          { name: 'agent', objectId: ids.agent.principalId },
+        ],
+        privateEndpoint: placement(redisZone),
+        protect,
+      },
+      parent,
+    );
 
     const { privateEndpoint: vaultPrivate, ...vault } = args.keyVault;
     this.keyVault = new KeyVault(
@@ -365,14 +403,11 @@ export class Platform extends pulumi.ComponentResource {
         ...vault,
         tenantId: client.tenantId,
         privateEndpoint: vaultPrivate ? placement(PRIVATE_DNS_ZONES.keyVault) : undefined,
-        secrets: [
-          { name: POSTGRES_PASSWORD_SECRET, value: this.postgres.administratorPassword },
-          { name: REDIS_PASSWORD_SECRET, value: this.redis.accessKey },
-          ...(args.operationsRunner ? [{ name: RUNNER_TOKEN_SECRET, value: pulumi.secret(args.operationsRunner.githubToken) }] : []),
-        ],
+        secrets: [...(args.operationsRunner ? [{ name: RUNNER_TOKEN_SECRET, value: pulumi.secret(args.operationsRunner.githubToken) }] : [])],
         deployerObjectId: client.objectId,
         deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
-        appIdentity: { oidcIssuerUrl: this.cluster.oidcIssuerUrl },
+        // Each app reads only the secrets it mounts, each through its own assignment (none today: Entra for both data services).
+        secretReaders: (['api', 'agent'] as const).map((app) => ({ name: app, principalId: ids[app].principalId, secrets: [...APP_KEY_VAULT_SECRETS[app]] })),
         protect,
       },
       parent,
@@ -401,10 +436,7 @@ export class Platform extends pulumi.ComponentResource {
       parent,
     );
 
-    if (!this.keyVault.identityClientId) {
-      throw new pulumi.ResourceError('the Key Vault component did not create the apps identity', this);
-    }
-    this.appIdentityClientId = this.keyVault.identityClientId;
+    this.appIdentityClientIds = this.identities.clientIds;
 
     if (args.operationsRunner) {
       const { githubToken: _token, ...runner } = args.operationsRunner;
@@ -442,7 +474,7 @@ export class Platform extends pulumi.ComponentResource {
       postgresFqdn: this.postgres.fqdn,
       redisHost: this.redis.hostName,
       keyVaultUri: this.keyVault.vaultUri,
-      appIdentityClientId: this.appIdentityClientId,
+      appIdentityClientIds: this.appIdentityClientIds,
       publicUrl: this.publicUrl,
       grafanaEndpoint: this.grafana?.endpoint,
       monitorWorkspaceId: this.prometheus?.workspaceId,
@@ -508,7 +540,9 @@ export class Platform extends pulumi.ComponentResource {
    * the cluster needs (cluster, kubelet AcrPull, the deployer's propagated
    * cluster-admin), the node pool(s) its pods may run on, the registry's private
    * DNS, and for the api and agent the data services' private DNS, the vault's
-   * secrets and DNS, the apps' federated credentials and their propagated Key Vault role.
+   * secrets, DNS and per-secret roles, the workload identities' federated
+   * credentials, PostgreSQL's Entra administrator and Redis's access policy
+   * assignments.
    */
   public releaseWaits(app: AppName, nodePool: string | undefined): pulumi.Resource[] {
     const pools = nodePool === undefined ? Object.values(this.cluster.nodePools) : [this.cluster.nodePools[nodePool]];
@@ -521,6 +555,7 @@ export class Platform extends pulumi.ComponentResource {
     return [
       ...base,
       ...this.keyVault.readyForWorkloads,
+      ...this.identities.federatedCredentials,
       ...this.postgres.readyForClients,
       ...this.redis.readyForClients,
       ...this.dnsLinksFor(zones),
@@ -604,8 +639,20 @@ export class Platform extends pulumi.ComponentResource {
       }
     }
     const database = this.postgres.databaseNames.apply((names) => names[0]);
-    // The frontend's nginx resolves the api's Service when it starts, so the
-    // api release goes first; the agent needs nothing from the other two.
+    const ids = this.identities.identities;
+    const login = (role: 'api' | 'agent') => pulumi.all([ids[role].identityName, ids[role].principalId]).apply(([n, objectId]) => [{ name: n, objectId }]);
+    const migrations = pulumi
+      .all([ids.migrate.identityName, ids.migrate.clientId, login('api'), login('agent')])
+      .apply(([user, identityClientId, apiLogins, agentLogins]) => ({ user, identityClientId, apiLogins, agentLogins }));
+    const kedaIdentity = this.identities.keda;
+    const queueScaling =
+      this.prometheus && kedaIdentity
+        ? pulumi
+            .all([this.prometheus.queryEndpoint, kedaIdentity.clientId, this.cluster.clusterName])
+            .apply(([serverAddress, identityClientId, clusterName]) => ({ serverAddress, identityClientId, query: agentQueueLagQuery(clusterName, defaultAppNamespaces().api) }))
+        : undefined;
+    // The frontend's nginx resolves the api's Service when it starts, and the api's
+    // migration Job creates the agent's database role, so the api release goes first.
     const order: AppName[] = ['api', 'agent', 'frontend'];
     for (const app of order) {
       this.releases[app] = new HelmApp(
@@ -619,10 +666,21 @@ export class Platform extends pulumi.ComponentResource {
           canary: canaryImageRefs[app] ? { imageRef: canaryImageRefs[app]!, weight: apps.canary![app]!.weight } : undefined,
           registryLoginServer: this.registry.loginServer,
           tenantId,
-          identityClientId: this.appIdentityClientId,
+          identityClientId: app === 'frontend' ? undefined : ids[app].clientId,
           keyVaultName: this.keyVault.vaultName,
-          postgres: { host: this.postgres.fqdn, port: this.postgres.port, database, user: this.postgres.administratorLogin },
-          redis: { host: this.redis.hostName, port: this.redis.port },
+          // Entra only: the app's own principal, its token as the password, the server verified against the Azure roots.
+          postgres: app === 'frontend' ? undefined : {
+            host: this.postgres.fqdn,
+            port: this.postgres.port,
+            database,
+            user: ids[app].identityName,
+            sslMode: 'verify-full',
+            auth: 'entra',
+            sslRootCert: AZURE_POSTGRES_ROOTS_PATH,
+          },
+          redis: app === 'frontend' ? undefined : { host: this.redis.hostName, port: this.redis.port, auth: 'entra', username: ids[app].principalId },
+          migrations: app === MIGRATING_APP ? migrations : undefined,
+          queueScaling: app === 'agent' ? queueScaling : undefined,
           dataSubnetCidr,
           gateway: edge?.gateway.appGateway,
           publicOrigin: edge?.frontDoor.publicUrl,
@@ -632,7 +690,8 @@ export class Platform extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          dependsOn: [...this.releaseWaits(app, apps.sizing?.[app]?.nodePool), ...(app === 'frontend' && this.releases.api ? [this.releases.api] : []), ...(edge && app !== 'agent' ? [edge.gateway] : [])],
+          // The api's release runs the migrations, which create the agent's login role: the agent goes after it.
+          dependsOn: [...this.releaseWaits(app, apps.sizing?.[app]?.nodePool), ...(app !== 'api' && this.releases.api ? [this.releases.api] : []), ...(edge && app !== 'agent' ? [edge.gateway] : [])],
         },
       );
     }

@@ -106,7 +106,7 @@ export const ROLE_ALLOW_LIST: Readonly<Record<string, AllowedRoleAssignment>> = 
   '7f951dda-4ed3-4680-a7ca-43fe172d538d': { role: 'AcrPull', scopeTypes: ['Microsoft.ContainerRegistry/registries'], principalTypes: ['ServicePrincipal'] },
   '4d97b98b-1d4f-4787-a291-c67834d212e7': { role: 'Network Contributor', scopeTypes: ['Microsoft.Network/virtualNetworks/subnets'], principalTypes: ['ServicePrincipal'] },
   'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b': { role: 'Azure Kubernetes Service RBAC Cluster Admin', scopeTypes: ['Microsoft.ContainerService/managedClusters'], principalTypes: ['ServicePrincipal', 'User'] },
-  '4633458b-17de-408a-b874-0445c86b69e6': { role: 'Key Vault Secrets User', scopeTypes: ['Microsoft.KeyVault/vaults', 'Microsoft.KeyVault/vaults/secrets'], principalTypes: ['ServicePrincipal'] },
+  '4633458b-17de-408a-b874-0445c86b69e6': { role: 'Key Vault Secrets User', scopeTypes: ['Microsoft.KeyVault/vaults/secrets'], principalTypes: ['ServicePrincipal'] },
   'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': { role: 'Key Vault Secrets Officer', scopeTypes: ['Microsoft.KeyVault/vaults'], principalTypes: ['ServicePrincipal', 'User'] },
   'b0d8363b-8ddd-447d-831f-62ca05bff136': { role: 'Monitoring Data Reader', scopeTypes: ['Microsoft.Monitor/accounts'], principalTypes: ['ServicePrincipal'] },
   '22926164-76b3-42b3-bc55-97df8dab3e41': { role: 'Grafana Admin', scopeTypes: ['Microsoft.Dashboard/grafana'], principalTypes: ['ServicePrincipal', 'User', 'Group'] },

@@ -514,8 +514,8 @@ export class PlatformStack extends pulumi.ComponentResource {
   public readonly postgresFqdn: pulumi.Output<string>;
   /** First application database. */
   public readonly postgresDatabase: pulumi.Output<string>;
-  /** PostgreSQL administrator login (the password is in Key Vault only). */
-  public readonly postgresAdminLogin: pulumi.Output<string>;
+  /** PostgreSQL Entra administrator (the migration identity; password authentication is off). */
+  public readonly postgresEntraAdmin: pulumi.Output<string>;
   /** Redis host name. */
   public readonly redisHost: pulumi.Output<string>;
   /** Redis TLS port. */
@@ -524,8 +524,8 @@ export class PlatformStack extends pulumi.ComponentResource {
   public readonly keyVaultUri: pulumi.Output<string>;
   /** Key Vault name. */
   public readonly keyVaultName: pulumi.Output<string>;
-  /** Client ID of the apps' workload identity. */
-  public readonly appIdentityClientId: pulumi.Output<string>;
+  /** Client ID of each workload identity (api, agent, migrate). */
+  public readonly appIdentityClientIds: pulumi.Output<{ [role: string]: string }>;
   /** Image tag of this deployment. */
   public readonly imageTag: pulumi.Output<string>;
   /** Digest-pinned image reference per app. */
@@ -589,12 +589,12 @@ export class PlatformStack extends pulumi.ComponentResource {
     this.kubeconfig = out.kubeconfig;
     this.postgresFqdn = out.postgresFqdn;
     this.postgresDatabase = out.postgresDatabase;
-    this.postgresAdminLogin = out.postgresAdminLogin;
+    this.postgresEntraAdmin = out.postgresEntraAdmin;
     this.redisHost = out.redisHost;
     this.redisPort = out.redisPort;
     this.keyVaultUri = out.keyVaultUri;
     this.keyVaultName = out.keyVaultName;
-    this.appIdentityClientId = out.appIdentityClientId;
+    this.appIdentityClientIds = out.appIdentityClientIds.apply((ids) => ({ ...ids }) as { [role: string]: string });
     this.imageTag = pulumi.output(out.imageTag);
     this.images = pulumi.output(out.images);
     this.releases = pulumi.output(out.releases);
