@@ -54,7 +54,7 @@ export interface KeyVaultArgs extends AzureComponentArgs {
   privateEndpoint?: PrivateEndpointPlacement;
   /** Without a private endpoint only: public IPv4 addresses/CIDRs allowed through the firewall (e.g. the cluster's egress IP). */
   allowedIpRanges?: string[];
-  /** Secrets to store, e.g. `postgres-password` and `redis-password`. Plain list: one resource each. */
+  /** Secrets to store, e.g. the operations runner's `github-runner-token`. Plain list: one resource each. */
   secrets?: KeyVaultSecretInput[];
   /** Object ID of the principal that runs `pulumi up`; it gets `Key Vault Secrets Officer` on this vault. */
   deployerObjectId?: pulumi.Input<string>;
