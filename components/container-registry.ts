@@ -16,6 +16,12 @@ export interface ContainerRegistryArgs extends AzureComponentArgs {
    */
   privateEndpoint?: PrivateEndpointPlacement;
   /**
+   * Make the registry private (Premium only) without an endpoint of its own: the callers
+   * create one in each VNet that pulls (a geo-replicated registry has one per region, see
+   * `RegionalStamp`). Implied by `privateEndpoint`. Default false.
+   */
+  privateNetworkOnly?: boolean;
+  /**
    * With a private endpoint: let trusted Azure services (Microsoft Defender for
    * Containers image scanning, ACR Tasks) through the network rules. Default true.
    */
@@ -57,14 +63,14 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const retentionDays = knownValue(args.untaggedRetentionDays);
     const problems = registryArgProblems({
       sku,
-      privateEndpoint: args.privateEndpoint !== undefined,
+      privateEndpoint: args.privateEndpoint !== undefined || args.privateNetworkOnly === true,
       zoneRedundancy: knownValue(args.zoneRedundancy),
       untaggedRetentionDays: retentionDays,
     });
     if (problems.length > 0) throw new pulumi.ResourceError(argProblemsMessage('ContainerRegistry', name, problems), this);
 
     const location = args.location ?? args.naming.location;
-    const isPrivate = args.privateEndpoint !== undefined;
+    const isPrivate = args.privateEndpoint !== undefined || args.privateNetworkOnly === true;
     const premium = pulumi.output(args.sku).apply((s) => s === 'Premium');
     const retention =
       args.untaggedRetentionDays === undefined || retentionDays === 0

@@ -15,6 +15,7 @@ export * from './gateway';
 export * from './private-link-approval';
 export * from './front-door';
 export * from './operations-runner';
+export * from './regional-stamp';
 export * from './platform';
 export * from './managed-prometheus';
 export * from './managed-grafana';

@@ -3,14 +3,12 @@ import * as authorization from '@pulumi/azure-native/authorization';
 import * as resources from '@pulumi/azure-native/resources';
 import { AzureComponentArgs } from '../lib/component-args';
 import { NameParts, resourceName } from '../lib/naming';
-import { SUBNET_ROLE_QUALIFIERS, SubnetRole } from '../lib/network';
+import { SubnetRole } from '../lib/network';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
-import { AppEnvironment, AppSizingOverride } from '../lib/app-values';
-import { CanaryConfig, GatewaySizing, WafMode, canaryWeightProblem, edgeNames, privateLinkServiceId } from '../lib/edge';
+import { AppEnvironment, AppSizingOverride, defaultAppNamespaces } from '../lib/app-values';
+import { CanaryConfig, GatewaySizing, WafMode, canaryWeightProblem } from '../lib/edge';
 import { DigestResolver, resolveImageDigest } from '../lib/registry-digest';
-import { RedisKind } from '../lib/data-services';
-import { APP_KEY_VAULT_SECRETS, AZURE_POSTGRES_ROOTS_PATH, AppIdentityRole, MIGRATING_APP, agentQueueLagQuery, appServiceAccounts } from '../lib/app-identities';
-import { AppIdentities } from './app-identities';
+import { AZURE_POSTGRES_ROOTS_PATH, MIGRATING_APP, agentQueueLagQuery } from '../lib/app-identities';
 import { AppAuthConfig, appRegistrationNames } from '../lib/app-auth';
 import { AksCluster, AksClusterArgs } from './aks-cluster';
 import { AppRegistrations } from './app-registrations';
@@ -26,37 +24,17 @@ import { ManagedGrafana } from './managed-grafana';
 import { ManagedPrometheus } from './managed-prometheus';
 import { Network } from './network';
 import { EgressFirewall } from './egress-firewall';
-import { FirewallSku, registryEgressFqdns } from '../lib/egress';
+import { FirewallSku } from '../lib/egress';
 import { PostgresDatabase, PostgresDatabaseArgs } from './postgres-database';
 import { AlertEmailReceiver, AlertWebhookReceiver, PrometheusAlerts } from './prometheus-alerts';
 import { RedisCache, RedisCacheArgs } from './redis-cache';
 import { PlatformGuardrails } from './platform-guardrails';
-import { DIAGNOSTIC_LOGS, PodSecurityEffect, podSecurityAssignmentName } from '../lib/guardrails';
-import { defaultAppNamespaces } from '../lib/app-values';
+import { PodSecurityEffect } from '../lib/guardrails';
 import { OperationsRunner, OperationsRunnerArgs } from './operations-runner';
-import { RUNNER_TOKEN_SECRET } from '../lib/operations-runner';
+import { RegionalStamp } from './regional-stamp';
 
 /** Arguments every child takes from the platform itself, so the sections below leave them out. */
 type Wired = keyof AzureComponentArgs | 'tenantId' | 'privateEndpoint' | 'protect';
-
-/** The `privatelink.*` DNS zone of each private-link service. */
-export const PRIVATE_DNS_ZONES = {
-  registry: 'privatelink.azurecr.io',
-  keyVault: 'privatelink.vaultcore.azure.net',
-  postgres: 'privatelink.postgres.database.azure.com',
-  redisManaged: 'privatelink.redis.azure.net',
-  redisClassic: 'privatelink.redis.cache.windows.net',
-} as const;
-
-/** The private DNS zones a platform needs: one per service that has a private endpoint. */
-export function privateDnsZonesFor(options: { registryPrivate: boolean; keyVaultPrivate: boolean; redisKind: RedisKind }): string[] {
-  return [
-    ...(options.registryPrivate ? [PRIVATE_DNS_ZONES.registry] : []),
-    ...(options.keyVaultPrivate ? [PRIVATE_DNS_ZONES.keyVault] : []),
-    PRIVATE_DNS_ZONES.postgres,
-    options.redisKind === 'classic' ? PRIVATE_DNS_ZONES.redisClassic : PRIVATE_DNS_ZONES.redisManaged,
-  ];
-}
 
 /** The taints of the pool an app is pinned to (empty when not pinned or the pool is unknown). */
 export function taintsOfPool(cluster: Pick<AksClusterArgs, 'systemPool' | 'userPools'>, nodePool: string | undefined): string[] {
@@ -187,56 +165,61 @@ export interface PlatformOperationsRunnerArgs extends Pick<OperationsRunnerArgs,
 }
 
 /**
- * A complete environment: resource group, network, registry, AKS, PostgreSQL,
- * Redis, Key Vault with the apps' secrets and workload identity, and (with
- * `apps`) the three images and their Helm releases.
+ * A complete environment: the global layer (resource group, registry, app
+ * registrations, Grafana, Front Door and its WAF, the images) and one
+ * {@link RegionalStamp} per region (network, cluster, gateway, data services,
+ * vault, the region's monitoring) with the apps' Helm releases on its cluster.
  *
  * Each child waits only for what it uses: the registry, data services and
  * image builds proceed in parallel with the cluster; only the releases wait
  * for it.
  */
 export class Platform extends pulumi.ComponentResource {
-  /** The resource group. */
+  /** The resource group of the global layer and of the first region's stamp. */
   public readonly resourceGroup: resources.ResourceGroup;
-  /** The VNet, subnets, NSGs and private DNS zones. */
+  /** The regional stamps, the first region's first. */
+  public readonly stamps: RegionalStamp[];
+  /** The first region's stamp (the stack's `location`). */
+  public readonly home: RegionalStamp;
+  /** The first region's VNet, subnets, NSGs and private DNS zones. */
   public readonly network: Network;
-  /** The nodes' egress firewall (only with `network.egressFirewall`). */
+  /** The first region's egress firewall (only with `network.egressFirewall`). */
   public readonly egressFirewall?: EgressFirewall;
   /** The container registry. */
   public readonly registry: ContainerRegistry;
-  /** The AKS cluster (and its Kubernetes provider). */
+  /** The first region's AKS cluster (and its Kubernetes provider). */
   public readonly cluster: AksCluster;
-  /** The PostgreSQL flexible server. */
+  /** The first region's PostgreSQL flexible server. */
   public readonly postgres: PostgresDatabase;
-  /** Redis. */
+  /** The first region's Redis. */
   public readonly redis: RedisCache;
-  /** Key Vault (the operations runner's token; the data services hold no password or key). */
+  /** The first region's Key Vault (the operations runner's token; the data services hold no password or key). */
   public readonly keyVault: KeyVault;
-  /** The workload identities: api, agent, the migration Job and (with monitoring) the KEDA operator. */
-  public readonly identities: AppIdentities;
   /** The app images, by app. */
   public readonly images: Partial<Record<AppName, AppImage>> = {};
-  /** The app releases, by app. */
+  /** The first region's app releases, by app. */
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
-  /** Client id of each workload identity (api, agent, migrate). */
-  public readonly appIdentityClientIds: pulumi.Output<Record<AppIdentityRole, string>>;
-  /** The Gateway API implementation (with `edge`). */
+  /** Every region's app releases, by location, then app. */
+  public readonly regionReleases: Record<string, Partial<Record<AppName, HelmApp>>> = {};
+  /** Client id of each workload identity (api, agent, migrate) in the first region. */
+  public readonly appIdentityClientIds: pulumi.Output<Record<'api' | 'agent' | 'migrate', string>>;
+  /** The first region's Gateway API implementation (with `edge`). */
   public readonly gateway?: Gateway;
   /** Azure Front Door, the only public entry (with `edge`). */
   public readonly frontDoor?: FrontDoor;
   /** The public URL of the apps (with `edge`): `https://<Front Door host or custom domain>`. */
   public readonly publicUrl?: pulumi.Output<string>;
-  /** Diagnostic settings of the data services and the pod-security policy assignment. */
+  /** The first region's diagnostic settings of the data services and pod-security policy assignment. */
   public readonly guardrails: PlatformGuardrails;
   /** The app registrations the platform created (with `apps` and without `apps.auth`). */
   public appRegistrations?: AppRegistrations;
-  /** The in-VNet GitHub Actions runner (with `operationsRunner`). */
+  /** The first region's in-VNet GitHub Actions runner (with `operationsRunner`). */
   public readonly operationsRunner?: OperationsRunner;
-  /** Managed Prometheus: the Azure Monitor workspace and its data collection (with `monitoring`). */
+  /** The first region's managed Prometheus (with `monitoring`). */
   public readonly prometheus?: ManagedPrometheus;
   /** Azure Managed Grafana and the dashboards (with `monitoring`). */
   public readonly grafana?: ManagedGrafana;
-  /** The action group and the Prometheus rule groups (with `monitoring`). */
+  /** The first region's action group and Prometheus rule groups (with `monitoring`). */
   public readonly alerts?: PrometheusAlerts;
 
   private readonly naming: NameParts;
@@ -247,9 +230,9 @@ export class Platform extends pulumi.ComponentResource {
     const { naming, tags } = args;
     this.naming = naming;
     const location = naming.location;
-    const protect = args.protectStatefulResources ?? false;
     const client = authorization.getClientConfigOutput(parent);
 
+    // The global layer's resource group; the first region's stamp shares it.
     this.resourceGroup = new resources.ResourceGroup(
       `${name}-rg`,
       { resourceGroupName: resourceName(naming, 'resourceGroup'), location, tags },
@@ -258,85 +241,67 @@ export class Platform extends pulumi.ComponentResource {
     const resourceGroupName = this.resourceGroup.name;
     const common = { naming, resourceGroupName, location, tags };
 
-    this.network = new Network(
-      `${name}-network`,
-      {
-        ...common,
-        addressSpace: args.network.addressSpace,
-        subnets: {
-          nodes: { addressPrefix: args.network.subnets.nodes },
-          privateEndpoints: { addressPrefix: args.network.subnets.privateEndpoints },
-          operations: { addressPrefix: args.network.subnets.operations },
-        },
-        clusterPodCidr: args.cluster.network.podCidr,
-        operationsNatGateway: args.operationsRunner !== undefined,
-        firewallSubnetPrefix: args.network.egressFirewall?.subnet,
-        privateDnsZones: privateDnsZonesFor({
-          registryPrivate: args.registry.privateEndpoint === true,
-          keyVaultPrivate: args.keyVault.privateEndpoint === true,
-          redisKind: args.redis.kind ?? 'managed',
-        }),
-      },
-      parent,
-    );
-    const placement = (zone: string) => ({
-      subnetId: this.network.subnetIds.privateEndpoints,
-      privateDnsZoneId: this.network.privateDnsZoneIds[zone],
-    });
-
     const { privateEndpoint: registryPrivate, ...registry } = args.registry;
-    this.registry = new ContainerRegistry(
-      `${name}-registry`,
-      { ...common, ...registry, privateEndpoint: registryPrivate ? placement(PRIVATE_DNS_ZONES.registry) : undefined },
-      parent,
-    );
+    this.registry = new ContainerRegistry(`${name}-registry`, { ...common, ...registry, privateNetworkOnly: registryPrivate === true }, parent);
 
-    const egress = args.network.egressFirewall;
-    if (egress) {
-      this.egressFirewall = new EgressFirewall(
-        `${name}-egress`,
-        {
-          ...common,
-          firewallSubnetId: this.network.firewallSubnetId!,
-          nodesRouteTableName: this.network.nodesRouteTable!.name,
-          sourceAddresses: [args.network.subnets.nodes],
-          sku: egress.sku,
-          // A public registry is reached over the Internet: allow its endpoints (a private one resolves to its private endpoint).
-          extraFqdns: registryPrivate
-            ? []
-            : pulumi.all([this.registry.loginServer, this.registry.name]).apply(([login, registryName]) => registryEgressFqdns(login, registryName, location)),
-        },
-        parent,
-      );
-    }
-
-    this.cluster = new AksCluster(
-      `${name}-aks`,
+    if (args.edge && !args.apps) throw new pulumi.ResourceError('edge needs apps: the gateway and Front Door serve the apps', this);
+    const { nodePool: gatewayNodePool, ...gatewaySizing } = args.edge?.gateway ?? {};
+    const home = new RegionalStamp(
+      name,
       {
-        ...common,
-        ...args.cluster,
-        network: { ...args.cluster.network, vnetAddressSpaces: [args.network.addressSpace] },
-        nodeSubnetId: this.network.subnetIds.nodes,
-        vnetSubnets: [...Object.values(this.network.subnets), ...(this.network.firewallSubnet ? [this.network.firewallSubnet] : [])],
+        naming,
+        tags,
+        resourceGroupName,
         tenantId: client.tenantId,
+        subscriptionId: client.subscriptionId,
         deployerObjectId: client.objectId,
-        deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
-        registryId: this.registry.registryId,
-        managedPrometheus: args.monitoring !== undefined || args.cluster.managedPrometheus,
-        egressRoute: this.egressFirewall?.defaultRoute,
+        deployerPrincipalType: args.deployerPrincipalType,
+        network: args.network,
+        registry: {
+          registryId: this.registry.registryId,
+          loginServer: this.registry.loginServer,
+          name: this.registry.name,
+          private: registryPrivate === true,
+          diagnostics: true,
+          legacyEndpointParent: this.registry,
+        },
+        cluster: args.cluster,
+        postgres: args.postgres,
+        redis: args.redis,
+        keyVault: args.keyVault,
+        gateway: args.apps && args.edge ? { environment: args.apps.environment, sizing: gatewaySizing, nodePool: gatewayNodePool } : undefined,
+        monitoring: args.monitoring
+          ? { emailReceivers: args.monitoring.emailReceivers, webhookReceivers: args.monitoring.webhookReceivers, runbookBaseUrl: args.monitoring.runbookBaseUrl }
+          : undefined,
+        operationsRunner: args.operationsRunner ? { ...args.operationsRunner, labels: [`aks-platform-${naming.environment}`] } : undefined,
+        protectStatefulResources: args.protectStatefulResources,
+        podSecurityPolicyEffect: args.podSecurityPolicyEffect,
+        legacyParent: this,
       },
       parent,
     );
+    this.home = home;
+    this.stamps = [home];
+    this.network = home.network;
+    this.egressFirewall = home.egressFirewall;
+    this.cluster = home.cluster;
+    this.postgres = home.postgres;
+    this.redis = home.redis;
+    this.keyVault = home.keyVault;
+    this.guardrails = home.guardrails;
+    this.operationsRunner = home.operationsRunner;
+    this.prometheus = home.prometheus;
+    this.alerts = home.alerts;
+    this.appIdentityClientIds = home.appIdentityClientIds;
+    this.gateway = home.gateway;
 
-    if (args.monitoring) {
+    if (args.monitoring && home.prometheus) {
       const m = args.monitoring;
-      const cluster = { clusterId: this.cluster.clusterId, clusterName: this.cluster.clusterName };
-      this.prometheus = new ManagedPrometheus(`${name}-prometheus`, { ...common, ...cluster }, parent);
       this.grafana = new ManagedGrafana(
         `${name}-grafana`,
         {
           ...common,
-          workspaceId: this.prometheus.workspaceId,
+          workspaceId: home.prometheus.workspaceId,
           platformTeamGroupObjectIds: m.platformTeamGroupObjectIds,
           platformTeamRole: m.grafanaRole,
           zoneRedundancy: m.grafanaZoneRedundancy,
@@ -345,127 +310,14 @@ export class Platform extends pulumi.ComponentResource {
         },
         parent,
       );
-      this.alerts = new PrometheusAlerts(
-        `${name}-alerts`,
-        { ...common, ...cluster, workspaceId: this.prometheus.workspaceId, emailReceivers: m.emailReceivers, webhookReceivers: m.webhookReceivers, runbookBaseUrl: m.runbookBaseUrl },
-        parent,
-      );
     }
 
-    // One identity per workload, each federated with its own service account (lib/app-identities.ts).
-    this.identities = new AppIdentities(
-      `${name}-identities`,
-      {
-        ...common,
-        oidcIssuerUrl: this.cluster.oidcIssuerUrl,
-        serviceAccounts: appServiceAccounts(defaultAppNamespaces()),
-        keda: this.prometheus ? { monitorWorkspaceId: this.prometheus.workspaceId } : undefined,
-      },
-      parent,
-    );
-    const ids = this.identities.identities;
-
-    this.postgres = new PostgresDatabase(
-      `${name}-postgres`,
-      {
-        ...common,
-        ...args.postgres,
-        tenantId: client.tenantId,
-        // The schema owner: the migration Job's identity (it creates the apps' Entra login roles).
-        entraAdministrator: { objectId: ids.migrate.principalId, principalName: ids.migrate.identityName, principalType: 'ServicePrincipal' },
-        privateEndpoint: placement(PRIVATE_DNS_ZONES.postgres),
-        protect,
-      },
-      parent,
-    );
-
-    const redisZone = (args.redis.kind ?? 'managed') === 'classic' ? PRIVATE_DNS_ZONES.redisClassic : PRIVATE_DNS_ZONES.redisManaged;
-    this.redis = new RedisCache(
-      `${name}-redis`,
-      {
-        ...common,
-        ...args.redis,
-        accessPolicyAssignments: [
-          { name: 'api', objectId: ids.api.principalId },
-          { name: 'agent', objectId: ids.agent.principalId },
-        ],
-        privateEndpoint: placement(redisZone),
-        protect,
-      },
-      parent,
-    );
-
-    const { privateEndpoint: vaultPrivate, ...vault } = args.keyVault;
-    this.keyVault = new KeyVault(
-      `${name}-kv`,
-      {
-        ...common,
-        ...vault,
-        tenantId: client.tenantId,
-        privateEndpoint: vaultPrivate ? placement(PRIVATE_DNS_ZONES.keyVault) : undefined,
-        secrets: [...(args.operationsRunner ? [{ name: RUNNER_TOKEN_SECRET, value: pulumi.secret(args.operationsRunner.githubToken) }] : [])],
-        deployerObjectId: client.objectId,
-        deployerPrincipalType: args.deployerPrincipalType ?? 'ServicePrincipal',
-        // Each app reads only the secrets it mounts, each through its own assignment (none today: Entra for both data services).
-        secretReaders: (['api', 'agent'] as const).map((app) => ({ name: app, principalId: ids[app].principalId, secrets: [...APP_KEY_VAULT_SECRETS[app]] })),
-        protect,
-      },
-      parent,
-    );
-    // Data-service logs to Log Analytics, and the restricted pod-security initiative on the cluster.
-    this.guardrails = new PlatformGuardrails(
-      `${name}-guardrails`,
-      {
-        workspaceId: this.cluster.workspaceId,
-        diagnostics: [
-          { name: 'kv', resourceId: this.keyVault.vaultId, logs: DIAGNOSTIC_LOGS.keyVault },
-          { name: 'acr', resourceId: this.registry.registryId, logs: DIAGNOSTIC_LOGS.registry },
-          { name: 'postgres', resourceId: this.postgres.serverId, logs: DIAGNOSTIC_LOGS.postgres },
-          {
-            name: 'redis',
-            // Azure Managed Redis logs on its database; classic Redis on the cache.
-            resourceId: (args.redis.kind ?? 'managed') === 'managed' ? pulumi.interpolate`${this.redis.id}/databases/default` : this.redis.id,
-            logs: DIAGNOSTIC_LOGS.redis,
-          },
-        ],
-        clusterId: this.cluster.clusterId,
-        podSecurityNamespaces: Object.values(defaultAppNamespaces()),
-        podSecurityEffect: args.podSecurityPolicyEffect ?? 'Audit',
-        policyAssignmentName: podSecurityAssignmentName(resourceName(naming, 'kubernetesCluster')),
-      },
-      parent,
-    );
-
-    this.appIdentityClientIds = this.identities.clientIds;
-
-    if (args.operationsRunner) {
-      const { githubToken: _token, ...runner } = args.operationsRunner;
-      this.operationsRunner = new OperationsRunner(
-        `${name}-runner`,
-        {
-          ...common,
-          ...runner,
-          subnetId: this.network.subnetIds.operations,
-          labels: [`aks-platform-${naming.environment}`],
-          keyVaultId: this.keyVault.vaultId,
-          keyVaultName: this.keyVault.vaultName,
-          tokenSecretName: RUNNER_TOKEN_SECRET,
-        },
-        // The token secret must exist before an instance boots and reads it.
-        { parent: this, dependsOn: [this.keyVault] },
-      );
-    }
-
-    if (args.edge && !args.apps) throw new pulumi.ResourceError('edge needs apps: the gateway and Front Door serve the apps', this);
     if (args.apps && args.edge) {
-      const edge = this.deployEdge(name, args, client.subscriptionId);
-      this.gateway = edge.gateway;
-      this.frontDoor = edge.frontDoor;
-      this.publicUrl = edge.frontDoor.publicUrl;
-      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster, client.objectId, edge);
-    } else if (args.apps) {
-      this.deployApps(name, args.apps, args.network.subnets.privateEndpoints, client.tenantId, args.cluster, client.objectId);
+      this.frontDoor = this.deployFrontDoor(name, args, home);
+      this.publicUrl = this.frontDoor.publicUrl;
     }
+    const regions: StampRegion[] = [{ stamp: home, name, network: args.network, cluster: args.cluster }];
+    if (args.apps) this.deployApps(name, args.apps, regions, client.tenantId, client.objectId);
 
     this.registerOutputs({
       resourceGroupName,
@@ -481,36 +333,10 @@ export class Platform extends pulumi.ComponentResource {
     });
   }
 
-  /**
-   * The gateway (Traefik, internal load balancer + Private Link Service) and Front
-   * Door in front of it. The Private Link Service is created by the AKS cloud
-   * controller for the gateway's Service, under a name the program chooses, so its
-   * id is known before it exists; Front Door's origin waits for the gateway release
-   * (which waits for the load balancer), and the program approves the connection.
-   */
-  private deployEdge(name: string, args: PlatformArgs, subscriptionId: pulumi.Output<string>): { gateway: Gateway; frontDoor: FrontDoor } {
+  /** Front Door in front of the regions' gateways, reached over their Private Link Services. */
+  private deployFrontDoor(name: string, args: PlatformArgs, stamp: RegionalStamp): FrontDoor {
     const edge = args.edge!;
-    const names = edgeNames(args.naming);
-    const { nodePool, ...gatewaySizing } = edge.gateway ?? {};
-    const gateway = new Gateway(
-      `${name}-gateway`,
-      {
-        provider: this.cluster.provider,
-        environment: args.apps!.environment,
-        sizing: gatewaySizing,
-        azure: {
-          internalLoadBalancer: true,
-          privateLinkService: { name: names.privateLinkService, subnetName: resourceName(args.naming, 'subnet', SUBNET_ROLE_QUALIFIERS.nodes) },
-        },
-        nodeSelector: nodePool ? { 'kubernetes.azure.com/agentpool': nodePool } : undefined,
-        trustedForwarderCidrs: [args.network.subnets.nodes],
-      },
-      { parent: this },
-    );
-    const plsId = pulumi
-      .all([subscriptionId, this.cluster.nodeResourceGroup, gateway.status])
-      .apply(([sub, nodeRg]) => privateLinkServiceId(sub, nodeRg, names.privateLinkService));
-    const frontDoor = new FrontDoor(
+    return new FrontDoor(
       `${name}-edge`,
       {
         naming: args.naming,
@@ -520,50 +346,19 @@ export class Platform extends pulumi.ComponentResource {
         rateLimit: edge.frontDoor.rateLimit,
         customDomain: edge.frontDoor.customDomain,
         originResponseTimeoutSeconds: edge.frontDoor.originResponseTimeoutSeconds,
-        origin: { privateLinkServiceId: plsId, privateLinkLocation: args.naming.location },
+        origin: { privateLinkServiceId: stamp.privateLinkServiceId!, privateLinkLocation: stamp.location },
       },
-      { parent: this, dependsOn: [gateway] },
+      { parent: this, dependsOn: [stamp.gateway!] },
     );
-    return { gateway, frontDoor };
   }
 
   /**
-   * What the image pushes wait for: the registry and, when it is private, its
-   * private endpoint's DNS record and the zone's VNet link (lib/create-order.ts).
+   * What the image pushes wait for: the registry and, when it is private, the first
+   * region's private endpoint to it (DNS record and the zone's VNet link): the deploy
+   * runs in that region's VNet (lib/create-order.ts).
    */
   public imagePushWaits(): pulumi.Resource[] {
-    return [...this.registry.readyForClients, ...this.dnsLinksFor(this.registry.privateLink ? [PRIVATE_DNS_ZONES.registry] : [])];
-  }
-
-  /**
-   * What one app's release waits for, besides its image: everything any workload on
-   * the cluster needs (cluster, kubelet AcrPull, the deployer's propagated
-   * cluster-admin), the node pool(s) its pods may run on, the registry's private
-   * DNS, and for the api and agent the data services' private DNS, the vault's
-   * secrets, DNS and per-secret roles, the workload identities' federated
-   * credentials, PostgreSQL's Entra administrator and Redis's access policy
-   * assignments.
-   */
-  public releaseWaits(app: AppName, nodePool: string | undefined): pulumi.Resource[] {
-    const pools = nodePool === undefined ? Object.values(this.cluster.nodePools) : [this.cluster.nodePools[nodePool]];
-    if (pools.some((p) => p === undefined)) {
-      throw new pulumi.ResourceError(`apps.${app}.nodePool: "${nodePool}" is not a node pool of the cluster; pools: ${Object.keys(this.cluster.nodePools).join(', ')}`, this);
-    }
-    const base = [...this.cluster.readyForWorkloads, ...pools, ...this.imagePushWaits()];
-    if (app === 'frontend') return base;
-    const zones = Object.keys(this.network.privateDnsZoneLinks);
-    return [
-      ...base,
-      ...this.keyVault.readyForWorkloads,
-      ...this.identities.federatedCredentials,
-      ...this.postgres.readyForClients,
-      ...this.redis.readyForClients,
-      ...this.dnsLinksFor(zones),
-    ];
-  }
-
-  private dnsLinksFor(zones: string[]): pulumi.Resource[] {
-    return zones.map((zone) => this.network.privateDnsZoneLinks[zone]).filter((link): link is NonNullable<typeof link> => link !== undefined);
+    return [...this.registry.readyForClients, ...this.home.registryReady()];
   }
 
   /** The api and SPA registrations, redirecting to the public origin of the apps. */
@@ -587,19 +382,16 @@ export class Platform extends pulumi.ComponentResource {
     }));
   }
 
-  /** Images (registry only) and releases (cluster, data services, vault; with an edge, the gateway). */
+  /** Images (global: one registry) and, per region, the releases (its cluster, data services, vault; with an edge, its gateway). */
   private deployApps(
     name: string,
     apps: PlatformAppsArgs,
-    dataSubnetCidr: string,
+    regions: StampRegion[],
     tenantId: pulumi.Output<string>,
-    cluster: PlatformArgs['cluster'],
     deployerObjectId: pulumi.Output<string>,
-    edge?: { gateway: Gateway; frontDoor: FrontDoor },
   ): void {
-    const auth = apps.auth
-      ? pulumi.output({ tenantId, ...apps.auth })
-      : this.createAppRegistrations(name, tenantId, deployerObjectId, edge?.frontDoor.publicUrl);
+    const edge = this.frontDoor;
+    const auth = apps.auth ? pulumi.output({ tenantId, ...apps.auth }) : this.createAppRegistrations(name, tenantId, deployerObjectId, edge?.publicUrl);
     const canaryImageRefs: Partial<Record<AppName, pulumi.Output<string>>> = {};
     const stableImageRefs: Partial<Record<AppName, pulumi.Output<string>>> = {};
     for (const app of APP_NAMES) {
@@ -638,64 +430,79 @@ export class Platform extends pulumi.ComponentResource {
           .apply(async ([loginServer, repository, tag, refreshToken]) => `${loginServer}/${repository}@${await resolve({ loginServer, repository, tag, refreshToken })}`);
       }
     }
-    const database = this.postgres.databaseNames.apply((names) => names[0]);
-    const ids = this.identities.identities;
-    const login = (role: 'api' | 'agent') => pulumi.all([ids[role].identityName, ids[role].principalId]).apply(([n, objectId]) => [{ name: n, objectId }]);
-    const migrations = pulumi
-      .all([ids.migrate.identityName, ids.migrate.clientId, login('api'), login('agent')])
-      .apply(([user, identityClientId, apiLogins, agentLogins]) => ({ user, identityClientId, apiLogins, agentLogins }));
-    const kedaIdentity = this.identities.keda;
-    const queueScaling =
-      this.prometheus && kedaIdentity
-        ? pulumi
-            .all([this.prometheus.queryEndpoint, kedaIdentity.clientId, this.cluster.clusterName])
-            .apply(([serverAddress, identityClientId, clusterName]) => ({ serverAddress, identityClientId, query: agentQueueLagQuery(clusterName, defaultAppNamespaces().api) }))
-        : undefined;
-    // The frontend's nginx resolves the api's Service when it starts, and the api's
-    // migration Job creates the agent's database role, so the api release goes first.
-    const order: AppName[] = ['api', 'agent', 'frontend'];
-    for (const app of order) {
-      this.releases[app] = new HelmApp(
-        `${name}-${app}`,
-        {
-          app,
-          environment: apps.environment,
-          sizing: apps.sizing?.[app],
-          provider: this.cluster.provider,
-          imageRef: stableImageRefs[app] ?? this.images[app]!.imageRef,
-          canary: canaryImageRefs[app] ? { imageRef: canaryImageRefs[app]!, weight: apps.canary![app]!.weight } : undefined,
-          registryLoginServer: this.registry.loginServer,
-          tenantId,
-          identityClientId: app === 'frontend' ? undefined : ids[app].clientId,
-          keyVaultName: this.keyVault.vaultName,
-          // Entra only: the app's own principal, its token as the password, the server verified against the Azure roots.
-          postgres: app === 'frontend' ? undefined : {
-            host: this.postgres.fqdn,
-            port: this.postgres.port,
-            database,
-            user: ids[app].identityName,
-            sslMode: 'verify-full',
-            auth: 'entra',
-            sslRootCert: AZURE_POSTGRES_ROOTS_PATH,
+    for (const region of regions) {
+      const { stamp } = region;
+      const releases: Partial<Record<AppName, HelmApp>> = {};
+      const database = stamp.postgres.databaseNames.apply((names) => names[0]);
+      const ids = stamp.identities.identities;
+      const login = (role: 'api' | 'agent') => pulumi.all([ids[role].identityName, ids[role].principalId]).apply(([n, objectId]) => [{ name: n, objectId }]);
+      const migrations = pulumi
+        .all([ids.migrate.identityName, ids.migrate.clientId, login('api'), login('agent')])
+        .apply(([user, identityClientId, apiLogins, agentLogins]) => ({ user, identityClientId, apiLogins, agentLogins }));
+      const kedaIdentity = stamp.identities.keda;
+      const queueScaling =
+        stamp.prometheus && kedaIdentity
+          ? pulumi
+              .all([stamp.prometheus.queryEndpoint, kedaIdentity.clientId, stamp.cluster.clusterName])
+              .apply(([serverAddress, identityClientId, clusterName]) => ({ serverAddress, identityClientId, query: agentQueueLagQuery(clusterName, defaultAppNamespaces().api) }))
+          : undefined;
+      // The frontend's nginx resolves the api's Service when it starts, and the api's
+      // migration Job creates the agent's database role, so the api release goes first.
+      const order: AppName[] = ['api', 'agent', 'frontend'];
+      for (const app of order) {
+        const gateway = edge ? stamp.gateway : undefined;
+        releases[app] = new HelmApp(
+          `${region.name}-${app}`,
+          {
+            app,
+            environment: apps.environment,
+            sizing: apps.sizing?.[app],
+            provider: stamp.cluster.provider,
+            imageRef: stableImageRefs[app] ?? this.images[app]!.imageRef,
+            canary: canaryImageRefs[app] ? { imageRef: canaryImageRefs[app]!, weight: apps.canary![app]!.weight } : undefined,
+            registryLoginServer: this.registry.loginServer,
+            tenantId,
+            // The region's own identities, vault and data services: Entra only, the app's own principal,
+            // its token as the password, the server verified against the Azure roots.
+            identityClientId: app === 'frontend' ? undefined : ids[app].clientId,
+            keyVaultName: stamp.keyVault.vaultName,
+            postgres:
+              app === 'frontend'
+                ? undefined
+                : { host: stamp.postgres.fqdn, port: stamp.postgres.port, database, user: ids[app].identityName, sslMode: 'verify-full', auth: 'entra', sslRootCert: AZURE_POSTGRES_ROOTS_PATH },
+            redis: app === 'frontend' ? undefined : { host: stamp.redis.hostName, port: stamp.redis.port, auth: 'entra', username: ids[app].principalId },
+            migrations: app === MIGRATING_APP ? migrations : undefined,
+            queueScaling: app === 'agent' ? queueScaling : undefined,
+            dataSubnetCidr: region.network.subnets.privateEndpoints,
+            gateway: gateway?.appGateway,
+            publicOrigin: edge?.publicUrl,
+            auth: app === 'agent' ? undefined : auth,
+            nodePoolTaints: taintsOfPool(region.cluster, apps.sizing?.[app]?.nodePool),
+            podMonitor: stamp.prometheus !== undefined,
           },
-          redis: app === 'frontend' ? undefined : { host: this.redis.hostName, port: this.redis.port, auth: 'entra', username: ids[app].principalId },
-          migrations: app === MIGRATING_APP ? migrations : undefined,
-          queueScaling: app === 'agent' ? queueScaling : undefined,
-          dataSubnetCidr,
-          gateway: edge?.gateway.appGateway,
-          publicOrigin: edge?.frontDoor.publicUrl,
-          auth: app === 'agent' ? undefined : auth,
-          nodePoolTaints: taintsOfPool(cluster, apps.sizing?.[app]?.nodePool),
-          podMonitor: this.prometheus !== undefined,
-        },
-        {
-          parent: this,
-          // The api's release runs the migrations, which create the agent's login role: the agent goes after it.
-          dependsOn: [...this.releaseWaits(app, apps.sizing?.[app]?.nodePool), ...(app !== 'api' && this.releases.api ? [this.releases.api] : []), ...(edge && app !== 'agent' ? [edge.gateway] : [])],
-        },
-      );
+          {
+            parent: this,
+            dependsOn: [
+              ...this.registry.readyForClients,
+              ...stamp.releaseWaits(app, apps.sizing?.[app]?.nodePool),
+              ...(app !== 'api' && releases.api ? [releases.api] : []),
+              ...(gateway && app !== 'agent' ? [gateway] : []),
+            ],
+          },
+        );
+      }
+      this.regionReleases[stamp.location] = releases;
     }
+    Object.assign(this.releases, this.regionReleases[this.home.location]);
   }
+}
+
+/** One region as the platform deploys it: its stamp, the Pulumi name prefix of its releases, and its settings. */
+interface StampRegion {
+  stamp: RegionalStamp;
+  name: string;
+  network: PlatformArgs['network'];
+  cluster: PlatformArgs['cluster'];
 }
 
 /** A tag when it is a plain string now (an Output is compared later by the registry lookup). */

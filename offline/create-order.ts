@@ -177,6 +177,12 @@ export function checkInvariants(graph: DeployGraph, invariants: CreateOrderInvar
   return invariants.map((inv) => checkInvariant(graph, inv));
 }
 
+/**
+ * The DNS zone group of a region's private endpoint to the registry (`<stamp>-registry-pl-dns`,
+ * components/regional-stamp.ts; a standalone ContainerRegistry's is `<name>-pl-dns`).
+ */
+const REGISTRY_ENDPOINT_DNS = /-registry-pl-dns$/;
+
 const T = {
   release: 'kubernetes:helm.sh/v3:Release',
   helmApp: 'aks-platform:index:HelmApp',
@@ -229,7 +235,7 @@ export function platformCreateOrderInvariants(apps: readonly string[] = ['api', 
     const rule = (name: string, reason: string, waitsFor: CreateOrderInvariant['waitsFor'], optional = false) =>
       invariants.push({ name: `helm release ${app} waits for ${name}`, reason, subject, waitsFor, optional });
     rule("the kubelet's AcrPull", 'acrPullBeforePods', { type: T.roleAssignment, name: /-kubelet-acr-pull$/ });
-    rule("the registry's private DNS zone group", 'privateDnsBeforeClients', { type: T.zoneGroup, within: 'aks-platform:index:ContainerRegistry' }, true);
+    rule("the registry's private DNS zone group", 'privateDnsBeforeClients', { type: T.zoneGroup, name: REGISTRY_ENDPOINT_DNS }, true);
     rule('the node pool its pods are pinned to', 'nodePoolBeforePinnedPods', poolsOfRelease);
     rule("the deployer's propagated cluster-admin", 'CLUSTER_RBAC_PROPAGATION', { type: T.sleep, name: /-deployer-cluster-admin-propagation$/ });
     if (app === 'frontend') continue;
@@ -261,7 +267,7 @@ export function platformCreateOrderInvariants(apps: readonly string[] = ['api', 
       name: "image pushes wait for the registry's private DNS zone group",
       reason: 'privateDnsBeforeClients',
       subject: { type: T.image },
-      waitsFor: { type: T.zoneGroup, within: 'aks-platform:index:ContainerRegistry' },
+      waitsFor: { type: T.zoneGroup, name: REGISTRY_ENDPOINT_DNS },
       optional: true,
     },
     {

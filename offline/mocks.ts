@@ -16,6 +16,8 @@ const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor
 const settings = require('@pulumi/pulumi/runtime/settings') as {
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
+  getStack(): string;
+  getProject(): string;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require('@pulumi/pulumi/runtime/state') as { getStore(): Record<string, unknown> };
@@ -40,6 +42,30 @@ interface RegisterRequest {
   getRetainondelete(): boolean;
   getAdditionalsecretoutputsList(): string[];
   getAliasspecs?(): boolean;
+  getAliasesList(): Array<{ getUrn(): string; getSpec(): AliasSpecMessage | undefined }>;
+}
+
+/** The alias spec the SDK sends (the engine turns it into an old URN). */
+interface AliasSpecMessage {
+  getName(): string;
+  getType(): string;
+  getStack(): string;
+  getProject(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
+}
+
+/**
+ * One `aliases` entry of a resource, as the SDK hands it to the engine: a whole
+ * URN, or a spec whose empty fields mean "as the resource" (offline/aliases.ts
+ * computes the old URNs the way the engine does).
+ */
+export interface RecordedAlias {
+  urn?: string;
+  name?: string;
+  type?: string;
+  parentUrn?: string;
+  noParent?: boolean;
 }
 
 /** The subscription, tenant and principal the mocks pretend to run as. */
@@ -73,6 +99,8 @@ export interface RecordedResource {
   ignoreChanges: string[];
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
+  /** The resource's `aliases` option (what it was called before a move or rename). */
+  aliases: RecordedAlias[];
   /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
   provider: string;
   /** Inputs as the provider receives them; secrets keep Pulumi's secret wrapper (see {@link isSecretValue}). */
@@ -508,6 +536,17 @@ export class OfflineRecorder {
   }
 }
 
+function recordedAlias(alias: { getUrn(): string; getSpec(): AliasSpecMessage | undefined }): RecordedAlias {
+  const spec = alias.getSpec();
+  if (!spec) return { urn: alias.getUrn() };
+  return {
+    name: spec.getName() || undefined,
+    type: spec.getType() || undefined,
+    parentUrn: spec.getParenturn() || undefined,
+    noParent: spec.getNoparent() || undefined,
+  };
+}
+
 class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.runtime.Mocks) => MockMonitorLike & {
   resources: Map<string, { urn: string; id: string | null; state: unknown }>;
 }) {
@@ -516,6 +555,17 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
     private readonly recorder: OfflineRecorder,
   ) {
     super(mocks);
+  }
+
+  /**
+   * The URN the engine would give: the parent's whole qualified type chain, then
+   * the type (`Platform$RegionalStamp$Network$azure-native:network:VirtualNetwork`).
+   * The SDK's mock keeps only the parent's last type, which would hide a move of a
+   * component's grandchildren (test/stamp-urns.test.ts compares URNs).
+   */
+  newUrn(parent: string, type: string, name: string): string {
+    const qualifiedType = parent ? `${parent.split('::')[2]}$${type}` : type;
+    return `urn:pulumi:${settings.getStack()}::${settings.getProject()}::${qualifiedType}::${name}`;
   }
 
   override async registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> {
@@ -541,6 +591,7 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
             ignoreChanges: req.getIgnorechangesList(),
             replaceOnChanges: req.getReplaceonchangesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            aliases: req.getAliasesList().map(recordedAlias),
             provider: req.getProvider(),
           });
         }
@@ -605,6 +656,7 @@ export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder
         ignoreChanges: [],
         replaceOnChanges: [],
         additionalSecretOutputs: [],
+        aliases: [],
         provider: args.provider ?? '',
         inputs,
         state: stateValue,

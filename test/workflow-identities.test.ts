@@ -40,6 +40,7 @@ const EXPECTED: Record<string, JobFacts> = {
   'deploy.yml deploy': { identity: 'AZURE_CLIENT_ID', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', attestations: 'read' }, environment: '${{ inputs.environment }}', inVnetRunner: true },
   'version-calendar.yml versions': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
   'drift.yml drift': { identity: 'AZURE_DRIFT_CLIENT_ID', secrets: ['PULUMI_ACCESS_TOKEN', 'PULUMI_CONFIG_PASSPHRASE'], permissions: { contents: 'read', 'id-token': 'write', issues: 'write' }, environment: 'none', inVnetRunner: true },
+  'restore-drill.yml drill': { identity: 'AZURE_RESTORE_DRILL_CLIENT_ID', secrets: [], permissions: { contents: 'read', 'id-token': 'write', issues: 'write' }, environment: 'none', inVnetRunner: true },
 };
 
 const workflows = loadWorkflowFiles(ROOT).filter((f) => f.kind === 'workflow');

@@ -39,6 +39,7 @@ describe('the repository workflows', () => {
         '.github/workflows/deploy.yml',
         '.github/workflows/drift.yml',
         '.github/workflows/verify.yml',
+        '.github/workflows/restore-drill.yml',
         '.github/actions/setup-project/action.yml',
       ]),
     );
@@ -80,6 +81,35 @@ describe('the repository workflows', () => {
         expect({ file, job: job.id, token: token >= 0 && token < firstPulumi }).toEqual({ file, job: job.id, token: true });
       }
     }
+  });
+
+  it('restore drill: restores to a point in time into a tagged throwaway server, verifies it with the tested entry point, always deletes it', () => {
+    const wf = files.find((f) => f.file === '.github/workflows/restore-drill.yml')!;
+    expect((wf.data.on as Record<string, unknown>).schedule).toEqual([{ cron: expect.stringMatching(/^\S+ \S+ \* \* \S+$/) }]);
+    const job = wf.jobs.find((j) => j.id === 'drill')!;
+    expect((job.raw.strategy as { matrix: { stack: string[] } }).matrix.stack).toEqual(loadRepoFacts(ROOT).stacks.filter((s) => s !== 'local'));
+    expect((job.raw.env as Record<string, string>).DRILL_SERVER).toBe('psql-drill-${{ matrix.stack }}-${{ github.run_id }}-${{ github.run_attempt }}');
+    const runs = job.steps.map((s) => String(s.raw.run ?? ''));
+    const at = (re: RegExp) => runs.findIndex((r) => re.test(r));
+    const restore = at(/az postgres flexible-server restore [^\n]*--name "\$DRILL_SERVER"[^\n]*\\\n\s*--source-server "\$SOURCE_ID" --restore-time "\$RESTORE_TIME"/);
+    const tag = at(/az tag update --resource-id "\$id" --operation Merge[\s\S]*purpose=restore-drill[\s\S]*expires=/);
+    const verify = at(/PGSSLMODE=verify-full[\s\S]*npx tsx apps\/api\/src\/restore-verify\.ts/);
+    const remove = at(/az postgres flexible-server delete -g "\$RESOURCE_GROUP" -n "\$1" --yes/);
+    expect(restore).toBeGreaterThan(-1);
+    expect(tag).toBeGreaterThan(restore);
+    expect(verify).toBeGreaterThan(tag);
+    expect(remove).toBeGreaterThan(verify);
+    expect(runs[verify]).toMatch(/--resource-type oss-rdbms/);
+    expect(job.steps[verify].raw.env).toMatchObject({ RESTORE_POINT_IN_TIME: '${{ steps.source.outputs.restore_time }}' });
+    expect(job.steps[remove].raw.if).toBe('${{ always() }}');
+    // It deletes only servers tagged as drill servers, never the live one.
+    expect(runs[remove]).toMatch(/if \[ "\$purpose" != "restore-drill" \]; then echo "skip \$1: not tagged purpose=restore-drill"; return 0; fi/);
+    expect(wf.text).not.toMatch(/secrets\./);
+    // Its identity is documented where the others are: roles, federation, the variable.
+    const setup = readFileSync(join(ROOT, 'docs', 'setup.md'), 'utf8');
+    expect(setup).toContain('federate aks-platform-restore-drill ref:refs/heads/main');
+    expect(setup).toContain('`AZURE_RESTORE_DRILL_CLIENT_ID` (app id of `aks-platform-restore-drill`)');
+    expect(setup).toMatch(/"Microsoft\.DBforPostgreSQL\/flexibleServers\/administrators\/write"/);
   });
 
   it('deploys dev before prod, prod inside the approval environment', () => {

@@ -124,6 +124,14 @@ export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHan
   /** Warm-up: schema migrated, consumer group present, executors primed. Retries until done. */
   const warm = (async () => {
     if (!(await ensureSchema(pool, logger, lifetime.signal, config.migrateOnStart))) return false;
+    if (config.readOnly) {
+      // Standby region: its database is a read replica until promotion. Consuming would take
+      // entries it can never complete (and, with a geo-replicated cache, from the primary's
+      // agents), and retention would delete: it does neither. Promotion restarts it without READ_ONLY.
+      warmDone = true;
+      logger.warn('READ_ONLY=true (standby region): not consuming the queue and not running retention until promotion');
+      return true;
+    }
     while (!lifetime.signal.aborted) {
       try {
         await ensureConsumerGroup(redis);
@@ -165,7 +173,11 @@ export async function startAgent(opts: StartAgentOptions = {}): Promise<AgentHan
           if (stopping) return send(503, { status: 'shutting_down' }, '/ready');
           const deps = await checkDependencies(pool, redis, 1000);
           const ok = deps.ok && warmDone;
-          return send(ok ? 200 : 503, { status: ok ? 'ready' : 'unready', checks: { ...deps.checks, warm: warmDone ? 'ok' : 'pending' } }, '/ready');
+          return send(
+            ok ? 200 : 503,
+            { status: ok ? 'ready' : 'unready', checks: { ...deps.checks, warm: warmDone ? 'ok' : 'pending' }, ...(config.readOnly ? { readOnly: true } : {}) },
+            '/ready',
+          );
         }
         case '/metrics':
           return send(200, await metrics.registry.metrics(), '/metrics', metrics.registry.contentType);

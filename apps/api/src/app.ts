@@ -56,6 +56,13 @@ const QUIET_ROUTES = new Set(['/api/health', '/api/ready', '/metrics']);
 /** Routes that answer without a token: probes and the in-cluster scrape. */
 const PUBLIC_ROUTES = new Set(['/api/health', '/api/ready', '/metrics']);
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+/** Methods that change nothing: the only ones a read-only (standby) api serves. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Retry-After of a write refused by a read-only api: the time a planned switchover takes from
+ * the replica's promotion to Front Door preferring the promoted region (docs/runbooks.md).
+ */
+export const READ_ONLY_RETRY_AFTER_S = 60;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -207,6 +214,7 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   // JSON only: any other body type is answered 415.
   app.removeContentTypeParser('text/plain');
 
+  const readOnlyBody = { error: 'read_only', message: 'this region is the standby and accepts no writes until it is promoted; retry later' };
   const tooMany = (reply: FastifyReply, retryAfterS: number, limit: number) =>
     reply
       .code(429)
@@ -236,6 +244,12 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
     }
     const user = await limiter.byUser(cls, req, req.caller.oid);
     if (user.limited) return tooMany(reply, user.retryAfterS, user.limit);
+    // A standby region's api (READ_ONLY=true) refuses every write on a known route: its database
+    // is a read replica until promotion. Unknown routes still answer 404.
+    if (config.readOnly && route !== undefined && !SAFE_METHODS.has(req.method)) {
+      if (route === '/api/jobs') jobsRejected.inc({ reason: 'read_only' });
+      return reply.code(503).header('retry-after', String(READ_ONLY_RETRY_AFTER_S)).send(readOnlyBody);
+    }
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url;
@@ -464,11 +478,17 @@ export async function startApi(opts: StartApiOptions = {}): Promise<ApiHandle> {
   });
   subscriber.subscribe(JOB_EVENTS_CHANNEL).catch((err: Error) => logger.error({ err: { message: err.message } }, 'subscribe failed'));
 
-  const relay = startOutboxRelay(pool, redis, logger, {
-    intervalMs: config.outboxIntervalMs,
-    requeueAfterMs: config.jobRequeueAfterMs,
-    onRelayed: (n) => outboxRelayed.inc(n),
-  });
+  // The outbox relay writes (enqueued_at): a read-only api runs none. Once promoted (READ_ONLY
+  // off), this region's relay finds no queue epoch in its own Redis (an empty standby cache) and
+  // re-enqueues every unfinished job on its first pass.
+  const relay = config.readOnly
+    ? { stop: async () => undefined }
+    : startOutboxRelay(pool, redis, logger, {
+        intervalMs: config.outboxIntervalMs,
+        requeueAfterMs: config.jobRequeueAfterMs,
+        onRelayed: (n) => outboxRelayed.inc(n),
+      });
+  if (config.readOnly) logger.warn({ retryAfterS: READ_ONLY_RETRY_AFTER_S }, 'READ_ONLY=true (standby region): writes are refused with 503 until promotion; no outbox relay');
 
   await app.listen({ port: opts.port ?? config.port, host: opts.host ?? '0.0.0.0' });
   const port = (app.server.address() as AddressInfo).port;

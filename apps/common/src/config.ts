@@ -60,6 +60,7 @@ const baseSchema = {
   REDIS_USERNAME: nonEmpty.optional(),
   APP_ENVIRONMENT: nonEmpty.optional(),
   MIGRATE_ON_START: bool(false),
+  READ_ONLY: bool(false),
   JOB_SLEEP_MAX_MS: int(1, MAX_SLEEP_MS, MAX_SLEEP_MS),
   SECRET_REFRESH_MS: int(1000, 3600000, 30000),
 };
@@ -106,6 +107,12 @@ export interface BaseConfig {
   migrateOnStart: boolean;
   /** Longest accepted `sleep` job (ms). */
   sleepMaxMs: number;
+  /**
+   * READ_ONLY=true: this region is the standby (its database is a read replica until promotion).
+   * The api refuses every write with 503 + Retry-After and runs no outbox relay; the agent
+   * consumes no queue entry and deletes nothing. Reads, health and readiness work as usual.
+   */
+  readOnly: boolean;
 }
 
 export const AUTH_MODES = ['entra', 'none'] as const;
@@ -216,7 +223,11 @@ function base(env: Env, portDefault: number, shutdownDefault: number) {
     appEnvironment: e.APP_ENVIRONMENT,
     migrateOnStart: e.MIGRATE_ON_START,
     sleepMaxMs: e.JOB_SLEEP_MAX_MS,
+    readOnly: e.READ_ONLY,
   };
+  if (e.READ_ONLY && e.MIGRATE_ON_START) {
+    throw new ConfigError('invalid configuration: MIGRATE_ON_START: must be false with READ_ONLY=true (a standby\'s database is a read replica; it gets the schema from the primary by replication)');
+  }
   if (e.PGSSLROOTCERT !== undefined && e.PGSSLMODE !== 'verify-full') {
     throw new ConfigError(`invalid configuration: PGSSLROOTCERT: only used with PGSSLMODE=verify-full (got ${e.PGSSLMODE})`);
   }
@@ -399,7 +410,7 @@ const ROLE_LIST = z
 
 /** Configuration of the migration entry point (`node dist/migrate.js`, the chart's pre-install/pre-upgrade Job). */
 export function loadMigrationConfig(env: Env = process.env): MigrationConfig {
-  const { REDIS_HOST: _r, ...pgShape } = baseSchema;
+  const { REDIS_HOST: _r, READ_ONLY: _ro, ...pgShape } = baseSchema;
   const e = parse(
     {
       ...pgShape,

@@ -10,5 +10,6 @@ export * from './logger';
 export * from './metrics';
 export * from './outbox';
 export * from './redis';
+export * from './restore-verify';
 export * from './util';
 export * from './tracing';

@@ -27,6 +27,7 @@ describe('config parsing', () => {
       headersTimeoutMs: 5000,
       migrateOnStart: false,
       sleepMaxMs: 60000,
+      readOnly: false,
     });
     expect(api.pg.password).toBeUndefined();
     const agent = loadAgentConfig(minimal);
@@ -96,6 +97,15 @@ describe('config parsing', () => {
       corsOrigins: ['https://a.example.com', 'http://localhost:5173'],
       trustProxy: ['10.0.0.0/8', '127.0.0.1'],
     });
+  });
+
+  test('READ_ONLY (standby region): true|false for the api and the agent, never with MIGRATE_ON_START', () => {
+    expect(loadApiConfig({ ...minimal, READ_ONLY: 'true' }).readOnly).toBe(true);
+    expect(loadAgentConfig({ ...minimal, READ_ONLY: 'false' }).readOnly).toBe(false);
+    expect(() => loadApiConfig({ ...minimal, READ_ONLY: 'yes' })).toThrow('invalid configuration: READ_ONLY: must be one of: true, false');
+    expect(() => loadAgentConfig({ ...minimal, READ_ONLY: 'true', MIGRATE_ON_START: 'true' })).toThrow(
+      "invalid configuration: MIGRATE_ON_START: must be false with READ_ONLY=true (a standby's database is a read replica; it gets the schema from the primary by replication)",
+    );
   });
 
   test('migration entry point: owner connection and the login roles to grant', () => {

@@ -1,0 +1,98 @@
+/**
+ * A one-region stack keeps its URNs through the regional-stamp refactor: what moved
+ * under the `RegionalStamp` answers to its old URN through an `aliases` entry, so
+ * `pulumi up` on an existing stack moves resources in state instead of replacing them.
+ * The fixtures (test/fixtures/urns/) were recorded from main before the refactor
+ * (scripts/urn-fixture.ts); a new resource is appended with `--add`, never removed.
+ */
+import { runStack, StackRun } from '../offline/run-stack';
+import { aliasUrns, createUrn, parseUrn } from '../offline/aliases';
+import type { RecordedResource } from '../offline/mocks';
+import { readUrnFixture } from '../scripts/urn-fixture';
+import { TEST_CLOCK } from './support/clock';
+
+describe('aliasUrns (the engine rules)', () => {
+  const urn = (qualifiedType: string, name: string) => `urn:pulumi:dev::p::${qualifiedType}::${name}`;
+  const res = (qualifiedType: string, name: string, parent: string, aliases: RecordedResource['aliases'] = []) => ({
+    urn: urn(qualifiedType, name),
+    type: qualifiedType.split('$').pop()!,
+    name,
+    parent,
+    aliases,
+  });
+  const platform = res('x:Platform', 'aks-dev', '');
+  const stamp = res('x:Platform$x:Stamp', 'aks-dev', platform.urn);
+  const network = res('x:Platform$x:Stamp$x:Network', 'aks-dev-network', stamp.urn, [{ parentUrn: platform.urn }]);
+  const vnet = res('x:Platform$x:Stamp$x:Network$az:Vnet', 'aks-dev-network-vnet', network.urn);
+  const renamed = res('x:Platform$x:Stamp$x:Thing', 'new', stamp.urn, [{ name: 'old', noParent: true }]);
+  const whole = res('x:Platform$x:Other', 'o', platform.urn, [{ urn: 'urn:pulumi:dev::p::x:Gone::g' }]);
+
+  it.each([
+    ['a moved component: its old parent, same type and name', network, [urn('x:Platform$x:Network', 'aks-dev-network')]],
+    ["its child: the parent's old type chain (inherited alias)", vnet, [urn('x:Platform$x:Network$az:Vnet', 'aks-dev-network-vnet')]],
+    ['a rename to the top level', renamed, [urn('x:Thing', 'old')]],
+    ['a whole URN', whole, ['urn:pulumi:dev::p::x:Gone::g']],
+    ['no aliases, parent without aliases', stamp, []],
+  ])('%s', (_label, resource, expected) => {
+    expect(aliasUrns([platform, stamp, network, vnet, renamed, whole]).get(resource.urn)).toEqual(expected);
+  });
+
+  it('parses and builds URNs', () => {
+    expect(parseUrn(vnet.urn)).toEqual({ stack: 'dev', project: 'p', qualifiedType: 'x:Platform$x:Stamp$x:Network$az:Vnet', name: 'aks-dev-network-vnet' });
+    expect(createUrn('dev', 'p', network.urn, 'az:Vnet', 'v')).toBe(urn('x:Platform$x:Stamp$x:Network$az:Vnet', 'v'));
+    expect(() => parseUrn('nope')).toThrow('is not a Pulumi URN');
+  });
+});
+
+describe.each(['dev', 'prod'])('the %s stack keeps its URNs', (stack) => {
+  let run: StackRun;
+  let fixture: string[];
+  let aliases: Map<string, string[]>;
+  beforeAll(async () => {
+    run = await runStack(stack, { clock: TEST_CLOCK });
+    fixture = readUrnFixture(stack);
+    aliases = aliasUrns(run.recorder.resources);
+  });
+
+  it('has a fixture recorded before the refactor', () => {
+    expect(fixture.length).toBeGreaterThan(100);
+    expect(fixture.some((u) => u.includes('RegionalStamp'))).toBe(false);
+  });
+
+  it('every URN of the fixture is a resource now, or an alias of exactly one', () => {
+    const answeredBy = new Map<string, string[]>();
+    for (const r of run.recorder.resources) {
+      for (const old of [r.urn, ...(aliases.get(r.urn) ?? [])]) answeredBy.set(old, [...(answeredBy.get(old) ?? []), r.urn]);
+    }
+    const missing = fixture.filter((u) => !answeredBy.has(u));
+    const ambiguous = fixture.filter((u) => (answeredBy.get(u)?.length ?? 0) > 1);
+    expect({ missing, ambiguous }).toEqual({ missing: [], ambiguous: [] });
+  });
+
+  it('every resource is in the fixture, by URN or by an alias, but the new stamp (a new one: scripts/urn-fixture.ts --add)', () => {
+    const known = new Set(fixture);
+    const unknown = run.recorder.resources.filter((r) => !known.has(r.urn) && !(aliases.get(r.urn) ?? []).some((a) => known.has(a))).map((r) => r.urn);
+    // The stamp is the one new resource: a component, it holds no cloud state, so adding it replaces nothing.
+    expect(unknown).toEqual([`urn:pulumi:${stack}::aks-platform::aks-platform:index:Platform$aks-platform:index:RegionalStamp::aksplat-${stack}`]);
+  });
+
+  it('the regional resources moved under the stamp, each through an alias to its old URN', () => {
+    const stamp = run.recorder.one('aks-platform:index:RegionalStamp');
+    const cluster = run.recorder.one('azure-native:containerservice:ManagedCluster');
+    expect(cluster.urn).toContain('aks-platform:index:Platform$aks-platform:index:RegionalStamp$aks-platform:index:AksCluster$');
+    expect(fixture).not.toContain(cluster.urn);
+    expect(aliases.get(cluster.urn)).toContain(cluster.urn.replace('$aks-platform:index:RegionalStamp', ''));
+    // The stamp's direct children carry the alias; the stamp itself is new (it has no old URN).
+    const children = run.recorder.childrenOf(stamp.urn);
+    expect(children.length).toBeGreaterThanOrEqual(8);
+    for (const child of children) expect(child.aliases).toHaveLength(1);
+    expect(aliases.get(stamp.urn)).toEqual([]);
+  });
+
+  it("the registry's private endpoint (now the region's) answers to its URN under the registry", () => {
+    const endpoints = run.recorder.ofType('aks-platform:index:PrivateLink').filter((r) => r.name.endsWith('-registry-pl'));
+    expect(endpoints.map((e) => aliases.get(e.urn))).toEqual(
+      endpoints.map(() => [expect.stringContaining('aks-platform:index:Platform$aks-platform:index:ContainerRegistry$aks-platform:index:PrivateLink::')]),
+    );
+  });
+});
