@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
+import { stateTokenProblem } from '../lib/token-lifetime';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as dockerBuild from '@pulumi/docker-build';
 import { ACR_TOKEN_USERNAME, AcrTokenExchange, exchangeAcrRefreshToken, loginServerProblem } from '../lib/acr-token';
@@ -121,9 +122,13 @@ export class AppImage extends pulumi.ComponentResource {
     );
     const exchange = args.tokenExchange ?? exchangeAcrRefreshToken;
     const refreshToken = pulumi.secret(
-      pulumi.all([loginServer, entraToken, args.tenantId]).apply(([server, accessToken, tenantId]) =>
-        exchange({ loginServer: server, accessToken, tenantId }),
-      ),
+      pulumi.all([loginServer, entraToken, args.tenantId]).apply(async ([server, accessToken, tenantId]) => {
+        const token = await exchange({ loginServer: server, accessToken, tenantId });
+        // The build's registry password is kept in the state: only a short-lived token is accepted (lib/token-lifetime.ts).
+        const problem = stateTokenProblem(token, `the ACR refresh token for ${server}`);
+        if (problem) throw new pulumi.ResourceError(problem, this);
+        return token;
+      }),
     );
 
     this.registryRefreshToken = refreshToken;

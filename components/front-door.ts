@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { stateTokenProblem } from '../lib/token-lifetime';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as cdn from '@pulumi/azure-native/cdn';
 import * as frontdoor from '@pulumi/azure-native/frontdoor';
@@ -167,7 +168,12 @@ export class FrontDoor extends pulumi.ComponentResource {
     );
 
     if (args.origin.approve !== false) {
-      const token = args.origin.accessToken ?? authorization.getClientTokenOutput({}, parent).token;
+      const token = pulumi.output(args.origin.accessToken ?? authorization.getClientTokenOutput({}, parent).token).apply((t) => {
+        // Kept in the state (a dynamic resource's input): only a short-lived token is accepted (lib/token-lifetime.ts).
+        const problem = stateTokenProblem(t, 'the Private Link approval token (Entra, audience ARM)');
+        if (problem) throw new pulumi.ResourceError(problem, this);
+        return t;
+      });
       this.approval = new PrivateLinkApproval(
         `${name}-pls-approval`,
         { privateLinkServiceId: args.origin.privateLinkServiceId, requestMessage, accessToken: token },

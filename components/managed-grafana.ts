@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { stateTokenProblem } from '../lib/token-lifetime';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as dashboard from '@pulumi/azure-native/dashboard';
 import * as grafana from '@pulumiverse/grafana';
@@ -119,7 +120,8 @@ export class ManagedGrafana extends pulumi.ComponentResource {
     const token = args.accessToken ?? authorization.getClientTokenOutput({ endpoint: MANAGED_GRAFANA.entraAudience }, parent).token;
     const provider = new grafana.Provider(
       `${name}-grafana-api`,
-      { url: this.endpoint, auth: pulumi.secret(token) },
+      // The token is kept in the state (a provider input): only a short-lived one is accepted (lib/token-lifetime.ts).
+      { url: this.endpoint, auth: pulumi.secret(pulumi.output(token).apply((t) => this.shortLived(t))) },
       { parent: this, dependsOn: [deployerAdmin, reader] },
     );
     const folder = new grafana.oss.Folder(`${name}-folder`, { uid: GRAFANA_FOLDER.uid, title: GRAFANA_FOLDER.title }, { parent: this, provider });
@@ -132,6 +134,12 @@ export class ManagedGrafana extends pulumi.ComponentResource {
     }
 
     this.registerOutputs({ endpoint: this.endpoint, principalId: this.principalId });
+  }
+
+  private shortLived(token: string): string {
+    const problem = stateTokenProblem(token, 'the Grafana API token (Entra, audience Azure Managed Grafana)');
+    if (problem) throw new pulumi.ResourceError(problem, this);
+    return token;
   }
 }
 

@@ -2,12 +2,11 @@ import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as compute from '@pulumi/azure-native/compute';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
-import * as random from '@pulumi/random';
 import { AzureComponentArgs } from '../lib/component-args';
 import { BUILT_IN_ROLES, roleDefinitionId } from '../lib/data-services';
 import { resourceName } from '../lib/naming';
 import { ArgProblem, argProblemsMessage } from '../lib/problems';
-import { RUNNER_TOKEN_SECRET, runnerBootProblems, runnerCloudInit } from '../lib/operations-runner';
+import { RUNNER_ADMIN_USER, RUNNER_TOKEN_SECRET, runnerBootProblems, runnerCloudInit, sshPublicKeyProblem } from '../lib/operations-runner';
 import { VM_SIZES } from '../lib/vm-sizes';
 import { vmSizeProblem } from '../lib/rules';
 
@@ -23,6 +22,12 @@ export interface OperationsRunnerArgs extends AzureComponentArgs {
   vmSize?: string;
   /** Number of instances; each runs one job at a time. Default 1. */
   instances?: number;
+  /**
+   * SSH public key of the admin user (`ssh-ed25519` or `ssh-rsa` of 2048+ bits). Password
+   * sign-in is off, so the state holds no admin credential; no inbound connection reaches
+   * the instances anyway (break-glass: `az vmss run-command invoke`).
+   */
+  adminSshPublicKey: string;
   /** ARM ID of the Key Vault that holds the GitHub token secret. */
   keyVaultId: pulumi.Input<string>;
   /** Name of that Key Vault (reached through its private endpoint). */
@@ -30,7 +35,8 @@ export interface OperationsRunnerArgs extends AzureComponentArgs {
   /**
    * Name of the Key Vault secret holding a GitHub token that may create runner
    * registration tokens. Default `github-runner-token`. The runner's identity
-   * gets Key Vault Secrets User on this one secret only.
+   * gets Key Vault Secrets User on this one secret only. An operator writes the
+   * secret out of band (docs/setup.md); this component never sees its value.
    */
   tokenSecretName?: string;
 }
@@ -41,10 +47,10 @@ export interface OperationsRunnerArgs extends AzureComponentArgs {
  * registration an instance reads the GitHub token from Key Vault with that
  * identity, trades it for a registration token, and registers as an
  * ephemeral runner (one job, then a fresh registration). No token is in the
- * code, the boot script or the outputs. The instances have no public IP and
- * the subnet's NSG denies every inbound connection from the Internet; the
- * administrator password is random, kept as a secret in the state, and only
- * for the serial console.
+ * code, the boot script, the outputs or the state. The instances have no
+ * public IP and the subnet's NSG denies every inbound connection from the
+ * Internet; the admin user signs in with an SSH key only (no password, so no
+ * admin credential in the state).
  *
  * From this runner the deploy and drift workflows reach the private API
  * server and the private registry (docs/setup.md, phase 2).
@@ -68,6 +74,8 @@ export class OperationsRunner extends pulumi.ComponentResource {
     const sizeProblem = vmSizeProblem(vmSize);
     if (sizeProblem) problems.push({ path: 'vmSize', problem: sizeProblem });
     if (!Number.isInteger(instances) || instances < 1 || instances > 10) problems.push({ path: 'instances', problem: `${instances} is not allowed; use 1 to 10` });
+    const keyProblem = sshPublicKeyProblem(args.adminSshPublicKey);
+    if (keyProblem) problems.push({ path: 'adminSshPublicKey', problem: keyProblem });
     const placeholderVault = 'kv-check';
     const placeholderClient = '00000000-0000-0000-0000-000000000000';
     for (const problem of runnerBootProblems({ githubRepository: args.githubRepository, labels: args.labels, keyVaultName: placeholderVault, identityClientId: placeholderClient })) {
@@ -99,8 +107,6 @@ export class OperationsRunner extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const adminPassword = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: true, minLower: 2, minUpper: 2, minNumeric: 2, minSpecial: 2, overrideSpecial: '!#%*+-=?@_' }, { parent: this });
-
     const customData = pulumi
       .all([args.keyVaultName, identity.clientId])
       .apply(([keyVaultName, identityClientId]) =>
@@ -124,10 +130,14 @@ export class OperationsRunner extends pulumi.ComponentResource {
         virtualMachineProfile: {
           osProfile: {
             computerNamePrefix: 'runner',
-            adminUsername: 'opsadmin',
-            adminPassword: adminPassword.result,
+            adminUsername: RUNNER_ADMIN_USER,
             customData,
-            linuxConfiguration: { disablePasswordAuthentication: false, provisionVMAgent: true },
+            // SSH key only: no password exists, so none is in the state.
+            linuxConfiguration: {
+              disablePasswordAuthentication: true,
+              provisionVMAgent: true,
+              ssh: { publicKeys: [{ path: `/home/${RUNNER_ADMIN_USER}/.ssh/authorized_keys`, keyData: args.adminSshPublicKey.trim() }] },
+            },
           },
           storageProfile: {
             imageReference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },

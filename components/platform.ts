@@ -144,8 +144,8 @@ export interface PlatformArgs {
   /**
    * An in-VNet GitHub Actions runner in the `operations` subnet (with a NAT
    * gateway for its outbound traffic), labelled `aks-platform-<environment>`.
-   * Its GitHub token is stored in the Key Vault (through ARM) and read by the
-   * runner's managed identity. Leave out for no runner.
+   * Its GitHub token is written into the Key Vault out of band (docs/setup.md)
+   * and read by the runner's managed identity. Leave out for no runner.
    */
   operationsRunner?: PlatformOperationsRunnerArgs;
 }
@@ -158,11 +158,12 @@ export interface PlatformEgressFirewallArgs {
   sku?: FirewallSku;
 }
 
-/** The operations runner of a platform. */
-export interface PlatformOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances'> {
-  /** GitHub token that may create runner registration tokens (kept secret; stored as the Key Vault secret `github-runner-token`). */
-  githubToken: pulumi.Input<string>;
-}
+/**
+ * The operations runner of a platform. Its GitHub token is not an argument: an
+ * operator writes it into the platform's vault as `github-runner-token`, out of
+ * band (docs/setup.md step 6), so it is never in the stack config or the state.
+ */
+export type PlatformOperationsRunnerArgs = Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances' | 'adminSshPublicKey'>;
 
 /**
  * A complete environment: the global layer (resource group, registry, app

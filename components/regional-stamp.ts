@@ -104,10 +104,12 @@ export interface StampMonitoringArgs {
   runbookBaseUrl: string;
 }
 
-/** The in-VNet GitHub Actions runner of a region. */
-export interface StampOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances'> {
-  /** GitHub token that may create runner registration tokens (stored as the Key Vault secret `github-runner-token`). */
-  githubToken: pulumi.Input<string>;
+/**
+ * The in-VNet GitHub Actions runner of a region. Its GitHub token is not an
+ * argument: an operator writes it into the region's vault as
+ * `github-runner-token`, out of band (docs/setup.md step 6).
+ */
+export interface StampOperationsRunnerArgs extends Pick<OperationsRunnerArgs, 'githubRepository' | 'vmSize' | 'instances' | 'adminSshPublicKey'> {
   /** Runner labels, e.g. `aks-platform-prod`. */
   labels: string[];
 }
@@ -374,8 +376,8 @@ export class RegionalStamp extends pulumi.ComponentResource {
         ...vault,
         tenantId: args.tenantId,
         privateEndpoint: vaultPrivate ? placement(PRIVATE_DNS_ZONES.keyVault) : undefined,
-        // The same secret names in every region: a workload reads its region's vault.
-        secrets: [...(args.operationsRunner ? [{ name: RUNNER_TOKEN_SECRET, value: pulumi.secret(args.operationsRunner.githubToken) }] : [])],
+        // No secret today: PostgreSQL and Redis use Entra, the runner keeps no token (a workload would read its region's vault).
+        secrets: [],
         deployerObjectId: args.deployerObjectId,
         deployerPrincipalType,
         // Each app reads only the secrets it mounts, each through its own assignment (none today: Entra for both data services).
@@ -412,18 +414,17 @@ export class RegionalStamp extends pulumi.ComponentResource {
     this.appIdentityClientIds = this.identities.clientIds;
 
     if (args.operationsRunner) {
-      const { githubToken: _token, ...runner } = args.operationsRunner;
       this.operationsRunner = new OperationsRunner(
         `${name}-runner`,
         {
           ...common,
-          ...runner,
+          ...args.operationsRunner,
           subnetId: this.network.subnetIds.operations,
           keyVaultId: this.keyVault.vaultId,
           keyVaultName: this.keyVault.vaultName,
           tokenSecretName: RUNNER_TOKEN_SECRET,
         },
-        // The token secret must exist before an instance boots and reads it.
+        // The vault (and its private endpoint) before the runner's role on the token secret.
         { ...child(), dependsOn: [this.keyVault] },
       );
     }

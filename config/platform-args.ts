@@ -102,12 +102,12 @@ export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContex
       },
     },
     operationsRunner:
-      cfg.operationsRunner?.enabled && cfg.operationsRunner.githubToken !== undefined
+      cfg.operationsRunner?.enabled && cfg.operationsRunner.adminSshPublicKey !== undefined
         ? {
             githubRepository: cfg.operationsRunner.githubRepository,
             vmSize: cfg.operationsRunner.vmSize,
             instances: cfg.operationsRunner.instances,
-            githubToken: cfg.operationsRunner.githubToken,
+            adminSshPublicKey: cfg.operationsRunner.adminSshPublicKey,
           }
         : undefined,
     monitoring: cfg.monitoring.enabled

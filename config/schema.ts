@@ -33,6 +33,7 @@ import {
   postgresSkuProblem,
 } from '../lib/data-services-rules';
 import { DEFAULT_LOCAL_REGISTRY, localRegistryProblem } from '../lib/local-target';
+import { RUNNER_TOKEN_SECRET, sshPublicKeyProblem } from '../lib/operations-runner';
 import { LOCAL_DATA_IMAGES } from '../lib/local-data';
 
 /** The config namespace (the Pulumi project name). */
@@ -377,12 +378,18 @@ export const operationsRunnerSchema = z
     /** Runner instances (each runs one job at a time). */
     instances: z.number().int().min(1).max(10).default(1),
     /**
-     * A GitHub token that may create runner registration tokens (fine-grained,
-     * repository Administration: write). Set it as a secret:
-     * `pulumi config set --secret --path 'aks-platform:operationsRunner.githubToken' ...`.
-     * It goes to Key Vault (through ARM); the runner reads it with its managed identity.
+     * SSH public key of the instances' admin user (`ssh-ed25519 ...` or
+     * `ssh-rsa ...` of 2048+ bits): password sign-in is off, and the state
+     * holds no admin credential. The instances take no inbound connection;
+     * break-glass is `az vmss run-command invoke` (docs/runbooks.md).
      */
-    githubToken: z.string().min(1).optional(),
+    adminSshPublicKey: z.string().min(1).optional(),
+    /**
+     * No longer accepted: a GitHub token in the stack config is readable by
+     * anyone who can decrypt the stack. The token is written into the vault
+     * out of band (docs/setup.md step 6); a value here is refused with that hint.
+     */
+    githubToken: z.unknown().optional(),
   })
   .strict();
 
@@ -557,8 +564,19 @@ export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) 
 
   // Operations runner.
   const runner = cfg.operationsRunner;
-  if (runner?.enabled && runner.githubToken === undefined) {
-    issue(['operationsRunner', 'githubToken'], 'is required when the runner is enabled; set it as a secret: pulumi config set --secret --path aks-platform:operationsRunner.githubToken <token>');
+  if (runner?.githubToken !== undefined) {
+    // Reported on the parent key: the validator appends a scalar's value to the message, and this one is a secret.
+    issue(
+      ['operationsRunner'],
+      `githubToken is no longer read: a token in the stack config is readable by whoever can decrypt the stack. Write it into the vault out of band as the secret ${RUNNER_TOKEN_SECRET} (docs/setup.md step 6), then run: pulumi config rm --path aks-platform:operationsRunner.githubToken`,
+    );
+  }
+  if (runner?.enabled && runner.adminSshPublicKey === undefined) {
+    issue(['operationsRunner', 'adminSshPublicKey'], 'is required when the runner is enabled (password sign-in is off): pulumi config set --path aks-platform:operationsRunner.adminSshPublicKey "$(cat ~/.ssh/<key>.pub)"');
+  }
+  if (runner?.adminSshPublicKey !== undefined) {
+    const problem = sshPublicKeyProblem(runner.adminSshPublicKey);
+    if (problem) issue(['operationsRunner', 'adminSshPublicKey'], problem);
   }
 
   // Registry features that need Premium.

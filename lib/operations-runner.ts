@@ -19,6 +19,59 @@ export const RUNNER_TOKEN_SECRET = 'github-runner-token';
  */
 export const RUNNER_VERSION = '2.329.0';
 
+/** The instances' admin user (SSH key only; password sign-in is off). */
+export const RUNNER_ADMIN_USER = 'opsadmin';
+
+/**
+ * Key types Azure accepts for a Linux VM's admin user: RSA of at least 2048
+ * bits and Ed25519 (Microsoft Learn, "Detailed steps: Create and manage SSH
+ * keys for authentication to a Linux VM in Azure", § Supported SSH key formats,
+ * https://learn.microsoft.com/azure/virtual-machines/linux/create-ssh-keys-detailed;
+ * checked 2026-12-01). ECDSA and DSA keys are refused.
+ */
+export const SSH_KEY_TYPES = ['ssh-ed25519', 'ssh-rsa'] as const;
+
+/** Smallest RSA modulus Azure accepts, in bits. */
+export const MIN_RSA_BITS = 2048;
+
+/** Reads one SSH wire-format string (uint32 length + bytes) at `offset`. */
+function sshString(buf: Buffer, offset: number): { value: Buffer; next: number } | undefined {
+  if (offset + 4 > buf.length) return undefined;
+  const length = buf.readUInt32BE(offset);
+  if (offset + 4 + length > buf.length) return undefined;
+  return { value: buf.subarray(offset + 4, offset + 4 + length), next: offset + 4 + length };
+}
+
+/**
+ * Why `key` is not an OpenSSH public key Azure accepts for the admin user, or
+ * undefined. Checks the line format, that the base64 blob names the same key
+ * type, the Ed25519 key length and the RSA modulus size. A private key is
+ * refused with a message that does not echo it.
+ */
+export function sshPublicKeyProblem(key: string): string | undefined {
+  const line = key.trim();
+  if (/PRIVATE KEY/.test(line)) return 'is a private key; give the public key (the .pub file)';
+  const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: .*)?$/.exec(line);
+  if (!match) return 'is not an OpenSSH public key line such as "ssh-ed25519 AAAAC3... you@host"';
+  const [, type, blob] = match;
+  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) return `key type "${type}" is not accepted by Azure; use one of ${SSH_KEY_TYPES.join(', ')}`;
+  const bytes = Buffer.from(blob, 'base64');
+  const inner = sshString(bytes, 0);
+  if (!inner || inner.value.toString('latin1') !== type) return `the key data does not hold a ${type} key`;
+  if (type === 'ssh-ed25519') {
+    const pub = sshString(bytes, inner.next);
+    if (!pub || pub.value.length !== 32 || pub.next !== bytes.length) return 'the ssh-ed25519 key data is not a 32-byte public key';
+    return undefined;
+  }
+  const exponent = sshString(bytes, inner.next);
+  const modulus = exponent && sshString(bytes, exponent.next);
+  if (!modulus || modulus.next !== bytes.length) return 'the ssh-rsa key data is not an exponent and a modulus';
+  const m = modulus.value[0] === 0 ? modulus.value.subarray(1) : modulus.value;
+  const bits = m.length === 0 ? 0 : (m.length - 1) * 8 + (32 - Math.clz32(m[0]));
+  if (bits < MIN_RSA_BITS) return `the RSA key has ${bits} bits; Azure needs at least ${MIN_RSA_BITS}`;
+  return undefined;
+}
+
 /** Plain facts the boot script needs. */
 export interface RunnerBootOptions {
   /** Repository the runner registers with, `owner/name`. */

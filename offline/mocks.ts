@@ -80,6 +80,23 @@ export const MOCK_CLIENT_ID = '00000000-0000-4000-8000-000000000004';
  */
 export const MOCK_SECRET_MARKER = 'mock-secret-';
 
+/**
+ * A JWT-shaped mock token (the program checks a token's `exp - iat` before it
+ * keeps it in the state: lib/token-lifetime.ts). The header segment carries
+ * the marker and a label; the payload has `iat` and `exp`; no real signature.
+ */
+export function mockJwt(label: string, lifetimeSeconds: number): string {
+  const iat = 1_796_083_200; // 2026-12-01T00:00:00Z
+  const payload = Buffer.from(JSON.stringify({ iat, nbf: iat, exp: iat + lifetimeSeconds })).toString('base64url');
+  return `${MOCK_SECRET_MARKER}${label}.${payload}.mock-signature`;
+}
+
+/** The Entra access token `getClientToken` answers: 75 minutes, the documented average. */
+export const MOCK_ENTRA_ACCESS_TOKEN = mockJwt('entra-access-token', 75 * 60);
+
+/** The ACR refresh token the registry's `/oauth2/exchange` answers: 3 hours. */
+export const MOCK_ACR_REFRESH_TOKEN = mockJwt('acr-refresh-token', 3 * 60 * 60);
+
 /** One registered resource, as the engine saw it. */
 export interface RecordedResource {
   urn: string;
@@ -466,7 +483,7 @@ export function callResult(token: string, inputs: Record<string, unknown>, resou
     case 'azure-native:authorization:getClientConfig':
       return { clientId: MOCK_CLIENT_ID, objectId: MOCK_CLIENT_OBJECT_ID, subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
     case 'azure-native:authorization:getClientToken':
-      return { token: `${MOCK_SECRET_MARKER}entra-access-token` };
+      return { token: MOCK_ENTRA_ACCESS_TOKEN };
     case 'azure-native:containerservice:listManagedClusterUserCredentials':
     case 'azure-native:containerservice:listManagedClusterAdminCredentials': {
       const cluster = String(plain.resourceName);
@@ -613,7 +630,7 @@ function installOfflineFetch(): void {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     if (['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return real(input, init);
     if (url.hostname.endsWith('.azurecr.io') && url.pathname === '/oauth2/exchange') {
-      return new Response(JSON.stringify({ refresh_token: `${MOCK_SECRET_MARKER}acr-refresh-token` }), { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ refresh_token: MOCK_ACR_REFRESH_TOKEN }), { status: 200, headers: { 'content-type': 'application/json' } });
     }
     throw new TypeError(`offline: no network access to ${url.origin} (offline/mocks.ts answers only the ACR token exchange)`);
   };

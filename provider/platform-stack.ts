@@ -376,7 +376,9 @@ export interface PlatformStackOperationsRunner {
   vmSize?: string;
   /** Runner instances (1–10, default 1). */
   instances?: number;
-  /** GitHub token that may create runner registration tokens (pass as a secret). */
+  /** SSH public key of the instances' admin user (ssh-ed25519, or ssh-rsa of 2048+ bits); required when enabled. Password sign-in is off. */
+  adminSshPublicKey?: string;
+  /** Refused (with a hint): the runner's GitHub token is written into the vault out of band (docs/setup.md step 6), never passed to the program. */
   githubToken?: string;
 }
 

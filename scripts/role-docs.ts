@@ -1,6 +1,7 @@
 /**
- * Writes the deploying identities' role-assignment condition in docs/setup.md
- * from lib/role-ids.ts, the one list of roles the program assigns:
+ * Writes, in docs/setup.md, the CI identities' table and role grants from
+ * lib/ci-identities.ts, and the deploying identities' role-assignment
+ * condition from lib/role-ids.ts, the one list of roles the program assigns:
  *
  *   npm run docs:roles
  *
@@ -10,6 +11,7 @@
 import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { AssignedRole, PROGRAM_ROLES, programRoleIds, roleAssignmentCondition } from '../lib/role-ids';
+import { CI_IDENTITIES, CiGrant, CiIdentity, HELM_RELEASE_READER_ROLE } from '../lib/ci-identities';
 
 const ROOT = path.resolve(__dirname, '..');
 export const SETUP_DOC = path.join(ROOT, 'docs', 'setup.md');
@@ -32,15 +34,100 @@ export function roleConditionBlock(): string {
   ].join('\n');
 }
 
-/** The document with the block replaced; throws when the markers are missing. */
+export const TABLE_BEGIN = '<!-- BEGIN GENERATED: CI identities (npm run docs:roles) -->';
+export const TABLE_END = '<!-- END GENERATED: CI identities -->';
+export const GRANTS_BEGIN = '# BEGIN GENERATED: CI identity grants (npm run docs:roles)';
+export const GRANTS_END = '# END GENERATED: CI identity grants';
+
+const SCOPE_TEXT: Record<CiGrant['scope'], string> = {
+  resourceGroup: 'resource group `rg-aksplat-<env>-weu`',
+  cluster: 'cluster `aks-aksplat-<env>-weu`',
+  clusterNamespace: 'namespaces',
+  stateContainer: 'state container `pulumi-state-<env>`',
+  stateKey: 'state key `pulumi-<env>`',
+};
+
+/** The markdown table of the CI identities: identity, subject, variable, used by, role, scope, why. */
+export function identitiesTable(): string {
+  const rows = (Object.values(CI_IDENTITIES) as CiIdentity[]).flatMap((identity) =>
+    identity.grants.map((g, i) => {
+      const scope = g.scope === 'clusterNamespace' ? `namespaces ${g.namespaces!.map((n) => `\`${n}\``).join(', ')} of the cluster` : SCOPE_TEXT[g.scope];
+      const envs = identity.environments === 'own' ? 'its own environment' : 'dev and prod';
+      const head = i === 0
+        ? [`\`${identity.displayName}\``, `\`repo:<org>/aks-platform:${identity.subject}\``, `\`${identity.variable}\` (${identity.variableIn === 'repository' ? 'repository variable' : `variable of environment \`${identity.variableIn}\``})`, identity.usedBy]
+        : ['', '', '', ''];
+      return `| ${[...head, `${g.role}${g.condition ? ' **with the condition below**' : ''}${g.grantedBelow ? ' (granted below, with its definition)' : ''}`, `${scope} (${envs})`, g.why].join(' | ')} |`;
+    }),
+  );
+  return [
+    TABLE_BEGIN,
+    '| identity | federated subject (only) | client id in | used by | role | scope | why |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    TABLE_END,
+  ].join('\n');
+}
+
+function grantLine(variable: string, g: CiGrant): string[] {
+  const role = g.id ?? `"${g.role}"`;
+  const comment = `  # ${g.role}`;
+  switch (g.scope) {
+    case 'resourceGroup':
+      return [`  grant "$${variable}" ${role} "$RG"${g.condition ? ' --condition-version 2.0 --condition "$CONDITION"' : ''}${comment}`];
+    case 'cluster':
+      return [`  grant "$${variable}" ${role} "$AKS"${comment}`];
+    case 'clusterNamespace':
+      return [`  for ns in ${g.namespaces!.join(' ')}; do grant "$${variable}" "$HELM_READER" "$AKS/namespaces/$ns"; done${comment}`];
+    case 'stateContainer':
+      return [`  grant "$${variable}" ${role} "$STATE/pulumi-state-$env"${comment}`];
+    case 'stateKey':
+      return [`  grant "$${variable}" ${role} "$KEYS/pulumi-$env"${comment}`];
+  }
+}
+
+/** The shell block that creates the identities (one per environment where so designed) and grants their roles. */
+export function grantsBlock(): string {
+  const lines: string[] = [GRANTS_BEGIN, '# lib/ci-identities.ts: every role of every CI identity, nothing above one environment.'];
+  const definition = [
+    `Name: ${JSON.stringify(HELM_RELEASE_READER_ROLE.name)}`,
+    `Description: ${JSON.stringify(HELM_RELEASE_READER_ROLE.description)}`,
+    'Actions: []',
+    `DataActions: ${JSON.stringify(HELM_RELEASE_READER_ROLE.dataActions)}`,
+    'AssignableScopes: [$s + "/resourceGroups/rg-aksplat-dev-weu", $s + "/resourceGroups/rg-aksplat-prod-weu"]',
+  ].join(', ');
+  lines.push('# The custom role of the drift check (Kubernetes Secrets read, assigned on the release namespaces only):');
+  lines.push(`HELM_READER=$(az role definition create --query name -o tsv --role-definition "$(jq -n --arg s "$S" '{${definition}}')")`);
+  const scripted = (identity: CiIdentity) => identity.grants.some((g) => !g.grantedBelow);
+  const shared = (Object.entries(CI_IDENTITIES) as [string, CiIdentity][]).filter(([, i]) => i.environments === 'all' && scripted(i));
+  for (const [key, identity] of shared) lines.push(`${key.toUpperCase()}_OID=$(identity ${identity.displayName})`);
+  lines.push('for env in dev prod; do');
+  lines.push('  RG=$S/resourceGroups/rg-aksplat-$env-weu');
+  lines.push('  AKS=$RG/providers/Microsoft.ContainerService/managedClusters/aks-aksplat-$env-weu');
+  for (const [key, identity] of Object.entries(CI_IDENTITIES) as [string, CiIdentity][]) {
+    const variable = `${key.toUpperCase()}_OID`;
+    if (!scripted(identity)) continue;
+    if (identity.environments === 'own') lines.push(`  ${variable}=$(identity "${identity.displayName.replace('<env>', '$env')}")`);
+    for (const g of identity.grants.filter((grant) => !grant.grantedBelow)) lines.push(...grantLine(variable, g));
+  }
+  lines.push('done');
+  lines.push(GRANTS_END);
+  return lines.join('\n');
+}
+
+function replaceBetween(doc: string, begin: string, end: string, block: string): string {
+  const start = doc.indexOf(begin);
+  const stop = doc.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`docs/setup.md lacks the markers "${begin}" … "${end}"`);
+  return doc.slice(0, start) + block + doc.slice(stop + end.length);
+}
+
+/** The document with the generated blocks replaced; throws when the markers are missing. */
 export function withRoleCondition(doc: string): string {
-  const start = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`docs/setup.md lacks the markers "${BEGIN}" … "${END}"`);
-  return doc.slice(0, start) + roleConditionBlock() + doc.slice(end + END.length);
+  const withCondition = replaceBetween(doc, BEGIN, END, roleConditionBlock());
+  return replaceBetween(replaceBetween(withCondition, TABLE_BEGIN, TABLE_END, identitiesTable()), GRANTS_BEGIN, GRANTS_END, grantsBlock());
 }
 
 if (require.main === module) {
   writeFileSync(SETUP_DOC, withRoleCondition(readFileSync(SETUP_DOC, 'utf8')));
-  process.stdout.write('docs/setup.md: role condition updated\n');
+  process.stdout.write('docs/setup.md: CI identities, grants and role condition updated\n');
 }

@@ -95,7 +95,9 @@ describe('stack configuration', () => {
     ['ephemeral OS disk on a size without a local disk', { 'aks-platform:cluster.userPools': [{ name: 'cpuopt', vmSize: 'Standard_D4s_v5', minCount: 0, maxCount: 2, osDiskType: 'Ephemeral' }] }, 'aks-platform:cluster.userPools[0].osDiskType', '"Ephemeral" needs a VM size with a local disk; Standard_D4s_v5 has none'],
     ['LTS without the Premium tier', { 'aks-platform:cluster.supportPlan': 'AKSLongTermSupport' }, 'aks-platform:cluster.supportPlan', '"AKSLongTermSupport" needs cluster.tier Premium (tier is Free)'],
     ['unknown phase', { 'aks-platform:phase': 'apps' }, 'aks-platform:phase', 'got "apps"; allowed: "infrastructure", "full"'],
-    ['runner without its GitHub token', { 'aks-platform:operationsRunner': { enabled: true, githubRepository: 'contoso/aks-platform' } }, 'aks-platform:operationsRunner.githubToken', 'is required when the runner is enabled'],
+    ['runner without its admin SSH key', { 'aks-platform:operationsRunner': { enabled: true, githubRepository: 'contoso/aks-platform' } }, 'aks-platform:operationsRunner.adminSshPublicKey', 'is required when the runner is enabled (password sign-in is off)'],
+    ['runner with an SSH key Azure refuses', { 'aks-platform:operationsRunner': { enabled: true, githubRepository: 'contoso/aks-platform', adminSshPublicKey: 'ecdsa-sha2-nistp256 AAAAE2VjZHNh' } }, 'aks-platform:operationsRunner.adminSshPublicKey', 'key type "ecdsa-sha2-nistp256" is not accepted by Azure'],
+    ['runner GitHub token in the stack config', { 'aks-platform:operationsRunner': { enabled: false, githubRepository: 'contoso/aks-platform', githubToken: 'ghp_must-not-be-echoed' } }, 'aks-platform:operationsRunner', 'githubToken is no longer read: a token in the stack config is readable by whoever can decrypt the stack'],
     ['app on the CriticalAddonsOnly system pool', { 'aks-platform:environment': 'prod', 'aks-platform:cluster.systemPool.onlyCriticalAddons': true, 'aks-platform:apps.api.replicas': 3, 'aks-platform:apps.api.maxReplicas': 4, 'aks-platform:apps.api.zoneSpread': 'required' }, 'aks-platform:apps.api.nodePool', '"system" is the system pool, tainted CriticalAddonsOnly for system add-ons only; allowed: memopt, cpuopt'],
     ['app on a pool that does not exist', { 'aks-platform:apps.api.nodePool': 'gpu' }, 'aks-platform:apps.api.nodePool', '"gpu" is not a pool apps can run on; allowed: system, memopt, cpuopt'],
   ];
@@ -104,6 +106,11 @@ describe('stack configuration', () => {
     const problems = problemsOf('dev', overrides);
     const match = problems.find((p) => p.startsWith(`${key}: `));
     expect({ problems, match: match?.includes(words) }).toEqual({ problems, match: true });
+  });
+
+  it('never prints the GitHub token it refuses', () => {
+    const problems = problemsOf('dev', { 'aks-platform:operationsRunner': { enabled: false, githubRepository: 'contoso/aks-platform', githubToken: 'ghp_must-not-be-echoed' } });
+    expect(problems.join('\n')).not.toContain('ghp_must-not-be-echoed');
   });
 
   it('accepts an app on a spot pool (the chart tolerates the spot taint)', () => {

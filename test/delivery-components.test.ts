@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { MOCK_SECRET_MARKER, OfflineRecorder, installMocks, isSecretValue, resolveOutput, settle, unwrapSecrets } from '../offline/mocks';
+import { MOCK_ACR_REFRESH_TOKEN, MOCK_ENTRA_ACCESS_TOKEN, MOCK_SECRET_MARKER, OfflineRecorder, installMocks, isSecretValue, resolveOutput, settle, unwrapSecrets } from '../offline/mocks';
 import type { AcrExchangeRequest } from '../lib/acr-token';
 import { platformGateway } from '../lib/app-values';
 import { FIXTURE_AUTH } from '../scripts/chart-fixtures';
@@ -30,7 +30,7 @@ beforeAll(async () => {
 const exchanges: AcrExchangeRequest[] = [];
 const fakeExchange = async (req: AcrExchangeRequest) => {
   exchanges.push(req);
-  return `${MOCK_SECRET_MARKER}acr-refresh-token`;
+  return MOCK_ACR_REFRESH_TOKEN;
 };
 
 describe('AppImage + HelmApp wiring', () => {
@@ -89,9 +89,9 @@ describe('AppImage + HelmApp wiring', () => {
     const registries = imageRes().inputs.registries;
     expect(isSecretValue(registries)).toBe(true);
     const [reg] = unwrapSecrets(registries) as Any[];
-    expect(reg).toEqual({ address: 'craksplatprodweu1a2b3c.azurecr.io', username: '00000000-0000-0000-0000-000000000000', password: `${MOCK_SECRET_MARKER}acr-refresh-token` });
+    expect(reg).toEqual({ address: 'craksplatprodweu1a2b3c.azurecr.io', username: '00000000-0000-0000-0000-000000000000', password: MOCK_ACR_REFRESH_TOKEN });
     expect(recorder.calls.map((c) => c.token)).toContain('azure-native:authorization:getClientToken');
-    expect(exchanges).toContainEqual({ loginServer: 'craksplatprodweu1a2b3c.azurecr.io', accessToken: `${MOCK_SECRET_MARKER}entra-access-token`, tenantId: undefined });
+    expect(exchanges).toContainEqual({ loginServer: 'craksplatprodweu1a2b3c.azurecr.io', accessToken: MOCK_ENTRA_ACCESS_TOKEN, tenantId: undefined });
   });
 
   test('the image depends on the registry, not on the cluster', () => {

@@ -1,11 +1,14 @@
 import { parse } from 'yaml';
-import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_SUBSCRIPTION_ID } from '../offline/mocks';
+import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION_ID } from '../offline/mocks';
 import type { OperationsRunnerArgs } from '../components/operations-runner';
-import { RUNNER_TOKEN_SECRET, runnerBootProblems, runnerCloudInit } from '../lib/operations-runner';
+import { RUNNER_TOKEN_SECRET, runnerBootProblems, runnerCloudInit, sshPublicKeyProblem } from '../lib/operations-runner';
 import { registeredTypes, resourceErrorOf } from './support/components';
+import { testSshKey } from './support/ssh-keys';
 
 const VAULT_ID = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-aksplat-prod-weu/providers/Microsoft.KeyVault/vaults/kv-aksplat-prod-abc123`;
 const SUBNET = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-aksplat-prod-weu/providers/Microsoft.Network/virtualNetworks/vnet-aksplat-prod-weu/subnets/snet-aksplat-prod-weu-ops`;
+const key = testSshKey;
+const ED25519 = key('ed25519');
 const boot = { githubRepository: 'contoso/aks-platform', labels: ['aks-platform-prod'], keyVaultName: 'kv-aksplat-prod-abc123', identityClientId: '11111111-2222-4333-8444-555555555555' };
 
 describe('runnerCloudInit', () => {
@@ -46,6 +49,31 @@ describe('runnerCloudInit', () => {
   });
 });
 
+describe('sshPublicKeyProblem (what Azure accepts for the admin user)', () => {
+  it.each([
+    ['ed25519', ED25519],
+    ['rsa 3072', key('rsa3072')],
+    ['ed25519 without a comment', ED25519.split(' ').slice(0, 2).join(' ')],
+  ])('accepts %s', (_label, value) => {
+    expect(sshPublicKeyProblem(value)).toBeUndefined();
+  });
+
+  it.each([
+    ['rsa 1024', key('rsa1024'), 'the RSA key has 1024 bits; Azure needs at least 2048'],
+    ['ecdsa', key('ecdsa'), 'key type "ecdsa-sha2-nistp256" is not accepted by Azure; use one of ssh-ed25519, ssh-rsa'],
+    ['a type that does not match the data', ED25519.replace('ssh-ed25519', 'ssh-rsa'), 'the key data does not hold a ssh-rsa key'],
+    ['a truncated ed25519 key', ED25519.replace(/AAAAIB\S+/, 'AAAAIBzKoNoImxO9SRBY'), 'not a 32-byte public key'],
+    ['a private key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----', 'is a private key; give the public key'],
+    ['free text', 'my-public-key', 'is not an OpenSSH public key line'],
+  ])('refuses %s', (_label, value, problem) => {
+    expect(sshPublicKeyProblem(value)).toContain(problem);
+  });
+
+  it('never echoes a private key', () => {
+    expect(sshPublicKeyProblem('-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETMATERIAL\n-----END OPENSSH PRIVATE KEY-----')).not.toContain('SECRETMATERIAL');
+  });
+});
+
 describe('OperationsRunner', () => {
   const args = (): OperationsRunnerArgs => ({
     naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
@@ -56,6 +84,7 @@ describe('OperationsRunner', () => {
     labels: ['aks-platform-prod'],
     keyVaultId: VAULT_ID,
     keyVaultName: 'kv-aksplat-prod-abc123',
+    adminSshPublicKey: ED25519,
   });
 
   it('a scale set in the operations subnet with a managed identity that may read only the token secret, no public IP', async () => {
@@ -83,11 +112,36 @@ describe('OperationsRunner', () => {
     expect(vmss.dependencies).toContain(role.urn);
   });
 
+  it('signs the admin in with the SSH key only: no password anywhere, nothing secret registered', async () => {
+    const recorder = installMocks({ stack: 'prod' });
+    const { OperationsRunner } = await import('../components/operations-runner');
+    const runner = new OperationsRunner('ops', args());
+    await resolveOutput(runner.identityClientId);
+    await settle();
+    const os = (recorder.one('azure-native:compute:VirtualMachineScaleSet').inputs as Record<string, any>).virtualMachineProfile.osProfile;
+    expect(os.adminPassword).toBeUndefined();
+    expect(os.linuxConfiguration).toEqual({
+      disablePasswordAuthentication: true,
+      provisionVMAgent: true,
+      ssh: { publicKeys: [{ path: '/home/opsadmin/.ssh/authorized_keys', keyData: ED25519.trim() }] },
+    });
+    expect(recorder.resources.map((r) => r.type)).not.toContain('random:index/randomPassword:RandomPassword');
+    expect(JSON.stringify(recorder.resources.map((r) => [r.inputs, r.state]))).not.toContain(MOCK_SECRET_MARKER);
+  });
+
   it('refuses a bad repository, creating nothing', async () => {
     const recorder = installMocks();
     const { OperationsRunner } = await import('../components/operations-runner');
     const error = resourceErrorOf(() => new OperationsRunner('bad', { ...args(), githubRepository: 'nope' }));
     expect(error.message).toContain('args.githubRepository: "nope" must be owner/name');
+    expect(await registeredTypes(recorder)).toEqual(['aks-platform:index:OperationsRunner']);
+  });
+
+  it('refuses an SSH key Azure would refuse, creating nothing', async () => {
+    const recorder = installMocks();
+    const { OperationsRunner } = await import('../components/operations-runner');
+    const error = resourceErrorOf(() => new OperationsRunner('bad', { ...args(), adminSshPublicKey: key('rsa1024') }));
+    expect(error.message).toContain('args.adminSshPublicKey: the RSA key has 1024 bits; Azure needs at least 2048');
     expect(await registeredTypes(recorder)).toEqual(['aks-platform:index:OperationsRunner']);
   });
 });

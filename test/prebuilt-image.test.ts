@@ -3,7 +3,7 @@
  * `apps.imageDigests.<app>`), AppImage builds nothing and pins exactly that
  * digest in the registry; without it (a local `pulumi up`) it builds as before.
  */
-import { installMocks, OfflineRecorder, resolveOutput, settle } from '../offline/mocks';
+import { installMocks, MOCK_ACR_REFRESH_TOKEN, MOCK_ENTRA_ACCESS_TOKEN, OfflineRecorder, resolveOutput, settle } from '../offline/mocks';
 import { appsSchema } from '../config/schema';
 import { platformArgsFromConfig } from '../config/platform-args';
 import { stackConfigFromPulumiConfig } from '../config/validate';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 describe('AppImage with a prebuilt digest', () => {
   it('builds nothing and pins the given digest in the platform registry', async () => {
     const image = new AppImage('api-ci', { app: 'api', registryLoginServer: 'craksplatprodweu1a2b3c.azurecr.io', tag: '0123456789ab', prebuiltDigest: DIGEST });
-    const local = new AppImage('agent-local', { app: 'agent', registryLoginServer: 'craksplatprodweu1a2b3c.azurecr.io', tag: '0123456789ab', entraAccessToken: 'mock-secret-token', tokenExchange: async () => 'mock-secret-refresh' });
+    const local = new AppImage('agent-local', { app: 'agent', registryLoginServer: 'craksplatprodweu1a2b3c.azurecr.io', tag: '0123456789ab', entraAccessToken: MOCK_ENTRA_ACCESS_TOKEN, tokenExchange: async () => MOCK_ACR_REFRESH_TOKEN });
     expect((await resolveOutput(image.imageRef)).value).toBe(`craksplatprodweu1a2b3c.azurecr.io/aks-platform/api@${DIGEST}`);
     expect((await resolveOutput(image.digest)).value).toBe(DIGEST);
     expect(image.image).toBeUndefined();

@@ -10,7 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { AssignedRole, PROGRAM_ROLES, programRoleIds, RolePrincipal, roleAssignmentCondition, roleGuidOf, RoleScope } from '../lib/role-ids';
 import { ROLE_ALLOW_LIST, FORBIDDEN_ROLES } from '../policy/rules-delivery';
-import { roleConditionBlock, SETUP_DOC, withRoleCondition } from '../scripts/role-docs';
+import { grantsBlock, identitiesTable, roleConditionBlock, SETUP_DOC, withRoleCondition } from '../scripts/role-docs';
+import { CI_IDENTITIES, CI_SCOPES, CiIdentity, RELEASE_NAMESPACES } from '../lib/ci-identities';
+import { defaultAppNamespaces } from '../lib/app-values';
 
 describe('roles the program assigns', () => {
   it('appear in docs/setup.md as the generated condition (npm run docs:roles)', () => {
@@ -48,5 +50,42 @@ describe('roles the program assigns', () => {
       "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {a, b}))",
     );
     expect(roleGuidOf('/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/7F951DDA-4ED3-4680-A7CA-43FE172D538D')).toBe('7f951dda-4ed3-4680-a7ca-43fe172d538d');
+  });
+});
+
+describe('CI identities (lib/ci-identities.ts)', () => {
+  const identities = Object.values(CI_IDENTITIES) as CiIdentity[];
+
+  it('appear in docs/setup.md as the generated table and grant script (npm run docs:roles)', () => {
+    const doc = readFileSync(SETUP_DOC, 'utf8');
+    expect(doc).toContain(identitiesTable());
+    expect(doc).toContain(grantsBlock());
+  });
+
+  it('hold nothing above one environment: no subscription or management-group scope, no Owner or User Access Administrator', () => {
+    for (const identity of identities) {
+      for (const grant of identity.grants) {
+        expect({ identity: identity.displayName, role: grant.role, scope: CI_SCOPES.includes(grant.scope) }).toEqual({ identity: identity.displayName, role: grant.role, scope: true });
+        if (grant.id) expect(FORBIDDEN_ROLES[grant.id] === undefined || grant.role === 'Contributor').toBe(true);
+      }
+    }
+    // The grant script only ever names a resource group, a cluster (or its namespaces), a state container or a state key.
+    const scopes = [...grantsBlock().matchAll(/^\s*(?:for ns in [^;]+; do )?grant "\$\w+" \S+ "([^"]+)"/gm)].map((m) => m[1]);
+    expect([...new Set(scopes)].sort()).toEqual(['$AKS', '$AKS/namespaces/$ns', '$KEYS/pulumi-$env', '$RG', '$STATE/pulumi-state-$env']);
+  });
+
+  it('give the PR and drift identities read roles only, and Contributor only to the deploying identity of one environment', () => {
+    const roles = (identity: CiIdentity) => identity.grants.map((g) => g.role).sort();
+    expect(roles(CI_IDENTITIES.pr)).toEqual(['Azure Kubernetes Service Cluster User Role', 'Key Vault Crypto User', 'Reader', 'Storage Blob Data Reader']);
+    expect(roles(CI_IDENTITIES.drift)).toEqual(['Azure Kubernetes Service Cluster User Role', 'Azure Kubernetes Service RBAC Reader', 'Key Vault Crypto User', 'Reader', 'Storage Blob Data Reader', 'aks-platform Helm release reader']);
+    expect(identities.filter((i) => i.grants.some((g) => g.role === 'Contributor')).map((i) => [i.displayName, i.environments])).toEqual([['aks-platform-deploy-<env>', 'own']]);
+    expect(roles(CI_IDENTITIES.restoreDrill)).toEqual(['aks-platform restore drill']);
+    for (const identity of identities) expect(identity.subject).not.toBe('pull_request');
+  });
+
+  it('let the drift check read Secrets in the release namespaces only (the apps, the gateway)', () => {
+    expect([...RELEASE_NAMESPACES].sort()).toEqual([...Object.values(defaultAppNamespaces()), 'gateway'].sort());
+    const secretsRead = identities.flatMap((i) => i.grants.filter((g) => g.scope === 'clusterNamespace').map((g) => [i.displayName, g.namespaces]));
+    expect(secretsRead).toEqual([['aks-platform-drift', RELEASE_NAMESPACES]]);
   });
 });

@@ -5,10 +5,13 @@
  * in-VNet (self-hosted) runner — compared with the table below, which is the
  * design of docs/setup.md ("Identities"). Plus the rules the table implies:
  * secrets only at step level, PR jobs with no secret and no in-VNet runner,
- * the deploying identity only inside its environment.
+ * untrusted PR code with no cloud identity (the state-backed preview only in
+ * the approval environment `pr-preview`), the deploying identity only inside
+ * its environment.
  */
 import { join } from 'node:path';
 import { loadWorkflowFiles } from '../scripts/check-workflows';
+import { CI_IDENTITIES, CiIdentity } from '../lib/ci-identities';
 
 const ROOT = join(__dirname, '..');
 type Obj = Record<string, unknown>;
@@ -30,7 +33,7 @@ const READ: Obj = { contents: 'read' };
 const EXPECTED: Record<string, JobFacts> = {
   'pr.yml verify': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
   'pr.yml plan': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
-  'pr.yml preview': { identity: 'AZURE_PR_CLIENT_ID', secrets: [], permissions: { contents: 'read', 'id-token': 'write' }, environment: 'none', inVnetRunner: false },
+  'pr.yml preview': { identity: 'AZURE_PR_CLIENT_ID', secrets: [], permissions: { contents: 'read', 'id-token': 'write' }, environment: 'pr-preview', inVnetRunner: false },
   'pr.yml preview-unavailable': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
   'verify.yml verify': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
   'main.yml verify': { identity: 'none', secrets: [], permissions: READ, environment: 'none', inVnetRunner: false },
@@ -93,6 +96,37 @@ describe('CI jobs: identity, secrets, permissions, environment', () => {
     expect(refs(pr.text, 'vars')).not.toContain('AZURE_CLIENT_ID');
     const calledFromPr = [...pr.text.matchAll(/uses: \.\/\.github\/workflows\/([a-z-]+\.yml)/g)].map((m) => m[1]);
     for (const called of calledFromPr) expect({ called, secrets: refs(workflows.find((f) => f.file.endsWith(`/${called}`))!.text, 'secrets') }).toEqual({ called, secrets: [] });
+  });
+
+  it('gives a pull_request job no cloud identity and no OIDC token unless it waits for the pr-preview approval', () => {
+    const pr = workflows.find((f) => f.file.endsWith('/pr.yml'))!;
+    expect(Object.keys((pr.data.on ?? (pr.data as Obj)['true']) as Obj)).toEqual(['pull_request']);
+    for (const job of pr.jobs) {
+      const facts = ACTUAL[`pr.yml ${job.id}`];
+      const oidc = JSON.stringify(facts.permissions).includes('"id-token":"write"');
+      if (facts.identity !== 'none' || oidc) {
+        expect({ job: job.id, identity: facts.identity, environment: facts.environment }).toEqual({ job: job.id, identity: 'AZURE_PR_CLIENT_ID', environment: 'pr-preview' });
+      }
+    }
+    // The approval gate comes after the offline plan: a maintainer approves a PR whose plan passed.
+    expect(pr.jobs.find((j) => j.id === 'preview')!.raw.needs).toEqual(['plan']);
+  });
+
+  it('uses the PR identity only inside the pr-preview environment, and nowhere but pr.yml', () => {
+    for (const [job, facts] of Object.entries(ACTUAL)) {
+      if (facts.identity === 'AZURE_PR_CLIENT_ID') expect({ job, environment: facts.environment }).toEqual({ job: expect.stringMatching(/^pr\.yml /), environment: 'pr-preview' });
+    }
+  });
+
+  it('uses each identity as lib/ci-identities.ts (and docs/setup.md) says: its variable, inside its environment', () => {
+    const byVariable = new Map((Object.values(CI_IDENTITIES) as CiIdentity[]).map((i) => [i.variable, i]));
+    for (const [job, facts] of Object.entries(ACTUAL)) {
+      if (facts.identity === 'none') continue;
+      const identity = byVariable.get(facts.identity);
+      expect({ job, known: identity !== undefined }).toEqual({ job, known: true });
+      const environment = identity!.variableIn === 'repository' ? 'none' : identity!.variableIn === '<env>' ? '${{ inputs.environment }}' : identity!.variableIn;
+      expect({ job, environment: facts.environment }).toEqual({ job, environment });
+    }
   });
 
   it('uses the deploying identity (an environment variable) only inside a GitHub environment', () => {

@@ -108,7 +108,7 @@ describe('the repository workflows', () => {
     // Its identity is documented where the others are: roles, federation, the variable.
     const setup = readFileSync(join(ROOT, 'docs', 'setup.md'), 'utf8');
     expect(setup).toContain('federate aks-platform-restore-drill ref:refs/heads/main');
-    expect(setup).toContain('`AZURE_RESTORE_DRILL_CLIENT_ID` (app id of `aks-platform-restore-drill`)');
+    expect(setup).toContain('gh variable set AZURE_RESTORE_DRILL_CLIENT_ID --body "$(APP_ID aks-platform-restore-drill)"');
     expect(setup).toMatch(/"Microsoft\.DBforPostgreSQL\/flexibleServers\/administrators\/write"/);
   });
 

@@ -1,0 +1,76 @@
+/**
+ * Short-lived credentials only: the program hands a few access tokens to
+ * resources whose inputs Pulumi keeps in the state (the Grafana provider's
+ * `auth`, the Private Link approval's `accessToken`, the image build's
+ * registry password). The state is encrypted, but whoever can decrypt it
+ * (the deploying identity, the approved PR preview, the drift check) sees
+ * them. So each token is checked before it is used: it must be a JWT whose
+ * validity (`exp - iat`) is at most {@link MAX_STATE_TOKEN_SECONDS}. A token
+ * that lives longer fails the deployment instead of landing in the state.
+ *
+ * Facts (checked 2026-12-01):
+ * - Entra ID access tokens: "a random value ranging between 60-90 minutes
+ *   (75 minutes on average)" by default; a client that asks for Continuous
+ *   Access Evaluation can get 20–28 hours, and managed-identity tokens live
+ *   about 24 hours (Microsoft Learn, "Access tokens in the Microsoft identity
+ *   platform", § Token lifetime,
+ *   https://learn.microsoft.com/entra/identity-platform/access-tokens).
+ *   This is why the deploying identities are app registrations with a
+ *   federated credential (docs/setup.md step 3), not managed identities.
+ * - ACR refresh tokens (the `/oauth2/exchange` answer, what `az acr login`
+ *   uses): the "token must be renewed every 3 hours" (Microsoft Learn,
+ *   "Authenticate with an Azure container registry",
+ *   https://learn.microsoft.com/azure/container-registry/container-registry-authentication).
+ */
+
+/** The longest validity a token kept in the state may have: 3 hours. */
+export const MAX_STATE_TOKEN_SECONDS = 3 * 60 * 60;
+
+/** What the JWT says about its own lifetime. */
+export interface TokenTimes {
+  /** Issued at (seconds since the epoch). */
+  issuedAt: number;
+  /** Expires at (seconds since the epoch). */
+  expiresAt: number;
+}
+
+/** Reads `iat` and `exp` from a JWT's payload (no signature check: the program only reads its own token's times). */
+export function jwtTimes(token: string): TokenTimes | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts[1] === '') return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+    const { iat, exp } = payload;
+    if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isFinite(iat) || !Number.isFinite(exp)) return undefined;
+    return { issuedAt: iat, expiresAt: exp };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why `token` may not be kept in the state, or undefined when it may: it must
+ * be a JWT with `iat` and `exp`, valid for at most `maxSeconds`. `what` names
+ * the token in the message; the message never contains the token.
+ */
+export function stateTokenProblem(token: string, what: string, maxSeconds: number = MAX_STATE_TOKEN_SECONDS): string | undefined {
+  const times = jwtTimes(token);
+  if (!times) return `${what}: not a JWT with iat and exp, so its lifetime cannot be checked; only tokens that expire within ${maxSeconds / 3600} h may be kept in the Pulumi state`;
+  const lifetime = times.expiresAt - times.issuedAt;
+  if (lifetime <= 0) return `${what}: expires (${times.expiresAt}) before it is issued (${times.issuedAt})`;
+  if (lifetime > maxSeconds) {
+    return (
+      `${what}: valid for ${(lifetime / 3600).toFixed(1)} h, more than the ${maxSeconds / 3600} h a token kept in the Pulumi state may live. ` +
+      'Deploy as an app registration with a federated credential (docs/setup.md step 3): managed-identity tokens (about 24 h) and ' +
+      'Continuous Access Evaluation tokens (20-28 h) are refused'
+    );
+  }
+  return undefined;
+}
+
+/** Returns `token` when it may be kept in the state; throws {@link stateTokenProblem}'s message otherwise. */
+export function requireStateToken(token: string, what: string): string {
+  const problem = stateTokenProblem(token, what);
+  if (problem) throw new Error(problem);
+  return token;
+}
