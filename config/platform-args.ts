@@ -152,6 +152,7 @@ export function localPlatformArgsFromConfig(cfg: LocalStackConfig, context: Omit
     labels: { ...labels, 'app.kubernetes.io/part-of': 'aks-platform' },
     postgres: cfg.local.postgres,
     redis: cfg.local.redis,
+    gateway: cfg.local.gateway,
     apps: {
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,

@@ -23,7 +23,7 @@ import {
 import { SUPPORT_PLANS, supportPlanProblem } from '../lib/aks-versions';
 import { osDiskFit } from '../lib/vm-sizes';
 import { appEnvironmentFor, appSizingOverrideSchema, appSizingProblems, mergeAppSizing } from '../lib/app-values';
-import { GATEWAY_SIZING, WAF_MODES, WAF_RATE_LIMIT_DEFAULTS, canaryWeightProblem, customDomainProblem } from '../lib/edge';
+import { GATEWAY_SIZING, NODE_PORT_RANGE, WAF_MODES, WAF_RATE_LIMIT_DEFAULTS, canaryWeightProblem, customDomainProblem } from '../lib/edge';
 import { appAuthConfigSchema } from '../lib/app-auth';
 import {
   POSTGRES_VERSIONS,
@@ -32,7 +32,7 @@ import {
   REDIS_MANAGED_SKUS,
   postgresSkuProblem,
 } from '../lib/data-services-rules';
-import { DEFAULT_LOCAL_REGISTRY, localRegistryProblem } from '../lib/local-target';
+import { DEFAULT_LOCAL_REGISTRY, LOCAL_GATEWAY_DEFAULTS, LOCAL_GATEWAY_SERVICE_TYPES, localRegistryProblem } from '../lib/local-target';
 import { RUNNER_TOKEN_SECRET, sshPublicKeyProblem } from '../lib/operations-runner';
 import { LOCAL_DATA_IMAGES } from '../lib/local-data';
 
@@ -691,6 +691,22 @@ export const localClusterSchema = z
       })
       .strict()
       .default({ image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' }),
+    /**
+     * The platform gateway (Traefik + Gateway API, the same component as in Azure, without its
+     * Azure load balancer settings): the apps' HTTPRoutes attach to it. Which Service type each
+     * local cluster supports: lib/local-target.ts LOCAL_CLUSTER_GATEWAY (README "Run it locally").
+     */
+    gateway: z
+      .object({
+        /** `NodePort` (default; every local cluster) or `LoadBalancer` (k3d, Docker Desktop, minikube with `minikube tunnel`, kind with cloud-provider-kind). */
+        serviceType: z.enum(LOCAL_GATEWAY_SERVICE_TYPES).default(LOCAL_GATEWAY_DEFAULTS.serviceType),
+        /** Fixed node port of the gateway's http listener (kind maps it to the host with extraPortMappings). */
+        nodePort: z.number().int().min(NODE_PORT_RANGE.min).max(NODE_PORT_RANGE.max).default(LOCAL_GATEWAY_DEFAULTS.nodePort),
+        /** Traefik replicas (one node: 1). */
+        replicas: z.number().int().min(1).max(3).default(LOCAL_GATEWAY_DEFAULTS.replicas),
+      })
+      .strict()
+      .default({ ...LOCAL_GATEWAY_DEFAULTS }),
   })
   .strict();
 
@@ -705,7 +721,12 @@ export const localStackConfigSchema = z
     /** Ownership tags, as labels on the Kubernetes objects. */
     tags: tagsSchema,
     /** The local cluster, registry and data services. */
-    local: localClusterSchema.default({ registry: DEFAULT_LOCAL_REGISTRY, postgres: { image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' }, redis: { image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' } }),
+    local: localClusterSchema.default({
+      registry: DEFAULT_LOCAL_REGISTRY,
+      postgres: { image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' },
+      redis: { image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' },
+      gateway: { ...LOCAL_GATEWAY_DEFAULTS },
+    }),
     /** The three apps: image tag and sizing (no host or TLS: a local cluster has no public entry). */
     apps: appsSchema.pick({ imageTag: true, api: true, agent: true, frontend: true }).strict().default({ api: {}, agent: {}, frontend: {} }),
   })
