@@ -62,6 +62,13 @@ export interface PostgresDatabaseArgs extends AzureComponentArgs {
   entraAdministrator: PostgresEntraAdministrator;
   /** Private endpoint placement (groupId `postgresqlServer`, zone `privatelink.postgres.database.azure.com`). */
   privateEndpoint: PrivateEndpointPlacement;
+  /**
+   * Make this server a cross-region read replica (`createMode: Replica`) of another server:
+   * asynchronous physical replication, read-only until promoted. Its databases, roles (the Entra
+   * principals included) and administrators are the source's, so no Entra administrator is added here.
+   * No zone-redundant HA and no geo-redundant backup on a replica. Burstable cannot have one.
+   */
+  replicaOf?: { sourceServerId: pulumi.Input<string> };
   /** Protect the server and its databases from deletion (`protect: true`); production: true. */
   protect?: boolean;
 }
@@ -88,8 +95,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
   public readonly databaseNames: pulumi.Output<string[]>;
   /** Role name of the Entra administrator (the migration Job's PGUSER). */
   public readonly entraAdministratorName: pulumi.Output<string>;
-  /** The Entra administrator resource. */
-  public readonly entraAdministrator: dbforpostgresql.AdministratorsMicrosoftEntra;
+  /** The Entra administrator resource (not on a replica: it has the source's). */
+  public readonly entraAdministrator?: dbforpostgresql.AdministratorsMicrosoftEntra;
   /** ARM ID of the private endpoint. */
   public readonly privateEndpointId: pulumi.Output<string>;
   /** The private endpoint and its DNS zone group. */
@@ -111,6 +118,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     const protect = args.protect ?? false;
 
     const haMode = args.highAvailability ?? 'Disabled';
+    const replica = args.replicaOf;
     this.server = new dbforpostgresql.Server(
       `${name}-server`,
       {
@@ -119,6 +127,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         location,
         version: args.version ?? DEFAULT_POSTGRES_VERSION,
         sku: { name: args.skuName, tier: args.skuTier },
+        // A replica takes the source's roles and data (Microsoft Learn, concepts-read-replicas).
+        ...(replica ? { createMode: 'Replica', sourceServerResourceId: replica.sourceServerId } : {}),
         // Entra only: no administrator login or password (lib/app-identities.ts DATA_ACCESS_FACTS.postgresEntraOnly).
         authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Disabled', tenantId: args.tenantId },
         storage: {
@@ -139,8 +149,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       {
         parent: this,
         protect,
-        // After an HA failover Azure swaps the primary and standby zones; do not fight it.
-        ignoreChanges: ['availabilityZone', 'highAvailability.standbyAvailabilityZone'],
+        // After an HA failover Azure swaps the primary and standby zones; do not fight it. A
+        // promoted replica keeps being the same server (docs/runbooks.md, failover).
+        ignoreChanges: ['availabilityZone', 'highAvailability.standbyAvailabilityZone', ...(replica ? ['createMode', 'sourceServerResourceId'] : [])],
       },
     );
 
@@ -169,7 +180,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [requireTls] },
     );
-    this.entraAdministrator = new dbforpostgresql.AdministratorsMicrosoftEntra(
+    this.entraAdministrator = replica ? undefined : new dbforpostgresql.AdministratorsMicrosoftEntra(
       `${name}-entra-admin`,
       {
         resourceGroupName: args.resourceGroupName,
@@ -181,9 +192,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [minTls] },
     );
-    let previous: pulumi.Resource = this.entraAdministrator;
+    let previous: pulumi.Resource = this.entraAdministrator ?? minTls;
 
-    const databaseResources = databases.map((db) => {
+    // A replica has the source's databases (it is read-only): none to create.
+    const databaseResources = (replica ? [] : databases).map((db) => {
       const resource = new dbforpostgresql.Database(
         `${name}-db-${db}`,
         {
@@ -213,13 +225,13 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       { parent: this, dependsOn: [previous] },
     ));
     // Clients log in as Entra principals the administrator creates: the administrator must exist first.
-    this.readyForClients = [this.entraAdministrator, ...databaseResources, ...endpoint.ready];
+    this.readyForClients = [...(this.entraAdministrator ? [this.entraAdministrator] : []), ...databaseResources, ...endpoint.ready];
 
     this.serverName = this.server.name;
     this.serverId = this.server.id;
     this.fqdn = this.server.fullyQualifiedDomainName.apply((f) => f ?? `${serverAzureName}.postgres.database.azure.com`);
     this.port = pulumi.output(5432);
-    this.databaseNames = pulumi.all(databaseResources.map((d) => d.name));
+    this.databaseNames = replica ? pulumi.output(databases) : pulumi.all(databaseResources.map((d) => d.name));
     this.entraAdministratorName = pulumi.output(args.entraAdministrator.principalName);
     this.privateEndpointId = endpoint.endpointId;
 

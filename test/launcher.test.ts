@@ -13,6 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { request as httpsRequest } from 'https';
 import { createServer, type Server } from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -46,6 +47,18 @@ function launch(args: string[], env: Record<string, string> = {}): Launch {
   const l = { child, out: () => out, err: () => err, exited };
   launched.push(l);
   return l;
+}
+
+/** GET over https trusting `ca` (the issuer's self-signed certificate): status and Location. */
+function httpsGet(url: string, ca: Buffer): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { ca }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 async function portFree(port: number): Promise<boolean> {
@@ -224,8 +237,18 @@ describe('start, ready, sign in, use, stop, start again', () => {
     if (process.env.LAUNCHER_SCREENSHOT) await page.screenshot({ path: process.env.LAUNCHER_SCREENSHOT });
     await page.close();
     expect(accessToken).toMatch(/^Bearer ey/);
+    // Entra-shaped: the issuer, the api's audience, the delegated scope, the user as oid.
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ iss: `https://127.0.0.1:${ports.oidc}`, aud: 'api://aks-platform-api', scp: 'Jobs.ReadWrite', oid: 'developer' });
     // The api checks the token: none is refused.
     expect((await httpJson(`${url}api/jobs/${jobId}`)).status).toBe(401);
+    // PKCE is required: an authorization request without a code challenge is refused (trusting the kept certificate).
+    const refused = await httpsGet(
+      `https://127.0.0.1:${ports.oidc}/auth?client_id=job-runner-spa&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(url)}`,
+      readFileSync(path.join(dataDir, 'oidc', 'cert.pem')),
+    );
+    expect(refused.status).toBe(303);
+    expect(new URL(refused.location!).searchParams.get('error_description')).toBe('Authorization Server policy requires PKCE to be used for this request');
 
     await stopAndCheckNothingLeft(l, state);
   });

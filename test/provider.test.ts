@@ -25,6 +25,7 @@ import {
   tagsSchema,
   userPoolSchema,
   operationsRunnerSchema,
+  regionSchema,
 } from '../config/schema';
 import { appSizingOverrideSchema } from '../lib/app-values';
 import { ConfigValidationError, parseStackConfig } from '../config/validate';
@@ -166,6 +167,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['SupportPlan', c.supportPlan],
       ['DeployPhase', stackConfigFieldsSchema.shape.phase],
       ['GrafanaRole', monitoringSchema.shape.grafanaRole],
+      ['RegionRole', regionSchema.shape.role],
     ];
     for (const [type, zodEnum] of pairs) expect({ type, values: enumValues(type) }).toEqual({ type, values: options(zodEnum) });
   });

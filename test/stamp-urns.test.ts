@@ -73,7 +73,7 @@ describe.each(['dev', 'prod'])('the %s stack keeps its URNs', (stack) => {
     run = await runStack(stack, { clock: TEST_CLOCK });
     fixture = readUrnFixture(stack);
     aliases = aliasUrns(run.recorder.resources);
-  }, 60_000);
+  }, 300_000);
 
   it('has a fixture recorded before the refactor', () => {
     expect(fixture.length).toBeGreaterThan(100);
