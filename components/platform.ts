@@ -550,7 +550,8 @@ export class Platform extends pulumi.ComponentResource {
                 ? undefined
                 : { host: stamp.postgres.fqdn, port: stamp.postgres.port, database, user: ids[app].identityName, sslMode: 'verify-full', auth: 'entra', sslRootCert: AZURE_POSTGRES_ROOTS_PATH },
             redis: app === 'frontend' ? undefined : { host: stamp.redis.hostName, port: stamp.redis.port, auth: 'entra', username: ids[app].principalId },
-            migrations: app === MIGRATING_APP ? migrations : undefined,
+            // The primary's Job creates every region's login roles; a standby's replica has them (and runs no Job).
+            migrations: app === MIGRATING_APP && region.role !== 'standby' ? migrations : undefined,
             queueScaling: app === 'agent' ? queueScaling : undefined,
             dataSubnetCidr: region.network.subnets.privateEndpoints,
             gateway: gateway?.appGateway,

@@ -291,6 +291,8 @@ export interface PlatformStackAppSizing {
   env?: { [name: string]: string };
   /** agent only: AGENT_CONCURRENCY (1–16). */
   concurrency?: number;
+  /** agent only: queue lag one replica is sized for (KEDA on jobs_queue_lag; 1–10000, default 20). */
+  queueLagPerReplica?: number;
   /** AKS node pool to run on. */
   nodePool?: string;
   /** Canary release (api, frontend): the current source as a second track with `weight` percent of the traffic. */
