@@ -76,8 +76,8 @@ export const HARDENING_RULES: readonly Rule[] = [
   {
     id: 'data-service-diagnostics',
     publicIds: [],
-    description: 'Key Vault (AuditEvent), the registry, PostgreSQL and Redis send their logs to Log Analytics through a diagnostic setting.',
-    resourceTypes: [H.vault, H.registry, H.postgresServer, H.redis, H.redisEnterprise],
+    description: 'Key Vault (AuditEvent), the registry, PostgreSQL, Redis and the egress firewall send their logs to Log Analytics through a diagnostic setting.',
+    resourceTypes: [H.vault, H.registry, H.postgresServer, H.redis, H.redisEnterprise, H.firewall],
     scope: 'stack',
     severity: 'medium',
     check: (resource, context) => {
@@ -91,7 +91,7 @@ export const HARDENING_RULES: readonly Rule[] = [
       }
       return pass;
     },
-    remediation: 'Add a monitor.DiagnosticSetting on the resource (Redis: its database) with workspaceId and logs (Key Vault: AuditEvent; others: category group audit) — components/platform-guardrails.ts.',
+    remediation: 'Add a monitor.DiagnosticSetting on the resource (Redis: its database) with workspaceId and logs (Key Vault: AuditEvent; the firewall: its AZFW* categories; others: category group audit) — components/platform-guardrails.ts.',
   },
   {
     id: 'aks-egress-firewall',
