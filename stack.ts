@@ -132,7 +132,9 @@ export function createLocalStack(cfg: LocalStackConfig, context: { imageTag: str
     ),
     postgresHost: platform.dataStores.postgres.host,
     redisHost: platform.dataStores.redis.host,
-    /** Run this, then open http://127.0.0.1:8080. */
-    frontendPortForward: platform.frontendPortForward,
+    /** The gateway the apps' routes attach to: its Service type and node port (README "Run it locally" says how each cluster reaches it). */
+    gateway: { serviceType: cfg.local.gateway.serviceType, nodePort: cfg.local.gateway.nodePort, status: platform.gateway.status },
+    /** Works on any cluster: run this, then open http://127.0.0.1:8080. */
+    portForward: platform.portForward,
   };
 }

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as containerregistry from '@pulumi/azure-native/containerregistry';
-import { globalResourceName, resourceName } from '../lib/naming';
+import { globalResourceName, regionShortName, resourceName } from '../lib/naming';
 import { argProblemsMessage, knownValue } from '../lib/problems';
 import { RegistrySku, registryArgProblems } from '../lib/container-registry';
 import { PrivateEndpointPlacement, PrivateLink } from './private-link';
@@ -28,6 +28,11 @@ export interface ContainerRegistryArgs extends AzureComponentArgs {
   allowTrustedServices?: pulumi.Input<boolean>;
   /** Zone-redundant registry storage (Premium only). Default false. */
   zoneRedundancy?: pulumi.Input<boolean>;
+  /**
+   * Geo-replicate the registry to these regions (Premium only; not the registry's own): each
+   * region pulls from its local replica through its own private endpoint.
+   */
+  replicaLocations?: string[];
   /** Delete untagged manifests after this many days (1–365; Premium only). 0 or unset: no retention policy. */
   untaggedRetentionDays?: pulumi.Input<number>;
 }
@@ -47,6 +52,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   public readonly loginServer: pulumi.Output<string>;
   /** Azure name of the registry. */
   public readonly name: pulumi.Output<string>;
+  /** The geo-replications, one per `replicaLocations` entry. */
+  public readonly replications: containerregistry.Replication[];
   /** The private endpoint, when the registry is private. */
   public readonly privateLink?: PrivateLink;
   /**
@@ -120,7 +127,25 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       );
     }
 
-    this.readyForClients = [this.registry, ...(this.privateLink?.ready ?? [])];
+    this.replications = (args.replicaLocations ?? []).map(
+      (replicaLocation) =>
+        new containerregistry.Replication(
+          `${name}-replica-${regionShortName(replicaLocation)}`,
+          {
+            registryName: this.registry.name,
+            resourceGroupName: args.resourceGroupName,
+            replicationName: replicaLocation,
+            location: replicaLocation,
+            zoneRedundancy: pulumi.output(args.zoneRedundancy ?? false).apply((on) => (on ? 'Enabled' : 'Disabled')),
+            regionEndpointEnabled: true,
+            tags: args.tags,
+          },
+          { parent: this },
+        ),
+    );
+
+    // A pull in a replica's region waits for the replica.
+    this.readyForClients = [this.registry, ...(this.privateLink?.ready ?? []), ...this.replications];
     this.registryId = this.registry.id;
     this.loginServer = this.registry.loginServer;
     this.name = this.registry.name;

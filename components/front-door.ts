@@ -34,6 +34,14 @@ export interface FrontDoorPrivateLinkOrigin {
   approve?: boolean;
   /** Entra access token for the approval's ARM calls; default: the deploying identity's (`authorization.getClientToken`). */
   accessToken?: pulumi.Input<string>;
+  /** Priority in the origin group (1–5): Front Door sends to the lowest among the healthy origins. Default 1. */
+  priority?: number;
+}
+
+/** Another region's origin in the same origin group. */
+export interface FrontDoorRegionOrigin extends FrontDoorPrivateLinkOrigin {
+  /** Short key of the region (e.g. `neu`): it names the origin and its Pulumi resources. */
+  key: string;
 }
 
 /** Arguments of {@link FrontDoor}. */
@@ -46,6 +54,12 @@ export interface FrontDoorArgs extends AzureComponentArgs {
   customDomain?: { hostName: string };
   /** The gateway behind Private Link. */
   origin: FrontDoorPrivateLinkOrigin;
+  /**
+   * The other regions' origins, in the same origin group: with priorities, the standby takes the
+   * traffic when the active origin fails its health probes (lib/recovery-objectives.ts
+   * `frontDoorFailoverSeconds`).
+   */
+  regionOrigins?: FrontDoorRegionOrigin[];
   /** Seconds Front Door waits for the origin's response (16-240; default 60). */
   originResponseTimeoutSeconds?: number;
 }
@@ -66,6 +80,8 @@ export class FrontDoor extends pulumi.ComponentResource {
   public readonly endpoint: cdn.AFDEndpoint;
   /** The Private Link origin. */
   public readonly origin: cdn.AFDOrigin;
+  /** Every region's origin, the first region's first. */
+  public readonly origins: cdn.AFDOrigin[];
   /** The route (every path, HTTPS only). */
   public readonly route: cdn.Route;
   /** The custom domain, when configured. */
@@ -143,42 +159,52 @@ export class FrontDoor extends pulumi.ComponentResource {
     );
 
     const requestMessage = frontDoorRequestMessage(names.profile);
-    this.origin = new cdn.AFDOrigin(
-      `${name}-origin`,
-      {
-        ...inProfile,
-        originGroupName: originGroup.name,
-        originName: names.origin,
-        // The host name is what the gateway sees as Host; traffic goes through the Private Link either way.
-        hostName: this.endpoint.hostName,
-        originHostHeader: this.endpoint.hostName,
-        httpPort: 80,
-        httpsPort: 443,
-        priority: 1,
-        weight: 1000,
-        enabledState: 'Enabled',
-        enforceCertificateNameCheck: true,
-        sharedPrivateLinkResource: {
-          privateLink: { id: args.origin.privateLinkServiceId },
-          privateLinkLocation: args.origin.privateLinkLocation,
-          requestMessage,
+    // One origin per region in the one group: the first region's keeps its original names.
+    const makeOrigin = (resourceName: string, originName: string, origin: FrontDoorPrivateLinkOrigin) =>
+      new cdn.AFDOrigin(
+        resourceName,
+        {
+          ...inProfile,
+          originGroupName: originGroup.name,
+          originName,
+          // The host name is what the gateway sees as Host; traffic goes through the Private Link either way.
+          hostName: this.endpoint.hostName,
+          originHostHeader: this.endpoint.hostName,
+          httpPort: 80,
+          httpsPort: 443,
+          priority: origin.priority ?? 1,
+          weight: 1000,
+          enabledState: 'Enabled',
+          enforceCertificateNameCheck: true,
+          sharedPrivateLinkResource: {
+            privateLink: { id: origin.privateLinkServiceId },
+            privateLinkLocation: origin.privateLinkLocation,
+            requestMessage,
+          },
         },
-      },
-      parent,
-    );
-
-    if (args.origin.approve !== false) {
-      const token = pulumi.output(args.origin.accessToken ?? authorization.getClientTokenOutput({}, parent).token).apply((t) => {
+        parent,
+      );
+    const approve = (resourceName: string, origin: FrontDoorPrivateLinkOrigin, afdOrigin: cdn.AFDOrigin) => {
+      if (origin.approve === false) return undefined;
+      const token = pulumi.output(origin.accessToken ?? authorization.getClientTokenOutput({}, parent).token).apply((t) => {
         // Kept in the state (a dynamic resource's input): only a short-lived token is accepted (lib/token-lifetime.ts).
         const problem = stateTokenProblem(t, 'the Private Link approval token (Entra, audience ARM)');
         if (problem) throw new pulumi.ResourceError(problem, this);
         return t;
       });
-      this.approval = new PrivateLinkApproval(
-        `${name}-pls-approval`,
-        { privateLinkServiceId: args.origin.privateLinkServiceId, requestMessage, accessToken: token },
-        { parent: this, dependsOn: [this.origin] },
+      return new PrivateLinkApproval(
+        resourceName,
+        { privateLinkServiceId: origin.privateLinkServiceId, requestMessage, accessToken: token },
+        { parent: this, dependsOn: [afdOrigin] },
       );
+    };
+    this.origin = makeOrigin(`${name}-origin`, names.origin, args.origin);
+    this.approval = approve(`${name}-pls-approval`, args.origin, this.origin);
+    this.origins = [this.origin];
+    for (const other of args.regionOrigins ?? []) {
+      const origin = makeOrigin(`${name}-origin-${other.key}`, `${names.origin}-${other.key}`, other);
+      this.origins.push(origin);
+      approve(`${name}-pls-approval-${other.key}`, other, origin);
     }
 
     const ruleSet = new cdn.RuleSet(`${name}-rules`, { ...inProfile, ruleSetName: names.ruleSet }, parent);
@@ -218,7 +244,7 @@ export class FrontDoor extends pulumi.ComponentResource {
         patternsToMatch: ['/*'],
         enabledState: 'Enabled',
       },
-      { parent: this, dependsOn: [this.origin, ...rules] },
+      { parent: this, dependsOn: [...this.origins, ...rules] },
     );
 
     new cdn.SecurityPolicy(

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as k8s from '@pulumi/kubernetes';
 import { AppGateway, platformGateway } from '../lib/app-values';
-import { GATEWAY_API, GATEWAY_DEFAULTS, GATEWAY_SIZING, GatewaySizing, TRAEFIK_CHART, gatewayServiceAnnotations, gatewaySizingProblems, traefikValues } from '../lib/edge';
+import { GATEWAY_API, GATEWAY_DEFAULTS, NODE_PORT_RANGE, GATEWAY_SIZING, GatewaySizing, TRAEFIK_CHART, gatewayServiceAnnotations, gatewaySizingProblems, traefikValues } from '../lib/edge';
 import { ArgProblem, argProblemsMessage } from '../lib/problems';
 
 /** Azure-only settings of the gateway's Service: internal load balancer, published through a Private Link Service. */
@@ -27,6 +27,8 @@ export interface GatewayArgs {
   sizing?: Partial<GatewaySizing>;
   /** Service type of the gateway: `LoadBalancer` (default), `NodePort` or `ClusterIP` (e.g. a local cluster with port-forward). */
   serviceType?: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
+  /** Fixed node port of the web entrypoint (NodePort or LoadBalancer), e.g. the one a kind cluster maps to the host; default: one the cluster picks. */
+  nodePort?: number;
   /** Azure load balancer settings; leave out on other clouds and local clusters. */
   azure?: GatewayAzureServiceArgs;
   /** Install the Gateway API standard-channel CRDs (default true); false when the cluster already manages them. */
@@ -68,6 +70,10 @@ export class Gateway extends pulumi.ComponentResource {
     });
     const serviceType = args.serviceType ?? 'LoadBalancer';
     if (args.azure && serviceType !== 'LoadBalancer') problems.push({ path: 'azure', problem: `Azure load balancer settings need serviceType LoadBalancer, got ${serviceType}` });
+    if (args.nodePort !== undefined && serviceType === 'ClusterIP') problems.push({ path: 'nodePort', problem: `a node port needs serviceType NodePort or LoadBalancer, got ${serviceType}` });
+    if (args.nodePort !== undefined && !(Number.isInteger(args.nodePort) && args.nodePort >= NODE_PORT_RANGE.min && args.nodePort <= NODE_PORT_RANGE.max)) {
+      problems.push({ path: 'nodePort', problem: `${args.nodePort} is outside the default node port range ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max}` });
+    }
     if (args.azure?.privateLinkService && !args.azure.internalLoadBalancer) {
       problems.push({ path: 'azure.privateLinkService', problem: 'a Private Link Service needs an internal load balancer (internalLoadBalancer: true)' });
     }
@@ -101,6 +107,7 @@ export class Gateway extends pulumi.ComponentResource {
       serviceAnnotations: args.azure ? gatewayServiceAnnotations({ internal: args.azure.internalLoadBalancer, privateLink: args.azure.privateLinkService }) : {},
       nodeSelector: args.nodeSelector,
       trustedForwarderCidrs: args.trustedForwarderCidrs,
+      nodePort: args.nodePort,
     });
 
     this.release = new k8s.helm.v3.Release(

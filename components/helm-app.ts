@@ -60,6 +60,11 @@ export interface HelmAppArgs {
   nodePoolTaints?: string[];
   /** Scrape the app's /metrics with a managed-Prometheus PodMonitor (api, agent; needs the cluster's metrics add-on). Default false. */
   podMonitor?: boolean;
+  /**
+   * The region is a standby: the chart's `readOnly: true` (the api refuses writes with 503
+   * `read_only`, the agent consumes nothing; apps/CONTRACT.md). Default false.
+   */
+  readOnly?: boolean;
   /** Helm wait timeout in seconds (default 600); a release not ready by then is rolled back (atomic). */
   timeoutSeconds?: number;
   /** Path of the chart (default: the repository's apps/chart). */
@@ -153,7 +158,8 @@ export class HelmApp extends pulumi.ComponentResource {
           local: args.local,
         };
         try {
-          return appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });
+          const rendered = appValues({ app: args.app, environment: args.environment, sizing, profiles, facts });
+          return args.readOnly ? { ...rendered, readOnly: true } : rendered;
         } catch (err) {
           throw new pulumi.ResourceError((err as Error).message, this);
         }

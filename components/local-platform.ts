@@ -3,7 +3,9 @@ import * as k8s from '@pulumi/kubernetes';
 import * as random from '@pulumi/random';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
 import { AppSizingOverride, defaultAppNamespaces } from '../lib/app-values';
+import { GATEWAY_DEFAULTS } from '../lib/edge';
 import { LOCAL_DATA_KINDS, LOCAL_SECRET_KEYS } from '../lib/local-data';
+import { Gateway } from './gateway';
 import { HelmApp } from './helm-app';
 import { LocalDataStore } from './local-data-store';
 import { LocalImage } from './local-image';
@@ -33,6 +35,18 @@ export interface LocalPlatformArgs {
     /** Repository root that holds `apps/`. */
     contextDirectory?: string;
   };
+  /**
+   * The platform gateway ({@link Gateway}: Traefik, the Gateway API CRDs, the GatewayClass and
+   * the Gateway the apps' HTTPRoutes attach to), without Azure load balancer settings.
+   */
+  gateway: {
+    /** Service type: `NodePort` (every local cluster) or `LoadBalancer` (a cluster with a load balancer: k3d, Docker Desktop, minikube tunnel, cloud-provider-kind). */
+    serviceType: 'NodePort' | 'LoadBalancer';
+    /** Fixed node port of the http listener (kind maps it to the host). */
+    nodePort: number;
+    /** Traefik replicas. */
+    replicas: number;
+  };
   /** Helm wait timeout per release in seconds (default 300). */
   timeoutSeconds?: number;
 }
@@ -49,8 +63,11 @@ export const LOCAL_CREDENTIALS_SECRET = 'app-credentials';
  * generated passwords in a Kubernetes Secret mounted where Key Vault mounts them in Azure.
  * It creates no Azure resource and needs no Azure credential.
  *
- * The public entry: the platform gateway once it is a platform component; until then
- * `kubectl port-forward -n frontend svc/frontend 8080:80` (the `frontendPortForward` output).
+ * The public entry is the same platform {@link Gateway} as in Azure (Traefik + Gateway API,
+ * without the `azure` block): the chart's HTTPRoutes (frontend at `/`, api at `/api` and
+ * `/socket.io`) attach to it. Its Service is a NodePort or a LoadBalancer, as the cluster
+ * supports (lib/local-target.ts LOCAL_CLUSTER_GATEWAY); `kubectl port-forward` to it works on
+ * any cluster (the `portForward` output).
  */
 export class LocalPlatform extends pulumi.ComponentResource {
   /** Kubernetes provider of the kubeconfig context. */
@@ -61,8 +78,10 @@ export class LocalPlatform extends pulumi.ComponentResource {
   public readonly images: Partial<Record<AppName, LocalImage>> = {};
   /** The app releases, by app. */
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
-  /** The command that makes the frontend reachable on http://127.0.0.1:8080. */
-  public readonly frontendPortForward: string;
+  /** The platform gateway the apps' routes attach to. */
+  public readonly gateway: Gateway;
+  /** The command that makes the gateway reachable on http://127.0.0.1:8080 on any cluster. */
+  public readonly portForward: string;
 
   constructor(name: string, args: LocalPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:LocalPlatform', name, {}, opts);
@@ -105,6 +124,19 @@ export class LocalPlatform extends pulumi.ComponentResource {
       );
     this.dataStores = { postgres: store('postgres'), redis: store('redis') };
 
+    this.gateway = new Gateway(
+      `${name}-gateway`,
+      {
+        provider: this.provider,
+        environment: 'dev',
+        sizing: { replicas: args.gateway.replicas },
+        serviceType: args.gateway.serviceType,
+        nodePort: args.gateway.nodePort,
+        timeoutSeconds: args.timeoutSeconds ?? 300,
+      },
+      { parent: this },
+    );
+
     for (const app of APP_NAMES) {
       this.images[app] = new LocalImage(
         `${name}-${app}-image`,
@@ -127,19 +159,22 @@ export class LocalPlatform extends pulumi.ComponentResource {
           postgres: { host: this.dataStores.postgres.host, port: this.dataStores.postgres.port, database: LOCAL_DATABASE, user: LOCAL_DATABASE, sslMode: 'disable' },
           redis: { host: this.dataStores.redis.host, port: this.dataStores.redis.port, tls: false },
           local: { secretName: LOCAL_CREDENTIALS_SECRET, dataNamespace },
+          gateway: this.gateway.appGateway,
           timeoutSeconds: args.timeoutSeconds ?? 300,
         },
-        { parent: this, dependsOn: app === 'frontend' ? [this.releases.api!] : [this.dataStores.postgres, this.dataStores.redis] },
+        // The routes need the Gateway API CRDs and the Gateway: the api and the frontend wait for the gateway.
+        { parent: this, dependsOn: app === 'frontend' ? [this.releases.api!, this.gateway] : app === 'api' ? [this.dataStores.postgres, this.dataStores.redis, this.gateway] : [this.dataStores.postgres, this.dataStores.redis] },
       );
       // The pods mount this Secret; the kubelet retries the mount until it exists.
       if (usesData) secretIn(`${name}-${app}-credentials`, this.releases[app]!.namespaceName, [this.releases[app]!.namespace]);
     }
-    this.frontendPortForward = `kubectl${args.kubeContext ? ` --context ${args.kubeContext}` : ''} port-forward -n ${namespaces.frontend} svc/frontend 8080:80`;
+    this.portForward = `kubectl${args.kubeContext ? ` --context ${args.kubeContext}` : ''} port-forward -n ${GATEWAY_DEFAULTS.namespace} svc/${this.gateway.serviceName} 8080:${GATEWAY_DEFAULTS.servicePort}`;
 
     this.registerOutputs({
       postgresHost: this.dataStores.postgres.host,
       redisHost: this.dataStores.redis.host,
-      frontendPortForward: this.frontendPortForward,
+      gatewayStatus: this.gateway.status,
+      portForward: this.portForward,
     });
   }
 }

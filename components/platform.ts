@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as resources from '@pulumi/azure-native/resources';
 import { AzureComponentArgs } from '../lib/component-args';
-import { NameParts, resourceName } from '../lib/naming';
+import { NameParts, regionShortName, resourceName } from '../lib/naming';
 import { SubnetRole } from '../lib/network';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
 import { AppEnvironment, AppSizingOverride } from '../lib/app-values';
@@ -31,6 +31,7 @@ import { PlatformGuardrails } from './platform-guardrails';
 import { PodSecurityEffect } from '../lib/guardrails';
 import { OperationsRunner, OperationsRunnerArgs } from './operations-runner';
 import { RegionalStamp } from './regional-stamp';
+import { RegionRole, originPriority, redisSupportsGeoReplication, stampName } from '../lib/regions';
 
 /** Arguments every child takes from the platform itself, so the sections below leave them out. */
 type Wired = keyof AzureComponentArgs | 'tenantId' | 'privateEndpoint' | 'protect';
@@ -112,14 +113,22 @@ export interface PlatformArgs {
   tags: Record<string, string>;
   /** VNet address space and the subnets (nodes, private endpoints, operations). */
   network: { addressSpace: string; subnets: Record<SubnetRole, string>; egressFirewall?: PlatformEgressFirewallArgs };
+  /**
+   * Two or more regions, each a {@link RegionalStamp} behind the one Front Door. The region at
+   * `naming.location` (the home region) uses `network` and `cluster` above and shares the global
+   * layer's resource group; the others bring their own network. Leave out for one region.
+   */
+  regions?: PlatformRegionArgs[];
+  /** The region Front Door prefers (origin priority 1, the others 2); default the primary. */
+  activeRegion?: string;
   /** Container registry; `privateEndpoint: true` makes it private (Premium). */
   registry: Omit<ContainerRegistryArgs, Wired> & { privateEndpoint?: boolean };
   /** AKS cluster and node pools (the node subnet, tenant and registry are wired in). */
   cluster: Omit<AksClusterArgs, Wired | 'nodeSubnetId' | 'registryId' | 'deployerObjectId' | 'deployerPrincipalType'>;
   /** PostgreSQL flexible server (always behind a private endpoint). */
-  postgres: Omit<PostgresDatabaseArgs, Wired>;
-  /** Redis (always behind a private endpoint). */
-  redis: Omit<RedisCacheArgs, Wired>;
+  postgres: Omit<PostgresDatabaseArgs, Wired | 'replicaOf'>;
+  /** Redis (always behind a private endpoint); with two regions and a SKU that has it, an active geo-replication group. */
+  redis: Omit<RedisCacheArgs, Wired | 'geoReplication'>;
   /** Key Vault for the apps' secrets; `privateEndpoint: true` makes it private. */
   keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
   /** The apps: images and Helm releases. Leave out to stand up the platform only. */
@@ -147,6 +156,18 @@ export interface PlatformArgs {
    * and read by the runner's managed identity. Leave out for no runner.
    */
   operationsRunner?: PlatformOperationsRunnerArgs;
+}
+
+/** One region of a multi-region platform. */
+export interface PlatformRegionArgs {
+  /** Azure region. */
+  location: string;
+  /** `primary`: the writable PostgreSQL server; `standby`: a cross-region read replica of it, the apps read-only. */
+  role: RegionRole;
+  /** The region's VNet (not for the home region, which uses the platform's `network`). */
+  network?: PlatformArgs['network'];
+  /** The region's node pools, when they differ from the platform's `cluster`. */
+  cluster?: Partial<Pick<PlatformArgs['cluster'], 'systemPool' | 'userPools'>>;
 }
 
 /** Restricted egress of the nodes through an Azure Firewall (components/egress-firewall.ts). */
@@ -242,46 +263,88 @@ export class Platform extends pulumi.ComponentResource {
     const common = { naming, resourceGroupName, location, tags };
 
     const { privateEndpoint: registryPrivate, ...registry } = args.registry;
-    this.registry = new ContainerRegistry(`${name}-registry`, { ...common, ...registry, privateNetworkOnly: registryPrivate === true }, parent);
+    const regionList: PlatformRegionArgs[] = args.regions ?? [{ location, role: 'primary' }];
+    // One registry, replicated to every other region.
+    const replicaLocations = regionList.map((r) => r.location).filter((l) => l !== location);
+    this.registry = new ContainerRegistry(
+      `${name}-registry`,
+      { ...common, ...registry, privateNetworkOnly: registryPrivate === true, ...(replicaLocations.length > 0 ? { replicaLocations } : {}) },
+      parent,
+    );
 
     if (args.edge && !args.apps) throw new pulumi.ResourceError('edge needs apps: the gateway and Front Door serve the apps', this);
     const { nodePool: gatewayNodePool, ...gatewaySizing } = args.edge?.gateway ?? {};
-    const home = new RegionalStamp(
-      name,
-      {
-        naming,
-        tags,
-        resourceGroupName,
-        tenantId: client.tenantId,
-        subscriptionId: client.subscriptionId,
-        deployerObjectId: client.objectId,
-        deployerPrincipalType: args.deployerPrincipalType,
-        network: args.network,
-        registry: {
-          registryId: this.registry.registryId,
-          loginServer: this.registry.loginServer,
-          name: this.registry.name,
-          private: registryPrivate === true,
-          diagnostics: true,
-          legacyEndpointParent: this.registry,
+    const primaryRegion = regionList.find((r) => r.role === 'primary');
+    if (!primaryRegion || regionList.filter((r) => r.role === 'primary').length !== 1) {
+      throw new pulumi.ResourceError(`regions: exactly one region has role primary; got ${regionList.map((r) => `${r.location} (${r.role})`).join(', ')}`, this);
+    }
+    if (!regionList.some((r) => r.location === location)) {
+      throw new pulumi.ResourceError(`regions: the platform's location "${location}" must be one of the regions (it holds the global layer)`, this);
+    }
+    const redisGeo = regionList.length > 1 && redisSupportsGeoReplication(args.redis.kind ?? 'managed', String(args.redis.sku ?? ''));
+    // The primary's stamp first: a standby's database replicates from it.
+    const ordered = [primaryRegion, ...regionList.filter((r) => r !== primaryRegion)];
+    const built = new Map<string, StampRegion>();
+    for (const region of ordered) {
+      const isHome = region.location === location;
+      const network = isHome ? args.network : region.network;
+      if (!network) throw new pulumi.ResourceError(`regions: "${region.location}" needs its own network`, this);
+      const cluster = { ...args.cluster, ...(region.cluster ?? {}) };
+      const primaryStamp = built.get(primaryRegion.location)?.stamp;
+      const stampNameOf = stampName(name, region.location, location);
+      const stamp = new RegionalStamp(
+        stampNameOf,
+        {
+          naming: { ...naming, location: region.location },
+          tags,
+          // The home region shares the global layer's group; the others get their own.
+          resourceGroupName: isHome ? resourceGroupName : undefined,
+          tenantId: client.tenantId,
+          subscriptionId: client.subscriptionId,
+          deployerObjectId: client.objectId,
+          deployerPrincipalType: args.deployerPrincipalType,
+          network,
+          registry: {
+            registryId: this.registry.registryId,
+            loginServer: this.registry.loginServer,
+            name: this.registry.name,
+            private: registryPrivate === true,
+            diagnostics: isHome,
+            legacyEndpointParent: isHome ? this.registry : undefined,
+          },
+          cluster,
+          postgres:
+            region.role === 'standby' && primaryStamp
+              ? {
+                  ...args.postgres,
+                  // A replica has no zone-redundant HA nor backups of its own (it is promoted to get them).
+                  highAvailability: 'Disabled',
+                  geoRedundantBackup: false,
+                  replicaOf: { sourceServerId: primaryStamp.postgres.serverId, administratorPassword: primaryStamp.postgres.administratorPassword },
+                }
+              : args.postgres,
+          redis: redisGeo ? { ...args.redis, geoReplication: { groupNickname: `${naming.prefix}-${naming.environment}`, locations: regionList.map((r) => r.location) } } : args.redis,
+          keyVault: args.keyVault,
+          gateway: args.apps && args.edge ? { environment: args.apps.environment, sizing: gatewaySizing, nodePool: gatewayNodePool } : undefined,
+          monitoring: args.monitoring
+            ? { emailReceivers: args.monitoring.emailReceivers, webhookReceivers: args.monitoring.webhookReceivers, runbookBaseUrl: args.monitoring.runbookBaseUrl }
+            : undefined,
+          operationsRunner: args.operationsRunner
+            ? { ...args.operationsRunner, labels: [isHome ? `aks-platform-${naming.environment}` : `aks-platform-${naming.environment}-${region.location}`] }
+            : undefined,
+          protectStatefulResources: args.protectStatefulResources,
+          podSecurityPolicyEffect: args.podSecurityPolicyEffect,
+          legacyParent: isHome ? this : undefined,
         },
-        cluster: args.cluster,
-        postgres: args.postgres,
-        redis: args.redis,
-        keyVault: args.keyVault,
-        gateway: args.apps && args.edge ? { environment: args.apps.environment, sizing: gatewaySizing, nodePool: gatewayNodePool } : undefined,
-        monitoring: args.monitoring
-          ? { emailReceivers: args.monitoring.emailReceivers, webhookReceivers: args.monitoring.webhookReceivers, runbookBaseUrl: args.monitoring.runbookBaseUrl }
-          : undefined,
-        operationsRunner: args.operationsRunner ? { ...args.operationsRunner, labels: [`aks-platform-${naming.environment}`] } : undefined,
-        protectStatefulResources: args.protectStatefulResources,
-        podSecurityPolicyEffect: args.podSecurityPolicyEffect,
-        legacyParent: this,
-      },
-      parent,
-    );
+        parent,
+      );
+      built.set(region.location, { stamp, name: stampNameOf, role: region.role, network, cluster });
+    }
+    // Home first, then the configured order.
+    const regions = [location, ...regionList.map((r) => r.location).filter((l) => l !== location)].map((l) => built.get(l)!);
+    const home = regions[0].stamp;
     this.home = home;
-    this.stamps = [home];
+    this.stamps = regions.map((r) => r.stamp);
     this.network = home.network;
     this.egressFirewall = home.egressFirewall;
     this.cluster = home.cluster;
@@ -313,10 +376,9 @@ export class Platform extends pulumi.ComponentResource {
     }
 
     if (args.apps && args.edge) {
-      this.frontDoor = this.deployFrontDoor(name, args, home);
+      this.frontDoor = this.deployFrontDoor(name, args, regions, args.activeRegion ?? primaryRegion.location);
       this.publicUrl = this.frontDoor.publicUrl;
     }
-    const regions: StampRegion[] = [{ stamp: home, name, network: args.network, cluster: args.cluster }];
     if (args.apps) this.deployApps(name, args.apps, regions, client.tenantId, client.objectId);
 
     this.registerOutputs({
@@ -333,9 +395,19 @@ export class Platform extends pulumi.ComponentResource {
     });
   }
 
-  /** Front Door in front of the regions' gateways, reached over their Private Link Services. */
-  private deployFrontDoor(name: string, args: PlatformArgs, stamp: RegionalStamp): FrontDoor {
+  /**
+   * Front Door in front of the regions' gateways, reached over their Private Link Services: one
+   * origin group, one origin per region, priority 1 for the active region and 2 for the others
+   * (Front Door sends to the lowest priority among the healthy origins).
+   */
+  private deployFrontDoor(name: string, args: PlatformArgs, regions: StampRegion[], activeRegion: string): FrontDoor {
     const edge = args.edge!;
+    const [home, ...others] = regions;
+    const origin = (r: StampRegion) => ({
+      privateLinkServiceId: r.stamp.privateLinkServiceId!,
+      privateLinkLocation: r.stamp.location,
+      priority: originPriority(r.stamp.location, activeRegion),
+    });
     return new FrontDoor(
       `${name}-edge`,
       {
@@ -346,9 +418,10 @@ export class Platform extends pulumi.ComponentResource {
         rateLimit: edge.frontDoor.rateLimit,
         customDomain: edge.frontDoor.customDomain,
         originResponseTimeoutSeconds: edge.frontDoor.originResponseTimeoutSeconds,
-        origin: { privateLinkServiceId: stamp.privateLinkServiceId!, privateLinkLocation: stamp.location },
+        origin: origin(home),
+        regionOrigins: others.map((r) => ({ ...origin(r), key: regionShortName(r.stamp.location) })),
       },
-      { parent: this, dependsOn: [stamp.gateway!] },
+      { parent: this, dependsOn: regions.map((r) => r.stamp.gateway!) },
     );
   }
 
@@ -461,6 +534,8 @@ export class Platform extends pulumi.ComponentResource {
             auth: app === 'agent' ? undefined : auth,
             nodePoolTaints: taintsOfPool(region.cluster, apps.sizing?.[app]?.nodePool),
             podMonitor: stamp.prometheus !== undefined,
+            // A standby region's apps are read-only until its database is promoted.
+            readOnly: region.role === 'standby' ? true : undefined,
           },
           {
             parent: this,
@@ -483,6 +558,7 @@ export class Platform extends pulumi.ComponentResource {
 interface StampRegion {
   stamp: RegionalStamp;
   name: string;
+  role: RegionRole;
   network: PlatformArgs['network'];
   cluster: PlatformArgs['cluster'];
 }

@@ -63,6 +63,13 @@ export interface PostgresDatabaseArgs extends AzureComponentArgs {
   entraAdministrator?: PostgresEntraAdministrator;
   /** Private endpoint placement (groupId `postgresqlServer`, zone `privatelink.postgres.database.azure.com`). */
   privateEndpoint: PrivateEndpointPlacement;
+  /**
+   * Make this server a cross-region read replica (`createMode: Replica`) of another server:
+   * asynchronous physical replication, read-only until promoted. Its databases, administrator
+   * and password are the source's (the password output is the source's, for the region's vault).
+   * No zone-redundant HA and no geo-redundant backup on a replica. Burstable cannot have one.
+   */
+  replicaOf?: { sourceServerId: pulumi.Input<string>; administratorPassword: pulumi.Input<string> };
   /** Protect the server and its databases from deletion (`protect: true`); production: true. */
   protect?: boolean;
 }
@@ -112,13 +119,14 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     const protect = args.protect ?? false;
 
     // Alphanumeric only: no character a connection string or URL would need to escape.
-    const password = new random.RandomPassword(
+    const password = args.replicaOf ? undefined : new random.RandomPassword(
       `${name}-admin-password`,
       { length: 40, special: false, upper: true, lower: true, numeric: true, minUpper: 2, minLower: 2, minNumeric: 2 },
       { parent: this },
     );
 
     const haMode = args.highAvailability ?? 'Disabled';
+    const replica = args.replicaOf;
     this.server = new dbforpostgresql.Server(
       `${name}-server`,
       {
@@ -127,8 +135,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         location,
         version: args.version ?? DEFAULT_POSTGRES_VERSION,
         sku: { name: args.skuName, tier: args.skuTier },
-        administratorLogin,
-        administratorLoginPassword: password.result,
+        // A replica takes the source's administrator and data (Microsoft Learn, concepts-read-replicas).
+        ...(replica
+          ? { createMode: 'Replica', sourceServerResourceId: replica.sourceServerId }
+          : { administratorLogin, administratorLoginPassword: password!.result }),
         authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled', tenantId: args.tenantId },
         storage: {
           storageSizeGB: args.storageSizeGb ?? 32,
@@ -148,8 +158,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       {
         parent: this,
         protect,
-        // After an HA failover Azure swaps the primary and standby zones; do not fight it.
-        ignoreChanges: ['availabilityZone', 'highAvailability.standbyAvailabilityZone'],
+        // After an HA failover Azure swaps the primary and standby zones; do not fight it. A
+        // promoted replica keeps being the same server (docs/runbooks.md, failover).
+        ignoreChanges: ['availabilityZone', 'highAvailability.standbyAvailabilityZone', ...(replica ? ['createMode', 'sourceServerResourceId'] : [])],
       },
     );
 
@@ -195,7 +206,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       );
     }
 
-    const databaseResources = databases.map((db) => {
+    // A replica has the source's databases (it is read-only): none to create.
+    const databaseResources = (replica ? [] : databases).map((db) => {
       const resource = new dbforpostgresql.Database(
         `${name}-db-${db}`,
         {
@@ -230,9 +242,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     this.serverId = this.server.id;
     this.fqdn = this.server.fullyQualifiedDomainName.apply((f) => f ?? `${serverAzureName}.postgres.database.azure.com`);
     this.port = pulumi.output(5432);
-    this.databaseNames = pulumi.all(databaseResources.map((d) => d.name));
+    this.databaseNames = replica ? pulumi.output(databases) : pulumi.all(databaseResources.map((d) => d.name));
     this.administratorLogin = pulumi.output(administratorLogin);
-    this.administratorPassword = pulumi.secret(password.result);
+    this.administratorPassword = pulumi.secret(replica ? pulumi.output(replica.administratorPassword) : password!.result);
     this.privateEndpointId = endpoint.endpointId;
 
     this.registerOutputs({

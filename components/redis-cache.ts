@@ -3,6 +3,7 @@ import * as redis from '@pulumi/azure-native/redis';
 import * as redisenterprise from '@pulumi/azure-native/redisenterprise';
 import type { redisenterprise as redisenterpriseInputs } from '@pulumi/azure-native/types/input';
 import { globalResourceName, resourceName } from '../lib/naming';
+import { REDIS_SKUS_WITHOUT_GEO_REPLICATION, redisSupportsGeoReplication } from '../lib/regions';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import { zonesProblem } from '../lib/rules';
 import {
@@ -42,6 +43,13 @@ export interface RedisCacheArgs extends AzureComponentArgs {
   replicasPerPrimary?: pulumi.Input<number>;
   /** Private endpoint placement: zone `privatelink.redis.azure.net` (managed) or `privatelink.redis.cache.windows.net` (classic). */
   privateEndpoint: PrivateEndpointPlacement;
+  /**
+   * Managed only: join an active geo-replication group (every cache of the group is writable,
+   * CRDT replication between them). `linkedDatabaseIds` lists every database of the group,
+   * this one included; the group is set when the cache is created. Not on Balanced B0/B1
+   * (lib/regions.ts); persistence must be `None`.
+   */
+  geoReplication?: { groupNickname: string; linkedDatabaseIds: pulumi.Input<string>[] };
   /** Protect the cache (and the managed database) from deletion (`protect: true`); production: true. */
   protect?: boolean;
 }
@@ -117,6 +125,9 @@ export class RedisCache extends pulumi.ComponentResource {
           evictionPolicy,
           accessKeysAuthentication: 'Enabled',
           persistence: pulumi.output(args.persistence ?? 'None').apply(persistenceSettings),
+          ...(args.geoReplication
+            ? { geoReplication: { groupNickname: args.geoReplication.groupNickname, linkedDatabases: args.geoReplication.linkedDatabaseIds.map((id) => ({ id })) } }
+            : {}),
         },
         { parent: this, protect },
       );
@@ -221,6 +232,11 @@ export function redisArgProblems(args: RedisCacheArgs): ArgProblem[] {
   if (persistence !== undefined) check('persistence', redisPersistenceProblem(persistence));
   const zones = knownValue(args.zones);
   const replicas = knownValue(args.replicasPerPrimary);
+  if (args.geoReplication) {
+    if (kind !== 'managed') check('geoReplication', 'active geo-replication applies to kind "managed" only');
+    else if (typeof sku === 'string' && !redisSupportsGeoReplication(kind, sku)) check('geoReplication', `"${sku}" has no active geo-replication (not on ${REDIS_SKUS_WITHOUT_GEO_REPLICATION.join(', ')})`);
+    if (persistence !== undefined && persistence !== 'None') check('persistence', `"${persistence}" with active geo-replication; allowed: None`);
+  }
   if (kind === 'managed') {
     if (args.zones !== undefined) check('zones', 'zones apply to kind "classic" only; Azure Managed Redis places its nodes across zones itself');
     if (args.replicasPerPrimary !== undefined) check('replicasPerPrimary', 'replicasPerPrimary applies to kind "classic" only');

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as resources from '@pulumi/azure-native/resources';
-import { NameParts, resourceName } from '../lib/naming';
+import { NameParts, globalResourceName, resourceName } from '../lib/naming';
 import { SUBNET_ROLE_QUALIFIERS, SubnetRole } from '../lib/network';
 import { AppName } from '../lib/app-profiles';
 import { AppEnvironment } from '../lib/app-values';
@@ -139,8 +139,8 @@ export interface RegionalStampArgs {
   cluster: Omit<AksClusterArgs, Wired | 'nodeSubnetId' | 'registryId' | 'deployerObjectId' | 'deployerPrincipalType'>;
   /** The region's PostgreSQL flexible server (behind a private endpoint). */
   postgres: Omit<PostgresDatabaseArgs, Wired>;
-  /** The region's Redis (behind a private endpoint). */
-  redis: Omit<RedisCacheArgs, Wired>;
+  /** The region's Redis (behind a private endpoint); `geoReplication` joins the caches of these regions in one active group. */
+  redis: Omit<RedisCacheArgs, Wired | 'geoReplication'> & { geoReplication?: { groupNickname: string; locations: string[] } };
   /** The region's Key Vault (same secret names in every region); `privateEndpoint: true` makes it private. */
   keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
   /** The gateway and its Private Link Service (the region's Front Door origin); leave out for none. */
@@ -327,7 +327,27 @@ export class RegionalStamp extends pulumi.ComponentResource {
     );
 
     const redisZone = (args.redis.kind ?? 'managed') === 'classic' ? PRIVATE_DNS_ZONES.redisClassic : PRIVATE_DNS_ZONES.redisManaged;
-    this.redis = new RedisCache(`${name}-redis`, { ...common, ...args.redis, privateEndpoint: placement(redisZone), protect }, child());
+    const { geoReplication: geo, ...redis } = args.redis;
+    this.redis = new RedisCache(
+      `${name}-redis`,
+      {
+        ...common,
+        ...redis,
+        // Every region's database of the group, by the ARM id its names give (no cycle between the regions).
+        geoReplication: geo
+          ? {
+              groupNickname: geo.groupNickname,
+              linkedDatabaseIds: geo.locations.map((loc) => {
+                const at = { ...naming, location: loc };
+                return pulumi.interpolate`/subscriptions/${args.subscriptionId}/resourceGroups/${resourceName(at, 'resourceGroup')}/providers/Microsoft.Cache/redisEnterprise/${globalResourceName(at, 'redis')}/databases/default`;
+              }),
+            }
+          : undefined,
+        privateEndpoint: placement(redisZone),
+        protect,
+      },
+      child(),
+    );
 
     const { privateEndpoint: vaultPrivate, ...vault } = args.keyVault;
     this.keyVault = new KeyVault(

@@ -27,18 +27,30 @@ export interface PlatformContext {
   clock?: Clock;
 }
 
+/** One region's network block as the platform takes it. */
+function networkArgsOf(network: StackConfig['network']): PlatformArgs['network'] {
+  return {
+    addressSpace: network.vnetCidr,
+    subnets: network.subnets,
+    // The schema requires the subnet when enabled.
+    egressFirewall: network.egressFirewall.enabled ? { subnet: network.egressFirewall.subnet!, sku: network.egressFirewall.sku } : undefined,
+  };
+}
+
 export function platformArgsFromConfig(cfg: StackConfig, context: PlatformContext): PlatformArgs {
   const naming: NameParts = { prefix: cfg.prefix, environment: cfg.environment, location: cfg.location, uniqueSuffix: context.uniqueSuffix };
   const c = cfg.cluster;
   return {
     naming,
     tags: standardTags({ environment: cfg.environment, team: cfg.tags.team, service: cfg.tags.service, costCenter: cfg.tags.costCenter, extra: cfg.tags.extra }),
-    network: {
-      addressSpace: cfg.network.vnetCidr,
-      subnets: cfg.network.subnets,
-      // The schema requires the subnet when enabled.
-      egressFirewall: cfg.network.egressFirewall.enabled ? { subnet: cfg.network.egressFirewall.subnet!, sku: cfg.network.egressFirewall.sku } : undefined,
-    },
+    network: networkArgsOf(cfg.network),
+    regions: cfg.regions?.map((r) => ({
+      location: r.location,
+      role: r.role,
+      network: r.network ? networkArgsOf(r.network) : undefined,
+      cluster: r.cluster,
+    })),
+    activeRegion: cfg.activeRegion,
     registry: {
       sku: cfg.registry.sku,
       privateEndpoint: cfg.registry.privateEndpoint,
@@ -152,6 +164,7 @@ export function localPlatformArgsFromConfig(cfg: LocalStackConfig, context: Omit
     labels: { ...labels, 'app.kubernetes.io/part-of': 'aks-platform' },
     postgres: cfg.local.postgres,
     redis: cfg.local.redis,
+    gateway: cfg.local.gateway,
     apps: {
       imageTag: context.imageTag,
       sourceDateEpoch: context.sourceDateEpoch,

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { REGION_SHORT_NAMES } from '../lib/naming';
+import { REGION_ROLES, RegionRole, regionsProblems } from '../lib/regions';
 import { FIREWALL_SKUS, firewallSubnetProblems } from '../lib/egress';
 import {
   authorizedIpRangeProblem,
@@ -23,7 +24,7 @@ import {
 import { SUPPORT_PLANS, supportPlanProblem } from '../lib/aks-versions';
 import { osDiskFit } from '../lib/vm-sizes';
 import { appEnvironmentFor, appSizingOverrideSchema, appSizingProblems, mergeAppSizing } from '../lib/app-values';
-import { GATEWAY_SIZING, WAF_MODES, WAF_RATE_LIMIT_DEFAULTS, canaryWeightProblem, customDomainProblem } from '../lib/edge';
+import { GATEWAY_SIZING, NODE_PORT_RANGE, WAF_MODES, WAF_RATE_LIMIT_DEFAULTS, canaryWeightProblem, customDomainProblem } from '../lib/edge';
 import { appAuthConfigSchema } from '../lib/app-auth';
 import {
   POSTGRES_VERSIONS,
@@ -32,7 +33,7 @@ import {
   REDIS_MANAGED_SKUS,
   postgresSkuProblem,
 } from '../lib/data-services-rules';
-import { DEFAULT_LOCAL_REGISTRY, localRegistryProblem } from '../lib/local-target';
+import { DEFAULT_LOCAL_REGISTRY, LOCAL_GATEWAY_DEFAULTS, LOCAL_GATEWAY_SERVICE_TYPES, localRegistryProblem } from '../lib/local-target';
 import { RUNNER_TOKEN_SECRET, sshPublicKeyProblem } from '../lib/operations-runner';
 import { LOCAL_DATA_IMAGES } from '../lib/local-data';
 
@@ -434,6 +435,30 @@ export const monitoringSchema = z
   })
   .strict();
 
+/**
+ * One region of a multi-region stack (lib/regions.ts): a regional stamp. The stack's
+ * `location` is one of them (the home region: it keeps the top-level `network` and holds
+ * the global layer); every other region has its own `network`, disjoint from the others.
+ */
+export const regionSchema = z
+  .object({
+    /** Azure region. */
+    location: z.enum(Object.keys(REGION_SHORT_NAMES) as [string, ...string[]]),
+    /** `primary`: the writable PostgreSQL server; `standby`: a read replica of it, and the apps read-only. */
+    role: z.enum(REGION_ROLES as [RegionRole, ...RegionRole[]]),
+    /** VNet and subnets of this region (not for the stack's location, which uses the top-level `network`). */
+    network: networkSchema.optional(),
+    /** This region's node pools, when they differ from the top-level `cluster`'s. */
+    cluster: z
+      .object({
+        systemPool: systemPoolSchema.optional(),
+        userPools: z.array(userPoolSchema).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 /** Every `aks-platform:*` key, each valid on its own. */
 export const stackConfigFieldsSchema = z
   .object({
@@ -445,8 +470,15 @@ export const stackConfigFieldsSchema = z
     prefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, 'must be 2–10 lowercase letters or digits, starting with a letter'),
     /** Ownership tags. */
     tags: tagsSchema,
-    /** VNet and subnets. */
+    /** VNet and subnets (of the stack's `location`). */
     network: networkSchema,
+    /**
+     * Two or more regions, each a regional stamp behind one Front Door (lib/regions.ts).
+     * Absent: one region, the stack's `location`, as before.
+     */
+    regions: z.array(regionSchema).min(1).optional(),
+    /** The region Front Door prefers (origin priority 1); default the primary. Flipping it changes only the origin priorities. */
+    activeRegion: z.enum(Object.keys(REGION_SHORT_NAMES) as [string, ...string[]]).optional(),
     /** AKS cluster and node pools. */
     cluster: clusterSchema,
     /** Container registry. */
@@ -486,6 +518,34 @@ export const stackConfigFieldsSchema = z
   })
   .strict();
 
+/** Subnets inside the VNet and clear of each other, and the egress firewall's subnet, for one region's network at `path`. */
+function networkIssues(network: z.infer<typeof networkSchema>, path: (string | number)[], issue: (path: (string | number)[], message: string) => void): void {
+  const subnets = Object.entries(network.subnets);
+  for (const [role, range] of subnets) {
+    if (!cidrContains(network.vnetCidr, range)) {
+      issue([...path, 'subnets', role], `"${range}" is not inside the VNet address space ${network.vnetCidr}`);
+    }
+  }
+  subnets.forEach(([roleA, a], i) => {
+    subnets.slice(i + 1).forEach(([roleB, b]) => {
+      if (cidrsOverlap(a, b)) issue([...path, 'subnets', roleB], `"${b}" overlaps subnet ${roleA} (${a}); subnets must not overlap`);
+    });
+  });
+  // Egress firewall: its AzureFirewallSubnet (/26 or larger) inside the VNet, clear of the other subnets.
+  const egress = network.egressFirewall;
+  if (egress.enabled) {
+    const at = [...path, 'egressFirewall', 'subnet'];
+    const problems = firewallSubnetProblems('subnet', egress.subnet);
+    for (const p of problems) issue(at, p.problem);
+    if (problems.length === 0 && egress.subnet !== undefined) {
+      if (!cidrContains(network.vnetCidr, egress.subnet)) issue(at, `"${egress.subnet}" is not inside the VNet address space ${network.vnetCidr}`);
+      for (const [role, range] of subnets) {
+        if (cidrsOverlap(range, egress.subnet)) issue(at, `"${egress.subnet}" overlaps subnet ${role} (${range}); subnets must not overlap`);
+      }
+    }
+  }
+}
+
 /**
  * The rules between fields. Zod would run them even when a field failed its
  * own rule, so {@link parseStackConfig} applies them only to valid fields.
@@ -493,36 +553,31 @@ export const stackConfigFieldsSchema = z
 export const stackConfigSchema = stackConfigFieldsSchema.superRefine((cfg, ctx) => {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
 
-  // Network: subnets inside the VNet, no overlaps.
-  const subnets = Object.entries(cfg.network.subnets);
-  for (const [role, range] of subnets) {
-    if (!cidrContains(cfg.network.vnetCidr, range)) {
-      issue(['network', 'subnets', role], `"${range}" is not inside the VNet address space ${cfg.network.vnetCidr}`);
-    }
-  }
-  subnets.forEach(([roleA, a], i) => {
-    subnets.slice(i + 1).forEach(([roleB, b]) => {
-      if (cidrsOverlap(a, b)) issue(['network', 'subnets', roleB], `"${b}" overlaps subnet ${roleA} (${a}); subnets must not overlap`);
-    });
+  // Network: subnets inside the VNet, no overlaps; in every region.
+  networkIssues(cfg.network, ['network'], issue);
+  cfg.regions?.forEach((region, i) => {
+    if (region.network) networkIssues(region.network, ['regions', i, 'network'], issue);
   });
-  // Egress firewall: its AzureFirewallSubnet (/26 or larger) inside the VNet, clear of the other subnets.
-  const egress = cfg.network.egressFirewall;
-  if (egress.enabled) {
-    const path = ['network', 'egressFirewall', 'subnet'];
-    const problems = firewallSubnetProblems('subnet', egress.subnet);
-    for (const p of problems) issue(path, p.problem);
-    if (problems.length === 0 && egress.subnet !== undefined) {
-      if (!cidrContains(cfg.network.vnetCidr, egress.subnet)) issue(path, `"${egress.subnet}" is not inside the VNet address space ${cfg.network.vnetCidr}`);
-      for (const [role, range] of subnets) {
-        if (cidrsOverlap(range, egress.subnet)) issue(path, `"${egress.subnet}" overlaps subnet ${role} (${range}); subnets must not overlap`);
-      }
-    }
+  if (cfg.regions) {
+    const problems = regionsProblems({
+      home: { location: cfg.location, vnetCidr: cfg.network.vnetCidr },
+      regions: cfg.regions.map((r) => ({ location: r.location, role: r.role, vnetCidr: r.network?.vnetCidr, hasNetwork: r.network !== undefined })),
+      activeRegion: cfg.activeRegion,
+      postgres: cfg.postgres,
+      registry: cfg.registry,
+      redis: cfg.redis,
+    });
+    for (const p of problems) issue(p.path, p.message);
+  } else if (cfg.activeRegion !== undefined && cfg.activeRegion !== cfg.location) {
+    issue(['activeRegion'], `"${cfg.activeRegion}" is not a configured region; allowed: ${cfg.location} (add \`regions\` for more)`);
   }
 
   // Cluster networking: overlay and service ranges clear of the VNet and each other.
   const c = cfg.cluster;
   for (const key of ['podCidr', 'serviceCidr'] as const) {
-    if (cidrsOverlap(c[key], cfg.network.vnetCidr)) issue(['cluster', key], `"${c[key]}" overlaps the VNet ${cfg.network.vnetCidr}`);
+    for (const vnet of [cfg.network.vnetCidr, ...(cfg.regions ?? []).flatMap((r) => (r.network ? [r.network.vnetCidr] : []))]) {
+      if (cidrsOverlap(c[key], vnet)) issue(['cluster', key], `"${c[key]}" overlaps the VNet ${vnet}`);
+    }
   }
   if (cidrsOverlap(c.podCidr, c.serviceCidr)) issue(['cluster', 'serviceCidr'], `"${c.serviceCidr}" overlaps the pod CIDR ${c.podCidr}`);
   if (!ipInCidr(c.dnsServiceIp, c.serviceCidr)) issue(['cluster', 'dnsServiceIp'], `"${c.dnsServiceIp}" is not an address inside the service CIDR ${c.serviceCidr}`);
@@ -691,6 +746,22 @@ export const localClusterSchema = z
       })
       .strict()
       .default({ image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' }),
+    /**
+     * The platform gateway (Traefik + Gateway API, the same component as in Azure, without its
+     * Azure load balancer settings): the apps' HTTPRoutes attach to it. Which Service type each
+     * local cluster supports: lib/local-target.ts LOCAL_CLUSTER_GATEWAY (README "Run it locally").
+     */
+    gateway: z
+      .object({
+        /** `NodePort` (default; every local cluster) or `LoadBalancer` (k3d, Docker Desktop, minikube with `minikube tunnel`, kind with cloud-provider-kind). */
+        serviceType: z.enum(LOCAL_GATEWAY_SERVICE_TYPES).default(LOCAL_GATEWAY_DEFAULTS.serviceType),
+        /** Fixed node port of the gateway's http listener (kind maps it to the host with extraPortMappings). */
+        nodePort: z.number().int().min(NODE_PORT_RANGE.min).max(NODE_PORT_RANGE.max).default(LOCAL_GATEWAY_DEFAULTS.nodePort),
+        /** Traefik replicas (one node: 1). */
+        replicas: z.number().int().min(1).max(3).default(LOCAL_GATEWAY_DEFAULTS.replicas),
+      })
+      .strict()
+      .default({ ...LOCAL_GATEWAY_DEFAULTS }),
   })
   .strict();
 
@@ -705,7 +776,12 @@ export const localStackConfigSchema = z
     /** Ownership tags, as labels on the Kubernetes objects. */
     tags: tagsSchema,
     /** The local cluster, registry and data services. */
-    local: localClusterSchema.default({ registry: DEFAULT_LOCAL_REGISTRY, postgres: { image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' }, redis: { image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' } }),
+    local: localClusterSchema.default({
+      registry: DEFAULT_LOCAL_REGISTRY,
+      postgres: { image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' },
+      redis: { image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' },
+      gateway: { ...LOCAL_GATEWAY_DEFAULTS },
+    }),
     /** The three apps: image tag and sizing (no host or TLS: a local cluster has no public entry). */
     apps: appsSchema.pick({ imageTag: true, api: true, agent: true, frontend: true }).strict().default({ api: {}, agent: {}, frontend: {} }),
   })

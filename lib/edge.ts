@@ -150,12 +150,20 @@ export function gatewayServiceAnnotations(options: { internal: boolean; privateL
 }
 
 /** Inputs of {@link traefikValues}. */
+/**
+ * Kubernetes' default Service node port range (kube-apiserver --service-node-port-range).
+ * Source: kubernetes.io "Service" (type NodePort), checked 2026-12-01.
+ */
+export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+
 export interface TraefikValuesInput {
   sizing: GatewaySizing;
   serviceType: 'LoadBalancer' | 'NodePort' | 'ClusterIP';
   serviceAnnotations: Record<string, string>;
   nodeSelector?: Record<string, string>;
   trustedForwarderCidrs?: string[];
+  /** Fixed node port of the web entrypoint (NodePort or LoadBalancer Service), e.g. the port a kind cluster maps to the host. */
+  nodePort?: number;
 }
 
 /**
@@ -212,6 +220,7 @@ export function traefikValues(input: TraefikValuesInput): Record<string, unknown
         exposedPort: GATEWAY_DEFAULTS.servicePort,
         transport: { respondingTimeouts: { readTimeout: GATEWAY_DEFAULTS.readTimeout, writeTimeout: GATEWAY_DEFAULTS.writeTimeout, idleTimeout: GATEWAY_DEFAULTS.idleTimeout } },
         forwardedHeaders: { trustedIPs: input.trustedForwarderCidrs ?? [] },
+        ...(input.nodePort !== undefined ? { nodePort: input.nodePort } : {}),
       },
       // TLS ends at the edge (Front Door); the gateway has no certificate and no TLS entrypoint.
       websecure: { expose: { default: false } },

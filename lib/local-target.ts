@@ -34,3 +34,53 @@ export function stackTargetOf(raw: unknown): { target: StackTarget } | { problem
   if (typeof raw === 'string' && (STACK_TARGETS as readonly string[]).includes(raw)) return { target: raw as StackTarget };
   return { problem: `got ${JSON.stringify(raw)}; allowed: ${STACK_TARGETS.map((t) => JSON.stringify(t)).join(', ')}` };
 }
+
+/** Service types the `local` stack's gateway may use (`local.gateway.serviceType`). */
+export const LOCAL_GATEWAY_SERVICE_TYPES = ['NodePort', 'LoadBalancer'] as const;
+export type LocalGatewayServiceType = (typeof LOCAL_GATEWAY_SERVICE_TYPES)[number];
+
+/**
+ * The `local` stack's gateway defaults: a NodePort Service on a fixed node port (it works on
+ * every local cluster without a load balancer controller; a kind cluster maps it to the host),
+ * one Traefik replica (one node).
+ */
+export const LOCAL_GATEWAY_DEFAULTS = { serviceType: 'NodePort' as LocalGatewayServiceType, nodePort: 30080, replicas: 1 };
+
+/** The local clusters the `local` stack is documented for. */
+export const LOCAL_CLUSTERS = ['kind', 'k3d', 'minikube', 'docker-desktop'] as const;
+export type LocalCluster = (typeof LOCAL_CLUSTERS)[number];
+
+/**
+ * Which gateway Service type each local cluster supports, and how the host reaches it. The
+ * README's "Run it locally" table is this data. Sources, checked 2026-12-01:
+ *   kind      kind.sigs.k8s.io/docs/user/configuration (extraPortMappings) and /docs/user/loadbalancer
+ *             (no LoadBalancer without cloud-provider-kind: the Service stays <pending>)
+ *   k3d       k3d.io/stable/usage/exposing_services (ports on the loadbalancer or a node) and
+ *             docs.k3s.io/networking/networking-services (ServiceLB; k3s's own Traefik takes :80/:443)
+ *   minikube  minikube.sigs.k8s.io/docs/handbook/accessing (NodePort: minikube service --url;
+ *             LoadBalancer: minikube tunnel)
+ *   docker-desktop  docs.docker.com/desktop/features/kubernetes (LoadBalancer and NodePort
+ *             Services are published on localhost)
+ */
+export const LOCAL_CLUSTER_GATEWAY: Record<LocalCluster, { supports: readonly LocalGatewayServiceType[]; recommended: LocalGatewayServiceType; reach: string }> = {
+  kind: {
+    supports: ['NodePort'],
+    recommended: 'NodePort',
+    reach: 'create the cluster with extraPortMappings containerPort 30080 -> hostPort 8080, then http://localhost:8080 (LoadBalancer only with cloud-provider-kind running)',
+  },
+  k3d: {
+    supports: ['NodePort', 'LoadBalancer'],
+    recommended: 'LoadBalancer',
+    reach: 'k3d cluster create -p "8080:80@loadbalancer" --k3s-arg "--disable=traefik@server:*" (k3s ships its own Traefik on :80), then http://localhost:8080; NodePort: -p "8080:30080@server:0"',
+  },
+  minikube: {
+    supports: ['NodePort', 'LoadBalancer'],
+    recommended: 'NodePort',
+    reach: 'minikube service -n gateway traefik --url prints the URL; LoadBalancer needs minikube tunnel running',
+  },
+  'docker-desktop': {
+    supports: ['NodePort', 'LoadBalancer'],
+    recommended: 'LoadBalancer',
+    reach: 'LoadBalancer: http://localhost (port 80); NodePort: http://localhost:30080',
+  },
+};

@@ -55,30 +55,23 @@ interface AliasSpecMessage {
   getNoparent(): boolean;
 }
 
-/**
- * One `aliases` entry of a resource, as the SDK hands it to the engine: a whole
- * URN, or a spec whose empty fields mean "as the resource" (offline/aliases.ts
- * computes the old URNs the way the engine does).
- */
-export interface RecordedAlias {
-  urn?: string;
-  name?: string;
-  type?: string;
-  parentUrn?: string;
-  noParent?: boolean;
-}
-
-/** The subscription, tenant and principal the mocks pretend to run as. */
-export const MOCK_SUBSCRIPTION_ID = '00000000-0000-4000-8000-000000000001';
-export const MOCK_TENANT_ID = '00000000-0000-4000-8000-000000000002';
-export const MOCK_CLIENT_OBJECT_ID = '00000000-0000-4000-8000-000000000003';
-export const MOCK_CLIENT_ID = '00000000-0000-4000-8000-000000000004';
-
-/**
- * Every secret value the mocks make up starts with this marker, so a test can
- * prove that no secret leaks into printed output.
- */
-export const MOCK_SECRET_MARKER = 'mock-secret-';
+// The recorded shapes and the secret helpers live in ./recorded (no Pulumi import), so that a
+// test reading a cached run (offline/run-stack.ts) does not load the SDK; re-exported here.
+import {
+  isSecretValue,
+  MOCK_CLIENT_ID,
+  MOCK_CLIENT_OBJECT_ID,
+  MOCK_SECRET_MARKER,
+  MOCK_SUBSCRIPTION_ID,
+  MOCK_TENANT_ID,
+  OfflineRecorder,
+  secretValue,
+  unwrapSecrets,
+  type RecordedAlias,
+  type RecordedResource,
+} from './recorded';
+export { isSecretValue, MOCK_CLIENT_ID, MOCK_CLIENT_OBJECT_ID, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, OfflineRecorder, secretValue, unwrapSecrets };
+export type { RecordedAlias, RecordedCall, RecordedResource } from './recorded';
 
 /**
  * A JWT-shaped mock token (the program checks a token's `exp - iat` before it
@@ -96,65 +89,6 @@ export const MOCK_ENTRA_ACCESS_TOKEN = mockJwt('entra-access-token', 75 * 60);
 
 /** The ACR refresh token the registry's `/oauth2/exchange` answers: 3 hours. */
 export const MOCK_ACR_REFRESH_TOKEN = mockJwt('acr-refresh-token', 3 * 60 * 60);
-
-/** One registered resource, as the engine saw it. */
-export interface RecordedResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** true for cloud resources, false for components. */
-  custom: boolean;
-  /** Parent URN ('' for top-level resources). */
-  parent: string;
-  /** Explicit and implicit dependencies (URNs). */
-  dependencies: string[];
-  /** Per input property, the URNs it depends on. */
-  propertyDependencies: Record<string, string[]>;
-  protect: boolean;
-  retainOnDelete: boolean;
-  deleteBeforeReplace: boolean;
-  ignoreChanges: string[];
-  replaceOnChanges: string[];
-  additionalSecretOutputs: string[];
-  /** The resource's `aliases` option (what it was called before a move or rename). */
-  aliases: RecordedAlias[];
-  /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
-  provider: string;
-  /** Inputs as the provider receives them; secrets keep Pulumi's secret wrapper (see {@link isSecretValue}). */
-  inputs: Record<string, unknown>;
-  /** Inputs plus what the cloud computes (ids, FQDNs, identities...). */
-  state: Record<string, unknown>;
-  id: string;
-}
-
-/** One invoke (function call) the program made. */
-export interface RecordedCall {
-  token: string;
-  inputs: Record<string, unknown>;
-}
-
-const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
-const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
-
-/** True for a value wrapped as a secret in recorded inputs or state. */
-export function isSecretValue(value: unknown): value is { value: unknown } {
-  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG;
-}
-
-/** Wraps a value the way the engine marks secrets. */
-export function secretValue<T>(value: T): { value: T } {
-  return { [SECRET_SIG_KEY]: SECRET_SIG, value } as unknown as { value: T };
-}
-
-/** Removes secret wrappers (for assertions on plain values). */
-export function unwrapSecrets(value: unknown): unknown {
-  if (isSecretValue(value)) return unwrapSecrets(value.value);
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-  }
-  return value;
-}
 
 /** A deterministic UUID (v4 layout) derived from a seed, for identities. */
 export function mockUuid(seed: string): string {
@@ -520,37 +454,6 @@ function existing(resources: RecordedResource[], type: string, azName: string, r
     throw new Error(`(ResourceNotFound) The Resource '${armType}/${parentName ? `${parentName}/` : ''}${azName}' under resource group '${String(resourceGroup)}' was not found.`);
   }
   return found;
-}
-
-/** What one offline run registered. */
-export class OfflineRecorder {
-  readonly resources: RecordedResource[] = [];
-  readonly calls: RecordedCall[] = [];
-
-  /** Every resource of a type token, e.g. `azure-native:containerservice:ManagedCluster`. */
-  ofType(type: string): RecordedResource[] {
-    return this.resources.filter((r) => r.type === type);
-  }
-
-  /** The single resource of a type (optionally with a given Pulumi name); throws when not exactly one. */
-  one(type: string, name?: string): RecordedResource {
-    const matches = this.ofType(type).filter((r) => name === undefined || r.name === name);
-    if (matches.length !== 1) {
-      const have = this.ofType(type).map((r) => r.name);
-      throw new Error(`expected one ${type}${name ? ` named ${name}` : ''}, found ${matches.length} (registered: ${have.join(', ') || 'none'})`);
-    }
-    return matches[0];
-  }
-
-  /** A resource by URN. */
-  byUrn(urn: string): RecordedResource | undefined {
-    return this.resources.find((r) => r.urn === urn);
-  }
-
-  /** The direct children of a resource. */
-  childrenOf(urn: string): RecordedResource[] {
-    return this.resources.filter((r) => r.parent === urn);
-  }
 }
 
 function recordedAlias(alias: { getUrn(): string; getSpec(): AliasSpecMessage | undefined }): RecordedAlias {

@@ -2,17 +2,36 @@
  * Runs the real program for one stack, offline: the stack's YAML becomes the
  * program's config, the mocks answer for Azure, and the result is every
  * registered resource plus the resolved stack outputs.
+ *
+ * Under jest's infra environment (test/support/environment.ts) a run is made
+ * once and shared: by every test file of every worker, and by the next `npm
+ * test` while the program is unchanged. The recorded run is kept in
+ * node_modules/.cache/aks-platform-stack-runs/, keyed by a hash of everything
+ * the run depends on: the program's sources (stack.ts, components/, lib/,
+ * config/, offline/, the chart), the installed packages, the git commit the
+ * image tag is derived from (and whether the work tree is dirty), the stack's
+ * config file, the overrides and the clock's date. A file that reads a cached
+ * run does not load the Pulumi SDK at all. `TEST_CACHE=off` turns the cache off
+ * (runs are still shared within a worker). See offline/input-cache.ts.
  */
-import * as pulumi from '@pulumi/pulumi';
-import { installMocks, OfflineRecorder, resolveOutput, settle } from './mocks';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
+import { deserialize, serialize } from 'v8';
+import type * as pulumiType from '@pulumi/pulumi';
+import { OfflineRecorder, type RecordedCall, type RecordedResource } from './recorded';
 import { readStackConfig, REPO_ROOT } from './stack-config';
+import { cached, hashInputs } from './input-cache';
 import { recordTiming, timedAsync } from '../scripts/test-timings';
+import { readGitSource } from '../lib/image-source';
 import type { Clock } from '../lib/aks-versions';
 
-/** Where jest's infra environment (test/support/environment.ts) keeps the runs a worker shares. */
-const SHARED_RUNS_GLOBAL = '__aksPlatformSharedStackRuns';
+/** Where jest's infra environment (test/support/environment.ts) keeps what a worker's test files share. */
+const SHARED_STORE_GLOBAL = '__aksPlatformSharedStackRuns';
+
+/** The per-worker store of the infra environment: the serialized runs by key. */
+interface SharedStore {
+  runs: Map<string, Promise<Buffer>>;
+}
 
 /** A stack output, resolved, and whether Pulumi would store it as a secret. */
 export interface ResolvedOutput {
@@ -38,30 +57,90 @@ export interface RunStackOptions {
 }
 
 /**
+ * What the program's result depends on besides the stack config, as paths from
+ * the repository root: every source it (and the offline engine) loads or
+ * reads, and the installed packages.
+ */
+export const PROGRAM_INPUTS = ['stack.ts', 'components', 'lib', 'config', 'offline', 'apps/chart', 'Pulumi.yaml', 'package.json', 'package-lock.json'];
+
+/** This module's memo of deserialized runs: one object per run and test file. */
+const runs = new Map<string, Promise<StackRun>>();
+/** The program's fingerprint, once per test file (a worker that outlives an edit, as in `jest --watch`, sees the edit). */
+let fingerprint: string | undefined;
+
+/**
  * Runs `createStack()` for `stack` under mocks. Throws what the program throws
  * (a bad config is a `pulumi.RunError` naming the key) — in that case the
- * recorder given to `onRecorder` shows that nothing was registered.
+ * recorder given to `onRecorder` shows that nothing was registered. A run with
+ * `onRecorder` always runs the program (it watches the registrations).
  */
 export async function runStack(stack: string, options: RunStackOptions = {}, onRecorder?: (recorder: OfflineRecorder) => void): Promise<StackRun> {
-  const shared = (globalThis as Record<string, unknown>)[SHARED_RUNS_GLOBAL] as Map<string, Promise<StackRun>> | undefined;
+  const shared = (globalThis as Record<string, unknown>)[SHARED_STORE_GLOBAL] as SharedStore | undefined;
   if (!shared || onRecorder) return timedAsync('pulumi program run', () => run(stack, options, onRecorder));
-  // Under jest's infra environment (test/support/environment.ts) the test files of one worker
-  // share the runs: same stack, config file content and overrides, same program, same result.
-  const configPath = options.configFile ?? path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-  const configText = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
   // The program reads the AKS version calendar through the clock: a given clock is part of the key
   // (a fixed one shares, a moving one never does); the system clock counts by the day, the
   // calendar's unit.
   const date = options.clock ? options.clock().toISOString() : new Date().toISOString().slice(0, 10);
-  const key = JSON.stringify([stack, configPath, configText, options.overrides ?? {}, date]);
-  let pending = shared.get(key);
-  if (pending) {
-    recordTiming('pulumi program run (shared)', 0);
-  } else {
-    pending = timedAsync('pulumi program run', () => run(stack, options)).then(deepFreeze);
-    shared.set(key, pending);
+  const configPath = options.configFile ?? path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+  const configText = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
+  fingerprint ??= programFingerprint();
+  const key = `${fingerprint.slice(0, 16)}-${hashInputs([], JSON.stringify([stack, configPath, configText, options.overrides ?? {}, date])).slice(0, 32)}.v8`;
+  let result = runs.get(key);
+  if (!result) {
+    let serialized = shared.runs.get(key);
+    if (serialized) recordTiming('pulumi program run (shared)', 0);
+    else {
+      serialized = cached('aks-platform-stack-runs', key, () => serializedRun(stack, options), (ms) => recordTiming('pulumi program run (cached)', ms));
+      shared.runs.set(key, serialized);
+      // A failed run is not kept: the next caller runs it again and sees the error.
+      serialized.catch(() => shared.runs.delete(key));
+    }
+    result = serialized.then(fromSerialized);
+    runs.set(key, result);
   }
-  return pending;
+  return result;
+}
+
+/** A hash of {@link PROGRAM_INPUTS} and the git source (the image tag's input). */
+export function programFingerprint(): string {
+  return hashInputs(PROGRAM_INPUTS, JSON.stringify(readGitSource(REPO_ROOT) ?? null));
+}
+
+/** What is kept of a run: plain data (the v8 serializer keeps undefined, Maps and Dates as they are). */
+interface SerializedRun {
+  stack: string;
+  resources: RecordedResource[];
+  calls: RecordedCall[];
+  outputs: Record<string, ResolvedOutput>;
+}
+
+function fromSerialized(buffer: Buffer): StackRun {
+  const data = ownRealm(deserialize(buffer)) as SerializedRun;
+  const recorder = new OfflineRecorder();
+  recorder.resources.push(...data.resources);
+  recorder.calls.push(...data.calls);
+  // Read-only: a test that changed the run would change what the other tests of its file see.
+  return deepFreeze({ stack: data.stack, recorder, outputs: data.outputs });
+}
+
+async function serializedRun(stack: string, options: RunStackOptions): Promise<Buffer> {
+  const result = await timedAsync('pulumi program run', () => run(stack, options));
+  return serialize({ stack: result.stack, resources: result.recorder.resources, calls: result.recorder.calls, outputs: result.outputs } satisfies SerializedRun);
+}
+
+/**
+ * A copy of deserialized data made of this module's own arrays and objects: v8's deserializer
+ * builds them in Node's main realm, and jest runs each test file in a realm of its own (where
+ * `toStrictEqual` would see another realm's Object as a different type).
+ */
+function ownRealm(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(ownRealm);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(Object.getPrototypeOf(value) ?? Object) === null) {
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) copy[k] = ownRealm(v);
+    return copy;
+  }
+  return value;
 }
 
 /**
@@ -76,7 +155,26 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * Runs the program. The Pulumi SDK takes a stack trace for every promise it makes (to report
+ * leaked ones), and under jest each trace is source-mapped frame by frame: a third of a run's
+ * CPU. Errors of the program carry their message and no stack while it runs, unless
+ * `OFFLINE_STACK_TRACES=1` (for debugging a failing run).
+ */
 async function run(stack: string, options: RunStackOptions, onRecorder?: (recorder: OfflineRecorder) => void): Promise<StackRun> {
+  const limit = Error.stackTraceLimit;
+  if (process.env.OFFLINE_STACK_TRACES !== '1') Error.stackTraceLimit = 0;
+  try {
+    return await runProgram(stack, options, onRecorder);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+async function runProgram(stack: string, options: RunStackOptions, onRecorder?: (recorder: OfflineRecorder) => void): Promise<StackRun> {
+  // Loaded here, not at the top: a test that only reads cached runs does not pay for the SDK.
+  const pulumi = (await import('@pulumi/pulumi')) as typeof pulumiType;
+  const { installMocks, resolveOutput, settle } = await import('./mocks');
   const config = readStackConfig(stack, options.overrides, options.configFile);
   const recorder = installMocks({ project: 'aks-platform', stack });
   onRecorder?.(recorder);
@@ -86,7 +184,7 @@ async function run(stack: string, options: RunStackOptions, onRecorder?: (record
   const exported = createStack({ clock: options.clock }) as Record<string, unknown>;
   const outputs: Record<string, ResolvedOutput> = {};
   for (const [key, value] of Object.entries(exported)) {
-    outputs[key] = await resolveOutput(value as pulumi.Input<unknown>);
+    outputs[key] = await resolveOutput(value as pulumiType.Input<unknown>);
   }
   await settle();
   return { stack, recorder, outputs };

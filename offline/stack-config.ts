@@ -7,7 +7,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { MOCK_SECRET_MARKER } from './mocks';
+import { MOCK_SECRET_MARKER } from './recorded';
 
 /** The repository root (where the Pulumi.*.yaml files live). */
 export const REPO_ROOT = path.resolve(__dirname, '..');

@@ -78,6 +78,24 @@ export interface Plan {
     notEstimated: { name: string; type: string; note: string }[];
   };
   criticalPath: { totalMinutes: number; steps: PlanStep[] };
+  /**
+   * The regional stamps and the global layer: resource counts (cloud and Kubernetes resources,
+   * not components) and estimated monthly cost. A resource belongs to a region when it is under
+   * that region's `RegionalStamp` or runs on its cluster (the apps' releases); the rest is global.
+   */
+  regions: PlanRegion[];
+  globalLayer: { resources: number; monthly: number; monthlyMax: number };
+}
+
+/** One regional stamp in the plan. */
+export interface PlanRegion {
+  /** The stamp's Pulumi name. */
+  name: string;
+  /** Its Azure region. */
+  location: string;
+  resources: number;
+  monthly: number;
+  monthlyMax: number;
 }
 
 /** Properties worth showing in the tree, per type (paths into the inputs). */
@@ -274,6 +292,8 @@ export function buildPlan(run: ProgramRun): Plan {
     }
   }
 
+  const { regions, globalLayer } = regionsOf(planResources, byUrn);
+
   const outputs: Plan['outputs'] = {};
   for (const [key, output] of Object.entries(run.outputs)) {
     outputs[key] = output.secret ? { value: MASK, secret: true } : { value: maskNested(output.value), secret: false };
@@ -295,7 +315,47 @@ export function buildPlan(run: ProgramRun): Plan {
     blocked: findings.some(isBlocking),
     cost: { monthlyTotal: round2(total), monthlyTotalMax: round2(totalMax), currency: PRICE_TABLE_INFO.currency, priceTable: PRICE_TABLE_INFO, notEstimated },
     criticalPath: { totalMinutes: timing.totalMinutes, steps },
+    regions,
+    globalLayer,
   };
+}
+
+const STAMP_TYPE = 'aks-platform:index:RegionalStamp';
+
+/** Splits the plan's resources into the regional stamps and the global layer (see {@link Plan.regions}). */
+function regionsOf(resources: PlanResource[], byUrn: Map<string, RecordedResource>): Pick<Plan, 'regions' | 'globalLayer'> {
+  const stamps = resources.filter((r) => r.type === STAMP_TYPE);
+  const stampOf = new Map<string, string | undefined>();
+  const find = (urn: string | undefined): string | undefined => {
+    if (!urn) return undefined;
+    if (stampOf.has(urn)) return stampOf.get(urn);
+    const r = byUrn.get(urn);
+    let found: string | undefined;
+    if (r?.type === STAMP_TYPE) found = urn;
+    else if (r) found = find(r.parent || undefined) ?? find(providerUrn(r.provider));
+    stampOf.set(urn, found);
+    return found;
+  };
+  const empty = () => ({ resources: 0, monthly: 0, monthlyMax: 0 });
+  const totals = new Map(stamps.map((s) => [s.urn, empty()]));
+  const globalLayer = empty();
+  for (const r of resources.filter((x) => x.custom)) {
+    const stamp = find(r.urn);
+    const bucket = (stamp && totals.get(stamp)) || globalLayer;
+    bucket.resources += 1;
+    if (r.cost.kind === 'estimate') {
+      bucket.monthly += r.cost.estimate.monthly;
+      bucket.monthlyMax += r.cost.estimate.monthlyMax ?? r.cost.estimate.monthly;
+    }
+  }
+  const round = (t: { resources: number; monthly: number; monthlyMax: number }) => ({ ...t, monthly: round2(t.monthly), monthlyMax: round2(t.monthlyMax) });
+  const regions = stamps.map((s) => {
+    // The stamp's region: where its VNet is.
+    const vnet = resources.find((r) => r.type === 'azure-native:network:VirtualNetwork' && find(r.urn) === s.urn);
+    const location = vnet ? String((unwrapSecrets(byUrn.get(vnet.urn)!.inputs) as Record<string, unknown>).location ?? '') : '';
+    return { name: s.name, location, ...round(totals.get(s.urn)!) };
+  });
+  return { regions, globalLayer: round(globalLayer) };
 }
 
 function maskNested(value: unknown): unknown {

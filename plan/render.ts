@@ -102,6 +102,13 @@ export function renderText(plan: Plan): string {
   const range = plan.cost.monthlyTotalMax !== plan.cost.monthlyTotal ? ` (up to ${money(plan.cost.monthlyTotalMax)} with every pool at its maximum)` : '';
   out.push(`  TOTAL ${money(plan.cost.monthlyTotal)}/month${range}`);
   out.push('');
+  if (plan.regions.length > 0) {
+    out.push(`== Regions (regional stamps and the global layer: resources, estimated monthly cost)`);
+    for (const r of plan.regions) out.push(`  ${r.name} (${r.location}): ${r.resources} resources, ${money(r.monthly)}/month${r.monthlyMax !== r.monthly ? ` (up to ${money(r.monthlyMax)})` : ''}`);
+    const g = plan.globalLayer;
+    out.push(`  global layer: ${g.resources} resources, ${money(g.monthly)}/month${g.monthlyMax !== g.monthly ? ` (up to ${money(g.monthlyMax)})` : ''}`);
+    out.push('');
+  }
   out.push(`== Critical path: ~${plan.criticalPath.totalMinutes} minutes (longest dependency chain; typical provisioning times from plan/durations.ts)`);
   for (const step of plan.criticalPath.steps) {
     out.push(`  ${String(step.startMinute).padStart(5)} → ${String(step.finishMinute).padEnd(5)} ${shortType(step.type)} ${step.name} (~${step.minutes}m)`);

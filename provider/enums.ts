@@ -100,3 +100,7 @@ export type GrafanaRole = (typeof GrafanaRole)[keyof typeof GrafanaRole];
 /** Azure Firewall SKU tier of the egress firewall. */
 export const FirewallSku = { Standard: 'Standard', Premium: 'Premium' } as const;
 export type FirewallSku = (typeof FirewallSku)[keyof typeof FirewallSku];
+
+/** Role of a region: the primary holds the writable database, a standby its read replica. */
+export const RegionRole = { Primary: 'primary', Standby: 'standby' } as const;
+export type RegionRole = (typeof RegionRole)[keyof typeof RegionRole];

@@ -47,6 +47,7 @@ import {
   FirewallSku,
   SupportPlan,
   UpgradeChannel,
+  RegionRole,
   WafMode,
   WeekDay,
   ZoneSpread,
@@ -82,6 +83,26 @@ export interface PlatformStackNetwork {
   subnets: PlatformStackSubnets;
   /** Restricted egress of the nodes through an Azure Firewall with an FQDN allow-list (on in prod). */
   egressFirewall?: PlatformStackEgressFirewall;
+}
+
+/** One region of a multi-region stack: a regional stamp behind the one Front Door. */
+export interface PlatformStackRegion {
+  /** Azure region, e.g. northeurope. */
+  location: string;
+  /** primary (the writable database) or standby (its read replica; the apps read-only). */
+  role: RegionRole;
+  /** VNet and subnets of this region (not for the stack's location, which uses `network`). */
+  network?: PlatformStackNetwork;
+  /** This region's node pools, when they differ from `cluster`'s. */
+  cluster?: PlatformStackRegionCluster;
+}
+
+/** A region's node pools. */
+export interface PlatformStackRegionCluster {
+  /** The system pool. */
+  systemPool?: PlatformStackSystemPool;
+  /** The user pools. */
+  userPools?: PlatformStackUserPool[];
 }
 
 /** The nodes' egress firewall. */
@@ -428,6 +449,10 @@ export interface PlatformStackArgs {
   tags: PlatformStackTags;
   /** VNet and subnets. */
   network: PlatformStackNetwork;
+  /** Two or more regions (regional stamps behind one Front Door); absent: the stack's location only. */
+  regions?: PlatformStackRegion[];
+  /** The region Front Door prefers (origin priority 1); default the primary. */
+  activeRegion?: string;
   /** AKS cluster and node pools. */
   cluster: PlatformStackCluster;
   /** Container registry. */

@@ -3,6 +3,11 @@
  *
  *   postgres  PostgreSQL from the system binaries, data in .local/postgres (kept between runs)
  *   redis     redis-server, append-only file in .local/redis (kept between runs)
+ *   oidc      the local OpenID Connect issuer (apps/common/test-support/oidc-provider) the web app
+ *             signs in at: https on 127.0.0.1 with a self-signed certificate, user `developer` with
+ *             a password made once; certificate, keys and password in .local/oidc (kept between runs).
+ *             Its AUTH_* settings go to the web (Vite serves them as /config.json) and to the api
+ *             (AUTH_MODE=entra, trusting the certificate through NODE_EXTRA_CA_CERTS)
  *   api       apps/api from source under `tsx watch` (restarts on every change, apps/common included)
  *   agent     apps/agent likewise
  *   web       the frontend's Vite dev server, which proxies /api/ and /socket.io/ to the api the
@@ -11,14 +16,8 @@
  * Once every service answers its readiness check it prints one line, `ready: <url>`. Ctrl-C
  * (SIGINT), SIGTERM or SIGHUP stops them in reverse order, each with its process group, and
  * the launcher exits 0 once nothing it started is left. Options and messages: scripts/local/options.ts.
- *
- * Sign-in (not wired yet): the SPA signs in when Vite gets AUTH_* and the api will validate
- * tokens (issue #14). The local issuer exists (apps/common/test-support/oidc-provider,
- * startLocalOidcProvider): start it between redis and the apps, pass idp.frontendEnv() to the
- * web's environment and idp.apiEnv() (+ APP_ENVIRONMENT=local) to the api's, and stop it between
- * the apps and redis; see "Run it locally" in README.md. Without AUTH_* the SPA runs in the
- * contract's local no-auth mode.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
@@ -42,10 +41,13 @@ import {
   parseLaunchOptions,
   readyLine,
   resetQuestion,
+  signInLine,
+  LOCAL_USER,
   type LaunchOptions,
   type Service,
 } from './local/options';
 import { startProcess, stopGroup, type ManagedProcess } from './local/processes';
+import { startLocalOidcProvider, type LocalOidcProvider } from '../apps/common/test-support/oidc-provider';
 
 const repoRoot = path.resolve(__dirname, '..');
 const DATABASE = 'app';
@@ -144,6 +146,7 @@ async function preflight(opts: LaunchOptions): Promise<void> {
 interface Running {
   postgres?: PostgresServer;
   redis?: RedisServer;
+  oidc?: LocalOidcProvider;
   procs: Partial<Record<'api' | 'agent' | 'web', ManagedProcess>>;
   /** Settles once PostgreSQL and Redis have started or failed. */
   dataStart?: Promise<unknown>;
@@ -157,11 +160,22 @@ async function stopAll(running: Running, opts: LaunchOptions): Promise<void> {
     const started = Date.now();
     if (service === 'postgres' && running.postgres) await running.postgres.stop();
     else if (service === 'redis' && running.redis) await running.redis.stop();
-    else if (service !== 'postgres' && service !== 'redis' && running.procs[service]) await running.procs[service]!.stop();
+    else if (service === 'oidc' && running.oidc) await running.oidc.close();
+    else if (service !== 'postgres' && service !== 'redis' && service !== 'oidc' && running.procs[service]) await running.procs[service]!.stop();
     else continue;
     say(`stopped  ${service} (${Date.now() - started} ms)`);
   }
   rmSync(stateFile(opts), { force: true });
+}
+
+/** The local user's password: made once per data folder, kept in <data>/oidc/password (mode 0600). */
+function localPassword(dir: string): string {
+  const file = path.join(dir, 'password');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const password = randomBytes(12).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
 }
 
 async function httpOk(url: string): Promise<boolean> {
@@ -238,6 +252,7 @@ async function main(): Promise<void> {
           processes: {
             postgres: running.postgres?.pid(),
             redis: running.redis?.pid(),
+            oidc: running.oidc?.pid,
             api: running.procs.api?.pgid,
             agent: running.procs.agent?.pgid,
             web: running.procs.web?.pgid,
@@ -252,14 +267,25 @@ async function main(): Promise<void> {
   try {
     const pgDir = path.join(opts.dataDir, 'postgres');
     const reused = existsSync(path.join(pgDir, 'data', 'PG_VERSION'));
+    const oidcDir = path.join(opts.dataDir, 'oidc');
+    const password = localPassword(oidcDir);
     const data = [
       startPostgres({ dir: pgDir, port: opts.ports.postgres, durable: true, detached: true, database: DATABASE }).then((pg) => (running.postgres = pg)),
       startRedis({ dir: path.join(opts.dataDir, 'redis'), port: opts.ports.redis, durable: true, detached: true }).then((redis) => (running.redis = redis)),
+      startLocalOidcProvider({
+        spaOrigin: `http://127.0.0.1:${opts.ports.web}`,
+        httpsPort: opts.ports.oidc,
+        httpPort: 'off',
+        users: `${LOCAL_USER}:${password}`,
+        stateDir: oidcDir,
+        detached: true,
+      }).then((idp) => (running.oidc = idp)),
     ];
     running.dataStart = Promise.allSettled(data);
     await Promise.all(data);
-    if (!running.postgres || !running.redis) throw new Error('PostgreSQL or Redis did not start');
-    say(`started  postgres :${opts.ports.postgres} (${reused ? 'existing data' : 'new database'} in ${pgDir}), redis :${opts.ports.redis}`);
+    if (!running.postgres || !running.redis || !running.oidc) throw new Error('PostgreSQL, Redis or the OIDC issuer did not start');
+    say(`started  postgres :${opts.ports.postgres} (${reused ? 'existing data' : 'new database'} in ${pgDir}), redis :${opts.ports.redis}, oidc :${opts.ports.oidc}`);
+    const idp = running.oidc;
     if (stopping) return;
 
     const env = (extra: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra });
@@ -272,6 +298,7 @@ async function main(): Promise<void> {
         postgresPasswordFile: path.join(running.postgres.dir, 'password'),
         redisPasswordFile: path.join(running.redis.dir, 'password'),
         logLevel: process.env.LOG_LEVEL,
+        issuer: { apiEnv: idp.apiEnv(), certFile: idp.certFile! },
       });
       running.procs[app] = startProcess(
         app,
@@ -284,7 +311,7 @@ async function main(): Promise<void> {
       'web',
       process.execPath,
       [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', String(opts.ports.web), '--strictPort', '--logLevel', 'warn', '--clearScreen', 'false', '--configLoader', 'runner'],
-      { cwd: path.join(repoRoot, 'apps/frontend'), env: env({ API_UPSTREAM: `http://127.0.0.1:${opts.ports.api}` }), print: say },
+      { cwd: path.join(repoRoot, 'apps/frontend'), env: env({ API_UPSTREAM: `http://127.0.0.1:${opts.ports.api}`, ...idp.frontendEnv() }), print: say },
     );
     writeState();
 
@@ -303,8 +330,10 @@ async function main(): Promise<void> {
     return;
   }
   if (stopping) return;
-  const pids = SERVICES.map((s: Service) => `${s} ${s === 'postgres' ? running.postgres!.pid() : s === 'redis' ? running.redis!.pid() : running.procs[s]!.pgid}`);
+  const pid = (s: Service) => (s === 'postgres' ? running.postgres!.pid() : s === 'redis' ? running.redis!.pid() : s === 'oidc' ? running.oidc!.pid : running.procs[s]!.pgid);
+  const pids = SERVICES.map((s) => `${s} ${pid(s)}`);
   say(`processes: ${pids.join(', ')}; started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  say(signInLine(LOCAL_USER, localPassword(path.join(opts.dataDir, 'oidc')), opts.ports.oidc));
   say(readyLine(opts.ports.web));
 
   // A service that dies on its own takes the rest down with it (tsx watch survives an app crash and waits for an edit).

@@ -87,6 +87,9 @@ function table(headers: string[], rows: Array<Array<string | number>>): string {
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
+/** The per-file CPU records of the jest environments (apps/common/test-support/environment.ts). */
+const FILE_CPU = 'test file CPU';
+
 function rel(file: string): string {
   return path.relative(ROOT, file) || file;
 }
@@ -133,7 +136,25 @@ export function report(dir: string): string {
     out.push(table(['file', 'project', 'tests', 'seconds', 'started at s'], [...files].sort((a, b) => b.seconds - a.seconds).slice(0, 15).map((f) => [rel(f.file), f.project, String(f.tests), f.seconds, f.start])));
   }
 
-  const timings = readJsonLines<Timing>(path.join(dir, 'timings.jsonl'));
+  const allTimings = readJsonLines<Timing>(path.join(dir, 'timings.jsonl'));
+  const cpu = allTimings.filter((t) => t.what.startsWith(FILE_CPU));
+  if (cpu.length > 0) {
+    const byFile = new Map<string, { worker: number; children: number }>();
+    for (const t of cpu) {
+      const entry = byFile.get(t.file) ?? { worker: 0, children: 0 };
+      if (t.what.endsWith('(children)')) entry.children += t.ms / 1000;
+      else entry.worker += t.ms / 1000;
+      byFile.set(t.file, entry);
+    }
+    const rows = [...byFile].map(([file, c]) => ({ file: rel(file), project: projectOf(file), ...c, total: c.worker + c.children }));
+    const sum = (rs: typeof rows) => rs.reduce((a, r) => a + r.total, 0);
+    out.push('', `Test files by CPU seconds (worker + waited-for child processes): ${sum(rows).toFixed(1)} s in ${rows.length} files`);
+    out.push(table(['project', 'files', 'CPU s'], [...new Set(rows.map((r) => r.project))].sort().map((p) => [p, String(rows.filter((r) => r.project === p).length), sum(rows.filter((r) => r.project === p))])));
+    out.push('', 'Top 15 test files by CPU:');
+    out.push(table(['file', 'project', 'worker s', 'children s', 'CPU s'], rows.sort((a, b) => b.total - a.total).slice(0, 15).map((r) => [r.file, r.project, r.worker, r.children, r.total])));
+  }
+
+  const timings = allTimings.filter((t) => !t.what.startsWith(FILE_CPU));
   if (timings.length > 0) {
     const kinds = [...new Set(timings.map((t) => t.what))].sort();
     out.push('', 'Starting servers and tools (recorded by the test helpers):');

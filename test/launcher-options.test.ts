@@ -7,7 +7,9 @@ import {
   confirmsReset,
   parseLaunchOptions,
   readyLine,
+  signInLine,
   urlFromReadyLine,
+  LOCAL_USER,
 } from '../scripts/local/options';
 import { formatLogLine } from '../scripts/local/output';
 
@@ -15,6 +17,7 @@ const ROOT = '/repo';
 
 describe('parseLaunchOptions', () => {
   test.each<[string, string[], Record<string, string>, Partial<ReturnType<typeof parseLaunchOptions>>]>([
+    ['the issuer port', ['--oidc-port', '6443'], {}, { ports: { ...DEFAULT_PORTS, oidc: 6443 } }],
     ['defaults', [], {}, { ports: DEFAULT_PORTS, dataDir: '/repo/.local', reset: false, yes: false, help: false }],
     ['flags', ['--web-port', '3000', '--api-port=5001', '--reset', '--yes'], {}, { ports: { ...DEFAULT_PORTS, web: 3000, api: 5001 }, reset: true, yes: true }],
     ['environment', [], { LOCAL_POSTGRES_PORT: '5433', LOCAL_REDIS_PORT: '6380', LOCAL_DATA_DIR: '/tmp/x' }, { ports: { ...DEFAULT_PORTS, postgres: 5433, redis: 6380 }, dataDir: '/tmp/x' }],
@@ -46,6 +49,12 @@ describe('messages', () => {
       "port 5000 (api) is already in use. Stop that process (see who holds it: ss -ltnp 'sport = :5000'), or pick another port: npm start -- --api-port <port> (or LOCAL_API_PORT=<port>).",
     );
     expect(busyPortMessage('postgres', 15432, 'a PostgreSQL left over (pid 7)')).toMatch(/^port 15432 \(postgres\) is already in use by a PostgreSQL left over \(pid 7\)\. .*--postgres-port <port> \(or LOCAL_POSTGRES_PORT=<port>\)\.$/);
+  });
+
+  test('the sign-in line: user, password and the issuer port, but no second URL', () => {
+    const line = signInLine(LOCAL_USER, 'pw123', 5443);
+    expect(line).toBe('sign in:  user developer, password pw123 (local issuer on port 5443: https with a self-signed certificate; the app says what to do if your browser refuses it)');
+    expect(line).not.toMatch(/https?:\/\//);
   });
 
   test('the ready line carries the one URL, and scripts can read it back', () => {
@@ -89,6 +98,13 @@ describe('appProcessEnv', () => {
       SHUTDOWN_TIMEOUT_MS: '4000',
       OUTBOX_INTERVAL_MS: '500',
     });
+  });
+
+  test('with the local issuer: the api checks its tokens (AUTH_MODE=entra) and trusts its certificate; the agent gets neither', () => {
+    const issuer = { apiEnv: { AUTH_MODE: 'entra', AUTH_ISSUER: 'https://127.0.0.1:5443', AUTH_AUDIENCE: 'api://x', AUTH_JWKS_URI: 'https://127.0.0.1:5443/jwks', AUTH_REQUIRED_SCOPE: 'Jobs.ReadWrite' }, certFile: '/d/oidc/cert.pem' };
+    expect(appProcessEnv('api', { ...base, issuer })).toMatchObject({ ...issuer.apiEnv, NODE_EXTRA_CA_CERTS: '/d/oidc/cert.pem', APP_ENVIRONMENT: 'local' });
+    const agent = appProcessEnv('agent', { ...base, issuer });
+    expect(Object.keys(agent).filter((k) => k.startsWith('AUTH_') || k === 'NODE_EXTRA_CA_CERTS')).toEqual([]);
   });
 
   test('the agent: its own port, no api-only settings; LOG_LEVEL passes through', () => {

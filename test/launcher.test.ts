@@ -3,13 +3,17 @@
  * throwaway data folder:
  *  - error paths: a bad option, a missing server binary, a busy port, --reset without a terminal
  *    stop before anything starts, with a message that says what to do, and leave nothing behind;
- *  - start → ready: one `ready: <url>` line; through that URL (the Vite dev server proxying the
- *    api) a job submitted in headless Chromium reaches `succeeded`;
+ *  - start → ready: one `ready: <url>` line and a `sign in:` line with the local user and password;
+ *    through that URL (the Vite dev server proxying the api) headless Chromium signs in at the
+ *    local OIDC issuer (a wrong password is refused), sees "Live updates: Live" (Socket.IO through
+ *    the proxy) and submits a job that reaches `succeeded`; the api refuses a call without a token;
  *  - stop: SIGINT (Ctrl-C) stops every process group it started and frees every port; exit 0;
- *  - start again: the same data (the job is still there).
+ *  - start again: the same data (the job is still there), the same password, and the issuer's
+ *    kept signing key (the browser's token still works).
  */
 import { spawn, type ChildProcess } from 'child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { request as httpsRequest } from 'https';
 import { createServer, type Server } from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -43,6 +47,18 @@ function launch(args: string[], env: Record<string, string> = {}): Launch {
   const l = { child, out: () => out, err: () => err, exited };
   launched.push(l);
   return l;
+}
+
+/** GET over https trusting `ca` (the issuer's self-signed certificate): status and Location. */
+function httpsGet(url: string, ca: Buffer): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { ca }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 async function portFree(port: number): Promise<boolean> {
@@ -137,12 +153,16 @@ describe('stops before starting anything, saying what to do', () => {
   });
 });
 
-describe('start, ready, use, stop, start again', () => {
+describe('start, ready, sign in, use, stop, start again', () => {
   let browser: Browser;
   let jobId: string;
+  let signInLine: string;
+  let accessToken: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
+    // The local issuer's certificate is self-signed for 127.0.0.1: this browser accepts it
+    // (a person accepts it once; the app says how when the browser refuses it).
+    browser = await launchChromium({ extraArgs: ['--ignore-certificate-errors'] });
   });
   afterAll(async () => {
     await browser?.close();
@@ -168,7 +188,7 @@ describe('start, ready, use, stop, start again', () => {
     l.child.kill('SIGINT');
     expect(await l.exited).toBe(0);
     const stopped = l.out().split('\n').filter((x) => x.startsWith('stopped ')).map((x) => x.split(/\s+/)[1]);
-    expect(stopped).toEqual(['web', 'agent', 'api', 'redis', 'postgres']);
+    expect(stopped).toEqual(['web', 'agent', 'api', 'oidc', 'redis', 'postgres']);
     for (const service of SERVICES) {
       expect([service, groupAlive(state.processes[service])]).toEqual([service, false]);
       expect([service, await portFree(ports[service])]).toEqual([service, true]);
@@ -176,15 +196,35 @@ describe('start, ready, use, stop, start again', () => {
     expect(existsSync(path.join(dataDir, 'launcher.json'))).toBe(false);
   }
 
-  test('cold start: one URL; a job submitted in the browser succeeds; Ctrl-C leaves no process and no port', async () => {
+  test('cold start: one URL and a user to sign in with; sign-in, live updates, a job that succeeds; Ctrl-C leaves no process and no port', async () => {
     const { url, launch: l, state } = await startAndWaitReady();
     expect(url).toBe(`http://127.0.0.1:${ports.web}/`);
     expect(l.out()).toContain('(new database in');
     expect(l.out().match(/https?:\/\//g)).toHaveLength(1);
     expect(Object.keys(state.processes).sort()).toEqual([...SERVICES].sort());
+    signInLine = l.out().split('\n').find((x) => x.startsWith('sign in: ')) ?? '';
+    const [, user, password] = /^sign in: {2}user (\S+), password (\S+) \(local issuer on port (\d+)/.exec(signInLine) ?? [];
+    expect([user, password?.length, signInLine.includes(`port ${ports.oidc}:`)]).toEqual(['developer', 16, true]);
+    expect(statSync(path.join(dataDir, 'oidc', 'password')).mode & 0o777).toBe(0o600);
 
     const page = await browser.context.newPage();
+    page.on('request', (r) => {
+      const auth = r.headers().authorization;
+      if (new URL(r.url()).pathname.startsWith('/api/jobs') && auth) accessToken = auth;
+    });
     await page.goto(url, { waitUntil: 'load' });
+    // Sign in at the issuer the launcher started, as a person would: a wrong password first.
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.origin === `https://127.0.0.1:${ports.oidc}`, { timeout: 20_000 });
+    await page.getByLabel('User name').fill(user);
+    await page.getByLabel('Password').fill(`${password}x`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong user name or password.' }).waitFor({ timeout: 10_000 });
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.origin === `http://127.0.0.1:${ports.web}`, { timeout: 20_000 });
+    await page.getByText(user, { exact: true }).waitFor({ timeout: 20_000 });
+    // The Socket.IO feed through the Vite proxy, with the token in the handshake's auth.
     await page.getByRole('status').filter({ hasText: /^Live updates: Live$/ }).waitFor({ timeout: 20_000 });
     await page.getByLabel('Job type').selectOption('wordcount');
     await page.locator('#root form').getByRole('textbox').fill('one two three');
@@ -194,15 +234,31 @@ describe('start, ready, use, stop, start again', () => {
     await expect(row.getByRole('definition').first().textContent()).resolves.toBe('3');
     jobId = (await row.getAttribute('data-job-id')) ?? '';
     expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
+    if (process.env.LAUNCHER_SCREENSHOT) await page.screenshot({ path: process.env.LAUNCHER_SCREENSHOT });
     await page.close();
+    expect(accessToken).toMatch(/^Bearer ey/);
+    // Entra-shaped: the issuer, the api's audience, the delegated scope, the user as oid.
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ iss: `https://127.0.0.1:${ports.oidc}`, aud: 'api://aks-platform-api', scp: 'Jobs.ReadWrite', oid: 'developer' });
+    // The api checks the token: none is refused.
+    expect((await httpJson(`${url}api/jobs/${jobId}`)).status).toBe(401);
+    // PKCE is required: an authorization request without a code challenge is refused (trusting the kept certificate).
+    const refused = await httpsGet(
+      `https://127.0.0.1:${ports.oidc}/auth?client_id=job-runner-spa&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(url)}`,
+      readFileSync(path.join(dataDir, 'oidc', 'cert.pem')),
+    );
+    expect(refused.status).toBe(303);
+    expect(new URL(refused.location!).searchParams.get('error_description')).toBe('Authorization Server policy requires PKCE to be used for this request');
 
     await stopAndCheckNothingLeft(l, state);
   });
 
-  test('warm start: the same data (the job is still there), then stops cleanly again', async () => {
+  test('warm start: the same data, the same user and password, and the token from before still valid; then stops cleanly again', async () => {
     const { url, launch: l, state } = await startAndWaitReady();
     expect(l.out()).toContain('(existing data in');
-    const job = await httpJson(`${url}api/jobs/${jobId}`);
+    expect(l.out()).toContain(signInLine);
+    // The issuer kept its signing key (and certificate) in the data folder: the browser's token still works.
+    const job = await httpJson(`${url}api/jobs/${jobId}`, { headers: { authorization: accessToken } });
     expect([job.status, job.body.status]).toEqual([200, 'succeeded']);
     await stopAndCheckNothingLeft(l, state);
   });

@@ -15,6 +15,9 @@ import { ConfigValidationError, parseTargetConfig, targetConfigFromPulumiConfig 
 import { LOCAL_DATA_IMAGES, localDataStoreObjects, localDataStoreProblems, type LocalDataStoreSpec } from '../lib/local-data';
 import { localRegistryProblem, stackTargetOf } from '../lib/local-target';
 import { helmLint, helmTemplate, Manifest, one, parseManifests, validateManifest } from './support/chart';
+import { GATEWAY_API, TRAEFIK_CHART, traefikValues, GATEWAY_SIZING } from '../lib/edge';
+import { LOCAL_CLUSTER_GATEWAY, LOCAL_CLUSTERS, LOCAL_GATEWAY_DEFAULTS } from '../lib/local-target';
+import { localPlatformArgsFromConfig } from '../config/platform-args';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -29,7 +32,8 @@ describe('the local stack under mocks', () => {
   let rendered: Array<{ release: ReleaseInputs; manifests: Manifest[] }>;
   beforeAll(async () => {
     run = await runStack('local');
-    rendered = run.recorder.ofType('kubernetes:helm.sh/v3:Release').map((r) => {
+    // The apps' releases (the repository's chart); the gateway's Traefik release is a pinned remote chart.
+    rendered = run.recorder.ofType('kubernetes:helm.sh/v3:Release').filter((r) => (r.inputs as Record<string, unknown>).chart !== TRAEFIK_CHART.chart).map((r) => {
       const release = unwrapSecrets(r.inputs) as ReleaseInputs;
       const result = helmTemplate(release.name, release.namespace, release.values);
       if (result.status !== 0) throw new Error(`helm template ${release.name} failed:\n${result.stderr}`);
@@ -49,7 +53,7 @@ describe('the local stack under mocks', () => {
       'aks-platform:index:LocalPlatform': 1,
       'pulumi:providers:kubernetes': 1,
       'random:index/randomPassword:RandomPassword': 2,
-      'kubernetes:core/v1:Namespace': 4,
+      'kubernetes:core/v1:Namespace': 5,
       'kubernetes:core/v1:Secret': 3,
       'aks-platform:index:LocalDataStore': 2,
       'kubernetes:apps/v1:StatefulSet': 2,
@@ -58,7 +62,9 @@ describe('the local stack under mocks', () => {
       'aks-platform:index:LocalImage': 3,
       'docker-build:index:Image': 3,
       'aks-platform:index:HelmApp': 3,
-      'kubernetes:helm.sh/v3:Release': 3,
+      'aks-platform:index:Gateway': 1,
+      'kubernetes:yaml/v2:ConfigFile': 1,
+      'kubernetes:helm.sh/v3:Release': 4,
     });
     const provider = unwrapSecrets(run.recorder.one('pulumi:providers:kubernetes').inputs) as Record<string, unknown>;
     expect(provider.context).toBeUndefined(); // the current kubeconfig context
@@ -143,8 +149,48 @@ describe('the local stack under mocks', () => {
     }
   });
 
-  it('exports how to reach the frontend and where everything runs', () => {
-    expect(run.outputs.frontendPortForward.value).toBe('kubectl port-forward -n frontend svc/frontend 8080:80');
+  it('deploys the same gateway as Azure, without Azure: Gateway API CRDs, Traefik pinned, a NodePort Service on the configured port', () => {
+    const gateway = run.recorder.one('aks-platform:index:Gateway');
+    expect(gateway.name).toBe('aksplat-local-gateway');
+    const ns = unwrapSecrets(run.recorder.ofType('kubernetes:core/v1:Namespace').find((r) => r.name === 'aksplat-local-gateway-ns')!.inputs) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(ns.metadata).toMatchObject({ name: 'gateway', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } });
+    expect((unwrapSecrets(run.recorder.one('kubernetes:yaml/v2:ConfigFile').inputs) as Record<string, unknown>).file).toBe(GATEWAY_API.standardInstallUrl);
+    const traefik = unwrapSecrets(run.recorder.ofType('kubernetes:helm.sh/v3:Release').find((r) => (r.inputs as Record<string, unknown>).chart === TRAEFIK_CHART.chart)!.inputs) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect([traefik.name, traefik.namespace, traefik.version, traefik.repositoryOpts.repo]).toEqual(['traefik', 'gateway', TRAEFIK_CHART.version, TRAEFIK_CHART.repo]);
+    expect(traefik.values.service).toEqual({ spec: { type: 'NodePort' }, annotations: {} });
+    expect(traefik.values.ports.web).toMatchObject({ port: 8000, exposedPort: 80, nodePort: 30080, forwardedHeaders: { trustedIPs: [] } });
+    expect(traefik.values.deployment.replicas).toBe(1);
+    expect(traefik.values.gateway).toMatchObject({ enabled: true, name: 'platform', listeners: { web: { port: 8000, protocol: 'HTTP' } } });
+    expect(traefik.values.gatewayClass).toEqual({ enabled: true, name: 'traefik' });
+    expect(JSON.stringify(traefik.values)).not.toMatch(/azure/);
+    // The routes need the Gateway: the api and frontend releases wait for it.
+    for (const app of ['api', 'frontend']) {
+      expect(run.recorder.one('aks-platform:index:HelmApp', `aksplat-local-${app}`).dependencies ?? []).toEqual(expect.arrayContaining([expect.stringContaining('aksplat-local-gateway')]));
+    }
+  });
+
+  it('the chart’s HTTPRoutes attach to that gateway (frontend at /, api at /api and /socket.io); the agent has none; only the gateway’s pods may reach them', () => {
+    const parentRef = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'platform', namespace: 'gateway', sectionName: 'web' };
+    const routes = Object.fromEntries(rendered.map(({ release, manifests }) => [release.name, manifests.filter((m) => m.kind === 'HTTPRoute')]));
+    expect(routes.agent).toEqual([]);
+    for (const app of ['api', 'frontend']) {
+      expect(routes[app]).toHaveLength(1);
+      expect(routes[app][0].spec.parentRefs).toEqual([parentRef]);
+    }
+    const paths = (app: string) => routes[app][0].spec.rules.flatMap((r: { matches: Array<{ path: { value: string } }> }) => r.matches.map((m) => m.path.value)).sort();
+    expect(paths('frontend')).toEqual(['/']);
+    expect(paths('api')).toEqual(['/api', '/socket.io']);
+    for (const app of ['api', 'frontend']) {
+      const { manifests } = rendered.find((r) => r.release.name === app)!;
+      const ingress = JSON.stringify(manifests.filter((m) => m.kind === 'NetworkPolicy').map((m) => m.spec.ingress ?? []));
+      expect(ingress).toContain('"kubernetes.io/metadata.name":"gateway"');
+      expect(ingress).toContain('"app.kubernetes.io/name":"traefik"');
+    }
+  });
+
+  it('exports how to reach the gateway and where everything runs', () => {
+    expect(run.outputs.portForward.value).toBe('kubectl port-forward -n gateway svc/traefik 8080:80');
+    expect(run.outputs.gateway.value).toMatchObject({ serviceType: 'NodePort', nodePort: 30080 });
     expect(run.outputs.postgresHost.value).toBe('postgres.data.svc.cluster.local');
     expect(run.outputs.target.value).toBe('local');
   });
@@ -169,7 +215,33 @@ describe('the local target’s config rules', () => {
     const parsed = targetConfigFromPulumiConfig(readStackConfig('local').values);
     expect(parsed.target).toBe('local');
     if (parsed.target !== 'local') return;
-    expect(parsed.config.local).toEqual({ registry: 'localhost:5001', postgres: { image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' }, redis: { image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' } });
+    expect(parsed.config.local).toEqual({
+      registry: 'localhost:5001',
+      postgres: { image: LOCAL_DATA_IMAGES.postgres, storageSize: '1Gi' },
+      redis: { image: LOCAL_DATA_IMAGES.redis, storageSize: '256Mi' },
+      gateway: { serviceType: 'NodePort', nodePort: 30080, replicas: 1 },
+    });
+  });
+
+  test('local.gateway: a LoadBalancer on another node port reaches the Gateway component and the Traefik values', () => {
+    const values = local();
+    values.local.gateway = { serviceType: 'LoadBalancer', nodePort: 31080 };
+    const parsed = parseTargetConfig(values);
+    if (parsed.target !== 'local') throw new Error('expected the local target');
+    const args = localPlatformArgsFromConfig(parsed.config, { imageTag: 't', contextDirectory: ROOT });
+    expect(args.gateway).toEqual({ serviceType: 'LoadBalancer', nodePort: 31080, replicas: 1 });
+    const traefik = traefikValues({ sizing: { ...GATEWAY_SIZING.dev, replicas: 1 }, serviceType: args.gateway.serviceType, serviceAnnotations: {}, nodePort: args.gateway.nodePort }) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect([traefik.service.spec.type, traefik.ports.web.nodePort]).toEqual(['LoadBalancer', 31080]);
+    expect((traefikValues({ sizing: GATEWAY_SIZING.dev, serviceType: 'LoadBalancer', serviceAnnotations: {} }) as any).ports.web.nodePort).toBeUndefined(); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+
+  test('every documented local cluster has a supported gateway Service type, and the default works on all of them', () => {
+    expect(Object.keys(LOCAL_CLUSTER_GATEWAY).sort()).toEqual([...LOCAL_CLUSTERS].sort());
+    for (const cluster of LOCAL_CLUSTERS) {
+      expect(LOCAL_CLUSTER_GATEWAY[cluster].supports).toContain(LOCAL_CLUSTER_GATEWAY[cluster].recommended);
+      expect(LOCAL_CLUSTER_GATEWAY[cluster].supports).toContain(LOCAL_GATEWAY_DEFAULTS.serviceType);
+    }
+    expect(LOCAL_CLUSTER_GATEWAY.kind.supports).toEqual(['NodePort']);
   });
 
   test('the cloud stacks are target azure by default, and may say so', () => {
@@ -181,7 +253,10 @@ describe('the local target’s config rules', () => {
   test.each<[string, (v: Record<string, any>) => void, string]>([ // eslint-disable-line @typescript-eslint/no-explicit-any
     ['an unknown target', (v) => (v.target = 'gcp'), 'aks-platform:target: got "gcp"; allowed: "azure", "local"'],
     ['an Azure section in a local stack', (v) => (v.cluster = { tier: 'Free' }), 'aks-platform:cluster: unknown key (a typo?); allowed keys here: target, environment, prefix, tags, local, apps'],
-    ['a typo in the local section', (v) => (v.local.registy = 'x'), 'aks-platform:local.registy: unknown key (a typo?); allowed keys here: kubeContext, registry, postgres, redis'],
+    ['a typo in the local section', (v) => (v.local.registy = 'x'), 'aks-platform:local.registy: unknown key (a typo?); allowed keys here: kubeContext, registry, postgres, redis, gateway'],
+    ['a ClusterIP gateway', (v) => (v.local.gateway = { serviceType: 'ClusterIP' }), 'aks-platform:local.gateway.serviceType: got "ClusterIP"; allowed: "NodePort", "LoadBalancer"'],
+    ['a node port out of range', (v) => (v.local.gateway = { nodePort: 8080 }), 'aks-platform:local.gateway.nodePort: got 8080; must be at least 30000'],
+    ['Azure load balancer settings on a local gateway', (v) => (v.local.gateway = { azure: { internalLoadBalancer: true } }), 'aks-platform:local.gateway.azure: unknown key (a typo?); allowed keys here: serviceType, nodePort, replicas'],
     ['a registry URL', (v) => (v.local.registry = 'http://localhost:5001'), 'aks-platform:local.registry: "http://localhost:5001" must be host[:port] without a scheme, e.g. localhost:5001'],
     ['an ACR as local registry', (v) => (v.local.registry = 'cr1.azurecr.io'), 'aks-platform:local.registry: "cr1.azurecr.io" is an Azure Container Registry; the local target pushes to a local registry (localhost:5001)'],
     ['a bad volume size', (v) => (v.local.postgres.storageSize = '1GB'), 'aks-platform:local.postgres.storageSize: got "1GB"; must be a size such as 512Mi or 1Gi'],

@@ -25,10 +25,19 @@ import {
   tagsSchema,
   userPoolSchema,
   operationsRunnerSchema,
+  regionSchema,
 } from '../config/schema';
 import { appSizingOverrideSchema } from '../lib/app-values';
 import { ConfigValidationError, parseStackConfig } from '../config/validate';
 import type { PlatformStackArgs, PlatformStackConfigArgs } from '../provider/platform-stack';
+import { cached, hashInputs } from '../offline/input-cache';
+
+/**
+ * What the inferred schema depends on: the sources the analyzer reads from provider/index.ts
+ * on (the facade, the program and everything they import, with their typings), the package
+ * name, version and description, and the installed SDK and compiler.
+ */
+const SCHEMA_INPUTS = ['provider', 'stack.ts', 'components', 'lib', 'config', 'tsconfig.json', 'package.json', 'package-lock.json'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -59,10 +68,14 @@ function configValues(stack: string, overrides: Record<string, unknown> = {}): P
 describe('the inferred package schema (what `pulumi package add` generates SDKs from)', () => {
   let schema: Any;
   beforeAll(async () => {
-    // The same provider and options provider/index.ts hands to componentProviderHost.
-    const { ComponentProvider } = await import('@pulumi/pulumi/provider/experimental');
-    const { hostOptions } = await import('../provider/host-options');
-    schema = JSON.parse(await new ComponentProvider(hostOptions).getSchema());
+    // The same provider and options provider/index.ts hands to componentProviderHost. The
+    // inference (the TypeScript compiler over the provider's sources) is cached by its inputs.
+    const inferred = await cached('aks-platform-provider-schema', `${hashInputs(SCHEMA_INPUTS).slice(0, 32)}.json`, async () => {
+      const { ComponentProvider } = await import('@pulumi/pulumi/provider/experimental');
+      const { hostOptions } = await import('../provider/host-options');
+      return Buffer.from(await new ComponentProvider(hostOptions).getSchema());
+    });
+    schema = JSON.parse(inferred.toString('utf8'));
   }, 30_000);
 
   it('names the package aks-platform and serves PlatformStack only', () => {
@@ -154,6 +167,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       ['SupportPlan', c.supportPlan],
       ['DeployPhase', stackConfigFieldsSchema.shape.phase],
       ['GrafanaRole', monitoringSchema.shape.grafanaRole],
+      ['RegionRole', regionSchema.shape.role],
     ];
     for (const [type, zodEnum] of pairs) expect({ type, values: enumValues(type) }).toEqual({ type, values: options(zodEnum) });
   });

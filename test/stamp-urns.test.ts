@@ -52,7 +52,7 @@ describe.each(['dev', 'prod'])('the %s stack keeps its URNs', (stack) => {
     run = await runStack(stack, { clock: TEST_CLOCK });
     fixture = readUrnFixture(stack);
     aliases = aliasUrns(run.recorder.resources);
-  });
+   }, 300_000);
 
   it('has a fixture recorded before the refactor', () => {
     expect(fixture.length).toBeGreaterThan(100);

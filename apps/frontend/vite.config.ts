@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig, type Plugin } from 'vite';
+import { createLogger, defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -34,7 +34,29 @@ function runtimeConfig(): Plugin {
   };
 }
 
+/**
+ * Vite's logger, without the stack traces it prints when a browser drops a proxied WebSocket
+ * before the api answered (EPIPE/ECONNRESET): React's StrictMode connects twice in development,
+ * so every page load did it. Every other error is printed as is.
+ */
+function quietWebSocketDrops() {
+  // A custom logger replaces Vite's, level included: keep the command line's --logLevel / -l.
+  const argv = process.argv;
+  const at = argv.findIndex((a) => a === '--logLevel' || a === '-l');
+  const given = at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith('--logLevel='))?.slice('--logLevel='.length);
+  const level = given === 'silent' || given === 'error' || given === 'warn' ? given : 'info';
+  const logger = createLogger(level);
+  const error = logger.error.bind(logger);
+  logger.error = (msg, options) => {
+    const code = (options?.error as NodeJS.ErrnoException | undefined)?.code;
+    if (/ws proxy (socket )?error/.test(msg) && (code === 'EPIPE' || code === 'ECONNRESET')) return;
+    error(msg, options);
+  };
+  return logger;
+}
+
 export default defineConfig({
+  customLogger: quietWebSocketDrops(),
   plugins: [react(), runtimeConfig()],
   server: {
     host: '127.0.0.1',

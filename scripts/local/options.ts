@@ -6,16 +6,17 @@
 import * as path from 'path';
 
 /** The services `npm start` runs, in start order (stopped in reverse). */
-export const SERVICES = ['postgres', 'redis', 'api', 'agent', 'web'] as const;
+export const SERVICES = ['postgres', 'redis', 'oidc', 'api', 'agent', 'web'] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** Default port of each service; api and agent keep their container ports (apps/CONTRACT.md), the rest avoid system servers. */
-export const DEFAULT_PORTS: Record<Service, number> = { postgres: 15432, redis: 16379, api: 5000, agent: 7000, web: 5173 };
+export const DEFAULT_PORTS: Record<Service, number> = { postgres: 15432, redis: 16379, oidc: 5443, api: 5000, agent: 7000, web: 5173 };
 
 /** Flag and environment variable that set each port. */
 export const PORT_SETTINGS: Record<Service, { flag: string; env: string }> = {
   postgres: { flag: '--postgres-port', env: 'LOCAL_POSTGRES_PORT' },
   redis: { flag: '--redis-port', env: 'LOCAL_REDIS_PORT' },
+  oidc: { flag: '--oidc-port', env: 'LOCAL_OIDC_PORT' },
   api: { flag: '--api-port', env: 'LOCAL_API_PORT' },
   agent: { flag: '--agent-port', env: 'LOCAL_AGENT_PORT' },
   web: { flag: '--web-port', env: 'LOCAL_WEB_PORT' },
@@ -38,8 +39,9 @@ export interface LaunchOptions {
 export const USAGE = `Usage: npm start [-- options]
 
 Runs the whole workload on this machine: PostgreSQL and Redis (data kept in .local/),
-the api and the agent (reloaded on change), and the frontend's dev server, which
-proxies /api and /socket.io to the api like nginx does in the image.
+a local OpenID Connect issuer to sign in at, the api and the agent (reloaded on change),
+and the frontend's dev server, which proxies /api and /socket.io to the api like nginx
+does in the image. It prints the user and password to sign in with.
 
 Options (each also an environment variable):
   --web-port <n>       LOCAL_WEB_PORT       the URL you open (default ${DEFAULT_PORTS.web})
@@ -47,6 +49,7 @@ Options (each also an environment variable):
   --agent-port <n>     LOCAL_AGENT_PORT     agent health/metrics (default ${DEFAULT_PORTS.agent})
   --postgres-port <n>  LOCAL_POSTGRES_PORT  PostgreSQL (default ${DEFAULT_PORTS.postgres})
   --redis-port <n>     LOCAL_REDIS_PORT     Redis (default ${DEFAULT_PORTS.redis})
+  --oidc-port <n>      LOCAL_OIDC_PORT      the local OpenID Connect issuer you sign in at, https (default ${DEFAULT_PORTS.oidc})
   --data-dir <path>    LOCAL_DATA_DIR       data folder (default ${DEFAULT_DATA_DIR}/)
   --reset                                   delete the local data first (asks to confirm)
   --yes                                     confirm --reset without asking
@@ -118,6 +121,14 @@ export function readyLine(webPort: number): string {
   return `ready: http://127.0.0.1:${webPort}/  (Ctrl-C stops everything)`;
 }
 
+/** The user `npm start` creates at the local issuer (its password is made once per data folder). */
+export const LOCAL_USER = 'developer';
+
+/** The sign-in line printed before the ready line (the issuer's port, not a second URL to open). */
+export function signInLine(user: string, password: string, oidcPort: number): string {
+  return `sign in:  user ${user}, password ${password} (local issuer on port ${oidcPort}: https with a self-signed certificate; the app says what to do if your browser refuses it)`;
+}
+
 /** Finds the URL in the launcher's output (for tests and scripts). */
 export function urlFromReadyLine(line: string): string | undefined {
   return /^ready: (http:\/\/\S+)/.exec(line)?.[1];
@@ -135,7 +146,19 @@ export function confirmsReset(answer: string): boolean {
 /** The environment of the api and the agent: the local servers, no TLS on loopback, secrets from the data folder's files. */
 export function appProcessEnv(
   service: 'api' | 'agent',
-  opts: { ports: Record<Service, number>; postgresPasswordFile: string; redisPasswordFile: string; database: string; logLevel?: string },
+  opts: {
+    ports: Record<Service, number>;
+    postgresPasswordFile: string;
+    redisPasswordFile: string;
+    database: string;
+    logLevel?: string;
+    /**
+     * The local OIDC issuer the api trusts: its AUTH_* settings (AUTH_MODE=entra) and its
+     * self-signed certificate (NODE_EXTRA_CA_CERTS, for the JWKS fetch over https). Unset: the
+     * contract's local no-auth mode (AUTH_MODE=none).
+     */
+    issuer?: { apiEnv: Record<string, string>; certFile: string };
+  },
 ): Record<string, string> {
   return {
     LOG_LEVEL: opts.logLevel ?? 'info',
@@ -152,8 +175,9 @@ export function appProcessEnv(
     REDIS_TLS: 'false',
     // Below tsx watch's 5 s before it SIGKILLs a child that has not exited; in the cluster it is 25000 (apps/CONTRACT.md).
     SHUTDOWN_TIMEOUT_MS: '4000',
-    // Local runs apply the schema at start (in a cluster the migration Job does it once per release),
-    // and run the api in the contract's local no-auth mode (only accepted with APP_ENVIRONMENT=local).
-    ...(service === 'api' ? { OUTBOX_INTERVAL_MS: '500', MIGRATE_ON_START: 'true', APP_ENVIRONMENT: 'local', AUTH_MODE: 'none' } : {}),
+    // Local runs apply the schema at start (in a cluster the migration Job does it once per release).
+    ...(service === 'api' ? { OUTBOX_INTERVAL_MS: '500', MIGRATE_ON_START: 'true', APP_ENVIRONMENT: 'local' } : {}),
+    // The api checks tokens from the local issuer (AUTH_MODE=entra); without it, the contract's local no-auth mode.
+    ...(service === 'api' ? (opts.issuer ? { ...opts.issuer.apiEnv, NODE_EXTRA_CA_CERTS: opts.issuer.certFile } : { AUTH_MODE: 'none' }) : {}),
   };
 }

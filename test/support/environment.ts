@@ -1,22 +1,25 @@
 /**
- * jest test environment of the infra project (jest.config.js): Node's, plus one
- * store per jest worker that outlives a test file, so that the files run by one
- * worker share their offline program runs (offline/run-stack.ts) instead of
- * running the same stack program with the same config again. This module is
+ * jest test environment of the infra project (jest.config.js): the apps'
+ * (apps/common/test-support/environment.ts: Node's, with each file's CPU
+ * recorded for `npm run test:profile`), plus one store per jest worker that
+ * outlives a test file, so that the files run by one worker share their
+ * offline program runs (offline/run-stack.ts, which also shares them with the
+ * other workers and the next run through its cache directory). This module is
  * loaded once per worker; each test file gets a new environment and a new
  * module registry, but the same store.
  */
-import { TestEnvironment } from 'jest-environment-node';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import TimedEnvironment from '../../apps/common/test-support/environment';
 
 /** The global that offline/run-stack.ts looks for. */
 export const SHARED_RUNS_GLOBAL = '__aksPlatformSharedStackRuns';
 
-const sharedRuns = new Map<string, Promise<unknown>>();
+/** The serialized runs by key. */
+const store: { runs: Map<string, Promise<Buffer>> } = { runs: new Map() };
 
-export default class InfraEnvironment extends TestEnvironment {
+export default class InfraEnvironment extends TimedEnvironment {
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
-    this.global[SHARED_RUNS_GLOBAL] = sharedRuns;
+    this.global[SHARED_RUNS_GLOBAL] = store;
   }
 }

@@ -16,11 +16,14 @@ import { randomBytes } from 'node:crypto';
 import {
   JOB_GROUP,
   JOB_STREAM,
+  JOB_TRACEPARENT_FIELD,
   TERMINAL_STATUSES,
+  ackJobEntry,
   ensureConsumerGroup,
   errorMessage,
   finishJob,
   getJob,
+  handBackJobEntry,
   isUuid,
   publishJobEvent,
   requeueJob,
@@ -35,7 +38,6 @@ import {
   type Redis,
   type Tracing,
   type WorkSpan,
-  JOB_TRACEPARENT_FIELD,
 } from '@aks-platform/common';
 import { executeJob } from './execute';
 
@@ -74,11 +76,19 @@ interface InFlight {
   jobId: string;
   abort: AbortController;
   done: Promise<void>;
+  /**
+   * Other entries of the same job delivered to this agent while it runs the job (the job was
+   * re-added after Redis lost its data, or a dead consumer's copy was reclaimed): held
+   * (heartbeated) and acknowledged with the job's own entry, never run a second time here.
+   */
+  adopted: string[];
 }
 
 export class Worker {
   readonly consumer = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly inFlight = new Map<string, InFlight>();
+  /** Entry id → the flight that adopted it (see InFlight.adopted). */
+  private readonly adopted = new Map<string, InFlight>();
   private stopping = false;
   private slotFreed: (() => void) | undefined;
   private loops: Promise<void>[] = [];
@@ -174,7 +184,7 @@ export class Worker {
       cursor = next;
       for (const e of entries) {
         if (!e) continue;
-        if (this.inFlight.has(e[0])) continue;
+        if (this.inFlight.has(e[0]) || this.adopted.has(e[0])) continue;
         claimed++;
         this.d.metrics.reclaimed.inc();
         this.dispatch(e, true);
@@ -190,17 +200,26 @@ export class Worker {
       return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
     };
     const jobId = field('id');
-    if (this.inFlight.has(entryId)) return;
+    if (this.inFlight.has(entryId) || this.adopted.has(entryId)) return;
+    const holder = jobId ? [...this.inFlight.values()].find((f) => f.jobId === jobId) : undefined;
+    if (holder) {
+      // This agent runs the job already: hold the copy and acknowledge it with the job's entry.
+      holder.adopted.push(entryId);
+      this.adopted.set(entryId, holder);
+      this.d.metrics.processed.inc({ type: 'unknown', outcome: 'duplicate' });
+      this.d.logger.info({ jobId, entryId }, 'second entry of a job this agent is running; held until the job ends');
+      return;
+    }
     // The api's request span, carried in the entry: the job continues the client's trace.
     const span = this.d.tracing?.startSpan('job process', { traceparent: field(JOB_TRACEPARENT_FIELD), kind: 'consumer', attributes: { 'job.id': jobId ?? '', 'messaging.message.id': entryId } });
     const abort = new AbortController();
-    const flight: InFlight = { jobId: jobId ?? '', abort, done: Promise.resolve() };
+    const flight: InFlight = { jobId: jobId ?? '', abort, done: Promise.resolve(), adopted: [] };
     this.inFlight.set(entryId, flight);
     this.d.metrics.inFlight.set(this.inFlight.size);
     // Keep the entry non-idle for as long as this agent holds it (including store retries),
     // so no other agent reclaims a job that is still being handled.
     const heartbeat = setInterval(() => {
-      this.d.redis.xclaim(JOB_STREAM, JOB_GROUP, this.consumer, 0, entryId, 'JUSTID').catch(() => undefined);
+      this.d.redis.xclaim(JOB_STREAM, JOB_GROUP, this.consumer, 0, entryId, ...flight.adopted, 'JUSTID').catch(() => undefined);
     }, Math.max(Math.floor(this.d.visibilityTimeoutMs / 3), 100));
     flight.done = this.process(entryId, jobId, reclaimed, abort.signal, span)
       .catch((err) => {
@@ -212,6 +231,8 @@ export class Worker {
       .finally(() => {
         clearInterval(heartbeat);
         span?.end();
+        // Adopted copies not acknowledged (the job was interrupted) stay pending: reclaimed later.
+        for (const e of flight.adopted) this.adopted.delete(e);
         this.inFlight.delete(entryId);
         this.d.metrics.inFlight.set(this.inFlight.size);
         const r = this.slotFreed;
@@ -238,8 +259,10 @@ export class Worker {
     }
   }
 
-  private async ack(entryId: string): Promise<void> {
-    await this.d.redis.multi().xack(JOB_STREAM, JOB_GROUP, entryId).xdel(JOB_STREAM, entryId).exec();
+  /** Acknowledges the entry and any copies of the same job this agent adopted meanwhile. */
+  private async ack(entryId: string, jobId: string | undefined): Promise<void> {
+    await ackJobEntry(this.d.redis, entryId, jobId);
+    for (const e of this.inFlight.get(entryId)?.adopted ?? []) await ackJobEntry(this.d.redis, e, jobId);
   }
 
   private async publish(job: Job | undefined): Promise<void> {
@@ -255,27 +278,27 @@ export class Worker {
     const log = this.d.logger.child({ correlationId: jobId, jobId, entryId, ...span?.logFields });
     if (!isUuid(jobId)) {
       log.warn('dropping malformed stream entry');
-      return this.ack(entryId);
+      return this.ack(entryId, jobId);
     }
     const current = await this.store('read job', () => getJob(pool, jobId), log);
     if (!current) {
       log.warn('dropping entry for unknown job');
-      return this.ack(entryId);
+      return this.ack(entryId, jobId);
     }
     if (TERMINAL_STATUSES.includes(current.status)) {
       log.info({ status: current.status }, 'job already finished; acknowledging duplicate delivery');
       metrics.processed.inc({ type: current.type, outcome: 'duplicate' });
-      return this.ack(entryId);
+      return this.ack(entryId, jobId);
     }
     if (current.attempts >= this.d.maxAttempts) {
       const failed = await this.store('store outcome', () => finishJob(pool, jobId, { status: 'failed', error: `gave up after ${current.attempts} attempts` }), log);
       metrics.processed.inc({ type: current.type, outcome: 'failed' });
       log.warn({ attempts: current.attempts }, 'job failed: too many attempts');
       await this.publish(failed);
-      return this.ack(entryId);
+      return this.ack(entryId, jobId);
     }
     const running = await this.store('start attempt', () => startAttempt(pool, jobId), log);
-    if (!running) return this.ack(entryId);
+    if (!running) return this.ack(entryId, jobId);
     log.info({ type: running.type, attempt: running.attempts, reclaimed }, 'job started');
     await this.publish(running);
 
@@ -294,18 +317,14 @@ export class Worker {
     if (outcome.status === 'failed') span?.setError(outcome.error);
     log.info({ status: outcome.status }, 'job finished');
     await this.publish(done);
-    await this.ack(entryId);
+    await this.ack(entryId, jobId);
   }
 
   private async handBack(entryId: string, jobId: string, job: Job, log: Logger, span?: WorkSpan): Promise<void> {
     const queued = await requeueJob(this.d.pool, jobId);
-    // Re-add before removing so the job is always in the stream at least once.
-    await this.d.redis
-      .multi()
-      .xadd(JOB_STREAM, '*', 'id', jobId, ...(span ? [JOB_TRACEPARENT_FIELD, span.traceparent] : []))
-      .xack(JOB_STREAM, JOB_GROUP, entryId)
-      .xdel(JOB_STREAM, entryId)
-      .exec();
+    // One script: the new entry is added (and indexed) and the old one removed together.
+    await handBackJobEntry(this.d.redis, entryId, jobId, { traceparent: span?.traceparent });
+    for (const e of this.inFlight.get(entryId)?.adopted ?? []) await ackJobEntry(this.d.redis, e, jobId);
     this.d.metrics.processed.inc({ type: job.type, outcome: 'handed_back' });
     log.info('job handed back to the queue');
     await this.publish(queued);

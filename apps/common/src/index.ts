@@ -9,6 +9,7 @@ export * from './logger';
 export * from './metrics';
 export * from './outbox';
 export * from './redis';
+export * from './queue';
 export * from './restore-verify';
 export * from './util';
 export * from './tracing';

@@ -4,13 +4,17 @@
  * fails (Redis down) `enqueued_at` stays NULL and this relay enqueues it later.
  * It also re-enqueues unfinished jobs whose last enqueue is older than
  * `requeueAfterMs`, which covers stream entries lost with a Redis restart
- * without persistence. Duplicates are harmless: processing is idempotent by id.
+ * without persistence. The enqueue itself is idempotent in Redis (./queue.ts):
+ * a job whose entry is still in the stream (waiting or pending at an agent) is
+ * left alone, so a slow or failed `enqueued_at` write on the request path, or a
+ * long job past `requeueAfterMs`, never puts a second entry in the stream.
  * Safe across replicas: rows are claimed with FOR UPDATE SKIP LOCKED.
  */
 import { randomUUID } from 'node:crypto';
 import { withClient, type Pool } from './db';
 import type { Logger } from './logger';
-import { enqueueJobs, type Redis } from './redis';
+import { enqueueJobs } from './queue';
+import type { Redis } from './redis';
 import { errorMessage } from './util';
 
 export interface RelayOptions {
@@ -38,14 +42,21 @@ export async function queueEpoch(redis: Redis): Promise<{ epoch: string; created
   return set ? { epoch: mine, created: true } : { epoch: (await redis.get(QUEUE_EPOCH_KEY)) ?? mine, created: false };
 }
 
-/** One relay pass; returns the number of jobs (re-)enqueued. */
-export async function relayOutbox(pool: Pool, redis: Redis, opts: RelayOptions): Promise<number> {
+export interface RelayPass {
+  /** Unfinished jobs the pass looked at (not yet enqueued, or enqueued long ago). */
+  checked: number;
+  /** Of those, the ones that were not in the stream and were added to it. */
+  enqueued: number;
+}
+
+/** One relay pass. */
+export async function relayOutbox(pool: Pool, redis: Redis, opts: RelayOptions): Promise<RelayPass> {
   return withClient(pool, async (client) => {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<{ id: string }>(
         `SELECT id FROM jobs
-          WHERE (enqueued_at IS NULL AND created_at < now() - make_interval(secs => $1::float8 / 1000))
+          WHERE (status IN ('queued', 'running') AND enqueued_at IS NULL AND created_at < now() - make_interval(secs => $1::float8 / 1000))
              OR (status IN ('queued', 'running') AND enqueued_at < now() - make_interval(secs => $2::float8 / 1000))
              OR (status IN ('queued', 'running') AND enqueued_at < $4::timestamptz)
           ORDER BY created_at
@@ -54,12 +65,13 @@ export async function relayOutbox(pool: Pool, redis: Redis, opts: RelayOptions):
         [opts.graceMs ?? 1000, opts.requeueAfterMs, opts.batchSize ?? 100, opts.requeueBefore ?? null],
       );
       const ids = rows.map((r) => r.id);
+      let added: string[] = [];
       if (ids.length > 0) {
-        await enqueueJobs(redis, ids);
+        added = await enqueueJobs(redis, ids);
         await client.query('UPDATE jobs SET enqueued_at = now() WHERE id = ANY($1::uuid[])', [ids]);
       }
       await client.query('COMMIT');
-      return ids.length;
+      return { checked: ids.length, enqueued: added.length };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -93,14 +105,16 @@ export function startOutboxRelay(
           logger.warn('redis lost its data (queue epoch changed); re-enqueueing every unfinished job');
         }
         lastEpoch = epoch;
-        let n: number;
+        let pass: RelayPass;
         do {
-          n = await relayOutbox(pool, redis, { ...opts, batchSize, requeueBefore });
-          if (n > 0) {
-            logger.info({ count: n }, 'outbox relay enqueued jobs');
-            opts.onRelayed?.(n);
+          pass = await relayOutbox(pool, redis, { ...opts, batchSize, requeueBefore });
+          if (pass.enqueued > 0) {
+            logger.info({ count: pass.enqueued, checked: pass.checked }, 'outbox relay enqueued jobs');
+            opts.onRelayed?.(pass.enqueued);
+          } else if (pass.checked > 0) {
+            logger.debug({ checked: pass.checked }, 'outbox relay: every job checked is in the stream already');
           }
-        } while (n === batchSize && !stopped);
+        } while (pass.checked === batchSize && !stopped);
         requeueBefore = undefined;
       } catch (err) {
         logger.debug({ err: { message: errorMessage(err) } }, 'outbox relay pass failed; will retry');

@@ -108,17 +108,6 @@ export async function closeRedis(redis: Redis): Promise<void> {
 /** Field of a stream entry carrying the W3C trace context of the request that created the job. */
 export const JOB_TRACEPARENT_FIELD = 'traceparent';
 
-/** Adds job ids to the stream (one entry per id), with the creating request's `traceparent` when given. */
-export async function enqueueJobs(redis: Redis, ids: string[], opts: { traceparent?: string } = {}): Promise<void> {
-  if (ids.length === 0) return;
-  const p = redis.pipeline();
-  const trace = opts.traceparent ? [JOB_TRACEPARENT_FIELD, opts.traceparent] : [];
-  for (const id of ids) p.xadd(JOB_STREAM, '*', 'id', id, ...trace);
-  const results = (await p.exec()) ?? [];
-  const failed = results.find(([err]) => err);
-  if (failed?.[0]) throw failed[0];
-}
-
 /** Creates the consumer group (and stream) if missing; starts at 0 so nothing enqueued earlier is skipped. */
 export async function ensureConsumerGroup(redis: Redis): Promise<void> {
   try {

@@ -5,7 +5,7 @@ import { loadRuntimeConfig } from './runtimeConfig';
 
 type RootState =
   | { kind: 'loading' }
-  | { kind: 'error'; message: string }
+  | { kind: 'error'; message: string; link?: string }
   | { kind: 'signed-out'; auth: Auth }
   | { kind: 'ready'; session: AuthSession | undefined };
 
@@ -36,22 +36,31 @@ function Shell({ children }: { children: ReactNode }) {
 
 const LOADING = <p role="status">Loading…</p>;
 
+/**
+ * Config, then sign-in: started once per page load, whoever asks. MSAL must have one client
+ * per page and handle a redirect's answer once: React's StrictMode runs effects twice in
+ * development (`npm start`), and a second client would find the code already taken and
+ * report nobody signed in while the first was still redeeming it.
+ */
+let startup: Promise<RootState> | undefined;
+function start(): Promise<RootState> {
+  startup ??= (async (): Promise<RootState> => {
+    const config = await loadRuntimeConfig();
+    if (!config.auth) return { kind: 'ready', session: undefined };
+    const { createAuth } = await import('./auth');
+    const auth = await createAuth(config.auth);
+    return auth.session ? { kind: 'ready', session: auth.session } : { kind: 'signed-out', auth };
+  })().catch((err: unknown): RootState => ({ kind: 'error', message: errorText(err) }));
+  return startup;
+}
+
 export function Root() {
   const [state, setState] = useState<RootState>({ kind: 'loading' });
 
   useEffect(() => {
     let cancelled = false;
     void loadApp();
-    (async () => {
-      const config = await loadRuntimeConfig();
-      if (!config.auth) return { kind: 'ready', session: undefined } as const;
-      const { createAuth } = await import('./auth');
-      const auth = await createAuth(config.auth);
-      return auth.session ? ({ kind: 'ready', session: auth.session } as const) : ({ kind: 'signed-out', auth } as const);
-    })().then(
-      (next) => !cancelled && setState(next),
-      (err: unknown) => !cancelled && setState({ kind: 'error', message: errorText(err) }),
-    );
+    void start().then((next) => !cancelled && setState(next));
     return () => {
       cancelled = true;
     };
@@ -59,7 +68,9 @@ export function Root() {
 
   const signIn = useCallback(() => {
     if (state.kind !== 'signed-out') return;
-    state.auth.signIn().catch((err: unknown) => setState({ kind: 'error', message: errorText(err) }));
+    state.auth
+      .signIn()
+      .catch((err: unknown) => setState({ kind: 'error', message: errorText(err), link: (err as { authority?: unknown }).authority as string | undefined }));
   }, [state]);
 
   if (state.kind === 'ready') {
@@ -85,6 +96,13 @@ export function Root() {
         <section className="card" role="alert">
           <h2>Could not start</h2>
           <p>{state.message}</p>
+          {state.link && (
+            <p>
+              <a href={state.link} target="_blank" rel="noreferrer">
+                Open {state.link}
+              </a>
+            </p>
+          )}
           <button type="button" className="button-primary" onClick={() => window.location.reload()}>
             Try again
           </button>

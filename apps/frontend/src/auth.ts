@@ -21,6 +21,29 @@ export interface Auth {
   signIn(): Promise<void>;
 }
 
+/**
+ * The sign-in service could not be reached from this page. For the local issuer of `npm start`
+ * that is nearly always its self-signed certificate: the browser refuses it until accepted once.
+ */
+export class AuthorityUnreachableError extends Error {
+  constructor(public readonly authority: string) {
+    super(
+      `Could not reach the sign-in service at ${authority}. If it is the local issuer of npm start, ` +
+        'open it once in this browser and accept its self-signed certificate (or trust the certificate in .local/oidc/cert.pem), then sign in again.',
+    );
+    this.name = 'AuthorityUnreachableError';
+  }
+}
+
+/** Before the redirect: a plain OIDC issuer's discovery document must load, or the user gets a message that says why. */
+async function checkReachable(authority: string): Promise<void> {
+  try {
+    await fetch(`${authority}/.well-known/openid-configuration`, { cache: 'no-store' });
+  } catch {
+    throw new AuthorityUnreachableError(authority);
+  }
+}
+
 function displayName(account: AccountInfo): string {
   return account.name || account.username || 'signed in';
 }
@@ -65,5 +88,11 @@ export async function createAuth(settings: AuthSettings): Promise<Auth> {
     },
     signOut: () => msal.logoutRedirect({ account }),
   };
-  return { session, signIn: () => msal.loginRedirect(request) };
+  return {
+    session,
+    signIn: async () => {
+      if (settings.protocol === 'oidc') await checkReachable(settings.authority);
+      await msal.loginRedirect(request);
+    },
+  };
 }

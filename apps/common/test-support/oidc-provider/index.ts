@@ -10,17 +10,23 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { trackChild } from '../servers';
 
 export interface LocalOidcProvider {
   /** Issuer (and MSAL authority): https://127.0.0.1:<port>. */
   issuer: string;
-  /** Loopback http URL of the JWKS (the api fetches keys here; the https listener is self-signed). */
+  /** URL of the JWKS: loopback http by default (the https listener is self-signed); the https one with `httpPort: 'off'`. */
   jwksUri: string;
   clientId: string;
   audience: string;
   scope: string;
   httpsPort: number;
-  httpPort: number;
+  /** Port of the loopback http listener; undefined with `httpPort: 'off'`. */
+  httpPort: number | undefined;
+  /** The https certificate kept in `stateDir` (trust it with NODE_EXTRA_CA_CERTS); undefined without `stateDir`. */
+  certFile: string | undefined;
+  /** Process id of the provider (its process group's id when started `detached`). */
+  pid: number;
   /** Environment for the api to accept this provider's tokens (it also needs APP_ENVIRONMENT=local for the http JWKS). */
   apiEnv(): Record<string, string>;
   /** Environment for the frontend (nginx's 06-auth-config.envsh or `vite dev`). */
@@ -35,14 +41,22 @@ const TSX = join(__dirname, '..', '..', '..', '..', 'node_modules', '.bin', 'tsx
 export async function startLocalOidcProvider(opts: {
   spaOrigin: string;
   httpsPort?: number;
-  httpPort?: number;
+  /** Port of the loopback http listener (0 = any free port, the default), or 'off' for none. */
+  httpPort?: number | 'off';
   clientId?: string;
   audience?: string;
   scope?: string;
+  /** Who may sign in, `name:password[,...]`; unset = any name with any password. */
+  users?: string;
+  /** Keeps the certificate and keys across restarts (see server.ts, OIDC_STATE_DIR). */
+  stateDir?: string;
+  /** Its own process group (the local launcher: a terminal's Ctrl-C reaches only the launcher). */
+  detached?: boolean;
   timeoutMs?: number;
 }): Promise<LocalOidcProvider> {
   const child: ChildProcess = spawn(TSX, [SERVER], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
     env: {
       ...process.env,
       OIDC_SPA_ORIGIN: opts.spaOrigin,
@@ -51,15 +65,27 @@ export async function startLocalOidcProvider(opts: {
       ...(opts.clientId ? { OIDC_CLIENT_ID: opts.clientId } : {}),
       ...(opts.audience ? { OIDC_AUDIENCE: opts.audience } : {}),
       ...(opts.scope ? { OIDC_SCOPE: opts.scope } : {}),
+      ...(opts.users ? { OIDC_USERS: opts.users } : {}),
+      ...(opts.stateDir ? { OIDC_STATE_DIR: opts.stateDir } : {}),
     },
   });
+  if (opts.detached) (child as { detachedGroup?: boolean }).detachedGroup = true;
+  trackChild(child);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (opts.detached && child.pid !== undefined) process.kill(-child.pid, sig);
+      else child.kill(sig);
+    } catch {
+      /* gone */
+    }
+  };
   const close = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), 3000);
       await exited;
       clearTimeout(timer);
     }
@@ -67,7 +93,7 @@ export async function startLocalOidcProvider(opts: {
 
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`local OIDC provider not ready within ${opts.timeoutMs ?? 30000} ms: ${stderr}`)), opts.timeoutMs ?? 30000);
+    const timer = setTimeout(() => reject(new Error(`local OIDC provider not ready within ${opts.timeoutMs ?? 60000} ms: ${stderr}`)), opts.timeoutMs ?? 60000);
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
@@ -92,7 +118,9 @@ export async function startLocalOidcProvider(opts: {
     audience: String(ready.audience),
     scope: String(ready.scope),
     httpsPort: Number(ready.httpsPort),
-    httpPort: Number(ready.httpPort),
+    httpPort: ready.httpPort === null ? undefined : Number(ready.httpPort),
+    certFile: ready.certFile === null ? undefined : String(ready.certFile),
+    pid: child.pid!,
   };
   return {
     ...settings,

@@ -1,8 +1,8 @@
 /**
  * A real local OpenID Connect provider for local runs and browser tests, built on the
- * certified `oidc-provider` package: authorization code flow with PKCE, a login page
- * (any user name signs in; it becomes the token's `oid`), consent skipped for the SPA,
- * and JWT access tokens shaped like Entra ID's (`iss`, `aud`, `oid`, `scp`).
+ * certified `oidc-provider` package: authorization code flow with PKCE (required), a login
+ * page of its own (./login-page.ts; the user name becomes the token's `oid`), consent skipped
+ * for the SPA, and JWT access tokens shaped like Entra ID's (`iss`, `aud`, `oid`, `scp`).
  *
  * Runs as its own process (oidc-provider is ESM-only): `tsx server.ts` with the settings
  * below in the environment. It prints one JSON line `{"ready":true,...}` once both
@@ -14,18 +14,27 @@
  *   OIDC_CLIENT_ID    the SPA's client id (default job-runner-spa)
  *   OIDC_AUDIENCE     the api's audience (default api://aks-platform-api)
  *   OIDC_SCOPE        the api scope (default Jobs.ReadWrite)
+ *   OIDC_USERS        who may sign in: `name:password[,name:password...]`; unset = any name with
+ *                     any password (browser tests)
+ *   OIDC_STATE_DIR    folder that keeps the https certificate (cert.pem, key.pem) and the signing
+ *                     and cookie keys (keys.json) across restarts, so a certificate the browser
+ *                     trusts and the tokens it holds stay valid; unset = new ones at every start
  *
- * The https certificate is self-signed for 127.0.0.1 and made at start; browsers in tests
- * accept it with --ignore-certificate-errors, and a person accepts it once (`npm start`
- * prints how). MSAL only talks to https authorities, hence the two listeners.
+ * The https certificate is self-signed for 127.0.0.1: browsers in tests accept it with
+ * --ignore-certificate-errors, a person accepts it once (or trusts cert.pem), and Node callers
+ * trust it with NODE_EXTRA_CA_CERTS=<OIDC_STATE_DIR>/cert.pem. MSAL only talks to https
+ * authorities (msal-common rejects any other scheme, localhost included), hence https.
  */
-import { randomBytes } from 'node:crypto';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { X509Certificate, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { generate } from 'selfsigned';
+import { checkUser, landingPage, loginPage, parseUsers, type LocalUser } from './login-page';
 
 const HOST = '127.0.0.1';
 
@@ -48,27 +57,111 @@ function listen(server: Server, wanted: number): Promise<number> {
   });
 }
 
+/** The https certificate: the one kept in `dir` while it is valid for another day, else a new one (kept when `dir` is set). */
+async function tlsCertificate(dir: string | undefined): Promise<{ cert: string; key: string; certFile?: string }> {
+  const certFile = dir && join(dir, 'cert.pem');
+  const keyFile = dir && join(dir, 'key.pem');
+  if (certFile && keyFile && existsSync(certFile) && existsSync(keyFile)) {
+    const cert = readFileSync(certFile, 'utf8');
+    const x509 = new X509Certificate(cert);
+    if (x509.checkIP(HOST) && Date.parse(x509.validTo) > Date.now() + 24 * 3600 * 1000) return { cert, key: readFileSync(keyFile, 'utf8'), certFile };
+  }
+  const pems = await generate([{ name: 'commonName', value: `aks-platform local OIDC issuer (${HOST})` }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notAfterDate: new Date(Date.now() + 365 * 24 * 3600 * 1000),
+    extensions: [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: HOST }] },
+    ],
+  });
+  if (certFile && keyFile) {
+    writeFileSync(keyFile, pems.private, { mode: 0o600 });
+    writeFileSync(certFile, pems.cert, { mode: 0o644 });
+  }
+  return { cert: pems.cert, key: pems.private, certFile };
+}
+
+/** The token signing key and the cookie keys: kept in `dir` when set, so tokens and sessions survive a restart. */
+async function providerKeys(dir: string | undefined): Promise<{ signingKey: Record<string, unknown>; cookieKeys: string[] }> {
+  const file = dir && join(dir, 'keys.json');
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { signingKey: Record<string, unknown>; cookieKeys: string[] };
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const keys = {
+    signingKey: { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomBytes(8).toString('hex') },
+    cookieKeys: [randomBytes(32).toString('hex')],
+  };
+  if (file) writeFileSync(file, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
+  return keys;
+}
+
+function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > 8192) req.destroy(new Error('form too large'));
+    });
+    req.on('end', () => resolve(new URLSearchParams(body)));
+    req.on('error', reject);
+  });
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(html);
+}
+
+/**
+ * The interaction routes (`/interaction/<uid>`): the login form, its submission (user and
+ * password checked against OIDC_USERS), and the grant for the api scope (no consent screen).
+ */
+async function interaction(provider: Provider, users: LocalUser[] | undefined, audience: string, scope: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const details = await provider.interactionDetails(req, res);
+  const action = `/interaction/${details.uid}`;
+  if (details.prompt.name === 'login') {
+    if (req.method === 'GET') return sendHtml(res, 200, loginPage({ action, anyUser: users === undefined }));
+    if (req.method !== 'POST') return sendHtml(res, 405, 'method not allowed');
+    const form = await readForm(req);
+    const accountId = checkUser(users, form.get('login') ?? '', form.get('password') ?? '');
+    if (!accountId) return sendHtml(res, 401, loginPage({ action, anyUser: users === undefined, error: 'Wrong user name or password.', login: form.get('login') ?? '' }));
+    return provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
+  }
+  // consent: the first-party SPA gets the sign-in scopes and the api scope.
+  const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: details.session?.accountId, clientId: String(details.params.client_id) });
+  if (!grant) throw new Error('the grant of this interaction is gone; sign in again');
+  grant.addOIDCScope('openid profile offline_access');
+  grant.addResourceScope(audience, scope);
+  const grantId = await grant.save();
+  return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+}
+
 async function main(): Promise<void> {
   const spaOrigin = new URL(setting('OIDC_SPA_ORIGIN')).origin;
   const clientId = setting('OIDC_CLIENT_ID', 'job-runner-spa');
   const audience = setting('OIDC_AUDIENCE', 'api://aks-platform-api');
   const scope = setting('OIDC_SCOPE', 'Jobs.ReadWrite');
+  const users = process.env.OIDC_USERS ? parseUsers(process.env.OIDC_USERS) : undefined;
+  const stateDir = process.env.OIDC_STATE_DIR || undefined;
+  if (stateDir) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
 
-  const pems = await generate([{ name: 'commonName', value: HOST }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    notAfterDate: new Date(Date.now() + 30 * 24 * 3600 * 1000),
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: HOST }] }],
-  });
+  const tls = await tlsCertificate(stateDir);
   // The listeners bind first, so the issuer URL can carry the https port that was given.
-  const https = createHttpsServer({ key: pems.private, cert: pems.cert });
+  const https = createHttpsServer({ key: tls.key, cert: tls.cert });
   const http = createHttpServer();
   const httpsPort = await listen(https as unknown as Server, port('OIDC_HTTPS_PORT'));
-  const httpPort = await listen(http, port('OIDC_HTTP_PORT'));
+  const httpPort = process.env.OIDC_HTTP_PORT === 'off' ? undefined : await listen(http, port('OIDC_HTTP_PORT'));
   const issuer = `https://${HOST}:${httpsPort}`;
 
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomBytes(8).toString('hex') };
+  const { signingKey, cookieKeys } = await providerKeys(stateDir);
 
   const configuration: Configuration = {
     clients: [
@@ -83,7 +176,7 @@ async function main(): Promise<void> {
       },
     ],
     jwks: { keys: [signingKey] },
-    cookies: { keys: [randomBytes(32).toString('hex')] },
+    cookies: { keys: cookieKeys },
     scopes: ['openid', 'profile', 'offline_access'],
     claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
     pkce: { required: () => true },
@@ -109,7 +202,7 @@ async function main(): Promise<void> {
     // Entra-shaped access tokens: the caller's object id and the delegated scopes.
     extraTokenClaims: async (_ctx, token) => ('accountId' in token && token.accountId ? { oid: token.accountId, scp: token.scope ?? '' } : undefined),
     features: {
-      devInteractions: { enabled: true },
+      devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -124,10 +217,18 @@ async function main(): Promise<void> {
     ttl: { AccessToken: 3600, IdToken: 3600, Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600, RefreshToken: 8 * 3600 },
   };
   const provider = new Provider(issuer, configuration);
-  // The http listener serves the same provider to loopback callers (the api's JWKS fetch).
   provider.proxy = false;
-  https.on('request', provider.callback());
-  http.on('request', provider.callback());
+  const oidc = provider.callback();
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url === '/' && req.method === 'GET') return sendHtml(res, 200, landingPage(spaOrigin));
+    if (!req.url?.startsWith('/interaction/')) return void oidc(req, res);
+    interaction(provider, users, audience, scope, req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendHtml(res, 400, `<!doctype html><title>Sign-in failed</title><p>${String(err instanceof Error ? err.message : err).replace(/[<>&"]/g, '')}</p><p>Go back to the app and sign in again.</p>`);
+    });
+  };
+  https.on('request', handle);
+  // The http listener (unless OIDC_HTTP_PORT=off) serves the same provider to loopback callers (the api's JWKS fetch in tests).
+  if (httpPort !== undefined) http.on('request', handle);
 
   const stop = () => {
     https.close();
@@ -137,7 +238,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.stdout.write(
-    `${JSON.stringify({ ready: true, issuer, jwksUri: `http://${HOST}:${httpPort}/jwks`, clientId, audience, scope, httpsPort, httpPort })}\n`,
+    `${JSON.stringify({
+      ready: true,
+      issuer,
+      jwksUri: httpPort !== undefined ? `http://${HOST}:${httpPort}/jwks` : `${issuer}/jwks`,
+      clientId,
+      audience,
+      scope,
+      httpsPort,
+      httpPort: httpPort ?? null,
+      certFile: tls.certFile ?? null,
+    })}\n`,
   );
 }
 

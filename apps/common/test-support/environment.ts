@@ -1,0 +1,56 @@
+/**
+ * jest test environment of the apps project (jest.config.js), and the base of
+ * the infra project's (test/support/environment.ts): Node's, plus, when
+ * `TEST_TIMINGS_FILE` is set (`npm run test:profile`), one record per test file
+ * of the CPU seconds its worker spent on it — loading its modules, running its
+ * tests and the child processes it waited for (tsc, helm, node scripts).
+ * Servers that outlive the file (PostgreSQL, Redis, nginx, Chromium) are not
+ * waited for, and count only through the requests the file makes of them.
+ * CPU seconds, unlike wall seconds, do not grow when the machine is busy.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { TestEnvironment } from 'jest-environment-node';
+import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+
+/** This process's CPU and its waited-for children's, in milliseconds. */
+function cpuMs(): { own: number; children: number } {
+  const usage = process.cpuUsage();
+  let children = 0;
+  try {
+    // /proc/self/stat after the command name: cutime and cstime are fields 16 and 17 (indexes 13 and 14), in clock ticks (100 per second on Linux).
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    children = (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    // Not Linux: children's CPU is not counted.
+  }
+  return { own: (usage.user + usage.system) / 1000, children };
+}
+
+export default class TimedEnvironment extends TestEnvironment {
+  private readonly testPath: string;
+  private started?: { own: number; children: number };
+
+  constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+    super(config, context);
+    this.testPath = context.testPath;
+  }
+
+  override async setup(): Promise<void> {
+    this.started = cpuMs();
+    await super.setup();
+  }
+
+  override async teardown(): Promise<void> {
+    await super.teardown();
+    const file = process.env.TEST_TIMINGS_FILE;
+    if (!file || !this.started) return;
+    const now = cpuMs();
+    for (const [what, ms] of [
+      ['test file CPU (worker)', now.own - this.started.own],
+      ['test file CPU (children)', now.children - this.started.children],
+    ] as const) {
+      appendFileSync(file, `${JSON.stringify({ what, ms: Math.round(ms), file: this.testPath, pid: process.pid })}\n`);
+    }
+  }
+}
