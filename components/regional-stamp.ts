@@ -401,7 +401,7 @@ export class RegionalStamp extends pulumi.ComponentResource {
       child(),
     );
 
-    // Data-service logs to the region's Log Analytics, and the restricted pod-security initiative on the cluster.
+    // Data-service and firewall logs to the region's Log Analytics, and the restricted pod-security initiative on the cluster.
     this.guardrails = new PlatformGuardrails(
       `${name}-guardrails`,
       {
@@ -416,6 +416,8 @@ export class RegionalStamp extends pulumi.ComponentResource {
             resourceId: (args.redis.kind ?? 'managed') === 'managed' ? pulumi.interpolate`${this.redis.id}/databases/default` : this.redis.id,
             logs: DIAGNOSTIC_LOGS.redis,
           },
+          // Every egress decision of the nodes (with network.egressFirewall).
+          ...(this.egressFirewall ? [{ name: 'firewall', resourceId: this.egressFirewall.firewall.id, logs: DIAGNOSTIC_LOGS.firewall }] : []),
         ],
         clusterId: this.cluster.clusterId,
         podSecurityNamespaces: Object.values(defaultAppNamespaces()),

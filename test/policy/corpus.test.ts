@@ -134,6 +134,15 @@ export const CORPUS: Change[] = [
   { change: 'Defender for Containers turned off', mutate: (v) => { delete props(v, `${P}-aks-aks`).securityProfile.defender; }, expect: { rule: 'aks-defender', names: [`${P}-aks-aks`] } },
   { change: 'image cleaner turned off', mutate: (v) => { props(v, `${P}-aks-aks`).securityProfile.imageCleaner = { enabled: false }; }, expect: { rule: 'aks-image-cleaner', names: [`${P}-aks-aks`] } },
   { change: 'Key Vault diagnostic setting dropped', mutate: (v) => { v.splice(v.indexOf(find(v, `${P}-guardrails-diag-kv`)), 1); }, expect: { rule: 'data-service-diagnostics', names: [`${P}-kv-vault`] } },
+  {
+    change: 'operations runner added with a password admin (the old RandomPassword design)',
+    mutate: (v) => addResource(v, 'azure-native:compute:VirtualMachineScaleSet', `${P}-runner-vmss`, {
+      vmScaleSetName: 'vmss-aksplat-prod-runner', tags: props(v, `${P}-kv-vault`).tags,
+      virtualMachineProfile: { osProfile: { computerNamePrefix: 'runner', adminUsername: 'opsadmin', adminPassword: '[secret]', linuxConfiguration: { disablePasswordAuthentication: false, provisionVMAgent: true } } },
+    }),
+    expect: { rule: 'vmss-ssh-key-only', names: [`${P}-runner-vmss`] },
+  },
+  { change: 'egress firewall diagnostic setting dropped', mutate: (v) => { v.splice(v.indexOf(find(v, `${P}-guardrails-diag-firewall`)), 1); }, expect: { rule: 'data-service-diagnostics', names: [`${P}-egress-firewall`] } },
   { change: 'Key Vault diagnostic setting without AuditEvent', mutate: (v) => { props(v, `${P}-guardrails-diag-kv`).logs = [{ category: 'AzurePolicyEvaluationDetails', enabled: true }]; }, expect: { rule: 'data-service-diagnostics', names: [`${P}-kv-vault`] } },
   { change: 'pod-security initiative only audits in prod', mutate: (v) => { props(v, `${P}-guardrails-pod-security`).parameters.effect.value = 'Audit'; }, expect: { rule: 'pod-security-deny', names: [`${P}-guardrails-pod-security`] } },
   { change: 'pod-security initiative assignment removed', mutate: (v) => { v.splice(v.indexOf(find(v, `${P}-guardrails-pod-security`)), 1); }, expect: { rule: 'aks-pod-security-initiative', names: [`${P}-aks-aks`] } },
