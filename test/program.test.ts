@@ -44,13 +44,36 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
       'azure-native:dbforpostgresql:Server': 1,
       'azure-native:redisenterprise:RedisEnterprise': 1,
       'azure-native:keyvault:Vault': 1,
-      'azure-native:keyvault:Secret': 2,
+      'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra': 1,
+      'azure-native:redisenterprise:AccessPolicyAssignment': 2,
       'docker-build:index:Image': 3,
       // the three apps and the gateway (Traefik)
       'kubernetes:helm.sh/v3:Release': 4,
       'aks-platform:index:Gateway': 1,
       'aks-platform:index:FrontDoor': 1,
     });
+  });
+
+  it('holds no data-service password or key: no Key Vault secret, no RandomPassword, no key listing', () => {
+    expect(run.recorder.ofType('azure-native:keyvault:Secret')).toEqual([]);
+    expect(run.recorder.ofType('random:index/randomPassword:RandomPassword')).toEqual([]);
+    expect(run.recorder.calls.map((c) => c.token).filter((t) => /list.*Keys/i.test(t))).toEqual([]);
+    expect(run.recorder.one('azure-native:dbforpostgresql:Server').inputs.authConfig).toMatchObject({ activeDirectoryAuth: 'Enabled', passwordAuth: 'Disabled' });
+    expect(run.recorder.one('azure-native:redisenterprise:Database').inputs.accessKeysAuthentication).toBe('Disabled');
+    expect(run.recorder.one('azure-native:containerservice:ManagedCluster').inputs.workloadAutoScalerProfile).toEqual({ keda: { enabled: true } });
+  });
+
+  it('gives each workload its own identity, federated with exactly its service account', () => {
+    const subjects = run.recorder
+      .ofType('azure-native:managedidentity:FederatedIdentityCredential')
+      .map((f) => [f.name.replace(/^aksplat-[a-z]+-/, ''), f.inputs.resourceName, f.inputs.subject])
+      .sort();
+    expect(subjects).toEqual([
+      ['identities-agent-fic-agent-agent', `id-aksplat-${stack}-weu-agent`, 'system:serviceaccount:agent:agent'],
+      ['identities-api-fic-api-api', `id-aksplat-${stack}-weu-api`, 'system:serviceaccount:api:api'],
+      ['identities-keda-fic-kube-system-keda-operator', `id-aksplat-${stack}-weu-keda`, 'system:serviceaccount:kube-system:keda-operator'],
+      ['identities-migrate-fic-api-api-migrate', `id-aksplat-${stack}-weu-migrate`, 'system:serviceaccount:api:api-migrate'],
+    ]);
   });
 
   it('creates no Azure resource on a preview API version, except types that have no stable version at all', () => {
