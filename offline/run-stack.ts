@@ -18,7 +18,7 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { deserialize, serialize } from 'v8';
 import type * as pulumiType from '@pulumi/pulumi';
-import { OfflineRecorder, type RecordedCall, type RecordedResource } from './recorded';
+import { OfflineRecorder, type RecordedCall, type RecordedPackage, type RecordedResource } from './recorded';
 import { readStackConfig, REPO_ROOT } from './stack-config';
 import { cached, hashInputs } from './input-cache';
 import { recordTiming, timedAsync } from '../scripts/test-timings';
@@ -116,6 +116,7 @@ interface SerializedRun {
   failure?: { name: string; message: string };
   resources: RecordedResource[];
   calls: RecordedCall[];
+  packages: RecordedPackage[];
   outputs: Record<string, ResolvedOutput>;
 }
 
@@ -124,6 +125,7 @@ function fromSerialized(buffer: Buffer, onRecorder?: (recorder: OfflineRecorder)
   const recorder = new OfflineRecorder();
   recorder.resources.push(...data.resources);
   recorder.calls.push(...data.calls);
+  recorder.packages.push(...(data.packages ?? []));
   onRecorder?.(recorder);
   if (data.failure) {
     // The SDK recognises a RunError by this member (RunError.isInstance), as across SDK copies.
@@ -141,9 +143,9 @@ async function serializedRun(stack: string, options: RunStackOptions): Promise<B
   } catch (err) {
     if ((err as { __pulumiRunError?: unknown } | undefined)?.__pulumiRunError !== true || !recorder) throw err;
     const { name, message } = err as Error;
-    return serialize({ stack, failure: { name, message }, resources: recorder.resources, calls: recorder.calls, outputs: {} } satisfies SerializedRun);
+    return serialize({ stack, failure: { name, message }, resources: recorder.resources, calls: recorder.calls, packages: recorder.packages, outputs: {} } satisfies SerializedRun);
   }
-  return serialize({ stack: result.stack, resources: result.recorder.resources, calls: result.recorder.calls, outputs: result.outputs } satisfies SerializedRun);
+  return serialize({ stack: result.stack, resources: result.recorder.resources, calls: result.recorder.calls, packages: result.recorder.packages, outputs: result.outputs } satisfies SerializedRun);
 }
 
 /**
