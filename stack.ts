@@ -90,12 +90,14 @@ export function stackOutputs(cfg: StackConfig, platform: Platform, imageTag: str
     kubeconfig: pulumi.secret(platform.cluster.kubeconfig),
     postgresFqdn: platform.postgres.fqdn,
     postgresDatabase: platform.postgres.databaseNames.apply((names) => names[0]),
-    postgresAdminLogin: platform.postgres.administratorLogin,
+    /** The PostgreSQL Entra administrator (the migration identity's name); there is no password login. */
+    postgresEntraAdmin: platform.postgres.entraAdministratorName,
     redisHost: platform.redis.hostName,
     redisPort: platform.redis.port,
     keyVaultUri: platform.keyVault.vaultUri,
     keyVaultName: platform.keyVault.vaultName,
-    appIdentityClientId: platform.appIdentityClientId,
+    /** Client id of each workload identity: api, agent, migrate. */
+    appIdentityClientIds: platform.appIdentityClientIds,
     imageTag,
     images,
     releases,

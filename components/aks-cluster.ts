@@ -154,6 +154,11 @@ export interface AksClusterArgs extends AzureComponentArgs {
    */
   managedPrometheus?: boolean;
   /**
+   * The AKS KEDA add-on (`workloadAutoScalerProfile.keda.enabled`): event-driven autoscaling, here
+   * the agent on its queue lag (lib/app-identities.ts DATA_ACCESS_FACTS.kedaAddon). Default true.
+   */
+  keda?: boolean;
+  /**
    * kubelogin login mode of the kubeconfig and the Kubernetes provider.
    * Default `azurecli`. See {@link AksCluster} for what each mode needs.
    */
@@ -332,6 +337,7 @@ export class AksCluster extends pulumi.ComponentResource {
           ...(args.defender ? { defender: { logAnalyticsWorkspaceResourceId: workspace.id, securityMonitoring: { enabled: true } } } : {}),
         },
         autoUpgradeProfile: { upgradeChannel: args.upgrade.channel, nodeOSUpgradeChannel: args.upgrade.nodeOsChannel },
+        workloadAutoScalerProfile: { keda: { enabled: args.keda ?? true } },
         addonProfiles: {
           omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspace.id, useAADAuth: 'true' } },
           azurepolicy: { enabled: true },

@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
-import * as containerregistry from '@pulumi/azure-native/containerregistry';
 import { globalResourceName, regionShortName, resourceName } from '../lib/naming';
 import { argProblemsMessage, knownValue } from '../lib/problems';
 import { RegistrySku, registryArgProblems } from '../lib/container-registry';
 import { PrivateEndpointPlacement, PrivateLink } from './private-link';
 import { AzureComponentArgs } from '../lib/component-args';
+import { Registry, Replication } from './pinned-api/container-registry';
 
 /** Arguments of {@link ContainerRegistry}. */
 export interface ContainerRegistryArgs extends AzureComponentArgs {
@@ -44,8 +44,8 @@ export interface ContainerRegistryArgs extends AzureComponentArgs {
  * optionally a private endpoint, zone redundancy and untagged-manifest retention.
  */
 export class ContainerRegistry extends pulumi.ComponentResource {
-  /** The registry. */
-  public readonly registry: containerregistry.Registry;
+  /** The registry (API 2025-11-01, stable: see lib/azure-api-versions.ts). */
+  public readonly registry: Registry;
   /** ARM ID of the registry (scope of the AcrPull role assignment). */
   public readonly registryId: pulumi.Output<string>;
   /** Login server, e.g. `craksplatprodweuabc123.azurecr.io`. */
@@ -53,7 +53,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   /** Azure name of the registry. */
   public readonly name: pulumi.Output<string>;
   /** The geo-replications, one per `replicaLocations` entry. */
-  public readonly replications: containerregistry.Replication[];
+  public readonly replications: Replication[];
   /** The private endpoint, when the registry is private. */
   public readonly privateLink?: PrivateLink;
   /**
@@ -82,9 +82,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const retention =
       args.untaggedRetentionDays === undefined || retentionDays === 0
         ? undefined
-        : { retentionPolicy: { status: 'enabled', days: args.untaggedRetentionDays } };
+        : { retentionPolicy: { status: 'enabled' as const, days: args.untaggedRetentionDays } };
 
-    this.registry = new containerregistry.Registry(
+    this.registry = new Registry(
       `${name}-acr`,
       {
         registryName: globalResourceName(args.naming, 'containerRegistry'),
@@ -129,7 +129,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
     this.replications = (args.replicaLocations ?? []).map(
       (replicaLocation) =>
-        new containerregistry.Replication(
+        new Replication(
           `${name}-replica-${regionShortName(replicaLocation)}`,
           {
             registryName: this.registry.name,

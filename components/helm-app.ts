@@ -4,6 +4,8 @@ import { APP_NAMES, AppName, AppProfiles, chartDirectory, loadAppProfiles } from
 import { ArgProblem, argProblemsMessage } from '../lib/problems';
 import {
   APP_ENVIRONMENTS,
+  MigrationFacts,
+  QueueScalingFacts,
   AppEnvironment,
   AppGateway,
   AppSizing,
@@ -35,12 +37,27 @@ export interface HelmAppArgs {
   tenantId?: pulumi.Input<string>;
   /** Client id of the workload identity federated with the app's service account (api, agent). */
   identityClientId?: pulumi.Input<string>;
-  /** Key Vault holding `postgres-password` and `redis-password` (api, agent). */
+  /** Key Vault the app's secret files come from (api, agent; only with a password-mode data service). */
   keyVaultName?: pulumi.Input<string>;
-  /** PostgreSQL connection facts, no password (api, agent); `sslMode` default `require`. */
-  postgres?: pulumi.Input<{ host: pulumi.Input<string>; port?: pulumi.Input<number>; database: pulumi.Input<string>; user: pulumi.Input<string>; sslMode?: 'disable' | 'require' | 'verify-full' }>;
-  /** Redis connection facts, no password (api, agent); `tls` default true. */
-  redis?: pulumi.Input<{ host: pulumi.Input<string>; port: pulumi.Input<number>; tls?: boolean }>;
+  /**
+   * PostgreSQL connection facts, no password (api, agent); `sslMode` default `require`; `auth: entra`:
+   * `user` is the app's Entra principal and its workload-identity token the password; `sslRootCert`: CA bundle path in the image.
+   */
+  postgres?: pulumi.Input<{
+    host: pulumi.Input<string>;
+    port?: pulumi.Input<number>;
+    database: pulumi.Input<string>;
+    user: pulumi.Input<string>;
+    sslMode?: 'disable' | 'require' | 'verify-full';
+    auth?: 'password' | 'entra';
+    sslRootCert?: string;
+  }>;
+  /** Redis connection facts, no password (api, agent); `tls` default true; `auth: entra`: ACL user `username` (the identity's object id) with its token. */
+  redis?: pulumi.Input<{ host: pulumi.Input<string>; port: pulumi.Input<number>; tls?: boolean; auth?: 'password' | 'entra'; username?: pulumi.Input<string> }>;
+  /** api only: the schema migrations Job (pre-install/pre-upgrade) under the owner identity, creating the apps' Entra login roles. */
+  migrations?: pulumi.Input<MigrationFacts>;
+  /** agent only: KEDA scales it on queue lag (prometheus scaler against managed Prometheus, workload identity). */
+  queueScaling?: pulumi.Input<QueueScalingFacts>;
   /** A local cluster instead of AKS: passwords from this Kubernetes Secret, data services in this namespace (no Key Vault, identity or data subnet). */
   local?: LocalFacts;
   /** CIDR of the subnet with the Postgres and Redis private endpoints (NetworkPolicy egress). */
@@ -137,8 +154,9 @@ export class HelmApp extends pulumi.ComponentResource {
         pulumi.all([args.imageRef, args.tenantId ?? '', args.identityClientId ?? '', args.keyVaultName ?? '']),
         pulumi.all([args.postgres ?? { host: '', database: '', user: '' }, args.redis ?? { host: '', port: 0 }, args.dataSubnetCidr ?? '', args.registryLoginServer ?? '', args.auth]),
         pulumi.output({ publicOrigin: args.publicOrigin ?? '', canaryImageRef: args.canary?.imageRef ?? '' }),
+        pulumi.all([args.migrations, args.queueScaling]),
       ])
-      .apply(([[imageRef, tenantId, identityClientId, keyVaultName], [postgres, redis, dataSubnetCidr, registryLoginServer, auth], { publicOrigin, canaryImageRef }]) => {
+      .apply(([[imageRef, tenantId, identityClientId, keyVaultName], [postgres, redis, dataSubnetCidr, registryLoginServer, auth], { publicOrigin, canaryImageRef }, [migrations, queueScaling]]) => {
         const facts: PlatformFacts = {
           imageRef,
           registryLoginServer: registryLoginServer || undefined,
@@ -146,8 +164,10 @@ export class HelmApp extends pulumi.ComponentResource {
           tenantId,
           identityClientId,
           keyVaultName,
-          postgres: { host: postgres.host, port: postgres.port, database: postgres.database, user: postgres.user, sslMode: (postgres as { sslMode?: 'disable' | 'require' | 'verify-full' }).sslMode },
-          redis: { host: redis.host, port: redis.port, tls: (redis as { tls?: boolean }).tls },
+          postgres,
+          redis,
+          migrations,
+          queueScaling,
           dataSubnetCidr,
           gateway: args.gateway,
           publicOrigin: publicOrigin || undefined,

@@ -7,6 +7,7 @@ export * from './postgres-database';
 export * from './container-registry';
 export * from './redis-cache';
 export * from './workload-identity';
+export * from './app-identities';
 export * from './key-vault';
 export * from './app-registrations';
 export * from './aks-cluster';

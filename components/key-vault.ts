@@ -7,19 +7,15 @@ import { globalResourceName, resourceName } from '../lib/naming';
 import { ArgProblem, argProblemsMessage, knownValue } from '../lib/problems';
 import {
   BUILT_IN_ROLES,
-  DEFAULT_APP_SERVICE_ACCOUNTS,
   KeyVaultSkuName,
-  ServiceAccountRef,
   keyVaultIpRuleProblem,
   keyVaultSecretNameProblem,
   keyVaultSkuProblem,
   keyVaultSoftDeleteDaysProblem,
   roleDefinitionId,
-  serviceAccountsProblem,
   subscriptionOfResourceId,
 } from '../lib/data-services';
 import { PrivateEndpointPlacement, PrivateLink } from './private-link';
-import { WorkloadIdentity } from './workload-identity';
 import { AzureComponentArgs } from '../lib/component-args';
 
 /** One secret the vault stores. */
@@ -32,12 +28,14 @@ export interface KeyVaultSecretInput {
   contentType?: string;
 }
 
-/** The apps' workload identity, created inside the vault component and granted `Key Vault Secrets User`. */
-export interface KeyVaultAppIdentityArgs {
-  /** The AKS cluster's OIDC issuer URL. */
-  oidcIssuerUrl: pulumi.Input<string>;
-  /** Service accounts that may use the identity; default api/api and agent/agent. */
-  serviceAccounts?: ServiceAccountRef[];
+/** A workload identity that reads some of the vault's secrets: `Key Vault Secrets User` on each of those secrets only, never on the vault. */
+export interface KeyVaultSecretReader {
+  /** Short name of the reader (e.g. the app: `api`); names its role assignments. */
+  name: string;
+  /** Principal (object) id of the reader's managed identity. */
+  principalId: pulumi.Input<string>;
+  /** Names of the secrets it reads; each must be one of `secrets`. Empty: no assignment at all. */
+  secrets: string[];
 }
 
 /** Arguments of {@link KeyVault}. */
@@ -56,14 +54,14 @@ export interface KeyVaultArgs extends AzureComponentArgs {
   privateEndpoint?: PrivateEndpointPlacement;
   /** Without a private endpoint only: public IPv4 addresses/CIDRs allowed through the firewall (e.g. the cluster's egress IP). */
   allowedIpRanges?: string[];
-  /** Secrets to store, e.g. `postgres-password` and `redis-password`. Plain list: one resource each. */
+  /** Secrets to store, e.g. the operations runner's `github-runner-token`. Plain list: one resource each. */
   secrets?: KeyVaultSecretInput[];
   /** Object ID of the principal that runs `pulumi up`; it gets `Key Vault Secrets Officer` on this vault. */
   deployerObjectId?: pulumi.Input<string>;
   /** Kind of the deploying principal (`ServicePrincipal` in CI, `User` on a workstation); ARM infers it when unset. */
   deployerPrincipalType?: pulumi.Input<'User' | 'ServicePrincipal' | 'Group'>;
-  /** Create the apps' workload identity and grant it `Key Vault Secrets User` on this vault. */
-  appIdentity?: KeyVaultAppIdentityArgs;
+  /** Workload identities that read secrets: one `Key Vault Secrets User` assignment per (reader, secret), scoped to the secret. */
+  secretReaders?: KeyVaultSecretReader[];
   /** Protect the vault from deletion (`protect: true`); production: true. */
   protect?: boolean;
 }
@@ -71,8 +69,8 @@ export interface KeyVaultArgs extends AzureComponentArgs {
 /**
  * A Key Vault for the platform's secrets: Azure RBAC (no access policies), soft
  * delete with purge protection, private endpoint with public access disabled,
- * the secrets given as arguments, and optionally the apps' workload identity
- * with `Key Vault Secrets User`.
+ * the secrets given as arguments, and per-secret `Key Vault Secrets User`
+ * assignments for the workload identities that read them (never vault-wide).
  */
 export class KeyVault extends pulumi.ComponentResource {
   /** The vault. */
@@ -89,29 +87,23 @@ export class KeyVault extends pulumi.ComponentResource {
   public readonly secretNames: pulumi.Output<string[]>;
   /** Versionless URI of each stored secret, by name. */
   public readonly secretUris: pulumi.Output<Record<string, string>>;
-  /** The apps' identity (when `appIdentity` was given). */
-  public readonly appIdentity?: WorkloadIdentity;
-  /** Client ID of the apps' identity (service-account annotation), when created. */
-  public readonly identityClientId?: pulumi.Output<string>;
-  /** Principal (object) ID of the apps' identity, when created. */
-  public readonly identityPrincipalId?: pulumi.Output<string>;
   /** ARM ID of the private endpoint, when created. */
   public readonly privateEndpointId?: pulumi.Output<string>;
   /** The private endpoint and its DNS zone group, when the vault is private. */
   public readonly privateLink?: PrivateLink;
   /** The stored secrets, in the order given. */
   public readonly secrets: keyvault.Secret[];
-  /** The apps' identity's `Key Vault Secrets User` assignment on this vault (with `appIdentity`). */
-  public readonly appSecretsAccess?: authorization.RoleAssignment;
+  /** The readers' `Key Vault Secrets User` assignments, one per (reader, secret), each scoped to the secret. */
+  public readonly secretReadAccess: authorization.RoleAssignment[];
   /**
-   * The wait for that assignment (and the identity's federated credentials) to
-   * propagate: a `@pulumiverse/time` Sleep of {@link WORKLOAD_IDENTITY_ROLE_PROPAGATION}.
+   * The wait for those assignments to propagate (with at least one): a `@pulumiverse/time` Sleep of
+   * {@link WORKLOAD_IDENTITY_ROLE_PROPAGATION}.
    */
-  public readonly appSecretsAccessReady?: pulumi.Resource;
+  public readonly secretReadAccessReady?: pulumi.Resource;
   /**
-   * What a workload that mounts this vault's secrets with the apps' identity must
-   * wait for: the secrets, the private endpoint's DNS zone group, the identity's
-   * federated credentials and its propagated Key Vault role (lib/create-order.ts).
+   * What a workload that mounts this vault's secrets must wait for: the secrets,
+   * the private endpoint's DNS zone group and the readers' propagated per-secret
+   * roles (lib/create-order.ts).
    */
   public readonly readyForWorkloads: pulumi.Resource[];
 
@@ -186,39 +178,31 @@ export class KeyVault extends pulumi.ComponentResource {
         ),
     ));
 
-    if (args.appIdentity) {
-      this.appIdentity = new WorkloadIdentity(
-        `${name}-apps`,
-        {
-          naming: args.naming,
-          resourceGroupName: args.resourceGroupName,
-          location,
-          tags: args.tags,
-          oidcIssuerUrl: args.appIdentity.oidcIssuerUrl,
-          serviceAccounts: args.appIdentity.serviceAccounts,
-        },
-        { parent: this },
-      );
-      this.appSecretsAccess = new authorization.RoleAssignment(
-        `${name}-apps-secrets-user`,
-        {
-          scope: this.vault.id,
-          roleDefinitionId: roleId(BUILT_IN_ROLES.keyVaultSecretsUser),
-          principalId: this.appIdentity.principalId,
-          // Set explicitly so ARM does not look the new principal up in Entra before it has replicated.
-          principalType: 'ServicePrincipal',
-          description: 'Apps read their secrets through the Key Vault CSI driver (aks-platform)',
-        },
-        { parent: this },
-      );
+    const secretByName = new Map(secrets.map((secret, i) => [args.secrets![i].name, secret]));
+    this.secretReadAccess = (args.secretReaders ?? []).flatMap((reader) =>
+      reader.secrets.map(
+        (secretName) =>
+          new authorization.RoleAssignment(
+            `${name}-${reader.name}-reads-${secretName}`,
+            {
+              scope: secretByName.get(secretName)!.id,
+              roleDefinitionId: roleId(BUILT_IN_ROLES.keyVaultSecretsUser),
+              principalId: reader.principalId,
+              // Set explicitly so ARM does not look the new principal up in Entra before it has replicated.
+              principalType: 'ServicePrincipal',
+              description: `${reader.name} reads the secret ${secretName} through the Key Vault CSI driver (aks-platform)`,
+            },
+            { parent: this },
+          ),
+      ),
+    );
+    if (this.secretReadAccess.length > 0) {
       // Created is not yet honoured: a workload identity's role can take 10 minutes to reach Key Vault.
-      this.appSecretsAccessReady = new time.Sleep(
-        `${name}-apps-secrets-user-propagation`,
-        { createDuration: WORKLOAD_IDENTITY_ROLE_PROPAGATION.duration, triggers: { roleAssignmentId: this.appSecretsAccess.id } },
-        { parent: this, dependsOn: this.appIdentity.federatedCredentials },
+      this.secretReadAccessReady = new time.Sleep(
+        `${name}-secret-readers-propagation`,
+        { createDuration: WORKLOAD_IDENTITY_ROLE_PROPAGATION.duration, triggers: Object.fromEntries(this.secretReadAccess.map((a, i) => [`assignment${i}`, a.id])) },
+        { parent: this, dependsOn: this.secretReadAccess },
       );
-      this.identityClientId = this.appIdentity.clientId;
-      this.identityPrincipalId = this.appIdentity.principalId;
     }
 
     if (args.privateEndpoint) {
@@ -242,9 +226,8 @@ export class KeyVault extends pulumi.ComponentResource {
       this.vault,
       ...secrets,
       ...(this.privateLink?.ready ?? []),
-      ...(this.appIdentity?.federatedCredentials ?? []),
-      ...(this.appSecretsAccess ? [this.appSecretsAccess] : []),
-      ...(this.appSecretsAccessReady ? [this.appSecretsAccessReady] : []),
+      ...this.secretReadAccess,
+      ...(this.secretReadAccessReady ? [this.secretReadAccessReady] : []),
     ];
 
     this.vaultUri = this.vault.properties.apply((p) => p.vaultUri ?? '');
@@ -264,8 +247,6 @@ export class KeyVault extends pulumi.ComponentResource {
       tenantId: this.tenantId,
       secretNames: this.secretNames,
       secretUris: this.secretUris,
-      identityClientId: this.identityClientId,
-      identityPrincipalId: this.identityPrincipalId,
       privateEndpointId: this.privateEndpointId,
     });
   }
@@ -295,8 +276,14 @@ export function keyVaultArgProblems(args: KeyVaultArgs): ArgProblem[] {
   names.forEach((n, i) => check(`secrets[${i}].name`, keyVaultSecretNameProblem(n)));
   const duplicates = names.filter((n, i) => names.indexOf(n) !== i);
   if (duplicates.length > 0) check('secrets', `secret names must be unique; repeated: ${[...new Set(duplicates)].join(', ')}`);
-  if (args.appIdentity) {
-    check('appIdentity.serviceAccounts', serviceAccountsProblem(args.appIdentity.serviceAccounts ?? [...DEFAULT_APP_SERVICE_ACCOUNTS]));
-  }
+  const readers = args.secretReaders ?? [];
+  readers.forEach((reader, i) => {
+    if (!/^[a-z0-9]{1,20}$/.test(reader.name)) check(`secretReaders[${i}].name`, `"${reader.name}" is not allowed; use 1–20 lowercase letters and digits`);
+    reader.secrets.forEach((secret, j) => {
+      if (!names.includes(secret)) check(`secretReaders[${i}].secrets[${j}]`, `"${secret}" is not a secret of this vault; secrets: ${names.join(', ') || '(none)'}`);
+    });
+  });
+  const readerNames = readers.map((r) => r.name);
+  if (new Set(readerNames).size !== readerNames.length) check('secretReaders', `reader names must be unique; got ${readerNames.join(', ')}`);
   return problems;
 }

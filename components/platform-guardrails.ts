@@ -18,7 +18,7 @@ export interface DiagnosticTarget {
 export interface PlatformGuardrailsArgs {
   /** ARM id of the Log Analytics workspace the diagnostic settings send to (the cluster's). */
   workspaceId: pulumi.Input<string>;
-  /** The data services whose logs and metrics go to the workspace. */
+  /** The data services (and the egress firewall) whose logs and metrics go to the workspace. */
   diagnostics: DiagnosticTarget[];
   /** ARM id of the AKS cluster the pod-security initiative is assigned to. */
   clusterId: pulumi.Input<string>;

@@ -5,9 +5,10 @@ import { AzureComponentArgs } from '../lib/component-args';
 import { NameParts, regionShortName, resourceName } from '../lib/naming';
 import { SubnetRole } from '../lib/network';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
-import { AppEnvironment, AppSizingOverride } from '../lib/app-values';
+import { AppEnvironment, AppSizingOverride, defaultAppNamespaces } from '../lib/app-values';
 import { CanaryConfig, GatewaySizing, WafMode, canaryWeightProblem } from '../lib/edge';
 import { DigestResolver, resolveImageDigest } from '../lib/registry-digest';
+import { AZURE_POSTGRES_ROOTS_PATH, MIGRATING_APP, agentQueueLagQuery } from '../lib/app-identities';
 import { AppAuthConfig, appRegistrationNames } from '../lib/app-auth';
 import { AksCluster, AksClusterArgs } from './aks-cluster';
 import { AppRegistrations } from './app-registrations';
@@ -125,12 +126,12 @@ export interface PlatformArgs {
   registry: Omit<ContainerRegistryArgs, Wired> & { privateEndpoint?: boolean };
   /** AKS cluster and node pools (the node subnet, tenant and registry are wired in). */
   cluster: Omit<AksClusterArgs, Wired | 'nodeSubnetId' | 'registryId' | 'deployerObjectId' | 'deployerPrincipalType'>;
-  /** PostgreSQL flexible server (always behind a private endpoint). */
-  postgres: Omit<PostgresDatabaseArgs, Wired | 'replicaOf'>;
-  /** Redis (always behind a private endpoint); with two regions and a SKU that has it, an active geo-replication group. */
-  redis: Omit<RedisCacheArgs, Wired | 'geoReplication'>;
-  /** Key Vault for the apps' secrets; `privateEndpoint: true` makes it private. */
-  keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
+  /** PostgreSQL flexible server (always behind a private endpoint; Entra only, the migration identity its administrator). */
+  postgres: Omit<PostgresDatabaseArgs, Wired | 'replicaOf' | 'entraAdministrator'>;
+  /** Redis (always behind a private endpoint; Entra only, the api and agent identities assigned); with two regions and a SKU that has it, an active geo-replication group. */
+  redis: Omit<RedisCacheArgs, Wired | 'geoReplication' | 'accessPolicyAssignments'>;
+  /** Key Vault for the remaining secrets (per-secret reader roles); `privateEndpoint: true` makes it private. */
+  keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'secretReaders' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
   /** The apps: images and Helm releases. Leave out to stand up the platform only. */
   apps?: PlatformAppsArgs;
   /** The public edge (gateway + Front Door); needs `apps`. */
@@ -214,7 +215,7 @@ export class Platform extends pulumi.ComponentResource {
   public readonly postgres: PostgresDatabase;
   /** The first region's Redis. */
   public readonly redis: RedisCache;
-  /** The first region's Key Vault, holding `postgres-password` and `redis-password`, and the apps' identity. */
+  /** The first region's Key Vault (the operations runner's token; the data services hold no password or key). */
   public readonly keyVault: KeyVault;
   /** The app images, by app. */
   public readonly images: Partial<Record<AppName, AppImage>> = {};
@@ -222,8 +223,8 @@ export class Platform extends pulumi.ComponentResource {
   public readonly releases: Partial<Record<AppName, HelmApp>> = {};
   /** Every region's app releases, by location, then app. */
   public readonly regionReleases: Record<string, Partial<Record<AppName, HelmApp>>> = {};
-  /** Client id of the apps' workload identity in the first region. */
-  public readonly appIdentityClientId: pulumi.Output<string>;
+  /** Client id of each workload identity (api, agent, migrate) in the first region. */
+  public readonly appIdentityClientIds: pulumi.Output<Record<'api' | 'agent' | 'migrate', string>>;
   /** The first region's Gateway API implementation (with `edge`). */
   public readonly gateway?: Gateway;
   /** Azure Front Door, the only public entry (with `edge`). */
@@ -320,7 +321,7 @@ export class Platform extends pulumi.ComponentResource {
                   // A replica has no zone-redundant HA nor backups of its own (it is promoted to get them).
                   highAvailability: 'Disabled',
                   geoRedundantBackup: false,
-                  replicaOf: { sourceServerId: primaryStamp.postgres.serverId, administratorPassword: primaryStamp.postgres.administratorPassword },
+                  replicaOf: { sourceServerId: primaryStamp.postgres.serverId },
                 }
               : args.postgres,
           redis: redisGeo ? { ...args.redis, geoReplication: { groupNickname: `${naming.prefix}-${naming.environment}`, locations: regionList.map((r) => r.location) } } : args.redis,
@@ -355,7 +356,7 @@ export class Platform extends pulumi.ComponentResource {
     this.operationsRunner = home.operationsRunner;
     this.prometheus = home.prometheus;
     this.alerts = home.alerts;
-    this.appIdentityClientId = home.appIdentityClientId;
+    this.appIdentityClientIds = home.appIdentityClientIds;
     this.gateway = home.gateway;
 
     if (args.monitoring && home.prometheus) {
@@ -388,7 +389,7 @@ export class Platform extends pulumi.ComponentResource {
       postgresFqdn: this.postgres.fqdn,
       redisHost: this.redis.hostName,
       keyVaultUri: this.keyVault.vaultUri,
-      appIdentityClientId: this.appIdentityClientId,
+      appIdentityClientIds: this.appIdentityClientIds,
       publicUrl: this.publicUrl,
       grafanaEndpoint: this.grafana?.endpoint,
       monitorWorkspaceId: this.prometheus?.workspaceId,
@@ -507,8 +508,25 @@ export class Platform extends pulumi.ComponentResource {
       const { stamp } = region;
       const releases: Partial<Record<AppName, HelmApp>> = {};
       const database = stamp.postgres.databaseNames.apply((names) => names[0]);
-      // The frontend's nginx resolves the api's Service when it starts, so the
-      // api release goes first; the agent needs nothing from the other two.
+      const ids = stamp.identities.identities;
+      // Every region's api and agent log in to the primary's server or its replica (which has the
+      // primary's roles): the primary's migration Job creates all their login roles.
+      const login = (role: 'api' | 'agent') =>
+        pulumi
+          .all(regions.map((r) => pulumi.all([r.stamp.identities.identities[role].identityName, r.stamp.identities.identities[role].principalId])))
+          .apply((pairs) => pairs.map(([n, objectId]) => ({ name: n, objectId })));
+      const migrations = pulumi
+        .all([ids.migrate.identityName, ids.migrate.clientId, login('api'), login('agent')])
+        .apply(([user, identityClientId, apiLogins, agentLogins]) => ({ user, identityClientId, apiLogins, agentLogins }));
+      const kedaIdentity = stamp.identities.keda;
+      const queueScaling =
+        stamp.prometheus && kedaIdentity
+          ? pulumi
+              .all([stamp.prometheus.queryEndpoint, kedaIdentity.clientId, stamp.cluster.clusterName])
+              .apply(([serverAddress, identityClientId, clusterName]) => ({ serverAddress, identityClientId, query: agentQueueLagQuery(clusterName, defaultAppNamespaces().api) }))
+          : undefined;
+      // The frontend's nginx resolves the api's Service when it starts, and the api's
+      // migration Job creates the agent's database role, so the api release goes first.
       const order: AppName[] = ['api', 'agent', 'frontend'];
       for (const app of order) {
         const gateway = edge ? stamp.gateway : undefined;
@@ -523,11 +541,18 @@ export class Platform extends pulumi.ComponentResource {
             canary: canaryImageRefs[app] ? { imageRef: canaryImageRefs[app]!, weight: apps.canary![app]!.weight } : undefined,
             registryLoginServer: this.registry.loginServer,
             tenantId,
-            // The region's own identity, vault and data services.
-            identityClientId: stamp.appIdentityClientId,
+            // The region's own identities, vault and data services: Entra only, the app's own principal,
+            // its token as the password, the server verified against the Azure roots.
+            identityClientId: app === 'frontend' ? undefined : ids[app].clientId,
             keyVaultName: stamp.keyVault.vaultName,
-            postgres: { host: stamp.postgres.fqdn, port: stamp.postgres.port, database, user: stamp.postgres.administratorLogin },
-            redis: { host: stamp.redis.hostName, port: stamp.redis.port },
+            postgres:
+              app === 'frontend'
+                ? undefined
+                : { host: stamp.postgres.fqdn, port: stamp.postgres.port, database, user: ids[app].identityName, sslMode: 'verify-full', auth: 'entra', sslRootCert: AZURE_POSTGRES_ROOTS_PATH },
+            redis: app === 'frontend' ? undefined : { host: stamp.redis.hostName, port: stamp.redis.port, auth: 'entra', username: ids[app].principalId },
+            // The primary's Job creates every region's login roles; a standby's replica has them (and runs no Job).
+            migrations: app === MIGRATING_APP && region.role !== 'standby' ? migrations : undefined,
+            queueScaling: app === 'agent' ? queueScaling : undefined,
             dataSubnetCidr: region.network.subnets.privateEndpoints,
             gateway: gateway?.appGateway,
             publicOrigin: edge?.publicUrl,
@@ -542,7 +567,7 @@ export class Platform extends pulumi.ComponentResource {
             dependsOn: [
               ...this.registry.readyForClients,
               ...stamp.releaseWaits(app, apps.sizing?.[app]?.nodePool),
-              ...(app === 'frontend' && releases.api ? [releases.api] : []),
+              ...(app !== 'api' && releases.api ? [releases.api] : []),
               ...(gateway && app !== 'agent' ? [gateway] : []),
             ],
           },

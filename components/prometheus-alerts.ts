@@ -1,10 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as alertsmanagement from '@pulumi/azure-native/alertsmanagement';
-import * as monitor from '@pulumi/azure-native/monitor';
 import { azureRules, isoDuration, ruleGroups, RuleGroupSpec } from '../lib/alert-rules';
 import { AzureComponentArgs } from '../lib/component-args';
 import { actionGroupName, actionGroupShortName, ruleGroupName } from '../lib/monitoring';
 import { ArgProblem, argProblemsMessage } from '../lib/problems';
+import { ActionGroup } from './pinned-api/action-group';
 
 /** Someone the alerts reach by e-mail. */
 export interface AlertEmailReceiver {
@@ -49,8 +49,8 @@ export interface PrometheusAlertsArgs extends AzureComponentArgs {
  * workspace. Every alert notifies the action group and carries a runbook link.
  */
 export class PrometheusAlerts extends pulumi.ComponentResource {
-  /** The action group. */
-  public readonly actionGroup: monitor.ActionGroup;
+  /** The action group (API 2022-06-01, stable: see lib/azure-api-versions.ts). */
+  public readonly actionGroup: ActionGroup;
   /** The rule groups by their short name (`api`, `jobs`, `kubernetes`, `slo-recording`, `slo-alerts`). */
   public readonly ruleGroups: Record<string, alertsmanagement.PrometheusRuleGroup> = {};
 
@@ -61,7 +61,7 @@ export class PrometheusAlerts extends pulumi.ComponentResource {
     const parent = { parent: this };
     const location = args.location ?? args.naming.location;
 
-    this.actionGroup = new monitor.ActionGroup(
+    this.actionGroup = new ActionGroup(
       `${name}-ag`,
       {
         actionGroupName: actionGroupName(args.naming),

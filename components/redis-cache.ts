@@ -52,11 +52,30 @@ export interface RedisCacheArgs extends AzureComponentArgs {
   geoReplication?: { groupNickname: string; linkedDatabaseIds: pulumi.Input<string>[] };
   /** Protect the cache (and the managed database) from deletion (`protect: true`); production: true. */
   protect?: boolean;
+  /**
+   * The Entra principals (the apps' managed identities) that may use the data: one access policy
+   * assignment each (managed: policy `default`; classic: `Data Contributor`). Access keys are
+   * disabled, so these are the only clients. Plain list: one resource each.
+   */
+  accessPolicyAssignments?: RedisAccessPolicyAssignment[];
 }
+
+/** One Entra principal allowed to use Redis. */
+export interface RedisAccessPolicyAssignment {
+  /** Short name of the assignment (e.g. the app: `api`); 1–60 letters and digits. */
+  name: string;
+  /** Object (principal) id of the managed identity: the Redis user name it AUTHs with. */
+  objectId: pulumi.Input<string>;
+}
+
+/** The access policy of Azure Managed Redis (only "default" exists) and of a classic cache (built-in, no FLUSHALL/CONFIG/…). */
+export const REDIS_ACCESS_POLICY: Record<RedisKind, string> = { managed: 'default', classic: 'Data Contributor' };
 
 /**
  * The platform's Redis, reachable only through Private Link, TLS 1.2+ only,
- * with access-key authentication (the apps use the key from Key Vault).
+ * with Microsoft Entra authentication only: access keys are disabled and never
+ * read, so neither Azure nor the stack's state holds a key the apps use; the
+ * apps' identities get access policy assignments.
  * Default is Azure Managed Redis; the classic Premium cache stays selectable
  * with `kind: "classic"` until its retirement on 2028-09-30.
  */
@@ -67,8 +86,8 @@ export class RedisCache extends pulumi.ComponentResource {
   public readonly hostName: pulumi.Output<string>;
   /** TLS port (REDIS_PORT): 10000 (managed) or 6380 (classic). */
   public readonly port: pulumi.Output<number>;
-  /** Primary access key (secret; store it in Key Vault as `redis-password`). */
-  public readonly accessKey: pulumi.Output<string>;
+  /** The access policy assignments, in the order given (what a client waits for before it AUTHs). */
+  public readonly accessPolicyAssignments: pulumi.Resource[];
   /** ARM ID of the cluster (managed) or cache (classic). */
   public readonly id: pulumi.Output<string>;
   /** Azure name of the cluster or cache. */
@@ -123,7 +142,8 @@ export class RedisCache extends pulumi.ComponentResource {
           port: REDIS_TLS_PORT.managed,
           clusteringPolicy: 'EnterpriseCluster',
           evictionPolicy,
-          accessKeysAuthentication: 'Enabled',
+          // Entra only (lib/app-identities.ts DATA_ACCESS_FACTS.redisEntra).
+          accessKeysAuthentication: 'Disabled',
           persistence: pulumi.output(args.persistence ?? 'None').apply(persistenceSettings),
           ...(args.geoReplication
             ? { geoReplication: { groupNickname: args.geoReplication.groupNickname, linkedDatabases: args.geoReplication.linkedDatabaseIds.map((id) => ({ id })) } }
@@ -131,16 +151,28 @@ export class RedisCache extends pulumi.ComponentResource {
         },
         { parent: this, protect },
       );
-      const keys = redisenterprise.listDatabaseKeysOutput(
-        { resourceGroupName: args.resourceGroupName, clusterName: cluster.name, databaseName: database.name },
-        { parent: this },
-      );
+      // One write at a time on the database, like the other children of a single parent.
+      let previous: pulumi.Resource = database;
+      this.accessPolicyAssignments = (args.accessPolicyAssignments ?? []).map((a) => {
+        previous = new redisenterprise.AccessPolicyAssignment(
+          `${name}-access-${a.name}`,
+          {
+            accessPolicyAssignmentName: a.name,
+            accessPolicyName: REDIS_ACCESS_POLICY.managed,
+            clusterName: cluster.name,
+            databaseName: database.name,
+            resourceGroupName: args.resourceGroupName,
+            user: { objectId: a.objectId },
+          },
+          { parent: this, dependsOn: [previous] },
+        );
+        return previous;
+      });
       target = cluster;
       serving.push(cluster, database);
       targetId = cluster.id;
       this.hostName = cluster.hostName;
       this.port = database.port.apply((p) => p ?? REDIS_TLS_PORT.managed);
-      this.accessKey = pulumi.secret(keys.primaryKey);
       this.cacheName = cluster.name;
     } else {
       const sku = args.sku ?? 'P1';
@@ -153,23 +185,37 @@ export class RedisCache extends pulumi.ComponentResource {
           sku: { name: 'Premium', family: 'P', capacity: pulumi.output(sku).apply(classicRedisCapacity) },
           enableNonSslPort: false,
           minimumTlsVersion: '1.2',
-          // The apps authenticate with the access key (REDIS_PASSWORD_FILE).
-          disableAccessKeyAuthentication: false,
+          // Entra only: the apps' identities through access policy assignments.
+          disableAccessKeyAuthentication: true,
           publicNetworkAccess: 'Disabled',
           redisVersion: '6',
           replicasPerPrimary: args.replicasPerPrimary ?? 1,
           zones: args.zones,
-          redisConfiguration: { maxmemoryPolicy: pulumi.output(evictionPolicy).apply(classicMaxMemoryPolicy) },
+          redisConfiguration: { maxmemoryPolicy: pulumi.output(evictionPolicy).apply(classicMaxMemoryPolicy), aadEnabled: 'true' },
           tags: args.tags,
         },
         { parent: this, protect },
       );
-      const keys = redis.listRedisKeysOutput({ resourceGroupName: args.resourceGroupName, name: cache.name }, { parent: this });
+      let previous: pulumi.Resource = cache;
+      this.accessPolicyAssignments = (args.accessPolicyAssignments ?? []).map((a) => {
+        previous = new redis.AccessPolicyAssignment(
+          `${name}-access-${a.name}`,
+          {
+            accessPolicyAssignmentName: a.name,
+            accessPolicyName: REDIS_ACCESS_POLICY.classic,
+            cacheName: cache.name,
+            resourceGroupName: args.resourceGroupName,
+            objectId: a.objectId,
+            objectIdAlias: a.name,
+          },
+          { parent: this, dependsOn: [previous] },
+        );
+        return previous;
+      });
       target = cache;
       targetId = cache.id;
       this.hostName = cache.hostName;
       this.port = cache.sslPort;
-      this.accessKey = pulumi.secret(keys.primaryKey);
       this.cacheName = cache.name;
     }
 
@@ -186,7 +232,7 @@ export class RedisCache extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [target] },
     ));
-    this.readyForClients = [...(serving.length > 0 ? serving : [target]), ...endpoint.ready];
+    this.readyForClients = [...(serving.length > 0 ? serving : [target]), ...this.accessPolicyAssignments, ...endpoint.ready];
 
     this.kind = pulumi.output(kind);
     this.id = targetId;
@@ -195,7 +241,6 @@ export class RedisCache extends pulumi.ComponentResource {
       kind: this.kind,
       hostName: this.hostName,
       port: this.port,
-      accessKey: this.accessKey,
       id: this.id,
       cacheName: this.cacheName,
       privateEndpointId: this.privateEndpointId,
@@ -224,6 +269,9 @@ export function redisArgProblems(args: RedisCacheArgs): ArgProblem[] {
   const kindProblem = redisKindProblem(kind);
   check('kind', kindProblem);
   if (kindProblem) return problems;
+  const assignments = (args.accessPolicyAssignments ?? []).map((a) => a.name);
+  assignments.forEach((n, i) => check(`accessPolicyAssignments[${i}].name`, /^[A-Za-z0-9]{1,60}$/.test(n) ? undefined : `"${n}" is not allowed; use 1–60 letters and digits`));
+  if (new Set(assignments).size !== assignments.length) check('accessPolicyAssignments', `names must be unique; got ${assignments.join(', ')}`);
   const sku = knownValue(args.sku);
   if (sku !== undefined) check('sku', redisSkuProblem(kind, sku));
   const eviction = knownValue(args.evictionPolicy);

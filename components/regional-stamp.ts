@@ -5,7 +5,9 @@ import { SUBNET_ROLE_QUALIFIERS, SubnetRole } from '../lib/network';
 import { AppName } from '../lib/app-profiles';
 import { AppEnvironment } from '../lib/app-values';
 import { GatewaySizing, edgeNames, privateLinkServiceId } from '../lib/edge';
-import { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET, RedisKind } from '../lib/data-services';
+import { RedisKind } from '../lib/data-services';
+import { APP_KEY_VAULT_SECRETS, appServiceAccounts } from '../lib/app-identities';
+import { AppIdentities } from './app-identities';
 import { FirewallSku, registryEgressFqdns } from '../lib/egress';
 import { DIAGNOSTIC_LOGS, PodSecurityEffect, podSecurityAssignmentName } from '../lib/guardrails';
 import { defaultAppNamespaces } from '../lib/app-values';
@@ -137,12 +139,15 @@ export interface RegionalStampArgs {
   registry: StampRegistryArgs;
   /** The region's AKS cluster and node pools (subnet, tenant and registry are wired in). */
   cluster: Omit<AksClusterArgs, Wired | 'nodeSubnetId' | 'registryId' | 'deployerObjectId' | 'deployerPrincipalType'>;
-  /** The region's PostgreSQL flexible server (behind a private endpoint). */
-  postgres: Omit<PostgresDatabaseArgs, Wired>;
-  /** The region's Redis (behind a private endpoint); `geoReplication` joins the caches of these regions in one active group. */
-  redis: Omit<RedisCacheArgs, Wired | 'geoReplication'> & { geoReplication?: { groupNickname: string; locations: string[] } };
-  /** The region's Key Vault (same secret names in every region); `privateEndpoint: true` makes it private. */
-  keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'appIdentity' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
+  /** The region's PostgreSQL flexible server (behind a private endpoint; Entra only, the region's migration identity its administrator). */
+  postgres: Omit<PostgresDatabaseArgs, Wired | 'entraAdministrator'>;
+  /**
+   * The region's Redis (behind a private endpoint; Entra only, the region's api and agent identities assigned);
+   * `geoReplication` joins the caches of these regions in one active group.
+   */
+  redis: Omit<RedisCacheArgs, Wired | 'geoReplication' | 'accessPolicyAssignments'> & { geoReplication?: { groupNickname: string; locations: string[] } };
+  /** The region's Key Vault (same secret names in every region; per-secret reader roles); `privateEndpoint: true` makes it private. */
+  keyVault: Omit<KeyVaultArgs, Wired | 'secrets' | 'secretReaders' | 'deployerObjectId' | 'deployerPrincipalType'> & { privateEndpoint?: boolean };
   /** The gateway and its Private Link Service (the region's Front Door origin); leave out for none. */
   gateway?: StampGatewayArgs;
   /** Managed Prometheus and alerts for the region's cluster; leave out for none. */
@@ -164,8 +169,9 @@ export interface RegionalStampArgs {
 /**
  * Everything one region runs: its resource group (or the shared one), VNet and
  * private DNS, optional egress firewall, the AKS cluster and pools, the
- * gateway and its Private Link Service, the region's PostgreSQL, Redis and Key
- * Vault (with the apps' workload identity), managed Prometheus and the alerts
+ * gateway and its Private Link Service, the region's workload identities (api,
+ * agent, migration Job, KEDA operator; federated with this cluster's issuer), its
+ * PostgreSQL and Redis (Entra only) and Key Vault, managed Prometheus and the alerts
  * on the cluster, the data services' diagnostics and the pod-security policy,
  * and the optional operations runner. Every region is the same stamp with its
  * own parameters; what spans regions (Front Door, the registry, the app
@@ -190,10 +196,12 @@ export class RegionalStamp extends pulumi.ComponentResource {
   public readonly postgres: PostgresDatabase;
   /** Redis. */
   public readonly redis: RedisCache;
-  /** Key Vault, holding `postgres-password` and `redis-password`, and the apps' identity. */
+  /** Key Vault (the operations runner's token; the data services hold no password or key). */
   public readonly keyVault: KeyVault;
-  /** Client id of the apps' workload identity in this region. */
-  public readonly appIdentityClientId: pulumi.Output<string>;
+  /** The region's workload identities: api, agent, the migration Job and (with monitoring) the KEDA operator. */
+  public readonly identities: AppIdentities;
+  /** Client id of each workload identity in this region (api, agent, migrate). */
+  public readonly appIdentityClientIds: pulumi.Output<Record<'api' | 'agent' | 'migrate', string>>;
   /** Managed Prometheus for the cluster (with `monitoring`). */
   public readonly prometheus?: ManagedPrometheus;
   /** The action group and the Prometheus rule groups (with `monitoring`). */
@@ -320,9 +328,30 @@ export class RegionalStamp extends pulumi.ComponentResource {
       );
     }
 
+    // One identity per workload, each federated with its own service account on this cluster (lib/app-identities.ts).
+    this.identities = new AppIdentities(
+      `${name}-identities`,
+      {
+        ...common,
+        oidcIssuerUrl: this.cluster.oidcIssuerUrl,
+        serviceAccounts: appServiceAccounts(defaultAppNamespaces()),
+        keda: this.prometheus ? { monitorWorkspaceId: this.prometheus.workspaceId } : undefined,
+      },
+      child(),
+    );
+    const ids = this.identities.identities;
+
     this.postgres = new PostgresDatabase(
       `${name}-postgres`,
-      { ...common, ...args.postgres, tenantId: args.tenantId, privateEndpoint: placement(PRIVATE_DNS_ZONES.postgres), protect },
+      {
+        ...common,
+        ...args.postgres,
+        tenantId: args.tenantId,
+        // The schema owner: the migration Job's identity (it creates the apps' Entra login roles).
+        entraAdministrator: { objectId: ids.migrate.principalId, principalName: ids.migrate.identityName, principalType: 'ServicePrincipal' },
+        privateEndpoint: placement(PRIVATE_DNS_ZONES.postgres),
+        protect,
+      },
       child(),
     );
 
@@ -333,6 +362,10 @@ export class RegionalStamp extends pulumi.ComponentResource {
       {
         ...common,
         ...redis,
+        accessPolicyAssignments: [
+          { name: 'api', objectId: ids.api.principalId },
+          { name: 'agent', objectId: ids.agent.principalId },
+        ],
         // Every region's database of the group, by the ARM id its names give (no cycle between the regions).
         geoReplication: geo
           ? {
@@ -357,20 +390,18 @@ export class RegionalStamp extends pulumi.ComponentResource {
         ...vault,
         tenantId: args.tenantId,
         privateEndpoint: vaultPrivate ? placement(PRIVATE_DNS_ZONES.keyVault) : undefined,
-        // The same secret names in every region: an app reads its region's vault.
-        secrets: [
-          { name: POSTGRES_PASSWORD_SECRET, value: this.postgres.administratorPassword },
-          { name: REDIS_PASSWORD_SECRET, value: this.redis.accessKey },
-        ],
+        // No secret today: PostgreSQL and Redis use Entra, the runner keeps no token (a workload would read its region's vault).
+        secrets: [],
         deployerObjectId: args.deployerObjectId,
         deployerPrincipalType,
-        appIdentity: { oidcIssuerUrl: this.cluster.oidcIssuerUrl },
+        // Each app reads only the secrets it mounts, each through its own assignment (none today: Entra for both data services).
+        secretReaders: (['api', 'agent'] as const).map((app) => ({ name: app, principalId: ids[app].principalId, secrets: [...APP_KEY_VAULT_SECRETS[app]] })),
         protect,
       },
       child(),
     );
 
-    // Data-service logs to the region's Log Analytics, and the restricted pod-security initiative on the cluster.
+    // Data-service and firewall logs to the region's Log Analytics, and the restricted pod-security initiative on the cluster.
     this.guardrails = new PlatformGuardrails(
       `${name}-guardrails`,
       {
@@ -385,6 +416,8 @@ export class RegionalStamp extends pulumi.ComponentResource {
             resourceId: (args.redis.kind ?? 'managed') === 'managed' ? pulumi.interpolate`${this.redis.id}/databases/default` : this.redis.id,
             logs: DIAGNOSTIC_LOGS.redis,
           },
+          // Every egress decision of the nodes (with network.egressFirewall).
+          ...(this.egressFirewall ? [{ name: 'firewall', resourceId: this.egressFirewall.firewall.id, logs: DIAGNOSTIC_LOGS.firewall }] : []),
         ],
         clusterId: this.cluster.clusterId,
         podSecurityNamespaces: Object.values(defaultAppNamespaces()),
@@ -394,10 +427,7 @@ export class RegionalStamp extends pulumi.ComponentResource {
       child(),
     );
 
-    if (!this.keyVault.identityClientId) {
-      throw new pulumi.ResourceError('the Key Vault component did not create the apps identity', this);
-    }
-    this.appIdentityClientId = this.keyVault.identityClientId;
+    this.appIdentityClientIds = this.identities.clientIds;
 
     if (args.operationsRunner) {
       this.operationsRunner = new OperationsRunner(
@@ -448,7 +478,7 @@ export class RegionalStamp extends pulumi.ComponentResource {
       postgresFqdn: this.postgres.fqdn,
       redisHost: this.redis.hostName,
       keyVaultUri: this.keyVault.vaultUri,
-      appIdentityClientId: this.appIdentityClientId,
+      appIdentityClientIds: this.appIdentityClientIds,
       privateLinkServiceId: this.privateLinkServiceId,
       monitorWorkspaceId: this.prometheus?.workspaceId,
     });
@@ -463,8 +493,9 @@ export class RegionalStamp extends pulumi.ComponentResource {
    * What one app's release in this region waits for, besides its image: everything any
    * workload on the cluster needs (cluster, kubelet AcrPull, the deployer's propagated
    * cluster-admin), the node pool(s) its pods may run on, the registry's private DNS, and
-   * for the api and agent the data services' private DNS, the vault's secrets and DNS, the
-   * apps' federated credentials and their propagated Key Vault role.
+   * for the api and agent the data services' private DNS, the vault's secrets, DNS and
+   * per-secret roles, the workload identities' federated credentials, PostgreSQL's Entra
+   * administrator and Redis's access policy assignments.
    */
   public releaseWaits(app: AppName, nodePool: string | undefined): pulumi.Resource[] {
     const pools = nodePool === undefined ? Object.values(this.cluster.nodePools) : [this.cluster.nodePools[nodePool]];
@@ -477,6 +508,7 @@ export class RegionalStamp extends pulumi.ComponentResource {
     return [
       ...base,
       ...this.keyVault.readyForWorkloads,
+      ...this.identities.federatedCredentials,
       ...this.postgres.readyForClients,
       ...this.redis.readyForClients,
       ...this.dnsLinksFor(zones),

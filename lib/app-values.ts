@@ -11,6 +11,7 @@ import { APP_NAMES, AppName, AppProfile, AppProfiles } from './app-profiles';
 import { API_ROUTE_LIMITS, GATEWAY_DEFAULTS, canaryReplicas, canaryWeightProblem } from './edge';
 import { AppAuthFacts, apiAuthEnv, appAuthProblems, frontendAuthEnv } from './app-auth';
 import { MANAGED_PROMETHEUS_SCRAPER } from './monitoring';
+import { DEFAULT_AGENT_QUEUE_LAG_PER_REPLICA, KEDA_POLLING_INTERVAL_SECONDS, queueLagPerReplicaProblem } from './app-identities';
 
 /** Environments the sizing presets know. */
 export const APP_ENVIRONMENTS = ['dev', 'prod'] as const;
@@ -52,6 +53,11 @@ export const appSizingSchema = z
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()),
     /** agent only: AGENT_CONCURRENCY (1..16). */
     concurrency: z.number().int().min(1).max(16).optional(),
+    /**
+     * agent only: undelivered queue entries (the api's jobs_queue_lag) one replica is sized for; KEDA
+     * scales the agent between replicas and maxReplicas on lag / this (with managed Prometheus). Default 20.
+     */
+    queueLagPerReplica: z.number().int().min(1).max(10000).optional(),
     /** AKS node pool to run on (nodeSelector kubernetes.azure.com/agentpool); default: any Linux user pool. */
     nodePool: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, 'must be an AKS node pool name (lowercase letters and digits, at most 12)').optional(),
   })
@@ -137,6 +143,11 @@ export function appSizingProblems(app: AppName, environment: AppEnvironment, siz
     return parsed.error.issues.map((i) => `${key(i.path.join('.'))}: ${i.message}`);
   }
   if (sizing.concurrency !== undefined && app !== 'agent') problems.push(`${key('concurrency')}: only the agent has a concurrency setting`);
+  if (sizing.queueLagPerReplica !== undefined) {
+    if (app !== 'agent') problems.push(`${key('queueLagPerReplica')}: only the agent scales on queue lag`);
+    const lag = queueLagPerReplicaProblem(sizing.queueLagPerReplica);
+    if (lag) problems.push(`${key('queueLagPerReplica')}: ${lag}`);
+  }
   if (sizing.maxReplicas < sizing.replicas) problems.push(`${key('maxReplicas')}: must be >= replicas (${sizing.replicas})`);
   if (cpuMillis(sizing.cpuLimit) < cpuMillis(sizing.cpuRequest)) problems.push(`${key('cpuLimit')}: must be >= cpuRequest (${sizing.cpuRequest})`);
   if (memoryBytes(sizing.memoryLimit) < memoryBytes(sizing.memoryRequest)) problems.push(`${key('memoryLimit')}: must be >= memoryRequest (${sizing.memoryRequest})`);
@@ -184,12 +195,25 @@ export interface PlatformFacts {
   namespaces: Record<AppName, string>;
   /** Entra tenant id. */
   tenantId: string;
-  /** Client id of the user-assigned identity federated with the apps' service accounts. */
+  /** Client id of the app's own user-assigned identity, federated with its service account. */
   identityClientId: string;
-  /** Key Vault holding `postgres-password` and `redis-password`. */
+  /** Key Vault the app's secret files come from (only read when the app mounts a secret: a password-mode data service). */
   keyVaultName: string;
-  postgres: { host: string; port?: number; database: string; user: string; sslMode?: 'disable' | 'require' | 'verify-full' };
-  redis: { host: string; port: number; tls?: boolean };
+  /**
+   * PostgreSQL. `auth: entra` (Azure stacks): `user` is the app's Entra principal (its managed identity's
+   * name) and the password is the identity's token; `password` (default): `postgres-password` from Key Vault
+   * or the local Secret. `sslRootCert`: CA bundle path in the image for verify-full.
+   */
+  postgres: { host: string; port?: number; database: string; user: string; sslMode?: 'disable' | 'require' | 'verify-full'; auth?: 'password' | 'entra'; sslRootCert?: string };
+  /** Redis. `auth: entra`: ACL user `username` (the identity's object id) with its token; `password` (default): `redis-password`. */
+  redis: { host: string; port: number; tls?: boolean; auth?: 'password' | 'entra'; username?: string };
+  /**
+   * api only: the release's schema migrations Job (pre-install/pre-upgrade hook) under the owner
+   * identity (the PostgreSQL Entra administrator), creating the api's and agent's Entra login roles.
+   */
+  migrations?: MigrationFacts;
+  /** agent only: scale on queue lag with KEDA's prometheus scaler against managed Prometheus. */
+  queueScaling?: QueueScalingFacts;
   /** CIDR of the subnet holding the Postgres and Redis private endpoints. */
   dataSubnetCidr: string;
   /** The Gateway the app's HTTPRoute attaches to (frontend and api); none: no route. */
@@ -211,6 +235,27 @@ export interface PlatformFacts {
    * dataSubnetCidr are then not used).
    */
   local?: LocalFacts;
+}
+
+/** The migration Job of the api's release (see {@link PlatformFacts.migrations}). */
+export interface MigrationFacts {
+  /** The owner's Entra role name (PGUSER of the Job): the migration identity's name. */
+  user: string;
+  /** Client id of the owner's identity (federated with `api-migrate`). */
+  identityClientId: string;
+  /** The api's and the agent's Entra login roles: the identity's name and its object (principal) id. */
+  apiLogins: { name: string; objectId: string }[];
+  agentLogins: { name: string; objectId: string }[];
+}
+
+/** KEDA queue-lag scaling of the agent (see {@link PlatformFacts.queueScaling}). */
+export interface QueueScalingFacts {
+  /** PromQL endpoint of the Azure Monitor workspace (`https://<workspace>.<region>.prometheus.monitor.azure.com`). */
+  serverAddress: string;
+  /** Client id of the KEDA operator's identity (TriggerAuthentication podIdentity azure-workload). */
+  identityClientId: string;
+  /** The lag query (lib/app-identities.ts agentQueueLagQuery). */
+  query: string;
 }
 
 /** What the apps use on a local cluster (see {@link PlatformFacts.local}). */
@@ -262,7 +307,11 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
   } else if (app !== 'frontend') {
     if (!GUID.test(facts.tenantId)) p.push(`tenantId: "${facts.tenantId}" must be a GUID`);
     if (!GUID.test(facts.identityClientId)) p.push(`identityClientId: "${facts.identityClientId}" must be a GUID`);
-    if (!/^[a-zA-Z][-a-zA-Z0-9]{1,22}[a-zA-Z0-9]$/.test(facts.keyVaultName)) p.push(`keyVaultName: "${facts.keyVaultName}" must be a Key Vault name (3-24 letters, digits, -)`);
+    if (secretObjects(facts).length > 0 && !/^[a-zA-Z][-a-zA-Z0-9]{1,22}[a-zA-Z0-9]$/.test(facts.keyVaultName)) p.push(`keyVaultName: "${facts.keyVaultName}" must be a Key Vault name (3-24 letters, digits, -)`);
+    if (facts.postgres.auth === 'entra' && facts.postgres.sslMode !== 'verify-full') p.push(`postgres.sslMode: "${facts.postgres.sslMode ?? 'require'}" with Entra authentication; the token goes only to a verified server: use verify-full`);
+    if (facts.postgres.sslRootCert !== undefined && facts.postgres.sslMode !== 'verify-full') p.push('postgres.sslRootCert: only used with sslMode verify-full');
+    if (facts.redis.auth === 'entra' && !GUID.test(facts.redis.username ?? '')) p.push(`redis.username: "${facts.redis.username ?? ''}" must be the identity's object id (a GUID) with Entra authentication`);
+    if (facts.redis.auth === 'entra' && facts.redis.tls === false) p.push('redis.tls: Entra authentication needs TLS');
     if (!facts.postgres.host) p.push('postgres.host: must not be empty');
     if (!facts.postgres.database) p.push('postgres.database: must not be empty');
     if (!facts.postgres.user) p.push('postgres.user: must not be empty');
@@ -275,6 +324,28 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
   if (app !== 'agent' && !facts.local) {
     if (!facts.auth) p.push('auth: required: the api validates Entra ID tokens and the frontend signs in; sign-in cannot be switched off');
     else p.push(...appAuthProblems(facts.auth));
+  }
+  if (facts.migrations) {
+    const m = facts.migrations;
+    if (app !== 'api') p.push('migrations: only the api release runs the schema migrations (its image holds dist/migrate.js)');
+    if (facts.local) p.push('migrations: a local cluster runs them at the api\'s start (MIGRATE_ON_START)');
+    if (facts.postgres.auth !== 'entra') p.push('migrations: the Job logs in as the Entra administrator; it needs postgres.auth entra');
+    if (!m.user) p.push('migrations.user: must not be empty');
+    if (!GUID.test(m.identityClientId)) p.push(`migrations.identityClientId: "${m.identityClientId}" must be a GUID`);
+    for (const [key, logins] of [['apiLogins', m.apiLogins], ['agentLogins', m.agentLogins]] as const) {
+      if (logins.length === 0) p.push(`migrations.${key}: at least one login role`);
+      logins.forEach((l, i) => {
+        if (!/^[^\u0000-\u001f"=,]{1,63}$/.test(l.name)) p.push(`migrations.${key}[${i}].name: "${l.name}" must be a role name (1..63 characters without quotes, "=", "," or control characters)`);
+        if (!GUID.test(l.objectId)) p.push(`migrations.${key}[${i}].objectId: "${l.objectId}" must be a GUID`);
+      });
+    }
+  }
+  if (facts.queueScaling) {
+    const q = facts.queueScaling;
+    if (app !== 'agent') p.push('queueScaling: only the agent scales on queue lag');
+    if (!/^https:\/\/[a-z0-9.-]+$/.test(q.serverAddress)) p.push(`queueScaling.serverAddress: "${q.serverAddress}" must be https://<workspace query endpoint host>`);
+    if (!GUID.test(q.identityClientId)) p.push(`queueScaling.identityClientId: "${q.identityClientId}" must be a GUID`);
+    if (!q.query) p.push('queueScaling.query: must not be empty');
   }
   if (facts.gateway) {
     const g = appGatewaySchema.safeParse(facts.gateway);
@@ -291,12 +362,26 @@ export function platformFactsProblems(app: AppName, facts: PlatformFacts): strin
   return p;
 }
 
+/** Address ranges that are never "the Internet" (RFC 1918, shared address space, link-local): the VNet, pods and services live here. */
+export const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'] as const;
+
+/** The secret files an app mounts: a password for each data service that does not use Entra (none in Azure stacks). */
+export function secretObjects(facts: Pick<PlatformFacts, 'postgres' | 'redis'>): { name: string; fileEnv: string }[] {
+  return [
+    ...(facts.postgres.auth === 'entra' ? [] : [{ name: KEY_VAULT_SECRETS.postgresPassword, fileEnv: 'PGPASSWORD_FILE' }]),
+    ...(facts.redis.auth === 'entra' ? [] : [{ name: KEY_VAULT_SECRETS.redisPassword, fileEnv: 'REDIS_PASSWORD_FILE' }]),
+  ];
+}
+
 /** Who may reach an app's container port, and where it may connect (NetworkPolicy peers). */
 function networkRules(app: AppName, profiles: AppProfiles, facts: PlatformFacts) {
   const gateway = facts.gateway ? [{ namespace: facts.gateway.namespace, podLabels: facts.gateway.podLabels }] : [];
   const selector = (a: AppName) => ({ 'app.kubernetes.io/name': profiles[a].app.name });
   const dataPorts = [facts.postgres.port ?? 5432, facts.redis.port];
   const dataEgress = facts.local ? { namespace: facts.local.dataNamespace, ports: dataPorts } : { cidr: facts.dataSubnetCidr, ports: dataPorts };
+  // Microsoft Entra ID (token exchange of the workload identity, the api's JWKS) is public HTTPS; a
+  // NetworkPolicy cannot name it, so: 443 outside the private ranges (the egress firewall, where on, narrows it to FQDNs).
+  const entraEgress = facts.local ? [] : [{ cidr: '0.0.0.0/0', except: [...PRIVATE_RANGES], ports: [443] }];
   switch (app) {
     case 'frontend':
       return {
@@ -309,10 +394,10 @@ function networkRules(app: AppName, profiles: AppProfiles, facts: PlatformFacts)
           ...gateway,
           { namespace: facts.namespaces.frontend, podLabels: selector('frontend') },
         ],
-        egressTo: [dataEgress],
+        egressTo: [dataEgress, ...entraEgress],
       };
     case 'agent':
-      return { ingressFrom: [], egressTo: [dataEgress] };
+      return { ingressFrom: [], egressTo: [dataEgress, ...entraEgress] };
   }
 }
 
@@ -388,11 +473,10 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
   const scraped = usesData && facts.podMonitor === true;
   const network = networkRules(app, profiles, facts);
   const local = facts.local;
-  const secretObjects = [
-    { name: KEY_VAULT_SECRETS.postgresPassword, fileEnv: 'PGPASSWORD_FILE' },
-    { name: KEY_VAULT_SECRETS.redisPassword, fileEnv: 'REDIS_PASSWORD_FILE' },
-  ];
+  const objects = usesData ? secretObjects(facts) : [];
   const autoscale = sizing.maxReplicas > sizing.replicas;
+  // KEDA owns the agent's HPA when it scales on queue lag (two HPAs on one Deployment would fight).
+  const queueScaled = app === 'agent' && autoscale && facts.queueScaling !== undefined;
   return {
     ...profileValues(profile),
     image: { ref: facts.imageRef, pullPolicy: 'IfNotPresent' },
@@ -404,7 +488,7 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
       limits: { cpu: sizing.cpuLimit, memory: sizing.memoryLimit },
     },
     autoscaling: {
-      enabled: autoscale,
+      enabled: autoscale && !queueScaled,
       minReplicas: sizing.replicas,
       maxReplicas: sizing.maxReplicas,
       targetCPUUtilizationPercentage: sizing.targetCpuUtilization,
@@ -421,14 +505,41 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
     workloadIdentity: usesData && !local
       ? { enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId }
       : { enabled: false, clientId: '', tenantId: '' },
-    keyVault: usesData && !local
-      ? { enabled: true, name: facts.keyVaultName, tenantId: facts.tenantId, objects: secretObjects }
+    keyVault: usesData && !local && objects.length > 0
+      ? { enabled: true, name: facts.keyVaultName, tenantId: facts.tenantId, objects }
       : { enabled: false, name: '', tenantId: '', objects: [] },
-    ...(local ? { kubernetesSecret: usesData ? { enabled: true, name: local.secretName, objects: secretObjects } : { enabled: false, name: '', objects: [] } } : {}),
+    ...(local ? { kubernetesSecret: usesData ? { enabled: true, name: local.secretName, objects } : { enabled: false, name: '', objects: [] } } : {}),
     postgres: usesData
-      ? { enabled: true, host: facts.postgres.host, port: facts.postgres.port ?? 5432, database: facts.postgres.database, user: facts.postgres.user, sslMode: facts.postgres.sslMode ?? 'require' }
+      ? {
+          enabled: true,
+          host: facts.postgres.host,
+          port: facts.postgres.port ?? 5432,
+          database: facts.postgres.database,
+          user: facts.postgres.user,
+          sslMode: facts.postgres.sslMode ?? 'require',
+          auth: facts.postgres.auth ?? 'password',
+          sslRootCert: facts.postgres.sslRootCert ?? '',
+        }
       : { enabled: false },
-    redis: usesData ? { enabled: true, host: facts.redis.host, port: facts.redis.port, tls: facts.redis.tls ?? true } : { enabled: false },
+    redis: usesData
+      ? { enabled: true, host: facts.redis.host, port: facts.redis.port, tls: facts.redis.tls ?? true, auth: facts.redis.auth ?? 'password', username: facts.redis.username ?? '' }
+      : { enabled: false },
+    migrations: migrationValues(facts.migrations),
+    keda: queueScaled
+      ? {
+          enabled: true,
+          minReplicas: sizing.replicas,
+          maxReplicas: sizing.maxReplicas,
+          pollingIntervalSeconds: KEDA_POLLING_INTERVAL_SECONDS,
+          targetCPUUtilizationPercentage: sizing.targetCpuUtilization,
+          prometheus: {
+            serverAddress: facts.queueScaling!.serverAddress,
+            query: facts.queueScaling!.query,
+            threshold: String(sizing.queueLagPerReplica ?? DEFAULT_AGENT_QUEUE_LAG_PER_REPLICA),
+            identityClientId: facts.queueScaling!.identityClientId,
+          },
+        }
+      : { enabled: false },
     env: appEnv(app, input),
     networkPolicy: {
       enabled: true,
@@ -442,6 +553,21 @@ export function appValues(input: AppValuesInput): Record<string, unknown> {
       ? { enabled: true, imageRef: facts.canary.imageRef, weight: facts.canary.weight, replicas: canaryReplicas(sizing.replicas, facts.canary.weight) }
       : { enabled: false },
     metrics: { podMonitor: { enabled: scraped, path: METRICS_PATH, interval: METRICS_SCRAPE_INTERVAL } },
+  };
+}
+
+/** The chart's `migrations` values: the Job, its owner identity and the login roles as `name=<object id>`. */
+function migrationValues(m: MigrationFacts | undefined): Record<string, unknown> {
+  if (!m) return { enabled: false };
+  const roles = (logins: MigrationFacts['apiLogins']) => logins.map((l) => `${l.name}=${l.objectId}`);
+  return {
+    enabled: true,
+    user: m.user,
+    pgAuth: 'entra',
+    createLogins: 'entra',
+    workloadIdentity: { clientId: m.identityClientId },
+    apiLoginRoles: roles(m.apiLogins),
+    agentLoginRoles: roles(m.agentLogins),
   };
 }
 

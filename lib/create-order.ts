@@ -50,7 +50,7 @@ export const CLUSTER_RBAC_PROPAGATION: PropagationWait = {
 export const WORKLOAD_IDENTITY_ROLE_PROPAGATION: PropagationWait = {
   duration: '10m',
   fact: 'A role assignment for a workload identity (here Key Vault Secrets User) can take up to 10 minutes to propagate; until then the Key Vault CSI mount of a pod using the identity is refused (403).',
-  consequence: 'The apps\' releases wait 10 minutes after the identity\'s Key Vault role assignment is created (KeyVault.appSecretsAccessReady).',
+  consequence: 'An app that mounts a Key Vault secret waits 10 minutes after its per-secret role assignments are created (KeyVault.secretReadAccessReady); none does while both data services use Entra.',
   source: 'Microsoft Learn, "Deploy and configure workload identity on an AKS cluster" (https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster)',
   checked: '2026-12-01',
 };
@@ -81,9 +81,21 @@ export const CREATE_ORDER_FACTS: Record<string, TimingFact> = {
     source: 'Microsoft Learn, "Authenticate with Azure Container Registry from Azure Kubernetes Service" (https://learn.microsoft.com/azure/aks/cluster-container-registry-integration)',
     checked: '2026-12-01',
   },
+  entraAdminBeforeLogins: {
+    fact: 'With password authentication off, a flexible server has no login until its Microsoft Entra administrator exists; the administrator (the migration identity) then creates the apps\' Entra login roles with pgaadauth_create_principal_with_oid.',
+    consequence: 'The api and agent releases wait for the Entra administrator (the api\'s migration Job logs in as it); the agent\'s release waits for the api\'s, whose migration Job creates the agent\'s login role.',
+    source: 'Microsoft Learn, "Manage Microsoft Entra roles in Azure Database for PostgreSQL" (https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-manage-azure-ad-users)',
+    checked: '2026-12-01',
+  },
+  accessPolicyBeforeRedisClients: {
+    fact: 'With access keys disabled, Azure Managed Redis accepts a client only when an access policy assignment for its Entra object id exists; AUTH fails (WRONGPASS) before.',
+    consequence: 'The api and agent releases wait for their Redis access policy assignments (RedisCache.readyForClients).',
+    source: 'Microsoft Learn, "Use Microsoft Entra ID for cache authentication with Azure Managed Redis" (https://learn.microsoft.com/azure/redis/entra-for-authentication)',
+    checked: '2026-12-01',
+  },
   federatedCredentialBeforePods: {
     fact: 'A pod exchanges its service-account token for an Entra token only when a federated identity credential for its subject exists (AADSTS70021 otherwise); the credential takes a few seconds to propagate after it is added.',
-    consequence: 'Releases wait for the apps\' federated credentials (and the Key Vault role wait, which comes after them).',
+    consequence: 'Each release waits for its own identity\'s federated credential (the api\'s also for the migration identity\'s); a per-secret Key Vault role wait, when an app mounts a secret, comes on top.',
     source: 'Microsoft Learn, "Deploy and configure workload identity on an AKS cluster" (https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster)',
     checked: '2026-12-01',
   },

@@ -37,6 +37,15 @@ export const DIAGNOSTIC_LOGS = {
   registry: { categoryGroups: ['audit'], metrics: true },
   postgres: { categoryGroups: ['audit'], metrics: true },
   redis: { categoryGroups: ['audit'], metrics: true },
+  /**
+   * The egress firewall's structured (resource-specific) logs: every application-
+   * and network-rule decision (allowed and denied egress), NAT, threat-intelligence
+   * and IDPS hits (IDPS: Premium only), and the DNS proxy's queries. Microsoft Learn,
+   * "Azure Firewall structured logs" and "Supported categories for Azure Monitor
+   * resource logs: Microsoft.Network/azureFirewalls", checked 2026-12-01. The
+   * aggregation, fat-flow and flow-trace categories are left off (cost, no audit value).
+   */
+  firewall: { categories: ['AZFWApplicationRule', 'AZFWNetworkRule', 'AZFWNatRule', 'AZFWThreatIntel', 'AZFWIdpsSignature', 'AZFWDnsQuery'], metrics: true },
 } as const satisfies Record<string, DiagnosticLogs>;
 
 /** Azure name of the pod-security assignment of one cluster (≤ 64 characters). */

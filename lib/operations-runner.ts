@@ -9,15 +9,95 @@
  * the next registration.
  */
 
+/** Where the runner is unpacked (its register script is written there too). */
+export const RUNNER_DIR = '/opt/actions-runner';
+/** The boot script that downloads and verifies the runner (see {@link runnerInstallScript}). */
+export const RUNNER_INSTALL_SCRIPT = '/usr/local/sbin/install-actions-runner.sh';
+
 /** The Key Vault secret that holds the GitHub token of the runner. */
 export const RUNNER_TOKEN_SECRET = 'github-runner-token';
 
 /**
- * The GitHub Actions runner release the instances install
- * (github.com/actions/runner/releases; checked 2026-12-01). Ephemeral runners
- * cannot self-update between jobs, so the version is pinned and bumped here.
+ * The GitHub Actions runner release the instances install, and the SHA-256 of
+ * its linux-x64 archive. Source: the release notes of actions/runner
+ * v2.338.0 (github.com/actions/runner/releases/tag/v2.338.0, "SHA-256 Checksums":
+ * `actions-runner-linux-x64-2.338.0.tar.gz <!-- BEGIN SHA linux-x64 -->…`), which
+ * the release API also reports as the asset's `digest`; checked 2026-12-01 (the
+ * hash was cross-checked against independent public copies of those notes).
+ *
+ * Ephemeral runners run with `--disableupdate`, and GitHub stops sending jobs to a
+ * runner that is not updated within 30 days of a new release: Renovate proposes
+ * each release (renovate.json, customManagers: this file). The hash is recorded
+ * per version in {@link RUNNER_SHA256S}: a bump without the new release's hash
+ * fails the tests and the program run (no hash for that version), so a PR cannot
+ * ship an unverified runner; and a wrong hash makes the boot script refuse the download.
  */
-export const RUNNER_VERSION = '2.329.0';
+// renovate: datasource=github-releases depName=actions/runner extractVersion=^v(?<version>.+)$
+export const RUNNER_VERSION = '2.338.0';
+/** SHA-256 of `actions-runner-linux-x64-<version>.tar.gz`, per version (source: each release's notes, see {@link RUNNER_VERSION}). */
+export const RUNNER_SHA256S: Readonly<Record<string, string>> = {
+  '2.338.0': 'af4b794c1bc41d73d40535e3fe092a39f9679cd8d965954c2aca25a05ca41d32',
+};
+
+/** The recorded SHA-256 of a runner version's linux-x64 archive; throws when none is recorded. */
+export function runnerSha256(version: string): string {
+  const sha = RUNNER_SHA256S[version];
+  if (!sha) throw new Error(`no SHA-256 recorded for GitHub Actions runner ${version}: add actions-runner-linux-x64-${version}.tar.gz's hash from the release notes to RUNNER_SHA256S (lib/operations-runner.ts)`);
+  return sha;
+}
+
+/** Where the runner archive of a version is downloaded from. */
+export function runnerDownloadUrl(version: string): string {
+  return `https://github.com/actions/runner/releases/download/v${version}/actions-runner-linux-x64-${version}.tar.gz`;
+}
+
+/**
+ * Microsoft's package signing key (packages.microsoft.com, "Microsoft (Release
+ * signing)"), by fingerprint: apt installs the Azure CLI from Microsoft's
+ * signed repository and refuses packages not signed by this key. Source:
+ * Microsoft Learn, "Install the Azure CLI on Linux" (apt, manual install
+ * steps) — checked 2026-12-01.
+ */
+export const MICROSOFT_PACKAGES_KEY_FINGERPRINT = 'BC528686B50D79E339D3721CEB3E94ADBE1229CF';
+
+/** What {@link runnerInstallScript} downloads and checks. */
+export interface RunnerArchive {
+  /** Download URL of the archive. */
+  url: string;
+  /** Its expected SHA-256 (64 hex characters). */
+  sha256: string;
+  /** Directory the archive is unpacked into. */
+  dir: string;
+}
+
+/**
+ * The boot step that installs the runner: download, verify the SHA-256, and
+ * only then unpack. Fails closed: any failure (download, mismatch, unpack)
+ * exits non-zero before anything is unpacked, and the cloud-init line that
+ * runs it enables the runner service only after it succeeded.
+ */
+export function runnerInstallScript(archive: RunnerArchive): string {
+  if (!/^[0-9a-f]{64}$/.test(archive.sha256)) throw new Error(`runner archive sha256 "${archive.sha256}" must be 64 lowercase hex characters`);
+  return [
+    '#!/usr/bin/env bash',
+    '# Downloads the pinned GitHub Actions runner, verifies its SHA-256, unpacks it. Fails closed.',
+    'set -euo pipefail',
+    `url='${archive.url}'`,
+    `expected='${archive.sha256}'`,
+    `dir='${archive.dir}'`,
+    'archive="$(mktemp)"',
+    'trap \'rm -f "$archive"\' EXIT',
+    'curl --fail --silent --show-error --location --retry 3 --output "$archive" "$url"',
+    'actual="$(sha256sum "$archive" | cut -d" " -f1)"',
+    'if [ "$actual" != "$expected" ]; then',
+    '  echo "actions runner: checksum mismatch for $url: expected $expected, got $actual; not installed" >&2',
+    '  exit 1',
+    'fi',
+    'mkdir -p "$dir"',
+    'tar -xzf "$archive" -C "$dir"',
+    'echo "actions runner: $url verified (sha256 $actual) and unpacked into $dir"',
+  ].join('\n');
+}
 
 /** The instances' admin user (SSH key only; password sign-in is off). */
 export const RUNNER_ADMIN_USER = 'opsadmin';
@@ -84,8 +164,8 @@ export interface RunnerBootOptions {
   identityClientId: string;
   /** Secret holding the GitHub token; default {@link RUNNER_TOKEN_SECRET}. */
   tokenSecretName?: string;
-  /** Runner release; default {@link RUNNER_VERSION}. */
-  runnerVersion?: string;
+  /** Runner release and the SHA-256 of its linux-x64 archive; default {@link RUNNER_VERSION} and its recorded hash. */
+  runner?: { version: string; sha256: string };
 }
 
 /** Problems with the boot options (each names the field); empty when fine. */
@@ -100,7 +180,10 @@ export function runnerBootProblems(options: RunnerBootOptions): string[] {
   }
   if (!/^[a-z0-9-]{3,24}$/i.test(options.keyVaultName)) problems.push(`keyVaultName: "${options.keyVaultName}" is not a Key Vault name`);
   if (!/^[0-9a-f-]{36}$/i.test(options.identityClientId)) problems.push(`identityClientId: "${options.identityClientId}" is not a client id (GUID)`);
-  if (options.runnerVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(options.runnerVersion)) problems.push(`runnerVersion: "${options.runnerVersion}" must be MAJOR.MINOR.PATCH`);
+  if (options.runner !== undefined) {
+    if (!/^\d+\.\d+\.\d+$/.test(options.runner.version)) problems.push(`runner.version: "${options.runner.version}" must be MAJOR.MINOR.PATCH`);
+    if (!/^[0-9a-f]{64}$/.test(options.runner.sha256)) problems.push(`runner.sha256: "${options.runner.sha256}" must be the 64 lowercase hex characters of the archive's SHA-256`);
+  }
   return problems;
 }
 
@@ -112,7 +195,8 @@ export function runnerBootProblems(options: RunnerBootOptions): string[] {
 export function runnerCloudInit(options: RunnerBootOptions): string {
   const problems = runnerBootProblems(options);
   if (problems.length > 0) throw new Error(`invalid operations runner boot options:\n  - ${problems.join('\n  - ')}`);
-  const version = options.runnerVersion ?? RUNNER_VERSION;
+  const runner = options.runner ?? { version: RUNNER_VERSION, sha256: runnerSha256(RUNNER_VERSION) };
+  const install = runnerInstallScript({ url: runnerDownloadUrl(runner.version), sha256: runner.sha256, dir: RUNNER_DIR });
   const secret = options.tokenSecretName ?? RUNNER_TOKEN_SECRET;
   const env = [
     `GITHUB_REPOSITORY=${options.githubRepository}`,
@@ -156,7 +240,13 @@ export function runnerCloudInit(options: RunnerBootOptions): string {
   return [
     '#cloud-config',
     'package_update: true',
-    'packages: [ca-certificates, curl, jq, git, unzip, docker.io, docker-buildx, skopeo]',
+    // The Azure CLI from Microsoft's signed apt repository (key pinned by fingerprint), not a piped install script.
+    'apt:',
+    '  sources:',
+    '    azure-cli:',
+    '      source: deb [arch=amd64 signed-by=$KEY_FILE] https://packages.microsoft.com/repos/azure-cli/ $RELEASE main',
+    `      keyid: ${MICROSOFT_PACKAGES_KEY_FINGERPRINT}`,
+    'packages: [ca-certificates, curl, jq, git, unzip, docker.io, docker-buildx, skopeo, azure-cli]',
     'users:',
     '  - name: runner',
     '    groups: [docker]',
@@ -174,17 +264,17 @@ export function runnerCloudInit(options: RunnerBootOptions): string {
     "    permissions: '0755'",
     '    content: |',
     indent(register),
+    `  - path: ${RUNNER_INSTALL_SCRIPT}`,
+    "    permissions: '0755'",
+    '    content: |',
+    indent(install),
     '  - path: /etc/systemd/system/actions-runner.service',
     "    permissions: '0644'",
     '    content: |',
     indent(unit),
     'runcmd:',
-    '  - curl -fsSL https://aka.ms/InstallAzureCLIDeb | bash',
-    `  - curl -fsSL -o /tmp/runner.tar.gz https://github.com/actions/runner/releases/download/v${version}/actions-runner-linux-x64-${version}.tar.gz`,
-    '  - tar -xzf /tmp/runner.tar.gz -C /opt/actions-runner && rm /tmp/runner.tar.gz',
-    '  - /opt/actions-runner/bin/installdependencies.sh',
-    '  - chown -R runner:runner /opt/actions-runner',
-    '  - systemctl daemon-reload && systemctl enable --now actions-runner.service',
+    // One line, so that a failed or mismatching download stops it: the service is enabled only after the verified install.
+    `  - ${RUNNER_INSTALL_SCRIPT} && ${RUNNER_DIR}/bin/installdependencies.sh && chown -R runner:runner ${RUNNER_DIR} && systemctl daemon-reload && systemctl enable --now actions-runner.service`,
     '',
   ].join('\n');
 }

@@ -13,7 +13,7 @@
  */
 
 /** Who receives a role the program assigns. */
-export type RolePrincipal = 'kubelet' | 'controlPlane' | 'apps' | 'deployer' | 'runner' | 'grafana' | 'platformTeam';
+export type RolePrincipal = 'kubelet' | 'controlPlane' | 'apps' | 'deployer' | 'runner' | 'grafana' | 'keda' | 'platformTeam';
 
 /** What a role the program assigns is scoped to (always one resource inside the stack's resource group). */
 export type RoleScope = 'registry' | 'nodesSubnet' | 'cluster' | 'keyVault' | 'keyVaultSecret' | 'monitorWorkspace' | 'grafana';
@@ -63,20 +63,21 @@ export const PROGRAM_ROLES = {
   keyVaultSecretsUser: {
     id: '4633458b-17de-408a-b874-0445c86b69e6',
     name: 'Key Vault Secrets User',
-    grants: [{ principal: 'apps', scope: 'keyVault' }, { principal: 'runner', scope: 'keyVaultSecret' }],
-    why: 'the apps read their secrets through the Key Vault CSI driver with workload identity; the operations runner reads its one GitHub token secret',
+    grants: [{ principal: 'apps', scope: 'keyVaultSecret' }, { principal: 'runner', scope: 'keyVaultSecret' }],
+    why: 'each app identity reads only the secrets it mounts (one assignment per secret; none while PostgreSQL and Redis use Entra); the operations runner reads its one GitHub token secret',
+    whenConfigured: 'an app secret in lib/app-identities.ts APP_KEY_VAULT_SECRETS, or operationsRunner',
   },
   keyVaultSecretsOfficer: {
     id: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
     name: 'Key Vault Secrets Officer',
     grants: [{ principal: 'deployer', scope: 'keyVault' }],
-    why: 'the deploying identity writes postgres-password and redis-password into the vault',
+    why: 'the deploying identity writes the vault\'s secrets (the operations runner\'s GitHub token; the data services hold no password or key)',
   },
   monitoringDataReader: {
     id: 'b0d8363b-8ddd-447d-831f-62ca05bff136',
     name: 'Monitoring Data Reader',
-    grants: [{ principal: 'grafana', scope: 'monitorWorkspace' }],
-    why: 'Managed Grafana\'s identity queries the Azure Monitor workspace (managed Prometheus)',
+    grants: [{ principal: 'grafana', scope: 'monitorWorkspace' }, { principal: 'keda', scope: 'monitorWorkspace' }],
+    why: 'Managed Grafana\'s identity queries the Azure Monitor workspace (managed Prometheus); the KEDA add-on\'s identity reads the queue lag the agent scales on',
   },
   grafanaAdmin: {
     id: '22926164-76b3-42b3-bc55-97df8dab3e41',

@@ -8,7 +8,7 @@
  */
 import type { RecordedResource } from './mocks';
 
-type Aliased = Pick<RecordedResource, 'urn' | 'name' | 'type' | 'parent' | 'aliases'>;
+type Aliased = Pick<RecordedResource, 'urn' | 'name' | 'type' | 'parent' | 'aliases'> & Partial<Pick<RecordedResource, 'token'>>;
 
 /** The parts of a URN: `urn:pulumi:<stack>::<project>::<qualified type>::<name>`. */
 export function parseUrn(urn: string): { stack: string; project: string; qualifiedType: string; name: string } {
@@ -37,6 +37,8 @@ export function aliasUrns(resources: readonly Aliased[]): Map<string, string[]> 
     const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
     const parentAliases = parent ? visit(parent) : [];
     const urns = new Set<string>();
+    // URNs carry the type token as registered (a pinned API version's parameterized token, see lib/azure-api-versions.ts).
+    const type = resource.token ?? resource.type;
     for (const alias of resource.aliases ?? []) {
       if (alias.urn) {
         urns.add(alias.urn);
@@ -46,14 +48,14 @@ export function aliasUrns(resources: readonly Aliased[]): Map<string, string[]> 
       // A parent that itself moved is known by its old URN, and so was this resource.
       const movedParent = aliasParent ? result.get(aliasParent) : undefined;
       if (aliasParent && movedParent && movedParent.length > 0) aliasParent = movedParent[0];
-      urns.add(createUrn(stack, project, aliasParent, alias.type ?? resource.type, alias.name ?? resource.name));
+      urns.add(createUrn(stack, project, aliasParent, alias.type ?? type, alias.name ?? resource.name));
     }
     // What the parent's aliases imply: the child under the parent's old URN (and old name prefix).
     if (parent) {
       for (const parentAlias of parentAliases) {
         const oldParentName = parseUrn(parentAlias).name;
         const name = resource.name.startsWith(parent.name) ? oldParentName + resource.name.slice(parent.name.length) : resource.name;
-        urns.add(createUrn(stack, project, parentAlias, resource.type, name));
+        urns.add(createUrn(stack, project, parentAlias, type, name));
       }
     }
     const list = [...urns].filter((u) => u !== resource.urn);

@@ -223,6 +223,8 @@ const T = {
   subnet: 'azure-native:network:Subnet',
   image: 'docker-build:index:Image',
   k8sProvider: 'pulumi:providers:kubernetes',
+  entraAdmin: 'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra',
+  redisAccess: 'azure-native:redisenterprise:AccessPolicyAssignment',
 } as const;
 
 const POOL_LABEL = 'kubernetes.azure.com/agentpool';
@@ -268,10 +270,24 @@ export function platformCreateOrderInvariants(apps: readonly string[] = ['api', 
     rule("PostgreSQL's private DNS zone group", 'privateDnsBeforeClients', { type: T.zoneGroup, within: 'aks-platform:index:PostgresDatabase' });
     rule("Redis's private DNS zone group", 'privateDnsBeforeClients', { type: T.zoneGroup, within: 'aks-platform:index:RedisCache' });
     rule("every private DNS zone's VNet link", 'privateDnsBeforeClients', { type: T.zoneLink });
-    rule("the app identity's Key Vault role", 'WORKLOAD_IDENTITY_ROLE_PROPAGATION', { type: T.roleAssignment, name: /-apps-secrets-user$/ });
-    rule("the app identity's propagated Key Vault role", 'WORKLOAD_IDENTITY_ROLE_PROPAGATION', { type: T.sleep, name: /-apps-secrets-user-propagation$/ });
-    rule("the apps' federated credentials", 'federatedCredentialBeforePods', { type: T.fic });
-    rule('the Key Vault secrets it mounts', 'privateDnsBeforeClients', { type: 'azure-native:keyvault:Secret' });
+    // Per-secret Key Vault roles exist only for secrets an app mounts (none while both data services use Entra).
+    rule('the per-secret Key Vault roles', 'WORKLOAD_IDENTITY_ROLE_PROPAGATION', { type: T.roleAssignment, name: /-reads-[A-Za-z0-9-]+$/ }, true);
+    rule('the propagated per-secret Key Vault roles', 'WORKLOAD_IDENTITY_ROLE_PROPAGATION', { type: T.sleep, name: /-secret-readers-propagation$/ }, true);
+    rule("its own identity's federated credential", 'federatedCredentialBeforePods', { type: T.fic, name: new RegExp(`-identities-${app}-fic-`) });
+    rule("PostgreSQL's Entra administrator", 'entraAdminBeforeLogins', { type: T.entraAdmin });
+    rule("Redis's access policy assignment for it", 'accessPolicyBeforeRedisClients', { type: T.redisAccess, name: new RegExp(`-access-${app}$`) });
+    if (app === 'api') {
+      // The api's release runs the migration Job under the migration identity.
+      rule("the migration identity's federated credential", 'federatedCredentialBeforePods', { type: T.fic, name: /-identities-migrate-fic-/ });
+    }
+    if (app === 'agent') {
+      // Its database login role is created by the api release's migration Job.
+      rule("the api's release (its migration Job creates the agent's login role)", 'entraAdminBeforeLogins', { type: T.release, name: /-api-release$/, within: T.helmApp });
+      // Its ScaledObject authenticates as the KEDA operator's identity (with monitoring).
+      rule("the KEDA operator identity's federated credential", 'federatedCredentialBeforePods', { type: T.fic, name: /-identities-keda-fic-/ }, true);
+    }
+    // A vault holds only what an app or the runner reads (none of the apps' data-service secrets: Entra).
+    rule('the Key Vault secrets it mounts', 'privateDnsBeforeClients', { type: 'azure-native:keyvault:Secret' }, true);
   }
   invariants.push(
     {
@@ -309,10 +325,10 @@ export function platformCreateOrderInvariants(apps: readonly string[] = ['api', 
       waitsFor: { type: T.roleAssignment, name: /-deployer-cluster-admin$/ },
     },
     {
-      name: 'the Key Vault role propagation wait starts after the assignment exists',
-      reason: 'WORKLOAD_IDENTITY_ROLE_PROPAGATION',
-      subject: { type: T.sleep, name: /-apps-secrets-user-propagation$/ },
-      waitsFor: { type: T.roleAssignment, name: /-apps-secrets-user$/ },
+      name: 'the PostgreSQL Entra administrator waits for the migration identity it names',
+      reason: 'entraAdminBeforeLogins',
+      subject: { type: T.entraAdmin },
+      waitsFor: { type: 'azure-native:managedidentity:UserAssignedIdentity', name: /-identities-migrate-identity$/ },
     },
     {
       name: 'every Kubernetes namespace waits for the cluster-admin assignment to propagate',

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'crypto';
 import * as pulumi from '@pulumi/pulumi';
+import { canonicalType } from '../lib/azure-api-versions';
 // These two modules are the SDK's own mock monitor and its settings; the
 // monitor is subclassed to see the resource options that `Mocks` does not get.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,6 +22,15 @@ const settings = require('@pulumi/pulumi/runtime/settings') as {
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const state = require('@pulumi/pulumi/runtime/state') as { getStore(): Record<string, unknown> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const resproto = require('@pulumi/pulumi/proto/resource_pb') as { RegisterPackageResponse: new () => { setRef(ref: string): void } };
+
+/** The parts of the engine's RegisterPackageRequest the recorder reads. */
+interface RegisterPackageRequest {
+  getName(): string;
+  getVersion(): string;
+  getParameterization(): { getName(): string; getVersion(): string; getValue_asU8(): Uint8Array } | undefined;
+}
 
 interface MockMonitorLike {
   registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
@@ -42,6 +52,7 @@ interface RegisterRequest {
   getRetainondelete(): boolean;
   getAdditionalsecretoutputsList(): string[];
   getAliasspecs?(): boolean;
+  getPackageref(): string;
   getAliasesList(): Array<{ getUrn(): string; getSpec(): AliasSpecMessage | undefined }>;
 }
 
@@ -488,11 +499,28 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
     return `urn:pulumi:${settings.getStack()}::${settings.getProject()}::${qualifiedType}::${name}`;
   }
 
+  /** Answers like Pulumi's mock monitor (a fixed reference) and records what was registered. */
+  registerPackage(req: RegisterPackageRequest, callback: (err: unknown, res: unknown) => void): void {
+    const parameterization = req.getParameterization();
+    const ref = `mock-package-${this.recorder.packages.length}`;
+    this.recorder.packages.push({
+      baseProviderName: req.getName(),
+      baseProviderVersion: req.getVersion(),
+      name: parameterization?.getName() ?? '',
+      version: parameterization?.getVersion() ?? '',
+      value: Buffer.from(parameterization?.getValue_asU8() ?? new Uint8Array()).toString('utf8'),
+      ref,
+    });
+    const response = new resproto.RegisterPackageResponse();
+    response.setRef(ref);
+    callback(null, response);
+  }
+
   override async registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> {
     await super.registerResource(req, (err: unknown, res: unknown) => {
       if (!err && res) {
         const response = res as { getUrn(): string; getId(): string };
-        const pending = this.recorder.resources.find((r) => r.urn === '' && r.type === req.getType() && r.name === req.getName());
+        const pending = this.recorder.resources.find((r) => r.urn === '' && r.token === req.getType() && r.name === req.getName());
         if (pending) {
           const propertyDependencies: Record<string, string[]> = {};
           req.getPropertydependenciesMap().forEach((value, key) => {
@@ -513,6 +541,7 @@ class RecordingMonitor extends (MockMonitor as unknown as new (mocks: pulumi.run
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             aliases: req.getAliasesList().map(recordedAlias),
             provider: req.getProvider(),
+            packageRef: req.getPackageref(),
           });
         }
       }
@@ -559,12 +588,14 @@ export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-      const computed = computedState(args.type, args.name, inputs);
+      const type = canonicalType(args.type);
+      const computed = computedState(type, args.name, inputs);
       const stateValue = { ...inputs, ...Object.fromEntries(Object.entries(computed).filter(([, v]) => v !== undefined)) };
-      const id = args.custom === false ? '' : armId(args.type, args.name, unwrapSecrets(inputs) as Record<string, unknown>);
+      const id = args.custom === false ? '' : armId(type, args.name, unwrapSecrets(inputs) as Record<string, unknown>);
       recorder.resources.push({
         urn: '',
-        type: args.type,
+        type,
+        token: args.type,
         name: args.name,
         custom: args.custom ?? true,
         parent: '',
@@ -578,6 +609,7 @@ export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder
         additionalSecretOutputs: [],
         aliases: [],
         provider: args.provider ?? '',
+        packageRef: '',
         inputs,
         state: stateValue,
         id,

@@ -33,7 +33,14 @@ export interface RecordedAlias {
 /** One registered resource, as the engine saw it. */
 export interface RecordedResource {
   urn: string;
+  /**
+   * The azure-native (or other) type, e.g. `azure-native:containerregistry:Registry`. A type
+   * created on a pinned API version registers through a parameterized package under another
+   * token (see {@link token}); rules, prices and tests key on this canonical form.
+   */
   type: string;
+  /** The type token as registered, e.g. `azure-native_containerregistry_v20251101:containerregistry:Registry`. */
+  token: string;
   name: string;
   /** true for cloud resources, false for components. */
   custom: boolean;
@@ -53,11 +60,27 @@ export interface RecordedResource {
   aliases: RecordedAlias[];
   /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
   provider: string;
+  /** The package reference it was registered with ('' for a package registered by name, see {@link RecordedPackage}). */
+  packageRef: string;
   /** Inputs as the provider receives them; secrets keep Pulumi's secret wrapper (see {@link isSecretValue}). */
   inputs: Record<string, unknown>;
   /** Inputs plus what the cloud computes (ids, FQDNs, identities...). */
   state: Record<string, unknown>;
   id: string;
+}
+
+/** One parameterized package the program registered (`RegisterPackage`). */
+export interface RecordedPackage {
+  /** Base provider plugin and version, e.g. `azure-native` `3.28.0`. */
+  baseProviderName: string;
+  baseProviderVersion: string;
+  /** The parameterized package, e.g. `azure-native_containerregistry_v20251101`. */
+  name: string;
+  version: string;
+  /** The parameter value bytes, as text (azure-native: base64 of `{"module","version"}`). */
+  value: string;
+  /** The reference the monitor answered. */
+  ref: string;
 }
 
 /** One invoke (function call) the program made. */
@@ -93,6 +116,7 @@ export function unwrapSecrets(value: unknown): unknown {
 export class OfflineRecorder {
   readonly resources: RecordedResource[] = [];
   readonly calls: RecordedCall[] = [];
+  readonly packages: RecordedPackage[] = [];
 
   /** Every resource of a type token, e.g. `azure-native:containerservice:ManagedCluster`. */
   ofType(type: string): RecordedResource[] {

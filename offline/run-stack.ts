@@ -18,7 +18,7 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { deserialize, serialize } from 'v8';
 import type * as pulumiType from '@pulumi/pulumi';
-import { OfflineRecorder, type RecordedCall, type RecordedResource } from './recorded';
+import { OfflineRecorder, type RecordedCall, type RecordedPackage, type RecordedResource } from './recorded';
 import { readStackConfig, REPO_ROOT } from './stack-config';
 import { cached, hashInputs } from './input-cache';
 import { recordTiming, timedAsync } from '../scripts/test-timings';
@@ -71,12 +71,15 @@ let fingerprint: string | undefined;
 /**
  * Runs `createStack()` for `stack` under mocks. Throws what the program throws
  * (a bad config is a `pulumi.RunError` naming the key) — in that case the
- * recorder given to `onRecorder` shows that nothing was registered. A run with
- * `onRecorder` always runs the program (it watches the registrations).
+ * recorder given to `onRecorder` shows that nothing was registered. Shared
+ * and cached too: a config the program rejects (a `RunError`, deterministic),
+ * kept with what was registered until then and thrown again as the program
+ * threw it (same message, recognised by `RunError.isInstance`); any other
+ * failure is not kept.
  */
 export async function runStack(stack: string, options: RunStackOptions = {}, onRecorder?: (recorder: OfflineRecorder) => void): Promise<StackRun> {
   const shared = (globalThis as Record<string, unknown>)[SHARED_STORE_GLOBAL] as SharedStore | undefined;
-  if (!shared || onRecorder) return timedAsync('pulumi program run', () => run(stack, options, onRecorder));
+  if (!shared) return timedAsync('pulumi program run', () => run(stack, options, onRecorder));
   // The program reads the AKS version calendar through the clock: a given clock is part of the key
   // (a fixed one shares, a moving one never does); the system clock counts by the day, the
   // calendar's unit.
@@ -85,7 +88,7 @@ export async function runStack(stack: string, options: RunStackOptions = {}, onR
   const configText = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
   fingerprint ??= programFingerprint();
   const key = `${fingerprint.slice(0, 16)}-${hashInputs([], JSON.stringify([stack, configPath, configText, options.overrides ?? {}, date])).slice(0, 32)}.v8`;
-  let result = runs.get(key);
+  let result = onRecorder ? undefined : runs.get(key);
   if (!result) {
     let serialized = shared.runs.get(key);
     if (serialized) recordTiming('pulumi program run (shared)', 0);
@@ -95,8 +98,8 @@ export async function runStack(stack: string, options: RunStackOptions = {}, onR
       // A failed run is not kept: the next caller runs it again and sees the error.
       serialized.catch(() => shared.runs.delete(key));
     }
-    result = serialized.then(fromSerialized);
-    runs.set(key, result);
+    result = serialized.then((buffer) => fromSerialized(buffer, onRecorder));
+    if (!onRecorder) runs.set(key, result);
   }
   return result;
 }
@@ -109,23 +112,40 @@ export function programFingerprint(): string {
 /** What is kept of a run: plain data (the v8 serializer keeps undefined, Maps and Dates as they are). */
 interface SerializedRun {
   stack: string;
+  /** A config the program rejected: the RunError's name and message. */
+  failure?: { name: string; message: string };
   resources: RecordedResource[];
   calls: RecordedCall[];
+  packages: RecordedPackage[];
   outputs: Record<string, ResolvedOutput>;
 }
 
-function fromSerialized(buffer: Buffer): StackRun {
+function fromSerialized(buffer: Buffer, onRecorder?: (recorder: OfflineRecorder) => void): StackRun {
   const data = ownRealm(deserialize(buffer)) as SerializedRun;
   const recorder = new OfflineRecorder();
   recorder.resources.push(...data.resources);
   recorder.calls.push(...data.calls);
+  recorder.packages.push(...(data.packages ?? []));
+  onRecorder?.(recorder);
+  if (data.failure) {
+    // The SDK recognises a RunError by this member (RunError.isInstance), as across SDK copies.
+    throw Object.assign(new Error(data.failure.message), { name: data.failure.name, __pulumiRunError: true });
+  }
   // Read-only: a test that changed the run would change what the other tests of its file see.
   return deepFreeze({ stack: data.stack, recorder, outputs: data.outputs });
 }
 
 async function serializedRun(stack: string, options: RunStackOptions): Promise<Buffer> {
-  const result = await timedAsync('pulumi program run', () => run(stack, options));
-  return serialize({ stack: result.stack, resources: result.recorder.resources, calls: result.recorder.calls, outputs: result.outputs } satisfies SerializedRun);
+  let recorder: OfflineRecorder | undefined;
+  let result: StackRun;
+  try {
+    result = await timedAsync('pulumi program run', () => run(stack, options, (r) => (recorder = r)));
+  } catch (err) {
+    if ((err as { __pulumiRunError?: unknown } | undefined)?.__pulumiRunError !== true || !recorder) throw err;
+    const { name, message } = err as Error;
+    return serialize({ stack, failure: { name, message }, resources: recorder.resources, calls: recorder.calls, packages: recorder.packages, outputs: {} } satisfies SerializedRun);
+  }
+  return serialize({ stack: result.stack, resources: result.recorder.resources, calls: result.recorder.calls, packages: result.recorder.packages, outputs: result.outputs } satisfies SerializedRun);
 }
 
 /**

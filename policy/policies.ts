@@ -18,6 +18,7 @@ import { appliesTo, checkResource, contextFor } from './evaluate';
 import type { EnforcementLevel, Finding, ResourceView, Rule } from './model';
 import { stackFromUrn } from './model';
 import { RULES } from './rules';
+import { canonicalType } from '../lib/azure-api-versions';
 
 /** The violation message the pack reports: what, where, public ids, why advisory, how to fix. */
 export function formatFinding(finding: Finding): string {
@@ -31,7 +32,8 @@ export function formatFinding(finding: Finding): string {
 export function viewFromArgs(args: Pick<ResourceValidationArgs, 'urn' | 'type' | 'name' | 'props' | 'opts'>): ResourceView {
   return {
     urn: args.urn,
-    type: args.type,
+    // A type on a pinned API version registers as `azure-native_<module>_<version>:…`; the rules key on the azure-native type.
+    type: canonicalType(args.type),
     name: args.name,
     props: args.props,
     protect: args.opts?.protect === true,
@@ -45,7 +47,7 @@ export function viewFromPolicyResource(resource: Pick<PolicyResource, 'urn' | 't
   const propertyDependencies = Object.values(resource.propertyDependencies ?? {}).flat();
   return {
     urn: resource.urn,
-    type: resource.type,
+    type: canonicalType(resource.type),
     name: resource.name,
     props: resource.props,
     protect: resource.opts?.protect === true,
@@ -94,7 +96,7 @@ function resourcePolicy(rule: Rule, level: EnforcementLevel): ResourceValidation
   return {
     ...common(rule, level),
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-      if (!appliesTo(rule, args.type)) return;
+      if (!appliesTo(rule, canonicalType(args.type))) return;
       const view = viewFromArgs(args);
       const context = contextFor(stackFromUrn(args.urn), [view]);
       for (const finding of checkResource(rule, view, context)) {

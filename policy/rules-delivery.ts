@@ -106,7 +106,7 @@ export const ROLE_ALLOW_LIST: Readonly<Record<string, AllowedRoleAssignment>> = 
   '7f951dda-4ed3-4680-a7ca-43fe172d538d': { role: 'AcrPull', scopeTypes: ['Microsoft.ContainerRegistry/registries'], principalTypes: ['ServicePrincipal'] },
   '4d97b98b-1d4f-4787-a291-c67834d212e7': { role: 'Network Contributor', scopeTypes: ['Microsoft.Network/virtualNetworks/subnets'], principalTypes: ['ServicePrincipal'] },
   'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b': { role: 'Azure Kubernetes Service RBAC Cluster Admin', scopeTypes: ['Microsoft.ContainerService/managedClusters'], principalTypes: ['ServicePrincipal', 'User'] },
-  '4633458b-17de-408a-b874-0445c86b69e6': { role: 'Key Vault Secrets User', scopeTypes: ['Microsoft.KeyVault/vaults', 'Microsoft.KeyVault/vaults/secrets'], principalTypes: ['ServicePrincipal'] },
+  '4633458b-17de-408a-b874-0445c86b69e6': { role: 'Key Vault Secrets User', scopeTypes: ['Microsoft.KeyVault/vaults/secrets'], principalTypes: ['ServicePrincipal'] },
   'b86a8fe4-44ce-4948-aee5-eccb2c155cd7': { role: 'Key Vault Secrets Officer', scopeTypes: ['Microsoft.KeyVault/vaults'], principalTypes: ['ServicePrincipal', 'User'] },
   'b0d8363b-8ddd-447d-831f-62ca05bff136': { role: 'Monitoring Data Reader', scopeTypes: ['Microsoft.Monitor/accounts'], principalTypes: ['ServicePrincipal'] },
   '22926164-76b3-42b3-bc55-97df8dab3e41': { role: 'Grafana Admin', scopeTypes: ['Microsoft.Dashboard/grafana'], principalTypes: ['ServicePrincipal', 'User', 'Group'] },
@@ -132,16 +132,35 @@ const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
 const AKS_OIDC_ISSUER = /^https:\/\/[a-z0-9-]+\.oic\.prod-aks\.azure\.com\/[0-9a-f-]{36}\/[0-9a-f-]{36}\/?$/i;
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
-/** `system:serviceaccount:<ns>:<sa>` for every release that runs with workload identity. */
+/** The AKS KEDA add-on's operator, the one system service account a federated credential may name (when a cluster runs the add-on). */
+const KEDA_OPERATOR_SUBJECT = 'system:serviceaccount:kube-system:keda-operator';
+
+/** Whether a cluster of the stack runs the KEDA add-on (workloadAutoScalerProfile.keda.enabled). */
+function kedaAddonOn(context: EvaluationContext): boolean {
+  return context.resources.some((r) => r.type === D.managedCluster && get(r.props, 'workloadAutoScalerProfile.keda.enabled') === true);
+}
+
+/**
+ * `system:serviceaccount:<ns>:<sa>` for every release that runs with workload identity, for the
+ * migration Job of a release that runs one under its own identity (`<app>-migrate`), and the KEDA
+ * operator when a release scales with KEDA on a cluster with the add-on.
+ */
 export function workloadIdentitySubjects(context: EvaluationContext): string[] | undefined {
   const releases = context.resources.filter((r) => r.type === D.helmRelease);
   if (releases.length === 0) return undefined;
-  return releases
-    .filter((r) => get(r.props, 'values.workloadIdentity.enabled') === true)
-    .map((r) => {
-      const sa = get(r.props, 'values.serviceAccount.name');
-      return `system:serviceaccount:${String(r.props.namespace)}:${typeof sa === 'string' && sa !== '' ? sa : String(r.props.name)}`;
-    });
+  const account = (r: (typeof releases)[number]) => {
+    const sa = get(r.props, 'values.serviceAccount.name');
+    const app = get(r.props, 'values.app.name');
+    return typeof sa === 'string' && sa !== '' ? sa : typeof app === 'string' && app !== '' ? app : String(r.props.name);
+  };
+  const subject = (r: (typeof releases)[number], sa: string) => `system:serviceaccount:${String(r.props.namespace)}:${sa}`;
+  return [
+    ...releases.filter((r) => get(r.props, 'values.workloadIdentity.enabled') === true).map((r) => subject(r, account(r))),
+    ...releases
+      .filter((r) => get(r.props, 'values.migrations.enabled') === true && typeof get(r.props, 'values.migrations.workloadIdentity.clientId') === 'string')
+      .map((r) => subject(r, `${account(r)}-migrate`)),
+    ...(kedaAddonOn(context) && releases.some((r) => get(r.props, 'values.keda.enabled') === true) ? [KEDA_OPERATOR_SUBJECT] : []),
+  ];
 }
 
 // ---------------------------------------------------------------------------
@@ -294,7 +313,7 @@ export const DELIVERY_RULES: readonly Rule[] = [
   {
     id: 'federated-credential-cluster-subject',
     publicIds: [],
-    description: 'Federated identity credentials trust only the stack\'s AKS OIDC issuer, for `system:serviceaccount:<app namespace>:<app service account>` of a release that uses workload identity, with audience api://AzureADTokenExchange.',
+    description: 'Federated identity credentials trust only the stack\'s AKS OIDC issuer, for `system:serviceaccount:<app namespace>:<app service account>` of a release that uses workload identity (or its `<app>-migrate` Job; or kube-system:keda-operator when the KEDA add-on scales a release), with audience api://AzureADTokenExchange.',
     resourceTypes: [D.federatedCredential],
     scope: 'stack',
     severity: 'critical',
@@ -315,7 +334,11 @@ export const DELIVERY_RULES: readonly Rule[] = [
       const match = typeof subject === 'string' ? /^system:serviceaccount:([a-z0-9-]+):([a-z0-9.-]+)$/.exec(subject) : null;
       if (!match) {
         problems.push({ message: `subject ${show(subject)} is not system:serviceaccount:<namespace>:<service account>`, property: 'subject' });
-      } else if (allowed !== undefined ? !allowed.includes(subject as string) : SYSTEM_NAMESPACES.has(match[1]) || match[2] === 'default') {
+      } else if (
+        allowed !== undefined
+          ? !allowed.includes(subject as string)
+          : (SYSTEM_NAMESPACES.has(match[1]) || match[2] === 'default') && !(subject === KEDA_OPERATOR_SUBJECT && kedaAddonOn(context))
+      ) {
         problems.push({ message: `subject ${show(subject)} is not the service account of an app that uses workload identity (${allowed?.join(', ') || 'no system namespace, no default account'})`, property: 'subject' });
       }
       const audiences = asStringArray(credential.props.audiences);

@@ -19,6 +19,7 @@ const H = {
   policyAssignment: 'azure-native:authorization:PolicyAssignment',
   firewall: 'azure-native:network:AzureFirewall',
   route: 'azure-native:network:Route',
+  scaleSet: 'azure-native:compute:VirtualMachineScaleSet',
 } as const;
 
 /** Built-in initiative "Kubernetes cluster pod security restricted standards for Linux-based workloads" (Azure/azure-policy PSPRestrictedStandard.json, checked 2026-12-01). */
@@ -76,8 +77,8 @@ export const HARDENING_RULES: readonly Rule[] = [
   {
     id: 'data-service-diagnostics',
     publicIds: [],
-    description: 'Key Vault (AuditEvent), the registry, PostgreSQL and Redis send their logs to Log Analytics through a diagnostic setting.',
-    resourceTypes: [H.vault, H.registry, H.postgresServer, H.redis, H.redisEnterprise],
+    description: 'Key Vault (AuditEvent), the registry, PostgreSQL, Redis and the egress firewall send their logs to Log Analytics through a diagnostic setting.',
+    resourceTypes: [H.vault, H.registry, H.postgresServer, H.redis, H.redisEnterprise, H.firewall],
     scope: 'stack',
     severity: 'medium',
     check: (resource, context) => {
@@ -91,7 +92,7 @@ export const HARDENING_RULES: readonly Rule[] = [
       }
       return pass;
     },
-    remediation: 'Add a monitor.DiagnosticSetting on the resource (Redis: its database) with workspaceId and logs (Key Vault: AuditEvent; others: category group audit) — components/platform-guardrails.ts.',
+    remediation: 'Add a monitor.DiagnosticSetting on the resource (Redis: its database) with workspaceId and logs (Key Vault: AuditEvent; the firewall: its AZFW* categories; others: category group audit) — components/platform-guardrails.ts.',
   },
   {
     id: 'aks-egress-firewall',
@@ -148,5 +149,24 @@ export const HARDENING_RULES: readonly Rule[] = [
     },
     remediation: 'Set config cluster.podSecurityPolicyEffect: Deny (and keep enforcementMode Default).',
     devAdvisory: { reason: 'dev audits the restricted pod-security initiative (cluster.podSecurityPolicyEffect: Audit), so an experimental pod is reported rather than blocked; the namespaces still enforce restricted through Pod Security Admission' },
+  },
+  {
+    id: 'vmss-ssh-key-only',
+    publicIds: ['CKV_AZURE_49'],
+    description: 'Linux scale sets (the operations runner) sign their admin in with an SSH key only: password authentication off, no admin password (none in the state either).',
+    resourceTypes: [H.scaleSet],
+    scope: 'resource',
+    severity: 'high',
+    check: (scaleSet) => {
+      const os = get(scaleSet.props, 'virtualMachineProfile.osProfile') as Record<string, unknown> | undefined;
+      if (os === undefined || get(os, 'windowsConfiguration') !== undefined) return pass;
+      const problems: RuleViolation[] = [];
+      const disabled = get(os, 'linuxConfiguration.disablePasswordAuthentication');
+      if (disabled !== true) problems.push({ message: `virtualMachineProfile.osProfile.linuxConfiguration.disablePasswordAuthentication is ${show(disabled)}; it must be true`, property: 'virtualMachineProfile.osProfile.linuxConfiguration.disablePasswordAuthentication' });
+      if (os.adminPassword !== undefined && os.adminPassword !== null && os.adminPassword !== '') problems.push({ message: 'virtualMachineProfile.osProfile.adminPassword is set; the admin signs in with an SSH key only', property: 'virtualMachineProfile.osProfile.adminPassword' });
+      if (asArray(get(os, 'linuxConfiguration.ssh.publicKeys')).length === 0) problems.push({ message: 'virtualMachineProfile.osProfile.linuxConfiguration.ssh.publicKeys is empty; give the admin an SSH public key', property: 'virtualMachineProfile.osProfile.linuxConfiguration.ssh.publicKeys' });
+      return problems;
+    },
+    remediation: 'Set config operationsRunner.adminSshPublicKey (components/operations-runner.ts turns password sign-in off).',
   },
 ];

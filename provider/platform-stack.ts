@@ -291,6 +291,8 @@ export interface PlatformStackAppSizing {
   env?: { [name: string]: string };
   /** agent only: AGENT_CONCURRENCY (1–16). */
   concurrency?: number;
+  /** agent only: queue lag one replica is sized for (KEDA on jobs_queue_lag; 1–10000, default 20). */
+  queueLagPerReplica?: number;
   /** AKS node pool to run on. */
   nodePool?: string;
   /** Canary release (api, frontend): the current source as a second track with `weight` percent of the traffic. */
@@ -541,8 +543,8 @@ export class PlatformStack extends pulumi.ComponentResource {
   public readonly postgresFqdn: pulumi.Output<string>;
   /** First application database. */
   public readonly postgresDatabase: pulumi.Output<string>;
-  /** PostgreSQL administrator login (the password is in Key Vault only). */
-  public readonly postgresAdminLogin: pulumi.Output<string>;
+  /** PostgreSQL Entra administrator (the migration identity; password authentication is off). */
+  public readonly postgresEntraAdmin: pulumi.Output<string>;
   /** Redis host name. */
   public readonly redisHost: pulumi.Output<string>;
   /** Redis TLS port. */
@@ -551,8 +553,8 @@ export class PlatformStack extends pulumi.ComponentResource {
   public readonly keyVaultUri: pulumi.Output<string>;
   /** Key Vault name. */
   public readonly keyVaultName: pulumi.Output<string>;
-  /** Client ID of the apps' workload identity. */
-  public readonly appIdentityClientId: pulumi.Output<string>;
+  /** Client ID of each workload identity (api, agent, migrate). */
+  public readonly appIdentityClientIds: pulumi.Output<{ [role: string]: string }>;
   /** Image tag of this deployment. */
   public readonly imageTag: pulumi.Output<string>;
   /** Digest-pinned image reference per app. */
@@ -616,12 +618,12 @@ export class PlatformStack extends pulumi.ComponentResource {
     this.kubeconfig = out.kubeconfig;
     this.postgresFqdn = out.postgresFqdn;
     this.postgresDatabase = out.postgresDatabase;
-    this.postgresAdminLogin = out.postgresAdminLogin;
+    this.postgresEntraAdmin = out.postgresEntraAdmin;
     this.redisHost = out.redisHost;
     this.redisPort = out.redisPort;
     this.keyVaultUri = out.keyVaultUri;
     this.keyVaultName = out.keyVaultName;
-    this.appIdentityClientId = out.appIdentityClientId;
+    this.appIdentityClientIds = out.appIdentityClientIds.apply((ids) => ({ ...ids }) as { [role: string]: string });
     this.imageTag = pulumi.output(out.imageTag);
     this.images = pulumi.output(out.images);
     this.releases = pulumi.output(out.releases);

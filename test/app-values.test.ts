@@ -14,10 +14,12 @@ import {
   appValues,
   cpuMillis,
   memoryBytes,
+  PRIVATE_RANGES,
   platformFactsProblems,
   resolveAppSizing,
 } from '../lib/app-values';
-import { fixtureFacts } from '../scripts/chart-fixtures';
+import { AZURE_POSTGRES_ROOTS_PATH } from '../lib/app-identities';
+import { FIXTURE_IDENTITIES, fixtureFacts, passwordFacts } from '../scripts/chart-fixtures';
 
 const profiles = loadAppProfiles();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -95,7 +97,7 @@ describe('platform facts', () => {
     expect(platformFactsProblems(app, facts)).toEqual([
       'auth: required: the api validates Entra ID tokens and the frontend signs in; sign-in cannot be switched off',
     ]);
-    expect(platformFactsProblems('agent', facts)).toEqual([]);
+    expect(platformFactsProblems('agent', { ...facts, migrations: undefined })).toEqual([]);
     expect(platformFactsProblems(app, { ...facts, auth: { ...fixtureFacts(app, 'prod').auth!, apiClientId: 'api' } })).toEqual(['auth.apiClientId: "api" must be a GUID']);
   });
 
@@ -112,7 +114,8 @@ describe('appValues', () => {
   test.each([
     ['api', 'dev', 1, false, false, 'ScheduleAnyway'],
     ['api', 'prod', 3, true, true, 'DoNotSchedule'],
-    ['agent', 'prod', 3, true, true, 'DoNotSchedule'],
+    // KEDA owns the prod agent's autoscaling (queue lag and CPU): no HPA of the chart's own.
+    ['agent', 'prod', 3, false, true, 'DoNotSchedule'],
     ['frontend', 'dev', 1, false, false, 'ScheduleAnyway'],
     ['frontend', 'prod', 3, true, true, 'DoNotSchedule'],
   ] as const)('%s/%s: replicas %d, HPA %s, PDB %s, zone %s', (app, env, replicas, hpa, pdb, zone) => {
@@ -131,20 +134,75 @@ describe('appValues', () => {
     expect(v.podSecurity).toEqual(profiles.api.podSecurity);
   });
 
-  test('api and agent: workload identity, Key Vault objects, data-service env; no secrets anywhere', () => {
+  test('api and agent: their own workload identity, Entra for PostgreSQL (verify-full) and Redis, no Key Vault secret; no secrets anywhere', () => {
     for (const app of ['api', 'agent'] as const) {
       const v = values(app, 'prod');
       const facts = fixtureFacts(app, 'prod');
-      expect(v.workloadIdentity).toEqual({ enabled: true, clientId: facts.identityClientId, tenantId: facts.tenantId });
-      expect(v.keyVault.objects).toEqual([
-        { name: 'postgres-password', fileEnv: 'PGPASSWORD_FILE' },
-        { name: 'redis-password', fileEnv: 'REDIS_PASSWORD_FILE' },
-      ]);
-      expect(v.postgres).toMatchObject({ enabled: true, host: facts.postgres.host, port: 5432, sslMode: 'require' });
-      expect(v.redis).toEqual({ enabled: true, host: facts.redis.host, port: 10000, tls: true });
+      expect(v.workloadIdentity).toEqual({ enabled: true, clientId: FIXTURE_IDENTITIES[app].clientId, tenantId: facts.tenantId });
+      expect(v.keyVault).toEqual({ enabled: false, name: '', tenantId: '', objects: [] });
+      expect(v.postgres).toEqual({
+        enabled: true,
+        host: facts.postgres.host,
+        port: 5432,
+        database: 'jobs',
+        user: `id-aksplat-prod-weu-${app}`,
+        sslMode: 'verify-full',
+        auth: 'entra',
+        sslRootCert: AZURE_POSTGRES_ROOTS_PATH,
+      });
+      expect(v.redis).toEqual({ enabled: true, host: facts.redis.host, port: 10000, tls: true, auth: 'entra', username: FIXTURE_IDENTITIES[app].objectId });
       expect(JSON.stringify(v)).not.toMatch(/password"\s*:/i);
-      expect(v.networkPolicy.egressTo).toEqual([{ cidr: '10.20.3.0/24', ports: [5432, 10000] }]);
+      expect(v.networkPolicy.egressTo).toEqual([
+        { cidr: '10.20.3.0/24', ports: [5432, 10000] },
+        { cidr: '0.0.0.0/0', except: [...PRIVATE_RANGES], ports: [443] },
+      ]);
     }
+  });
+
+  test('password mode (local-style facts) still mounts the two secret files', () => {
+    const v = appValues({ app: 'agent', environment: 'prod', sizing: resolveAppSizing('agent', 'prod'), profiles, facts: passwordFacts('agent', 'prod') }) as Any;
+    expect(v.keyVault.objects).toEqual([
+      { name: 'postgres-password', fileEnv: 'PGPASSWORD_FILE' },
+      { name: 'redis-password', fileEnv: 'REDIS_PASSWORD_FILE' },
+    ]);
+    expect(v.postgres.auth).toBe('password');
+  });
+
+  test('api: the migration Job with the owner identity and the login roles as name=<object id>; nobody else gets one', () => {
+    expect(values('api', 'prod').migrations).toEqual({
+      enabled: true,
+      user: 'id-aksplat-prod-weu-migrate',
+      pgAuth: 'entra',
+      createLogins: 'entra',
+      workloadIdentity: { clientId: FIXTURE_IDENTITIES.migrate.clientId },
+      apiLoginRoles: [`id-aksplat-prod-weu-api=${FIXTURE_IDENTITIES.api.objectId}`],
+      agentLoginRoles: [`id-aksplat-prod-weu-agent=${FIXTURE_IDENTITIES.agent.objectId}`],
+    });
+    expect(values('agent', 'prod').migrations).toEqual({ enabled: false });
+    const f = { ...fixtureFacts('agent', 'prod'), migrations: fixtureFacts('api', 'prod').migrations };
+    expect(platformFactsProblems('agent', f)).toContain('migrations: only the api release runs the schema migrations (its image holds dist/migrate.js)');
+  });
+
+  test('agent: KEDA on queue lag between replicas and maxReplicas (apps.agent.queueLagPerReplica), only when it may scale', () => {
+    const keda = (sizing: object, env: 'dev' | 'prod' = 'prod') =>
+      (appValues({ app: 'agent', environment: env, sizing: resolveAppSizing('agent', env, sizing), profiles, facts: fixtureFacts('agent', env) }) as Any).keda;
+    expect(keda({ queueLagPerReplica: 50 })).toEqual({
+      enabled: true,
+      minReplicas: 3,
+      maxReplicas: 12,
+      pollingIntervalSeconds: 30,
+      targetCPUUtilizationPercentage: 70,
+      prometheus: {
+        serverAddress: 'https://amw-aksplat-prod-weu-abcd.westeurope.prometheus.monitor.azure.com',
+        query: 'max(jobs_queue_lag{cluster="aks-aksplat-prod-weu",namespace="api"}) or vector(0)',
+        threshold: '50',
+        identityClientId: FIXTURE_IDENTITIES.keda.clientId,
+      },
+    });
+    expect(keda({}, 'dev')).toEqual({ enabled: false }); // one replica, nothing to scale
+    expect(keda({ replicas: 1, maxReplicas: 3 }, 'dev')).toMatchObject({ enabled: true, minReplicas: 1, maxReplicas: 3, prometheus: { threshold: '20' } });
+    expect(() => resolveAppSizing('api', 'prod', { queueLagPerReplica: 5 })).toThrow('apps.api.queueLagPerReplica: only the agent scales on queue lag');
+    expect(() => resolveAppSizing('agent', 'prod', { queueLagPerReplica: 0 })).toThrow('apps.agent.queueLagPerReplica');
   });
 
   test('agent concurrency and api CORS origin come from config and the public origin', () => {

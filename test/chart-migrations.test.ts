@@ -47,6 +47,8 @@ test('migrations on: a hook Job as the owner role, with its own ServiceAccount a
     PG_AUTH: 'entra',
     DB_API_LOGIN_ROLES: 'api-identity',
     DB_AGENT_LOGIN_ROLES: 'agent-identity',
+    // The chart's default: the login roles must exist (the Azure stacks set entra: lib/app-values.ts).
+    DB_LOGIN_CREATE: 'none',
   });
   expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
   const sa = one(ms, 'ServiceAccount', 'api-migrate');

@@ -7,9 +7,10 @@
  * HTTPRoutes and the canary track.
  */
 import { loadAppProfiles } from '../lib/app-profiles';
-import { SECRETS_MOUNT_PATH, appValues, resolveAppSizing, tolerationsFor } from '../lib/app-values';
+import { PRIVATE_RANGES, SECRETS_MOUNT_PATH, appValues, resolveAppSizing, tolerationsFor } from '../lib/app-values';
+import { AZURE_POSTGRES_ROOTS_PATH } from '../lib/app-identities';
 import { API_ROUTE_LIMITS, GATEWAY_DEFAULTS } from '../lib/edge';
-import { canaryCase, chartCases, fixtureCanaryImageRef, fixtureFacts } from '../scripts/chart-fixtures';
+import { FIXTURE_IDENTITIES, canaryCase, chartCases, factsCase, fixtureCanaryImageRef, fixtureFacts, fixturePrincipal, passwordFacts } from '../scripts/chart-fixtures';
 import { Manifest, emptyValuePaths, helmLint, helmTemplate, one, parseManifests, renderCase, validateManifest } from './support/chart';
 
 const profiles = loadAppProfiles();
@@ -118,7 +119,7 @@ describe.each(cases)('chart $label', (c) => {
 
   test('CKV_K8S_38: no service-account token is mounted (pod and ServiceAccount)', () => {
     expect(podSpec(ms()).automountServiceAccountToken).toBe(false);
-    expect((one(ms(), 'ServiceAccount') as Any).automountServiceAccountToken).toBe(false);
+    for (const sa of ms().filter((m) => m.kind === 'ServiceAccount')) expect((sa as Any).automountServiceAccountToken).toBe(false);
     expect(podSpec(ms()).serviceAccountName).toBe(c.app);
     expect(podSpec(ms()).nodeSelector).toMatchObject({ 'kubernetes.io/os': 'linux' });
   });
@@ -162,7 +163,32 @@ describe.each(cases)('chart $label', (c) => {
     if (env.SHUTDOWN_TIMEOUT_MS) expect(Number(env.SHUTDOWN_TIMEOUT_MS) + preStopMs).toBeLessThan(spec.terminationGracePeriodSeconds * 1000);
   });
 
-  if (c.environment === 'prod') {
+  if (c.environment === 'prod' && c.app === 'agent') {
+    test('prod agent: KEDA scales it on queue lag (managed Prometheus, workload identity) and CPU, from 3 replicas; no HPA of its own; a PodDisruptionBudget', () => {
+      const dep = one(ms(), 'Deployment');
+      expect(dep.spec.replicas).toBeUndefined(); // KEDA's HPA owns the count
+      expect(ms().filter((m) => m.kind === 'HorizontalPodAutoscaler')).toHaveLength(0);
+      const facts = fixtureFacts('agent', 'prod');
+      const so = one(ms(), 'ScaledObject');
+      expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'agent' });
+      expect(so.spec.minReplicaCount).toBe(3);
+      expect(so.spec.maxReplicaCount).toBe(12);
+      expect(so.spec.triggers).toEqual([
+        {
+          type: 'prometheus',
+          name: 'queue-lag',
+          metadata: { serverAddress: facts.queueScaling!.serverAddress, query: facts.queueScaling!.query, threshold: '20', activationThreshold: '0' },
+          authenticationRef: { name: 'agent-managed-prometheus' },
+        },
+        { type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } },
+      ]);
+      expect(so.spec.triggers[0].metadata.query).toBe('max(jobs_queue_lag{cluster="aks-aksplat-prod-weu",namespace="api"}) or vector(0)');
+      const auth = one(ms(), 'TriggerAuthentication');
+      expect(auth.metadata.name).toBe('agent-managed-prometheus');
+      expect(auth.spec).toEqual({ podIdentity: { provider: 'azure-workload', identityId: FIXTURE_IDENTITIES.keda.clientId } });
+      expect(one(ms(), 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    });
+  } else if (c.environment === 'prod') {
     test('prod: at least 3 replicas via the HPA (autoscaling/v2), and a PodDisruptionBudget', () => {
       const dep = one(ms(), 'Deployment');
       const hpa = one(ms(), 'HorizontalPodAutoscaler');
@@ -180,6 +206,7 @@ describe.each(cases)('chart $label', (c) => {
       expect(one(ms(), 'Deployment').spec.replicas).toBe(1);
       expect(ms().filter((m) => m.kind === 'HorizontalPodAutoscaler')).toHaveLength(0);
       expect(ms().filter((m) => m.kind === 'PodDisruptionBudget')).toHaveLength(0);
+      expect(ms().filter((m) => m.kind === 'ScaledObject')).toHaveLength(0);
     });
   }
 
@@ -205,32 +232,48 @@ describe.each(cases)('chart $label', (c) => {
   } else {
     test('workload identity: ServiceAccount client-id annotation and pod label', () => {
       const facts = fixtureFacts(c.app, c.environment);
-      expect(one(ms(), 'ServiceAccount').metadata.annotations).toMatchObject({ 'azure.workload.identity/client-id': facts.identityClientId });
+      expect(one(ms(), 'ServiceAccount', c.app).metadata.annotations).toMatchObject({ 'azure.workload.identity/client-id': facts.identityClientId });
       expect(one(ms(), 'Deployment').spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+      // Only the api's release runs the migration Job, under its own identity (the PostgreSQL Entra administrator).
+      const migrate = ms().filter((m) => m.kind === 'ServiceAccount' && m.metadata.name === `${c.app}-migrate`);
+      if (c.app === 'api') {
+        expect(migrate[0].metadata.annotations).toMatchObject({ 'azure.workload.identity/client-id': FIXTURE_IDENTITIES.migrate.clientId, 'helm.sh/hook': 'pre-install,pre-upgrade' });
+        const job = one(ms(), 'Job');
+        const env = Object.fromEntries((job.spec.template.spec.containers[0].env as Any[]).map((e) => [e.name, e.value]));
+        expect(env).toMatchObject({
+          PGUSER: fixturePrincipal('migrate', c.environment),
+          PG_AUTH: 'entra',
+          PGSSLMODE: 'verify-full',
+          PGSSLROOTCERT: AZURE_POSTGRES_ROOTS_PATH,
+          DB_LOGIN_CREATE: 'entra',
+          DB_API_LOGIN_ROLES: `${fixturePrincipal('api', c.environment)}=${FIXTURE_IDENTITIES.api.objectId}`,
+          DB_AGENT_LOGIN_ROLES: `${fixturePrincipal('agent', c.environment)}=${FIXTURE_IDENTITIES.agent.objectId}`,
+        });
+        expect(job.spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+      } else {
+        expect(migrate).toHaveLength(0);
+        expect(ms().filter((m) => m.kind === 'Job')).toHaveLength(0);
+      }
     });
 
-    test('Key Vault secrets through the Secrets Store CSI driver, mounted read-only, files referenced by *_FILE', () => {
+    test('passwordless: PostgreSQL and Redis with the app\'s own Entra principal, verify-full against the Azure roots; no Key Vault secret mounted', () => {
       const facts = fixtureFacts(c.app, c.environment);
-      const spc = one(ms(), 'SecretProviderClass');
-      expect(spc.spec.provider).toBe('azure');
-      expect(spc.spec.parameters).toMatchObject({ clientID: facts.identityClientId, keyvaultName: facts.keyVaultName, tenantId: facts.tenantId, usePodIdentity: 'false' });
-      const objects = YAMLObjects(spc.spec.parameters.objects);
-      expect(objects).toEqual([
-        { objectName: 'postgres-password', objectType: 'secret' },
-        { objectName: 'redis-password', objectType: 'secret' },
-      ]);
-      const spec = podSpec(ms());
-      expect(spec.volumes).toContainEqual({
-        name: 'secrets-store',
-        csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc.metadata.name } },
-      });
-      expect(container(ms()).volumeMounts).toContainEqual({ name: 'secrets-store', mountPath: SECRETS_MOUNT_PATH, readOnly: true });
       const env = Object.fromEntries((container(ms()).env as Any[]).map((e) => [e.name, e.value]));
-      expect(env.PGPASSWORD_FILE).toBe(`${SECRETS_MOUNT_PATH}/postgres-password`);
-      expect(env.REDIS_PASSWORD_FILE).toBe(`${SECRETS_MOUNT_PATH}/redis-password`);
-      expect(env.PGHOST).toBe(facts.postgres.host);
-      expect(env.REDIS_PORT).toBe('10000');
-      expect(env.PORT).toBe(String(profile.containerPort));
+      expect(env).toMatchObject({
+        PGHOST: facts.postgres.host,
+        PGUSER: fixturePrincipal(c.app as 'api' | 'agent', c.environment),
+        PGSSLMODE: 'verify-full',
+        PGSSLROOTCERT: AZURE_POSTGRES_ROOTS_PATH,
+        PG_AUTH: 'entra',
+        REDIS_AUTH: 'entra',
+        REDIS_USERNAME: FIXTURE_IDENTITIES[c.app as 'api' | 'agent'].objectId,
+        REDIS_TLS: 'true',
+        REDIS_PORT: '10000',
+        PORT: String(profile.containerPort),
+      });
+      expect(Object.keys(env).filter((k) => /PASSWORD/.test(k))).toEqual([]);
+      expect(ms().filter((m) => m.kind === 'SecretProviderClass')).toHaveLength(0);
+      expect((podSpec(ms()).volumes as Any[]).map((v) => v.name)).not.toContain('secrets-store');
     });
   }
 
@@ -258,7 +301,11 @@ describe.each(cases)('chart $label', (c) => {
         expect(peers?.length).toBeGreaterThan(0);
         expect(rule.ports?.length).toBeGreaterThan(0);
         for (const peer of peers) {
-          if (peer.ipBlock) expect(peer.ipBlock.cidr).not.toBe('0.0.0.0/0');
+          // The one Internet rule: Entra ID over HTTPS, never into private ranges.
+          if (peer.ipBlock?.cidr === '0.0.0.0/0') {
+            expect(peer.ipBlock.except).toEqual([...PRIVATE_RANGES]);
+            expect(rule.ports).toEqual([{ protocol: 'TCP', port: 443 }]);
+          } else if (peer.ipBlock) expect(peer.ipBlock.cidr).not.toBe('0.0.0.0/0');
           else expect(Object.keys(peer.namespaceSelector.matchLabels)).toEqual(['kubernetes.io/metadata.name']);
         }
       }
@@ -277,6 +324,7 @@ describe.each(cases)('chart $label', (c) => {
     const fromNamespaces = ingressPeers.flatMap((r) => r.from.map((f: Any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])).sort();
     for (const r of ingressPeers) expect(r.ports).toEqual([{ protocol: 'TCP', port: profile.containerPort }]);
     const dataRule = { to: [{ ipBlock: { cidr: facts.dataSubnetCidr } }], ports: [{ protocol: 'TCP', port: 5432 }, { protocol: 'TCP', port: 10000 }] };
+    const entraRule = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...PRIVATE_RANGES] } }], ports: [{ protocol: 'TCP', port: 443 }] };
     switch (c.app) {
       case 'api':
         expect(fromNamespaces).toEqual(['frontend', GATEWAY_DEFAULTS.namespace]);
@@ -285,11 +333,11 @@ describe.each(cases)('chart $label', (c) => {
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } },
           podSelector: { matchLabels: { 'app.kubernetes.io/name': 'frontend' } },
         });
-        expect(egressRules).toEqual([dataRule]);
+        expect(egressRules).toEqual([dataRule, entraRule]);
         break;
       case 'agent':
         expect(fromNamespaces).toEqual([]);
-        expect(egressRules).toEqual([dataRule]);
+        expect(egressRules).toEqual([dataRule, entraRule]);
         break;
       case 'frontend':
         expect(ingressPeers).toEqual([{ from: [gatewayPeer], ports: [{ protocol: 'TCP', port: profile.containerPort }] }]);
@@ -354,8 +402,35 @@ describe('chart tolerations (an app on a tainted or spot pool)', () => {
   });
 });
 
+describe('password mode (Key Vault secrets through the CSI driver; not what the Azure stacks use)', () => {
+  const c = factsCase('api', 'prod', passwordFacts('api', 'prod'));
+  const ms = parseManifests(helmTemplate('api', 'api', c.values).stdout);
+
+  test('Key Vault secrets through the Secrets Store CSI driver, mounted read-only, files referenced by *_FILE', () => {
+    const facts = passwordFacts('api', 'prod');
+    const spc = one(ms, 'SecretProviderClass');
+    expect(spc.spec.provider).toBe('azure');
+    expect(spc.spec.parameters).toMatchObject({ clientID: facts.identityClientId, keyvaultName: facts.keyVaultName, tenantId: facts.tenantId, usePodIdentity: 'false' });
+    expect(YAMLObjects(spc.spec.parameters.objects)).toEqual([
+      { objectName: 'postgres-password', objectType: 'secret' },
+      { objectName: 'redis-password', objectType: 'secret' },
+    ]);
+    const spec = podSpec(ms);
+    expect(spec.volumes).toContainEqual({
+      name: 'secrets-store',
+      csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: spc.metadata.name } },
+    });
+    expect(container(ms).volumeMounts).toContainEqual({ name: 'secrets-store', mountPath: SECRETS_MOUNT_PATH, readOnly: true });
+    const env = Object.fromEntries((container(ms).env as Any[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ PGPASSWORD_FILE: `${SECRETS_MOUNT_PATH}/postgres-password`, REDIS_PASSWORD_FILE: `${SECRETS_MOUNT_PATH}/redis-password`, PG_AUTH: 'password', REDIS_AUTH: 'password' });
+    expect(env.REDIS_USERNAME).toBeUndefined();
+    for (const m of ms) validateManifest(m);
+  });
+});
+
 describe('chart guards (values that must be refused)', () => {
   const base = () => structuredClone(cases.find((c) => c.label === 'api/prod')!.values) as Any;
+  const passwordBase = () => structuredClone(factsCase('api', 'prod', passwordFacts('api', 'prod')).values) as Any;
   const render = (values: unknown) => helmTemplate('api', 'api', values);
 
   test.each([
@@ -363,7 +438,9 @@ describe('chart guards (values that must be refused)', () => {
     ['an image without a registry host', (v: Any) => (v.image.ref = `api@sha256:${'a'.repeat(64)}`), /image\.ref/],
     ['an image from outside the platform registry (Docker Hub), even by digest', (v: Any) => (v.image.ref = `docker.io/library/nginx@sha256:${'a'.repeat(64)}`), /image\.ref/],
     ['a secret as a plain env var', (v: Any) => (v.env.PGPASSWORD = 'hunter2'), /env\.PGPASSWORD looks like a secret/],
-    ['Key Vault without workload identity', (v: Any) => (v.workloadIdentity = { enabled: false, clientId: '', tenantId: '' }), /workloadIdentity/],
+    ['Key Vault without workload identity', (v: Any) => Object.assign(v, passwordBase(), { workloadIdentity: { enabled: false, clientId: '', tenantId: '' } }), /workloadIdentity/],
+    ['Redis Entra authentication without the identity\'s object id', (v: Any) => (v.redis.username = ''), /redis\.username/],
+    ['KEDA and the HPA on one Deployment', (v: Any) => (v.keda = { enabled: true, minReplicas: 3, maxReplicas: 6, pollingIntervalSeconds: 30, targetCPUUtilizationPercentage: 70, prometheus: { serverAddress: 'https://amw.westeurope.prometheus.monitor.azure.com', query: 'vector(1)', threshold: '20', identityClientId: FIXTURE_IDENTITIES.keda.clientId } }), /keda\.enabled and autoscaling\.enabled/],
     ['an unknown top-level value (typo)', (v: Any) => (v.replica = 3), /replica/],
     ['root UID', (v: Any) => (v.podSecurity.runAsUser = 0), /runAsUser/],
     ['a route without rules', (v: Any) => (v.route.rules = []), /route\.rules must list at least one path prefix/],
@@ -381,8 +458,8 @@ describe('chart guards (values that must be refused)', () => {
   });
 
   test('a changed Key Vault object list rolls the pods (checksum annotation changes)', () => {
-    const a = base();
-    const b = base();
+    const a = passwordBase();
+    const b = passwordBase();
     b.keyVault.objects = b.keyVault.objects.slice(0, 1);
     const sum = (v: unknown) => one(parseManifests(render(v).stdout), 'Deployment').spec.template.metadata.annotations['checksum/keyvault'];
     expect(sum(a)).toMatch(/^[a-f0-9]{64}$/);

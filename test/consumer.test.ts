@@ -118,7 +118,7 @@ describe('consumer program', () => {
 
     expect(result.registered.map((r) => `${r.type} ${r.name}`)).toEqual([
       'aks-platform:index:ContainerRegistry shared',
-      'azure-native:containerregistry:Registry shared-acr',
+      'azure-native_containerregistry_v20251101:containerregistry:Registry shared-acr',
     ]);
     const registry = result.registered[1].inputs;
     expect(registry).toMatchObject({ adminUserEnabled: false, anonymousPullEnabled: false, sku: { name: 'Standard' } });

@@ -7,6 +7,8 @@ const ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/pri
 const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant/cluster/';
 const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
 const SECRETS_USER = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
+const API_PRINCIPAL = '0a0a0a0a-0000-4000-8000-00000000a001';
+const AGENT_PRINCIPAL = '0a0a0a0a-0000-4000-8000-00000000a002';
 const SECRETS_OFFICER = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7`;
 
 function prodArgs(): KeyVaultArgs {
@@ -23,7 +25,11 @@ function prodArgs(): KeyVaultArgs {
     ],
     deployerObjectId: MOCK_CLIENT_OBJECT_ID,
     deployerPrincipalType: 'ServicePrincipal',
-    appIdentity: { oidcIssuerUrl: ISSUER },
+    // The api reads one secret, the agent none: one assignment, on that secret only.
+    secretReaders: [
+      { name: 'api', principalId: API_PRINCIPAL, secrets: ['postgres-password'] },
+      { name: 'agent', principalId: AGENT_PRINCIPAL, secrets: [] },
+    ],
     protect: true,
   };
 }
@@ -40,24 +46,17 @@ const VAULT = 'azure-native:keyvault:Vault';
 const ROLE = 'azure-native:authorization:RoleAssignment';
 
 describe('KeyVault', () => {
-  it('registers exactly the vault, secrets, role assignments, app identity and private link', async () => {
+  it('registers exactly the vault, secrets, role assignments (per secret for readers) and private link', async () => {
     const { recorder } = await build(prodArgs());
     const comp = recorder.one('aks-platform:index:KeyVault');
     expect(recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       'aks-platform:index:PrivateLink kv-pl',
-      'aks-platform:index:WorkloadIdentity kv-apps',
-      'azure-native:authorization:RoleAssignment kv-apps-secrets-user',
+      'azure-native:authorization:RoleAssignment kv-api-reads-postgres-password',
       'azure-native:authorization:RoleAssignment kv-deployer-secrets-officer',
       'azure-native:keyvault:Secret kv-secret-postgres-password',
       'azure-native:keyvault:Secret kv-secret-redis-password',
       'azure-native:keyvault:Vault kv-vault',
-      'time:index/sleep:Sleep kv-apps-secrets-user-propagation',
-    ]);
-    const wi = recorder.one('aks-platform:index:WorkloadIdentity');
-    expect(recorder.childrenOf(wi.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
-      'azure-native:managedidentity:FederatedIdentityCredential kv-apps-fic-agent-agent',
-      'azure-native:managedidentity:FederatedIdentityCredential kv-apps-fic-api-api',
-      'azure-native:managedidentity:UserAssignedIdentity kv-apps-identity',
+      'time:index/sleep:Sleep kv-secret-readers-propagation',
     ]);
   });
 
@@ -140,40 +139,37 @@ describe('KeyVault', () => {
     expect(isSecretValue(recorder.one('azure-native:keyvault:Secret').inputs.properties)).toBe(true);
   });
 
-  it('grants Secrets Officer to the deployer before writing secrets, and Secrets User to the apps identity', async () => {
-    const { recorder } = await build(prodArgs());
+  it('grants Secrets Officer to the deployer before writing secrets, and Secrets User per secret to its readers, never on the vault', async () => {
+    const { recorder, kv } = await build(prodArgs());
     const vault = recorder.one(VAULT);
     const officer = recorder.one(ROLE, 'kv-deployer-secrets-officer');
     expect(officer.inputs).toMatchObject({ scope: vault.id, roleDefinitionId: SECRETS_OFFICER, principalId: MOCK_CLIENT_OBJECT_ID, principalType: 'ServicePrincipal' });
     for (const s of recorder.ofType('azure-native:keyvault:Secret')) expect(s.dependencies).toContain(officer.urn);
-    const identity = recorder.one('azure-native:managedidentity:UserAssignedIdentity');
-    const user = recorder.one(ROLE, 'kv-apps-secrets-user');
-    expect(user.inputs).toMatchObject({ scope: vault.id, roleDefinitionId: SECRETS_USER, principalId: identity.state.principalId, principalType: 'ServicePrincipal' });
-    // ARM nests a role assignment under its scope.
-    expect(user.id).toBe(`${vault.id}/providers/Microsoft.Authorization/roleAssignments/${user.state.name}`);
-    // Workloads wait 10 minutes after the assignment (and the federated credentials) exist.
-    const wait = recorder.one('time:index/sleep:Sleep', 'kv-apps-secrets-user-propagation');
-    expect(wait.inputs).toEqual({ createDuration: '10m', triggers: { roleAssignmentId: user.id } });
-    const credentials = recorder.ofType('azure-native:managedidentity:FederatedIdentityCredential').map((c) => c.urn);
-    expect(wait.dependencies).toEqual(expect.arrayContaining([user.urn, ...credentials]));
+    const secret = recorder.one('azure-native:keyvault:Secret', 'kv-secret-postgres-password');
+    const user = recorder.one(ROLE, 'kv-api-reads-postgres-password');
+    expect(user.inputs).toMatchObject({ scope: secret.id, roleDefinitionId: SECRETS_USER, principalId: API_PRINCIPAL, principalType: 'ServicePrincipal' });
+    expect(secret.id).toMatch(/\/providers\/Microsoft\.KeyVault\/vaults\/kv-aksplat-prod-w-abc123\/secrets\/postgres-password$/);
+    // Nothing with Secrets User is scoped to the vault itself.
+    expect(recorder.ofType(ROLE).filter((r) => r.inputs.roleDefinitionId === SECRETS_USER).map((r) => r.inputs.scope)).toEqual([secret.id]);
+    // Workloads wait 10 minutes after the assignments exist.
+    const wait = recorder.one('time:index/sleep:Sleep', 'kv-secret-readers-propagation');
+    expect(wait.inputs).toEqual({ createDuration: '10m', triggers: { assignment0: user.id } });
+    expect(wait.dependencies).toContain(user.urn);
+    expect(kv.readyForWorkloads.length).toBe(1 + 2 + 2 + 1 + 1); // vault, secrets, zone group + endpoint, assignment, wait
   });
 
-  it('without deployer or app identity, creates no role assignment', async () => {
-    const { recorder, kv } = await build({ ...prodArgs(), deployerObjectId: undefined, appIdentity: undefined });
+  it('without deployer or readers of a secret, creates no role assignment and no wait', async () => {
+    const { recorder } = await build({ ...prodArgs(), deployerObjectId: undefined, secretReaders: [{ name: 'api', principalId: API_PRINCIPAL, secrets: [] }] });
     expect(recorder.ofType(ROLE)).toHaveLength(0);
-    expect(recorder.ofType('azure-native:managedidentity:UserAssignedIdentity')).toHaveLength(0);
-    expect(kv.identityClientId).toBeUndefined();
+    expect(recorder.ofType('time:index/sleep:Sleep')).toHaveLength(0);
   });
 
-  it('outputs vault and identity facts', async () => {
+  it('outputs vault facts', async () => {
     const { recorder, kv } = await build(prodArgs());
-    const identity = recorder.one('azure-native:managedidentity:UserAssignedIdentity');
     expect((await resolveOutput(kv.vaultUri)).value).toBe('https://kv-aksplat-prod-w-abc123.vault.azure.net/');
     expect((await resolveOutput(kv.vaultName)).value).toBe('kv-aksplat-prod-w-abc123');
     expect((await resolveOutput(kv.vaultId)).value).toBe(recorder.one(VAULT).id);
     expect((await resolveOutput(kv.tenantId)).value).toBe(MOCK_TENANT_ID);
-    expect((await resolveOutput(kv.identityClientId!)).value).toBe(identity.state.clientId);
-    expect((await resolveOutput(kv.identityPrincipalId!)).value).toBe(identity.state.principalId);
   });
 
   const bad: [string, Partial<KeyVaultArgs>, RegExp][] = [
@@ -185,7 +181,8 @@ describe('KeyVault', () => {
     ['firewall ranges with a private endpoint', { allowedIpRanges: ['203.0.113.10'] }, /args\.allowedIpRanges: firewall ranges apply only without a private endpoint/],
     ['no private endpoint and no firewall range', { privateEndpoint: undefined }, /args\.allowedIpRanges: without a private endpoint the vault firewall denies everything/],
     ['open firewall', { privateEndpoint: undefined, allowedIpRanges: ['0.0.0.0/0'] }, /args\.allowedIpRanges\[0\]: "0\.0\.0\.0\/0" \(a \/0\) is too wide/],
-    ['bad service account', { appIdentity: { oidcIssuerUrl: ISSUER, serviceAccounts: [{ namespace: 'API', name: 'api' }] } }, /args\.appIdentity\.serviceAccounts: namespace "API" is not a DNS label/],
+    ['a reader of a secret the vault does not hold', { secretReaders: [{ name: 'api', principalId: API_PRINCIPAL, secrets: ['other'] }] }, /args\.secretReaders\[0\]\.secrets\[0\]: "other" is not a secret of this vault; secrets: postgres-password, redis-password/],
+    ['two readers with one name', { secretReaders: [{ name: 'api', principalId: API_PRINCIPAL, secrets: [] }, { name: 'api', principalId: AGENT_PRINCIPAL, secrets: [] }] }, /args\.secretReaders: reader names must be unique/],
   ];
 
   it.each(bad)('rejects %s with a message naming the arg, and registers no Azure resource', async (_label, patch, message) => {
@@ -246,36 +243,25 @@ describe('WorkloadIdentity', () => {
 });
 
 describe('data services wired together (as the Platform does)', () => {
-  it('stores the generated Postgres password and the Redis key in the vault, secret all the way', async () => {
+  it('hold no password or key: no RandomPassword, no key listing, nothing secret in any input', async () => {
     const recorder = installMocks();
     const { PostgresDatabase } = await import('../components/postgres-database');
     const { RedisCache } = await import('../components/redis-cache');
-    const { KeyVault } = await import('../components/key-vault');
-    const { POSTGRES_PASSWORD_SECRET, REDIS_PASSWORD_SECRET } = await import('../lib/data-services');
     const naming = { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' };
     const base = { naming, resourceGroupName: 'rg-aksplat-dev-weu', tags: TAGS };
-    const pg = new PostgresDatabase('postgres', { ...base, tenantId: MOCK_TENANT_ID, skuName: 'Standard_B1ms', skuTier: 'Burstable', privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-pg' } });
-    const cache = new RedisCache('redis', { ...base, highAvailability: false, privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-redis' } });
-    new KeyVault('kv', {
+    new PostgresDatabase('postgres', {
       ...base,
       tenantId: MOCK_TENANT_ID,
-      privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
-      secrets: [
-        { name: POSTGRES_PASSWORD_SECRET, value: pg.administratorPassword },
-        { name: REDIS_PASSWORD_SECRET, value: cache.accessKey },
-      ],
-      deployerObjectId: MOCK_CLIENT_OBJECT_ID,
-      appIdentity: { oidcIssuerUrl: ISSUER },
+      skuName: 'Standard_B1ms',
+      skuTier: 'Burstable',
+      entraAdministrator: { objectId: API_PRINCIPAL, principalName: 'id-aksplat-dev-weu-migrate', principalType: 'ServicePrincipal' },
+      privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-pg' },
     });
+    new RedisCache('redis', { ...base, highAvailability: false, accessPolicyAssignments: [{ name: 'api', objectId: API_PRINCIPAL }], privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-redis' } });
     await settle();
-    const pgSecret = recorder.one('azure-native:keyvault:Secret', 'kv-secret-postgres-password');
-    const redisSecret = recorder.one('azure-native:keyvault:Secret', 'kv-secret-redis-password');
-    expect(isSecretValue(pgSecret.inputs.properties)).toBe(true);
-    expect(isSecretValue(redisSecret.inputs.properties)).toBe(true);
-    expect((unwrapSecrets(pgSecret.inputs.properties) as { value: string }).value).toBe('mock-secret-password-postgres-admin-password');
-    expect((unwrapSecrets(redisSecret.inputs.properties) as { value: string }).value).toBe('mock-secret-redis-primary-key');
-    // No secret value appears in any non-secret recorded input.
-    const plainDump = JSON.stringify(recorder.resources.map((r) => Object.fromEntries(Object.entries(r.inputs).filter(([, v]) => !isSecretValue(v)))));
-    expect(plainDump).not.toContain('mock-secret-');
+    expect(recorder.ofType('random:index/randomPassword:RandomPassword')).toHaveLength(0);
+    expect(recorder.calls.map((i) => i.token).filter((t) => /listDatabaseKeys|listRedisKeys/.test(t))).toEqual([]);
+    expect(recorder.resources.filter((r) => Object.values(r.inputs).some(isSecretValue)).map((r) => r.name)).toEqual([]);
+    expect(JSON.stringify(recorder.resources.map((r) => r.inputs))).not.toContain('mock-secret-');
   });
 });

@@ -1,7 +1,24 @@
+import { execFileSync, spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION_ID } from '../offline/mocks';
 import type { OperationsRunnerArgs } from '../components/operations-runner';
-import { RUNNER_TOKEN_SECRET, runnerBootProblems, runnerCloudInit, sshPublicKeyProblem } from '../lib/operations-runner';
+import {
+  MICROSOFT_PACKAGES_KEY_FINGERPRINT,
+  RUNNER_INSTALL_SCRIPT,
+  RUNNER_SHA256S,
+  RUNNER_TOKEN_SECRET,
+  RUNNER_VERSION,
+  runnerBootProblems,
+  runnerCloudInit,
+  runnerDownloadUrl,
+  runnerInstallScript,
+  runnerSha256,
+  sshPublicKeyProblem,
+} from '../lib/operations-runner';
 import { registeredTypes, resourceErrorOf } from './support/components';
 import { testSshKey } from './support/ssh-keys';
 
@@ -36,7 +53,34 @@ describe('runnerCloudInit', () => {
     const unit = file('/etc/systemd/system/actions-runner.service');
     expect(unit).toContain('User=runner');
     expect(unit).toContain('Restart=always');
-    expect(doc.runcmd.some((c) => c.includes('/actions/runner/releases/download/v'))).toBe(true);
+  });
+
+  it('installs the pinned runner only after its SHA-256 matched, and enables the service only after that', () => {
+    const install = file(RUNNER_INSTALL_SCRIPT);
+    expect(install).toBe(`${runnerInstallScript({ url: runnerDownloadUrl(RUNNER_VERSION), sha256: runnerSha256(RUNNER_VERSION), dir: '/opt/actions-runner' })}\n`);
+    expect(install).toContain(`url='https://github.com/actions/runner/releases/download/v${RUNNER_VERSION}/actions-runner-linux-x64-${RUNNER_VERSION}.tar.gz'`);
+    expect(install).toContain(`expected='${runnerSha256(RUNNER_VERSION)}'`);
+    // The only download of the runner is the verified one, and the runner service waits for it.
+    expect(doc.runcmd).toEqual([
+      `${RUNNER_INSTALL_SCRIPT} && /opt/actions-runner/bin/installdependencies.sh && chown -R runner:runner /opt/actions-runner && systemctl daemon-reload && systemctl enable --now actions-runner.service`,
+    ]);
+    expect(runnerCloudInit(boot).match(/releases\/download/g)).toHaveLength(1);
+    // No piped install script: the Azure CLI comes from Microsoft's signed apt repository.
+    expect(runnerCloudInit(boot)).not.toMatch(/curl[^\n]*\|\s*(ba)?sh/);
+    const apt = (doc as unknown as { apt: { sources: Record<string, { source: string; keyid: string }> }; packages: string[] });
+    expect(apt.apt.sources['azure-cli']).toEqual({
+      source: 'deb [arch=amd64 signed-by=$KEY_FILE] https://packages.microsoft.com/repos/azure-cli/ $RELEASE main',
+      keyid: MICROSOFT_PACKAGES_KEY_FINGERPRINT,
+    });
+    expect(apt.packages).toContain('azure-cli');
+  });
+
+  it('a bumped version without its checksum is refused before anything is rendered', () => {
+    expect(runnerSha256(RUNNER_VERSION)).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(RUNNER_SHA256S)).toContain(RUNNER_VERSION);
+    expect(() => runnerSha256('2.339.0')).toThrow('no SHA-256 recorded for GitHub Actions runner 2.339.0: add actions-runner-linux-x64-2.339.0.tar.gz');
+    expect(runnerBootProblems({ ...boot, runner: { version: '2.339.0', sha256: '' } }).join('\n')).toContain('runner.sha256: "" must be the 64 lowercase hex characters');
+    expect(() => runnerInstallScript({ url: 'x', sha256: 'ABC', dir: '/x' })).toThrow(/must be 64 lowercase hex/);
   });
 
   it.each([
@@ -46,6 +90,56 @@ describe('runnerCloudInit', () => {
     [{ ...boot, identityClientId: 'x' }, 'identityClientId: "x" is not a client id'],
   ])('refuses bad options: %j', (options, problem) => {
     expect(runnerBootProblems(options).join('\n')).toContain(problem);
+  });
+});
+
+/**
+ * The install step run for real with bash, curl and sha256sum against a local
+ * archive (file:// URL): the right hash unpacks it, a wrong one unpacks nothing.
+ */
+describe('the runner install script', () => {
+  let work: string;
+  let archive: string;
+  let sha256: string;
+  beforeAll(() => {
+    work = mkdtempSync(path.join(tmpdir(), 'runner-install-'));
+    mkdirSync(path.join(work, 'src', 'bin'), { recursive: true });
+    writeFileSync(path.join(work, 'src', 'bin', 'installdependencies.sh'), '#!/bin/sh\n');
+    writeFileSync(path.join(work, 'src', 'config.sh'), '#!/bin/sh\n');
+    archive = path.join(work, 'actions-runner-linux-x64-9.9.9.tar.gz');
+    execFileSync('tar', ['-czf', archive, '-C', path.join(work, 'src'), '.']);
+    sha256 = createHash('sha256').update(readFileSync(archive)).digest('hex');
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const run = (expected: string, dir: string, url = `file://${archive}`) => {
+    const script = path.join(work, `install-${path.basename(dir)}.sh`);
+    writeFileSync(script, runnerInstallScript({ url, sha256: expected, dir }), { mode: 0o755 });
+    return spawnSync('bash', [script], { encoding: 'utf8' });
+  };
+
+  it('unpacks the archive when its SHA-256 matches', () => {
+    const dir = path.join(work, 'ok');
+    const result = run(sha256, dir);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(result.stdout).toContain(`verified (sha256 ${sha256})`);
+    expect(readdirSync(dir).sort()).toEqual(['bin', 'config.sh']);
+  });
+
+  it('fails closed on a wrong SHA-256: exit 1, the mismatch named, nothing unpacked', () => {
+    const dir = path.join(work, 'mismatch');
+    const wrong = sha256.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    const result = run(wrong, dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`checksum mismatch for file://${archive}: expected ${wrong}, got ${sha256}; not installed`);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('fails closed when the download fails', () => {
+    const dir = path.join(work, 'missing');
+    const result = run(sha256, dir, `file://${work}/no-such-archive.tar.gz`);
+    expect(result.status).not.toBe(0);
+    expect(existsSync(dir)).toBe(false);
   });
 });
 
@@ -109,6 +203,12 @@ describe('OperationsRunner', () => {
     expect(inputs.virtualMachineProfile.storageProfile.osDisk.diffDiskSettings).toEqual({ option: 'Local', placement: 'ResourceDisk' });
     const cloudInit = Buffer.from(inputs.virtualMachineProfile.osProfile.customData, 'base64').toString('utf8');
     expect(cloudInit).toContain('RUNNER_LABELS=aks-platform-prod');
+    // The rendered boot document carries the pinned runner and its hash, verified before install.
+    const rendered = parse(cloudInit) as { write_files: Array<{ path: string; content: string }>; runcmd: string[] };
+    const install = rendered.write_files.find((f) => f.path === RUNNER_INSTALL_SCRIPT)!.content;
+    expect(install).toContain(`expected='${runnerSha256(RUNNER_VERSION)}'`);
+    expect(install).toContain(`url='${runnerDownloadUrl(RUNNER_VERSION)}'`);
+    expect(rendered.runcmd[0].startsWith(`${RUNNER_INSTALL_SCRIPT} && `)).toBe(true);
     expect(vmss.dependencies).toContain(role.urn);
   });
 

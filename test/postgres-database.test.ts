@@ -1,4 +1,4 @@
-import { installMocks, settle, resolveOutput, isSecretValue, unwrapSecrets, MOCK_SECRET_MARKER, MOCK_TENANT_ID, OfflineRecorder } from '../offline/mocks';
+import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_TENANT_ID, OfflineRecorder } from '../offline/mocks';
 import type { PostgresDatabaseArgs } from '../components/postgres-database';
 
 const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
@@ -34,6 +34,7 @@ function devArgs(): PostgresDatabaseArgs {
     tenantId: MOCK_TENANT_ID,
     skuName: 'Standard_B1ms',
     skuTier: 'Burstable',
+    entraAdministrator: { objectId: '0a0a0a0a-0000-4000-8000-00000000a003', principalName: 'id-aksplat-dev-weu-migrate', principalType: 'ServicePrincipal' },
     privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
   };
 }
@@ -51,7 +52,7 @@ const SERVER = 'azure-native:dbforpostgresql:Server';
 describe('PostgresDatabase', () => {
   // One module registry for the file: installMocks() re-points the runtime at a fresh recorder per test.
 
-  it('registers exactly the server, TLS setting, Entra admin, database, password and private link', async () => {
+  it('registers exactly the server, TLS settings, Entra admin, database and private link (no password)', async () => {
     const { recorder } = await build(prodArgs());
     const comp = recorder.one('aks-platform:index:PostgresDatabase');
     const children = recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort();
@@ -62,11 +63,10 @@ describe('PostgresDatabase', () => {
       'azure-native:dbforpostgresql:Configuration pg-ssl-min-protocol-version',
       'azure-native:dbforpostgresql:Database pg-db-app',
       'azure-native:dbforpostgresql:Server pg-server',
-      'random:index/randomPassword:RandomPassword pg-admin-password',
     ]);
   });
 
-  it('prod: zone-redundant HA, geo backup, 14 days, private only, Entra auth, protected, tagged', async () => {
+  it('prod: zone-redundant HA, geo backup, 14 days, private only, Entra auth only, protected, tagged', async () => {
     const { recorder } = await build(prodArgs());
     const server = recorder.one(SERVER);
     const inputs = unwrapSecrets(server.inputs) as Record<string, unknown>;
@@ -76,8 +76,7 @@ describe('PostgresDatabase', () => {
       location: 'westeurope',
       version: '16',
       sku: { name: 'Standard_D2ds_v5', tier: 'GeneralPurpose' },
-      administratorLogin: 'pgadmin',
-      authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled', tenantId: MOCK_TENANT_ID },
+      authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Disabled', tenantId: MOCK_TENANT_ID },
       storage: { storageSizeGB: 128, autoGrow: 'Enabled' },
       backup: { backupRetentionDays: 14, geoRedundantBackup: 'Enabled' },
       highAvailability: { mode: 'ZoneRedundant', standbyAvailabilityZone: '2' },
@@ -86,6 +85,9 @@ describe('PostgresDatabase', () => {
       tags: TAGS,
     });
     expect(inputs.network).toEqual({ publicNetworkAccess: 'Disabled' });
+    // No password administrator at all: nothing to leak, nothing in the state.
+    expect(inputs.administratorLogin).toBeUndefined();
+    expect(inputs.administratorLoginPassword).toBeUndefined();
     expect(server.protect).toBe(true);
     expect(server.ignoreChanges).toEqual(expect.arrayContaining(['availabilityZone', 'highAvailability.standbyAvailabilityZone']));
     expect(recorder.one('azure-native:dbforpostgresql:Database').protect).toBe(true);
@@ -110,7 +112,13 @@ describe('PostgresDatabase', () => {
     expect(server.inputs.availabilityZone ?? '').toBe(''); // unset: Azure picks the zone
     expect(server.protect).toBe(false);
     expect(recorder.one('azure-native:dbforpostgresql:Database').protect).toBe(false);
-    expect(recorder.ofType('azure-native:dbforpostgresql:AdministratorsMicrosoftEntra')).toHaveLength(0);
+    expect(unwrapSecrets(server.inputs)).toMatchObject({ authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Disabled' } });
+    // Dev too: the migration identity is the administrator, as a service principal.
+    expect(recorder.one('azure-native:dbforpostgresql:AdministratorsMicrosoftEntra').inputs).toMatchObject({
+      objectId: '0a0a0a0a-0000-4000-8000-00000000a003',
+      principalName: 'id-aksplat-dev-weu-migrate',
+      principalType: 'servicePrincipal',
+    });
     expect(recorder.one('azure-native:network:PrivateEndpoint').name).toBe('pg-pl-pe');
   });
 
@@ -157,16 +165,13 @@ describe('PostgresDatabase', () => {
     expect(dns.inputs.privateDnsZoneConfigs).toEqual([{ name: 'postgresqlServer', privateDnsZoneId: ZONE }]);
   });
 
-  it('generates a long alphanumeric password and keeps it secret end to end', async () => {
+  it('clients wait for the Entra administrator (it creates their login roles) besides the databases and the private DNS', async () => {
     const { recorder, db } = await build(prodArgs());
-    const pw = recorder.one('random:index/randomPassword:RandomPassword');
-    expect(pw.inputs).toMatchObject({ length: 40, special: false, upper: true, lower: true, numeric: true });
-    expect(Number(pw.inputs.length)).toBeGreaterThanOrEqual(32);
-    const server = recorder.one(SERVER);
-    expect(isSecretValue(server.inputs.administratorLoginPassword)).toBe(true);
-    const out = await resolveOutput(db.administratorPassword);
-    expect(out.secret).toBe(true);
-    expect(out.value.startsWith(MOCK_SECRET_MARKER)).toBe(true);
+    const admin = recorder.one('azure-native:dbforpostgresql:AdministratorsMicrosoftEntra');
+    expect(db.readyForClients.map((r) => (r as unknown as { __name?: string }).__name)).toContain('pg-entra-admin');
+    expect(recorder.ofType('random:index/randomPassword:RandomPassword')).toHaveLength(0);
+    expect(admin.inputs.principalType).toBe('group');
+    expect(await resolveOutput(db.entraAdministratorName)).toEqual({ value: 'pg-admins', secret: false });
   });
 
   it('outputs the names the apps need', async () => {
@@ -174,7 +179,6 @@ describe('PostgresDatabase', () => {
     expect(await resolveOutput(db.serverName)).toEqual({ value: 'psql-aksplat-prod-weu-abc123', secret: false });
     expect((await resolveOutput(db.fqdn)).value).toBe('psql-aksplat-prod-weu-abc123.postgres.database.azure.com');
     expect((await resolveOutput(db.databaseNames)).value).toEqual(['app']);
-    expect((await resolveOutput(db.administratorLogin)).value).toBe('pgadmin');
     expect((await resolveOutput(db.port)).value).toBe(5432);
     expect((await resolveOutput(db.serverId)).value).toBe(
       '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-aksplat-prod-weu/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-aksplat-prod-weu-abc123',
@@ -194,7 +198,7 @@ describe('PostgresDatabase', () => {
     ['unknown HA mode', { highAvailability: 'Regional' as never }, /args\.highAvailability: .*allowed: "Disabled", "SameZone", "ZoneRedundant"/],
     ['standby in the primary zone', { standbyAvailabilityZone: '1' }, /args\.standbyAvailabilityZone: .*another zone/],
     ['zone 4', { availabilityZone: '4', standbyAvailabilityZone: undefined }, /args\.availabilityZone: zone "4" is not allowed/],
-    ['reserved admin login', { administratorLogin: 'azure_superuser' }, /args\.administratorLogin: .*reserved/],
+    ['no Entra administrator (password authentication is off)', { entraAdministrator: undefined as never }, /args\.entraAdministrator: required: password authentication is disabled/],
     ['bad database name', { databases: ['my-app'] }, /args\.databases\[0\]: "my-app" is not a valid database name/],
     ['system database name', { databases: ['postgres'] }, /args\.databases\[0\]: .*system database/],
     ['no database', { databases: [] }, /args\.databases: at least one/],

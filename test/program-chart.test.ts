@@ -57,12 +57,19 @@ describe.each(['dev', 'prod'])('the %s program’s releases', (stack) => {
   it(stack === 'prod' ? 'run at least 3 replicas with an HPA and a PDB' : 'start from a single replica', () => {
     for (const { release, manifests } of rendered) {
       const kinds = manifests.map((m) => m.kind);
+      // The agent scales on queue lag through KEDA (its ScaledObject creates the HPA); the others through the chart's HPA.
+      const scaled = manifests.find((m) => m.kind === 'ScaledObject');
       if (stack === 'prod') {
-        const hpa = one(manifests, 'HorizontalPodAutoscaler');
-        expect({ app: release.name, min: hpa.spec.minReplicas >= 3, pdb: kinds.includes('PodDisruptionBudget') }).toEqual({ app: release.name, min: true, pdb: true });
+        const min = scaled ? scaled.spec.minReplicaCount : one(manifests, 'HorizontalPodAutoscaler').spec.minReplicas;
+        expect({ app: release.name, min: min >= 3, pdb: kinds.includes('PodDisruptionBudget'), keda: scaled !== undefined }).toEqual({
+          app: release.name,
+          min: true,
+          pdb: true,
+          keda: release.name === 'agent',
+        });
       } else {
         const hpa = manifests.find((m) => m.kind === 'HorizontalPodAutoscaler');
-        const minimum = hpa ? hpa.spec.minReplicas : one(manifests, 'Deployment').spec.replicas;
+        const minimum = scaled ? scaled.spec.minReplicaCount : hpa ? hpa.spec.minReplicas : one(manifests, 'Deployment').spec.replicas;
         expect({ app: release.name, minimum }).toEqual({ app: release.name, minimum: 1 });
       }
     }

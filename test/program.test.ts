@@ -4,7 +4,8 @@
  */
 import { runStack, StackRun } from '../offline/run-stack';
 import { TEST_CLOCK } from './support/clock';
-import { apiVersionsOf, previewWhereStableExists } from './support/api-versions';
+import { apiVersionsOf, isPreview } from './support/api-versions';
+import { AZURE_NATIVE_BASE, PINNED_API_VERSIONS, PREVIEW_ONLY_TYPES, canonicalType, decodeParameterValue, parameterValue, pinnedTypeToken, sdkVersion } from '../lib/azure-api-versions';
 import { isSecretValue, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/mocks';
 import { REQUIRED_TAG_KEYS } from '../lib/tags';
 import { isTaggable } from '../policy/evaluate';
@@ -43,7 +44,8 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
       'azure-native:dbforpostgresql:Server': 1,
       'azure-native:redisenterprise:RedisEnterprise': 1,
       'azure-native:keyvault:Vault': 1,
-      'azure-native:keyvault:Secret': 2,
+      'azure-native:dbforpostgresql:AdministratorsMicrosoftEntra': 1,
+      'azure-native:redisenterprise:AccessPolicyAssignment': 2,
       'docker-build:index:Image': 3,
       // the three apps and the gateway (Traefik)
       'kubernetes:helm.sh/v3:Release': 4,
@@ -52,17 +54,59 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
     });
   });
 
-  it('uses no preview API version where a stable one exists (except the documented gaps)', () => {
-    // azure-native 3.x creates these with a preview default and ships no stable-version
-    // module for them (a generated local SDK is needed): README § Azure's rules.
-    const KNOWN_GAPS = new Set(['azure-native:containerregistry:Registry', 'azure-native:monitor:ActionGroup']);
-    const types = [...new Set(run.recorder.resources.filter((r) => r.custom).map((r) => r.type))].sort();
-    const preview = types.filter((type) => {
-      const info = apiVersionsOf(type);
-      return info !== undefined && previewWhereStableExists(info) && !KNOWN_GAPS.has(type);
+  it('holds no data-service password or key: no Key Vault secret, no RandomPassword, no key listing', () => {
+    expect(run.recorder.ofType('azure-native:keyvault:Secret')).toEqual([]);
+    expect(run.recorder.ofType('random:index/randomPassword:RandomPassword')).toEqual([]);
+    expect(run.recorder.calls.map((c) => c.token).filter((t) => /list.*Keys/i.test(t))).toEqual([]);
+    expect(run.recorder.one('azure-native:dbforpostgresql:Server').inputs.authConfig).toMatchObject({ activeDirectoryAuth: 'Enabled', passwordAuth: 'Disabled' });
+    expect(run.recorder.one('azure-native:redisenterprise:Database').inputs.accessKeysAuthentication).toBe('Disabled');
+    expect(run.recorder.one('azure-native:containerservice:ManagedCluster').inputs.workloadAutoScalerProfile).toEqual({ keda: { enabled: true } });
+  });
+
+  it('gives each workload its own identity, federated with exactly its service account', () => {
+    const subjects = run.recorder
+      .ofType('azure-native:managedidentity:FederatedIdentityCredential')
+      .map((f) => [f.name.replace(/^aksplat-[a-z]+-/, ''), f.inputs.resourceName, f.inputs.subject])
+      .sort();
+    expect(subjects).toEqual([
+      ['identities-agent-fic-agent-agent', `id-aksplat-${stack}-weu-agent`, 'system:serviceaccount:agent:agent'],
+      ['identities-api-fic-api-api', `id-aksplat-${stack}-weu-api`, 'system:serviceaccount:api:api'],
+      ['identities-keda-fic-kube-system-keda-operator', `id-aksplat-${stack}-weu-keda`, 'system:serviceaccount:kube-system:keda-operator'],
+      ['identities-migrate-fic-api-api-migrate', `id-aksplat-${stack}-weu-migrate`, 'system:serviceaccount:api:api-migrate'],
+    ]);
+  });
+
+  it('creates no Azure resource on a preview API version, except types that have no stable version at all', () => {
+    const tokens = [...new Set(run.recorder.resources.filter((r) => r.custom).map((r) => r.token))].sort();
+    const versions = tokens.flatMap((token) => {
+      const info = apiVersionsOf(token);
+      return info ? [{ token, type: canonicalType(token), ...info }] : [];
     });
+    expect(versions.length).toBeGreaterThan(20);
+    // No exception list: a preview version fails unless Azure has no stable version of the type at all.
+    const preview = versions.filter((v) => isPreview(v.used) && !PREVIEW_ONLY_TYPES[v.type]).map((v) => `${v.token} ${v.used}`);
     expect(preview).toEqual([]);
-    expect(previewWhereStableExists(apiVersionsOf('azure-native:containerregistry:Registry')!)).toBe(true);
+    // Each preview-only entry is used at its recorded version, and the provider still lists no stable one.
+    for (const v of versions.filter((x) => PREVIEW_ONLY_TYPES[x.type])) {
+      expect({ type: v.type, used: v.used, stable: v.others.filter((o) => !isPreview(o)) }).toEqual({ type: v.type, used: PREVIEW_ONLY_TYPES[v.type].apiVersion, stable: [] });
+    }
+    // The pinned types register through their parameterized package, on the pinned stable version.
+    for (const [type, pin] of Object.entries(PINNED_API_VERSIONS)) {
+      for (const r of run.recorder.ofType(type)) {
+        expect({ type, token: r.token, used: apiVersionsOf(r.token)!.used }).toEqual({ type, token: pinnedTypeToken(type), used: pin.apiVersion });
+        const pkg = run.recorder.packages.find((p) => p.ref === r.packageRef);
+        expect(pkg).toEqual({
+          baseProviderName: 'azure-native',
+          baseProviderVersion: AZURE_NATIVE_BASE.version,
+          name: `azure-native_${pin.module}_${sdkVersion(pin.apiVersion)}`,
+          version: AZURE_NATIVE_BASE.version,
+          value: parameterValue(pin.module, pin.apiVersion),
+          ref: r.packageRef,
+        });
+        expect(decodeParameterValue(pkg!.value)).toEqual({ module: pin.module, version: sdkVersion(pin.apiVersion) });
+      }
+    }
+    expect(run.recorder.one('azure-native:containerregistry:Registry').token).toBe('azure-native_containerregistry_v20251101:containerregistry:Registry');
   });
 
   it('signs users in: creates the api and SPA registrations and passes them to the api and the frontend', () => {

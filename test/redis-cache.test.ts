@@ -1,9 +1,11 @@
-import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_SECRET_MARKER } from '../offline/mocks';
+import { installMocks, settle, resolveOutput } from '../offline/mocks';
 import type { RedisCacheArgs } from '../components/redis-cache';
 
 const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
 const AMR_ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.redis.azure.net';
 const CLASSIC_ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.redis.cache.windows.net';
+const API_OID = '0a0a0a0a-0000-4000-8000-00000000a001';
+const AGENT_OID = '0a0a0a0a-0000-4000-8000-00000000a002';
 const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
 
 function prodArgs(): RedisCacheArgs {
@@ -16,6 +18,10 @@ function prodArgs(): RedisCacheArgs {
     persistence: 'AOF',
     privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: AMR_ZONE },
     protect: true,
+    accessPolicyAssignments: [
+      { name: 'api', objectId: API_OID },
+      { name: 'agent', objectId: AGENT_OID },
+    ],
   };
 }
 
@@ -50,18 +56,20 @@ async function build(args: RedisCacheArgs) {
 }
 
 describe('RedisCache (Azure Managed Redis)', () => {
-  it('registers exactly the cluster, its database and the private link', async () => {
+  it('registers exactly the cluster, its database, the access policy assignments and the private link', async () => {
     const { recorder } = await build(prodArgs());
     const comp = recorder.one('aks-platform:index:RedisCache');
     expect(recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       'aks-platform:index:PrivateLink redis-pl',
+      'azure-native:redisenterprise:AccessPolicyAssignment redis-access-agent',
+      'azure-native:redisenterprise:AccessPolicyAssignment redis-access-api',
       'azure-native:redisenterprise:Database redis-db',
       'azure-native:redisenterprise:RedisEnterprise redis-cluster',
     ]);
     expect(recorder.ofType('azure-native:redis:Redis')).toHaveLength(0);
   });
 
-  it('prod: HA, TLS 1.2, private only, TLS-only non-cluster database on 10000, NoEviction, AOF, keys auth, protected', async () => {
+  it('prod: HA, TLS 1.2, private only, TLS-only non-cluster database on 10000, NoEviction, AOF, access keys off, protected', async () => {
     const { recorder } = await build(prodArgs());
     const cluster = recorder.one('azure-native:redisenterprise:RedisEnterprise');
     expect(cluster.inputs).toEqual({
@@ -84,7 +92,7 @@ describe('RedisCache (Azure Managed Redis)', () => {
       port: 10000,
       clusteringPolicy: 'EnterpriseCluster',
       evictionPolicy: 'NoEviction',
-      accessKeysAuthentication: 'Enabled',
+      accessKeysAuthentication: 'Disabled',
       persistence: { aofEnabled: true, aofFrequency: '1s', rdbEnabled: false },
     });
     expect(db.protect).toBe(true);
@@ -112,17 +120,36 @@ describe('RedisCache (Azure Managed Redis)', () => {
     expect(recorder.one('azure-native:network:PrivateDnsZoneGroup').inputs.privateDnsZoneConfigs).toEqual([{ name: 'redisEnterprise', privateDnsZoneId: AMR_ZONE }]);
   });
 
-  it('reads the access key with listDatabaseKeys and outputs it as a secret', async () => {
+  it('Entra only: the api and agent identities get the default access policy, one write at a time; no key is ever listed', async () => {
     const { recorder, cache } = await build(prodArgs());
-    const key = await resolveOutput(cache.accessKey);
-    expect(key.secret).toBe(true);
-    expect(key.value.startsWith(MOCK_SECRET_MARKER)).toBe(true);
-    const call = recorder.calls.find((c) => c.token === 'azure-native:redisenterprise:listDatabaseKeys');
-    expect(unwrapSecrets(call?.inputs)).toEqual({ resourceGroupName: 'rg-aksplat-prod-weu', clusterName: 'redis-aksplat-prod-weu-abc123', databaseName: 'default' });
+    const db = recorder.one('azure-native:redisenterprise:Database');
+    const api = recorder.one('azure-native:redisenterprise:AccessPolicyAssignment', 'redis-access-api');
+    const agent = recorder.one('azure-native:redisenterprise:AccessPolicyAssignment', 'redis-access-agent');
+    expect(api.inputs).toEqual({
+      accessPolicyAssignmentName: 'api',
+      accessPolicyName: 'default',
+      clusterName: 'redis-aksplat-prod-weu-abc123',
+      databaseName: 'default',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      user: { objectId: API_OID },
+    });
+    expect(agent.inputs.user).toEqual({ objectId: AGENT_OID });
+    expect(api.dependencies).toContain(db.urn);
+    expect(agent.dependencies).toContain(api.urn);
+    expect(cache.readyForClients).toEqual(expect.arrayContaining(cache.accessPolicyAssignments));
+    expect(recorder.calls.map((c) => c.token).filter((t) => /list.*Keys/i.test(t))).toEqual([]);
     expect(await resolveOutput(cache.hostName)).toEqual({ value: 'redis-aksplat-prod-weu-abc123.westeurope.redis.azure.net', secret: false });
     expect((await resolveOutput(cache.port)).value).toBe(10000);
     expect((await resolveOutput(cache.kind)).value).toBe('managed');
     expect((await resolveOutput(cache.id)).value).toMatch(/\/providers\/Microsoft\.Cache\/redisEnterprise\/redis-aksplat-prod-weu-abc123$/);
+  });
+
+  it('refuses assignment names Azure would reject and duplicates', async () => {
+    installMocks();
+    const { RedisCache } = await import('../components/redis-cache');
+    expect(() => new RedisCache('redis', { ...prodArgs(), accessPolicyAssignments: [{ name: 'api-1', objectId: API_OID }] })).toThrow(/args\.accessPolicyAssignments\[0\]\.name: "api-1" is not allowed/);
+    expect(() => new RedisCache('redis', { ...prodArgs(), accessPolicyAssignments: [{ name: 'api', objectId: API_OID }, { name: 'api', objectId: AGENT_OID }] })).toThrow(/args\.accessPolicyAssignments: names must be unique/);
+    await settle();
   });
 });
 
@@ -138,20 +165,26 @@ describe('RedisCache (classic Premium, retiring 2028-09-30)', () => {
       sku: { name: 'Premium', family: 'P', capacity: 2 },
       enableNonSslPort: false,
       minimumTlsVersion: '1.2',
-      disableAccessKeyAuthentication: false,
+      disableAccessKeyAuthentication: true,
       publicNetworkAccess: 'Disabled',
       redisVersion: '6',
       replicasPerPrimary: 2,
       zones: ['1', '2', '3'],
-      redisConfiguration: { maxmemoryPolicy: 'noeviction' },
+      redisConfiguration: { maxmemoryPolicy: 'noeviction', aadEnabled: 'true' },
       tags: TAGS,
     });
     expect(redis.protect).toBe(true);
     expect(recorder.one('azure-native:network:PrivateEndpoint').inputs).toMatchObject({ privateLinkServiceConnections: [{ groupIds: ['redisCache'] }] });
     expect(recorder.one('azure-native:network:PrivateDnsZoneGroup').inputs.privateDnsZoneConfigs).toEqual([{ name: 'redisCache', privateDnsZoneId: CLASSIC_ZONE }]);
-    expect(recorder.calls.map((c) => c.token)).toContain('azure-native:redis:listRedisKeys');
-    const key = await resolveOutput(cache.accessKey);
-    expect(key.secret).toBe(true);
+    expect(recorder.calls.map((c) => c.token).filter((t) => /list.*Keys/i.test(t))).toEqual([]);
+    expect(recorder.one('azure-native:redis:AccessPolicyAssignment', 'redis-access-api').inputs).toEqual({
+      accessPolicyAssignmentName: 'api',
+      accessPolicyName: 'Data Contributor',
+      cacheName: 'redis-aksplat-prod-weu-abc123',
+      resourceGroupName: 'rg-aksplat-prod-weu',
+      objectId: API_OID,
+      objectIdAlias: 'api',
+    });
     expect((await resolveOutput(cache.port)).value).toBe(6380);
     expect((await resolveOutput(cache.hostName)).value).toBe('redis-aksplat-prod-weu-abc123.redis.cache.windows.net');
     expect((await resolveOutput(cache.kind)).value).toBe('classic');

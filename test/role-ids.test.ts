@@ -28,7 +28,7 @@ describe('roles the program assigns', () => {
       keyVault: 'Microsoft.KeyVault/vaults', keyVaultSecret: 'Microsoft.KeyVault/vaults/secrets', monitorWorkspace: 'Microsoft.Monitor/accounts', grafana: 'Microsoft.Dashboard/grafana',
     };
     const kinds: Record<RolePrincipal, string[]> = {
-      kubelet: ['ServicePrincipal'], controlPlane: ['ServicePrincipal'], apps: ['ServicePrincipal'], runner: ['ServicePrincipal'], grafana: ['ServicePrincipal'],
+      kubelet: ['ServicePrincipal'], controlPlane: ['ServicePrincipal'], apps: ['ServicePrincipal'], runner: ['ServicePrincipal'], grafana: ['ServicePrincipal'], keda: ['ServicePrincipal'],
       deployer: ['ServicePrincipal', 'User'], platformTeam: ['Group'],
     };
     expect(Object.keys(ROLE_ALLOW_LIST).sort()).toEqual(programRoleIds());

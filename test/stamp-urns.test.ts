@@ -44,6 +44,27 @@ describe('aliasUrns (the engine rules)', () => {
   });
 });
 
+/**
+ * Resources removed on purpose, each with the change that removed it: an existing stack deletes
+ * them on its next `pulumi up` (nothing else depends on them). Every pattern must still match a
+ * fixture URN, so the list cannot go stale.
+ */
+const RETIRED: { pattern: RegExp; why: string }[] = [
+  { pattern: /::aksplat-[a-z]+-kv-apps(-identity|-fic-[a-z]+-[a-z]+)?$/, why: '#14: the one shared apps identity became per-workload identities (components/app-identities.ts)' },
+  { pattern: /::aksplat-[a-z]+-kv-apps-secrets-user(-propagation)?$/, why: '#14: no vault-wide Key Vault role for the apps; per-secret roles only' },
+  { pattern: /::aksplat-[a-z]+-kv-secret-(postgres|redis)-password$/, why: '#14: PostgreSQL and Redis use Entra; no password or key is stored' },
+  { pattern: /::aksplat-[a-z]+-postgres-admin-password$/, why: '#14: password authentication is disabled on PostgreSQL' },
+];
+const retired = (urn: string) => RETIRED.some((r) => r.pattern.test(urn));
+
+/** Resources added after the refactor, under the stamp (so not in the pre-refactor fixture), each with its change. */
+const ADDED: { pattern: RegExp; why: string }[] = [
+  { pattern: /\$aks-platform:index:AppIdentities(\$[^:]+:[^:]+:[^:]+)*::aksplat-[a-z]+-identities(-(api|agent|migrate|keda)(-identity|-fic-[a-z-]+|-metrics-reader)?)?$/, why: '#14: one identity per workload (components/app-identities.ts)' },
+  { pattern: /\$azure-native:redisenterprise:AccessPolicyAssignment::aksplat-[a-z]+-redis-access-(api|agent)$/, why: '#14: Redis Entra access for the api and the agent' },
+  { pattern: /\$azure-native:dbforpostgresql:AdministratorsMicrosoftEntra::aksplat-[a-z]+-postgres-entra-admin$/, why: '#14: the migration identity is PostgreSQL\'s Entra administrator' },
+];
+const added = (urn: string) => ADDED.some((a) => a.pattern.test(urn));
+
 describe.each(['dev', 'prod'])('the %s stack keeps its URNs', (stack) => {
   let run: StackRun;
   let fixture: string[];
@@ -52,7 +73,7 @@ describe.each(['dev', 'prod'])('the %s stack keeps its URNs', (stack) => {
     run = await runStack(stack, { clock: TEST_CLOCK });
     fixture = readUrnFixture(stack);
     aliases = aliasUrns(run.recorder.resources);
-   }, 300_000);
+  }, 300_000);
 
   it('has a fixture recorded before the refactor', () => {
     expect(fixture.length).toBeGreaterThan(100);
@@ -64,14 +85,20 @@ describe.each(['dev', 'prod'])('the %s stack keeps its URNs', (stack) => {
     for (const r of run.recorder.resources) {
       for (const old of [r.urn, ...(aliases.get(r.urn) ?? [])]) answeredBy.set(old, [...(answeredBy.get(old) ?? []), r.urn]);
     }
-    const missing = fixture.filter((u) => !answeredBy.has(u));
+    const missing = fixture.filter((u) => !answeredBy.has(u) && !retired(u));
     const ambiguous = fixture.filter((u) => (answeredBy.get(u)?.length ?? 0) > 1);
     expect({ missing, ambiguous }).toEqual({ missing: [], ambiguous: [] });
   });
 
+  it('retires only what was removed on purpose, and each retirement names a resource the fixture had', () => {
+    for (const r of RETIRED) expect({ why: r.why, matches: fixture.some((u) => r.pattern.test(u)) }).toEqual({ why: r.why, matches: true });
+    expect(run.recorder.resources.filter((r) => retired(r.urn)).map((r) => r.urn)).toEqual([]);
+  });
+
   it('every resource is in the fixture, by URN or by an alias, but the new stamp (a new one: scripts/urn-fixture.ts --add)', () => {
     const known = new Set(fixture);
-    const unknown = run.recorder.resources.filter((r) => !known.has(r.urn) && !(aliases.get(r.urn) ?? []).some((a) => known.has(a))).map((r) => r.urn);
+    const unknown = run.recorder.resources.filter((r) => !known.has(r.urn) && !(aliases.get(r.urn) ?? []).some((a) => known.has(a)) && !added(r.urn)).map((r) => r.urn);
+    for (const a of ADDED) expect({ why: a.why, matches: run.recorder.resources.some((r) => a.pattern.test(r.urn)) }).toEqual({ why: a.why, matches: true });
     // The stamp is the one new resource: a component, it holds no cloud state, so adding it replaces nothing.
     expect(unknown).toEqual([`urn:pulumi:${stack}::aks-platform::aks-platform:index:Platform$aks-platform:index:RegionalStamp::aksplat-${stack}`]);
   });

@@ -86,12 +86,7 @@ const EXPECTED = [
   'entraAccessToken pulumi:providers:grafana.auth',
   'execPluginKubeconfig pulumi:providers:kubernetes.kubeconfig',
   'execPluginKubeconfig pulumi:pulumi:Stack.kubeconfig',
-  // Long-lived, until #14 (branch workload-identity) makes PostgreSQL and Redis Entra-only.
-  'postgresAdminPassword azure-native:dbforpostgresql:Server.administratorLoginPassword',
-  'postgresAdminPassword azure-native:keyvault:Secret.properties[postgres-password]',
-  'postgresAdminPassword random:index/randomPassword:RandomPassword.bcryptHash',
-  'postgresAdminPassword random:index/randomPassword:RandomPassword.result',
-  'redisAccessKey azure-native:keyvault:Secret.properties[redis-password]',
+  // No long-lived credential: PostgreSQL and Redis are Entra-only (#14).
 ];
 
 describe.each(['dev', 'prod'])('the state of %s holds only allowed secrets', (stack) => {
@@ -147,9 +142,8 @@ describe('the operations runner adds no secret to the state', () => {
 });
 
 describe('the table (lib/state-secrets.ts)', () => {
-  it('names, for every long-lived kind, the issue that removes it: today only PostgreSQL and Redis, by #14', () => {
-    expect(longLivedKinds()).toEqual(['postgresAdminPassword', 'redisAccessKey']);
-    for (const kind of longLivedKinds()) expect(STATE_SECRET_KINDS[kind].allowed).toMatchObject({ removedBy: expect.stringMatching(/^#14 /) });
+  it('lists no long-lived credential any more: #14 removed the PostgreSQL password and the Redis key', () => {
+    expect(longLivedKinds()).toEqual([]);
   });
 
   it('gives every short-lived kind a lifetime of at most 3 h with its source', () => {

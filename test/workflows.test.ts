@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { RUNNER_VERSION } from '../lib/operations-runner';
 import {
   checkActionPins,
   checkCommands,
@@ -152,6 +153,15 @@ describe('renovate.json', () => {
     const groups = ruleFor('@pulumi/pulumi').map((r) => r.groupName);
     expect(groups).toContain('pulumi');
     expect(ruleFor('@pulumi/kubernetes').map((r) => r.groupName)).toContain('pulumi');
+  });
+
+  it('finds the pinned GitHub Actions runner of the operations runner (custom regex manager)', () => {
+    const managers = (config as unknown as { customManagers: Array<{ managerFilePatterns: string[]; matchStrings: string[] }> }).customManagers;
+    const file = 'lib/operations-runner.ts';
+    const manager = managers.find((m) => m.managerFilePatterns.some((p) => new RegExp(p.slice(1, -1)).test(file)))!;
+    expect(manager).toBeDefined();
+    const match = new RegExp(manager.matchStrings[0]).exec(readFileSync(join(ROOT, file), 'utf8'));
+    expect(match?.groups).toMatchObject({ datasource: 'github-releases', depName: 'actions/runner', currentValue: RUNNER_VERSION });
   });
 
   it('sends azure-native through hand review: no automerge, a label, dashboard approval', () => {

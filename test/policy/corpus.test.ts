@@ -86,19 +86,31 @@ export const CORPUS: Change[] = [
   { change: 'registry made public and its private endpoint dropped (config registry.privateEndpoint: false)', config: { 'aks-platform:registry.privateEndpoint': false }, expect: { rule: 'data-service-private-endpoint', names: [`${P}-registry-acr`] } },
 
   // ----- Role assignments
-  { change: 'apps\' Key Vault role moved to subscription scope', mutate: (v) => { props(v, `${P}-kv-apps-secrets-user`).scope = SUB; }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-kv-apps-secrets-user`] } },
-  { change: 'apps\' Key Vault role moved to the resource group', mutate: (v) => { props(v, `${P}-kv-apps-secrets-user`).scope = RG; }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-kv-apps-secrets-user`] } },
+  { change: 'KEDA\'s metrics role moved to subscription scope', mutate: (v) => { props(v, `${P}-identities-keda-metrics-reader`).scope = SUB; }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-identities-keda-metrics-reader`] } },
+  { change: 'KEDA\'s metrics role moved to the resource group', mutate: (v) => { props(v, `${P}-identities-keda-metrics-reader`).scope = RG; }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-identities-keda-metrics-reader`] } },
+  {
+    change: 'the api identity given Key Vault Secrets User on the whole vault (instead of per secret)',
+    mutate: (v) =>
+      addResource(v, 'azure-native:authorization:RoleAssignment', `${P}-kv-api-reads-everything`, {
+        ...props(v, `${P}-kv-deployer-secrets-officer`),
+        roleDefinitionId: role('4633458b-17de-408a-b874-0445c86b69e6'),
+        principalType: 'ServicePrincipal',
+      }),
+    expect: { rule: 'role-assignment-allow-list', names: [`${P}-kv-api-reads-everything`] },
+  },
   { change: 'kubelet given Contributor on the resource group instead of AcrPull', mutate: (v) => { Object.assign(props(v, `${P}-aks-kubelet-acr-pull`), { roleDefinitionId: role('b24988ac-6180-42a0-ab88-20f7382dd24c'), scope: RG }); }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-aks-kubelet-acr-pull`] } },
   { change: 'deployer made Owner of the subscription', mutate: (v) => { Object.assign(props(v, `${P}-aks-deployer-cluster-admin`), { roleDefinitionId: role('8e3af657-a8ff-443c-a75c-2fe8c4bcb635'), scope: SUB }); }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-aks-deployer-cluster-admin`] } },
   { change: 'control-plane identity given User Access Administrator on the subnet', mutate: (v) => { props(v, `${P}-aks-subnet-network-contributor`).roleDefinitionId = role('18d7d88d-d35e-4fb5-a5c3-7773c20a72d9'); }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-aks-subnet-network-contributor`] } },
-  { change: 'apps identity given Key Vault Administrator', mutate: (v) => { props(v, `${P}-kv-apps-secrets-user`).roleDefinitionId = role('00482a5a-887f-4fb3-b363-3b7fe8e74483'); }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-kv-apps-secrets-user`] } },
+  { change: 'KEDA identity given Key Vault Administrator', mutate: (v) => { props(v, `${P}-identities-keda-metrics-reader`).roleDefinitionId = role('00482a5a-887f-4fb3-b363-3b7fe8e74483'); }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-identities-keda-metrics-reader`] } },
   { change: 'AcrPull granted to a group', mutate: (v) => { props(v, `${P}-aks-kubelet-acr-pull`).principalType = 'Group'; }, expect: { rule: 'role-assignment-allow-list', names: [`${P}-aks-kubelet-acr-pull`] } },
 
   // ----- Workload identity
-  { change: 'federated subjects changed to default:default', mutate: (v) => { for (const app of ['api-api', 'agent-agent']) props(v, `${P}-kv-apps-fic-${app}`).subject = 'system:serviceaccount:default:default'; }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-kv-apps-fic-api-api`, `${P}-kv-apps-fic-agent-agent`] } },
-  { change: 'federated credential for the frontend, which does not use workload identity', mutate: (v) => addResource(v, 'azure-native:managedidentity:FederatedIdentityCredential', `${P}-kv-apps-fic-frontend-frontend`, { ...props(v, `${P}-kv-apps-fic-api-api`), federatedIdentityCredentialResourceName: 'frontend-frontend', subject: 'system:serviceaccount:frontend:frontend' }, [...find(v, `${P}-kv-apps-fic-api-api`).dependencies]), expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-kv-apps-fic-frontend-frontend`] } },
-  { change: 'federated credential trusts GitHub Actions instead of the cluster', mutate: (v) => { Object.assign(props(v, `${P}-kv-apps-fic-api-api`), { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:someone/fork:ref:refs/heads/main' }); }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-kv-apps-fic-api-api`] } },
-  { change: 'federated credential with an extra audience', mutate: (v) => { props(v, `${P}-kv-apps-fic-agent-agent`).audiences.push('api://other'); }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-kv-apps-fic-agent-agent`] } },
+  { change: 'federated subjects changed to default:default', mutate: (v) => { for (const fic of ['api-fic-api-api', 'agent-fic-agent-agent']) props(v, `${P}-identities-${fic}`).subject = 'system:serviceaccount:default:default'; }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-identities-api-fic-api-api`, `${P}-identities-agent-fic-agent-agent`] } },
+  { change: 'federated credential for the frontend, which does not use workload identity', mutate: (v) => addResource(v, 'azure-native:managedidentity:FederatedIdentityCredential', `${P}-identities-api-fic-frontend-frontend`, { ...props(v, `${P}-identities-api-fic-api-api`), federatedIdentityCredentialResourceName: 'frontend-frontend', subject: 'system:serviceaccount:frontend:frontend' }, [...find(v, `${P}-identities-api-fic-api-api`).dependencies]), expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-identities-api-fic-frontend-frontend`] } },
+  { change: 'federated credential trusts GitHub Actions instead of the cluster', mutate: (v) => { Object.assign(props(v, `${P}-identities-api-fic-api-api`), { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:someone/fork:ref:refs/heads/main' }); }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-identities-api-fic-api-api`] } },
+  { change: 'federated credential with an extra audience', mutate: (v) => { props(v, `${P}-identities-agent-fic-agent-agent`).audiences.push('api://other'); }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-identities-agent-fic-agent-agent`] } },
+  { change: 'the KEDA operator\'s credential when no release scales with KEDA (add-on off)', mutate: (v) => { props(v, `${P}-aks-aks`).workloadAutoScalerProfile.keda.enabled = false; }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-identities-keda-fic-kube-system-keda-operator`] } },
+  { change: 'a federated credential for another kube-system account', mutate: (v) => { props(v, `${P}-identities-keda-fic-kube-system-keda-operator`).subject = 'system:serviceaccount:kube-system:coredns'; }, expect: { rule: 'federated-credential-cluster-subject', names: [`${P}-identities-keda-fic-kube-system-keda-operator`] } },
   { change: 'workload identity webhook turned off', mutate: (v) => { props(v, `${P}-aks-aks`).securityProfile.workloadIdentity.enabled = false; }, expect: { rule: 'aks-workload-identity', names: [`${P}-aks-aks`] } },
 
   // ----- Cluster
@@ -122,6 +134,15 @@ export const CORPUS: Change[] = [
   { change: 'Defender for Containers turned off', mutate: (v) => { delete props(v, `${P}-aks-aks`).securityProfile.defender; }, expect: { rule: 'aks-defender', names: [`${P}-aks-aks`] } },
   { change: 'image cleaner turned off', mutate: (v) => { props(v, `${P}-aks-aks`).securityProfile.imageCleaner = { enabled: false }; }, expect: { rule: 'aks-image-cleaner', names: [`${P}-aks-aks`] } },
   { change: 'Key Vault diagnostic setting dropped', mutate: (v) => { v.splice(v.indexOf(find(v, `${P}-guardrails-diag-kv`)), 1); }, expect: { rule: 'data-service-diagnostics', names: [`${P}-kv-vault`] } },
+  {
+    change: 'operations runner added with a password admin (the old RandomPassword design)',
+    mutate: (v) => addResource(v, 'azure-native:compute:VirtualMachineScaleSet', `${P}-runner-vmss`, {
+      vmScaleSetName: 'vmss-aksplat-prod-runner', tags: props(v, `${P}-kv-vault`).tags,
+      virtualMachineProfile: { osProfile: { computerNamePrefix: 'runner', adminUsername: 'opsadmin', adminPassword: '[secret]', linuxConfiguration: { disablePasswordAuthentication: false, provisionVMAgent: true } } },
+    }),
+    expect: { rule: 'vmss-ssh-key-only', names: [`${P}-runner-vmss`] },
+  },
+  { change: 'egress firewall diagnostic setting dropped', mutate: (v) => { v.splice(v.indexOf(find(v, `${P}-guardrails-diag-firewall`)), 1); }, expect: { rule: 'data-service-diagnostics', names: [`${P}-egress-firewall`] } },
   { change: 'Key Vault diagnostic setting without AuditEvent', mutate: (v) => { props(v, `${P}-guardrails-diag-kv`).logs = [{ category: 'AzurePolicyEvaluationDetails', enabled: true }]; }, expect: { rule: 'data-service-diagnostics', names: [`${P}-kv-vault`] } },
   { change: 'pod-security initiative only audits in prod', mutate: (v) => { props(v, `${P}-guardrails-pod-security`).parameters.effect.value = 'Audit'; }, expect: { rule: 'pod-security-deny', names: [`${P}-guardrails-pod-security`] } },
   { change: 'pod-security initiative assignment removed', mutate: (v) => { v.splice(v.indexOf(find(v, `${P}-guardrails-pod-security`)), 1); }, expect: { rule: 'aks-pod-security-initiative', names: [`${P}-aks-aks`] } },

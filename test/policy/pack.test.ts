@@ -16,6 +16,7 @@ import { RULES, T } from '../../policy/rules';
 import { acrPull, cluster, registry, vault, view } from './fixtures';
 import { planStack } from '../../plan/plan';
 import { unwrapSecrets } from '../../offline/mocks';
+import { pinnedTypeToken } from '../../lib/azure-api-versions';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerRpc = require('@pulumi/pulumi/proto/analyzer_grpc_pb');
 const analyzerPb = require('@pulumi/pulumi/proto/analyzer_pb');
@@ -67,6 +68,14 @@ describe('policy pack adapter', () => {
     expect(dev).toEqual([expect.objectContaining({ policy: 'acr-public-network-disabled-advisory', level: 'advisory' })]);
     expect(dev[0].message).toContain('Advisory: advisory in dev: dev uses a Basic/Standard registry');
     expect(prod[0].message).toContain('[CKV_AZURE_139]');
+  });
+
+  it('applies the registry rules to a registry registered on its pinned API version (parameterized token)', () => {
+    const token = pinnedTypeToken(T.registry);
+    expect(token).toBe('azure-native_containerregistry_v20251101:containerregistry:Registry');
+    const found = runResourcePolicies(resourceArgs(token, 'acr', registry({ adminUserEnabled: true }), 'prod'));
+    expect(found.map((f) => f.policy)).toContain('acr-admin-user-disabled');
+    expect(found.map((f) => f.policy)).toEqual(runResourcePolicies(resourceArgs(T.registry, 'acr', registry({ adminUserEnabled: true }), 'prod')).map((f) => f.policy));
   });
 
   it('reads the protect option', () => {

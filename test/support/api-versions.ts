@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
+import { canonicalType, explicitApiVersion } from '../../lib/azure-api-versions';
 
 export interface ApiVersionInfo {
   /** The version the SDK's type uses. */
@@ -15,8 +16,20 @@ export interface ApiVersionInfo {
 
 const SDK = path.dirname(require.resolve('@pulumi/azure-native/package.json'));
 
-/** `azure-native:containerregistry:Registry` → its API versions; undefined for non-azure-native types. */
-export function apiVersionsOf(type: string): ApiVersionInfo | undefined {
+/**
+ * A type token → its API versions; undefined for non-azure-native types. A token of a
+ * parameterized package (`azure-native_containerregistry_v20251101:containerregistry:Registry`)
+ * uses the version it names; the others are the SDK's default plus its other versions.
+ */
+export function apiVersionsOf(token: string): ApiVersionInfo | undefined {
+  const sdk = sdkApiVersionsOf(canonicalType(token));
+  const explicit = explicitApiVersion(token);
+  if (!sdk || !explicit) return sdk;
+  return { used: explicit, others: [sdk.used, ...sdk.others].filter((v) => v !== explicit).sort() };
+}
+
+/** The installed SDK's own statement for `azure-native:<module>:<Resource>`: default version and the others. */
+export function sdkApiVersionsOf(type: string): ApiVersionInfo | undefined {
   const match = /^azure-native:([a-zA-Z0-9]+):([A-Za-z0-9]+)$/.exec(type);
   if (!match) return undefined;
   const [, module, resource] = match;
@@ -32,6 +45,11 @@ export function apiVersionsOf(type: string): ApiVersionInfo | undefined {
   if (!used) throw new Error(`${type}: the SDK does not state its API version`);
   const others = /Other available API versions: ([^.]*)\./.exec(text)?.[1].split(',').map((v) => v.trim()) ?? [];
   return { used, others };
+}
+
+/** True when the version is a preview. */
+export function isPreview(apiVersion: string): boolean {
+  return apiVersion.endsWith('-preview');
 }
 
 /** True when the type uses a preview API version although the provider offers a stable one. */

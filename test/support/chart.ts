@@ -168,6 +168,49 @@ const podMonitorSchema = z
   })
   .strict();
 
+/** KEDA TriggerAuthentication (keda.sh/v1alpha1) as the chart renders it: workload identity only, no secret. */
+const triggerAuthenticationSchema = z
+  .object({
+    apiVersion: z.literal('keda.sh/v1alpha1'),
+    kind: z.literal('TriggerAuthentication'),
+    metadata: z.object({ name: z.string().min(1), namespace: z.string().min(1), labels: z.record(z.string(), z.string()) }).strict(),
+    spec: z.object({ podIdentity: z.object({ provider: z.literal('azure-workload'), identityId: z.string().uuid() }).strict() }).strict(),
+  })
+  .strict();
+
+/** KEDA ScaledObject (keda.sh/v1alpha1) — the fields the chart sets, after the CRD (keda.sh/docs "ScaledObject specification"). */
+const scaledObjectSchema = z
+  .object({
+    apiVersion: z.literal('keda.sh/v1alpha1'),
+    kind: z.literal('ScaledObject'),
+    metadata: z.object({ name: z.string().min(1), namespace: z.string().min(1), labels: z.record(z.string(), z.string()) }).strict(),
+    spec: z
+      .object({
+        scaleTargetRef: z.object({ apiVersion: z.literal('apps/v1'), kind: z.literal('Deployment'), name: z.string().min(1) }).strict(),
+        minReplicaCount: z.number().int().min(0),
+        maxReplicaCount: z.number().int().min(1),
+        pollingInterval: z.number().int().positive(),
+        advanced: z.object({ horizontalPodAutoscalerConfig: z.object({ behavior: z.record(z.string(), z.unknown()) }).strict() }).strict(),
+        triggers: z
+          .array(
+            z.union([
+              z
+                .object({
+                  type: z.literal('prometheus'),
+                  name: z.string().regex(/^[a-z0-9-]+$/),
+                  metadata: z.object({ serverAddress: z.string().url(), query: z.string().min(1), threshold: z.string().regex(/^\d+(\.\d+)?$/), activationThreshold: z.string() }).strict(),
+                  authenticationRef: z.object({ name: z.string().min(1) }).strict(),
+                })
+                .strict(),
+              z.object({ type: z.literal('cpu'), metricType: z.literal('Utilization'), metadata: z.object({ value: z.string().regex(/^\d+$/) }).strict() }).strict(),
+            ]),
+          )
+          .min(1),
+      })
+      .strict(),
+  })
+  .strict();
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'batch/v1/Job': Job,
@@ -196,6 +239,12 @@ export function validateManifest(m: Manifest): void {
   }
   if (key === 'azmonitoring.coreos.com/v1/PodMonitor') {
     const r = podMonitorSchema.safeParse(m);
+    if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return;
+  }
+  const crd = { 'keda.sh/v1alpha1/ScaledObject': scaledObjectSchema, 'keda.sh/v1alpha1/TriggerAuthentication': triggerAuthenticationSchema }[key];
+  if (crd) {
+    const r = crd.safeParse(m);
     if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return;
   }

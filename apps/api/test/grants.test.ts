@@ -5,7 +5,7 @@
  * and the agent's retention job deletes old finished jobs in batches.
  */
 import { Client } from 'pg';
-import { deleteFinishedJobs } from '@aks-platform/common';
+import { deleteFinishedJobs, ensureLoginRoles, entraPrincipalCreator } from '@aks-platform/common';
 import { startAgent, type AgentHandle } from '../../agent/src';
 import { httpJson, provisionAppRoles, roleEnv, postgresDatabase, startOidcIssuer, startRedis, waitFor, type AppLogins, type OidcIssuer, type PostgresServer, type RedisServer } from '../../common/test-support';
 import { startApi, type ApiHandle } from '../src';
@@ -92,6 +92,58 @@ test('retention as the agent role: only finished jobs older than N days go, in b
   expect(deleted).toBe(25);
   const left = await owner.query<{ input: string }>("SELECT input FROM jobs WHERE input IN ('old', 'recent', 'old but unfinished') ORDER BY input");
   expect(left.rows.map((r) => r.input)).toEqual(['old but unfinished', 'recent']);
+});
+
+/**
+ * The migration Job's Entra path: pgaadauth_create_principal_with_oid exists only on Azure, so
+ * the test database gets a stand-in with the same signature that creates a plain LOGIN role (the
+ * object id as its password, where Azure would accept the identity's token). The creation step
+ * and the grants around it are the Job's own code.
+ */
+test('entra principals: created once through pgaadauth_create_principal_with_oid, then limited to their group role', async () => {
+  const tag = Math.random().toString(36).slice(2, 8);
+  const api = { name: `id-api-${tag}`, objectId: '0a0a0a0a-0000-4000-8000-000000000001' };
+  const agent = { name: `id-agent-${tag}`, objectId: '0a0a0a0a-0000-4000-8000-000000000002' };
+  await owner.query(`CREATE TABLE pgaadauth_calls (role text, oid text, kind text, is_admin boolean, is_mfa boolean)`);
+  await owner.query(`CREATE FUNCTION pgaadauth_create_principal_with_oid(role text, oid text, kind text, is_admin boolean, is_mfa boolean) RETURNS text
+    LANGUAGE plpgsql AS $$ BEGIN
+      INSERT INTO pgaadauth_calls VALUES (role, oid, kind, is_admin, is_mfa);
+      EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', role, oid);
+      RETURN 'Created role for ' || role;
+    END $$`);
+  try {
+    const create = entraPrincipalCreator(owner);
+    expect(await ensureLoginRoles(owner, { api: [api], agent: [agent] }, create)).toEqual([api.name, agent.name]);
+    // Idempotent: a second release finds the roles and creates nothing.
+    expect(await ensureLoginRoles(owner, { api: [api], agent: [agent] }, create)).toEqual([]);
+    const calls = await owner.query('SELECT role, oid, kind, is_admin, is_mfa FROM pgaadauth_calls ORDER BY role DESC');
+    expect(calls.rows).toEqual([
+      { role: api.name, oid: api.objectId, kind: 'service', is_admin: false, is_mfa: false },
+      { role: agent.name, oid: agent.objectId, kind: 'service', is_admin: false, is_mfa: false },
+    ]);
+    const member = await owner.query<{ rolname: string; groups: string[] }>(
+      `SELECT r.rolname, array_agg(g.rolname::text ORDER BY g.rolname) AS groups FROM pg_roles r
+         JOIN pg_auth_members m ON m.member = r.oid JOIN pg_roles g ON g.oid = m.roleid
+        WHERE r.rolname = ANY($1) GROUP BY r.rolname ORDER BY r.rolname DESC`,
+      [[api.name, agent.name]],
+    );
+    expect(member.rows).toEqual([
+      { rolname: api.name, groups: ['jobs_api'] },
+      { rolname: agent.name, groups: ['jobs_agent'] },
+    ]);
+    for (const [login, readOnlyColumn] of [[api, 'status'], [agent, 'input']] as const) {
+      const c = await as({ user: login.name, password: login.objectId });
+      for (const sql of FORBIDDEN_DDL) await expect(c.query(sql)).rejects.toMatchObject({ code: expect.stringMatching(/^(42501|42P01)$/) });
+      await expect(c.query(`UPDATE jobs SET ${readOnlyColumn} = 'x'`)).rejects.toMatchObject({ code: '42501' });
+      expect((await c.query('SELECT count(*) FROM jobs')).rowCount).toBe(1);
+    }
+    // Without a creator a missing role is an error that names it (DB_LOGIN_CREATE=none).
+    await expect(ensureLoginRoles(owner, { api: [{ name: `missing-${tag}` }] })).rejects.toThrow(`login role "missing-${tag}" does not exist`);
+    await expect(create({ name: `no-oid-${tag}` })).rejects.toThrow('needs its object id');
+  } finally {
+    await owner.query('DROP FUNCTION pgaadauth_create_principal_with_oid(text, text, text, boolean, boolean)');
+    await owner.query('DROP TABLE pgaadauth_calls');
+  }
 });
 
 test('the api and the agent run a job end to end under their own roles', async () => {

@@ -376,20 +376,55 @@ export interface MigrationConfig {
   /** The owner role (server admin or the schema owner), not the apps' roles. */
   pg: PgConfig;
   /** Login roles made members of jobs_api / jobs_agent (Entra principals or password roles). */
-  apiLogins: string[];
-  agentLogins: string[];
+  apiLogins: LoginRoleRef[];
+  agentLogins: LoginRoleRef[];
+  /**
+   * `none` (default): the login roles must exist. `entra`: a missing login role is created as an
+   * Entra principal (pgaadauth_create_principal_with_oid, in `principalsDatabase`).
+   */
+  createLogins: (typeof LOGIN_CREATE_MODES)[number];
+  /** Database the Entra principals are created from (Azure: `postgres`, where the pgaadauth functions live). */
+  principalsDatabase: string;
 }
+
+/** A login role: `name`, or `name=<object id>` for an Entra principal the migration may create. */
+export interface LoginRoleRef {
+  name: string;
+  objectId?: string;
+}
+
+const LOGIN_CREATE_MODES = ['none', 'entra'] as const;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ROLE_LIST = z
   .string()
   .optional()
   .transform((v) => (v ?? '').split(',').map((r) => r.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[^\u0000-\u001f"]{1,63}$/, 'each role name must be 1..63 characters without quotes or control characters')));
+  .pipe(z.array(z.string().regex(/^[^\u0000-\u001f"=]{1,63}(=[0-9a-fA-F-]{36})?$/, 'each entry must be a role name (1..63 characters without quotes, "=" or control characters), optionally =<object id GUID>')))
+  .transform((entries) =>
+    entries.map((entry): LoginRoleRef => {
+      const [name, objectId] = entry.split('=');
+      return objectId === undefined ? { name } : { name, objectId };
+    }),
+  );
 
 /** Configuration of the migration entry point (`node dist/migrate.js`, the chart's pre-install/pre-upgrade Job). */
 export function loadMigrationConfig(env: Env = process.env): MigrationConfig {
   const { REDIS_HOST: _r, READ_ONLY: _ro, ...pgShape } = baseSchema;
-  const e = parse({ ...pgShape, DB_API_LOGIN_ROLES: ROLE_LIST, DB_AGENT_LOGIN_ROLES: ROLE_LIST }, env);
+  const e = parse(
+    {
+      ...pgShape,
+      DB_API_LOGIN_ROLES: ROLE_LIST,
+      DB_AGENT_LOGIN_ROLES: ROLE_LIST,
+      DB_LOGIN_CREATE: z.enum(LOGIN_CREATE_MODES, { message: `must be one of: ${LOGIN_CREATE_MODES.join(', ')}` }).default('none'),
+      DB_PRINCIPALS_DATABASE: nonEmpty.default('postgres'),
+    },
+    env,
+  );
+  if (e.DB_LOGIN_CREATE === 'entra') {
+    const missing = [...e.DB_API_LOGIN_ROLES, ...e.DB_AGENT_LOGIN_ROLES].find((l) => !l.objectId || !GUID.test(l.objectId));
+    if (missing) throw new ConfigError(`invalid configuration: DB_API_LOGIN_ROLES/DB_AGENT_LOGIN_ROLES: "${missing.name}" needs its Entra object id (name=<GUID>) with DB_LOGIN_CREATE=entra`);
+  }
   return {
     logLevel: e.LOG_LEVEL,
     pg: {
@@ -405,5 +440,7 @@ export function loadMigrationConfig(env: Env = process.env): MigrationConfig {
     },
     apiLogins: e.DB_API_LOGIN_ROLES,
     agentLogins: e.DB_AGENT_LOGIN_ROLES,
+    createLogins: e.DB_LOGIN_CREATE,
+    principalsDatabase: e.DB_PRINCIPALS_DATABASE,
   };
 }

@@ -304,6 +304,54 @@ export async function grantLoginRoles(db: Queryable, logins: { api?: string[]; a
   }
 }
 
+/** A login role of the api or the agent: its name and, for an Entra principal, its object id. */
+export interface LoginRole {
+  /** Role name (an Entra principal: the managed identity's name). */
+  name: string;
+  /** Object (principal) id of the Entra principal; required to create it. */
+  objectId?: string;
+}
+
+/**
+ * Creates one login role that does not exist yet. Pluggable: on Azure Database for PostgreSQL the
+ * roles are Entra principals ({@link entraPrincipalCreator}); tests create plain roles.
+ */
+export type LoginRoleCreator = (login: LoginRole) => Promise<void>;
+
+/**
+ * The login roles of the api and the agent, created when missing (with `create`) and made members
+ * of jobs_api / jobs_agent, so each holds exactly its group's grants. Idempotent: an existing role
+ * is never re-created. Returns the names of the roles it created.
+ */
+export async function ensureLoginRoles(db: Queryable, logins: { api?: LoginRole[]; agent?: LoginRole[] }, create?: LoginRoleCreator): Promise<string[]> {
+  const created: string[] = [];
+  for (const login of [...(logins.api ?? []), ...(logins.agent ?? [])]) {
+    const { rowCount } = await db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [login.name]);
+    if ((rowCount ?? 0) > 0) continue;
+    if (!create) throw new Error(`login role "${login.name}" does not exist and no role creator is configured (DB_LOGIN_CREATE=entra creates Entra principals)`);
+    await create(login);
+    created.push(login.name);
+  }
+  await grantLoginRoles(db, { api: (logins.api ?? []).map((l) => l.name), agent: (logins.agent ?? []).map((l) => l.name) });
+  return created;
+}
+
+/**
+ * Creates Entra principals (managed identities) as login roles on Azure Database for PostgreSQL:
+ * `pgaadauth_create_principal_with_oid(name, objectId, 'service', isAdmin false, isMfa false)`.
+ * `db` must be connected to the `postgres` database as an Entra administrator: the pgaadauth
+ * functions exist only there (Microsoft Learn, "Manage Microsoft Entra roles in Azure Database for
+ * PostgreSQL", https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-manage-azure-ad-users, checked 2026-12-01).
+ */
+export function entraPrincipalCreator(db: Queryable): LoginRoleCreator {
+  return async (login) => {
+    if (!login.objectId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(login.objectId)) {
+      throw new Error(`login role "${login.name}": an Entra principal needs its object id (a GUID), got ${login.objectId ?? 'none'}`);
+    }
+    await db.query("SELECT * FROM pgaadauth_create_principal_with_oid($1, $2, 'service', false, false)", [login.name, login.objectId]);
+  };
+}
+
 export async function markEnqueued(db: Queryable, ids: string[]): Promise<void> {
   if (ids.length > 0) await db.query('UPDATE jobs SET enqueued_at = now() WHERE id = ANY($1::uuid[])', [ids]);
 }

@@ -1,3 +1,4 @@
+export * from './azure-roots';
 export * from './config';
 export * from './correlation';
 export * from './credentials';

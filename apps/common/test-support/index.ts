@@ -192,12 +192,13 @@ export interface AppLogins {
 
 /**
  * Applies the migrations as the owner (what the release's migration Job does) and creates one
- * login role per app, member of its group role (jobs_api / jobs_agent) through the migration
- * entry point's grantLoginRoles. Returns the logins; use {@link roleEnv} to connect as one.
+ * login role per app, member of its group role (jobs_api / jobs_agent), through the migration
+ * entry point's ensureLoginRoles with a plain password-role creator in place of the Entra one
+ * (pgaadauth functions exist only on Azure). Returns the logins; use {@link roleEnv} to connect as one.
  */
 export async function provisionAppRoles(pg: PostgresServer): Promise<AppLogins> {
   // Loaded lazily: the shared library from source (jest maps it), only for tests that need roles.
-  const { migrate, grantLoginRoles, createLogger } = await import('../src');
+  const { migrate, ensureLoginRoles, createLogger } = await import('../src');
   const { Pool } = await import('pg');
   const pool = new Pool({ host: pg.host, port: pg.port, user: pg.user, password: pg.password, database: pg.database, max: 1 });
   // Roles are server-wide: unique names keep test files on the shared server apart.
@@ -206,13 +207,12 @@ export async function provisionAppRoles(pg: PostgresServer): Promise<AppLogins> 
     api: { user: `api_login_${tag}`, password: `pw-${Math.random().toString(36).slice(2)}` },
     agent: { user: `agent_login_${tag}`, password: `pw-${Math.random().toString(36).slice(2)}` },
   };
+  const passwords = new Map([logins.api, logins.agent].map((l) => [l.user, l.password]));
   try {
     await migrate(pool, createLogger({ service: 'test', level: 'silent' }));
-    for (const l of [logins.api, logins.agent]) {
-      await pool.query(`DROP ROLE IF EXISTS ${l.user}`);
-      await pool.query(`CREATE ROLE ${l.user} LOGIN PASSWORD '${l.password}'`);
-    }
-    await grantLoginRoles(pool, { api: [logins.api.user], agent: [logins.agent.user] });
+    await ensureLoginRoles(pool, { api: [{ name: logins.api.user }], agent: [{ name: logins.agent.user }] }, async (login) => {
+      await pool.query(`CREATE ROLE ${login.name} LOGIN PASSWORD '${passwords.get(login.name)}'`);
+    });
   } finally {
     await pool.end();
   }

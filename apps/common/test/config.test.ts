@@ -111,10 +111,24 @@ describe('config parsing', () => {
   test('migration entry point: owner connection and the login roles to grant', () => {
     expect(loadMigrationConfig({ PGHOST: 'db', PGDATABASE: 'app', PGUSER: 'owner', DB_API_LOGIN_ROLES: 'id-api, other', DB_AGENT_LOGIN_ROLES: 'id-agent' })).toMatchObject({
       pg: { user: 'owner', sslMode: 'require', auth: 'password' },
-      apiLogins: ['id-api', 'other'],
-      agentLogins: ['id-agent'],
+      apiLogins: [{ name: 'id-api' }, { name: 'other' }],
+      agentLogins: [{ name: 'id-agent' }],
+      createLogins: 'none',
+      principalsDatabase: 'postgres',
     });
     expect(() => loadMigrationConfig({ PGHOST: 'db', PGDATABASE: 'app', PGUSER: 'o', DB_API_LOGIN_ROLES: 'a"b' })).toThrow('DB_API_LOGIN_ROLES');
+  });
+
+  test('migration entry point: Entra principals are name=<object id> and need the id to be created', () => {
+    const oid = '11111111-2222-4333-8444-555555555555';
+    const entra = { PGHOST: 'db', PGDATABASE: 'app', PGUSER: 'id-migrate', PG_AUTH: 'entra', DB_LOGIN_CREATE: 'entra' };
+    expect(loadMigrationConfig({ ...entra, DB_API_LOGIN_ROLES: `id-api=${oid}`, DB_AGENT_LOGIN_ROLES: `id-agent=${oid}` })).toMatchObject({
+      apiLogins: [{ name: 'id-api', objectId: oid }],
+      agentLogins: [{ name: 'id-agent', objectId: oid }],
+      createLogins: 'entra',
+    });
+    expect(() => loadMigrationConfig({ ...entra, DB_API_LOGIN_ROLES: 'id-api' })).toThrow('"id-api" needs its Entra object id (name=<GUID>) with DB_LOGIN_CREATE=entra');
+    expect(() => loadMigrationConfig({ ...entra, DB_LOGIN_CREATE: 'magic' })).toThrow('DB_LOGIN_CREATE: must be one of: none, entra');
   });
 });
 

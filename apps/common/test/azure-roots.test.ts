@@ -1,0 +1,41 @@
+/** The Azure PostgreSQL root bundle: exactly the two roots, from Node's bundled store, checked by fingerprint. */
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { rootCertificates } from 'node:tls';
+import { AZURE_POSTGRES_ROOT_CAS, azurePostgresRootBundle, pgSsl } from '../src';
+
+function certificates(bundle: string): X509Certificate[] {
+  return (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem));
+}
+
+test('the bundle holds DigiCert Global Root G2 and Microsoft RSA Root CA 2017 and nothing else', () => {
+  const certs = certificates(azurePostgresRootBundle());
+  expect(certs.map((c) => [c.subject.split('\n').find((l) => l.startsWith('CN=')), c.fingerprint256, c.ca])).toEqual([
+    ['CN=DigiCert Global Root G2', AZURE_POSTGRES_ROOT_CAS[0].sha256, true],
+    ['CN=Microsoft RSA Root Certificate Authority 2017', AZURE_POSTGRES_ROOT_CAS[1].sha256, true],
+  ]);
+  // Self-signed roots, valid today.
+  for (const c of certs) {
+    expect(c.checkIssued(c)).toBe(true);
+    expect(new Date(c.validTo).getTime()).toBeGreaterThan(Date.now());
+  }
+});
+
+test('a store without one of the roots is refused with the root named', () => {
+  const withoutMicrosoft = rootCertificates.filter((p) => new X509Certificate(p).fingerprint256 !== AZURE_POSTGRES_ROOT_CAS[1].sha256);
+  expect(() => azurePostgresRootBundle(withoutMicrosoft)).toThrow('root CA "Microsoft RSA Root Certificate Authority 2017"');
+});
+
+test('the CLI writes the bundle the image points PGSSLROOTCERT at, and verify-full loads it', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'roots-')), 'azure-postgres-roots.pem');
+  execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '../src/azure-roots.ts'), file], { stdio: 'pipe' });
+  expect(readFileSync(file, 'utf8')).toBe(azurePostgresRootBundle());
+  expect(pgSsl({ host: 'db.postgres.database.azure.com', port: 5432, database: 'app', user: 'id-api', sslMode: 'verify-full', sslRootCert: file })).toEqual({
+    rejectUnauthorized: true,
+    servername: 'db.postgres.database.azure.com',
+    ca: azurePostgresRootBundle(),
+  });
+});
