@@ -16,6 +16,9 @@
  */
 import { RecordedResource, unwrapSecrets } from './mocks';
 
+/** Type token of the regional stamp component (components/regional-stamp.ts). */
+const REGIONAL_STAMP = 'aks-platform:index:RegionalStamp';
+
 /** The parts of a recorded resource the graph reads. */
 export type GraphNode = Pick<RecordedResource, 'urn' | 'type' | 'name' | 'custom' | 'parent' | 'dependencies' | 'propertyDependencies' | 'provider' | 'inputs'>;
 
@@ -35,6 +38,24 @@ export class DeployGraph {
   /** A node by URN. */
   node(urn: string): GraphNode | undefined {
     return this.byUrn.get(urn);
+  }
+
+  /**
+   * The region a resource belongs to: its `RegionalStamp` ancestor, or for a Kubernetes
+   * resource the stamp of its cluster's provider; the global layer counts as the first stamp's
+   * region (the home region: the deploy runs there). One region: every resource is in it.
+   */
+  regionOf(urn: string): string | undefined {
+    const seen = new Set<string>();
+    const walk = (u: string | undefined): string | undefined => {
+      if (!u || seen.has(u)) return undefined;
+      seen.add(u);
+      const node = this.byUrn.get(u);
+      if (!node) return undefined;
+      if (node.type === REGIONAL_STAMP) return u;
+      return walk(node.parent || undefined) ?? walk(node.provider ? node.provider.split('::').slice(0, -1).join('::') : undefined);
+    };
+    return walk(urn) ?? this.nodes.find((n) => n.type === REGIONAL_STAMP)?.urn;
   }
 
   /** Every resource under a component (children, their children...). */
@@ -145,6 +166,8 @@ export function checkInvariant(graph: DeployGraph, invariant: CreateOrderInvaria
     for (let i = 0; i < subjects.length; i++) {
       for (let j = i + 1; j < subjects.length; j++) {
         const [a, b] = [subjects[i], subjects[j]];
+        // Each region's rules hold within the region: two regions' pools are created in parallel.
+        if (graph.regionOf(a.urn) !== graph.regionOf(b.urn)) continue;
         if (!graph.waitsFor(a.urn).has(b.urn) && !graph.waitsFor(b.urn).has(a.urn)) {
           failures.push(`${invariant.name}: ${a.name} and ${b.name} can be created at the same time`);
         }
@@ -154,7 +177,11 @@ export function checkInvariant(graph: DeployGraph, invariant: CreateOrderInvaria
   }
   let applies = false;
   for (const subject of subjects) {
-    const targets = typeof invariant.waitsFor === 'function' ? invariant.waitsFor(subject, graph) : select(graph, invariant.waitsFor);
+    const region = graph.regionOf(subject.urn);
+    // Within the subject's region: a release waits for its own cluster, vault and endpoints, not another region's.
+    const targets = (typeof invariant.waitsFor === 'function' ? invariant.waitsFor(subject, graph) : select(graph, invariant.waitsFor)).filter(
+      (t) => graph.regionOf(t.urn) === region,
+    );
     if (targets.length === 0) {
       if (!invariant.optional) {
         const what = typeof invariant.waitsFor === 'function' ? 'the resource to wait for' : describe(invariant.waitsFor);

@@ -9,6 +9,7 @@ import { PROD_TWO_REGIONS } from '../offline/stack-variants';
 import { stackConfigFromPulumiConfig } from '../config/validate';
 import { readStackConfig } from '../offline/stack-config';
 import { TEST_CLOCK } from './support/clock';
+import { DeployGraph, checkInvariants, platformCreateOrderInvariants } from '../offline/create-order';
 
 const STAMP = 'aks-platform:index:RegionalStamp';
 
@@ -70,6 +71,17 @@ describe('prod in two regions', () => {
       'pulumi-nodejs:dynamic/aks-platform:PrivateLinkApproval aksplat-prod-edge-pls-approval-neu',
     ]);
     expect(added.filter((x) => x.startsWith('aks-platform:index:HelmApp')).sort()).toEqual(['api', 'agent', 'frontend'].map((a) => `aks-platform:index:HelmApp aksplat-prod-neu-${a}`).sort());
+  });
+
+  it('keeps every create-order invariant within each region (all 37 apply, none fails)', () => {
+    const results = checkInvariants(new DeployGraph(two.recorder.resources), platformCreateOrderInvariants());
+    expect(results.filter((r) => r.applies)).toHaveLength(37);
+    expect(results.flatMap((r) => r.failures)).toEqual([]);
+    // The standby's api release waits for its own region's database endpoint, not the primary's.
+    const graph = new DeployGraph(two.recorder.resources);
+    const waits = graph.waitsFor(two.recorder.one('kubernetes:helm.sh/v3:Release', 'aksplat-prod-neu-api-release').urn);
+    const dns = (name: string) => two.recorder.one('azure-native:network:PrivateDnsZoneGroup', name).urn;
+    expect([waits.has(dns('aksplat-prod-neu-postgres-pl-dns')), waits.has(dns('aksplat-prod-postgres-pl-dns'))]).toEqual([true, false]);
   });
 
   it('one Front Door, one origin group, two origins: West Europe priority 1, North Europe 2, each through its own Private Link Service', () => {
