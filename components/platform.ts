@@ -504,7 +504,10 @@ export class Platform extends pulumi.ComponentResource {
           .apply(async ([loginServer, repository, tag, refreshToken]) => `${loginServer}/${repository}@${await resolve({ loginServer, repository, tag, refreshToken })}`);
       }
     }
-    for (const region of regions) {
+    // The primary goes first: a standby's replica has no Entra administrator and runs no migration
+    // Job; its login roles replicate from the primary, whose api release's Job creates them.
+    let primaryApi: HelmApp | undefined;
+    for (const region of [...regions].sort((a, b) => Number(a.role === 'standby') - Number(b.role === 'standby'))) {
       const { stamp } = region;
       const releases: Partial<Record<AppName, HelmApp>> = {};
       const database = stamp.postgres.databaseNames.apply((names) => names[0]);
@@ -568,11 +571,13 @@ export class Platform extends pulumi.ComponentResource {
               ...this.registry.readyForClients,
               ...stamp.releaseWaits(app, apps.sizing?.[app]?.nodePool),
               ...(app !== 'api' && releases.api ? [releases.api] : []),
+              ...(region.role === 'standby' && app !== 'frontend' && primaryApi ? [primaryApi] : []),
               ...(gateway && app !== 'agent' ? [gateway] : []),
             ],
           },
         );
       }
+      if (region.role !== 'standby') primaryApi ??= releases.api;
       this.regionReleases[stamp.location] = releases;
     }
     Object.assign(this.releases, this.regionReleases[this.home.location]);

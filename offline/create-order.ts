@@ -118,6 +118,12 @@ export interface CreateOrderInvariant {
   waitsFor: Selector | ((subject: GraphNode, graph: DeployGraph) => GraphNode[]);
   /** The waited-for side may be absent in a stack (e.g. a public registry has no DNS zone group); default false. */
   optional?: boolean;
+  /**
+   * When the subject's region has none of what it waits for, it waits for that of the other
+   * regions instead (a standby's replica has no Entra administrator: its login roles come from
+   * the primary's).
+   */
+  otherRegionsWhenNone?: boolean;
   /** Instead of subject → waitsFor: every two subjects are ordered (one waits for the other). */
   serial?: boolean;
 }
@@ -179,9 +185,9 @@ export function checkInvariant(graph: DeployGraph, invariant: CreateOrderInvaria
   for (const subject of subjects) {
     const region = graph.regionOf(subject.urn);
     // Within the subject's region: a release waits for its own cluster, vault and endpoints, not another region's.
-    const targets = (typeof invariant.waitsFor === 'function' ? invariant.waitsFor(subject, graph) : select(graph, invariant.waitsFor)).filter(
-      (t) => graph.regionOf(t.urn) === region,
-    );
+    const candidates = typeof invariant.waitsFor === 'function' ? invariant.waitsFor(subject, graph) : select(graph, invariant.waitsFor);
+    const inRegion = candidates.filter((t) => graph.regionOf(t.urn) === region);
+    const targets = inRegion.length === 0 && invariant.otherRegionsWhenNone ? candidates : inRegion;
     if (targets.length === 0) {
       if (!invariant.optional) {
         const what = typeof invariant.waitsFor === 'function' ? 'the resource to wait for' : describe(invariant.waitsFor);
@@ -274,7 +280,8 @@ export function platformCreateOrderInvariants(apps: readonly string[] = ['api', 
     rule('the per-secret Key Vault roles', 'WORKLOAD_IDENTITY_ROLE_PROPAGATION', { type: T.roleAssignment, name: /-reads-[A-Za-z0-9-]+$/ }, true);
     rule('the propagated per-secret Key Vault roles', 'WORKLOAD_IDENTITY_ROLE_PROPAGATION', { type: T.sleep, name: /-secret-readers-propagation$/ }, true);
     rule("its own identity's federated credential", 'federatedCredentialBeforePods', { type: T.fic, name: new RegExp(`-identities-${app}-fic-`) });
-    rule("PostgreSQL's Entra administrator", 'entraAdminBeforeLogins', { type: T.entraAdmin });
+    // A standby's replica has no administrator of its own: its releases wait for the primary's.
+    invariants.push({ name: `helm release ${app} waits for PostgreSQL's Entra administrator`, reason: 'entraAdminBeforeLogins', subject, waitsFor: { type: T.entraAdmin }, otherRegionsWhenNone: true });
     rule("Redis's access policy assignment for it", 'accessPolicyBeforeRedisClients', { type: T.redisAccess, name: new RegExp(`-access-${app}$`) });
     if (app === 'api') {
       // The api's release runs the migration Job under the migration identity.

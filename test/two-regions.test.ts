@@ -73,15 +73,20 @@ describe('prod in two regions', () => {
     expect(added.filter((x) => x.startsWith('aks-platform:index:HelmApp')).sort()).toEqual(['api', 'agent', 'frontend'].map((a) => `aks-platform:index:HelmApp aksplat-prod-neu-${a}`).sort());
   });
 
-  it('keeps every create-order invariant within each region (all 37 apply, none fails)', () => {
+  it('keeps every create-order invariant within each region (all 38 apply, none fails)', () => {
     const results = checkInvariants(new DeployGraph(two.recorder.resources), platformCreateOrderInvariants());
-    expect(results.filter((r) => r.applies)).toHaveLength(37);
+    expect(results.filter((r) => r.applies)).toHaveLength(38);
     expect(results.flatMap((r) => r.failures)).toEqual([]);
-    // The standby's api release waits for its own region's database endpoint, not the primary's.
+    // The standby's api release waits for its own region's database endpoint, and for the primary's
+    // api release: its migration Job creates the login roles the standby's replica receives.
     const graph = new DeployGraph(two.recorder.resources);
     const waits = graph.waitsFor(two.recorder.one('kubernetes:helm.sh/v3:Release', 'aksplat-prod-neu-api-release').urn);
     const dns = (name: string) => two.recorder.one('azure-native:network:PrivateDnsZoneGroup', name).urn;
-    expect([waits.has(dns('aksplat-prod-neu-postgres-pl-dns')), waits.has(dns('aksplat-prod-postgres-pl-dns'))]).toEqual([true, false]);
+    const release = (name: string) => two.recorder.one('kubernetes:helm.sh/v3:Release', name).urn;
+    expect([waits.has(dns('aksplat-prod-neu-postgres-pl-dns')), waits.has(release('aksplat-prod-api-release'))]).toEqual([true, true]);
+    // The primary's releases wait for nothing of the standby's.
+    const primaryWaits = graph.waitsFor(release('aksplat-prod-api-release'));
+    expect(primaryWaits.has(dns('aksplat-prod-neu-postgres-pl-dns'))).toBe(false);
   });
 
   it('one Front Door, one origin group, two origins: West Europe priority 1, North Europe 2, each through its own Private Link Service', () => {
