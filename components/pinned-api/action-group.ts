@@ -7,7 +7,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { pinnedTypeToken } from '../../lib/azure-api-versions';
-import { pinnedPackageRef } from './package';
+import { PinnedResource } from './package';
 
 const AZURE_NATIVE_TYPE = 'azure-native:monitor:ActionGroup';
 
@@ -52,7 +52,7 @@ export interface ActionGroupArgs {
 }
 
 /** An Azure Monitor action group created with API version 2022-06-01 (see the file comment). */
-export class ActionGroup extends pulumi.CustomResource {
+export class ActionGroup extends PinnedResource {
   /** The token this class registers, e.g. `azure-native_monitor_v20220601:monitor:ActionGroup`. */
   public static readonly __pulumiType: string = pinnedTypeToken(AZURE_NATIVE_TYPE);
 
@@ -62,14 +62,8 @@ export class ActionGroup extends pulumi.CustomResource {
   declare public readonly azureApiVersion: pulumi.Output<string>;
 
   constructor(name: string, args: ActionGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    const inputs: pulumi.Inputs = {
-      enabled: true,
-      ...Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)),
-      name: undefined,
-      azureApiVersion: undefined,
-    };
-    // The same action group as the earlier `azure-native:monitor:ActionGroup` (default API version): no replace.
-    const aliased = pulumi.mergeOptions(opts, { aliases: [{ type: AZURE_NATIVE_TYPE }] });
-    super(ActionGroup.__pulumiType, name, inputs, aliased, false, pinnedPackageRef(AZURE_NATIVE_TYPE));
+    // azure-native's default for the type (enabled true); the same action group as the earlier
+    // `azure-native:monitor:ActionGroup` (default API version): no replace.
+    super(AZURE_NATIVE_TYPE, name, { enabled: true }, args, ['name', 'azureApiVersion'], opts);
   }
 }

@@ -7,7 +7,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { pinnedTypeToken } from '../../lib/azure-api-versions';
-import { pinnedPackageRef } from './package';
+import { PinnedResource } from './package';
 
 const AZURE_NATIVE_TYPE = 'azure-native:containerregistry:Registry';
 
@@ -72,7 +72,7 @@ export interface RegistryArgs {
 }
 
 /** An Azure Container Registry created with API version 2025-11-01 (see the file comment). */
-export class Registry extends pulumi.CustomResource {
+export class Registry extends PinnedResource {
   /** The token this class registers, e.g. `azure-native_containerregistry_v20251101:containerregistry:Registry`. */
   public static readonly __pulumiType: string = pinnedTypeToken(AZURE_NATIVE_TYPE);
 
@@ -86,23 +86,11 @@ export class Registry extends pulumi.CustomResource {
   declare public readonly azureApiVersion: pulumi.Output<string>;
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.CustomResourceOptions) {
-    const inputs: pulumi.Inputs = {
-      // The defaults azure-native applies for this type, so the inputs stay what the
-      // previous (default-version) resource had and the move is not an update.
-      adminUserEnabled: false,
-      anonymousPullEnabled: false,
-      networkRuleBypassOptions: 'AzureServices',
-      publicNetworkAccess: 'Enabled',
-      zoneRedundancy: 'Disabled',
-      ...Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)),
-      name: undefined,
-      loginServer: undefined,
-      provisioningState: undefined,
-      azureApiVersion: undefined,
-    };
-    // The same registry as the earlier `azure-native:containerregistry:Registry` (default API version): no replace.
-    const aliased = pulumi.mergeOptions(opts, { aliases: [{ type: AZURE_NATIVE_TYPE }] });
-    super(Registry.__pulumiType, name, inputs, aliased, false, pinnedPackageRef(AZURE_NATIVE_TYPE));
+    // The defaults azure-native applies for this type, so the inputs stay what the
+    // previous (default-version) resource had and the move is not an update; the same
+    // registry as the earlier `azure-native:containerregistry:Registry`: no replace.
+    const defaults = { adminUserEnabled: false, anonymousPullEnabled: false, networkRuleBypassOptions: 'AzureServices', publicNetworkAccess: 'Enabled', zoneRedundancy: 'Disabled' };
+    super(AZURE_NATIVE_TYPE, name, defaults, args, ['name', 'loginServer', 'provisioningState', 'azureApiVersion'], opts);
   }
 }
 
@@ -127,7 +115,7 @@ export interface ReplicationArgs {
 }
 
 /** A geo-replica of a registry, created with API version 2025-11-01 (the registry's). */
-export class Replication extends pulumi.CustomResource {
+export class Replication extends PinnedResource {
   /** The token this class registers: `azure-native_containerregistry_v20251101:containerregistry:Replication`. */
   public static readonly __pulumiType: string = pinnedTypeToken(REPLICATION_TYPE);
 
@@ -137,15 +125,7 @@ export class Replication extends pulumi.CustomResource {
   declare public readonly azureApiVersion: pulumi.Output<string>;
 
   constructor(name: string, args: ReplicationArgs, opts?: pulumi.CustomResourceOptions) {
-    const inputs: pulumi.Inputs = {
-      // azure-native's defaults for the type (regionEndpointEnabled true, zoneRedundancy Disabled).
-      regionEndpointEnabled: true,
-      zoneRedundancy: 'Disabled',
-      ...Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)),
-      name: undefined,
-      azureApiVersion: undefined,
-    };
-    const aliased = pulumi.mergeOptions(opts, { aliases: [{ type: REPLICATION_TYPE }] });
-    super(Replication.__pulumiType, name, inputs, aliased, false, pinnedPackageRef(REPLICATION_TYPE));
+    // azure-native's defaults for the type.
+    super(REPLICATION_TYPE, name, { regionEndpointEnabled: true, zoneRedundancy: 'Disabled' }, args, ['name', 'azureApiVersion'], opts);
   }
 }

@@ -7,7 +7,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { getVersion } from '@pulumi/azure-native/utilities';
-import { AZURE_NATIVE_BASE, PINNED_API_VERSIONS, parameterValue, parameterizedPackageName } from '../../lib/azure-api-versions';
+import { AZURE_NATIVE_BASE, PINNED_API_VERSIONS, parameterValue, parameterizedPackageName, pinnedTypeToken } from '../../lib/azure-api-versions';
 
 /** What {@link pinnedPackageRef} registers for a pinned type (also what the tests compare with). */
 export interface PinnedPackage {
@@ -51,4 +51,29 @@ export function pinnedPackageRef(type: string): Promise<string | undefined> {
     // registerPackage base64-decodes this into the value bytes, which are themselves base64 text.
     base64Parameter: Buffer.from(pkg.value, 'utf8').toString('base64'),
   });
+}
+
+/**
+ * A resource of a pinned azure-native type, registered through its parameterized
+ * package: azure-native's own defaults for the type, then the set args, then the
+ * outputs (as unknown inputs, like generated code). It aliases the azure-native
+ * type, so a resource created with the provider's default API version keeps its
+ * identity (no replace).
+ */
+export abstract class PinnedResource extends pulumi.CustomResource {
+  protected constructor(
+    type: string,
+    name: string,
+    defaults: pulumi.Inputs,
+    args: object,
+    outputs: readonly string[],
+    opts: pulumi.CustomResourceOptions | undefined,
+  ) {
+    const inputs: pulumi.Inputs = {
+      ...defaults,
+      ...Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)),
+      ...Object.fromEntries(outputs.map((o) => [o, undefined])),
+    };
+    super(pinnedTypeToken(type), name, inputs, pulumi.mergeOptions(opts, { aliases: [{ type }] }), false, pinnedPackageRef(type));
+  }
 }
