@@ -151,10 +151,8 @@ export class RedisCache extends pulumi.ComponentResource {
         },
         { parent: this, protect },
       );
-      // One write at a time on the database, like the other children of a single parent.
-      let previous: pulumi.Resource = database;
-      this.accessPolicyAssignments = (args.accessPolicyAssignments ?? []).map((a) => {
-        previous = new redisenterprise.AccessPolicyAssignment(
+      this.accessPolicyAssignments = oneAtATime(database, args.accessPolicyAssignments, (a, previous) =>
+        new redisenterprise.AccessPolicyAssignment(
           `${name}-access-${a.name}`,
           {
             accessPolicyAssignmentName: a.name,
@@ -165,9 +163,8 @@ export class RedisCache extends pulumi.ComponentResource {
             user: { objectId: a.objectId },
           },
           { parent: this, dependsOn: [previous] },
-        );
-        return previous;
-      });
+        ),
+      );
       target = cluster;
       serving.push(cluster, database);
       targetId = cluster.id;
@@ -196,9 +193,8 @@ export class RedisCache extends pulumi.ComponentResource {
         },
         { parent: this, protect },
       );
-      let previous: pulumi.Resource = cache;
-      this.accessPolicyAssignments = (args.accessPolicyAssignments ?? []).map((a) => {
-        previous = new redis.AccessPolicyAssignment(
+      this.accessPolicyAssignments = oneAtATime(cache, args.accessPolicyAssignments, (a, previous) =>
+        new redis.AccessPolicyAssignment(
           `${name}-access-${a.name}`,
           {
             accessPolicyAssignmentName: a.name,
@@ -209,9 +205,8 @@ export class RedisCache extends pulumi.ComponentResource {
             objectIdAlias: a.name,
           },
           { parent: this, dependsOn: [previous] },
-        );
-        return previous;
-      });
+        ),
+      );
       target = cache;
       targetId = cache.id;
       this.hostName = cache.hostName;
@@ -297,4 +292,14 @@ export function redisArgProblems(args: RedisCacheArgs): ArgProblem[] {
     }
   }
   return problems;
+}
+
+/**
+ * Creates one resource per item, each waiting for the previous one (the first for
+ * `first`): the access policy assignments of a cache are written one at a time, like
+ * the other children of a single parent.
+ */
+function oneAtATime<T, R extends pulumi.Resource>(first: pulumi.Resource, items: readonly T[] | undefined, create: (item: T, previous: pulumi.Resource) => R): R[] {
+  let previous = first;
+  return (items ?? []).map((item) => (previous = create(item, previous)));
 }
