@@ -50,6 +50,8 @@ const runtime = '<rootDir>/test/support/code-cache-runtime.cjs';
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers,
+  // Long files first, from jest's last run or, on a fresh clone, test/support/test-durations.json.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   projects: [
     {
       displayName: 'infra',

@@ -8,7 +8,7 @@
  * lives longer than 3 hours.
  */
 import { runStack, StackRun } from '../offline/run-stack';
-import { isSecretValue, mockJwt, MOCK_ACR_REFRESH_TOKEN, MOCK_ENTRA_ACCESS_TOKEN, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/mocks';
+import { isSecretValue, mockJwt, MOCK_ACR_REFRESH_TOKEN, MOCK_ENTRA_ACCESS_TOKEN, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/recorded';
 import { kubeconfigCredentialProblems, longLivedKinds, STATE_SECRET_KINDS, StateSecretKindKey, stateSecretKindAt } from '../lib/state-secrets';
 import { MAX_STATE_TOKEN_SECONDS, jwtTimes, stateTokenProblem } from '../lib/token-lifetime';
 import { buildKubeconfig } from '../lib/aks';
