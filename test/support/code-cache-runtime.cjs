@@ -25,8 +25,15 @@
  */
 'use strict';
 
+const v8 = require('node:v8');
 const vm = require('node:vm');
 const Runtime = require('jest-runtime').default;
+
+// V8 rejects a code cache made under other V8 flags, and the Pulumi SDK turns one on when it
+// loads (runtime/closure/v8Hooks.js: --allow-natives-syntax, for closure serialization): every
+// module compiled before a worker's first SDK load would be compiled twice. The worker starts
+// with the flag on instead, as it is for the rest of the worker's life once the SDK has loaded.
+v8.setFlagsFromString('--allow-natives-syntax');
 
 /** The global through which a test file can see the cache at work (test/code-cache-runtime.test.ts). */
 const STATS_GLOBAL = '__aksPlatformCodeCache';
