@@ -10,7 +10,7 @@
  * checks. Plus: no credential is stored in clear.
  */
 import { runStack, StackRun } from '../offline/run-stack';
-import { isSecretValue, mockJwt, MOCK_ACR_REFRESH_TOKEN, MOCK_ENTRA_ACCESS_TOKEN, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/mocks';
+import { isSecretValue, mockJwt, MOCK_ACR_REFRESH_TOKEN, MOCK_ENTRA_ACCESS_TOKEN, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/recorded';
 import { CI_IMAGE_DIGESTS } from '../offline/stack-variants';
 import { credentialKinds, kubeconfigCredentialProblems, longLivedKinds, STATE_SECRET_KINDS, StateSecretKind, StateSecretKindKey, stateSecretKindAt } from '../lib/state-secrets';
 import { MAX_STATE_TOKEN_SECONDS, findJwts, jwtTimes, stateTokenProblem } from '../lib/token-lifetime';

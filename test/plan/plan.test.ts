@@ -124,6 +124,7 @@ describe('offline plan of the real program', () => {
   it('reports an API server opened to the internet as a config error: validation stops it before the program runs', async () => {
     const attempt = planStack({
       stack: 'prod',
+      clock: TEST_CLOCK,
       overrides: { 'aks-platform:cluster.privateCluster': false, 'aks-platform:cluster.authorizedIpRanges': ['0.0.0.0/0'] },
     });
     await expect(attempt).rejects.toThrow(PlanFailure);
