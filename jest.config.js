@@ -37,6 +37,8 @@ const maxWorkers = process.env.JEST_MAX_WORKERS ?? 2;
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers,
+  // Long files first, from jest's last run or, on a fresh clone, test/support/test-durations.json.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   projects: [
     {
       displayName: 'infra',

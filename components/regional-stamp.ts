@@ -222,10 +222,13 @@ export class RegionalStamp extends pulumi.ComponentResource {
     this.location = location;
     const protect = args.protectStatefulResources ?? false;
     const deployerPrincipalType = args.deployerPrincipalType ?? 'ServicePrincipal';
-    // The first region's children were the Platform's: an alias keeps each one's URN.
+    // The first region's children were the Platform's: an alias keeps each one's URN. The alias
+    // names the old parent by its URN, not the resource: the SDK scans an alias's value for
+    // unknowns, and a Resource there is the whole object graph reachable from it (every resource
+    // of the stack) per child, most of an offline run's CPU.
     const child = (legacyParent = args.legacyParent): pulumi.CustomResourceOptions => ({
       parent: this,
-      ...(legacyParent ? { aliases: [{ parent: legacyParent }] } : {}),
+      ...(legacyParent ? { aliases: [{ parent: legacyParent.urn }] } : {}),
     });
 
     if (args.resourceGroupName === undefined) {

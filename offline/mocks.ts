@@ -70,36 +70,22 @@ interface AliasSpecMessage {
 // test reading a cached run (offline/run-stack.ts) does not load the SDK; re-exported here.
 import {
   isSecretValue,
+  MOCK_ACR_REFRESH_TOKEN,
   MOCK_CLIENT_ID,
   MOCK_CLIENT_OBJECT_ID,
+  MOCK_ENTRA_ACCESS_TOKEN,
   MOCK_SECRET_MARKER,
   MOCK_SUBSCRIPTION_ID,
   MOCK_TENANT_ID,
+  mockJwt,
   OfflineRecorder,
   secretValue,
   unwrapSecrets,
   type RecordedAlias,
   type RecordedResource,
 } from './recorded';
-export { isSecretValue, MOCK_CLIENT_ID, MOCK_CLIENT_OBJECT_ID, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, OfflineRecorder, secretValue, unwrapSecrets };
+export { isSecretValue, MOCK_ACR_REFRESH_TOKEN, MOCK_CLIENT_ID, MOCK_CLIENT_OBJECT_ID, MOCK_ENTRA_ACCESS_TOKEN, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockJwt, OfflineRecorder, secretValue, unwrapSecrets };
 export type { RecordedAlias, RecordedCall, RecordedResource } from './recorded';
-
-/**
- * A JWT-shaped mock token (the program checks a token's `exp - iat` before it
- * keeps it in the state: lib/token-lifetime.ts). The header segment carries
- * the marker and a label; the payload has `iat` and `exp`; no real signature.
- */
-export function mockJwt(label: string, lifetimeSeconds: number): string {
-  const iat = 1_796_083_200; // 2026-12-01T00:00:00Z
-  const payload = Buffer.from(JSON.stringify({ iat, nbf: iat, exp: iat + lifetimeSeconds })).toString('base64url');
-  return `${MOCK_SECRET_MARKER}${label}.${payload}.mock-signature`;
-}
-
-/** The Entra access token `getClientToken` answers: 75 minutes, the documented average. */
-export const MOCK_ENTRA_ACCESS_TOKEN = mockJwt('entra-access-token', 75 * 60);
-
-/** The ACR refresh token the registry's `/oauth2/exchange` answers: 3 hours. */
-export const MOCK_ACR_REFRESH_TOKEN = mockJwt('acr-refresh-token', 3 * 60 * 60);
 
 /** A deterministic UUID (v4 layout) derived from a seed, for identities. */
 export function mockUuid(seed: string): string {

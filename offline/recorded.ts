@@ -18,6 +18,23 @@ export const MOCK_CLIENT_ID = '00000000-0000-4000-8000-000000000004';
 export const MOCK_SECRET_MARKER = 'mock-secret-';
 
 /**
+ * A JWT-shaped mock token (the program checks a token's `exp - iat` before it
+ * keeps it in the state: lib/token-lifetime.ts). The header segment carries
+ * the marker and a label; the payload has `iat` and `exp`; no real signature.
+ */
+export function mockJwt(label: string, lifetimeSeconds: number): string {
+  const iat = 1_796_083_200; // 2026-12-01T00:00:00Z
+  const payload = Buffer.from(JSON.stringify({ iat, nbf: iat, exp: iat + lifetimeSeconds })).toString('base64url');
+  return `${MOCK_SECRET_MARKER}${label}.${payload}.mock-signature`;
+}
+
+/** The Entra access token `getClientToken` answers: 75 minutes, the documented average. */
+export const MOCK_ENTRA_ACCESS_TOKEN = mockJwt('entra-access-token', 75 * 60);
+
+/** The ACR refresh token the registry's `/oauth2/exchange` answers: 3 hours. */
+export const MOCK_ACR_REFRESH_TOKEN = mockJwt('acr-refresh-token', 3 * 60 * 60);
+
+/**
  * One `aliases` entry of a resource, as the SDK hands it to the engine: a whole
  * URN, or a spec whose empty fields mean "as the resource" (offline/aliases.ts
  * computes the old URNs the way the engine does).

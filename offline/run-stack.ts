@@ -10,7 +10,7 @@
  * the run depends on: the program's sources (stack.ts, components/, lib/,
  * config/, offline/, the chart), the installed packages, the git commit the
  * image tag is derived from (and whether the work tree is dirty), the stack's
- * config file, the overrides and the clock's date. A file that reads a cached
+ * config file, the overrides and the clock's day. A file that reads a cached
  * run does not load the Pulumi SDK at all. `TEST_CACHE=off` turns the cache off
  * (runs are still shared within a worker). See offline/input-cache.ts.
  */
@@ -23,7 +23,7 @@ import { readStackConfig, REPO_ROOT } from './stack-config';
 import { cached, hashInputs } from './input-cache';
 import { recordTiming, timedAsync } from '../scripts/test-timings';
 import { readGitSource } from '../lib/image-source';
-import type { Clock } from '../lib/aks-versions';
+import { systemClock, type Clock } from '../lib/aks-versions';
 
 /** Where jest's infra environment (test/support/environment.ts) keeps what a worker's test files share. */
 const SHARED_STORE_GLOBAL = '__aksPlatformSharedStackRuns';
@@ -80,10 +80,10 @@ let fingerprint: string | undefined;
 export async function runStack(stack: string, options: RunStackOptions = {}, onRecorder?: (recorder: OfflineRecorder) => void): Promise<StackRun> {
   const shared = (globalThis as Record<string, unknown>)[SHARED_STORE_GLOBAL] as SharedStore | undefined;
   if (!shared) return timedAsync('pulumi program run', () => run(stack, options, onRecorder));
-  // The program reads the AKS version calendar through the clock: a given clock is part of the key
-  // (a fixed one shares, a moving one never does); the system clock counts by the day, the
-  // calendar's unit.
-  const date = options.clock ? options.clock().toISOString() : new Date().toISOString().slice(0, 10);
+  // The program reads the clock only for the AKS version calendar, whose unit is the UTC day
+  // (lib/aks-versions.ts): the clock's day is part of the key, so a fixed clock and the system
+  // clock on that day share a run.
+  const date = (options.clock ?? systemClock)().toISOString().slice(0, 10);
   const configPath = options.configFile ?? path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
   const configText = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
   fingerprint ??= programFingerprint();
@@ -142,6 +142,8 @@ async function serializedRun(stack: string, options: RunStackOptions): Promise<B
     result = await timedAsync('pulumi program run', () => run(stack, options, (r) => (recorder = r)));
   } catch (err) {
     if ((err as { __pulumiRunError?: unknown } | undefined)?.__pulumiRunError !== true || !recorder) throw err;
+    // What the program registered before it threw reaches the recorder before it is kept.
+    await (await import('./mocks')).settle();
     const { name, message } = err as Error;
     return serialize({ stack, failure: { name, message }, resources: recorder.resources, calls: recorder.calls, packages: recorder.packages, outputs: {} } satisfies SerializedRun);
   }

@@ -3,7 +3,6 @@
  * offline engine (offline/run-stack.ts), builds the plan and renders it with
  * every secret value redacted. The CLI (plan/cli.ts) and the tests call this.
  */
-import * as pulumi from '@pulumi/pulumi';
 import { runStack } from '../offline/run-stack';
 import type { Clock } from '../lib/aks-versions';
 import { buildPlan, Plan, ProgramRun, redact, secretStrings } from './build';
@@ -63,7 +62,7 @@ export async function planStack(options: PlanStackOptions): Promise<PlanStackRes
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // The program raises RunError for what the user must fix in the stack config (no stack trace).
-    if (pulumi.RunError.isInstance(err) || /no stack config file/.test(message)) {
+    if (isRunError(err) || /no stack config file/.test(message)) {
       throw new PlanFailure('config', `stack "${options.stack}": ${message}`);
     }
     throw new PlanFailure('program', `stack "${options.stack}": the program failed under the offline engine: ${message}`);
@@ -73,4 +72,12 @@ export async function planStack(options: PlanStackOptions): Promise<PlanStackRes
   const run: ProgramRun = { stack: stackRun.stack, resources: stackRun.recorder.resources, outputs: stackRun.outputs };
   const plan = buildPlan(run);
   return { plan, ...renderPlan(plan, run), run };
+}
+
+/**
+ * `pulumi.RunError.isInstance` without loading the SDK (a plan read from the cache of offline
+ * runs needs none): the SDK recognises a RunError by this member, across SDK copies.
+ */
+function isRunError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { __pulumiRunError?: unknown }).__pulumiRunError === true;
 }

@@ -10,6 +10,11 @@
  *
  * `npm run test:profile -- --report <dir>` prints the tables of an earlier run
  * again. Each run's raw data stays in node_modules/.cache/aks-platform-test-profile/.
+ *
+ * `--write-durations` (with a run, or after `--report <dir>`) writes each test file's wall
+ * seconds into test/support/test-durations.json, the table jest's sequencer
+ * (test/support/sequencer.js) starts the long files first by on a run with no jest cache
+ * (a fresh clone, CI). Write it from a full cold run: `rm -rf /tmp/jest_*` or a fresh clone.
  */
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
@@ -176,10 +181,54 @@ export function report(dir: string): string {
   return out.join('\n');
 }
 
+/** test/support/test-durations.json: what the sequencer reads. */
+export interface DurationTable {
+  '//': string;
+  measured: string;
+  minSeconds: number;
+  seconds: Record<string, number>;
+}
+
+export const DURATIONS_FILE = path.join(ROOT, 'test', 'support', 'test-durations.json');
+
+/**
+ * The files of a jest report (run in the checkout at `root`) that took `minSeconds` or more,
+ * longest first, in seconds to one decimal, by their path from the root.
+ */
+export function durationTable(j: Pick<JestReport, 'testResults'>, root: string, measured: string, minSeconds = 2): DurationTable {
+  const rows = j.testResults
+    .map((t) => [path.relative(root, t.name).split(path.sep).join('/'), Math.round((t.endTime - t.startTime) / 100) / 10] as const)
+    .filter(([, s]) => s >= minSeconds)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return {
+    '//': 'Wall seconds of each test file that took at least minSeconds in a full npm test on a 2-core machine with no jest cache (npm run test:profile -- --write-durations). test/support/sequencer.js starts the long files first.',
+    measured,
+    minSeconds,
+    seconds: Object.fromEntries(rows),
+  };
+}
+
+function writeDurations(dir: string): void {
+  const jestFile = path.join(dir, 'jest.json');
+  if (!existsSync(jestFile)) throw new Error(`${jestFile} is missing: no jest report to take the durations from`);
+  const j = JSON.parse(readFileSync(jestFile, 'utf8')) as JestReport;
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const when = new Date(j.startTime).toISOString().slice(0, 10);
+  // A run's directory is <checkout>/node_modules/.cache/aks-platform-test-profile/<time>.
+  const root = path.resolve(dir, '..', '..', '..', '..');
+  const table = durationTable(j, root, `${when}, commit ${commit}, ${os.availableParallelism()} cores, run ${path.basename(dir)}`);
+  writeFileSync(DURATIONS_FILE, `${JSON.stringify(table, null, 2)}\n`);
+  console.log(`wrote ${rel(DURATIONS_FILE)}: ${Object.keys(table.seconds).length} files of ${table.minSeconds} s or more`);
+}
+
 function main(argv: string[]): number {
+  const write = argv.includes('--write-durations');
+  argv = argv.filter((a) => a !== '--write-durations');
   const at = argv.indexOf('--report');
   if (at >= 0) {
-    console.log(report(path.resolve(argv[at + 1] ?? '.')));
+    const dir = path.resolve(argv[at + 1] ?? '.');
+    console.log(report(dir));
+    if (write) writeDurations(dir);
     return 0;
   }
   const dir = path.join(ROOT, 'node_modules', '.cache', 'aks-platform-test-profile', new Date().toISOString().replace(/[:.]/g, '-'));
@@ -205,6 +254,7 @@ function main(argv: string[]): number {
   writeFileSync(path.join(dir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
   console.log(`\n== test profile (raw data: ${rel(dir)})\n`);
   console.log(report(dir));
+  if (write && run.status === 0) writeDurations(dir);
   return run.status;
 }
 

@@ -10,15 +10,16 @@
 import { runStack, StackRun } from '../offline/run-stack';
 import { CreateOrderInvariant, DeployGraph, GraphNode, checkInvariant, checkInvariants, platformCreateOrderInvariants, poolsOfRelease } from '../offline/create-order';
 import { CLUSTER_RBAC_PROPAGATION, CREATE_ORDER_FACTS, WORKLOAD_IDENTITY_ROLE_PROPAGATION } from '../lib/create-order';
-import { RecordedResource, unwrapSecrets } from '../offline/mocks';
+import { RecordedResource, unwrapSecrets } from '../offline/recorded';
 import { ARM_CONTRACTS, NOT_COVERED, azureNativeApiVersion, checkArmContract, sdkApiVersion, unversionedType } from './support/arm-contract';
 import { sdkModels } from './support/arm-sdk-models';
+import { TEST_CLOCK } from './support/clock';
 
 const INVARIANTS = platformCreateOrderInvariants();
 const runs: Record<string, StackRun> = {};
 
 beforeAll(async () => {
-  for (const stack of ['dev', 'prod']) runs[stack] = await runStack(stack);
+  for (const stack of ['dev', 'prod']) runs[stack] = await runStack(stack, { clock: TEST_CLOCK });
 }, 120_000);
 
 function node(urn: string, extra: Partial<GraphNode> = {}): GraphNode {

@@ -6,7 +6,7 @@
  * no app-routing add-on, and the public URL as the stack output.
  */
 import { runStack, StackRun } from '../offline/run-stack';
-import { MOCK_SUBSCRIPTION_ID, unwrapSecrets } from '../offline/mocks';
+import { MOCK_SUBSCRIPTION_ID, unwrapSecrets } from '../offline/recorded';
 import {
   GATEWAY_SIZING,
   HSTS_HEADER_VALUE,
@@ -26,6 +26,7 @@ import {
 import { ConfigValidationError, stackConfigFromPulumiConfig } from '../config/validate';
 import { readStackConfig } from '../offline/stack-config';
 import { estimateCost } from '../plan/prices';
+import { TEST_CLOCK } from './support/clock';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -165,7 +166,7 @@ describe.each(['dev', 'prod'] as const)('the %s stack’s edge', (stack) => {
   let run: StackRun;
   const one = (type: string) => unwrapSecrets(run.recorder.one(type).inputs) as Any;
   beforeAll(async () => {
-    run = await runStack(stack);
+    run = await runStack(stack, { clock: TEST_CLOCK });
   }, 60_000);
 
   test('no app-routing add-on, no Ingress: the cluster’s ingress profile is off and the gateway is a Traefik release', () => {
@@ -251,7 +252,7 @@ describe.each(['dev', 'prod'] as const)('the %s stack’s edge', (stack) => {
 
 describe('a custom domain is config', () => {
   test('apps.host adds a Front Door custom domain with a managed certificate (TLS 1.2+) on the route and the WAF', async () => {
-    const run = await runStack('prod', { overrides: { 'aks-platform:apps.host': 'jobs.contoso.com' } });
+    const run = await runStack('prod', { clock: TEST_CLOCK, overrides: { 'aks-platform:apps.host': 'jobs.contoso.com' } });
     const domain = unwrapSecrets(run.recorder.one('azure-native:cdn:AFDCustomDomain').inputs) as Any;
     expect(domain).toMatchObject({ hostName: 'jobs.contoso.com', customDomainName: 'jobs-contoso-com', tlsSettings: { certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS12' } });
     const route = unwrapSecrets(run.recorder.one('azure-native:cdn:Route').inputs) as Any;

@@ -6,7 +6,8 @@
 import { EGRESS_FQDNS, FIREWALL_SUBNET_NAME, firewallSubnetProblems, registryEgressFqdns } from '../lib/egress';
 import { networkArgProblems } from '../components/network';
 import { runStack } from '../offline/run-stack';
-import { unwrapSecrets } from '../offline/mocks';
+import { unwrapSecrets } from '../offline/recorded';
+import { TEST_CLOCK } from './support/clock';
 
 describe('firewallSubnetProblems', () => {
   it.each([
@@ -53,7 +54,7 @@ describe('the egress allow-list', () => {
   });
 
   it('allows a public registry through the firewall (dev with the firewall on)', async () => {
-    const run = await runStack('dev', { overrides: { 'aks-platform:network.egressFirewall': { enabled: true, subnet: '10.10.6.0/26' } } });
+    const run = await runStack('dev', { clock: TEST_CLOCK, overrides: { 'aks-platform:network.egressFirewall': { enabled: true, subnet: '10.10.6.0/26' } } });
     const groups = run.recorder.ofType('azure-native:network:FirewallPolicyRuleCollectionGroup').map((g) => unwrapSecrets(g.inputs) as Record<string, any>);
     const fqdns: string[] = groups.find((g) => g.ruleCollectionGroupName === 'aks-application')!.ruleCollections[0].rules[1].targetFqdns;
     const acr = unwrapSecrets(run.recorder.one('azure-native:containerregistry:Registry').inputs) as Record<string, any>;

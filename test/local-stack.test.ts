@@ -9,7 +9,7 @@ import * as path from 'path';
 import { StatefulSet } from 'kubernetes-models/apps/v1';
 import * as YAML from 'yaml';
 import { runStack, StackRun } from '../offline/run-stack';
-import { isSecretValue, unwrapSecrets } from '../offline/mocks';
+import { isSecretValue, unwrapSecrets } from '../offline/recorded';
 import { readStackConfig } from '../offline/stack-config';
 import { ConfigValidationError, parseTargetConfig, targetConfigFromPulumiConfig } from '../config/validate';
 import { LOCAL_DATA_IMAGES, localDataStoreObjects, localDataStoreProblems, type LocalDataStoreSpec } from '../lib/local-data';
@@ -18,6 +18,7 @@ import { helmLint, helmTemplate, Manifest, one, parseManifests, validateManifest
 import { GATEWAY_API, TRAEFIK_CHART, traefikValues, GATEWAY_SIZING } from '../lib/edge';
 import { LOCAL_CLUSTER_GATEWAY, LOCAL_CLUSTERS, LOCAL_GATEWAY_DEFAULTS } from '../lib/local-target';
 import { localPlatformArgsFromConfig } from '../config/platform-args';
+import { TEST_CLOCK } from './support/clock';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -31,7 +32,7 @@ describe('the local stack under mocks', () => {
   let run: StackRun;
   let rendered: Array<{ release: ReleaseInputs; manifests: Manifest[] }>;
   beforeAll(async () => {
-    run = await runStack('local');
+    run = await runStack('local', { clock: TEST_CLOCK });
     // The apps' releases (the repository's chart); the gateway's Traefik release is a pinned remote chart.
     rendered = run.recorder.ofType('kubernetes:helm.sh/v3:Release').filter((r) => (r.inputs as Record<string, unknown>).chart !== TRAEFIK_CHART.chart).map((r) => {
       const release = unwrapSecrets(r.inputs) as ReleaseInputs;

