@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parseOverride, parsePlanArgs, USAGE, UsageError } from '../../plan/args';
 import type { Plan } from '../../plan/build';
 import { main } from '../../plan/cli';
+import { TEST_CLOCK } from '../support/clock';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -21,7 +22,7 @@ function runCli(args: string[]) {
 async function runMain(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, TEST_CLOCK);
   return { code, stdout, stderr };
 }
 
@@ -55,7 +56,7 @@ describe('plan arguments', () => {
 
 describe('plan command exit codes', () => {
   it('exits 1 on a mandatory finding, with the JSON plan on stdout', async () => {
-    // The overrides (in this order) and the system clock of test/policy/pack.test.ts: one shared program run.
+    // The overrides (in this order) and the clock of test/plan/plan.test.ts and test/policy/pack.test.ts: one shared program run.
     const blocked = await runMain(['prod', '--json', '--set', 'aks-platform:protectStatefulResources=false', '--set', 'aks-platform:cluster.tier=Free']);
     expect({ code: blocked.code, stderr: blocked.stderr }).toEqual({ code: 1, stderr: '' });
     const plan = JSON.parse(blocked.stdout) as Plan;
