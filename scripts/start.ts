@@ -8,7 +8,8 @@
  *             a password made once; certificate, keys and password in .local/oidc (kept between runs).
  *             Its AUTH_* settings go to the web (Vite serves them as /config.json) and to the api
  *             (AUTH_MODE=entra, trusting the certificate through NODE_EXTRA_CA_CERTS)
- *   api       apps/api from source under `tsx watch` (restarts on every change, apps/common included)
+ *   api       apps/api from source: `node --watch` with tsx's require hook (restarts on every change
+ *             of a file it loaded, apps/common included)
  *   agent     apps/agent likewise
  *   web       the frontend's Vite dev server, which proxies /api/ and /socket.io/ to the api the
  *             way nginx does in the image (apps/frontend/vite.config.ts)
@@ -126,7 +127,7 @@ async function preflight(opts: LaunchOptions): Promise<void> {
     if (err instanceof MissingBinaryError) fail(err.message);
     throw err;
   }
-  for (const [what, file] of [['tsx', 'node_modules/tsx/dist/cli.mjs'], ['vite', 'node_modules/vite/bin/vite.js']] as const) {
+  for (const [what, file] of [['tsx', 'node_modules/tsx/dist/cjs/index.cjs'], ['vite', 'node_modules/vite/bin/vite.js']] as const) {
     if (!existsSync(path.join(repoRoot, file))) fail(`${what} is not installed (${file} is missing); run bash scripts/install.sh (or npm install)`);
   }
   const other = runningLauncher(opts);
@@ -289,7 +290,9 @@ async function main(): Promise<void> {
     if (stopping) return;
 
     const env = (extra: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extra });
-    const tsx = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
+    // The apps are CommonJS: tsx's require hook is enough (its ESM loader would cost each start a
+    // loader thread), and Node's own --watch restarts them (the tsx watch command costs a second
+    // Node process of its own).
     const tsconfig = path.join(repoRoot, 'scripts/local/tsconfig.apps.json');
     for (const app of ['api', 'agent'] as const) {
       const appEnv = appProcessEnv(app, {
@@ -303,8 +306,8 @@ async function main(): Promise<void> {
       running.procs[app] = startProcess(
         app,
         process.execPath,
-        [tsx, 'watch', '--clear-screen=false', '--tsconfig', tsconfig, `apps/${app}/src/main.ts`],
-        { cwd: repoRoot, env: env(appEnv), print: say },
+        ['--watch', '--require', 'tsx/cjs', `apps/${app}/src/main.ts`],
+        { cwd: repoRoot, env: env({ ...appEnv, TSX_TSCONFIG_PATH: tsconfig }), print: say },
       );
     }
     running.procs.web = startProcess(
@@ -336,7 +339,7 @@ async function main(): Promise<void> {
   say(signInLine(LOCAL_USER, localPassword(path.join(opts.dataDir, 'oidc')), opts.ports.oidc));
   say(readyLine(opts.ports.web));
 
-  // A service that dies on its own takes the rest down with it (tsx watch survives an app crash and waits for an edit).
+  // A service that dies on its own takes the rest down with it (node --watch survives an app crash and waits for an edit).
   for (const proc of Object.values(running.procs)) {
     void proc!.exited.then((how) => {
       if (!stopping) {

@@ -4,7 +4,9 @@
 #   build lane:     apps/common, then api and agent (tsc), and the frontend (vite):
 #                   what the app tests run.
 #   typecheck lane: every tsc project that the build does not cover: the root
-#                   program with test/** (tsconfig.json), each workspace's tests
+#                   program with test/** (tsconfig.json; scripts/typecheck-root.ts,
+#                   which also builds the library's consumer for
+#                   test/consumer.test.ts), each workspace's tests
 #                   (apps/*/test/tsconfig.json) and the frontend's sources. Starts
 #                   with the build lane and goes on while jest runs.
 #   jest:           both projects (jest.config.js), as soon as the build lane is done.
@@ -76,7 +78,10 @@ frontend_lane() {
 
 typecheck_lane() {
   local s=0
-  typecheck root tsconfig.json || s=1
+  # The root project also emits the library and builds the consumer test/consumer.test.ts runs
+  # (scripts/typecheck-root.ts: the SDK typings are parsed once for both).
+  phase typecheck:root node --import tsx scripts/typecheck-root.ts -p tsconfig.json || s=1
+  [ -f "$CONSUMER_BUILD_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before building the consumer: see typecheck:root"}' >"$CONSUMER_BUILD_STATUS"
   typecheck frontend apps/frontend/tsconfig.json || s=1
   typecheck common-test apps/common/test/tsconfig.json || s=1
   typecheck api-test apps/api/test/tsconfig.json || s=1
@@ -86,6 +91,8 @@ typecheck_lane() {
 }
 
 echo "== build (apps) and typecheck (every tsc project) in parallel, then jest"
+# Where the typecheck lane reports the consumer build; test/consumer.test.ts waits for it.
+export CONSUMER_BUILD_STATUS="$LOGS/consumer-build.json"
 status=0
 typecheck_lane &
 typecheck_pid=$!

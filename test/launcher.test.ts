@@ -33,8 +33,19 @@ interface Launch {
   exited: Promise<number | null>;
 }
 
+/**
+ * What `npm start` runs after the install step (package.json): `node <these> [-- options]`.
+ * The test runs exactly that, without npm around it and without the install step.
+ */
+const START_ARGS = (() => {
+  const script = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+  const node = /^bash scripts\/install\.sh && exec node (.+)$/.exec(script)?.[1];
+  if (!node) throw new Error(`package.json's start script is not "bash scripts/install.sh && exec node ...": ${script}`);
+  return node.split(' ');
+})();
+
 function launch(args: string[], env: Record<string, string> = {}): Launch {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
+  const child = spawn(process.execPath, [...START_ARGS, ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -173,7 +173,7 @@ export function appProcessEnv(
     REDIS_PORT: String(opts.ports.redis),
     REDIS_PASSWORD_FILE: opts.redisPasswordFile,
     REDIS_TLS: 'false',
-    // Below tsx watch's 5 s before it SIGKILLs a child that has not exited; in the cluster it is 25000 (apps/CONTRACT.md).
+    // node --watch starts the edited app once the old one has exited: a restart waits at most this; in the cluster it is 25000 (apps/CONTRACT.md).
     SHUTDOWN_TIMEOUT_MS: '4000',
     // Local runs apply the schema at start (in a cluster the migration Job does it once per release).
     ...(service === 'api' ? { OUTBOX_INTERVAL_MS: '500', MIGRATE_ON_START: 'true', APP_ENVIRONMENT: 'local' } : {}),

@@ -1,7 +1,8 @@
 /**
  * Child processes of the local launcher. Each runs in its own process group (so a terminal's
  * Ctrl-C reaches only the launcher, which stops them in order) and is stopped as a group:
- * tsx watch, Vite and their esbuild helpers all go, not just the process the launcher spawned.
+ * node --watch with the app it runs, Vite and its esbuild helper all go, not just the process the
+ * launcher spawned.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { trackChild } from '../../apps/common/test-support/servers';

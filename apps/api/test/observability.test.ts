@@ -144,7 +144,7 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT set, spans are exported over OTLP/HTTP to
      })();`,
   );
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', script], {
       cwd: resolve(__dirname, '../../..'),
       env: { PATH: process.env.PATH, TRACEPARENT: CLIENT_TRACEPARENT, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(otlp.address() as AddressInfo).port}/` },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -31,7 +31,7 @@ test('a store without one of the roots is refused with the root named', () => {
 
 test('the CLI writes the bundle the image points PGSSLROOTCERT at, and verify-full loads it', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'roots-')), 'azure-postgres-roots.pem');
-  execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '../src/azure-roots.ts'), file], { stdio: 'pipe' });
+  execFileSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '../src/azure-roots.ts'), file], { stdio: 'pipe' });
   expect(readFileSync(file, 'utf8')).toBe(azurePostgresRootBundle());
   expect(pgSsl({ host: 'db.postgres.database.azure.com', port: 5432, database: 'app', user: 'id-api', sslMode: 'verify-full', sslRootCert: file })).toEqual({
     rejectUnauthorized: true,

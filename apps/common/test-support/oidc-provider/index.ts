@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { trackChild } from '../servers';
 
 export interface LocalOidcProvider {
@@ -36,7 +37,12 @@ export interface LocalOidcProvider {
 }
 
 const SERVER = join(__dirname, 'server.ts');
-const TSX = join(__dirname, '..', '..', '..', '..', 'node_modules', '.bin', 'tsx');
+/**
+ * tsx's loader, for `node --import <it> server.ts`: one process (the `tsx` command would run
+ * a second node process around it, and cost one more Node start on every sign-in test and
+ * `npm start`).
+ */
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 
 export async function startLocalOidcProvider(opts: {
   spaOrigin: string;
@@ -54,7 +60,7 @@ export async function startLocalOidcProvider(opts: {
   detached?: boolean;
   timeoutMs?: number;
 }): Promise<LocalOidcProvider> {
-  const child: ChildProcess = spawn(TSX, [SERVER], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', TSX_LOADER, SERVER], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.detached ?? false,
     env: {
