@@ -45,6 +45,9 @@ module.exports = {
       // Node's environment plus a per-worker store: the files of a worker share their
       // offline program runs (offline/run-stack.ts).
       testEnvironment: '<rootDir>/test/support/environment.ts',
+      // The run's program-run server: every offline program run in one Node process (offline/run-server.ts).
+      globalSetup: '<rootDir>/test/support/program-runs-setup.ts',
+      globalTeardown: '<rootDir>/test/support/program-runs-teardown.ts',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': swc('ts') },

@@ -5,13 +5,14 @@
 #                   dist/ (scripts/transpile-apps.cjs: SWC, no types, well under a
 #                   second) and the frontend (vite). `npm run build` and the
 #                   Dockerfiles still build the shipped output with tsc.
-#   typecheck lane: every tsc project: the root program with test/**
-#                   (tsconfig.json), the apps' program (apps/tsconfig.json: the
-#                   sources of apps/common, api and agent and every apps test file,
-#                   in one program) and the frontend's (apps/frontend/tsconfig.json),
-#                   these two in one process (scripts/typecheck.cjs: they share the
-#                   parsed typings). Starts with the build lane and goes on while
-#                   jest runs.
+#   typecheck lane: every tsc project: the root program with test/** (tsconfig.json;
+#                   scripts/typecheck-root.ts, which also builds the library's
+#                   consumer for test/consumer.test.ts), the apps' program
+#                   (apps/tsconfig.json: the sources of apps/common, api and agent
+#                   and every apps test file, in one program) and the frontend's
+#                   (apps/frontend/tsconfig.json), these two in one process
+#                   (scripts/typecheck.cjs: they share the parsed typings). Starts
+#                   with the build lane and goes on while jest runs.
 #   jest:           both projects (jest.config.js), as soon as the build lane is done.
 #
 # Jest and the build lane transpile with SWC and check no types: these tsc
@@ -75,13 +76,18 @@ frontend_lane() {
 
 typecheck_lane() {
   local s=0
-  typecheck root tsconfig.json || s=1
+  # The root project also emits the library and builds the consumer test/consumer.test.ts runs
+  # (scripts/typecheck-root.ts: the SDK typings are parsed once for both).
+  phase typecheck:root node --import tsx scripts/typecheck-root.ts -p tsconfig.json || s=1
+  [ -f "$CONSUMER_BUILD_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before building the consumer: see typecheck:root"}' >"$CONSUMER_BUILD_STATUS"
   # The apps' program and the frontend's in one process: they share the parsed typings.
   phase typecheck:apps node scripts/typecheck.cjs apps/tsconfig.json apps/frontend/tsconfig.json || s=1
   return "$s"
 }
 
 echo "== build (apps: SWC, vite) and typecheck (every tsc project) in parallel, then jest"
+# Where the typecheck lane reports the consumer build; test/consumer.test.ts waits for it.
+export CONSUMER_BUILD_STATUS="$LOGS/consumer-build.json"
 status=0
 typecheck_lane &
 typecheck_pid=$!
