@@ -7,8 +7,8 @@
  *
  * Tests are transpiled by SWC (@swc/jest), which strips types without checking
  * them: every test file is type-checked by tsc instead, once per `npm test`
- * (scripts/test.sh: the root tsconfig.json covers test/**, each workspace's
- * test/tsconfig.json covers its tests).
+ * (scripts/test.sh: the root tsconfig.json covers test/**, apps/tsconfig.json
+ * the apps' tests with their sources).
  */
 
 /** SWC options matching the tsconfigs' emit: ES2022, CommonJS, esModuleInterop, the automatic JSX runtime. */
@@ -62,6 +62,9 @@ module.exports = {
       runtime,
       // The Pulumi SDK's closure-serialization packages load when first used (test/support/lazy/).
       resolver: '<rootDir>/test/support/lazy/resolver.cjs',
+      // The run's program-run server: every offline program run in one Node process (offline/run-server.ts).
+      globalSetup: '<rootDir>/test/support/program-runs-setup.ts',
+      globalTeardown: '<rootDir>/test/support/program-runs-teardown.ts',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': swc('ts') },

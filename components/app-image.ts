@@ -37,17 +37,23 @@ export interface AppImageArgs {
   buildArgs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Digest (`sha256:<64 hex>`) of an image CI already built, scanned, attested and pushed to
-   * `<registryLoginServer>/<repository>`: nothing is built, and `imageRef` pins that digest,
-   * so the deployed image is the scanned one. Unset (a local `pulumi up`): build and push.
+   * `<registryLoginServer>/<repository>`: nothing is built, no registry credential is made or
+   * kept, and `imageRef` pins that digest, so the deployed image is the scanned one. Unset
+   * (the local-only path, a `pulumi up` from a workstation): build and push with the
+   * deployer's ACR refresh token, which then sits in the image resource's state (≤ 3 h).
    */
   prebuiltDigest?: pulumi.Input<string>;
 }
 
 /**
- * Builds one app image from its Dockerfile for linux/amd64 with BuildKit
+ * One app image. As CI deploys (`prebuiltDigest`, the scanned digest): nothing
+ * is built and no credential is made; `imageRef` pins that digest. Locally (no
+ * digest): builds the image from its Dockerfile for linux/amd64 with BuildKit
  * (@pulumi/docker-build), tags it, and pushes it to ACR with an Entra token
- * exchanged for an ACR refresh token (no admin user, no stored password). The
- * registry also holds the BuildKit cache (`<repository>:buildcache`).
+ * exchanged for an ACR refresh token (no admin user, no stored password; the
+ * refresh token is the build's registry password, kept in its state and
+ * refused when it lives more than 3 h). The registry also holds the BuildKit
+ * cache (`<repository>:buildcache`).
  *
  * `imageRef` is digest-pinned (`<loginServer>/<repository>@sha256:...`): a new build
  * changes it and rolls the Deployment; an unchanged one leaves the release alone.
@@ -64,7 +70,7 @@ export class AppImage extends pulumi.ComponentResource {
   public readonly taggedRef: pulumi.Output<string>;
   /** Repository path inside the registry. */
   public readonly repository: pulumi.Output<string>;
-  /** ACR refresh token of the deploying identity (secret), when the program builds the image: lets it read the registry, e.g. a stable image's digest. */
+  /** ACR refresh token of the deploying identity (secret), only when the program builds the image (the local path): lets it read the registry, e.g. a stable image's digest. */
   public readonly registryRefreshToken?: pulumi.Output<string>;
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -116,7 +122,8 @@ export class AppImage extends pulumi.ComponentResource {
       return;
     }
 
-    // Entra token -> ACR refresh token; both stay secrets end to end.
+    // The local-only path (CI passes prebuiltDigest): Entra token -> ACR refresh token; both stay
+    // secrets end to end, and the refresh token is the one token a state may hold (lib/state-secrets.ts).
     const entraToken = pulumi.secret(
       args.entraAccessToken ?? authorization.getClientTokenOutput({}, { parent: this }).token,
     );

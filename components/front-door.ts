@@ -1,6 +1,4 @@
 import * as pulumi from '@pulumi/pulumi';
-import { stateTokenProblem } from '../lib/token-lifetime';
-import * as authorization from '@pulumi/azure-native/authorization';
 import * as cdn from '@pulumi/azure-native/cdn';
 import * as frontdoor from '@pulumi/azure-native/frontdoor';
 import { AzureComponentArgs } from '../lib/component-args';
@@ -32,8 +30,6 @@ export interface FrontDoorPrivateLinkOrigin {
   privateLinkLocation: pulumi.Input<string>;
   /** Approve Front Door's pending connection from the program (default true). */
   approve?: boolean;
-  /** Entra access token for the approval's ARM calls; default: the deploying identity's (`authorization.getClientToken`). */
-  accessToken?: pulumi.Input<string>;
   /** Priority in the origin group (1–5): Front Door sends to the lowest among the healthy origins. Default 1. */
   priority?: number;
 }
@@ -186,15 +182,10 @@ export class FrontDoor extends pulumi.ComponentResource {
       );
     const approve = (resourceName: string, origin: FrontDoorPrivateLinkOrigin, afdOrigin: cdn.AFDOrigin) => {
       if (origin.approve === false) return undefined;
-      const token = pulumi.output(origin.accessToken ?? authorization.getClientTokenOutput({}, parent).token).apply((t) => {
-        // Kept in the state (a dynamic resource's input): only a short-lived token is accepted (lib/token-lifetime.ts).
-        const problem = stateTokenProblem(t, 'the Private Link approval token (Entra, audience ARM)');
-        if (problem) throw new pulumi.ResourceError(problem, this);
-        return t;
-      });
       return new PrivateLinkApproval(
         resourceName,
-        { privateLinkServiceId: origin.privateLinkServiceId, requestMessage, accessToken: token },
+        // The approval acquires its own ARM token when it runs: no credential in its inputs or the state.
+        { privateLinkServiceId: origin.privateLinkServiceId, requestMessage },
         { parent: this, dependsOn: [afdOrigin] },
       );
     };

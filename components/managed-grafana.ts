@@ -1,12 +1,11 @@
 import * as pulumi from '@pulumi/pulumi';
-import { stateTokenProblem } from '../lib/token-lifetime';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as dashboard from '@pulumi/azure-native/dashboard';
 import * as grafana from '@pulumiverse/grafana';
 import { AzureComponentArgs } from '../lib/component-args';
 import { DASHBOARDS, DashboardModel } from '../lib/dashboards';
 import { roleDefinitionId } from '../lib/data-services';
-import { GRAFANA_ROLES, GrafanaRole, MANAGED_GRAFANA, MONITORING_ROLE_IDS, grafanaName, grafanaRoleId } from '../lib/monitoring';
+import { GRAFANA_PROVIDER_AUTH, GRAFANA_ROLES, GrafanaRole, MANAGED_GRAFANA, MONITORING_ROLE_IDS, grafanaName, grafanaRoleId } from '../lib/monitoring';
 import { ArgProblem, argProblemsMessage } from '../lib/problems';
 
 /** Arguments of {@link ManagedGrafana}. */
@@ -19,7 +18,9 @@ export interface ManagedGrafanaArgs extends AzureComponentArgs {
   platformTeamRole?: GrafanaRole;
   /**
    * Object ID of the principal that runs `pulumi up`: it gets Grafana Admin so
-   * the program can deploy the dashboards with its Entra token.
+   * the program can deploy the dashboards with its Entra token (which
+   * scripts/with-grafana-token.sh hands to the Grafana provider's process, never
+   * to the program or the state).
    */
   deployerObjectId: pulumi.Input<string>;
   /** Kind of the deploying principal: `ServicePrincipal` (CI, default) or `User`. */
@@ -28,8 +29,6 @@ export interface ManagedGrafanaArgs extends AzureComponentArgs {
   zoneRedundancy?: boolean;
   /** Dashboards to deploy (default: lib/dashboards `DASHBOARDS`: workload, platform, SLO). */
   dashboards?: DashboardModel[];
-  /** Entra access token for the Grafana API; default: the deploying identity's token for Azure Managed Grafana. */
-  accessToken?: pulumi.Input<string>;
 }
 
 /** Folder that holds the platform's dashboards. */
@@ -42,7 +41,9 @@ export const GRAFANA_FOLDER = { uid: 'aks-platform', title: 'aks-platform' } as 
  * through a Monitoring Data Reader role assignment (the workspace integration
  * creates the Prometheus data source; no keys or secrets), and the dashboards
  * of lib/dashboards deployed as code through the Grafana provider
- * (@pulumiverse/grafana) with the deployer's short-lived Entra token.
+ * (@pulumiverse/grafana). The provider's `auth` is `anonymous`: the deployer's
+ * Entra token reaches only the provider process, through `GRAFANA_HTTP_HEADERS`
+ * (lib/monitoring.ts GRAFANA_PROVIDER_AUTH), so the state holds no token.
  */
 export class ManagedGrafana extends pulumi.ComponentResource {
   /** The Grafana instance. */
@@ -117,11 +118,11 @@ export class ManagedGrafana extends pulumi.ComponentResource {
       parent,
     );
 
-    const token = args.accessToken ?? authorization.getClientTokenOutput({ endpoint: MANAGED_GRAFANA.entraAudience }, parent).token;
     const provider = new grafana.Provider(
       `${name}-grafana-api`,
-      // The token is kept in the state (a provider input): only a short-lived one is accepted (lib/token-lifetime.ts).
-      { url: this.endpoint, auth: pulumi.secret(pulumi.output(token).apply((t) => this.shortLived(t))) },
+      // No credential here (provider inputs are kept in the state): the token is in GRAFANA_HTTP_HEADERS of
+      // the `pulumi up` process (scripts/with-grafana-token.sh), which only the provider reads.
+      { url: this.endpoint, auth: GRAFANA_PROVIDER_AUTH.auth },
       { parent: this, dependsOn: [deployerAdmin, reader] },
     );
     const folder = new grafana.oss.Folder(`${name}-folder`, { uid: GRAFANA_FOLDER.uid, title: GRAFANA_FOLDER.title }, { parent: this, provider });
@@ -134,12 +135,6 @@ export class ManagedGrafana extends pulumi.ComponentResource {
     }
 
     this.registerOutputs({ endpoint: this.endpoint, principalId: this.principalId });
-  }
-
-  private shortLived(token: string): string {
-    const problem = stateTokenProblem(token, 'the Grafana API token (Entra, audience Azure Managed Grafana)');
-    if (problem) throw new pulumi.ResourceError(problem, this);
-    return token;
   }
 }
 

@@ -86,7 +86,7 @@ export const HELM_RELEASE_READER_ROLE = {
 
 const STATE_READ: readonly CiGrant[] = [
   { role: 'Storage Blob Data Reader', id: ROLE.blobDataReader, scope: 'stateContainer', why: 'reads the stack state' },
-  { role: 'Key Vault Crypto User', id: ROLE.keyVaultCryptoUser, scope: 'stateKey', why: "decrypts the state's secrets (none long-lived: test/state-secrets.test.ts)" },
+  { role: 'Key Vault Crypto User', id: ROLE.keyVaultCryptoUser, scope: 'stateKey', why: "decrypts the state's secrets (no token among them: test/state-secrets.test.ts)" },
 ];
 
 /** Every CI identity, by key. */

@@ -87,6 +87,36 @@ export const MANAGED_GRAFANA = {
   nameMaxLength: 23,
 } as const;
 
+/**
+ * How the Grafana provider (@pulumiverse/grafana) reaches the Grafana API with no
+ * credential in the Pulumi state. A provider's inputs are kept in the state, so the
+ * token must not be one; and it must not come from `GRAFANA_AUTH` either: the
+ * provider's Node SDK reads that variable in the program and copies it into the
+ * provider's inputs (`auth: args.auth ?? getEnv("GRAFANA_AUTH")`,
+ * @pulumiverse/grafana 2.40.0 provider.js), and the bridge lists it as a provider
+ * config default. Instead:
+ *
+ * - `auth` is the literal `anonymous`: the provider then sends no credential of its
+ *   own (terraform-provider-grafana, pkg/provider/configure_clients.go `parseAuth`);
+ * - the token travels in `GRAFANA_HTTP_HEADERS` (JSON), which only the provider
+ *   process reads and adds to every Grafana API request (configure_clients.go
+ *   `getHTTPHeadersMap`; "May alternatively be set via the GRAFANA_HTTP_HEADERS
+ *   environment variable in JSON format", @pulumiverse/grafana 2.40.0 provider
+ *   docs). scripts/with-grafana-token.sh sets it for the one command that runs
+ *   `pulumi up`, from `az account get-access-token --resource <entraAudience>`.
+ *
+ * Checked 2026-12-01 against @pulumiverse/grafana 2.40.0 and
+ * github.com/grafana/terraform-provider-grafana (main).
+ */
+export const GRAFANA_PROVIDER_AUTH = {
+  /** The provider's `auth` input: no credential. */
+  auth: 'anonymous',
+  /** The variable that carries `{"Authorization":"Bearer <Entra token>"}` to the provider process. */
+  headersVariable: 'GRAFANA_HTTP_HEADERS',
+  /** The script that sets it for one command. */
+  script: 'scripts/with-grafana-token.sh',
+} as const;
+
 /** Name of the Managed Grafana instance: `amg-<prefix>-<env>-<suffix>`, at most 23 characters (it is part of a public DNS name). */
 export function grafanaName(parts: NameParts): string {
   regionShortName(parts.location); // validates the region like every other name

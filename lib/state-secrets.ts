@@ -4,22 +4,30 @@
  * The state is encrypted with the stack's Key Vault key, and three identities
  * can decrypt it: the environment's deploying identity, the drift check and
  * the PR preview (which runs a pull request's code, after a maintainer's
- * approval). So the state must hold nothing a reader could use for long:
- * every secret value in it is one of the kinds below, and each kind is either
+ * approval). So the state must hold nothing a reader could use: every secret
+ * value in it is one of the kinds below, and each kind is either
  *
- * - a **short-lived credential**: an access token checked at deploy time to
- *   expire within 3 hours of its issue (lib/token-lifetime.ts), or
  * - a **non-credential** that Pulumi marks secret anyway, with the check that
  *   proves it carries no credential, or
+ * - a **short-lived credential of a local build only**: the ACR refresh token
+ *   a `pulumi up` without CI's image digests pushes with, checked at deploy
+ *   time to expire within 3 hours of its issue (lib/token-lifetime.ts). CI
+ *   always passes the digests (`apps.imageDigests`), so a CI-deployed state
+ *   holds no token at all: the Private Link approval and the Grafana provider
+ *   take their credentials from the environment `pulumi up` runs in, not from
+ *   their inputs; or
  * - a **long-lived credential still to remove**, naming the issue that removes
- *   it. The list of those must shrink to nothing.
+ *   it. The list of those must shrink to nothing (it is empty).
  *
  * test/state-secrets.test.ts walks the recorded resource graph of dev and prod
  * (every secret input and output, and the stack outputs) and fails on a secret
- * in a place this table does not list, or of a kind it does not list.
+ * in a place this table does not list, or of a kind it does not list; for the
+ * programs as CI runs them it also fails on any JWT-shaped value anywhere in
+ * the state, secret or not (lib/token-lifetime.ts `findJwts`).
  */
 import { parse } from 'yaml';
 import { KUBELOGIN_MODES } from './aks';
+import { GRAFANA_PROVIDER_AUTH } from './monitoring';
 import { MAX_STATE_TOKEN_SECONDS } from './token-lifetime';
 
 /** Where a secret sits: a resource type and one of its top-level properties (the stack's own outputs: type `pulumi:pulumi:Stack`). */
@@ -64,28 +72,17 @@ export interface StateSecretKind {
   allowed: SecretClass;
   /** Every place it may appear. */
   places: readonly SecretPlace[];
+  /** Only in the state of a local `pulumi up` that builds the images (no `apps.imageDigests`); never in a CI deploy's. */
+  localBuildOnly?: boolean;
 }
 
 const TOKEN_CHECK = `lib/token-lifetime.ts refuses a token valid for more than ${MAX_STATE_TOKEN_SECONDS / 3600} h (exp - iat) before the program uses it`;
 
 /** Every kind of secret value an Azure stack's state may hold. */
 export const STATE_SECRET_KINDS = {
-  entraAccessToken: {
-    description: "The deploying identity's Entra ID access token (authorization.getClientToken): the Grafana provider's `auth` (audience Azure Managed Grafana) and the Private Link approval's ARM token",
-    allowed: {
-      class: 'short-lived',
-      maxLifetimeSeconds: MAX_STATE_TOKEN_SECONDS,
-      lifetime:
-        '60-90 minutes by default (Microsoft Learn, "Access tokens in the Microsoft identity platform", § Token lifetime, https://learn.microsoft.com/entra/identity-platform/access-tokens, checked 2026-12-01); CAE (20-28 h) and managed-identity (about 24 h) tokens are refused',
-      enforcedBy: TOKEN_CHECK,
-    },
-    places: [
-      { type: 'pulumi:providers:grafana', property: 'auth' },
-      { type: 'pulumi-nodejs:dynamic/aks-platform:PrivateLinkApproval', property: 'accessToken' },
-    ],
-  },
   acrRefreshToken: {
-    description: 'The ACR refresh token the image build pushes with (only when `pulumi up` builds the images, i.e. without CI-built digests)',
+    description:
+      'The ACR refresh token the image build pushes with: only when `pulumi up` builds the images (a local deploy without `apps.imageDigests`); CI deploys the digests it scanned and builds nothing',
     allowed: {
       class: 'short-lived',
       maxLifetimeSeconds: MAX_STATE_TOKEN_SECONDS,
@@ -94,6 +91,15 @@ export const STATE_SECRET_KINDS = {
       enforcedBy: TOKEN_CHECK,
     },
     places: [{ type: 'docker-build:index:Image', property: 'registries' }],
+    localBuildOnly: true,
+  },
+  grafanaProviderAuth: {
+    description: "The Grafana provider's `auth` input",
+    allowed: {
+      class: 'non-credential',
+      why: `always the literal \`${GRAFANA_PROVIDER_AUTH.auth}\` (lib/monitoring.ts GRAFANA_PROVIDER_AUTH): the provider sends no credential of its own; the deployer's Entra token reaches only the provider process, in ${GRAFANA_PROVIDER_AUTH.headersVariable} (${GRAFANA_PROVIDER_AUTH.script}). The @pulumiverse/grafana SDK marks \`auth\` secret whatever its value.`,
+    },
+    places: [{ type: 'pulumi:providers:grafana', property: 'auth' }],
   },
   execPluginKubeconfig: {
     description: "The cluster's user kubeconfig (the Kubernetes provider's input and the `kubeconfig` stack output)",
@@ -119,6 +125,12 @@ export function stateSecretKindAt(place: SecretPlace): StateSecretKindKey | unde
     if (hit) return key;
   }
   return undefined;
+}
+
+/** The kinds that are credentials (short- or long-lived): none may be in the state of a CI deploy. */
+export function credentialKinds(): StateSecretKindKey[] {
+  const kinds: Record<StateSecretKindKey, StateSecretKind> = STATE_SECRET_KINDS;
+  return (Object.keys(kinds) as StateSecretKindKey[]).filter((k) => kinds[k].allowed.class !== 'non-credential');
 }
 
 /** The kinds that are long-lived credentials, i.e. still to remove. */

@@ -1,12 +1,16 @@
 /**
- * Short-lived credentials only: the program hands a few access tokens to
- * resources whose inputs Pulumi keeps in the state (the Grafana provider's
- * `auth`, the Private Link approval's `accessToken`, the image build's
- * registry password). The state is encrypted, but whoever can decrypt it
- * (the deploying identity, the approved PR preview, the drift check) sees
- * them. So each token is checked before it is used: it must be a JWT whose
- * validity (`exp - iat`) is at most {@link MAX_STATE_TOKEN_SECONDS}. A token
- * that lives longer fails the deployment instead of landing in the state.
+ * Tokens and the Pulumi state. The state is encrypted, but whoever can
+ * decrypt it (the deploying identity, the approved PR preview, the drift
+ * check) sees every value in it. As CI deploys (prebuilt image digests), the
+ * program puts no token in it at all: the Private Link approval and the
+ * Grafana provider get their credentials from the environment `pulumi up`
+ * runs in (lib/state-secrets.ts; {@link findJwts} lets the test prove it).
+ * One local-only path still keeps a token there: a `pulumi up` that builds
+ * the images pushes with an ACR refresh token, the docker-build Image's
+ * registry password. That token is checked before it is used: it must be a
+ * JWT whose validity (`exp - iat`) is at most {@link MAX_STATE_TOKEN_SECONDS}.
+ * A token that lives longer fails the deployment instead of landing in the
+ * state.
  *
  * Facts (checked 2026-12-01):
  * - Entra ID access tokens: "a random value ranging between 60-90 minutes
@@ -73,4 +77,33 @@ export function requireStateToken(token: string, what: string): string {
   const problem = stateTokenProblem(token, what);
   if (problem) throw new Error(problem);
   return token;
+}
+
+/** The payload segment of a JWT: base64url of a JSON object. */
+function isJwtPayload(segment: string): boolean {
+  if (segment.length < 3) return false;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every JWT-shaped value in `text`: three dot-separated base64url segments whose
+ * middle one decodes to a JSON object (a JWT's claims; an Entra access token, an
+ * ACR refresh token and the offline mocks' tokens all have this shape). Host
+ * names, dotted property paths and code do not: their middle segments do not
+ * decode to JSON. Used to prove that the state holds no token.
+ */
+export function findJwts(text: string): string[] {
+  const found: string[] = [];
+  for (const run of text.match(/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,}/g) ?? []) {
+    const parts = run.split('.');
+    for (let i = 1; i < parts.length - 1; i += 1) {
+      if (parts[i - 1] !== '' && isJwtPayload(parts[i])) found.push(parts.slice(i - 1, i + 2).join('.'));
+    }
+  }
+  return found;
 }

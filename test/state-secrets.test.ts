@@ -1,16 +1,20 @@
 /**
  * The secret inventory of the Pulumi state (lib/state-secrets.ts): every
  * secret input and output the real dev and prod programs register, and their
- * secret stack outputs, sit in a place the table lists; each kind is a
- * short-lived token (whose lifetime the program checks), a non-credential
- * (proven), or a long-lived credential named with the issue that removes it.
- * Plus: no credential is stored in clear, and the program refuses a token that
- * lives longer than 3 hours.
+ * secret stack outputs, sit in a place the table lists. As CI runs them (the
+ * scanned images' digests as `apps.imageDigests`, .github/workflows/deploy.yml)
+ * they hold no token at all: no credential kind, no JWT-shaped value anywhere
+ * (secret or not, inputs, outputs, the dynamic provider's serialized code),
+ * and the program asks Entra for no token. Built locally (no digests), the one
+ * token is the image build's ACR refresh token, whose lifetime the program
+ * checks. Plus: no credential is stored in clear.
  */
 import { runStack, StackRun } from '../offline/run-stack';
 import { isSecretValue, mockJwt, MOCK_ACR_REFRESH_TOKEN, MOCK_ENTRA_ACCESS_TOKEN, MOCK_SECRET_MARKER, unwrapSecrets, RecordedResource } from '../offline/recorded';
-import { kubeconfigCredentialProblems, longLivedKinds, STATE_SECRET_KINDS, StateSecretKindKey, stateSecretKindAt } from '../lib/state-secrets';
-import { MAX_STATE_TOKEN_SECONDS, jwtTimes, stateTokenProblem } from '../lib/token-lifetime';
+import { CI_IMAGE_DIGESTS } from '../offline/stack-variants';
+import { credentialKinds, kubeconfigCredentialProblems, longLivedKinds, STATE_SECRET_KINDS, StateSecretKind, StateSecretKindKey, stateSecretKindAt } from '../lib/state-secrets';
+import { MAX_STATE_TOKEN_SECONDS, findJwts, jwtTimes, stateTokenProblem } from '../lib/token-lifetime';
+import { GRAFANA_PROVIDER_AUTH } from '../lib/monitoring';
 import { buildKubeconfig } from '../lib/aks';
 import { TEST_CLOCK } from './support/clock';
 import { testSshKey } from './support/ssh-keys';
@@ -79,17 +83,83 @@ function plaintextSecrets(run: StackRun): string[] {
   return leaks;
 }
 
-/** Today's inventory of an Azure stack with monitoring and the edge: the same for dev and prod. */
-const EXPECTED = [
-  'acrRefreshToken docker-build:index:Image.registries',
-  'entraAccessToken pulumi-nodejs:dynamic/aks-platform:PrivateLinkApproval.accessToken',
-  'entraAccessToken pulumi:providers:grafana.auth',
+/** Where a JWT-shaped value sits anywhere in the recorded state (inputs, outputs, stack outputs; secret or not). */
+function jwtPlaces(run: StackRun): string[] {
+  const places: string[] = [];
+  for (const r of run.recorder.resources) {
+    for (const [where, bag] of [['in', r.inputs], ['out', r.state]] as const) {
+      for (const [key, value] of Object.entries(bag as Record<string, unknown>)) {
+        if (findJwts(JSON.stringify(unwrapSecrets(value) ?? null)).length > 0) places.push(`${r.type} ${r.name} ${where}.${key}`);
+      }
+    }
+  }
+  for (const [key, output] of Object.entries(run.outputs)) {
+    if (findJwts(JSON.stringify(unwrapSecrets(output.value) ?? null)).length > 0) places.push(`stack output ${key}`);
+  }
+  return places;
+}
+
+/** The inventory of an Azure stack with monitoring and the edge as CI deploys it: the same for dev and prod, no credential. */
+const EXPECTED_CI = [
   'execPluginKubeconfig pulumi:providers:kubernetes.kubeconfig',
   'execPluginKubeconfig pulumi:pulumi:Stack.kubeconfig',
-  // No long-lived credential: PostgreSQL and Redis are Entra-only (#14).
+  'grafanaProviderAuth pulumi:providers:grafana.auth',
+  // No long-lived credential: PostgreSQL and Redis are Entra-only (#14). No token: the Private Link
+  // approval and the Grafana provider take their credentials from the environment of `pulumi up`.
 ];
 
-describe.each(['dev', 'prod'])('the state of %s holds only allowed secrets', (stack) => {
+/** A local `pulumi up` that builds the images adds the build's registry password, a short-lived ACR refresh token. */
+const EXPECTED_LOCAL_BUILD = [...EXPECTED_CI, 'acrRefreshToken docker-build:index:Image.registries'].sort();
+
+describe.each(['dev', 'prod'])('the state of %s as CI deploys it (prebuilt image digests) holds no token', (stack) => {
+  let run: StackRun;
+  let found: FoundSecret[];
+  beforeAll(async () => {
+    run = await runStack(stack, { clock: TEST_CLOCK, overrides: CI_IMAGE_DIGESTS });
+    found = inventory(run);
+  }, 120_000);
+
+  it('lists every secret by kind and place: no credential kind; any other place fails', () => {
+    expect(summary(found)).toEqual(EXPECTED_CI);
+    expect(found.filter((f) => credentialKinds().includes(stateSecretKindAt(f)!))).toEqual([]);
+  });
+
+  it('holds no JWT-shaped value anywhere: no input, output or stack output, secret or not', () => {
+    expect(jwtPlaces(run)).toEqual([]);
+  });
+
+  it('asks Entra for no token and builds no image', () => {
+    expect(run.recorder.calls.map((c) => c.token)).not.toContain('azure-native:authorization:getClientToken');
+    expect(run.recorder.ofType('docker-build:index:Image')).toEqual([]);
+  });
+
+  it("gives the Grafana provider no credential: its auth is the literal 'anonymous'", () => {
+    const providers = found.filter((f) => stateSecretKindAt(f) === 'grafanaProviderAuth');
+    expect(providers.map((p) => p.value)).toEqual([GRAFANA_PROVIDER_AUTH.auth]);
+    const inputs = unwrapSecrets(run.recorder.one('pulumi:providers:grafana').inputs) as Record<string, unknown>;
+    expect(Object.keys(inputs).filter((k) => inputs[k] !== undefined).sort()).toEqual(['auth', 'url']);
+  });
+
+  it('gives the Private Link approval no credential: only the service, the message and its own code', () => {
+    const approval = run.recorder.one('pulumi-nodejs:dynamic/aks-platform:PrivateLinkApproval');
+    for (const bag of [approval.inputs, approval.state] as Record<string, unknown>[]) {
+      expect(Object.keys(bag).filter((k) => bag[k] !== undefined).sort()).toEqual(expect.arrayContaining(['__provider', 'privateLinkServiceId', 'requestMessage']));
+      expect(Object.keys(bag).filter((k) => bag[k] !== undefined && !['__provider', 'privateLinkServiceId', 'requestMessage', 'connectionName'].includes(k))).toEqual([]);
+    }
+  });
+
+  it('holds kubeconfigs that carry no credential (exec plugin only)', () => {
+    const kubeconfigs = found.filter((f) => stateSecretKindAt(f) === 'execPluginKubeconfig');
+    expect(kubeconfigs).toHaveLength(2);
+    for (const k of kubeconfigs) expect({ at: `${k.type}.${k.property}`, problems: kubeconfigCredentialProblems(String(k.value)) }).toEqual({ at: `${k.type}.${k.property}`, problems: [] });
+  });
+
+  it('stores no credential in clear', () => {
+    expect(plaintextSecrets(run)).toEqual([]);
+  });
+});
+
+describe.each(['dev', 'prod'])('the state of %s built locally (no digests): the image build\'s ACR refresh token is the one token', (stack) => {
   let run: StackRun;
   let found: FoundSecret[];
   beforeAll(async () => {
@@ -98,22 +168,17 @@ describe.each(['dev', 'prod'])('the state of %s holds only allowed secrets', (st
   }, 120_000);
 
   it('lists every secret by kind and place; any other place fails', () => {
-    expect(summary(found)).toEqual(EXPECTED);
+    expect(summary(found)).toEqual(EXPECTED_LOCAL_BUILD);
   });
 
-  it('holds short-lived tokens only where the program checked their lifetime', () => {
-    const values = (kind: StateSecretKindKey) => found.filter((f) => stateSecretKindAt(f) === kind).map((f) => f.value);
-    expect(new Set(values('entraAccessToken'))).toEqual(new Set([MOCK_ENTRA_ACCESS_TOKEN]));
-    for (const registries of values('acrRefreshToken')) {
+  it('holds JWTs only as the registry password of the three image builds, each checked to live at most 3 h', () => {
+    const images = run.recorder.ofType('docker-build:index:Image').map((r) => r.name);
+    expect(images).toHaveLength(3);
+    expect(jwtPlaces(run).sort()).toEqual(images.flatMap((n) => [`docker-build:index:Image ${n} in.registries`, `docker-build:index:Image ${n} out.registries`]).sort());
+    for (const registries of found.filter((f) => stateSecretKindAt(f) === 'acrRefreshToken').map((f) => f.value)) {
       expect((registries as Array<{ password: string }>).map((r) => r.password)).toEqual([MOCK_ACR_REFRESH_TOKEN]);
     }
-    for (const token of [MOCK_ENTRA_ACCESS_TOKEN, MOCK_ACR_REFRESH_TOKEN]) expect(stateTokenProblem(token, 'token')).toBeUndefined();
-  });
-
-  it('holds kubeconfigs that carry no credential (exec plugin only)', () => {
-    const kubeconfigs = found.filter((f) => stateSecretKindAt(f) === 'execPluginKubeconfig');
-    expect(kubeconfigs).toHaveLength(2);
-    for (const k of kubeconfigs) expect({ at: `${k.type}.${k.property}`, problems: kubeconfigCredentialProblems(String(k.value)) }).toEqual({ at: `${k.type}.${k.property}`, problems: [] });
+    expect(stateTokenProblem(MOCK_ACR_REFRESH_TOKEN, 'token')).toBeUndefined();
   });
 
   it('stores no credential in clear', () => {
@@ -133,7 +198,7 @@ describe('the operations runner adds no secret to the state', () => {
     });
     const lines = summary(inventory(run));
     expect(lines.filter((l) => l.startsWith('NOT ALLOWED'))).toEqual([]);
-    expect(lines.every((l) => EXPECTED.includes(l))).toBe(true);
+    expect(lines.every((l) => EXPECTED_LOCAL_BUILD.includes(l))).toBe(true);
     const runnerChildren = run.recorder.resources.filter((r) => r.name.includes('-runner'));
     expect(runnerChildren.length).toBeGreaterThan(0);
     expect(runnerChildren.flatMap(secretsOf)).toEqual([]);
@@ -146,9 +211,13 @@ describe('the table (lib/state-secrets.ts)', () => {
     expect(longLivedKinds()).toEqual([]);
   });
 
-  it('gives every short-lived kind a lifetime of at most 3 h with its source', () => {
-    for (const kind of Object.values(STATE_SECRET_KINDS)) {
-      if (kind.allowed.class !== 'short-lived') continue;
+  it('lists one credential kind, the local image build\'s, and gives it a lifetime of at most 3 h with its source', () => {
+    expect(credentialKinds()).toEqual(['acrRefreshToken']);
+    const kinds: Record<StateSecretKindKey, StateSecretKind> = STATE_SECRET_KINDS;
+    for (const key of credentialKinds()) {
+      const kind = kinds[key];
+      expect(kind.localBuildOnly).toBe(true);
+      if (kind.allowed.class !== 'short-lived') throw new Error(`${key} is not short-lived`);
       expect(kind.allowed.maxLifetimeSeconds).toBeLessThanOrEqual(3 * 3600);
       expect(kind.allowed.lifetime).toMatch(/https:\/\/learn\.microsoft\.com\//);
     }
@@ -214,6 +283,12 @@ describe('token lifetime (lib/token-lifetime.ts)', () => {
     const result = stateTokenProblem(token, 'the token')!;
     expect(result).toContain(problem);
     expect(result).not.toContain(token);
+  });
+
+  it('finds JWT-shaped values (real and mock), and not host names, dotted paths or code', () => {
+    const real = `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"aud":"x","exp":2}').toString('base64url')}.c2ln`;
+    expect(findJwts(`{"a":"${real}","b":"Bearer ${MOCK_ENTRA_ACCESS_TOKEN}"}`)).toEqual([real, MOCK_ENTRA_ACCESS_TOKEN]);
+    expect(findJwts('craksplatprodweu1a2b3c.azurecr.io/aks-platform/api@sha256:abc c.properties.privateLinkServiceConnectionState?.status 1.2.3')).toEqual([]);
   });
 
   it('reads iat and exp', () => {

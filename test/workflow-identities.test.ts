@@ -9,9 +9,13 @@
  * the approval environment `pr-preview`), the deploying identity only inside
  * its environment.
  */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWorkflowFiles } from '../scripts/check-workflows';
 import { CI_IDENTITIES, CiIdentity } from '../lib/ci-identities';
+import { GRAFANA_PROVIDER_AUTH, MANAGED_GRAFANA } from '../lib/monitoring';
 
 const ROOT = join(__dirname, '..');
 type Obj = Record<string, unknown>;
@@ -167,5 +171,51 @@ describe('CI jobs: identity, secrets, permissions, environment', () => {
         if (runsPulumi) expect(job.steps.some((s) => String(s.raw.run ?? '').includes('scripts/install-ci-tools.sh'))).toBe(true);
       }
     }
+  });
+});
+
+describe('the Grafana API token: one command, never the state (scripts/with-grafana-token.sh)', () => {
+  it('is given to the deploy\'s `pulumi up` command only; no workflow sets a Grafana credential anywhere else', () => {
+    const steps = workflows.flatMap((wf) => wf.jobs.flatMap((job) => job.steps.map((step) => ({ at: `${nameOf(wf.file)} ${job.id}`, run: String(step.raw.run ?? '') }))));
+    const wrapped = steps.filter((s) => s.run.includes(GRAFANA_PROVIDER_AUTH.script));
+    expect(wrapped.map((s) => s.at)).toEqual(['deploy.yml deploy']);
+    expect(wrapped[0].run).toMatch(new RegExp(`bash ${GRAFANA_PROVIDER_AUTH.script} pulumi up --stack`));
+    // Comments aside (the parsed workflow): no env block or command names a Grafana variable.
+    for (const wf of workflows) expect({ file: wf.file, grafana: JSON.stringify(wf.data).match(/GRAFANA_[A-Z_]+/g) ?? [] }).toEqual({ file: wf.file, grafana: [] });
+  });
+
+  describe('the script', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'grafana-token-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** Runs the script with a fake `az` that logs its arguments and prints `token` (or fails). */
+    const run = (token: string | undefined, command: string[]) => {
+      writeFileSync(join(dir, 'az'), `#!/bin/sh\necho "$@" > "${dir}/az-args"\n${token === undefined ? 'echo "Please run az login" >&2; exit 1' : `echo '${token}'`}\n`);
+      chmodSync(join(dir, 'az'), 0o755);
+      return spawnSync('bash', [join(ROOT, GRAFANA_PROVIDER_AUTH.script), ...command], {
+        encoding: 'utf8',
+        env: { PATH: `${dir}:${process.env.PATH}`, GRAFANA_AUTH: 'a-token-the-sdk-would-copy-into-the-state' },
+      });
+    };
+
+    it('asks the Azure CLI for a token for Azure Managed Grafana and hands it to the command as its HTTP header only', () => {
+      const result = run('eyJ0eXAi.eyJleHAiOjF9.c2ln', ['sh', '-c', 'printf "%s|%s" "$GRAFANA_HTTP_HEADERS" "${GRAFANA_AUTH-unset}"']);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(result.stdout).toBe('{"Authorization":"Bearer eyJ0eXAi.eyJleHAiOjF9.c2ln"}|unset');
+      expect(readFileSync(join(dir, 'az-args'), 'utf8').trim()).toBe(`account get-access-token --resource ${MANAGED_GRAFANA.entraAudience} --query accessToken --output tsv`);
+    });
+
+    it('stops, without running the command, when the CLI gives no token', () => {
+      const failed = run(undefined, ['sh', '-c', 'echo ran']);
+      expect(failed.status).toBe(1);
+      expect(failed.stdout).toBe('');
+      expect(failed.stderr).toMatch(/could not get an Azure Managed Grafana token from the Azure CLI: sign in first/);
+      const odd = run('not a token', ['sh', '-c', 'echo ran']);
+      expect(odd.status).toBe(1);
+      expect(odd.stderr).toMatch(/no usable Azure Managed Grafana token/);
+    });
   });
 });

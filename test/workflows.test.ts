@@ -124,7 +124,7 @@ describe('the repository workflows', () => {
     const deploy = files.find((f) => f.file === '.github/workflows/deploy.yml')!.jobs[0];
     expect(deploy.raw.environment).toMatchObject({ name: '${{ inputs.environment }}' });
     const uses = deploy.steps.map((s) => String(s.raw.uses ?? s.raw.run));
-    const up = uses.findIndex((u) => /(^|\n)\s*pulumi up --stack "\$STACK"/.test(u));
+    const up = uses.findIndex((u) => /(^|\n)\s*(bash scripts\/with-grafana-token\.sh )?pulumi up --stack "\$STACK"/.test(u));
     const smoke = uses.findIndex((u) => u.includes('npm run smoke'));
     expect(up).toBeGreaterThan(-1);
     expect(smoke).toBeGreaterThan(up);
