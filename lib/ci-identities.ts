@@ -73,6 +73,7 @@ const ROLE = {
   keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424',
   aksClusterUser: '4abbcc35-e782-43d8-92c5-2d3f1bd2253f',
   aksRbacReader: '7f6c6a51-bcf8-42ba-9220-52d62157d7db',
+  grafanaViewer: '60921a7e-fef1-4a43-9b16-a26c52ad4769',
 } as const;
 
 /** A custom role of the CI identities, defined by docs/setup.md step 3 (generated from here). */
@@ -219,6 +220,12 @@ export const CI_IDENTITIES = {
       { role: 'Reader', id: ROLE.reader, scope: 'resourceGroup', why: 'refreshes the Azure resources' },
       { role: 'Azure Kubernetes Service Cluster User Role', id: ROLE.aksClusterUser, scope: 'cluster', why: 'reads the cluster user kubeconfig (no credential in it)' },
       { role: 'Azure Kubernetes Service RBAC Reader', id: ROLE.aksRbacReader, scope: 'cluster', why: 'refreshes the Kubernetes objects (no Secrets, roles or bindings)' },
+      {
+        role: 'Grafana Viewer',
+        id: ROLE.grafanaViewer,
+        scope: 'resourceGroup',
+        why: "refreshes the dashboards and their folder through the Grafana API, read only (its token reaches only that command: scripts/with-grafana-token.sh)",
+      },
       {
         role: HELM_RELEASE_READER_ROLE.name,
         scope: 'clusterNamespace',

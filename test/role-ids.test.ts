@@ -100,7 +100,7 @@ describe('CI identities (lib/ci-identities.ts)', () => {
   it('give the PR and drift identities read roles only, and the deployer role only to the deploying identity of one environment', () => {
     const roles = (identity: CiIdentity) => identity.grants.map((g) => g.role).sort();
     expect(roles(CI_IDENTITIES.pr)).toEqual(['Azure Kubernetes Service Cluster User Role', 'Key Vault Crypto User', 'Reader', 'Storage Blob Data Reader']);
-    expect(roles(CI_IDENTITIES.drift)).toEqual(['Azure Kubernetes Service Cluster User Role', 'Azure Kubernetes Service RBAC Reader', 'Key Vault Crypto User', 'Reader', 'Storage Blob Data Reader', 'aks-platform Helm release reader']);
+    expect(roles(CI_IDENTITIES.drift)).toEqual(['Azure Kubernetes Service Cluster User Role', 'Azure Kubernetes Service RBAC Reader', 'Grafana Viewer', 'Key Vault Crypto User', 'Reader', 'Storage Blob Data Reader', 'aks-platform Helm release reader']);
     expect(identities.filter((i) => i.grants.some((g) => g.role === DEPLOYER_ROLE.name)).map((i) => [i.displayName, i.environments])).toEqual([['aks-platform-deploy-<env>', 'own']]);
     expect(roles(CI_IDENTITIES.restoreDrill)).toEqual(['aks-platform restore drill']);
     for (const identity of identities) expect(identity.subject).not.toBe('pull_request');
