@@ -9,6 +9,7 @@
  * Exit codes: 0 ok (advisory findings allowed); 1 a mandatory policy finding
  * for this stack; 2 bad usage or invalid stack config; 3 the program failed.
  */
+import type { Clock } from '../lib/aks-versions';
 import { parsePlanArgs, UsageError } from './args';
 import { planStack, PlanFailure } from './plan';
 import { renderJson, renderText } from './render';
@@ -20,8 +21,8 @@ export interface CliIo {
   stderr(text: string): void;
 }
 
-/** Runs the CLI; returns the exit code. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+/** Runs the CLI; returns the exit code. `clock`: what the AKS version calendar is read with (tests inject a date). */
+export async function main(argv: readonly string[], io: CliIo, clock?: Clock): Promise<number> {
   let args;
   try {
     args = parsePlanArgs(argv);
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT.config;
   }
   try {
-    const result = await planStack(args);
+    const result = await planStack({ ...args, clock });
     io.stdout(args.json ? result.json : result.text);
     return result.plan.blocked ? EXIT.policy : EXIT.ok;
   } catch (err) {

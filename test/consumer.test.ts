@@ -1,119 +1,67 @@
 /**
- * The library as another Pulumi program sees it: build and pack the package,
- * install the tarball into a scratch project (its dependencies linked from this
- * repository's node_modules, so no network), compile a small consumer program
- * with strict tsc against the published typings, and run it under mocks.
+ * The library as another Pulumi program sees it: the packed library installed
+ * into a scratch project, a small consumer program compiled with strict tsc
+ * against the published typings, and run under mocks.
  *
- * Both tsc runs are incremental, in directories kept under node_modules/.cache
- * (README "Testing"): an unchanged library or consumer is parsed, not checked
- * again. The library's build directory is keyed by the list of its source
- * files, so a deleted or renamed file cannot leave a stale output behind.
- * Each tsc run is skipped when its inputs hash the same as at its last
- * successful run (offline/input-cache.ts): even incremental, tsc parses the
- * 2,500 typing files of the SDKs, about 12 CPU seconds a run.
+ * The typecheck lane of `npm test` builds it (scripts/consumer-build.ts, from
+ * the root program's emit in scripts/typecheck-root.ts: the SDK typings are
+ * parsed once for the root check, the library and the consumer) and reports
+ * to CONSUMER_BUILD_STATUS; this file waits for that report and runs the
+ * consumer. Run alone (`npx jest test/consumer.test.ts`), it runs
+ * typecheck-root.ts itself (incremental: an unchanged project costs its parse).
  */
-import { execFileSync } from 'child_process';
-import { createHash } from 'crypto';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, cpSync, existsSync, writeFileSync } from 'fs';
+import { execFileSync, spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { cacheEnabled, hashInputs } from '../offline/input-cache';
+import type { ConsumerStatus } from '../scripts/consumer-build';
 
 const root = path.resolve(__dirname, '..');
-const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
-const cacheRoot = path.join(root, 'node_modules', '.cache', 'aks-platform-consumer');
+const WAIT_MS = 300_000;
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
-/**
- * Runs `tsc` with `args` unless `dir` holds a successful run's stamp for the same `inputs`
- * (paths from the repository root) and `extra`; stamps a successful run.
- */
-function tscUnlessUnchanged(dir: string, inputs: string[], extra: string, args: string[], cwd: string): void {
-  const stamp = path.join(dir, 'inputs.sha256');
-  const inputsHash = hashInputs(inputs, `${extra}\n${args.join(' ')}`);
-  if (cacheEnabled() && existsSync(stamp) && readFileSync(stamp, 'utf8') === inputsHash) return;
-  rmSync(stamp, { force: true });
-  execFileSync(bin('tsc'), args, { cwd, stdio: 'pipe' });
-  writeFileSync(stamp, inputsHash);
-}
-
-/** What the library build reads: its sources, the compiler options, the installed typings. */
-const LIBRARY_INPUTS = ['components', 'lib', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
-
-/** A cache directory for one build, keyed by `parts`; other builds of the same kind are removed. */
-function buildDir(kind: string, parts: string[]): string {
-  const key = createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
-  mkdirSync(cacheRoot, { recursive: true });
-  for (const old of readdirSync(cacheRoot)) {
-    if (old.startsWith(`${kind}-`) && old !== `${kind}-${key}`) rmSync(path.join(cacheRoot, old), { recursive: true, force: true });
+/** The lane's report, once it is written (polled: the lane is another process). */
+async function laneStatus(file: string): Promise<ConsumerStatus> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`no consumer build report at ${file} after ${WAIT_MS / 1000} s (scripts/test.sh's typecheck lane writes it)`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const dir = path.join(cacheRoot, `${kind}-${key}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  return JSON.parse(readFileSync(file, 'utf8')) as ConsumerStatus;
+}
+
+/** Runs the root program and the consumer build in a child process, as the lane does. */
+function ownStatus(): ConsumerStatus {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aks-platform-consumer-status-'));
+  try {
+    const file = path.join(dir, 'status.json');
+    // Its exit code is the root program's: a type error elsewhere is the lane's to report, not this test's.
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/typecheck-root.ts', '-p', 'tsconfig.json'], {
+      cwd: root,
+      env: { ...process.env, CONSUMER_BUILD_STATUS: file },
+      encoding: 'utf8',
+    });
+    if (!existsSync(file)) throw new Error(`scripts/typecheck-root.ts wrote no consumer build report (exit ${res.status}):\n${res.stdout}${res.stderr}`);
+    return JSON.parse(readFileSync(file, 'utf8')) as ConsumerStatus;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('consumer program', () => {
-  let scratch: string;
-  beforeAll(() => {
-    scratch = mkdtempSync(path.join(tmpdir(), 'aks-platform-consumer-'));
-  });
-  afterAll(() => {
-    rmSync(scratch, { recursive: true, force: true });
-  });
+  let status: ConsumerStatus;
+  beforeAll(async () => {
+    const file = process.env.CONSUMER_BUILD_STATUS;
+    status = file ? await laneStatus(file) : ownStatus();
+  }, WAIT_MS + 10_000);
 
   it('imports a component from the packed library and registers it under mocks', () => {
-    // Build the library into a scratch package directory and pack it.
-    const pkgDir = path.join(scratch, 'pkg');
-    const sources = ['components', 'lib'].flatMap((d) => listFiles(path.join(root, d))).map((f) => path.relative(root, f)).sort();
-    const lib = buildDir('lib', sources);
-    tscUnlessUnchanged(lib, LIBRARY_INPUTS, '', ['-p', path.join(root, 'tsconfig.build.json'), '--outDir', path.join(lib, 'dist'), '--incremental', '--tsBuildInfoFile', path.join(lib, 'build.tsbuildinfo')], root);
-    cpSync(path.join(lib, 'dist'), path.join(pkgDir, 'dist'), { recursive: true });
-    cpSync(path.join(root, 'package.json'), path.join(pkgDir, 'package.json'));
-    for (const extra of ['README.md', 'apps/chart']) {
-      if (existsSync(path.join(root, extra))) cpSync(path.join(root, extra), path.join(pkgDir, extra), { recursive: true });
-    }
-    const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: pkgDir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-    const [{ filename, files }] = JSON.parse(packed) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    const shipped = files.map((f) => f.path);
+    if (!status.ok) throw new Error(status.error);
+    const { shipped, consumerDir } = status;
     expect(shipped).toContain('dist/components/index.js');
     expect(shipped).toContain('dist/components/index.d.ts');
-    expect(shipped.some((f) => f.startsWith('test/') || f.startsWith('apps/api') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
+    expect(shipped.some((f) => f.startsWith('test/') || f.startsWith('apps/api') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toBe(false);
 
-    // A scratch consumer project: the tarball unpacked as node_modules/aks-platform,
-    // the library's own dependencies linked from this repository.
-    // At a fixed path, so that its incremental build info stays valid from run to run.
-    const consumer = buildDir('consumer', [root]);
-    const modules = path.join(consumer, 'node_modules');
-    rmSync(modules, { recursive: true, force: true });
-    mkdirSync(path.join(modules, 'aks-platform'), { recursive: true });
-    execFileSync('tar', ['-xzf', path.join(scratch, filename), '-C', path.join(modules, 'aks-platform'), '--strip-components=1']);
-    for (const scope of ['@pulumi', '@pulumiverse']) {
-      mkdirSync(path.join(modules, scope), { recursive: true });
-      for (const dep of readdirSync(path.join(root, 'node_modules', scope))) {
-        symlinkSync(path.join(root, 'node_modules', scope, dep), path.join(modules, scope, dep));
-      }
-    }
-    mkdirSync(path.join(modules, '@types'), { recursive: true });
-    symlinkSync(path.join(root, 'node_modules', '@types', 'node'), path.join(modules, '@types', 'node'));
-    for (const dep of ['zod', 'yaml', 'ipaddr.js']) {
-      symlinkSync(path.join(root, 'node_modules', dep), path.join(modules, dep));
-    }
-    cpSync(path.join(__dirname, 'fixtures', 'consumer'), consumer, { recursive: true });
-
-    // Strict compile against the published .d.ts files, then run.
-    // Its inputs: the unpacked package, the consumer's sources, the installed typings it links to.
-    const rel = (p: string) => path.relative(root, p);
-    tscUnlessUnchanged(
-      consumer,
-      [rel(path.join(modules, 'aks-platform')), rel(path.join(consumer, 'index.ts')), rel(path.join(consumer, 'tsconfig.json'))],
-      '',
-      ['-p', path.join(consumer, 'tsconfig.json'), '--incremental', '--tsBuildInfoFile', path.join(consumer, 'build.tsbuildinfo')],
-      consumer,
-    );
-    const out = execFileSync(process.execPath, [path.join(consumer, 'dist', 'index.js')], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const out = execFileSync(process.execPath, [path.join(consumerDir, 'dist', 'index.js')], { cwd: consumerDir, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
     const result = JSON.parse(out) as { loginServer: string; registered: Array<{ type: string; name: string; inputs: Record<string, unknown> }> };
 
     expect(result.registered.map((r) => `${r.type} ${r.name}`)).toEqual([

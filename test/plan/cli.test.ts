@@ -1,11 +1,15 @@
 /**
- * The `npm run plan` command line: argument parsing (pure) and, in a child
- * process, the exit codes a PR check relies on.
+ * The `npm run plan` command line: argument parsing (pure), the exit codes a
+ * PR check relies on through main() (in process: the program run is shared
+ * with the other tests, offline/run-stack.ts), and once as a real process:
+ * exit code and streams.
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { parseOverride, parsePlanArgs, UsageError } from '../../plan/args';
+import { parseOverride, parsePlanArgs, USAGE, UsageError } from '../../plan/args';
 import type { Plan } from '../../plan/build';
+import { main } from '../../plan/cli';
+import { TEST_CLOCK } from '../support/clock';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -13,6 +17,13 @@ function runCli(args: string[]) {
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   const res = spawnSync(tsx, ['plan/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+async function runMain(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, TEST_CLOCK);
+  return { code, stdout, stderr };
 }
 
 describe('plan arguments', () => {
@@ -44,17 +55,29 @@ describe('plan arguments', () => {
 });
 
 describe('plan command exit codes', () => {
-  it('exits 1 on a mandatory finding (JSON on stdout) and 2 on an invalid config (error on stderr)', () => {
-    const blocked = runCli(['prod', '--json', '--set', 'aks-platform:cluster.tier=Free']);
+  it('exits 1 on a mandatory finding, with the JSON plan on stdout', async () => {
+    // The overrides (in this order) and the clock of test/plan/plan.test.ts and test/policy/pack.test.ts: one shared program run.
+    const blocked = await runMain(['prod', '--json', '--set', 'aks-platform:protectStatefulResources=false', '--set', 'aks-platform:cluster.tier=Free']);
     expect({ code: blocked.code, stderr: blocked.stderr }).toEqual({ code: 1, stderr: '' });
     const plan = JSON.parse(blocked.stdout) as Plan;
     expect(plan.blocked).toBe(true);
-    expect(plan.findings.filter((f) => f.level === 'mandatory').map((f) => f.ruleId)).toEqual(['aks-uptime-sla']);
+    expect(plan.findings.filter((f) => f.level === 'mandatory').map((f) => f.ruleId).sort()).toEqual([
+      'aks-uptime-sla',
+      'stateful-resource-protected',
+      'stateful-resource-protected',
+      'stateful-resource-protected',
+    ]);
+  }, 120_000);
 
+  it('exits 2 on bad usage, with the message on stderr and nothing on stdout', async () => {
+    expect(await runMain(['prod', '--yes'])).toEqual({ code: 2, stdout: '', stderr: `unknown option --yes\n${USAGE}\n` });
+  });
+
+  it('as a process: exits 2 on an invalid config, with the error on stderr and nothing on stdout', () => {
     const invalid = runCli(['prod', '--set', 'aks-platform:cluster.privateCluster=false']);
     expect(invalid.code).toBe(2);
     expect(invalid.stdout).toBe('');
     expect(invalid.stderr).toContain('Invalid stack configuration');
     expect(invalid.stderr).toContain('aks-platform:cluster.authorizedIpRanges');
-  }, 240_000);
+  }, 120_000);
 });
