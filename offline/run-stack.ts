@@ -4,8 +4,10 @@
  * registered resource plus the resolved stack outputs.
  *
  * Under jest's infra environment (test/support/environment.ts) a run is made
- * once and shared: by every test file of every worker, and by the next `npm
- * test` while the program is unchanged. The recorded run is kept in
+ * once, on the jest run's program-run server (offline/run-server.ts: one Node
+ * process that loads the SDK and the program once) when there is one, and
+ * shared: by every test file of every worker, and by the next `npm test` while
+ * the program is unchanged. The recorded run is kept in
  * node_modules/.cache/aks-platform-stack-runs/, keyed by a hash of everything
  * the run depends on: the program's sources (stack.ts, components/, lib/,
  * config/, offline/, the chart), the installed packages, the git commit the
@@ -93,7 +95,7 @@ export async function runStack(stack: string, options: RunStackOptions = {}, onR
     let serialized = shared.runs.get(key);
     if (serialized) recordTiming('pulumi program run (shared)', 0);
     else {
-      serialized = cached('aks-platform-stack-runs', key, () => serializedRun(stack, options), (ms) => recordTiming('pulumi program run (cached)', ms));
+      serialized = cached('aks-platform-stack-runs', key, () => makeRun(stack, options), (ms) => recordTiming('pulumi program run (cached)', ms));
       shared.runs.set(key, serialized);
       // A failed run is not kept: the next caller runs it again and sees the error.
       serialized.catch(() => shared.runs.delete(key));
@@ -135,11 +137,67 @@ function fromSerialized(buffer: Buffer, onRecorder?: (recorder: OfflineRecorder)
   return deepFreeze({ stack: data.stack, recorder, outputs: data.outputs });
 }
 
-async function serializedRun(stack: string, options: RunStackOptions): Promise<Buffer> {
+/**
+ * The environment variable that names the socket of the jest run's program-run server
+ * (offline/run-server.ts, started by test/support/program-runs-setup.ts).
+ */
+export const RUN_SERVER_ENV = 'AKS_PLATFORM_RUN_SERVER';
+
+/** What a test file asks the program-run server for: a run, as {@link runStack} gets it. */
+export interface RunRequest {
+  stack: string;
+  overrides?: Record<string, unknown>;
+  configFile?: string;
+  /** The instant the clock gives (ISO 8601); absent for the system clock. */
+  clock?: string;
+}
+
+/** The server's answer: the serialized run (base64), or the program's failure; its CPU and wall milliseconds. */
+export type RunReply = ({ ok: true; run: string } | { ok: false; error: { name: string; message: string; stack?: string } }) & { cpuMs: number; ms: number };
+
+/**
+ * A run made where it costs least: under jest, on the run's program-run server, a plain Node
+ * process that loads the SDK and the program once for every test file and worker (a test file
+ * that ran the program itself would load them again in its own module registry); else, or when
+ * the server is not there, in this process.
+ */
+async function makeRun(stack: string, options: RunStackOptions): Promise<Buffer> {
+  const socket = process.env[RUN_SERVER_ENV];
+  const request: RunRequest = { stack, overrides: options.overrides, configFile: options.configFile, clock: options.clock?.().toISOString() };
+  const reply = socket ? await askServer(socket, request) : undefined;
+  if (!reply) return timedAsync('pulumi program run', () => serializedRun(stack, options));
+  recordTiming('pulumi program run', reply.ms);
+  // The server's CPU for this run is the test file's, as a child process's would be (npm run test:profile).
+  recordTiming('test file CPU (children)', reply.cpuMs);
+  if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);
+  return Buffer.from(reply.run, 'base64');
+}
+
+/** The server's reply to `request`; undefined when there is no server or it went away before replying. */
+async function askServer(socket: string, request: RunRequest): Promise<RunReply | undefined> {
+  const { createConnection } = await import('net');
+  return new Promise((resolve) => {
+    const connection = createConnection(socket);
+    let received = '';
+    connection.setEncoding('utf8');
+    connection.on('connect', () => connection.write(`${JSON.stringify(request)}\n`));
+    connection.on('data', (chunk: string) => {
+      received += chunk;
+      if (!received.endsWith('\n')) return;
+      connection.end();
+      resolve(JSON.parse(received) as RunReply);
+    });
+    connection.on('error', () => resolve(undefined));
+    connection.on('close', () => resolve(undefined));
+  });
+}
+
+/** Runs the program in this process and serializes the result (the server calls this too). */
+export async function serializedRun(stack: string, options: RunStackOptions): Promise<Buffer> {
   let recorder: OfflineRecorder | undefined;
   let result: StackRun;
   try {
-    result = await timedAsync('pulumi program run', () => run(stack, options, (r) => (recorder = r)));
+    result = await run(stack, options, (r) => (recorder = r));
   } catch (err) {
     if ((err as { __pulumiRunError?: unknown } | undefined)?.__pulumiRunError !== true || !recorder) throw err;
     // What the program registered before it threw reaches the recorder before it is kept.

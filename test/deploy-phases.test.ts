@@ -75,5 +75,5 @@ describe('the program refuses what Azure would refuse, before registering anythi
     let recorder: OfflineRecorder | undefined;
     await expect(runStack('prod', { clock: TEST_CLOCK, overrides }, (r) => (recorder = r))).rejects.toThrow(message);
     expect(recorder!.resources.map((r) => r.type)).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -376,7 +376,7 @@ describe('the deploying principal', () => {
     ]);
     const workstation = await runStack('dev', { clock: TEST_CLOCK, overrides: { 'aks-platform:deployerPrincipalType': 'User' } });
     expect(grants(workstation).every((g) => g.includes(' User '))).toBe(true);
-  });
+  }, 60_000);
 });
 
 describe('a bad config', () => {
@@ -388,5 +388,5 @@ describe('a bad config', () => {
     let recorder: { resources: unknown[] } | undefined;
     await expect(runStack('prod', { clock: TEST_CLOCK, overrides }, (r) => (recorder = r))).rejects.toThrow(message);
     expect(recorder?.resources).toEqual([]);
-  });
+  }, 60_000);
 });
