@@ -7,8 +7,8 @@
  *
  * Tests are transpiled by SWC (@swc/jest), which strips types without checking
  * them: every test file is type-checked by tsc instead, once per `npm test`
- * (scripts/test.sh: the root tsconfig.json covers test/**, each workspace's
- * test/tsconfig.json covers its tests).
+ * (scripts/test.sh: the root tsconfig.json covers test/**, apps/tsconfig.json
+ * the apps' tests with their sources).
  */
 
 /** SWC options matching the tsconfigs' emit: ES2022, CommonJS, esModuleInterop, the automatic JSX runtime. */
@@ -34,6 +34,19 @@ function swc(syntax) {
  */
 const maxWorkers = process.env.JEST_MAX_WORKERS ?? 2;
 
+/**
+ * Per clone, with the clone's other caches (jest's default is one directory
+ * in the system's temp for every clone): transforms and the haste map are
+ * kept for the next run, and a fresh clone starts cold, as CI does.
+ */
+const cacheDirectory = '<rootDir>/node_modules/.cache/jest';
+
+/**
+ * jest-runtime with V8's code cache shared by the test files of a worker: each
+ * file still loads every module afresh, but no longer parses it afresh.
+ */
+const runtime = '<rootDir>/test/support/code-cache-runtime.cjs';
+
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers,
@@ -45,6 +58,10 @@ module.exports = {
       // Node's environment plus a per-worker store: the files of a worker share their
       // offline program runs (offline/run-stack.ts).
       testEnvironment: '<rootDir>/test/support/environment.ts',
+      cacheDirectory,
+      runtime,
+      // The Pulumi SDK's closure-serialization packages load when first used (test/support/lazy/).
+      resolver: '<rootDir>/test/support/lazy/resolver.cjs',
       // The run's program-run server: every offline program run in one Node process (offline/run-server.ts).
       globalSetup: '<rootDir>/test/support/program-runs-setup.ts',
       globalTeardown: '<rootDir>/test/support/program-runs-teardown.ts',
@@ -56,6 +73,8 @@ module.exports = {
       displayName: 'apps',
       // Node's, with each file's CPU recorded for `npm run test:profile`.
       testEnvironment: '<rootDir>/apps/common/test-support/environment.ts',
+      cacheDirectory,
+      runtime,
       roots: ['<rootDir>/apps'],
       testMatch: ['**/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],

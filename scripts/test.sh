@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # The project's one test command (`npm test`); CI (.ci/run) calls exactly this.
 #
-#   build lane:     apps/common, then api and agent (tsc), and the frontend (vite):
-#                   what the app tests run.
-#   typecheck lane: every tsc project that the build does not cover: the root
-#                   program with test/** (tsconfig.json; scripts/typecheck-root.ts,
-#                   which also builds the library's consumer for
-#                   test/consumer.test.ts), each workspace's tests
-#                   (apps/*/test/tsconfig.json) and the frontend's sources. Starts
+#   build lane:     what the app tests run: apps/common, api and agent src/ to
+#                   dist/ (scripts/transpile-apps.cjs: SWC, no types, well under a
+#                   second) and the frontend (vite). `npm run build` and the
+#                   Dockerfiles still build the shipped output with tsc.
+#   typecheck lane: every tsc project: the root program with test/** (tsconfig.json;
+#                   scripts/typecheck-root.ts, which also builds the library's
+#                   consumer for test/consumer.test.ts), the apps' program
+#                   (apps/tsconfig.json: the sources of apps/common, api and agent
+#                   and every apps test file, in one program) and the frontend's
+#                   (apps/frontend/tsconfig.json), these two in one process
+#                   (scripts/typecheck.cjs: they share the parsed typings). Starts
 #                   with the build lane and goes on while jest runs.
 #   jest:           both projects (jest.config.js), as soon as the build lane is done.
 #
-# Jest transpiles with SWC and checks no types: these tsc runs are the only
-# type-check, and every test file belongs to one of them (test/suite.test.ts
-# checks that). They run with --incremental (build info under
-# node_modules/.cache/aks-platform-tsc), so an unchanged project costs its
+# Jest and the build lane transpile with SWC and check no types: these tsc
+# programs are the only type-check, and every test and app source file belongs to one of
+# them (test/suite.test.ts checks that). They run with --incremental (build info
+# under node_modules/.cache/aks-platform-tsc), so an unchanged project costs its
 # parse only.
 #
 # Budget: the whole run should take at most TEST_BUDGET_SECONDS (90) on a 2-core
@@ -61,13 +65,7 @@ typecheck() {
 }
 
 build_lane() {
-  phase build:common "$TSC" -p apps/common/tsconfig.json || return 1
-  local s=0
-  phase build:api "$TSC" -p apps/api/tsconfig.json &
-  local api=$!
-  phase build:agent "$TSC" -p apps/agent/tsconfig.json || s=1
-  wait "$api" || s=1
-  return "$s"
+  phase build:apps node scripts/transpile-apps.cjs
 }
 
 frontend_lane() {
@@ -82,15 +80,12 @@ typecheck_lane() {
   # (scripts/typecheck-root.ts: the SDK typings are parsed once for both).
   phase typecheck:root node --import tsx scripts/typecheck-root.ts -p tsconfig.json || s=1
   [ -f "$CONSUMER_BUILD_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before building the consumer: see typecheck:root"}' >"$CONSUMER_BUILD_STATUS"
-  typecheck frontend apps/frontend/tsconfig.json || s=1
-  typecheck common-test apps/common/test/tsconfig.json || s=1
-  typecheck api-test apps/api/test/tsconfig.json || s=1
-  typecheck agent-test apps/agent/test/tsconfig.json || s=1
-  typecheck frontend-test apps/frontend/test/tsconfig.json || s=1
+  # The apps' program and the frontend's in one process: they share the parsed typings.
+  phase typecheck:apps node scripts/typecheck.cjs apps/tsconfig.json apps/frontend/tsconfig.json || s=1
   return "$s"
 }
 
-echo "== build (apps) and typecheck (every tsc project) in parallel, then jest"
+echo "== build (apps: SWC, vite) and typecheck (every tsc project) in parallel, then jest"
 # Where the typecheck lane reports the consumer build; test/consumer.test.ts waits for it.
 export CONSUMER_BUILD_STATUS="$LOGS/consumer-build.json"
 status=0

@@ -10,6 +10,7 @@
  */
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import TimedEnvironment from '../../apps/common/test-support/environment';
+import { installCheapSdkStacks } from './sdk-stacks';
 
 /** The global that offline/run-stack.ts looks for. */
 export const SHARED_RUNS_GLOBAL = '__aksPlatformSharedStackRuns';
@@ -21,5 +22,14 @@ export default class InfraEnvironment extends TimedEnvironment {
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
     this.global[SHARED_RUNS_GLOBAL] = store;
+    // The Pulumi SDK's stack reads for its own bookkeeping skip jest's source maps (./sdk-stacks.ts).
+    installCheapSdkStacks(this.global);
+  }
+
+  override async teardown(): Promise<void> {
+    // The SDK's AsyncLocalStorage (one per realm: its runtime/state.js) would stay in Node's list of
+    // stores that every new promise of this worker is given, for the rest of the worker's files.
+    (this.global as { asyncLocalStorage?: { disable(): void } }).asyncLocalStorage?.disable();
+    await super.teardown();
   }
 }

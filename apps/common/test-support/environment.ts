@@ -1,6 +1,7 @@
 /**
  * jest test environment of the apps project (jest.config.js), and the base of
- * the infra project's (test/support/environment.ts): Node's, plus, when
+ * the infra project's (test/support/environment.ts): Node's, with a store the
+ * test files of a worker share (./worker-store.ts), plus, when
  * `TEST_TIMINGS_FILE` is set (`npm run test:profile`), one record per test file
  * of the CPU seconds its worker spent on it — loading its modules, running its
  * tests and the child processes it waited for (tsc, helm, node scripts).
@@ -11,6 +12,10 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { TestEnvironment } from 'jest-environment-node';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import { WORKER_STORE_GLOBAL } from './worker-store';
+
+/** Shared by the test files of this worker (./worker-store.ts). */
+const workerStore = new Map<string, unknown>();
 
 /** This process's CPU and its waited-for children's, in milliseconds. */
 function cpuMs(): { own: number; children: number } {
@@ -34,6 +39,7 @@ export default class TimedEnvironment extends TestEnvironment {
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
     this.testPath = context.testPath;
+    this.global[WORKER_STORE_GLOBAL] = workerStore;
   }
 
   override async setup(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * A real local OIDC issuer for tests and local runs: an RS256 key pair made with `jose`,
+ * A real local OIDC issuer for tests and local runs: an RS256 key pair made with `jose` (once per jest worker),
  * served on loopback as `/.well-known/openid-configuration` and a JWKS, and a `token()`
  * function that signs Entra-shaped access tokens (iss, aud, oid, scp, iat, nbf, exp).
  * The api verifies them exactly as it verifies Entra ID tokens (createRemoteJWKSet over HTTP).
@@ -16,7 +16,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { SignJWT, exportJWK, generateKeyPair, type JWK, type KeyLike } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK, type KeyLike } from 'jose';
+import { workerCached } from './worker-store';
 
 export const LOCAL_AUDIENCE = 'api://aks-platform-api';
 export const LOCAL_SCOPE = 'Jobs.ReadWrite';
@@ -54,11 +55,27 @@ export interface OidcIssuer {
   close(): Promise<void>;
 }
 
+/**
+ * The issuers' RSA key pairs (the signing key and the forger's), as private JWKs: made once per
+ * jest worker (./worker-store.ts), since each RSA key costs 0.1 to 0.7 s of CPU and every file
+ * with an api starts an issuer. Each issuer still has its own kid, port and issuer URL.
+ */
+async function issuerKeys(): Promise<{ signing: JWK; forger: JWK }> {
+  const json = await workerCached('oidc-issuer-keys', async () => {
+    const [signing, forger] = await Promise.all([generateKeyPair('RS256', { extractable: true }), generateKeyPair('RS256', { extractable: true })]);
+    return JSON.stringify({ signing: await exportJWK(signing.privateKey), forger: await exportJWK(forger.privateKey) });
+  });
+  return JSON.parse(json) as { signing: JWK; forger: JWK };
+}
+
 export async function startOidcIssuer(opts: { host?: string; port?: number; audience?: string; scope?: string } = {}): Promise<OidcIssuer> {
   const kid = randomUUID();
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const forger = await generateKeyPair('RS256');
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  const keys = await issuerKeys();
+  const privateKey = (await importJWK(keys.signing, 'RS256')) as KeyLike;
+  const forger = { privateKey: (await importJWK(keys.forger, 'RS256')) as KeyLike };
+  // The public half: the private JWK without its private members.
+  const { kty, n, e } = keys.signing;
+  const jwk: JWK = { kty, n, e, kid, alg: 'RS256', use: 'sig' };
   let jwksCount = 0;
   let base = '';
   const server: Server = createServer((req, res) => {

@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { trackChild } from '../servers';
 
 export interface LocalOidcProvider {
@@ -38,11 +37,11 @@ export interface LocalOidcProvider {
 
 const SERVER = join(__dirname, 'server.ts');
 /**
- * tsx's loader, for `node --import <it> server.ts`: one process (the `tsx` command would run
- * a second node process around it, and cost one more Node start on every sign-in test and
- * `npm start`).
+ * tsx's require hook, for `node --require <it> server.ts`: one process (the `tsx` command would
+ * run a second Node process around it), and no ESM loader thread (server.ts imports its
+ * ESM-only packages with import()).
  */
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+const TSX_CJS = require.resolve('tsx/cjs');
 
 export async function startLocalOidcProvider(opts: {
   spaOrigin: string;
@@ -60,7 +59,7 @@ export async function startLocalOidcProvider(opts: {
   detached?: boolean;
   timeoutMs?: number;
 }): Promise<LocalOidcProvider> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', TSX_LOADER, SERVER], {
+  const child: ChildProcess = spawn(process.execPath, ['--require', TSX_CJS, SERVER], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.detached ?? false,
     env: {

@@ -4,7 +4,7 @@
  * page of its own (./login-page.ts; the user name becomes the token's `oid`), consent skipped
  * for the SPA, and JWT access tokens shaped like Entra ID's (`iss`, `aud`, `oid`, `scp`).
  *
- * Runs as its own process (oidc-provider is ESM-only): `node --import tsx server.ts` with the settings
+ * Runs as its own process: `node --require tsx/cjs server.ts` with the settings
  * below in the environment. It prints one JSON line `{"ready":true,...}` once both
  * listeners accept connections, and stops on SIGTERM/SIGINT.
  *
@@ -31,8 +31,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { checkUser, landingPage, loginPage, parseUsers, type LocalUser } from './login-page';
 
 const HOST = '127.0.0.1';
@@ -91,6 +91,7 @@ async function tlsCertificate(dir: string | undefined): Promise<{ cert: string; 
 async function providerKeys(dir: string | undefined): Promise<{ signingKey: Record<string, unknown>; cookieKeys: string[] }> {
   const file = dir && join(dir, 'keys.json');
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { signingKey: Record<string, unknown>; cookieKeys: string[] };
+  const { exportJWK, generateKeyPair } = await import('jose'); // ESM-only, like oidc-provider (see main)
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const keys = {
     signingKey: { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomBytes(8).toString('hex') },
@@ -219,7 +220,10 @@ async function main(): Promise<void> {
     },
     ttl: { AccessToken: 3600, IdToken: 3600, Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600, RefreshToken: 8 * 3600 },
   };
-  const provider = new Provider(issuer, configuration);
+  // oidc-provider is ESM-only: imported (not required), so that this file runs under tsx's require
+  // hook, whose CommonJS loading costs a third of what tsx's ESM loader costs for this package.
+  const { default: OidcProvider } = await import('oidc-provider');
+  const provider = new OidcProvider(issuer, configuration);
   provider.proxy = false;
   const oidc = provider.callback();
   const handle = (req: IncomingMessage, res: ServerResponse) => {

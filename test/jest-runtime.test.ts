@@ -1,0 +1,113 @@
+/**
+ * The jest machinery that keeps the suite inside its budget does what it says,
+ * and still fits the jest and Pulumi SDK versions installed: an upgrade that
+ * silently turned it off would only show as a slower suite.
+ *  - test/support/code-cache-runtime.cjs: V8's code cache across the test files of a worker.
+ *  - test/support/sdk-stacks.ts: the SDK's bookkeeping stacks unmapped, every other stack source-mapped.
+ *  - test/support/lazy/: the SDK's closure-serialization packages load when first used.
+ */
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { sdkBookkeeping, unmappedStack } from './support/sdk-stacks';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { standIn } = require('./support/lazy/resolver.cjs') as { standIn(request: string, basedir: string): string | undefined };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { lazyModule } = require('./support/lazy/lazy.cjs') as { lazyModule<T extends object>(load: () => T): T };
+
+const SDK = path.dirname(require.resolve('@pulumi/pulumi/package.json'));
+const LAZY = path.join(__dirname, 'support', 'lazy');
+
+describe('code cache runtime', () => {
+  type Stats = { installed: boolean; compiled: number; fromCache: number; rejected: number };
+  const stats = () => ({ ...((globalThis as Record<string, unknown>).__aksPlatformCodeCache as Stats) });
+
+  it('is jest-runtime of this worker, with the code cache installed', () => {
+    expect(stats().installed).toBe(true);
+  });
+
+  it('compiles a module that a registry loads again from the code cache, and V8 takes it', () => {
+    jest.isolateModules(() => require('./support/clock'));
+    const before = stats();
+    jest.isolateModules(() => require('./support/clock'));
+    const after = stats();
+    expect({ fromCache: after.fromCache - before.fromCache, compiled: after.compiled - before.compiled }).toEqual({ fromCache: 1, compiled: 0 });
+    // None rejected in this worker so far: same flags, same source.
+    expect(after.rejected).toBe(0);
+  });
+});
+
+describe('SDK bookkeeping stacks', () => {
+  /** A stack made from a file and function named as given: V8's call sites are read-only, so a stand-in. */
+  function frame(file: string, fn: string | null, text = `${fn ?? '<anonymous>'} (${file}:1:1)`): NodeJS.CallSite {
+    return { getFileName: () => file, getFunctionName: () => fn, toString: () => text } as unknown as NodeJS.CallSite;
+  }
+
+  it("are formatted by this file's realm's own prepareStackTrace", () => {
+    expect(Error.prepareStackTrace?.name).toBe('prepareStackTrace');
+  });
+
+  it("recognises the SDK's promise and resource stack reads by their top frame, and nothing else", () => {
+    const debuggable = path.join(SDK, 'runtime', 'debuggable.js');
+    const resource = path.join(SDK, 'resource.js');
+    expect(sdkBookkeeping([frame(debuggable, 'debuggablePromise')])?.frames).toBe(0);
+    expect(sdkBookkeeping([frame(resource, 'callsites')])?.frames).toBe(10);
+    // The same function names elsewhere, another function of those files, an empty stack: not bookkeeping.
+    expect(sdkBookkeeping([frame('/src/debuggable.js', 'debuggablePromise')])).toBeUndefined();
+    expect(sdkBookkeeping([frame(resource, 'constructor')])).toBeUndefined();
+    expect(sdkBookkeeping([frame(resource, null)])).toBeUndefined();
+    expect(sdkBookkeeping([])).toBeUndefined();
+  });
+
+  it("still reads those stacks where the installed SDK does (an SDK upgrade that moved them fails here)", () => {
+    expect(readFileSync(path.join(SDK, 'runtime', 'debuggable.js'), 'utf8')).toMatch(/function debuggablePromise\([^)]*\) \{[\s\S]*?new Error\(\)\.stack/);
+    expect(readFileSync(path.join(SDK, 'resource.js'), 'utf8')).toMatch(/static callsites\(\) \{[\s\S]*?new Error\(\)\.stack/);
+  });
+
+  it("formats them as V8 does, cut to the frames kept", () => {
+    const frames = [frame('/a.js', 'f', 'f (/a.js:1:2)'), frame('/b.js', 'g', 'g (/b.js:3:4)')];
+    expect(unmappedStack(new Error(), frames, 1)).toBe('Error\n    at f (/a.js:1:2)');
+    expect(unmappedStack(Object.assign(new Error('bad'), { name: 'RunError' }), frames)).toBe('RunError: bad\n    at f (/a.js:1:2)\n    at g (/b.js:3:4)');
+    expect(unmappedStack(new Error('x'), frames, 0)).toBe('Error: x');
+  });
+
+  it("leaves every other stack source-mapped by jest: this file's line, not the transpiled one", () => {
+    const line = Number(/* mapped line */ new Error().stack!.match(/jest-runtime\.test\.ts:(\d+):\d+/)?.[1]);
+    const source = readFileSync(__filename, 'utf8').split('\n');
+    expect(source[line - 1]).toContain('/* mapped line */ new Error()');
+  });
+});
+
+describe('lazy SDK dependencies', () => {
+  it("resolve to the stand-ins for the SDK's own requests only", () => {
+    expect(standIn('@npmcli/arborist', path.join(SDK, 'runtime', 'closure'))).toBe(path.join(LAZY, 'npmcli-arborist.cjs'));
+    expect(standIn('../../typescript-shim', path.join(SDK, 'runtime', 'closure'))).toBe(path.join(LAZY, 'pulumi-typescript-shim.cjs'));
+    expect(standIn('./typescript-shim', SDK)).toBe(path.join(LAZY, 'pulumi-typescript-shim.cjs'));
+    // A test's or a script's own import, or the stand-ins' own, resolve as usual.
+    expect(standIn('@npmcli/arborist', LAZY)).toBeUndefined();
+    expect(standIn('@pulumi/pulumi/typescript-shim', LAZY)).toBeUndefined();
+    expect(standIn('typescript', path.join(__dirname, '..', 'scripts'))).toBeUndefined();
+    expect(standIn('./resource', SDK)).toBeUndefined();
+  });
+
+  it('are what the installed SDK asks for (an SDK upgrade that renamed them fails here)', () => {
+    expect(readFileSync(path.join(SDK, 'runtime', 'closure', 'parseFunction.js'), 'utf8')).toContain('require("../../typescript-shim")');
+    expect(readFileSync(path.join(SDK, 'runtime', 'closure', 'codePaths.js'), 'utf8')).toContain('require("@npmcli/arborist")');
+  });
+
+  it('load the real module when first used, and answer as it does', () => {
+    let loads = 0;
+    class Tool {}
+    const real = { Tool, version: '1.0.0' };
+    const lazy = lazyModule(() => (loads++, real)) as typeof real & { __esModule: boolean; default: unknown };
+    // TypeScript's __importStar keeps a module marked __esModule as it is: no load yet.
+    expect(lazy.__esModule).toBe(true);
+    expect(loads).toBe(0);
+    expect(lazy.Tool).toBe(Tool);
+    expect(lazy.version).toBe('1.0.0');
+    expect(lazy.default).toBe(real);
+    expect(Object.keys(lazy)).toEqual(['Tool', 'version']);
+    expect('Tool' in lazy).toBe(true);
+    expect(loads).toBe(1);
+  });
+});

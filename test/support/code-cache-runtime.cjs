@@ -1,0 +1,118 @@
+/**
+ * jest's module runtime (jest-runtime) with a V8 code cache per worker: the
+ * `runtime` of both jest projects (jest.config.js).
+ *
+ * jest gives every test file a new module registry in a new realm, so each
+ * file compiles every module it loads again: the Pulumi SDK alone is 765
+ * modules and 13 MB of JavaScript (TypeScript's compiler, which the SDK loads
+ * for closure serialization, is 9 MB of them), @pulumi/azure-native 7 MB
+ * more. V8 starts every compile from the source text, with nothing kept
+ * between realms. Here the first compile of a module in a worker keeps V8's
+ * code cache (its parse, as bytes) and later compiles of the same source,
+ * from any test file of that worker, start from it: measured, compiling
+ * TypeScript's 9 MB drops from ~250 ms to ~25 ms. Each file still evaluates
+ * every module in its own registry and realm: no module instance, no state and
+ * no global is shared, only V8's parse of the same text.
+ *
+ * A cache entry is used only for the very same source text (compared whole),
+ * so an edited file (`jest --watch`) compiles afresh. This reaches into
+ * jest-runtime's internals (its ModuleExecutor's `compile`); if they change,
+ * the runtime says so once and runs as plain jest-runtime, and
+ * test/code-cache-runtime.test.ts fails.
+ *
+ * Plain CommonJS: jest loads a `runtime` with Node's `require`, before any
+ * transform.
+ */
+'use strict';
+
+const v8 = require('node:v8');
+const vm = require('node:vm');
+const Runtime = require('jest-runtime').default;
+
+// V8 rejects a code cache made under other V8 flags, and the Pulumi SDK turns one on when it
+// loads (runtime/closure/v8Hooks.js: --allow-natives-syntax, for closure serialization): every
+// module compiled before a worker's first SDK load would be compiled twice. The worker starts
+// with the flag on instead, as it is for the rest of the worker's life once the SDK has loaded.
+v8.setFlagsFromString('--allow-natives-syntax');
+
+/** The global through which a test file can see the cache at work (test/code-cache-runtime.test.ts). */
+const STATS_GLOBAL = '__aksPlatformCodeCache';
+
+/** filename -> the source text compiled and V8's code cache for it. One per worker: this module is loaded once per worker. */
+const cache = new Map();
+/** Counts for the whole worker. */
+const stats = { installed: false, compiled: 0, fromCache: 0, rejected: 0 };
+let warned = false;
+
+/** Whether jest-runtime's executor still looks the way {@link cachingCompile} expects. */
+function executorFits(executor) {
+  return (
+    executor != null &&
+    typeof executor.compile === 'function' &&
+    Array.isArray(executor.injectedModuleParameters) &&
+    typeof executor.dynamicImport === 'function' &&
+    executor.environment != null &&
+    typeof executor.environment.getVmContext === 'function' &&
+    executor.resolution != null &&
+    typeof executor.resolution.isCoreModule === 'function'
+  );
+}
+
+/**
+ * jest's ModuleExecutor#compile (jest-runtime 30) with V8's code cache: the
+ * same `vm.compileFunction` call with the same parameters, context and
+ * dynamic-import hook. Anything it does not handle (core modules, a source
+ * that does not compile) goes to jest's own compile, which reports errors its
+ * way.
+ */
+function cachingCompile(executor, jestCompile, scriptSource, filename) {
+  const vmContext = executor.environment.getVmContext();
+  if (vmContext == null || executor.resolution.isCoreModule(filename)) return jestCompile(scriptSource, filename);
+  const entry = cache.get(filename);
+  const cachedData = entry !== undefined && entry.source === scriptSource ? entry.data : undefined;
+  let compiled;
+  try {
+    compiled = vm.compileFunction(scriptSource, executor.injectedModuleParameters, {
+      filename,
+      importModuleDynamically: (specifier, _function, importAttributes, ...rest) =>
+        executor.dynamicImport(specifier, filename, vmContext, importAttributes, rest[0]),
+      parsingContext: vmContext,
+      cachedData,
+      produceCachedData: cachedData === undefined,
+    });
+  } catch {
+    return jestCompile(scriptSource, filename);
+  }
+  if (cachedData !== undefined) {
+    if (compiled.cachedDataRejected) {
+      stats.rejected++;
+      cache.delete(filename);
+    } else stats.fromCache++;
+  } else {
+    stats.compiled++;
+    if (compiled.cachedDataProduced && compiled.cachedData) cache.set(filename, { source: scriptSource, data: compiled.cachedData });
+  }
+  return compiled;
+}
+
+class CodeCacheRuntime extends Runtime {
+  constructor(...args) {
+    super(...args);
+    const executor = this.executor;
+    if (!executorFits(executor)) {
+      if (!warned) {
+        warned = true;
+        console.warn('test/support/code-cache-runtime.cjs: jest-runtime internals changed; running without the code cache');
+      }
+      return;
+    }
+    const jestCompile = executor.compile.bind(executor);
+    executor.compile = (scriptSource, filename) => cachingCompile(executor, jestCompile, scriptSource, filename);
+    stats.installed = true;
+    const global = executor.environment.global;
+    if (global) global[STATS_GLOBAL] = stats;
+  }
+}
+
+module.exports = CodeCacheRuntime;
+module.exports.default = CodeCacheRuntime;
