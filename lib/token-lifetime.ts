@@ -19,8 +19,8 @@
  *   about 24 hours (Microsoft Learn, "Access tokens in the Microsoft identity
  *   platform", § Token lifetime,
  *   https://learn.microsoft.com/entra/identity-platform/access-tokens).
- *   This is why the deploying identities are app registrations with a
- *   federated credential (docs/setup.md step 3), not managed identities.
+ *   No Entra token is kept in the state any more; the message below still
+ *   names them because the ACR refresh token is exchanged from one.
  * - ACR refresh tokens (the `/oauth2/exchange` answer, what `az acr login`
  *   uses): the "token must be renewed every 3 hours" (Microsoft Learn,
  *   "Authenticate with an Azure container registry",

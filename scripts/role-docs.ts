@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { AssignedRole, PROGRAM_ROLES, programRoleIds, roleAssignmentCondition } from '../lib/role-ids';
-import { CI_IDENTITIES, CiGrant, CiIdentity, HELM_RELEASE_READER_ROLE } from '../lib/ci-identities';
+import { CI_CUSTOM_ROLES, CI_IDENTITIES, CiCustomRole, CiGrant, CiIdentity } from '../lib/ci-identities';
 
 const ROOT = path.resolve(__dirname, '..');
 export const SETUP_DOC = path.join(ROOT, 'docs', 'setup.md');
@@ -42,6 +42,7 @@ export const GRANTS_END = '# END GENERATED: CI identity grants';
 const SCOPE_TEXT: Record<CiGrant['scope'], string> = {
   resourceGroup: 'resource group `rg-aksplat-<env>-weu`',
   cluster: 'cluster `aks-aksplat-<env>-weu`',
+  nodeResourceGroup: "the cluster's node resource group `MC_…`",
   clusterNamespace: 'namespaces',
   stateContainer: 'state container `pulumi-state-<env>`',
   stateKey: 'state key `pulumi-<env>`',
@@ -69,15 +70,18 @@ export function identitiesTable(): string {
 }
 
 function grantLine(variable: string, g: CiGrant): string[] {
-  const role = g.id ?? `"${g.role}"`;
+  const custom = CI_CUSTOM_ROLES.find((r) => r.name === g.role);
+  const role = g.id ?? (custom ? `"$${custom.variable}"` : `"${g.role}"`);
   const comment = `  # ${g.role}`;
   switch (g.scope) {
     case 'resourceGroup':
       return [`  grant "$${variable}" ${role} "$RG"${g.condition ? ' --condition-version 2.0 --condition "$CONDITION"' : ''}${comment}`];
     case 'cluster':
       return [`  grant "$${variable}" ${role} "$AKS"${comment}`];
+    case 'nodeResourceGroup':
+      return [`  grant "$${variable}" ${role} "$NODE_RG"${comment}`];
     case 'clusterNamespace':
-      return [`  for ns in ${g.namespaces!.join(' ')}; do grant "$${variable}" "$HELM_READER" "$AKS/namespaces/$ns"; done${comment}`];
+      return [`  for ns in ${g.namespaces!.join(' ')}; do grant "$${variable}" ${role} "$AKS/namespaces/$ns"; done${comment}`];
     case 'stateContainer':
       return [`  grant "$${variable}" ${role} "$STATE/pulumi-state-$env"${comment}`];
     case 'stateKey':
@@ -85,24 +89,32 @@ function grantLine(variable: string, g: CiGrant): string[] {
   }
 }
 
+/** A custom role's definition, as the jq object `az role definition create` reads. */
+function customRoleDefinition(role: CiCustomRole): string {
+  const scopes =
+    role.assignableScopes === 'subscription' ? '[$s]' : '[$s + "/resourceGroups/rg-aksplat-dev-weu", $s + "/resourceGroups/rg-aksplat-prod-weu"]';
+  return [
+    `Name: ${JSON.stringify(role.name)}`,
+    `Description: ${JSON.stringify(role.description)}`,
+    `Actions: ${JSON.stringify(role.actions)}`,
+    `NotActions: ${JSON.stringify(role.notActions)}`,
+    `DataActions: ${JSON.stringify(role.dataActions)}`,
+    `AssignableScopes: ${scopes}`,
+  ].join(', ');
+}
+
 /** The shell block that creates the identities (one per environment where so designed) and grants their roles. */
 export function grantsBlock(): string {
   const lines: string[] = [GRANTS_BEGIN, '# lib/ci-identities.ts: every role of every CI identity, nothing above one environment.'];
-  const definition = [
-    `Name: ${JSON.stringify(HELM_RELEASE_READER_ROLE.name)}`,
-    `Description: ${JSON.stringify(HELM_RELEASE_READER_ROLE.description)}`,
-    'Actions: []',
-    `DataActions: ${JSON.stringify(HELM_RELEASE_READER_ROLE.dataActions)}`,
-    'AssignableScopes: [$s + "/resourceGroups/rg-aksplat-dev-weu", $s + "/resourceGroups/rg-aksplat-prod-weu"]',
-  ].join(', ');
-  lines.push('# The custom role of the drift check (Kubernetes Secrets read, assigned on the release namespaces only):');
-  lines.push(`HELM_READER=$(az role definition create --query name -o tsv --role-definition "$(jq -n --arg s "$S" '{${definition}}')")`);
+  lines.push('# The custom roles (assigned below, each on one environment\'s scopes only):');
+  for (const role of CI_CUSTOM_ROLES) lines.push(`${role.variable}=$(az role definition create --query name -o tsv --role-definition "$(jq -n --arg s "$S" '{${customRoleDefinition(role)}}')")`);
   const scripted = (identity: CiIdentity) => identity.grants.some((g) => !g.grantedBelow);
   const shared = (Object.entries(CI_IDENTITIES) as [string, CiIdentity][]).filter(([, i]) => i.environments === 'all' && scripted(i));
   for (const [key, identity] of shared) lines.push(`${key.toUpperCase()}_OID=$(identity ${identity.displayName})`);
   lines.push('for env in dev prod; do');
   lines.push('  RG=$S/resourceGroups/rg-aksplat-$env-weu');
   lines.push('  AKS=$RG/providers/Microsoft.ContainerService/managedClusters/aks-aksplat-$env-weu');
+  lines.push('  NODE_RG=$S/resourceGroups/$(az aks show -g rg-aksplat-$env-weu -n aks-aksplat-$env-weu --query nodeResourceGroup -o tsv)');
   for (const [key, identity] of Object.entries(CI_IDENTITIES) as [string, CiIdentity][]) {
     const variable = `${key.toUpperCase()}_OID`;
     if (!scripted(identity)) continue;

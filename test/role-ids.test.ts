@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { AssignedRole, PROGRAM_ROLES, programRoleIds, RolePrincipal, roleAssignmentCondition, roleGuidOf, RoleScope } from '../lib/role-ids';
 import { ROLE_ALLOW_LIST, FORBIDDEN_ROLES } from '../policy/rules-delivery';
 import { grantsBlock, identitiesTable, roleConditionBlock, SETUP_DOC, withRoleCondition } from '../scripts/role-docs';
-import { CI_IDENTITIES, CI_SCOPES, CiIdentity, RELEASE_NAMESPACES } from '../lib/ci-identities';
+import { CI_CUSTOM_ROLES, CI_IDENTITIES, CI_SCOPES, CiIdentity, DEPLOYER_ROLE, PRIVATE_LINK_APPROVER_ROLE, RELEASE_NAMESPACES } from '../lib/ci-identities';
 import { defaultAppNamespaces } from '../lib/app-values';
 
 describe('roles the program assigns', () => {
@@ -66,19 +66,42 @@ describe('CI identities (lib/ci-identities.ts)', () => {
     for (const identity of identities) {
       for (const grant of identity.grants) {
         expect({ identity: identity.displayName, role: grant.role, scope: CI_SCOPES.includes(grant.scope) }).toEqual({ identity: identity.displayName, role: grant.role, scope: true });
-        if (grant.id) expect(FORBIDDEN_ROLES[grant.id] === undefined || grant.role === 'Contributor').toBe(true);
+        if (grant.id) expect({ role: grant.role, forbidden: FORBIDDEN_ROLES[grant.id] }).toEqual({ role: grant.role, forbidden: undefined });
       }
     }
     // The grant script only ever names a resource group, a cluster (or its namespaces), a state container or a state key.
     const scopes = [...grantsBlock().matchAll(/^\s*(?:for ns in [^;]+; do )?grant "\$\w+" \S+ "([^"]+)"/gm)].map((m) => m[1]);
-    expect([...new Set(scopes)].sort()).toEqual(['$AKS', '$AKS/namespaces/$ns', '$KEYS/pulumi-$env', '$RG', '$STATE/pulumi-state-$env']);
+    expect([...new Set(scopes)].sort()).toEqual(['$AKS', '$AKS/namespaces/$ns', '$KEYS/pulumi-$env', '$NODE_RG', '$RG', '$STATE/pulumi-state-$env']);
   });
 
-  it('give the PR and drift identities read roles only, and Contributor only to the deploying identity of one environment', () => {
+  it('define each custom role once, as valid shell (the jq program is single-quoted), assignable on the environments only or, for the node resource group AKS names, the subscription', () => {
+    const block = grantsBlock();
+    for (const role of CI_CUSTOM_ROLES) {
+      expect(JSON.stringify(role)).not.toContain("'");
+      expect(block.match(new RegExp(`^${role.variable}=\\$\\(az role definition create `, 'gm'))).toHaveLength(1);
+    }
+    const subscriptionWide = CI_CUSTOM_ROLES.filter((r) => r.assignableScopes === 'subscription');
+    expect(subscriptionWide).toEqual([PRIVATE_LINK_APPROVER_ROLE]);
+    // Assignable is not granted: the approver is granted on the node resource group only, and reads and approves only.
+    const granted = identities.flatMap((i) => i.grants.filter((g) => g.role === PRIVATE_LINK_APPROVER_ROLE.name).map((g) => [i.displayName, g.scope]));
+    expect(granted).toEqual([['aks-platform-deploy-<env>', 'nodeResourceGroup']]);
+    expect(PRIVATE_LINK_APPROVER_ROLE.actions.every((a) => a.startsWith('Microsoft.Network/privateLinkServices/') && /\/(read|write)$/.test(a))).toBe(true);
+  });
+
+  it("give the deploying identity Contributor's rights on its resource group except deleting the group itself", () => {
+    expect(DEPLOYER_ROLE.actions).toEqual(['*']);
+    expect(DEPLOYER_ROLE.notActions).toEqual(expect.arrayContaining(['Microsoft.Authorization/*/Write', 'Microsoft.Authorization/*/Delete', 'Microsoft.Resources/subscriptions/resourceGroups/delete']));
+    expect(DEPLOYER_ROLE.dataActions).toEqual([]);
+    const deployer = CI_IDENTITIES.deploy.grants.find((g) => g.role === DEPLOYER_ROLE.name)!;
+    expect(deployer.scope).toBe('resourceGroup');
+    expect(identities.flatMap((i) => i.grants).filter((g) => g.role === 'Contributor')).toEqual([]);
+  });
+
+  it('give the PR and drift identities read roles only, and the deployer role only to the deploying identity of one environment', () => {
     const roles = (identity: CiIdentity) => identity.grants.map((g) => g.role).sort();
     expect(roles(CI_IDENTITIES.pr)).toEqual(['Azure Kubernetes Service Cluster User Role', 'Key Vault Crypto User', 'Reader', 'Storage Blob Data Reader']);
-    expect(roles(CI_IDENTITIES.drift)).toEqual(['Azure Kubernetes Service Cluster User Role', 'Azure Kubernetes Service RBAC Reader', 'Key Vault Crypto User', 'Reader', 'Storage Blob Data Reader', 'aks-platform Helm release reader']);
-    expect(identities.filter((i) => i.grants.some((g) => g.role === 'Contributor')).map((i) => [i.displayName, i.environments])).toEqual([['aks-platform-deploy-<env>', 'own']]);
+    expect(roles(CI_IDENTITIES.drift)).toEqual(['Azure Kubernetes Service Cluster User Role', 'Azure Kubernetes Service RBAC Reader', 'Grafana Viewer', 'Key Vault Crypto User', 'Reader', 'Storage Blob Data Reader', 'aks-platform Helm release reader']);
+    expect(identities.filter((i) => i.grants.some((g) => g.role === DEPLOYER_ROLE.name)).map((i) => [i.displayName, i.environments])).toEqual([['aks-platform-deploy-<env>', 'own']]);
     expect(roles(CI_IDENTITIES.restoreDrill)).toEqual(['aks-platform restore drill']);
     for (const identity of identities) expect(identity.subject).not.toBe('pull_request');
   });

@@ -85,10 +85,13 @@ describe('CI jobs: identity, secrets, permissions, environment', () => {
         expect({ job: `${nameOf(wf.file)} ${job.id}`, jobEnv: refs(JSON.stringify(job.raw.env ?? {}), 'secrets') }).toEqual({ job: `${nameOf(wf.file)} ${job.id}`, jobEnv: [] });
         for (const step of job.steps) {
           const usesSecret = refs(JSON.stringify(step.raw), 'secrets');
-          if (usesSecret.length > 0) expect(String(step.raw.run ?? '')).toMatch(/\bpulumi (up|preview|refresh|stack output|config set)\b/);
+          if (usesSecret.length > 0) expect(String(step.raw.run ?? '')).toMatch(/\bpulumi (up|preview|refresh|stack output|config set)\b|^bash scripts\/pin-deployed-images\.sh /);
         }
       }
     }
+    // That script runs the Pulumi CLI only to read the stack's outputs and set config.
+    const pin = readFileSync(join(ROOT, 'scripts/pin-deployed-images.sh'), 'utf8');
+    expect([...new Set([...pin.matchAll(/^\s*(?:if ! \w+="\$\()?pulumi (\w+ \w+)/gm)].map((m) => m[1]))].sort()).toEqual(['config set', 'stack output']);
   });
 
   it('gives pull requests no secret, no in-VNet runner and only the read-only PR identity', () => {
@@ -175,11 +178,14 @@ describe('CI jobs: identity, secrets, permissions, environment', () => {
 });
 
 describe('the Grafana API token: one command, never the state (scripts/with-grafana-token.sh)', () => {
-  it('is given to the deploy\'s `pulumi up` command only; no workflow sets a Grafana credential anywhere else', () => {
+  it('is given to the deploy\'s `pulumi up` and the drift check\'s refresh only; no workflow sets a Grafana credential anywhere else', () => {
     const steps = workflows.flatMap((wf) => wf.jobs.flatMap((job) => job.steps.map((step) => ({ at: `${nameOf(wf.file)} ${job.id}`, run: String(step.raw.run ?? '') }))));
     const wrapped = steps.filter((s) => s.run.includes(GRAFANA_PROVIDER_AUTH.script));
-    expect(wrapped.map((s) => s.at)).toEqual(['deploy.yml deploy']);
-    expect(wrapped[0].run).toMatch(new RegExp(`bash ${GRAFANA_PROVIDER_AUTH.script} pulumi up --stack`));
+    expect(wrapped.map((s) => s.at).sort()).toEqual(['deploy.yml deploy', 'drift.yml drift']);
+    expect(wrapped.find((s) => s.at === 'deploy.yml deploy')!.run).toMatch(new RegExp(`bash ${GRAFANA_PROVIDER_AUTH.script} pulumi up --stack`));
+    expect(wrapped.find((s) => s.at === 'drift.yml drift')!.run).toMatch(new RegExp(`bash ${GRAFANA_PROVIDER_AUTH.script} pulumi preview --stack "\\$STACK" --refresh`));
+    // The PR preview reads nothing through the Grafana API (no refresh): it gets no Grafana token.
+    expect(steps.filter((s) => s.at.startsWith('pr.yml')).some((s) => s.run.includes(GRAFANA_PROVIDER_AUTH.script))).toBe(false);
     // Comments aside (the parsed workflow): no env block or command names a Grafana variable.
     for (const wf of workflows) expect({ file: wf.file, grafana: JSON.stringify(wf.data).match(/GRAFANA_[A-Z_]+/g) ?? [] }).toEqual({ file: wf.file, grafana: [] });
   });
@@ -216,6 +222,57 @@ describe('the Grafana API token: one command, never the state (scripts/with-graf
       const odd = run('not a token', ['sh', '-c', 'echo ran']);
       expect(odd.status).toBe(1);
       expect(odd.stderr).toMatch(/no usable Azure Managed Grafana token/);
+    });
+  });
+});
+
+describe('previews evaluate the program as CI deployed it (scripts/pin-deployed-images.sh)', () => {
+  it('pins the deployed digests before the drift check and the PR preview run pulumi preview', () => {
+    for (const [file, job] of [['drift.yml', 'drift'], ['pr.yml', 'preview']]) {
+      const steps = workflows.find((f) => f.file.endsWith(`/${file}`))!.jobs.find((j) => j.id === job)!.steps.map((s) => String(s.raw.run ?? ''));
+      const pin = steps.findIndex((r) => r.startsWith('bash scripts/pin-deployed-images.sh "$STACK"'));
+      const preview = steps.findIndex((r) => /pulumi preview --stack "\$STACK"/.test(r));
+      expect({ file, pin: pin > -1, before: pin < preview }).toEqual({ file, pin: true, before: true });
+    }
+  });
+
+  describe('the script', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'pin-images-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** Runs the script with a fake `pulumi` that answers `stack output images` with `images` (or fails) and logs the rest. */
+    const run = (images: string | undefined) => {
+      writeFileSync(join(dir, 'images.json'), images ?? '');
+      const answer = images === undefined ? 'echo "error: current stack does not have output property images" >&2; exit 1' : `cat "${dir}/images.json"; exit 0`;
+      writeFileSync(join(dir, 'pulumi'), `#!/bin/sh\nif [ "$1 $2" = "stack output" ]; then ${answer}; fi\necho "$@" >> "${dir}/calls"\n`);
+      chmodSync(join(dir, 'pulumi'), 0o755);
+      rmSync(join(dir, 'calls'), { force: true });
+      const result = spawnSync('bash', [join(ROOT, 'scripts/pin-deployed-images.sh'), 'prod'], { encoding: 'utf8', env: { PATH: `${dir}:${process.env.PATH}` } });
+      let calls: string[] = [];
+      try {
+        calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
+      } catch {
+        calls = [];
+      }
+      return { status: result.status, stderr: result.stderr, calls };
+    };
+
+    it('sets apps.imageDigests.<app> to each deployed digest, and nothing for a ref without one', () => {
+      const a = `sha256:${'a'.repeat(64)}`;
+      const c = `sha256:${'c'.repeat(64)}`;
+      const images = JSON.stringify({ api: `cr1.azurecr.io/aks-platform/api@${a}`, agent: '', frontend: `cr1.azurecr.io/aks-platform/frontend@${c}` });
+      expect(run(images)).toEqual({
+        status: 0,
+        stderr: '',
+        calls: [`config set --stack prod --path aks-platform:apps.imageDigests.api ${a}`, `config set --stack prod --path aks-platform:apps.imageDigests.frontend ${c}`],
+      });
+    });
+
+    it('pins nothing, and succeeds, for a stack never deployed', () => {
+      expect(run(undefined)).toEqual({ status: 0, stderr: '', calls: [] });
     });
   });
 });

@@ -13,9 +13,9 @@ import { TEST_CLOCK } from '../support/clock';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/** `npm run plan` runs `tsx plan/cli.ts`; Node with tsx's loader is the same program without tsx's launcher process. */
 function runCli(args: string[]) {
-  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-  const res = spawnSync(tsx, ['plan/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'plan/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
