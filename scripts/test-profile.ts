@@ -212,11 +212,14 @@ function writeDurations(dir: string): void {
   const jestFile = path.join(dir, 'jest.json');
   if (!existsSync(jestFile)) throw new Error(`${jestFile} is missing: no jest report to take the durations from`);
   const j = JSON.parse(readFileSync(jestFile, 'utf8')) as JestReport;
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  const when = new Date(j.startTime).toISOString().slice(0, 10);
   // A run's directory is <checkout>/node_modules/.cache/aks-platform-test-profile/<time>.
   const root = path.resolve(dir, '..', '..', '..', '..');
-  const table = durationTable(j, root, `${when}, commit ${commit}, ${os.availableParallelism()} cores, run ${path.basename(dir)}`);
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+  const when = new Date(j.startTime).toISOString().slice(0, 10);
+  const runFile = path.join(dir, 'run.json');
+  // The machine's load: on a busy machine every file takes longer, some (waiting on servers) more than others.
+  const load = existsSync(runFile) ? `, load average ${(JSON.parse(readFileSync(runFile, 'utf8')) as RunInfo).loadBefore[0].toFixed(1)} before` : '';
+  const table = durationTable(j, root, `${when}, commit ${commit}, ${os.availableParallelism()} cores, run ${path.basename(dir)}${load}`);
   writeFileSync(DURATIONS_FILE, `${JSON.stringify(table, null, 2)}\n`);
   console.log(`wrote ${rel(DURATIONS_FILE)}: ${Object.keys(table.seconds).length} files of ${table.minSeconds} s or more`);
 }
