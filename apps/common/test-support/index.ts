@@ -172,12 +172,12 @@ function newestMtime(dir: string): number {
 /**
  * Path of `apps/<workspace>/dist/main.js`, the container entry point. Throws when it is missing
  * or older than the sources (of the workspace or apps/common): `npm test` builds first; when
- * running jest alone, run `npm run build -w apps/<workspace>`.
+ * running jest alone, run `npm run build -w apps/<workspace>` or `node scripts/transpile-apps.cjs`.
  */
 export function builtEntry(workspace: 'api' | 'agent'): string {
   const appsDir = resolve(__dirname, '..', '..');
   const entry = join(appsDir, workspace, 'dist', 'main.js');
-  const hint = `run \`npm run build -w apps/${workspace}\` first`;
+  const hint = `run \`npm run build -w apps/${workspace}\` (tsc) or \`node scripts/transpile-apps.cjs\` (SWC, what npm test runs) first`;
   if (!existsSync(entry)) throw new Error(`${entry} not found; ${hint}`);
   const built = Math.min(statSync(entry).mtimeMs, statSync(join(appsDir, 'common', 'dist', 'index.js')).mtimeMs);
   const sources = Math.max(newestMtime(join(appsDir, workspace, 'src')), newestMtime(join(appsDir, 'common', 'src')));
