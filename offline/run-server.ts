@@ -1,7 +1,8 @@
 /**
  * The program-run server of a jest run: one plain Node process that makes the
  * offline program runs every test file and worker asks for (offline/run-stack.ts
- * `runStack`, when `AKS_PLATFORM_RUN_SERVER` names its socket). It loads the
+ * `runStack`, when `AKS_PLATFORM_RUN_SERVER` names its socket; also in a process
+ * a test starts, such as `tsx plan/cli.ts`, which inherits it). It loads the
  * Pulumi SDK and the program once, on the first request; a test file that ran
  * the program itself would load them again in its own jest module registry, and
  * source-map every stack trace the SDK takes. Runs are made one at a time (the
