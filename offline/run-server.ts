@@ -23,6 +23,8 @@ import { serializedRun, type RunReply, type RunRequest } from './run-stack';
 
 /** The queue of runs: one after another. */
 let queue: Promise<void> = Promise.resolve();
+/** The socket this server listens on. */
+let socketPath = '';
 
 function cpuMs(): number {
   const usage = process.cpuUsage();
@@ -43,13 +45,22 @@ async function answer(connection: Socket, line: string): Promise<void> {
   }
   reply.cpuMs = cpuMs() - started.cpu;
   reply.ms = performance.now() - started.wall;
-  connection.end(`${JSON.stringify(reply)}\n`);
   // A program that failed (not a rejected config: that is a result) may leave the SDK's global
-  // state half-way: the server goes, and the next run is made in the asking test file.
-  if (!reply.ok) process.exit(1);
+  // state half-way: the server goes once the reply is sent, and the next run is made in the
+  // asking test file.
+  await new Promise<void>((resolve) => {
+    // Sent, or the asker is gone (a test that timed out): either way the queue goes on.
+    connection.once('close', () => resolve());
+    connection.end(`${JSON.stringify(reply)}\n`, () => resolve());
+  });
+  if (!reply.ok) {
+    rmSync(socketPath, { force: true });
+    process.exit(1);
+  }
 }
 
 function serve(socket: string): void {
+  socketPath = socket;
   rmSync(socket, { force: true });
   const server = createServer((connection) => {
     let received = '';

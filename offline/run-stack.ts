@@ -172,6 +172,7 @@ async function makeRun(stack: string, options: RunStackOptions, inTestFile = tru
   const reply = socket ? await askServer(socket, request) : undefined;
   if (!reply) return timedAsync('pulumi program run', () => serializedRun(stack, options));
   recordTiming('pulumi program run', reply.ms);
+  recordTiming('pulumi program run (server CPU)', reply.cpuMs);
   // The server's CPU for this run is the test file's, as a child process's would be (npm run test:profile).
   if (inTestFile) recordTiming('test file CPU (children)', reply.cpuMs);
   if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error);

@@ -11,8 +11,9 @@
 #                   (apps/tsconfig.json: the sources of apps/common, api and agent
 #                   and every apps test file, in one program) and the frontend's
 #                   (apps/frontend/tsconfig.json), these two in one process
-#                   (scripts/typecheck.cjs: they share the parsed typings). Starts
-#                   with the build lane and goes on while jest runs.
+#                   (scripts/typecheck.cjs: they share the parsed typings), beside
+#                   the root's. Starts with the build lane and goes on while jest
+#                   runs.
 #   jest:           both projects (jest.config.js), as soon as the build lane is done.
 #
 # Jest and the build lane transpile with SWC and check no types: these tsc
@@ -76,12 +77,15 @@ frontend_lane() {
 
 typecheck_lane() {
   local s=0
+  # The apps' program and the frontend's in one process (they share the parsed typings), beside
+  # the root's: once jest is done, the lane has a process for each core instead of one long tail.
+  phase typecheck:apps node scripts/typecheck.cjs apps/tsconfig.json apps/frontend/tsconfig.json &
+  local apps=$!
   # The root project also emits the library and builds the consumer test/consumer.test.ts runs
   # (scripts/typecheck-root.ts: the SDK typings are parsed once for both).
   phase typecheck:root node --import tsx scripts/typecheck-root.ts -p tsconfig.json || s=1
   [ -f "$CONSUMER_BUILD_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before building the consumer: see typecheck:root"}' >"$CONSUMER_BUILD_STATUS"
-  # The apps' program and the frontend's in one process: they share the parsed typings.
-  phase typecheck:apps node scripts/typecheck.cjs apps/tsconfig.json apps/frontend/tsconfig.json || s=1
+  wait "$apps" || s=1
   return "$s"
 }
 

@@ -84,19 +84,64 @@ let base: string;
 let dataDir: string;
 let ports: Record<Service, number>;
 let portArgs: string[];
+/** The error cases' ports: they run while the first start does, on ports of their own. */
+let errorPorts: Record<Service, number>;
+let errorPortArgs: string[];
 /** Every launcher started, so that a failed test still stops them all. */
 const launched: Launch[] = [];
+
+interface Started {
+  url: string;
+  launch: Launch;
+  state: { processes: Record<Service, number> };
+}
+
+async function startAndWaitReady(): Promise<Started> {
+  const l = launch(portArgs);
+  const url = await waitFor(
+    () => {
+      if (l.child.exitCode !== null) throw new Error(`launcher exited ${l.child.exitCode}: ${l.err()}\n${l.out()}`);
+      const line = l.out().split('\n').find((x) => x.startsWith('ready: '));
+      return line ? urlFromReadyLine(line) : undefined;
+    },
+    90_000,
+    'the ready line',
+    50,
+  );
+  const state = JSON.parse(readFileSync(path.join(dataDir, 'launcher.json'), 'utf8')) as { processes: Record<Service, number> };
+  return { url, launch: l, state };
+}
+
+/**
+ * The cold start and the browser, begun before the error cases and awaited by the tests that
+ * use them: the error cases (short processes of their own) run meanwhile, not before.
+ */
+let coldStart: Promise<Started>;
+let browserStart: Promise<Browser>;
 
 beforeAll(async () => {
   base = mkdtempSync(path.join(tmpdir(), 'launcher-'));
   chmodSync(base, 0o755); // the postgres user (when run as root) must reach the data folder
   dataDir = path.join(base, 'data');
-  const free = await Promise.all(SERVICES.map(() => freePort()));
-  ports = Object.fromEntries(SERVICES.map((s, i) => [s, free[i]])) as Record<Service, number>;
+  // Twelve different ports (the kernel may hand out a port again once it is closed).
+  const free = new Set<number>();
+  while (free.size < SERVICES.length * 2) free.add(await freePort());
+  const [mine, theirs] = [[...free].slice(0, SERVICES.length), [...free].slice(SERVICES.length)];
+  ports = Object.fromEntries(SERVICES.map((s, i) => [s, mine[i]])) as Record<Service, number>;
+  errorPorts = Object.fromEntries(SERVICES.map((s, i) => [s, theirs[i]])) as Record<Service, number>;
   portArgs = ['--data-dir', dataDir, ...SERVICES.flatMap((s) => [`--${s}-port`, String(ports[s])])];
+  errorPortArgs = SERVICES.flatMap((s) => [`--${s}-port`, String(errorPorts[s])]);
+  coldStart = startAndWaitReady();
+  // The local issuer's certificate is self-signed for 127.0.0.1: this browser accepts it
+  // (a person accepts it once; the app says how when the browser refuses it).
+  browserStart = launchChromium({ extraArgs: ['--ignore-certificate-errors'] });
+  // Awaited by the tests; until then a failure must not count as an unhandled rejection.
+  coldStart.catch(() => undefined);
+  browserStart.catch(() => undefined);
 });
 
 afterAll(async () => {
+  await (await browserStart?.catch(() => undefined))?.close();
   for (const l of launched.filter((x) => x.child.exitCode === null && x.child.signalCode === null)) {
     l.child.kill('SIGINT');
     await l.exited;
@@ -115,8 +160,8 @@ describe('stops before starting anything, saying what to do', () => {
     mkdirSync(dirs.reset, { recursive: true });
     writeFileSync(path.join(dirs.reset, 'keep'), 'x');
     blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(ports.api, '127.0.0.1', resolve));
-    const args = (dir: string) => [...portArgs, '--data-dir', dir];
+    await new Promise<void>((resolve) => blocker.listen(errorPorts.api, '127.0.0.1', resolve));
+    const args = (dir: string) => [...errorPortArgs, '--data-dir', dir];
     const noPg = { PG_BIN: path.join(base, 'no-such-dir') };
     const runs = {
       option: launch(['--web-port', 'abc', '--data-dir', dirs.option]),
@@ -146,8 +191,8 @@ describe('stops before starting anything, saying what to do', () => {
 
   test('a busy port: exit 1, which port, how to find the holder and how to move', () => {
     expect(results.port.code).toBe(1);
-    expect(results.port.err).toContain(`port ${ports.api} (api) is already in use.`);
-    expect(results.port.err).toContain(`ss -ltnp 'sport = :${ports.api}'`);
+    expect(results.port.err).toContain(`port ${errorPorts.api} (api) is already in use.`);
+    expect(results.port.err).toContain(`ss -ltnp 'sport = :${errorPorts.api}'`);
     expect(results.port.err).toContain('npm start -- --api-port <port> (or LOCAL_API_PORT=<port>)');
     expect(existsSync(dirs.port)).toBe(false);
   });
@@ -157,7 +202,7 @@ describe('stops before starting anything, saying what to do', () => {
     expect(results.reset.err).toContain('--reset asks for a confirmation and there is no terminal to ask in; add --yes to confirm');
     expect(existsSync(path.join(dirs.reset, 'keep'))).toBe(true);
 
-    const yes = launch(['--reset', '--yes', ...portArgs, '--data-dir', dirs.reset], { PG_BIN: path.join(base, 'no-such-dir') });
+    const yes = launch(['--reset', '--yes', ...errorPortArgs, '--data-dir', dirs.reset], { PG_BIN: path.join(base, 'no-such-dir') });
     expect(await yes.exited).toBe(1); // deleted, then stopped by the missing binary
     expect(yes.out()).toContain(`reset: deleted ${dirs.reset}`);
     expect(existsSync(dirs.reset)).toBe(false);
@@ -171,29 +216,8 @@ describe('start, ready, sign in, use, stop, start again', () => {
   let accessToken: string;
 
   beforeAll(async () => {
-    // The local issuer's certificate is self-signed for 127.0.0.1: this browser accepts it
-    // (a person accepts it once; the app says how when the browser refuses it).
-    browser = await launchChromium({ extraArgs: ['--ignore-certificate-errors'] });
+    browser = await browserStart; // closed by the file's afterAll
   });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function startAndWaitReady(): Promise<{ url: string; launch: Launch; state: { processes: Record<Service, number> } }> {
-    const l = launch(portArgs);
-    const url = await waitFor(
-      () => {
-        if (l.child.exitCode !== null) throw new Error(`launcher exited ${l.child.exitCode}: ${l.err()}\n${l.out()}`);
-        const line = l.out().split('\n').find((x) => x.startsWith('ready: '));
-        return line ? urlFromReadyLine(line) : undefined;
-      },
-      90_000,
-      'the ready line',
-      50,
-    );
-    const state = JSON.parse(readFileSync(path.join(dataDir, 'launcher.json'), 'utf8')) as { processes: Record<Service, number> };
-    return { url, launch: l, state };
-  }
 
   async function stopAndCheckNothingLeft(l: Launch, state: { processes: Record<Service, number> }): Promise<void> {
     l.child.kill('SIGINT');
@@ -208,7 +232,7 @@ describe('start, ready, sign in, use, stop, start again', () => {
   }
 
   test('cold start: one URL and a user to sign in with; sign-in, live updates, a job that succeeds; Ctrl-C leaves no process and no port', async () => {
-    const { url, launch: l, state } = await startAndWaitReady();
+    const { url, launch: l, state } = await coldStart;
     expect(url).toBe(`http://127.0.0.1:${ports.web}/`);
     expect(l.out()).toContain('(new database in');
     expect(l.out().match(/https?:\/\//g)).toHaveLength(1);

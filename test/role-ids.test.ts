@@ -8,11 +8,44 @@
  * independently in policy/rules-delivery.ts, as a guardrail must be).
  */
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { AssignedRole, PROGRAM_ROLES, programRoleIds, RolePrincipal, roleAssignmentCondition, roleGuidOf, RoleScope } from '../lib/role-ids';
 import { ROLE_ALLOW_LIST, FORBIDDEN_ROLES } from '../policy/rules-delivery';
-import { grantsBlock, identitiesTable, roleConditionBlock, SETUP_DOC, withRoleCondition } from '../scripts/role-docs';
+import { ciStackScopes, environmentScopes, EnvironmentScopes, grantsBlock, identitiesTable, roleConditionBlock, SETUP_DOC, withRoleCondition } from '../scripts/role-docs';
 import { CI_CUSTOM_ROLES, CI_IDENTITIES, CI_SCOPES, CiIdentity, DEPLOYER_ROLE, PRIVATE_LINK_APPROVER_ROLE, RELEASE_NAMESPACES } from '../lib/ci-identities';
 import { defaultAppNamespaces } from '../lib/app-values';
+import { stackConfigFromPulumiConfig } from '../config/validate';
+import { readStackConfig } from '../offline/stack-config';
+import { PROD_TWO_REGIONS } from '../offline/stack-variants';
+
+/** One `grant` (az role assignment create) the generated script makes. */
+interface Grant { principal: string; role: string; scope: string; extra: string }
+
+/**
+ * Runs the generated grant script under bash with `az`, `identity` and `grant` stubbed (jq is
+ * real): the grants it makes, and the custom roles' definitions (as JSON) it creates.
+ */
+function runGrantScript(environments: readonly EnvironmentScopes[]): { grants: Grant[]; definitions: Record<string, { AssignableScopes: string[] }> } {
+  const prelude = [
+    'S=/subscriptions/sub',
+    'STATE=$S/resourceGroups/rg-aksplat-state/providers/Microsoft.Storage/storageAccounts/staksplatstate/blobServices/default/containers',
+    'KEYS=$S/resourceGroups/rg-aksplat-state/providers/Microsoft.KeyVault/vaults/kv-aksplat-state/keys',
+    'CONDITION=the-condition',
+    'identity() { echo "oid:$1"; }',
+    'grant() { printf \'GRANT\\t%s\\t%s\\t%s\\t%s\\n\' "$1" "$2" "$3" "${*:4}" >&2; }',
+    'az() {',
+    '  if [ "$1 $2 $3" = "role definition create" ]; then printf \'DEF\\t%s\\n\' "$(jq -c . <<<"$9")" >&2; jq -r .Name <<<"$9";',
+    '  elif [ "$1 $2" = "aks show" ] && [ "$3" = -g ] && [ "$5" = -n ]; then echo "MC_$4_$6";',
+    '  else echo "unexpected az $*" >&2; return 1; fi',
+    '}',
+  ].join('\n');
+  const run = spawnSync('bash', ['-euo', 'pipefail', '-c', `${prelude}\n${grantsBlock(environments)}`], { encoding: 'utf8' });
+  expect({ status: run.status, stderr: run.stderr.split('\n').filter((l) => !/^(GRANT|DEF)\t/.test(l)).join('\n') }).toEqual({ status: 0, stderr: '' });
+  const lines = run.stderr.split('\n').map((l) => l.split('\t'));
+  const grants = lines.filter((f) => f[0] === 'GRANT').map(([, principal, role, scope, extra]) => ({ principal, role, scope, extra }));
+  const definitions = Object.fromEntries(lines.filter((f) => f[0] === 'DEF').map(([, json]) => [JSON.parse(json).Name, JSON.parse(json)]));
+  return { grants, definitions };
+}
 
 describe('roles the program assigns', () => {
   it('appear in docs/setup.md as the generated condition (npm run docs:roles)', () => {
@@ -110,5 +143,60 @@ describe('CI identities (lib/ci-identities.ts)', () => {
     expect([...RELEASE_NAMESPACES].sort()).toEqual([...Object.values(defaultAppNamespaces()), 'gateway'].sort());
     const secretsRead = identities.flatMap((i) => i.grants.filter((g) => g.scope === 'clusterNamespace').map((g) => [i.displayName, g.namespaces]));
     expect(secretsRead).toEqual([['aks-platform-drift', RELEASE_NAMESPACES]]);
+  });
+});
+
+describe('CI identity grants across regions (docs/setup.md step 3)', () => {
+  const stack = (name: string, overrides: Record<string, unknown> = {}) => environmentScopes(stackConfigFromPulumiConfig(readStackConfig(name, overrides).values));
+
+  it("name each configured region's resource group and cluster as the program does", () => {
+    expect(ciStackScopes()).toEqual([
+      { environment: 'dev', stamps: [{ location: 'westeurope', resourceGroup: 'rg-aksplat-dev-weu', cluster: 'aks-aksplat-dev-weu' }] },
+      { environment: 'prod', stamps: [{ location: 'westeurope', resourceGroup: 'rg-aksplat-prod-weu', cluster: 'aks-aksplat-prod-weu' }] },
+    ]);
+    expect(stack('prod', PROD_TWO_REGIONS).stamps).toEqual([
+      { location: 'westeurope', resourceGroup: 'rg-aksplat-prod-weu', cluster: 'aks-aksplat-prod-weu' },
+      { location: 'northeurope', resourceGroup: 'rg-aksplat-prod-neu', cluster: 'aks-aksplat-prod-neu' },
+    ]);
+  });
+
+  it("give a two-region stack's standby resource group, cluster and node resource group exactly the home region's grants, and nothing at subscription scope", () => {
+    const environments = [stack('dev'), stack('prod', PROD_TWO_REGIONS)];
+    const { grants, definitions } = runGrantScript(environments);
+    const rg = (name: string) => `/subscriptions/sub/resourceGroups/${name}`;
+    // The grants on one region's scopes, with its names replaced by placeholders.
+    const inRegion = (group: string, cluster: string) =>
+      grants
+        .filter((g) => g.scope === rg(group) || g.scope.startsWith(`${rg(group)}/`) || g.scope === rg(`MC_${group}_${cluster}`))
+        .map((g) => `${g.principal} ${g.role} ${g.scope.split(`MC_${group}_${cluster}`).join('<node rg>').split(group).join('<rg>').split(cluster).join('<aks>')} ${g.extra}`.trim())
+        .sort();
+    const home = inRegion('rg-aksplat-prod-weu', 'aks-aksplat-prod-weu');
+    const standby = inRegion('rg-aksplat-prod-neu', 'aks-aksplat-prod-neu');
+    expect(standby).toEqual(home);
+    const base = '/subscriptions/sub/resourceGroups/<rg>';
+    expect(home).toEqual(expect.arrayContaining([
+      `oid:aks-platform-deploy-prod aks-platform deployer ${base}`,
+      `oid:aks-platform-deploy-prod f58310d9-a9f6-439a-9e8d-f62e7b41a168 ${base} --condition-version 2.0 --condition the-condition`,
+      'oid:aks-platform-deploy-prod aks-platform Private Link approver /subscriptions/sub/resourceGroups/<node rg>',
+      `oid:aks-platform-pr acdd72a7-3385-48ef-bd42-f606fba81ae7 ${base}`,
+      `oid:aks-platform-pr 4abbcc35-e782-43d8-92c5-2d3f1bd2253f ${base}/providers/Microsoft.ContainerService/managedClusters/<aks>`,
+      `oid:aks-platform-drift aks-platform Helm release reader ${base}/providers/Microsoft.ContainerService/managedClusters/<aks>/namespaces/gateway`,
+    ]));
+    // Every regional grant of the identities, in each region: 4 deploy, 2 PR, 4 drift + 4 namespaces.
+    expect(home).toHaveLength(14);
+    expect(inRegion('rg-aksplat-dev-weu', 'aks-aksplat-dev-weu')).toEqual(home.map((g) => g.replace('deploy-prod', 'deploy-dev')).sort());
+    // Dev's deploying identity has nothing in prod, prod's nothing in dev; the state once per environment.
+    expect(grants.filter((g) => g.principal.endsWith('deploy-dev') && g.scope.includes('prod'))).toEqual([]);
+    expect(grants.filter((g) => g.principal.endsWith('deploy-prod') && g.scope.includes('dev'))).toEqual([]);
+    expect(grants.filter((g) => g.scope.endsWith('/pulumi-state-prod')).map((g) => g.principal).sort()).toEqual(['oid:aks-platform-deploy-prod', 'oid:aks-platform-drift', 'oid:aks-platform-pr']);
+    // Nothing above a resource group: every scope is inside one of the stamps' groups, their node groups, or the state's.
+    const groups = ['rg-aksplat-dev-weu', 'rg-aksplat-prod-weu', 'rg-aksplat-prod-neu'];
+    const allowed = [...groups, ...environments.flatMap((e) => e.stamps.map((s) => `MC_${s.resourceGroup}_${s.cluster}`)), 'rg-aksplat-state'];
+    for (const g of grants) expect({ scope: g.scope, group: allowed.find((a) => g.scope === rg(a) || g.scope.startsWith(`${rg(a)}/`)) }).toEqual({ scope: g.scope, group: expect.any(String) });
+    // The environment-scoped custom roles are assignable on every region's resource group, and only there.
+    for (const role of CI_CUSTOM_ROLES.filter((r) => r.assignableScopes === 'environmentResourceGroups')) {
+      expect(definitions[role.name].AssignableScopes).toEqual(groups.map(rg));
+    }
+    expect(definitions[PRIVATE_LINK_APPROVER_ROLE.name].AssignableScopes).toEqual(['/subscriptions/sub']);
   });
 });
