@@ -106,7 +106,9 @@ jest_status=0
 phase_start=$SECONDS
 TIMEFORMAT="%R %U %S"
 # jest's output stays live (fd 3 is the terminal's stderr); only the time line goes to the file.
-{ time node_modules/.bin/jest --json --outputFile="$report" "$@" 2>&3; } 3>&2 2>"$LOGS/jest.time" || jest_status=$?
+# Its workers inherit node's flags: a larger young generation (the Pulumi SDK under mocks makes
+# many short-lived promises and outputs) cut the GC share of component tests' CPU from ~20 % to ~7 %.
+{ time node --max-semi-space-size=64 node_modules/.bin/jest --json --outputFile="$report" "$@" 2>&3; } 3>&2 2>"$LOGS/jest.time" || jest_status=$?
 if [ -n "$PROFILE_DIR" ]; then
   read -r real user sys <"$LOGS/jest.time"
   printf '{"phase":"jest","real":%s,"user":%s,"sys":%s,"status":%s}\n' "$real" "$user" "$sys" "$jest_status" >>"$PROFILE_DIR/phases.jsonl"

@@ -123,10 +123,12 @@ beforeAll(async () => {
   base = mkdtempSync(path.join(tmpdir(), 'launcher-'));
   chmodSync(base, 0o755); // the postgres user (when run as root) must reach the data folder
   dataDir = path.join(base, 'data');
-  const free = await Promise.all([...SERVICES, ...SERVICES].map(() => freePort()));
-  if (new Set(free).size !== free.length) throw new Error(`freePort() gave a port twice: ${free.join(', ')}`);
-  ports = Object.fromEntries(SERVICES.map((s, i) => [s, free[i]])) as Record<Service, number>;
-  errorPorts = Object.fromEntries(SERVICES.map((s, i) => [s, free[SERVICES.length + i]])) as Record<Service, number>;
+  // Twelve different ports (the kernel may hand out a port again once it is closed).
+  const free = new Set<number>();
+  while (free.size < SERVICES.length * 2) free.add(await freePort());
+  const [mine, theirs] = [[...free].slice(0, SERVICES.length), [...free].slice(SERVICES.length)];
+  ports = Object.fromEntries(SERVICES.map((s, i) => [s, mine[i]])) as Record<Service, number>;
+  errorPorts = Object.fromEntries(SERVICES.map((s, i) => [s, theirs[i]])) as Record<Service, number>;
   portArgs = ['--data-dir', dataDir, ...SERVICES.flatMap((s) => [`--${s}-port`, String(ports[s])])];
   errorPortArgs = SERVICES.flatMap((s) => [`--${s}-port`, String(errorPorts[s])]);
   coldStart = startAndWaitReady();
