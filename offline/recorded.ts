@@ -1,6 +1,6 @@
 /**
  * What an offline program run records (offline/mocks.ts fills it): the
- * registered resources and invokes, the mock identities, and Pulumi's secret
+ * registered resources and invokes, the mock identities and tokens, and Pulumi's secret
  * wrapper. Kept free of any Pulumi import, so that a test reading a cached run
  * (offline/run-stack.ts) does not load the SDK.
  */

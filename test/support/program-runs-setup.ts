@@ -23,7 +23,7 @@ export default async function globalSetup(): Promise<void> {
   const socket = path.join(tmpdir(), `aks-platform-runs-${process.pid}.sock`);
   const server = spawn(
     process.execPath,
-    // A larger young generation: a run allocates many short-lived promises and outputs (a quarter less CPU in GC).
+    // A larger young generation: a run allocates many short-lived promises and outputs (a few per cent less CPU, within noise).
     ['--max-semi-space-size=64', '-r', path.join(ROOT, 'test', 'support', 'swc-register.js'), path.join(ROOT, 'offline', 'run-server.ts'), socket],
     { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
   );
