@@ -107,7 +107,7 @@ describe('the budget', () => {
     expect(budget).toBeDefined();
     expect(read('README.md')).toContain(`budget of **${budget} s**`);
     expect(testSh).toMatch(/\$elapsed" -gt \$\(\(MARGIN \* BUDGET\)\)/);
-    expect(testSh).toMatch(/then MARGIN=2; else MARGIN=6; fi/);
+    expect(testSh).toMatch(/then MARGIN=2; else MARGIN=3; fi/);
     expect(testSh).toMatch(/CI:-\}" = "true"[\s\S]*status=1/);
   });
 });
