@@ -25,17 +25,9 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { cacheEnabled } from '../offline/input-cache';
+import { cachingHost, formatDiagnostics, parseConfig, SourceFileCache } from './tsc-api';
 
 const ROOT = path.resolve(__dirname, '..');
-
-/** Parsed declaration and JSON files by compiler version and path, shared between programs. */
-export type SourceFileCache = Map<string, ts.SourceFile>;
-
-/** The key of a parsed file in a {@link SourceFileCache}: files parsed for another language version are not shared. */
-export function sourceFileKey(fileName: string, languageVersionOrOptions: ts.ScriptTarget | ts.CreateSourceFileOptions): string {
-  const version = typeof languageVersionOrOptions === 'object' ? `${languageVersionOrOptions.languageVersion}/${languageVersionOrOptions.impliedNodeFormat}` : String(languageVersionOrOptions);
-  return `${version}:${fileName}`;
-}
 
 /** What test/consumer.test.ts reads. */
 export type ConsumerStatus =
@@ -156,19 +148,8 @@ function build(input: ConsumerBuildInput): ConsumerStatus {
   for (const f of fixtureFiles) cpSync(path.join(fixture, f), path.join(consumerDir, f), { recursive: true });
 
   // Strict tsc with the consumer's own tsconfig; the SDK typings come parsed from the root program.
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(consumerDir, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-    },
-  });
-  if (!config) throw new Error('cannot read the consumer tsconfig.json');
-  const host = ts.createCompilerHost(config.options);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
-    const hit = shouldCreate ? undefined : input.cache.get(sourceFileKey(fileName, languageVersionOrOptions));
-    return hit ?? getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
-  };
+  const config = parseConfig(path.join(consumerDir, 'tsconfig.json'));
+  const host = cachingHost(ts.createCompilerHost(config.options), input.cache);
   const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host, configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(config) });
   const ours = (f: ts.SourceFile) => !f.fileName.includes('/node_modules/') || f.fileName.startsWith(path.join(modules, 'aks-platform') + path.sep);
   const diagnostics: ts.Diagnostic[] = [...program.getConfigFileParsingDiagnostics(), ...program.getSyntacticDiagnostics()];
@@ -179,7 +160,7 @@ function build(input: ConsumerBuildInput): ConsumerStatus {
   // Emitted per file: a whole-program emit would type-check every file first (the SDKs' typings too).
   if (diagnostics.length === 0) for (const file of program.getSourceFiles().filter((f) => !f.isDeclarationFile && ours(f))) diagnostics.push(...program.emit(file).diagnostics);
   if (diagnostics.length > 0) {
-    const text = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => consumerDir, getNewLine: () => '\n' });
+    const text = formatDiagnostics(diagnostics, consumerDir);
     throw new Error(`the consumer does not compile against the published typings:\n${text}`);
   }
   writeFileSync(stamp, inputsHash);

@@ -11,7 +11,7 @@
 #                   (apps/tsconfig.json: the sources of apps/common, api and agent
 #                   and every apps test file, in one program) and the frontend's
 #                   (apps/frontend/tsconfig.json), these two in one process
-#                   (scripts/typecheck.cjs: they share the parsed typings), beside
+#                   (scripts/typecheck.ts: they share the parsed typings), beside
 #                   the root's. Starts with the build lane and goes on while jest
 #                   runs.
 #   jest:           both projects (jest.config.js), as soon as the build lane is done.
@@ -34,7 +34,6 @@ cd "$(dirname "$0")/.."
 BUDGET="${TEST_BUDGET_SECONDS:-90}"
 PROFILE_DIR="${TEST_PROFILE_DIR:-}"
 [ -z "$PROFILE_DIR" ] || PROFILE_DIR="$(cd "$PROFILE_DIR" && pwd)"
-TSC=node_modules/.bin/tsc
 TSC_CACHE=node_modules/.cache/aks-platform-tsc
 # A first run (fresh clone, CI) has no tsc build info, helm or jest caches: it gets a wider margin.
 if [ -f "$TSC_CACHE/root.tsbuildinfo" ]; then MARGIN=2; else MARGIN=3; fi
@@ -60,11 +59,6 @@ phase() {
   return "$status"
 }
 
-# typecheck NAME TSCONFIG: tsc --noEmit, incremental.
-typecheck() {
-  phase "typecheck:$1" "$TSC" --noEmit -p "$2" --incremental --tsBuildInfoFile "$TSC_CACHE/$1.tsbuildinfo"
-}
-
 build_lane() {
   phase build:apps node scripts/transpile-apps.cjs
 }
@@ -79,11 +73,11 @@ typecheck_lane() {
   local s=0
   # The apps' program and the frontend's in one process (they share the parsed typings), beside
   # the root's: once jest is done, the lane has a process for each core instead of one long tail.
-  phase typecheck:apps node scripts/typecheck.cjs apps/tsconfig.json apps/frontend/tsconfig.json &
+  phase typecheck:apps node --require tsx/cjs scripts/typecheck.ts apps/tsconfig.json apps/frontend/tsconfig.json &
   local apps=$!
   # The root project also emits the library and builds the consumer test/consumer.test.ts runs
   # (scripts/typecheck-root.ts: the SDK typings are parsed once for both).
-  phase typecheck:root node --import tsx scripts/typecheck-root.ts -p tsconfig.json || s=1
+  phase typecheck:root node --require tsx/cjs scripts/typecheck-root.ts -p tsconfig.json || s=1
   [ -f "$CONSUMER_BUILD_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before building the consumer: see typecheck:root"}' >"$CONSUMER_BUILD_STATUS"
   wait "$apps" || s=1
   return "$s"

@@ -15,58 +15,18 @@
  *     strict tsc against the published typings, reusing the parsed SDK typings.
  *     test/consumer.test.ts runs the result.
  *
- * Usage: node --import tsx scripts/typecheck-root.ts -p tsconfig.json
+ * Usage: node --require tsx/cjs scripts/typecheck-root.ts -p tsconfig.json
  * Exits 0 when the root project has no diagnostics, 2 otherwise (as tsc); the
  * consumer build's outcome goes to its status file, not into this exit code.
  */
 import { mkdirSync } from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
-import { buildConsumer, SourceFileCache, sourceFileKey } from './consumer-build';
+import { buildConsumer } from './consumer-build';
+import { formatDiagnostics, incrementalProgram, parseConfig, SourceFileCache, tscDiagnostics } from './tsc-api';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSC_CACHE = path.join(ROOT, 'node_modules', '.cache', 'aks-platform-tsc');
 export const ROOT_OUT = path.join(TSC_CACHE, 'root-out');
-
-const formatHost: ts.FormatDiagnosticsHost = {
-  getCanonicalFileName: (f) => f,
-  getCurrentDirectory: () => ROOT,
-  getNewLine: () => '\n',
-};
-
-/** Formats diagnostics as tsc prints them (relative paths, no colour: the output goes to a log). */
-export function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string {
-  return ts.formatDiagnostics(diagnostics, formatHost);
-}
-
-/** The project's parsed tsconfig; throws on an unreadable one. */
-export function parseConfig(configPath: string, extra: ts.CompilerOptions = {}): ts.ParsedCommandLine {
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, extra, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(formatDiagnostics([d]));
-    },
-  });
-  if (!parsed) throw new Error(`cannot read ${configPath}`);
-  return parsed;
-}
-
-/**
- * Wraps `host.getSourceFile` so that declaration and JSON files (the SDK typings) go into `cache`,
- * which another program's host reads: `tsc -b` shares them between projects the same way.
- */
-export function cachingHost<H extends ts.CompilerHost>(host: H, cache: SourceFileCache): H {
-  const original = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
-    const key = sourceFileKey(fileName, languageVersionOrOptions);
-    const hit = shouldCreate ? undefined : cache.get(key);
-    if (hit) return hit;
-    const file = original(fileName, languageVersionOrOptions, onError, shouldCreate);
-    if (file && (fileName.endsWith('.d.ts') || fileName.endsWith('.json'))) cache.set(key, file);
-    return file;
-  };
-  return host;
-}
 
 /** CPU seconds of this process so far. */
 function cpuSeconds(): number {
@@ -94,26 +54,11 @@ function main(argv: string[]): number {
     tsBuildInfoFile: path.join(TSC_CACHE, 'root.tsbuildinfo'),
   });
   const cache: SourceFileCache = new Map();
-  const host = cachingHost(ts.createIncrementalCompilerHost(config.options), cache);
-  const builder = ts.createIncrementalProgram({
-    rootNames: config.fileNames,
-    options: config.options,
-    projectReferences: config.projectReferences,
-    configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(config),
-    host,
-  });
+  const builder = incrementalProgram(config, cache);
   lap('program');
 
-  // The order and short-cuts of tsc's own emitFilesAndReportErrors.
-  const all: ts.Diagnostic[] = [...builder.getConfigFileParsingDiagnostics(), ...builder.getSyntacticDiagnostics()];
-  if (all.length === 0) {
-    all.push(...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics());
-    if (all.length === 0) all.push(...builder.getSemanticDiagnostics());
-  }
-  lap('check');
-  all.push(...builder.emit().diagnostics);
-  lap('emit');
-  const diagnostics = ts.sortAndDeduplicateDiagnostics(all);
+  const diagnostics = tscDiagnostics(builder, config.options);
+  lap('check and emit');
   if (diagnostics.length > 0) process.stdout.write(formatDiagnostics(diagnostics));
 
   // The library's share of those diagnostics: what `npm run build` would fail on.

@@ -35,7 +35,7 @@ function ownStatus(): ConsumerStatus {
   try {
     const file = path.join(dir, 'status.json');
     // Its exit code is the root program's: a type error elsewhere is the lane's to report, not this test's.
-    const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/typecheck-root.ts', '-p', 'tsconfig.json'], {
+    const res = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/typecheck-root.ts', '-p', 'tsconfig.json'], {
       cwd: root,
       env: { ...process.env, CONSUMER_BUILD_STATUS: file },
       encoding: 'utf8',
