@@ -11,20 +11,11 @@
  * the apps' tests with their sources).
  */
 
-/** SWC options matching the tsconfigs' emit: ES2022, CommonJS, esModuleInterop, the automatic JSX runtime. */
+const { swcOptions } = require('./scripts/swc-options.cjs');
+
+/** @swc/jest with the repository's SWC options (scripts/swc-options.cjs), source maps inline for jest's stack traces. */
 function swc(syntax) {
-  return [
-    '@swc/jest',
-    {
-      jsc: {
-        parser: { syntax: 'typescript', tsx: syntax === 'tsx' },
-        target: 'es2022',
-        transform: { react: { runtime: 'automatic' } },
-      },
-      module: { type: 'commonjs' },
-      sourceMaps: 'inline',
-    },
-  ];
+  return ['@swc/jest', swcOptions({ tsx: syntax === 'tsx', sourceMaps: 'inline' })];
 }
 
 /**

@@ -19,18 +19,13 @@
 const { mkdirSync, readdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const { transformFile } = require('@swc/core');
+const { swcOptions } = require('./swc-options.cjs');
 
 const APPS = path.resolve(__dirname, '..', 'apps');
 const WORKSPACES = ['common', 'api', 'agent'];
 
-/** SWC options matching apps/<workspace>/tsconfig.json's emit (and jest.config.js's transform). */
-const options = {
-  swcrc: false,
-  jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-  module: { type: 'commonjs' },
-  sourceMaps: true,
-  inlineSourcesContent: false,
-};
+/** The repository's SWC options (scripts/swc-options.cjs), with source maps beside the output as tsc writes them. */
+const options = { ...swcOptions({ sourceMaps: true }), inlineSourcesContent: false };
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

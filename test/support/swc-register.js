@@ -1,22 +1,18 @@
 /**
- * Loads TypeScript in a plain Node process the way jest does (jest.config.js:
- * @swc/jest, ES2022, CommonJS; types stripped, not checked): the program-run
+ * Loads TypeScript in a plain Node process the way jest does (the same SWC
+ * options, scripts/swc-options.cjs: ES2022, CommonJS; types stripped, not checked): the program-run
  * server (offline/run-server.ts) runs the program with the code the test files
  * would run. `node -r ./test/support/swc-register.js file.ts`. No source maps
  * (no stack trace is mapped, as none is in a run), unless OFFLINE_STACK_TRACES=1.
  */
 const { readFileSync } = require('fs');
 const { transformSync } = require('@swc/core');
+const { swcOptions } = require('../../scripts/swc-options.cjs');
 
 const traces = process.env.OFFLINE_STACK_TRACES === '1';
 if (traces) process.setSourceMapsEnabled(true);
 
 require.extensions['.ts'] = function compileTs(module, filename) {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-    sourceMaps: traces ? 'inline' : false,
-  });
+  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...swcOptions({ sourceMaps: traces ? 'inline' : false }), filename });
   module._compile(code, filename);
 };
