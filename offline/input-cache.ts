@@ -43,6 +43,13 @@ export function cacheEnabled(): boolean {
   return process.env.TEST_CACHE !== 'off';
 }
 
+/** The entry `key` of cache `kind` when it is stored (and the cache is on), without making it. */
+export function storedEntry(kind: string, key: string): Buffer | undefined {
+  if (!cacheEnabled()) return undefined;
+  const file = path.join(REPO_ROOT, 'node_modules', '.cache', kind, key);
+  return existsSync(file) ? readFileSync(file) : undefined;
+}
+
 /** How long a worker waits for another's entry before making it itself (a crashed worker's lock). */
 const LOCK_STALE_MS = 180_000;
 /** Entries of other keys that nobody wrote for this long are removed. */

@@ -1,19 +1,15 @@
 /**
  * What provider/index.ts hands to `componentProviderHost`, in a module of its
  * own so the tests can build the same provider without starting the server.
+ * The identity part lives in provider/package-options.ts (the type-check lane
+ * infers the schema from it without loading the components).
  */
-import * as path from 'path';
-import rootPackage from '../package.json';
+import { packageOptions } from './package-options';
 import { PlatformStack } from './platform-stack';
 
 /** Options of the component provider host (the SDK's type plus `version`, which the host reads). */
 export const hostOptions = {
-  /** Package name, so type tokens are `aks-platform:index:<Class>`: the root package.json name. */
-  name: rootPackage.name,
-  /** Schema version: the library's version. */
-  version: rootPackage.version,
-  /** Served components: only the facade (see docs/consuming.md §3). */
+  ...packageOptions,
+  /** Served components: only the facade (see docs/consuming.md §3); their names are package-options.ts's `componentNames`. */
   components: [PlatformStack],
-  /** Where the schema inference starts: provider/package.json, provider/tsconfig.json, provider/index.ts. */
-  dirname: path.resolve(__dirname),
 };

@@ -7,7 +7,8 @@
 #                   Dockerfiles still build the shipped output with tsc.
 #   typecheck lane: every tsc project: the root program with test/** (tsconfig.json;
 #                   scripts/typecheck-root.ts, which also builds the library's
-#                   consumer for test/consumer.test.ts), the apps' program
+#                   consumer for test/consumer.test.ts and infers the provider's
+#                   schema for test/provider.test.ts), the apps' program
 #                   (apps/tsconfig.json: the sources of apps/common, api and agent
 #                   and every apps test file, in one program) and the frontend's
 #                   (apps/frontend/tsconfig.json), these two in one process
@@ -75,17 +76,21 @@ typecheck_lane() {
   # the root's: once jest is done, the lane has a process for each core instead of one long tail.
   phase typecheck:apps node --require tsx/cjs scripts/typecheck.ts apps/tsconfig.json apps/frontend/tsconfig.json &
   local apps=$!
-  # The root project also emits the library and builds the consumer test/consumer.test.ts runs
-  # (scripts/typecheck-root.ts: the SDK typings are parsed once for both).
+  # The root project also emits the library, builds the consumer test/consumer.test.ts runs and
+  # infers the provider schema test/provider.test.ts checks (scripts/typecheck-root.ts: the SDK
+  # typings are parsed once for all three).
   phase typecheck:root node --require tsx/cjs scripts/typecheck-root.ts -p tsconfig.json || s=1
   [ -f "$CONSUMER_BUILD_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before building the consumer: see typecheck:root"}' >"$CONSUMER_BUILD_STATUS"
+  [ -f "$PROVIDER_SCHEMA_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before inferring the provider schema: see typecheck:root"}' >"$PROVIDER_SCHEMA_STATUS"
   wait "$apps" || s=1
   return "$s"
 }
 
 echo "== build (apps: SWC, vite) and typecheck (every tsc project) in parallel, then jest"
-# Where the typecheck lane reports the consumer build; test/consumer.test.ts waits for it.
+# Where the typecheck lane reports the consumer build and the provider schema; test/consumer.test.ts
+# and test/provider.test.ts wait for them.
 export CONSUMER_BUILD_STATUS="$LOGS/consumer-build.json"
+export PROVIDER_SCHEMA_STATUS="$LOGS/provider-schema.json"
 status=0
 typecheck_lane &
 typecheck_pid=$!

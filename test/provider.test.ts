@@ -2,7 +2,13 @@
  * The source-based Pulumi package (PulumiPlugin.yaml, provider/): the schema
  * Pulumi infers for other languages, and the `PlatformStack` facade under the
  * offline engine with the dev stack's values.
+ *
+ * In `npm test` the schema is inferred by the type-check lane, which has the
+ * SDKs' typings parsed already (scripts/provider-schema.ts); this file reads its
+ * report. Run alone (`npx jest test/provider.test.ts`), it runs the SDK's
+ * inference itself.
  */
+import { existsSync, readFileSync } from 'fs';
 import { z } from 'zod';
 import { installMocks, OfflineRecorder, resolveOutput, settle } from '../offline/mocks';
 import { readStackConfig } from '../offline/stack-config';
@@ -30,14 +36,37 @@ import {
 import { appSizingOverrideSchema } from '../lib/app-values';
 import { ConfigValidationError, parseStackConfig } from '../config/validate';
 import type { PlatformStackArgs, PlatformStackConfigArgs } from '../provider/platform-stack';
-import { cached, hashInputs } from '../offline/input-cache';
+import { componentNames, packageOptions } from '../provider/package-options';
+import type { ProviderSchemaStatus } from '../scripts/provider-schema';
+
+const WAIT_MS = 300_000;
 
 /**
- * What the inferred schema depends on: the sources the analyzer reads from provider/index.ts
- * on (the facade, the program and everything they import, with their typings), the package
- * name, version and description, and the installed SDK and compiler.
+ * The schema the type-check lane of `npm test` infers (scripts/provider-schema.ts, in
+ * scripts/typecheck-root.ts's process: it reuses the root program's parsed typings), once it is
+ * reported to PROVIDER_SCHEMA_STATUS (polled from the file's start: the lane is another process,
+ * and the offline-engine tests below run meanwhile); undefined when the file runs alone.
  */
-const SCHEMA_INPUTS = ['provider', 'stack.ts', 'components', 'lib', 'config', 'tsconfig.json', 'package.json', 'package-lock.json'];
+const laneSchema: Promise<ProviderSchemaStatus> | undefined = process.env.PROVIDER_SCHEMA_STATUS
+  ? (async (file: string): Promise<ProviderSchemaStatus> => {
+      const deadline = Date.now() + WAIT_MS;
+      while (!existsSync(file)) {
+        if (Date.now() > deadline) return { ok: false, error: `no provider schema report at ${file} after ${WAIT_MS / 1000} s (scripts/test.sh's typecheck lane writes it)` };
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      return JSON.parse(readFileSync(file, 'utf8')) as ProviderSchemaStatus;
+    })(process.env.PROVIDER_SCHEMA_STATUS)
+  : undefined;
+
+/**
+ * Run alone: the SDK's inference in this process, with the same provider and options
+ * provider/index.ts hands to componentProviderHost (cached by its inputs, as in the lane).
+ */
+async function ownSchema(): Promise<ProviderSchemaStatus> {
+  const { inferSchema } = await import('../scripts/provider-schema');
+  const { hostOptions } = await import('../provider/host-options');
+  return { ok: true, schema: await inferSchema(hostOptions) };
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -65,20 +94,89 @@ function configValues(stack: string, overrides: Record<string, unknown> = {}): P
   return out as unknown as PlatformStackConfigArgs;
 }
 
+describe('PlatformStack under the offline engine', () => {
+  let recorder: OfflineRecorder;
+  let PlatformStack: typeof import('../provider/platform-stack').PlatformStack;
+  let stack: InstanceType<typeof PlatformStack>;
+
+  beforeAll(async () => {
+    recorder = installMocks({ project: 'aks-platform', stack: 'dev' });
+    ({ PlatformStack } = await import('../provider/platform-stack'));
+    const args: PlatformStackArgs = configValues('dev');
+    asSchemaInput(args);
+    stack = new PlatformStack('platform', args);
+    await resolveOutput(stack.ingressHost);
+    await settle();
+  }, 30_000);
+
+  it('registers the whole platform under the facade', () => {
+    const byType: Record<string, number> = {};
+    for (const r of recorder.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
+    expect(byType).toMatchObject({
+      'aks-platform:index:PlatformStack': 1,
+      'aks-platform:index:Platform': 1,
+      'azure-native:containerservice:ManagedCluster': 1,
+      'azure-native:containerservice:AgentPool': 2,
+      'azure-native:dbforpostgresql:Server': 1,
+      'docker-build:index:Image': 3,
+      'kubernetes:helm.sh/v3:Release': 4,
+      'aks-platform:index:FrontDoor': 1,
+    });
+  });
+
+  it('resolves the same outputs as the program, the kubeconfig as a secret', async () => {
+    expect(await resolveOutput(stack.resourceGroupName)).toEqual({ value: 'rg-aksplat-dev-weu', secret: false });
+    expect(await resolveOutput(stack.clusterName)).toEqual({ value: 'aks-aksplat-dev-weu', secret: false });
+    expect(String((await resolveOutput(stack.registryLoginServer)).value)).toMatch(/^craksplat.*\.azurecr\.io$/);
+    const kubeconfig = await resolveOutput(stack.kubeconfig);
+    expect(kubeconfig.secret).toBe(true);
+    expect(String(kubeconfig.value)).toContain('kubelogin');
+    const images = (await resolveOutput(stack.images)).value;
+    expect(Object.keys(images).sort()).toEqual(['agent', 'api', 'frontend']);
+    for (const ref of Object.values(images)) expect(ref).toMatch(/\.azurecr\.io\/.+@sha256:[0-9a-f]{64}$/);
+    expect(Object.keys((await resolveOutput(stack.releases)).value).sort()).toEqual(['agent', 'api', 'frontend']);
+  });
+
+  it.each([
+    ['a pool name with capitals', { 'aks-platform:cluster.systemPool.name': 'System' }, 'cluster.systemPool.name: "System" is not a valid node pool name'],
+    ['an unknown key', { 'aks-platform:registry.adminUserEnabled': true }, 'registry.adminUserEnabled: unknown key'],
+  ])('rejects %s with the program\'s message, before any Azure resource exists', (_label, overrides, expected) => {
+    const bad = installMocks({ project: 'aks-platform', stack: 'dev' });
+    const values = configValues('dev', overrides);
+    // What the program says for the same values (config/validate.ts), minus the config namespace.
+    let programProblems: string[] = [];
+    try {
+      parseStackConfig(values as unknown as Record<string, unknown>);
+    } catch (err) {
+      programProblems = (err as ConfigValidationError).problems.map((p) => `${p.key.replace(`${CONFIG_NAMESPACE}:`, '')}: ${p.message}`);
+    }
+    expect(programProblems.join('\n')).toContain(expected);
+    let message = '';
+    try {
+      new PlatformStack('bad', values);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('Invalid PlatformStack "bad" arguments');
+    for (const problem of programProblems) expect(message).toContain(problem);
+    expect(bad.resources.filter((r) => r.custom)).toEqual([]);
+  });
+});
+
 describe('the inferred package schema (what `pulumi package add` generates SDKs from)', () => {
   let schema: Any;
   beforeAll(async () => {
-    // The same provider and options provider/index.ts hands to componentProviderHost. The
-    // inference (the TypeScript compiler over the provider's sources) is cached by its inputs.
-    const inferred = await cached('aks-platform-provider-schema', `${hashInputs(SCHEMA_INPUTS).slice(0, 32)}.json`, async () => {
-      const { ComponentProvider } = await import('@pulumi/pulumi/provider/experimental');
-      const { hostOptions } = await import('../provider/host-options');
-      return Buffer.from(await new ComponentProvider(hostOptions).getSchema());
-    });
-    schema = JSON.parse(inferred.toString('utf8'));
-  }, 30_000);
+    const status = (await laneSchema) ?? (await ownSchema());
+    if (!status.ok) throw new Error(status.error);
+    schema = JSON.parse(status.schema);
+  }, WAIT_MS + 30_000);
 
-  it('names the package aks-platform and serves PlatformStack only', () => {
+  it('names the package aks-platform and serves PlatformStack only', async () => {
+    // The lane infers from provider/package-options.ts: the same identity and component names as the host's options.
+    const { hostOptions } = await import('../provider/host-options');
+    expect(hostOptions).toMatchObject(packageOptions);
+    expect(hostOptions.components.map((c) => c.name)).toEqual(componentNames);
+    expect(Object.keys(schema.resources)).toEqual(componentNames.map((name) => `aks-platform:index:${name}`));
     expect(schema.name).toBe('aks-platform');
     expect(schema.version).toBe(require('../package.json').version);
     expect(Object.keys(schema.resources)).toEqual(['aks-platform:index:PlatformStack']);
@@ -180,74 +278,5 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
     expect(outputs.redisPort).toMatchObject({ type: 'number' });
     expect(outputs.kubeconfig).toMatchObject({ type: 'string' });
     expect(outputs.releases).toMatchObject({ type: 'object', additionalProperties: { $ref: '#/types/aks-platform:index:PlatformStackRelease' } });
-  });
-});
-
-describe('PlatformStack under the offline engine', () => {
-  let recorder: OfflineRecorder;
-  let PlatformStack: typeof import('../provider/platform-stack').PlatformStack;
-  let stack: InstanceType<typeof PlatformStack>;
-
-  beforeAll(async () => {
-    recorder = installMocks({ project: 'aks-platform', stack: 'dev' });
-    ({ PlatformStack } = await import('../provider/platform-stack'));
-    const args: PlatformStackArgs = configValues('dev');
-    asSchemaInput(args);
-    stack = new PlatformStack('platform', args);
-    await resolveOutput(stack.ingressHost);
-    await settle();
-  }, 30_000);
-
-  it('registers the whole platform under the facade', () => {
-    const byType: Record<string, number> = {};
-    for (const r of recorder.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
-    expect(byType).toMatchObject({
-      'aks-platform:index:PlatformStack': 1,
-      'aks-platform:index:Platform': 1,
-      'azure-native:containerservice:ManagedCluster': 1,
-      'azure-native:containerservice:AgentPool': 2,
-      'azure-native:dbforpostgresql:Server': 1,
-      'docker-build:index:Image': 3,
-      'kubernetes:helm.sh/v3:Release': 4,
-      'aks-platform:index:FrontDoor': 1,
-    });
-  });
-
-  it('resolves the same outputs as the program, the kubeconfig as a secret', async () => {
-    expect(await resolveOutput(stack.resourceGroupName)).toEqual({ value: 'rg-aksplat-dev-weu', secret: false });
-    expect(await resolveOutput(stack.clusterName)).toEqual({ value: 'aks-aksplat-dev-weu', secret: false });
-    expect(String((await resolveOutput(stack.registryLoginServer)).value)).toMatch(/^craksplat.*\.azurecr\.io$/);
-    const kubeconfig = await resolveOutput(stack.kubeconfig);
-    expect(kubeconfig.secret).toBe(true);
-    expect(String(kubeconfig.value)).toContain('kubelogin');
-    const images = (await resolveOutput(stack.images)).value;
-    expect(Object.keys(images).sort()).toEqual(['agent', 'api', 'frontend']);
-    for (const ref of Object.values(images)) expect(ref).toMatch(/\.azurecr\.io\/.+@sha256:[0-9a-f]{64}$/);
-    expect(Object.keys((await resolveOutput(stack.releases)).value).sort()).toEqual(['agent', 'api', 'frontend']);
-  });
-
-  it.each([
-    ['a pool name with capitals', { 'aks-platform:cluster.systemPool.name': 'System' }, 'cluster.systemPool.name: "System" is not a valid node pool name'],
-    ['an unknown key', { 'aks-platform:registry.adminUserEnabled': true }, 'registry.adminUserEnabled: unknown key'],
-  ])('rejects %s with the program\'s message, before any Azure resource exists', (_label, overrides, expected) => {
-    const bad = installMocks({ project: 'aks-platform', stack: 'dev' });
-    const values = configValues('dev', overrides);
-    // What the program says for the same values (config/validate.ts), minus the config namespace.
-    let programProblems: string[] = [];
-    try {
-      parseStackConfig(values as unknown as Record<string, unknown>);
-    } catch (err) {
-      programProblems = (err as ConfigValidationError).problems.map((p) => `${p.key.replace(`${CONFIG_NAMESPACE}:`, '')}: ${p.message}`);
-    }
-    expect(programProblems.join('\n')).toContain(expected);
-    let message = '';
-    try {
-      new PlatformStack('bad', values);
-    } catch (err) {
-      message = (err as Error).message;
-    }
-    expect(message).toContain('Invalid PlatformStack "bad" arguments');
-    for (const problem of programProblems) expect(message).toContain(problem);
-    expect(bad.resources.filter((r) => r.custom)).toEqual([]);
   });
 });
