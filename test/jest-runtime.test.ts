@@ -4,10 +4,18 @@
  * silently turned it off would only show as a slower suite.
  *  - test/support/code-cache-runtime.cjs: V8's code cache across the test files of a worker.
  *  - test/support/sdk-stacks.ts: the SDK's bookkeeping stacks unmapped, every other stack source-mapped.
- *  - test/support/lazy/: the SDK's closure-serialization packages load when first used.
+ *  - test/support/lazy/: the SDK's closure-serialization packages load when first used (in jest and in
+ *    the program-run server).
+ *  - apps/common/test-support/async-storages.ts: the AsyncLocalStorage instances a test file
+ *    turned on are off once it ends (both projects' environments).
  */
+import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import { AsyncLocalStorage } from 'async_hooks';
+import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
+import { storagesAreListed } from '../apps/common/test-support/async-storages';
+import InfraEnvironment from './support/environment';
 import { sdkBookkeeping, unmappedStack } from './support/sdk-stacks';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -109,5 +117,55 @@ describe('lazy SDK dependencies', () => {
     expect(Object.keys(lazy)).toEqual(['Tool', 'version']);
     expect('Tool' in lazy).toBe(true);
     expect(loads).toBe(1);
+  });
+
+  it('are given to a plain Node process by lazy/register.cjs (the program-run server), and nothing else changes', () => {
+    const script = [
+      "const Module = require('module');",
+      "const from = (dir) => ({ filename: require('path').join(dir, 'x.js'), paths: Module._nodeModulePaths(dir) });",
+      `console.log(JSON.stringify([Module._resolveFilename('@npmcli/arborist', from(${JSON.stringify(path.join(SDK, 'runtime', 'closure'))})), Module._resolveFilename('@npmcli/arborist', from(${JSON.stringify(LAZY)}))]));`,
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['-r', path.join(LAZY, 'register.cjs'), '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([path.join(LAZY, 'npmcli-arborist.cjs'), require.resolve('@npmcli/arborist')]);
+  });
+});
+
+describe("a test file's AsyncLocalStorage instances", () => {
+  it('are recorded where Node keeps every storage that has run in one list for the process (Node 20 and 22)', () => {
+    expect(storagesAreListed()).toBe(Number(process.versions.node.split('.')[0]) < 24);
+  });
+
+  it('are disabled when its environment is torn down; a storage that was on before it began stays on', async () => {
+    if (!storagesAreListed()) return;
+    // A second environment, as jest makes for the next file of this worker (without a timings record of its own).
+    const timings = process.env.TEST_TIMINGS_FILE;
+    delete process.env.TEST_TIMINGS_FILE;
+    try {
+      const config = { projectConfig: { testEnvironmentOptions: {}, globals: {} }, globalConfig: {} } as unknown as JestEnvironmentConfig;
+      const context = { console, docblockPragmas: {}, testPath: path.join(__dirname, 'nested.test.ts') } as EnvironmentContext;
+      const before = new AsyncLocalStorage<string>();
+      before.enterWith('worker');
+      const env = new InfraEnvironment(config, context);
+      await env.setup();
+      const during = new AsyncLocalStorage<string>();
+      during.enterWith('file');
+      // Work of the file that goes on after it: its continuation still holds the store it was made with.
+      const ranOnce = new AsyncLocalStorage<string>();
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const late = ranOnce.run('file', () => gate.then(() => ranOnce.getStore()));
+      expect(during.getStore()).toBe('file');
+      await env.teardown();
+      release();
+      // An enabled storage hands its store to every promise made after it: `during` would still answer 'file'.
+      expect({ before: before.getStore(), during: during.getStore(), late: await late }).toEqual({
+        before: 'worker',
+        during: undefined,
+        late: undefined,
+      });
+      before.disable();
+    } finally {
+      if (timings !== undefined) process.env.TEST_TIMINGS_FILE = timings;
+    }
   });
 });

@@ -131,7 +131,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
 
   it('turns the schema enums into package enums with the same values', () => {
     const enumValues = (type: string) => (schema.types[`aks-platform:index:${type}`]?.enum ?? []).map((m: { value: string }) => m.value).sort();
-    const options = (s: z.ZodType): string[] => {
+    const options = (s: z.core.$ZodType): string[] => {
       const def = (s as Any)._zod.def;
       if (def.type === 'enum') return Object.values(def.entries as Record<string, string>).sort();
       if (def.innerType) return options(def.innerType);
@@ -139,7 +139,7 @@ describe('the inferred package schema (what `pulumi package add` generates SDKs 
       throw new Error(`not an enum: ${def.type}`);
     };
     const c = clusterSchema.shape;
-    const pairs: [string, z.ZodType][] = [
+    const pairs: [string, z.core.$ZodType][] = [
       ['WeekDay', c.maintenanceWindow.shape.day],
       ['AvailabilityZone', systemPoolSchema.shape.zones],
       ['OsDiskType', systemPoolSchema.shape.osDiskType],

@@ -1,7 +1,8 @@
 /**
  * jest test environment of the infra project (jest.config.js): the apps'
  * (apps/common/test-support/environment.ts: Node's, with each file's CPU
- * recorded for `npm run test:profile`), plus one store per jest worker that
+ * recorded for `npm run test:profile` and the AsyncLocalStorage instances it
+ * turned on, the Pulumi SDK's among them, disabled when it ends), plus one store per jest worker that
  * outlives a test file, so that the files run by one worker share their
  * offline program runs (offline/run-stack.ts, which also shares them with the
  * other workers and the next run through its cache directory). This module is
@@ -24,12 +25,5 @@ export default class InfraEnvironment extends TimedEnvironment {
     this.global[SHARED_RUNS_GLOBAL] = store;
     // The Pulumi SDK's stack reads for its own bookkeeping skip jest's source maps (./sdk-stacks.ts).
     installCheapSdkStacks(this.global);
-  }
-
-  override async teardown(): Promise<void> {
-    // The SDK's AsyncLocalStorage (one per realm: its runtime/state.js) would stay in Node's list of
-    // stores that every new promise of this worker is given, for the rest of the worker's files.
-    (this.global as { asyncLocalStorage?: { disable(): void } }).asyncLocalStorage?.disable();
-    await super.teardown();
   }
 }

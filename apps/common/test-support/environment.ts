@@ -8,10 +8,14 @@
  * Servers that outlive the file (PostgreSQL, Redis, nginx, Chromium) are not
  * waited for, and count only through the requests the file makes of them.
  * CPU seconds, unlike wall seconds, do not grow when the machine is busy.
+ * The AsyncLocalStorage instances a file turns on (jest-circus's, the Pulumi
+ * SDK's) are disabled when it ends (./async-storages.ts): on, they would tax
+ * every promise of the worker's later files and keep the file's realm alive.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { TestEnvironment } from 'jest-environment-node';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import { recordAsyncStorages, type AsyncStorageRecording } from './async-storages';
 import { WORKER_STORE_GLOBAL } from './worker-store';
 
 /** Shared by the test files of this worker (./worker-store.ts). */
@@ -35,6 +39,7 @@ function cpuMs(): { own: number; children: number } {
 export default class TimedEnvironment extends TestEnvironment {
   private readonly testPath: string;
   private started?: { own: number; children: number };
+  private storages?: AsyncStorageRecording;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
@@ -44,10 +49,13 @@ export default class TimedEnvironment extends TestEnvironment {
 
   override async setup(): Promise<void> {
     this.started = cpuMs();
+    this.storages = recordAsyncStorages();
     await super.setup();
   }
 
   override async teardown(): Promise<void> {
+    this.storages?.disable();
+    this.storages = undefined;
     await super.teardown();
     const file = process.env.TEST_TIMINGS_FILE;
     if (!file || !this.started) return;
