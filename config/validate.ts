@@ -46,19 +46,19 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** The keys an object schema allows at `path` (through optional/default/array wrappers). */
-function allowedKeysAt(path: readonly PropertyKey[], root: z.ZodType = stackConfigFieldsSchema): string[] {
-  let schema: z.ZodType = root;
-  const unwrap = (s: z.ZodType): z.ZodType => {
-    const def = (s as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
+function allowedKeysAt(path: readonly PropertyKey[], root: z.core.$ZodType = stackConfigFieldsSchema): string[] {
+  let schema: z.core.$ZodType = root;
+  const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
+    const def = (s as unknown as { _zod: { def: { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType } } })._zod.def;
     if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') && def.innerType) return unwrap(def.innerType);
     if (def.type === 'pipe' && def.in) return unwrap(def.in);
     return s;
   };
   for (const segment of path) {
     schema = unwrap(schema);
-    if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
-    else if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(segment)];
-    else if (schema instanceof z.ZodRecord) schema = schema._zod.def.valueType as z.ZodType;
+    if (schema instanceof z.ZodArray) schema = schema.element as z.core.$ZodType;
+    else if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.core.$ZodType>)[String(segment)];
+    else if (schema instanceof z.ZodRecord) schema = schema._zod.def.valueType as z.core.$ZodType;
     if (!schema) return [];
   }
   schema = unwrap(schema);
@@ -70,7 +70,7 @@ function describe(value: unknown): string {
 }
 
 /** Makes a zod issue into a problem that names the key, the value and what is allowed. */
-function toProblem(issue: z.core.$ZodIssue, input: unknown, root: z.ZodType = stackConfigFieldsSchema): ConfigProblem[] {
+function toProblem(issue: z.core.$ZodIssue, input: unknown, root: z.core.$ZodType = stackConfigFieldsSchema): ConfigProblem[] {
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {

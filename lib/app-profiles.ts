@@ -63,8 +63,24 @@ export function parseAppProfile(app: AppName, text: string, source = `values/${a
   return parsed.data;
 }
 
-/** Loads the three profiles from the chart. */
+/**
+ * Profiles already parsed, by app and file text: a program run loads the three profiles for every
+ * HelmApp (three per region), and an offline run server makes many runs in one process; YAML
+ * and the schema were ~50 ms of each run (measured). A file that changes is parsed again.
+ */
+const parsedProfiles = new Map<string, AppProfile>();
+
+/** Loads the three profiles from the chart; each call gets its own copy. */
 export function loadAppProfiles(chartDir: string = chartDirectory()): AppProfiles {
-  const entries = APP_NAMES.map((app) => [app, parseAppProfile(app, fs.readFileSync(appValuesFile(app, chartDir), 'utf8'))] as const);
+  const entries = APP_NAMES.map((app) => {
+    const text = fs.readFileSync(appValuesFile(app, chartDir), 'utf8');
+    const key = `${app}\0${text}`;
+    let parsed = parsedProfiles.get(key);
+    if (!parsed) {
+      parsed = parseAppProfile(app, text);
+      parsedProfiles.set(key, parsed);
+    }
+    return [app, structuredClone(parsed)] as const;
+  });
   return Object.fromEntries(entries) as AppProfiles;
 }

@@ -10,9 +10,11 @@
  * (`serializedRun`); what is shared and cached stays with `runStack`.
  *
  * Started and stopped by test/support/program-runs-setup.ts (jest globalSetup of
- * the infra project): `node -r test/support/swc-register.js offline/run-server.ts
- * <socket>`. It says `ready` on stdout once it listens, and exits when its stdin
- * closes (jest is done, or gone).
+ * the infra project): `node -r test/support/lazy/register.cjs -r
+ * test/support/swc-register.js offline/run-server.ts <socket>` (the first loads
+ * the SDK's closure-serialization packages only when used). It says `ready`
+ * on stdout once it listens, and exits when its stdin closes (jest is done, or
+ * gone).
  *
  * Protocol: one connection per run; the client sends a {@link RunRequest} as one
  * JSON line, the server answers a {@link RunReply} as one JSON line.

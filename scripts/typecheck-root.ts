@@ -6,10 +6,11 @@
  *  1. `tsc -p tsconfig.json` with the TypeScript API: every root source and
  *     test file, strict, the same diagnostics as the command line (syntax,
  *     options, global, semantic, declaration). Incremental (build info in
- *     node_modules/.cache/aks-platform-tsc/root.tsbuildinfo) and emitting into
- *     node_modules/.cache/aks-platform-tsc/root-out: its components/ and lib/
- *     are the library's dist/, as `npm run build` (tsconfig.build.json, the
- *     same compiler options) writes it. An unchanged project costs its parse.
+ *     node_modules/.cache/aks-platform-tsc/root.tsbuildinfo) and emitting the
+ *     library's files only (components/ and lib/, see checkAndEmitLibrary) into
+ *     node_modules/.cache/aks-platform-tsc/root-out: the library's dist/, as
+ *     `npm run build` (tsconfig.build.json, the same compiler options) writes
+ *     it. An unchanged project costs its parse.
  *  2. scripts/consumer-build.ts: pack that dist with `npm pack`, install the
  *     tarball into a scratch project and compile test/fixtures/consumer with
  *     strict tsc against the published typings, reusing the parsed SDK typings.
@@ -18,7 +19,7 @@
  *     program exists): the schema Pulumi infers for the provider, its
  *     analyzer's program reusing the parsed SDK typings (or, with unchanged
  *     inputs, the stored schema, reported before the root program is made).
- *     test/provider.test.ts asserts on it.
+ *     test/provider-schema.test.ts asserts on it.
  *
  * Usage: node --require tsx/cjs scripts/typecheck-root.ts -p tsconfig.json
  * Exits 0 when the root project has no diagnostics, 2 otherwise (as tsc); the
@@ -27,13 +28,62 @@
  */
 import { mkdirSync } from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
 import { buildConsumer } from './consumer-build';
 import { reportSchema, reportStoredSchema } from './provider-schema';
-import { formatDiagnostics, incrementalProgram, parseConfig, SourceFileCache, tscDiagnostics } from './tsc-api';
+import { formatDiagnostics, incrementalProgram, parseConfig, SourceFileCache } from './tsc-api';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSC_CACHE = path.join(ROOT, 'node_modules', '.cache', 'aks-platform-tsc');
 export const ROOT_OUT = path.join(TSC_CACHE, 'root-out');
+
+/** The library's sources (and JSON data): what tsconfig.build.json compiles and the package ships. */
+export function isLibraryFile(file: ts.SourceFile): boolean {
+  return !file.isDeclarationFile && /^(components|lib)\//.test(path.relative(ROOT, file.fileName));
+}
+
+/** The part of TypeScript's builder state (internal, TypeScript 5.9) that lists the files whose emit is pending. */
+interface BuilderState {
+  affectedFilesPendingEmit?: Map<string, number>;
+  program?: ts.Program;
+}
+
+/**
+ * What `tsc -p` reports for the root program, in its order (scripts/tsc-api.ts's
+ * tscDiagnostics): the same checks of every file, declaration diagnostics
+ * included, but an emit of the library's files only: the consumer build needs
+ * nothing else, and printing JS, maps and declarations for the tests, scripts
+ * and program costs seconds for output nobody reads.
+ *
+ * The builder lists the files whose emit is pending (all on a first run, then
+ * the changed ones and those whose imports' declarations changed, and all
+ * after a change of options). After the declaration diagnostics of all of them,
+ * the others are taken off that list, so the builder's own emit writes the
+ * library's files and the build info, which then lists no pending emit. With a
+ * TypeScript whose builder has no such list, everything is emitted (slower,
+ * the same result).
+ */
+function checkAndEmitLibrary(builder: ts.EmitAndSemanticDiagnosticsBuilderProgram, options: ts.CompilerOptions): readonly ts.Diagnostic[] {
+  const all: ts.Diagnostic[] = [...builder.getConfigFileParsingDiagnostics()];
+  const before = all.length;
+  all.push(...builder.getSyntacticDiagnostics());
+  if (all.length === before) {
+    all.push(...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics());
+    if (all.length === before) all.push(...builder.getSemanticDiagnostics());
+  }
+  // An emit reports the declaration diagnostics of every file, whatever the other errors.
+  if (options.declaration) all.push(...builder.getDeclarationDiagnostics());
+  const state = (builder as unknown as { state?: BuilderState }).state;
+  const pending = state?.affectedFilesPendingEmit;
+  if (pending instanceof Map && state?.program) {
+    for (const filePath of [...pending.keys()]) {
+      const file = state.program.getSourceFileByPath(filePath as ts.Path);
+      if (file && !isLibraryFile(file)) pending.delete(filePath);
+    }
+  }
+  all.push(...builder.emit().diagnostics);
+  return ts.sortAndDeduplicateDiagnostics(all);
+}
 
 /** CPU seconds of this process so far. */
 function cpuSeconds(): number {
@@ -64,16 +114,16 @@ async function main(argv: string[]): Promise<number> {
   const cache: SourceFileCache = new Map();
   const builder = incrementalProgram(config, cache);
   lap('program');
-  // Before the check: test/provider.test.ts waits for it, test/consumer.test.ts for the whole lane.
+  // Before the check: test/provider-schema.test.ts waits for it, test/consumer.test.ts for the whole lane.
   const schemaLine = schemaReported ? undefined : await reportSchema(cache);
   if (!schemaReported) lap('provider schema');
 
-  const diagnostics = tscDiagnostics(builder, config.options);
+  const diagnostics = checkAndEmitLibrary(builder, config.options);
   lap('check and emit');
   if (diagnostics.length > 0) process.stdout.write(formatDiagnostics(diagnostics));
 
   // The library's share of those diagnostics: what `npm run build` would fail on.
-  const library = diagnostics.filter((d) => !d.file || /^(components|lib)\//.test(path.relative(ROOT, d.file.fileName)));
+  const library = diagnostics.filter((d) => !d.file || isLibraryFile(d.file));
   buildConsumer({
     program: builder.getProgram(),
     config,

@@ -4,12 +4,14 @@
  * silently turned it off would only show as a slower suite.
  *  - test/support/code-cache-runtime.cjs: V8's code cache across the test files of a worker, and on disk.
  *  - test/support/sdk-stacks.ts: the SDK's bookkeeping stacks unmapped, every other stack source-mapped.
- *  - test/support/lazy/: the SDK's closure-serialization packages load when first used.
+ *  - test/support/lazy/: the SDK's closure-serialization packages load when first used (in jest and in
+ *    the program-run server).
  *  - apps/common/test-support/async-storages.ts: the AsyncLocalStorage instances a test file
  *    turned on are off once it ends (both projects' environments).
  */
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { AsyncLocalStorage } from 'async_hooks';
+import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { storagesAreListed } from '../apps/common/test-support/async-storages';
@@ -127,6 +129,16 @@ describe('lazy SDK dependencies', () => {
     expect(Object.keys(lazy)).toEqual(['Tool', 'version']);
     expect('Tool' in lazy).toBe(true);
     expect(loads).toBe(1);
+  });
+
+  it('are given to a plain Node process by lazy/register.cjs (the program-run server), and nothing else changes', () => {
+    const script = [
+      "const Module = require('module');",
+      "const from = (dir) => ({ filename: require('path').join(dir, 'x.js'), paths: Module._nodeModulePaths(dir) });",
+      `console.log(JSON.stringify([Module._resolveFilename('@npmcli/arborist', from(${JSON.stringify(path.join(SDK, 'runtime', 'closure'))})), Module._resolveFilename('@npmcli/arborist', from(${JSON.stringify(LAZY)}))]));`,
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['-r', path.join(LAZY, 'register.cjs'), '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([path.join(LAZY, 'npmcli-arborist.cjs'), require.resolve('@npmcli/arborist')]);
   });
 });
 

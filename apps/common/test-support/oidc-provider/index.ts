@@ -37,11 +37,11 @@ export interface LocalOidcProvider {
 
 const SERVER = join(__dirname, 'server.ts');
 /**
- * tsx's require hook, for `node --require <it> server.ts`: one process (the `tsx` command would
- * run a second Node process around it), and no ESM loader thread (server.ts imports its
- * ESM-only packages with import()).
+ * The launcher's require hook (scripts/local/ts-hook.cjs: SWC, native import()), for
+ * `node --require <it> server.ts`: one process, no ESM loader thread (server.ts imports its
+ * ESM-only packages with import()), and no scan of every dependency file (tsx's hook does one).
  */
-const TSX_CJS = require.resolve('tsx/cjs');
+const TS_HOOK = join(__dirname, '..', '..', '..', '..', 'scripts', 'local', 'ts-hook.cjs');
 
 export async function startLocalOidcProvider(opts: {
   spaOrigin: string;
@@ -59,7 +59,7 @@ export async function startLocalOidcProvider(opts: {
   detached?: boolean;
   timeoutMs?: number;
 }): Promise<LocalOidcProvider> {
-  const child: ChildProcess = spawn(process.execPath, ['--require', TSX_CJS, SERVER], {
+  const child: ChildProcess = spawn(process.execPath, ['--require', TS_HOOK, SERVER], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.detached ?? false,
     env: {

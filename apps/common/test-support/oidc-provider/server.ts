@@ -4,7 +4,7 @@
  * page of its own (./login-page.ts; the user name becomes the token's `oid`), consent skipped
  * for the SPA, and JWT access tokens shaped like Entra ID's (`iss`, `aud`, `oid`, `scp`).
  *
- * Runs as its own process: `node --require tsx/cjs server.ts` with the settings
+ * Runs as its own process: `node --require scripts/local/ts-hook.cjs server.ts` with the settings
  * below in the environment. It prints one JSON line `{"ready":true,...}` once both
  * listeners accept connections, and stops on SIGTERM/SIGINT.
  *
@@ -220,8 +220,8 @@ async function main(): Promise<void> {
     },
     ttl: { AccessToken: 3600, IdToken: 3600, Session: 8 * 3600, Interaction: 600, Grant: 8 * 3600, RefreshToken: 8 * 3600 },
   };
-  // oidc-provider is ESM-only: imported (not required), so that this file runs under tsx's require
-  // hook, whose CommonJS loading costs a third of what tsx's ESM loader costs for this package.
+  // oidc-provider is ESM-only: imported (not required), so that this file runs under a require
+  // hook (CommonJS), which costs a third of what tsx's ESM loader costs for this package.
   const { default: OidcProvider } = await import('oidc-provider');
   const provider = new OidcProvider(issuer, configuration);
   provider.proxy = false;
