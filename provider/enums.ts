@@ -2,7 +2,7 @@
  * The string enums of the {@link PlatformStack} arguments, in the form Pulumi's
  * schema inference turns into schema enums (a const object plus a type of the
  * same name). The values are the stack-config schema's (config/schema.ts);
- * test/provider.test.ts fails when the two lists differ.
+ * test/provider-schema.test.ts fails when the two lists differ.
  */
 /* eslint-disable @typescript-eslint/no-redeclare */
 

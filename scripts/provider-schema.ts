@@ -4,17 +4,18 @@
  * `ComponentProvider.getSchema()`, whose analyzer builds its own TypeScript
  * program over provider/tsconfig.json (the facade, the program and everything
  * they import, with the SDKs' typings: ~4,000 files) and reads the components'
- * types with its checker. test/provider.test.ts asserts on the result.
+ * types with its checker. test/provider-schema.test.ts asserts on the result.
  *
  * In `npm test` the type-check lane infers it (scripts/typecheck-root.ts, right
  * after it has created the root program, which holds the same typings): the
  * analyzer's program gets its compiler host wrapped by `cachingHost`
  * (scripts/tsc-api.ts), so every declaration and JSON file the root program has
- * parsed and bound is reused, not parsed again (the two tsconfigs differ only in
- * `types`, `include` and output settings, none of which changes a parsed file).
+ * parsed is reused, not parsed again, and bound once for both checkers (the two
+ * tsconfigs differ only in `types`, `include` and output settings, none of which
+ * changes a parsed file).
  * The outcome goes to the JSON file named by PROVIDER_SCHEMA_STATUS
  * (scripts/test.sh sets it; the test waits for it). Run alone (`npx jest
- * test/provider.test.ts`), the test infers the schema itself with
+ * test/provider-schema.test.ts`), the test infers the schema itself with
  * {@link inferSchema}, the SDK's inference as it is.
  *
  * Both cache the schema by its inputs (offline/input-cache.ts), so an unchanged
@@ -29,7 +30,7 @@ import { componentNames, packageOptions } from '../provider/package-options';
 import { cached, hashInputs, storedEntry } from '../offline/input-cache';
 import { cachingHost, SourceFileCache } from './tsc-api';
 
-/** What test/provider.test.ts reads: the schema (JSON text) or why there is none. */
+/** What test/provider-schema.test.ts reads: the schema (JSON text) or why there is none. */
 export type ProviderSchemaStatus = { ok: true; schema: string } | { ok: false; error: string };
 
 /** The options `getSchema` reads: the host's (provider/host-options.ts) or their light copy (package-options.ts). */

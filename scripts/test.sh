@@ -8,7 +8,7 @@
 #   typecheck lane: every tsc project: the root program with test/** (tsconfig.json;
 #                   scripts/typecheck-root.ts, which also builds the library's
 #                   consumer for test/consumer.test.ts and infers the provider's
-#                   schema for test/provider.test.ts), the apps' program
+#                   schema for test/provider-schema.test.ts), the apps' program
 #                   (apps/tsconfig.json: the sources of apps/common, api and agent
 #                   and every apps test file, in one program) and the frontend's
 #                   (apps/frontend/tsconfig.json), these two in one process
@@ -77,7 +77,7 @@ typecheck_lane() {
   phase typecheck:apps node --require tsx/cjs scripts/typecheck.ts apps/tsconfig.json apps/frontend/tsconfig.json &
   local apps=$!
   # The root project also emits the library, builds the consumer test/consumer.test.ts runs and
-  # infers the provider schema test/provider.test.ts checks (scripts/typecheck-root.ts: the SDK
+  # infers the provider schema test/provider-schema.test.ts checks (scripts/typecheck-root.ts: the SDK
   # typings are parsed once for all three).
   phase typecheck:root node --require tsx/cjs scripts/typecheck-root.ts -p tsconfig.json || s=1
   [ -f "$CONSUMER_BUILD_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before building the consumer: see typecheck:root"}' >"$CONSUMER_BUILD_STATUS"
@@ -88,7 +88,7 @@ typecheck_lane() {
 
 echo "== build (apps: SWC, vite) and typecheck (every tsc project) in parallel, then jest"
 # Where the typecheck lane reports the consumer build and the provider schema; test/consumer.test.ts
-# and test/provider.test.ts wait for them.
+# and test/provider-schema.test.ts wait for them.
 export CONSUMER_BUILD_STATUS="$LOGS/consumer-build.json"
 export PROVIDER_SCHEMA_STATUS="$LOGS/provider-schema.json"
 status=0

@@ -11,7 +11,7 @@ import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Parsed declaration and JSON files by compiler settings and path, shared between programs. */
+/** Parsed declaration (.d.ts, .d.cts, .d.mts) and JSON files by compiler settings and path, shared between programs. */
 export type SourceFileCache = Map<string, ts.SourceFile>;
 
 /** The key of a parsed file in a {@link SourceFileCache}: files parsed for other settings are not shared. */
@@ -34,7 +34,7 @@ export function cachingHost<H extends ts.CompilerHost>(host: H, cache: SourceFil
     const hit = shouldCreate ? undefined : cache.get(key);
     if (hit) return hit;
     const file = original(fileName, languageVersionOrOptions, onError, shouldCreate);
-    if (file && (fileName.endsWith('.d.ts') || fileName.endsWith('.json'))) cache.set(key, file);
+    if (file && /\.(d\.[cm]?ts|json)$/.test(fileName)) cache.set(key, file);
     return file;
   };
   return host;

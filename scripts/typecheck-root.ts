@@ -19,7 +19,7 @@
  *     program exists): the schema Pulumi infers for the provider, its
  *     analyzer's program reusing the parsed SDK typings (or, with unchanged
  *     inputs, the stored schema, reported before the root program is made).
- *     test/provider.test.ts asserts on it.
+ *     test/provider-schema.test.ts asserts on it.
  *
  * Usage: node --require tsx/cjs scripts/typecheck-root.ts -p tsconfig.json
  * Exits 0 when the root project has no diagnostics, 2 otherwise (as tsc); the
@@ -114,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
   const cache: SourceFileCache = new Map();
   const builder = incrementalProgram(config, cache);
   lap('program');
-  // Before the check: test/provider.test.ts waits for it, test/consumer.test.ts for the whole lane.
+  // Before the check: test/provider-schema.test.ts waits for it, test/consumer.test.ts for the whole lane.
   const schemaLine = schemaReported ? undefined : await reportSchema(cache);
   if (!schemaReported) lap('provider schema');
 

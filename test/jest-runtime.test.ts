@@ -2,7 +2,7 @@
  * The jest machinery that keeps the suite inside its budget does what it says,
  * and still fits the jest and Pulumi SDK versions installed: an upgrade that
  * silently turned it off would only show as a slower suite.
- *  - test/support/code-cache-runtime.cjs: V8's code cache across the test files of a worker.
+ *  - test/support/code-cache-runtime.cjs: V8's code cache across the test files of a worker, and on disk.
  *  - test/support/sdk-stacks.ts: the SDK's bookkeeping stacks unmapped, every other stack source-mapped.
  *  - test/support/lazy/: the SDK's closure-serialization packages load when first used (in jest and in
  *    the program-run server).
@@ -27,7 +27,7 @@ const SDK = path.dirname(require.resolve('@pulumi/pulumi/package.json'));
 const LAZY = path.join(__dirname, 'support', 'lazy');
 
 describe('code cache runtime', () => {
-  type Stats = { installed: boolean; compiled: number; fromCache: number; rejected: number };
+  type Stats = { installed: boolean; compiled: number; fromCache: number; rejected: number; fromDisk: number; written: number; forgetInMemory(): void };
   const stats = () => ({ ...((globalThis as Record<string, unknown>).__aksPlatformCodeCache as Stats) });
 
   it('is jest-runtime of this worker, with the code cache installed', () => {
@@ -41,6 +41,18 @@ describe('code cache runtime', () => {
     const after = stats();
     expect({ fromCache: after.fromCache - before.fromCache, compiled: after.compiled - before.compiled }).toEqual({ fromCache: 1, compiled: 0 });
     // None rejected in this worker so far: same flags, same source.
+    expect(after.rejected).toBe(0);
+  });
+
+  it('keeps the code cache on disk: a new worker, or the next run, reads a module V8 has compiled before', () => {
+    // Compiled now (and written), or by an earlier file or run (and on disk since).
+    jest.isolateModules(() => require('./support/clock'));
+    const before = stats();
+    // As a worker starts: nothing in memory.
+    before.forgetInMemory();
+    jest.isolateModules(() => require('./support/clock'));
+    const after = stats();
+    expect({ fromDisk: after.fromDisk - before.fromDisk, compiled: after.compiled - before.compiled }).toEqual({ fromDisk: 1, compiled: 0 });
     expect(after.rejected).toBe(0);
   });
 });

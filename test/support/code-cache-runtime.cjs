@@ -14,6 +14,16 @@
  * every module in its own registry and realm: no module instance, no state and
  * no global is shared, only V8's parse of the same text.
  *
+ * The code cache is also kept on disk, in node_modules/.cache/aks-platform-
+ * code-cache/, one file per module source: the other worker and the next run
+ * read V8's bytes instead of compiling (reading is a fraction of a compile's
+ * cost). An entry's name is a hash of the module's path, its source text, Node's
+ * version and the V8 flags the worker runs with, so an edited module or another
+ * Node has entries of its own; V8 checks the bytes again and rejects what does
+ * not fit (then the module compiles, as without a cache, and the entry is
+ * replaced). Entries are written to a temporary file and renamed, so two
+ * workers writing the same entry never leave a half-written one.
+ *
  * A cache entry is used only for the very same source text (compared whole),
  * so an edited file (`jest --watch`) compiles afresh. This reaches into
  * jest-runtime's internals (its ModuleExecutor's `compile`); if they change,
@@ -25,6 +35,9 @@
  */
 'use strict';
 
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const Runtime = require('jest-runtime').default;
@@ -40,9 +53,51 @@ const STATS_GLOBAL = '__aksPlatformCodeCache';
 
 /** filename -> the source text compiled and V8's code cache for it. One per worker: this module is loaded once per worker. */
 const cache = new Map();
-/** Counts for the whole worker. */
-const stats = { installed: false, compiled: 0, fromCache: 0, rejected: 0 };
+/** Counts for the whole worker; `fromDisk` and `written` are the disk cache's share. */
+const stats = {
+  installed: false,
+  compiled: 0,
+  fromCache: 0,
+  rejected: 0,
+  fromDisk: 0,
+  written: 0,
+  /** Forgets the worker's in-memory entries, as a new worker starts (test/jest-runtime.test.ts). */
+  forgetInMemory: () => cache.clear(),
+};
 let warned = false;
+
+/** The disk cache's directory: per clone, with the clone's other caches. */
+const DISK_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'aks-platform-code-cache');
+/** What V8's code cache depends on besides the source: Node (and so V8), the platform and the flags of this worker. */
+const RUNTIME_KEY = [process.version, process.arch, process.execArgv.join(' '), process.env.NODE_OPTIONS ?? '', '--allow-natives-syntax'].join('\n');
+
+/** The disk entry of a module's source. */
+function diskPath(filename, source) {
+  const hash = createHash('sha1').update(RUNTIME_KEY).update('\0').update(filename).update('\0').update(source).digest('hex');
+  return path.join(DISK_DIR, hash.slice(0, 2), hash.slice(2));
+}
+
+/** The entry's bytes, or undefined when there is none. */
+function readDisk(file) {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes an entry whole or not at all (temporary file, then rename); a disk that cannot take it only costs the cache. */
+function writeDisk(file, data) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+    stats.written++;
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}
 
 /** Whether jest-runtime's executor still looks the way {@link cachingCompile} expects. */
 function executorFits(executor) {
@@ -69,7 +124,12 @@ function cachingCompile(executor, jestCompile, scriptSource, filename) {
   const vmContext = executor.environment.getVmContext();
   if (vmContext == null || executor.resolution.isCoreModule(filename)) return jestCompile(scriptSource, filename);
   const entry = cache.get(filename);
-  const cachedData = entry !== undefined && entry.source === scriptSource ? entry.data : undefined;
+  let cachedData = entry !== undefined && entry.source === scriptSource ? entry.data : undefined;
+  let disk;
+  if (cachedData === undefined) {
+    disk = diskPath(filename, scriptSource);
+    cachedData = readDisk(disk);
+  }
   let compiled;
   try {
     compiled = vm.compileFunction(scriptSource, executor.injectedModuleParameters, {
@@ -87,10 +147,21 @@ function cachingCompile(executor, jestCompile, scriptSource, filename) {
     if (compiled.cachedDataRejected) {
       stats.rejected++;
       cache.delete(filename);
-    } else stats.fromCache++;
+      // The next compile of this source makes the entry again.
+      fs.rmSync(disk ?? diskPath(filename, scriptSource), { force: true });
+    } else {
+      stats.fromCache++;
+      if (disk !== undefined) {
+        stats.fromDisk++;
+        cache.set(filename, { source: scriptSource, data: cachedData });
+      }
+    }
   } else {
     stats.compiled++;
-    if (compiled.cachedDataProduced && compiled.cachedData) cache.set(filename, { source: scriptSource, data: compiled.cachedData });
+    if (compiled.cachedDataProduced && compiled.cachedData) {
+      cache.set(filename, { source: scriptSource, data: compiled.cachedData });
+      writeDisk(disk, compiled.cachedData);
+    }
   }
   return compiled;
 }

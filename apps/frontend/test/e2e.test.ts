@@ -10,6 +10,7 @@
  *
  * FRONTEND_E2E_SCREENSHOT=/path.png saves a screenshot of the page after the jobs finished.
  */
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { createLogger } from '@aks-platform/common';
@@ -21,6 +22,13 @@ import { launchChromium, type Browser } from './support/browser';
 import { requireDist, startNginx, type NginxServer } from './support/nginx';
 
 jest.setTimeout(90_000);
+
+/**
+ * The issuer's certificate and signing keys, kept for the next run in the clone's cache (making
+ * them costs the issuer most of a CPU-second; the launcher test covers making them). A fresh clone
+ * makes new ones; TEST_CACHE=off makes new ones at every run.
+ */
+const ISSUER_STATE = process.env.TEST_CACHE === 'off' ? undefined : join(__dirname, '..', '..', '..', 'node_modules', '.cache', 'aks-platform-oidc-e2e');
 
 const TEXT = 'The quick brown fox\njumps over the lazy dog';
 
@@ -50,7 +58,7 @@ beforeAll(async () => {
     postgresDatabase(),
     startRedis(),
     launchChromium({ extraArgs: ['--ignore-certificate-errors'] }),
-    startLocalOidcProvider({ spaOrigin: `http://127.0.0.1:${nginxPort}` }),
+    startLocalOidcProvider({ spaOrigin: `http://127.0.0.1:${nginxPort}`, stateDir: ISSUER_STATE }),
   ]);
   const env = appEnv(pg, redis, { OUTBOX_INTERVAL_MS: '200' });
   // The api checks the provider's tokens (its JWKS is served on loopback http: local mode).

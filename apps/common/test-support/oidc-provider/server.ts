@@ -25,11 +25,12 @@
  * trust it with NODE_EXTRA_CA_CERTS=<OIDC_STATE_DIR>/cert.pem. MSAL only talks to https
  * authorities (msal-common rejects any other scheme, localhost included), hence https.
  */
-import { X509Certificate, randomBytes } from 'node:crypto';
+import { X509Certificate, generateKeyPair, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
@@ -91,10 +92,10 @@ async function tlsCertificate(dir: string | undefined): Promise<{ cert: string; 
 async function providerKeys(dir: string | undefined): Promise<{ signingKey: Record<string, unknown>; cookieKeys: string[] }> {
   const file = dir && join(dir, 'keys.json');
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { signingKey: Record<string, unknown>; cookieKeys: string[] };
-  const { exportJWK, generateKeyPair } = await import('jose'); // ESM-only, like oidc-provider (see main)
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  // Node's own RSA key and JWK export (what jose's generateKeyPair('RS256') and exportJWK do, without loading jose).
+  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
   const keys = {
-    signingKey: { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: randomBytes(8).toString('hex') },
+    signingKey: { ...privateKey.export({ format: 'jwk' }), alg: 'RS256', use: 'sig', kid: randomBytes(8).toString('hex') },
     cookieKeys: [randomBytes(32).toString('hex')],
   };
   if (file) writeFileSync(file, `${JSON.stringify(keys)}\n`, { mode: 0o600 });
