@@ -69,20 +69,30 @@ export function incrementalProgram(config: ts.ParsedCommandLine, cache: SourceFi
 }
 
 /**
- * What `tsc -p` reports for a program, in tsc's order and with its short-cuts
- * (emitFilesAndReportErrors): semantic diagnostics only without syntax, option
- * or global errors; declaration diagnostics with noEmit (an emit reports them
- * otherwise); then the emit (with noEmit: the build info only).
+ * What `tsc -p` reports for a program before its emit, in tsc's order and with
+ * its short-cuts (emitFilesAndReportErrors): the tsconfig's, the syntax
+ * diagnostics, then option and global ones only without syntax errors, and
+ * semantic ones only without any of those. `clean`: none but the tsconfig's.
  */
-export function tscDiagnostics(program: ts.Program | ts.BuilderProgram, options: ts.CompilerOptions): readonly ts.Diagnostic[] {
+export function checkDiagnostics(program: ts.Program | ts.BuilderProgram): { all: ts.Diagnostic[]; clean: boolean } {
   const all: ts.Diagnostic[] = [...program.getConfigFileParsingDiagnostics()];
   const before = all.length;
   all.push(...program.getSyntacticDiagnostics());
   if (all.length === before) {
     all.push(...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics());
     if (all.length === before) all.push(...program.getSemanticDiagnostics());
-    if (options.noEmit && (options.declaration || options.composite) && all.length === before) all.push(...program.getDeclarationDiagnostics());
   }
+  return { all, clean: all.length === before };
+}
+
+/**
+ * What `tsc -p` reports for a program: {@link checkDiagnostics}; declaration
+ * diagnostics with noEmit when clean (an emit reports them otherwise); then the
+ * emit (with noEmit: the build info only).
+ */
+export function tscDiagnostics(program: ts.Program | ts.BuilderProgram, options: ts.CompilerOptions): readonly ts.Diagnostic[] {
+  const { all, clean } = checkDiagnostics(program);
+  if (options.noEmit && (options.declaration || options.composite) && clean) all.push(...program.getDeclarationDiagnostics());
   all.push(...program.emit().diagnostics);
   return ts.sortAndDeduplicateDiagnostics(all);
 }

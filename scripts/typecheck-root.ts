@@ -31,7 +31,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { buildConsumer } from './consumer-build';
 import { reportSchema, reportStoredSchema } from './provider-schema';
-import { formatDiagnostics, incrementalProgram, parseConfig, SourceFileCache } from './tsc-api';
+import { checkDiagnostics, formatDiagnostics, incrementalProgram, parseConfig, SourceFileCache } from './tsc-api';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSC_CACHE = path.join(ROOT, 'node_modules', '.cache', 'aks-platform-tsc');
@@ -64,13 +64,7 @@ interface BuilderState {
  * the same result).
  */
 function checkAndEmitLibrary(builder: ts.EmitAndSemanticDiagnosticsBuilderProgram, options: ts.CompilerOptions): readonly ts.Diagnostic[] {
-  const all: ts.Diagnostic[] = [...builder.getConfigFileParsingDiagnostics()];
-  const before = all.length;
-  all.push(...builder.getSyntacticDiagnostics());
-  if (all.length === before) {
-    all.push(...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics());
-    if (all.length === before) all.push(...builder.getSemanticDiagnostics());
-  }
+  const { all } = checkDiagnostics(builder);
   // An emit reports the declaration diagnostics of every file, whatever the other errors.
   if (options.declaration) all.push(...builder.getDeclarationDiagnostics());
   const state = (builder as unknown as { state?: BuilderState }).state;
