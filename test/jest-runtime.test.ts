@@ -12,7 +12,8 @@
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { AsyncLocalStorage } from 'async_hooks';
 import { execFileSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import * as path from 'path';
 import { storagesAreListed } from '../apps/common/test-support/async-storages';
 import InfraEnvironment from './support/environment';
@@ -54,6 +55,48 @@ describe('code cache runtime', () => {
     const after = stats();
     expect({ fromDisk: after.fromDisk - before.fromDisk, compiled: after.compiled - before.compiled }).toEqual({ fromDisk: 1, compiled: 0 });
     expect(after.rejected).toBe(0);
+  });
+
+  it('prunes the disk entries no run has used for a week, and keeps the others', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { pruneDiskCache } = require('./support/code-cache-runtime.cjs') as { pruneDiskCache(dir: string, unusedDays?: number, now?: number): number };
+    const dir = mkdtempSync(path.join(tmpdir(), 'code-cache-'));
+    try {
+      const now = Date.UTC(2026, 11, 1);
+      const day = 24 * 3600 * 1000;
+      const entry = (name: string, ageDays: number) => {
+        const file = path.join(dir, name.slice(0, 2), name.slice(2));
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, 'v8');
+        utimesSync(file, new Date(now - ageDays * day), new Date(now - ageDays * day));
+        return file;
+      };
+      const unused = entry('aa0001', 8);
+      const leftover = entry('ab0002.123.tmp', 30);
+      const used = entry('aa0003', 6);
+      expect(pruneDiskCache(dir, 7, now)).toBe(2);
+      expect([unused, leftover, used].map((f) => existsSync(f))).toEqual([false, false, true]);
+      expect(pruneDiskCache(path.join(dir, 'none'), 7, now)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stamps a disk entry it reads as used, so a module that is still loaded is not pruned', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { readDisk } = require('./support/code-cache-runtime.cjs') as { readDisk(file: string): Buffer | undefined };
+    const dir = mkdtempSync(path.join(tmpdir(), 'code-cache-'));
+    try {
+      const file = path.join(dir, 'entry');
+      writeFileSync(file, 'v8');
+      const weekAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+      utimesSync(file, weekAgo, weekAgo);
+      expect(readDisk(file)?.toString()).toBe('v8');
+      expect(statSync(file).mtimeMs).toBeGreaterThan(weekAgo.getTime() + 24 * 3600 * 1000);
+      expect(readDisk(path.join(dir, 'none'))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -77,13 +77,56 @@ function diskPath(filename, source) {
   return path.join(DISK_DIR, hash.slice(0, 2), hash.slice(2));
 }
 
-/** The entry's bytes, or undefined when there is none. */
+/** The entry's bytes, or undefined when there is none; a hit stamps the entry as used (its mtime, see pruneDiskCache). */
 function readDisk(file) {
   try {
-    return fs.readFileSync(file);
+    const data = fs.readFileSync(file);
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+    return data;
   } catch {
     return undefined;
   }
+}
+
+/** How long an entry no run has read or written stays on disk. */
+const UNUSED_DAYS = 7;
+
+/**
+ * Removes the disk entries (and leftover temporary files) no run has read or written for
+ * `unusedDays`: each edit of a module leaves its old entry behind, and nothing else would
+ * remove it. Run once per jest run (test/support/program-runs-setup.ts); returns how many went.
+ */
+function pruneDiskCache(dir = DISK_DIR, unusedDays = UNUSED_DAYS, now = Date.now()) {
+  const oldest = now - unusedDays * 24 * 3600 * 1000;
+  let removed = 0;
+  let shards;
+  try {
+    shards = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const shard of shards) {
+    const shardDir = path.join(dir, shard);
+    let entries;
+    try {
+      entries = fs.readdirSync(shardDir);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const file = path.join(shardDir, entry);
+      try {
+        if (fs.statSync(file).mtimeMs < oldest) {
+          fs.rmSync(file, { force: true });
+          removed++;
+        }
+      } catch {
+        // Removed meanwhile by another run: nothing to do.
+      }
+    }
+  }
+  return removed;
 }
 
 /** Writes an entry whole or not at all (temporary file, then rename); a disk that cannot take it only costs the cache. */
@@ -187,3 +230,5 @@ class CodeCacheRuntime extends Runtime {
 
 module.exports = CodeCacheRuntime;
 module.exports.default = CodeCacheRuntime;
+module.exports.pruneDiskCache = pruneDiskCache;
+module.exports.readDisk = readDisk;

@@ -19,7 +19,12 @@ import { RUN_SERVER_ENV } from '../../offline/run-stack';
 const KEY = '__aksPlatformRunServer';
 const ROOT = path.resolve(__dirname, '..', '..');
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { pruneDiskCache } = require('./code-cache-runtime.cjs') as { pruneDiskCache(): number };
+
 export default async function globalSetup(): Promise<void> {
+  // Once per run, before the workers start: the code cache's entries unused for a week go.
+  pruneDiskCache();
   const socket = path.join(tmpdir(), `aks-platform-runs-${process.pid}.sock`);
   const server = spawn(
     process.execPath,
