@@ -20,11 +20,12 @@
  */
 import { execFileSync } from 'child_process';
 import { createHash } from 'crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { cacheEnabled } from '../offline/input-cache';
+import { writeLaneReport } from './lane-report';
 import { cachingHost, formatDiagnostics, parseConfig, SourceFileCache } from './tsc-api';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -68,9 +69,7 @@ export function buildConsumer(input: ConsumerBuildInput): void {
     status = { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
   const file = process.env.CONSUMER_BUILD_STATUS;
-  if (!file) return;
-  writeFileSync(`${file}.tmp`, JSON.stringify(status));
-  renameSync(`${file}.tmp`, file);
+  if (file) writeLaneReport(file, status);
 }
 
 /** The `files` entries of package.json. */

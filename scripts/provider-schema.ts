@@ -22,7 +22,7 @@
  * provider costs neither its inference; the lane then reports before it even
  * creates the root program.
  */
-import { renameSync, writeFileSync } from 'fs';
+import { writeLaneReport } from './lane-report';
 import Module from 'module';
 import * as ts from 'typescript';
 import type * as Experimental from '@pulumi/pulumi/provider/experimental';
@@ -76,9 +76,7 @@ function laneOptions(): SchemaOptions {
 
 /** Writes `status` to PROVIDER_SCHEMA_STATUS (whole, by a rename: the test polls for it). */
 function report(status: ProviderSchemaStatus): void {
-  const file = process.env.PROVIDER_SCHEMA_STATUS as string;
-  writeFileSync(`${file}.tmp`, JSON.stringify(status));
-  renameSync(`${file}.tmp`, file);
+  writeLaneReport(process.env.PROVIDER_SCHEMA_STATUS as string, status);
 }
 
 /**

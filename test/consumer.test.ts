@@ -15,19 +15,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import type { ConsumerStatus } from '../scripts/consumer-build';
+import { waitForLaneReport } from '../scripts/lane-report';
 
 const root = path.resolve(__dirname, '..');
 const WAIT_MS = 300_000;
-
-/** The lane's report, once it is written (polled: the lane is another process). */
-async function laneStatus(file: string): Promise<ConsumerStatus> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`no consumer build report at ${file} after ${WAIT_MS / 1000} s (scripts/test.sh's typecheck lane writes it)`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return JSON.parse(readFileSync(file, 'utf8')) as ConsumerStatus;
-}
 
 /** Runs the root program and the consumer build in a child process, as the lane does. */
 function ownStatus(): ConsumerStatus {
@@ -51,7 +42,7 @@ describe('consumer program', () => {
   let status: ConsumerStatus;
   beforeAll(async () => {
     const file = process.env.CONSUMER_BUILD_STATUS;
-    status = file ? await laneStatus(file) : ownStatus();
+    status = file ? await waitForLaneReport<ConsumerStatus>(file, 'consumer build', WAIT_MS) : ownStatus();
   }, WAIT_MS + 10_000);
 
   it('imports a component from the packed library and registers it under mocks', () => {

@@ -9,7 +9,6 @@
  * and, short, runs late, when the report is there. Run alone (`npx jest
  * test/provider-schema.test.ts`), it runs the SDK's inference itself.
  */
-import { existsSync, readFileSync } from 'fs';
 import { z } from 'zod';
 import {
   appsSchema,
@@ -32,6 +31,7 @@ import {
 } from '../config/schema';
 import { appSizingOverrideSchema } from '../lib/app-values';
 import { componentNames } from '../provider/package-options';
+import { waitForLaneReport } from '../scripts/lane-report';
 import type { ProviderSchemaStatus } from '../scripts/provider-schema';
 
 const WAIT_MS = 300_000;
@@ -39,18 +39,12 @@ const WAIT_MS = 300_000;
 /**
  * The schema the type-check lane of `npm test` infers (scripts/provider-schema.ts, in
  * scripts/typecheck-root.ts's process: it reuses the root program's parsed typings), once it is
- * reported to PROVIDER_SCHEMA_STATUS (polled: the lane is another process); undefined when the file runs alone.
+ * reported to PROVIDER_SCHEMA_STATUS; undefined when the file runs alone.
  */
-const laneSchema: Promise<ProviderSchemaStatus> | undefined = process.env.PROVIDER_SCHEMA_STATUS
-  ? (async (file: string): Promise<ProviderSchemaStatus> => {
-      const deadline = Date.now() + WAIT_MS;
-      while (!existsSync(file)) {
-        if (Date.now() > deadline) return { ok: false, error: `no provider schema report at ${file} after ${WAIT_MS / 1000} s (scripts/test.sh's typecheck lane writes it)` };
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-      return JSON.parse(readFileSync(file, 'utf8')) as ProviderSchemaStatus;
-    })(process.env.PROVIDER_SCHEMA_STATUS)
-  : undefined;
+async function laneSchema(): Promise<ProviderSchemaStatus | undefined> {
+  const file = process.env.PROVIDER_SCHEMA_STATUS;
+  return file ? waitForLaneReport<ProviderSchemaStatus>(file, 'provider schema', WAIT_MS) : undefined;
+}
 
 /**
  * Run alone: the SDK's inference in this process, with the same provider and options
@@ -68,7 +62,7 @@ type Any = any;
 describe('the inferred package schema (what `pulumi package add` generates SDKs from)', () => {
   let schema: Any;
   beforeAll(async () => {
-    const status = (await laneSchema) ?? (await ownSchema());
+    const status = (await laneSchema()) ?? (await ownSchema());
     if (!status.ok) throw new Error(status.error);
     schema = JSON.parse(status.schema);
   }, WAIT_MS + 30_000);
