@@ -16,11 +16,9 @@
  * repository's own .ts files pass through this one; node_modules load as plain Node loads them.
  */
 'use strict';
-const { readFileSync } = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
-const { transformSync } = require('@swc/core');
-const { swcOptions } = require('../swc-options.cjs');
+const { registerTypeScript, swcOptions } = require('../swc-options.cjs');
 
 const COMMON = path.resolve(__dirname, '../../apps/common/src/index.ts');
 const base = swcOptions({ sourceMaps: 'inline' });
@@ -28,10 +26,7 @@ const options = { ...base, module: { ...base.module, ignoreDynamic: true } };
 
 process.setSourceMapsEnabled(true);
 
-require.extensions['.ts'] = function compileTs(module, filename) {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...options, filename });
-  module._compile(code, filename);
-};
+registerTypeScript(options);
 
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function resolveFilename(request, ...rest) {

@@ -5,14 +5,9 @@
  * would run. `node -r ./test/support/swc-register.js file.ts`. No source maps
  * (no stack trace is mapped, as none is in a run), unless OFFLINE_STACK_TRACES=1.
  */
-const { readFileSync } = require('fs');
-const { transformSync } = require('@swc/core');
-const { swcOptions } = require('../../scripts/swc-options.cjs');
+const { registerTypeScript, swcOptions } = require('../../scripts/swc-options.cjs');
 
 const traces = process.env.OFFLINE_STACK_TRACES === '1';
 if (traces) process.setSourceMapsEnabled(true);
 
-require.extensions['.ts'] = function compileTs(module, filename) {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...swcOptions({ sourceMaps: traces ? 'inline' : false }), filename });
-  module._compile(code, filename);
-};
+registerTypeScript(swcOptions({ sourceMaps: traces ? 'inline' : false }));
