@@ -120,7 +120,7 @@ function isRootNames(arg: ts.CreateProgramOptions | readonly string[]): arg is r
 function createProgram(...args: unknown[]): ts.Program {
   const options = args[0] as ts.CreateProgramOptions | readonly string[];
   if (!sharing || isRootNames(options) || options.host) return (ts.createProgram as (...a: unknown[]) => ts.Program)(...args);
-  const program = ts.createProgram({ ...options, host: cachingHost(ts.createCompilerHost(options.options), sharing.typings) });
+  const program = ts.createProgram({ ...options, host: cachingHost(ts.createCompilerHost(options.options), sharing.typings, options.options) });
   sharing.programs.push(program);
   return program;
 }
