@@ -9,10 +9,10 @@
  * In `npm test` the type-check lane infers it (scripts/typecheck-root.ts, right
  * after it has created the root program, which holds the same typings): the
  * analyzer's program gets its compiler host wrapped by `cachingHost`
- * (scripts/tsc-api.ts), so every declaration and JSON file the root program has
- * parsed is reused, not parsed again, and bound once for both checkers (the two
- * tsconfigs differ only in `types`, `include` and output settings, none of which
- * changes a parsed file).
+ * (scripts/tsc-api.ts), so every file the root program has parsed is reused, not
+ * parsed again, and bound once for both checkers: the declaration and JSON files,
+ * and the sources too, since the two tsconfigs differ only in `types`, `include`
+ * and output settings, none of which changes how a file is parsed and bound.
  * The outcome goes to the JSON file named by PROVIDER_SCHEMA_STATUS
  * (scripts/test.sh sets it; the test waits for it). Run alone (`npx jest
  * test/provider-schema.test.ts`), the test infers the schema itself with

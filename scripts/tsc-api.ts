@@ -1,10 +1,10 @@
 /**
  * The TypeScript compiler API as the type-check lane of `npm test` uses it
- * (scripts/typecheck.ts for the apps, scripts/typecheck-root.ts and
- * scripts/consumer-build.ts for the root program and the library's consumer):
- * tsconfig parsing, a host whose parsed declaration files are shared between
- * the programs of one process (as `tsc -b` shares them between projects), and
- * tsc's own order of diagnostics.
+ * (scripts/typecheck.ts for the lane's projects in turn, scripts/typecheck-root.ts,
+ * scripts/consumer-build.ts and scripts/provider-schema.ts for the root program, the
+ * library's consumer and the provider's schema): tsconfig parsing, a host whose parsed
+ * and bound files are shared between the programs of one process where TypeScript
+ * itself would reuse them (see sourceFileKey), and tsc's own order of diagnostics.
  */
 import * as path from 'path';
 import * as ts from 'typescript';
