@@ -9,10 +9,10 @@
  * In `npm test` the type-check lane infers it (scripts/typecheck-root.ts, right
  * after it has created the root program, which holds the same typings): the
  * analyzer's program gets its compiler host wrapped by `cachingHost`
- * (scripts/tsc-api.ts), so every declaration and JSON file the root program has
- * parsed is reused, not parsed again, and bound once for both checkers (the two
- * tsconfigs differ only in `types`, `include` and output settings, none of which
- * changes a parsed file).
+ * (scripts/tsc-api.ts), so every file the root program has parsed is reused, not
+ * parsed again, and bound once for both checkers: the declaration and JSON files,
+ * and the sources too, since the two tsconfigs differ only in `types`, `include`
+ * and output settings, none of which changes how a file is parsed and bound.
  * The outcome goes to the JSON file named by PROVIDER_SCHEMA_STATUS
  * (scripts/test.sh sets it; the test waits for it). Run alone (`npx jest
  * test/provider-schema.test.ts`), the test infers the schema itself with
@@ -120,7 +120,7 @@ function isRootNames(arg: ts.CreateProgramOptions | readonly string[]): arg is r
 function createProgram(...args: unknown[]): ts.Program {
   const options = args[0] as ts.CreateProgramOptions | readonly string[];
   if (!sharing || isRootNames(options) || options.host) return (ts.createProgram as (...a: unknown[]) => ts.Program)(...args);
-  const program = ts.createProgram({ ...options, host: cachingHost(ts.createCompilerHost(options.options), sharing.typings) });
+  const program = ts.createProgram({ ...options, host: cachingHost(ts.createCompilerHost(options.options), sharing.typings, options.options) });
   sharing.programs.push(program);
   return program;
 }
