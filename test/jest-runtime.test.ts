@@ -8,6 +8,9 @@
  *    the program-run server).
  *  - apps/common/test-support/async-storages.ts: the AsyncLocalStorage instances a test file
  *    turned on are off once it ends (both projects' environments).
+ *  - apps/common/test-support/worker-store.ts workerMemo: pure work on the same text done once per
+ *    worker (parsed YAML of stack configs, helm output and workflows), keyed by content
+ *    (test/chart.test.ts checks parseManifests with it).
  */
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { AsyncLocalStorage } from 'async_hooks';
@@ -16,6 +19,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, uti
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { storagesAreListed } from '../apps/common/test-support/async-storages';
+import { isJsonData, WORKER_STORE_GLOBAL, workerMemo } from '../apps/common/test-support/worker-store';
+import { readStackConfig } from '../offline/stack-config';
 import InfraEnvironment from './support/environment';
 import { sdkBookkeeping, unmappedStack } from './support/sdk-stacks';
 
@@ -221,6 +226,99 @@ describe("a test file's AsyncLocalStorage instances", () => {
       before.disable();
     } finally {
       if (timings !== undefined) process.env.TEST_TIMINGS_FILE = timings;
+    }
+  });
+});
+
+describe('workerMemo: pure work done once per worker, keyed by content', () => {
+  const workerStore = () => (globalThis as Record<string, unknown>)[WORKER_STORE_GLOBAL] as Map<string, unknown>;
+  const kind = `test-${process.pid}-${Date.now()}`;
+
+  it('makes a result once for a text; every call gets a copy of its own, of this realm', () => {
+    const made: string[] = [];
+    const parse = (text: string) => (made.push(text), { text, list: [1, 'two', null, { three: true }] });
+    const first = workerMemo(kind, 'a', parse);
+    const second = workerMemo(kind, 'a', parse);
+    expect(made).toEqual(['a']);
+    expect(second).toStrictEqual({ text: 'a', list: [1, 'two', null, { three: true }] });
+    expect(second).not.toBe(first);
+    second.list.push('changed by a caller');
+    expect(workerMemo(kind, 'a', parse).list).toEqual([1, 'two', null, { three: true }]);
+    expect(made).toEqual(['a']);
+  });
+
+  it('makes it again for another text (an edited file), and per kind', () => {
+    const made: string[] = [];
+    const parse = (text: string) => (made.push(text), { text });
+    workerMemo(kind, 'b', parse);
+    expect(workerMemo(kind, 'b edited', parse)).toEqual({ text: 'b edited' });
+    expect(workerMemo(`${kind}-other`, 'b', parse)).toEqual({ text: 'b' });
+    expect(made).toEqual(['b', 'b edited', 'b']);
+  });
+
+  it("keeps the result in the worker's store, which the next test file of the worker reads", () => {
+    workerMemo(kind, 'c', (text) => ({ text }));
+    expect([...workerStore().values()]).toContain(JSON.stringify({ text: 'c' }));
+    // Another file: a module registry of its own, the same worker store.
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const again = require('../apps/common/test-support/worker-store') as { workerMemo: typeof workerMemo };
+      expect(again.workerMemo).not.toBe(workerMemo);
+      expect(
+        again.workerMemo(kind, 'c', () => {
+          throw new Error('made again');
+        }),
+      ).toEqual({ text: 'c' });
+    });
+  });
+
+  it('keeps no result that JSON would change: those are made at every call, as without the memo', () => {
+    let calls = 0;
+    const date = new Date(0);
+    for (const result of [undefined, date, { n: NaN }, { at: date }, [1, , 3], { u: undefined }, new Map(), Object.create(null), -0]) {
+      const text = `d-${calls}`;
+      expect(workerMemo(kind, text, () => (calls++, result))).toBe(result);
+      expect(workerMemo(kind, text, () => (calls++, result))).toBe(result);
+    }
+    expect(calls).toBe(18);
+  });
+
+  it.each<[unknown, boolean]>([
+    [null, true],
+    ['text', true],
+    [0, true],
+    [1.5, true],
+    [false, true],
+    [{ a: [1, { b: 'c' }], d: null }, true],
+    [undefined, false],
+    [-0, false],
+    [Infinity, false],
+    [NaN, false],
+    [10n, false],
+    [() => 1, false],
+    [new Date(0), false],
+    [[1, undefined], false],
+    [new Array(2), false],
+    [{ [Symbol('s')]: 1 }, false],
+    [Object.create(null), false],
+    [new (class Thing {})(), false],
+  ])('isJsonData(%p) is %p', (value, expected) => {
+    expect(isJsonData(value)).toBe(expected);
+  });
+
+  it('readStackConfig reads an edited stack file afresh (keyed by its text, not its name)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stack-config-'));
+    try {
+      const file = path.join(dir, 'Pulumi.memo.yaml');
+      writeFileSync(file, 'config:\n  aks-platform:location: westeurope\n');
+      expect(readStackConfig('memo', {}, file).values).toEqual({ 'aks-platform:location': 'westeurope' });
+      writeFileSync(file, 'config:\n  aks-platform:location: northeurope\n  aks-platform:team:\n    secure: abc\n');
+      expect(readStackConfig('memo', {}, file)).toEqual({
+        values: { 'aks-platform:location': 'northeurope', 'aks-platform:team': expect.stringContaining('config-aks-platform:team') },
+        secretKeys: ['aks-platform:team'],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
