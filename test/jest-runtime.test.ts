@@ -3,6 +3,7 @@
  * and still fits the jest and Pulumi SDK versions installed: an upgrade that
  * silently turned it off would only show as a slower suite.
  *  - test/support/code-cache-runtime.cjs: V8's code cache across the test files of a worker, and on disk.
+ *  - test/support/shared-internals.cjs: the worker's one copy of a few pure packages for jest's framework modules.
  *  - test/support/sdk-stacks.ts: the SDK's bookkeeping stacks unmapped, every other stack source-mapped.
  *  - test/support/lazy/: the SDK's closure-serialization packages load when first used (in jest and in
  *    the program-run server).
@@ -33,11 +34,44 @@ const SDK = path.dirname(require.resolve('@pulumi/pulumi/package.json'));
 const LAZY = path.join(__dirname, 'support', 'lazy');
 
 describe('code cache runtime', () => {
-  type Stats = { installed: boolean; compiled: number; fromCache: number; rejected: number; fromDisk: number; written: number; forgetInMemory(): void };
+  type Stats = {
+    installed: boolean;
+    compiled: number;
+    fromCache: number;
+    rejected: number;
+    fromDisk: number;
+    written: number;
+    sharedInternals: Record<string, number>;
+    requireShared(from: string, request: unknown): { exports: unknown } | undefined;
+    forgetInMemory(): void;
+  };
   const stats = () => ({ ...((globalThis as Record<string, unknown>).__aksPlatformCodeCache as Stats) });
 
   it('is jest-runtime of this worker, with the code cache installed', () => {
     expect(stats().installed).toBe(true);
+  });
+
+  it("gives jest's framework modules the worker's copy of each shared package, by the name they ask for (a jest upgrade that renamed one fails here)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SHARED_INTERNAL_PACKAGES } = require('./support/shared-internals.cjs') as { SHARED_INTERNAL_PACKAGES: Set<string> };
+    // This file's framework (jest-circus, expect, jest-snapshot) asked for every one of them as it loaded.
+    const shared = stats().sharedInternals;
+    expect([...SHARED_INTERNAL_PACKAGES].filter((name) => !(shared[name] > 0))).toEqual([]);
+    // And for nothing else: what keeps a file's state or compares its values loads in its realm.
+    expect(Object.keys(shared).sort()).toEqual([...SHARED_INTERNAL_PACKAGES].sort());
+  });
+
+  it("answers a shared package with the worker's copy, made in Node's realm, and leaves every other request to jest", () => {
+    const { requireShared } = stats();
+    const from = require.resolve('jest-message-util');
+    const picomatch = requireShared(from, 'picomatch')?.exports as (glob: string) => (path: string) => boolean;
+    expect(requireShared(from, 'picomatch')?.exports).toBe(picomatch);
+    expect(picomatch('*.ts')('a.ts')).toBe(true);
+    // Made in Node's realm, not this file's.
+    expect(picomatch).not.toBeInstanceOf(Function);
+    // A test's own require still gets a copy of its own.
+    expect(require('picomatch')).not.toBe(picomatch);
+    expect([requireShared(from, 'pretty-format'), requireShared(from, '@jest/expect-utils'), requireShared(from, undefined)]).toEqual([undefined, undefined, undefined]);
   });
 
   it('compiles a module that a registry loads again from the code cache, and V8 takes it', () => {
