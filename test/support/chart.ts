@@ -6,7 +6,6 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { z } from 'zod';
@@ -22,14 +21,16 @@ import { chartDirectory } from '../../lib/app-profiles';
 import { ChartCase } from '../../scripts/chart-fixtures';
 import { HelmResult, helmBinary, runHelm } from '../../scripts/helm';
 import { recordTiming } from '../../scripts/test-timings';
+import { tempDir } from '../../apps/common/test-support/temp-dir';
 
 /** A rendered Kubernetes object (loosely typed; tests narrow what they read). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any };
 
+/** The test file's scratch directory for values files (removed after the file: tempDir). */
 let tmpDir: string | undefined;
 function scratch(): string {
-  tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'chart-test-'));
+  tmpDir ??= tempDir('chart-test-');
   return tmpDir;
 }
 
