@@ -117,9 +117,15 @@ export function report(dir: string): string {
   if (phases.length > 0) {
     out.push('', 'Phases (build and typecheck lanes run side by side, jest after the build lane):');
     out.push(table(['phase', 'wall s', 'user s', 'sys s', 'exit'], phases.map((p) => [p.phase, p.real, p.user, p.sys, String(p.status)])));
-    const tsc = phases.filter((p) => p.phase.startsWith('typecheck:') || p.phase.startsWith('build:'));
+    const tsc = phases.filter((p) => p.phase !== 'jest');
     const sum = (ps: Phase[]) => ps.reduce((a, p) => a + p.user + p.sys, 0);
     out.push(`CPU: tsc/vite ${sum(tsc).toFixed(1)} s, jest ${sum(phases.filter((p) => p.phase === 'jest')).toFixed(1)} s`);
+    // The typecheck lane's own account of its CPU seconds, per project (scripts/typecheck.ts's log).
+    const lane = path.join(dir, 'typecheck.log');
+    if (existsSync(lane)) {
+      const lines = readFileSync(lane, 'utf8').split('\n').filter((l) => /CPU s/.test(l));
+      if (lines.length > 0) out.push('', 'Typecheck lane (one process, projects in turn):', ...lines.map((l) => `  ${l}`));
+    }
   }
 
   const jestFile = path.join(dir, 'jest.json');

@@ -5,16 +5,15 @@
 #                   dist/ (scripts/transpile-apps.cjs: SWC, no types, well under a
 #                   second) and the frontend (vite). `npm run build` and the
 #                   Dockerfiles still build the shipped output with tsc.
-#   typecheck lane: every tsc project: the root program with test/** (tsconfig.json;
-#                   scripts/typecheck-root.ts, which also builds the library's
-#                   consumer for test/consumer.test.ts and infers the provider's
-#                   schema for test/provider-schema.test.ts), the apps' program
-#                   (apps/tsconfig.json: the sources of apps/common, api and agent
-#                   and every apps test file, in one program) and the frontend's
-#                   (apps/frontend/tsconfig.json), these two in one process
-#                   (scripts/typecheck.ts: they share the parsed typings), beside
-#                   the root's. Starts with the build lane and goes on while jest
-#                   runs.
+#   typecheck lane: every tsc project, in one process (scripts/typecheck.ts): first
+#                   the root program with test/** (tsconfig.json; scripts/typecheck-root.ts,
+#                   which also builds the library's consumer for test/consumer.test.ts
+#                   and infers the provider's schema for test/provider-schema.test.ts),
+#                   then the apps' program (apps/tsconfig.json: the sources of
+#                   apps/common, api and agent and every apps test file, in one program)
+#                   and the frontend's (apps/frontend/tsconfig.json), which take most of
+#                   their files parsed and bound from the root's. Starts with the build
+#                   lane and goes on while jest runs.
 #   jest:           both projects (jest.config.js), as soon as the build lane is done.
 #
 # Jest and the build lane transpile with SWC and check no types: these tsc
@@ -27,7 +26,7 @@
 # machine. With CI=true a full run (no jest arguments) fails when it takes more
 # than twice that, or three times on a first run with empty caches (a fresh
 # clone: shared machines are noisy; see README "Testing").
-# TEST_PROFILE_DIR=<dir> records each phase's wall and CPU seconds and jest's
+# TEST_PROFILE_DIR=<dir> records each phase's wall and own CPU seconds, its log, and jest's
 # JSON report there (`npm run test:profile` sets it and prints the tables).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,16 +42,32 @@ LOGS="$(mktemp -d)"
 trap 'rm -rf "$LOGS"' EXIT
 started=$SECONDS
 
+# timed NAME CMD...: runs CMD (its output unchanged) and writes its wall and CPU seconds to
+# $LOGS/NAME.time. bash's `time` counts the CPU of every child the shell reaps while it times,
+# so a background phase that ended meanwhile would count in this one too: it times CMD in a
+# subshell of its own, whose only child is CMD.
+timed() {
+  local name="$1"
+  shift
+  ( TIMEFORMAT="%R %U %S"; time "$@" 2>&3 3>&- ) 3>&2 2>"$LOGS/$name.time"
+}
+
+# record NAME STATUS: with TEST_PROFILE_DIR, NAME's line in phases.jsonl (and its log, if any).
+record() {
+  [ -n "$PROFILE_DIR" ] || return 0
+  local real user sys
+  read -r real user sys <"$LOGS/$1.time"
+  printf '{"phase":"%s","real":%s,"user":%s,"sys":%s,"status":%s}\n' "$1" "$real" "$user" "$sys" "$2" >>"$PROFILE_DIR/phases.jsonl"
+  [ ! -f "$LOGS/$1.log" ] || cp "$LOGS/$1.log" "$PROFILE_DIR/${1//:/-}.log"
+}
+
 # phase NAME CMD...: runs CMD with its output in $LOGS/NAME.log, records its wall
 # and CPU time (with TEST_PROFILE_DIR), prints its output when it fails.
 phase() {
-  local name="$1" status=0 TIMEFORMAT="%R %U %S"
+  local name="$1" status=0
   shift
-  { time "$@" >"$LOGS/$name.log" 2>&1; } 2>"$LOGS/$name.time" || status=$?
-  if [ -n "$PROFILE_DIR" ]; then
-    read -r real user sys <"$LOGS/$name.time"
-    printf '{"phase":"%s","real":%s,"user":%s,"sys":%s,"status":%s}\n' "$name" "$real" "$user" "$sys" "$status" >>"$PROFILE_DIR/phases.jsonl"
-  fi
+  timed "$name" "$@" >"$LOGS/$name.log" 2>&1 || status=$?
+  record "$name" "$status"
   if [ "$status" -ne 0 ]; then
     echo "== FAILED: $name ($*)" >&2
     cat "$LOGS/$name.log" >&2
@@ -72,17 +87,11 @@ frontend_lane() {
 
 typecheck_lane() {
   local s=0
-  # The apps' program and the frontend's in one process (they share the parsed typings), beside
-  # the root's: once jest is done, the lane has a process for each core instead of one long tail.
-  phase typecheck:apps node --require tsx/cjs scripts/typecheck.ts apps/tsconfig.json apps/frontend/tsconfig.json &
-  local apps=$!
-  # The root project also emits the library, builds the consumer test/consumer.test.ts runs and
-  # infers the provider schema test/provider-schema.test.ts checks (scripts/typecheck-root.ts: the SDK
-  # typings are parsed once for all three).
-  phase typecheck:root node --require tsx/cjs scripts/typecheck-root.ts -p tsconfig.json || s=1
-  [ -f "$CONSUMER_BUILD_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before building the consumer: see typecheck:root"}' >"$CONSUMER_BUILD_STATUS"
-  [ -f "$PROVIDER_SCHEMA_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck-root.ts stopped before inferring the provider schema: see typecheck:root"}' >"$PROVIDER_SCHEMA_STATUS"
-  wait "$apps" || s=1
+  # One process, the root project first: its reports (the consumer build, the provider schema) are
+  # what jest waits for, and the apps' and the frontend's programs reuse its parsed and bound files.
+  phase typecheck node --require tsx/cjs scripts/typecheck.ts tsconfig.json apps/tsconfig.json apps/frontend/tsconfig.json || s=1
+  [ -f "$CONSUMER_BUILD_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck.ts stopped before building the consumer: see the typecheck phase"}' >"$CONSUMER_BUILD_STATUS"
+  [ -f "$PROVIDER_SCHEMA_STATUS" ] || echo '{"ok":false,"error":"scripts/typecheck.ts stopped before inferring the provider schema: see the typecheck phase"}' >"$PROVIDER_SCHEMA_STATUS"
   return "$s"
 }
 
@@ -103,16 +112,12 @@ echo "== build done after $((SECONDS - started)) s; jest"
 report="$LOGS/jest.json"
 jest_status=0
 phase_start=$SECONDS
-TIMEFORMAT="%R %U %S"
-# jest's output stays live (fd 3 is the terminal's stderr); only the time line goes to the file.
-# Its workers inherit node's flags: a larger young generation (the Pulumi SDK under mocks makes
-# many short-lived promises and outputs) cut the GC share of component tests' CPU from ~20 % to ~7 %.
-{ time node --max-semi-space-size=64 node_modules/.bin/jest --json --outputFile="$report" "$@" 2>&3; } 3>&2 2>"$LOGS/jest.time" || jest_status=$?
-if [ -n "$PROFILE_DIR" ]; then
-  read -r real user sys <"$LOGS/jest.time"
-  printf '{"phase":"jest","real":%s,"user":%s,"sys":%s,"status":%s}\n' "$real" "$user" "$sys" "$jest_status" >>"$PROFILE_DIR/phases.jsonl"
-  cp "$report" "$PROFILE_DIR/jest.json" 2>/dev/null || true
-fi
+# jest's output stays live; only its time goes to a file. Its workers inherit node's flags: a
+# larger young generation (the Pulumi SDK under mocks makes many short-lived promises and outputs)
+# cut the GC share of component tests' CPU from ~20 % to ~7 %.
+timed jest node --max-semi-space-size=64 node_modules/.bin/jest --json --outputFile="$report" "$@" || jest_status=$?
+record jest "$jest_status"
+[ -z "$PROFILE_DIR" ] || cp "$report" "$PROFILE_DIR/jest.json" 2>/dev/null || true
 [ "$jest_status" -eq 0 ] || status=1
 
 echo "== waiting for the typecheck lane ($((SECONDS - phase_start)) s of jest)"

@@ -1,7 +1,8 @@
 /**
- * The root tsc project of `npm test` (scripts/test.sh, typecheck lane) and the
- * library's consumer build, in one process, so that the ~2,500 SDK typing
- * files both read are parsed and bound once:
+ * The root tsc project of `npm test` (the first project of the typecheck lane,
+ * scripts/typecheck.ts), the library's consumer build and the provider's schema,
+ * in one process, so that the ~2,500 SDK typing files they read are parsed and
+ * bound once (and then reused by the apps' and the frontend's programs):
  *
  *  1. `tsc -p tsconfig.json` with the TypeScript API: every root source and
  *     test file, strict, the same diagnostics as the command line (syntax,
@@ -21,7 +22,8 @@
  *     inputs, the stored schema, reported before the root program is made).
  *     test/provider-schema.test.ts asserts on it.
  *
- * Usage: node --require tsx/cjs scripts/typecheck-root.ts -p tsconfig.json
+ * {@link checkRoot} does it for the lane; alone (test/consumer.test.ts, run by
+ * itself, starts it): node --require tsx/cjs scripts/typecheck-root.ts -p tsconfig.json
  * Exits 0 when the root project has no diagnostics, 2 otherwise (as tsc); the
  * consumer build's and the schema's outcomes go to their status files
  * (CONSUMER_BUILD_STATUS, PROVIDER_SCHEMA_STATUS), not into this exit code.
@@ -85,7 +87,17 @@ function cpuSeconds(): number {
   return (user + system) / 1e6;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** What {@link checkRoot} found: the root project's diagnostics (tsc's) and lines for the lane's log. */
+export interface RootCheck {
+  diagnostics: readonly ts.Diagnostic[];
+  log: string[];
+}
+
+/**
+ * The root project (steps 1-3 above), its parsed and bound files left in `cache` for the other
+ * programs of the process (scripts/typecheck.ts: the apps' and the frontend's).
+ */
+export async function checkRoot(configPath: string, cache: SourceFileCache): Promise<RootCheck> {
   const phases: string[] = [];
   let last = cpuSeconds();
   const lap = (name: string) => {
@@ -93,8 +105,6 @@ async function main(argv: string[]): Promise<number> {
     phases.push(`${name} ${(now - last).toFixed(1)}`);
     last = now;
   };
-  const p = argv.indexOf('-p');
-  const configPath = path.resolve(ROOT, p >= 0 ? argv[p + 1] : 'tsconfig.json');
   mkdirSync(ROOT_OUT, { recursive: true });
   // tsconfig.json type-checks with noEmit; here it emits, with tsconfig.build.json's output layout.
   const config = parseConfig(configPath, {
@@ -105,7 +115,6 @@ async function main(argv: string[]): Promise<number> {
     tsBuildInfoFile: path.join(TSC_CACHE, 'root.tsbuildinfo'),
   });
   const schemaReported = reportStoredSchema();
-  const cache: SourceFileCache = new Map();
   const builder = incrementalProgram(config, cache);
   lap('program');
   // Before the check: test/provider-schema.test.ts waits for it, test/consumer.test.ts for the whole lane.
@@ -114,7 +123,6 @@ async function main(argv: string[]): Promise<number> {
 
   const diagnostics = checkAndEmitLibrary(builder, config.options);
   lap('check and emit');
-  if (diagnostics.length > 0) process.stdout.write(formatDiagnostics(diagnostics));
 
   // The library's share of those diagnostics: what `npm run build` would fail on.
   const library = diagnostics.filter((d) => !d.file || isLibraryFile(d.file));
@@ -126,8 +134,16 @@ async function main(argv: string[]): Promise<number> {
   });
   lap('consumer');
   // The CPU seconds of each step, for the log (npm run test:profile shows the lane's total).
-  if (schemaLine) process.stdout.write(`${schemaLine}\n`);
-  process.stdout.write(`typecheck-root: ${config.fileNames.length} root files, ${builder.getSourceFiles().length} in the program; CPU s: ${phases.join(', ')}\n`);
+  const log = schemaLine ? [schemaLine] : [];
+  log.push(`typecheck-root: ${config.fileNames.length} root files, ${builder.getSourceFiles().length} in the program; CPU s: ${phases.join(', ')}`);
+  return { diagnostics, log };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const p = argv.indexOf('-p');
+  const { diagnostics, log } = await checkRoot(path.resolve(ROOT, p >= 0 ? argv[p + 1] : 'tsconfig.json'), new Map());
+  if (diagnostics.length > 0) process.stdout.write(formatDiagnostics(diagnostics));
+  process.stdout.write(log.map((l) => `${l}\n`).join(''));
   return diagnostics.length > 0 ? 2 : 0;
 }
 

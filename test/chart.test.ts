@@ -380,6 +380,17 @@ function YAMLObjects(text: string): unknown[] {
   return (YAML.parse(text) as { array: string[] }).array.map((s) => YAML.parse(s));
 }
 
+describe('parseManifests', () => {
+  test('parses each text (once per worker: workerMemo); what a caller changes does not reach the next caller', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# empty\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n';
+    const first = parseManifests(text);
+    expect(first.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['ConfigMap/a', 'Secret/b']);
+    first[0].metadata.name = 'changed';
+    expect(parseManifests(text).map((m) => m.metadata.name)).toEqual(['a', 'b']);
+    expect(parseManifests(text.replace('name: b', 'name: c')).map((m) => m.metadata.name)).toEqual(['a', 'c']);
+  });
+});
+
 describe('chart tolerations (an app on a tainted or spot pool)', () => {
   test('renders the tolerations for the pool\'s taints next to the pool selector, valid against the pod schema', () => {
     const api = cases.find((c) => c.label === 'api/dev')!;

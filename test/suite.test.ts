@@ -4,7 +4,9 @@
  * must belong to a strict tsc project that `npm test` (scripts/test.sh) runs;
  * tests must not pull the whole azure-native typings into tsc; the budget the README states is the one scripts/test.sh enforces.
  */
-import { existsSync, readdirSync, readFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 
@@ -98,6 +100,49 @@ describe('tests stay cheap for tsc', () => {
       .filter((file) => /(?:from |import\()\s*'@pulumi\/azure-native'/.test(readFileSync(file, 'utf8')))
       .map((file) => path.relative(root, file));
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('the profile (TEST_PROFILE_DIR)', () => {
+  /** A function of scripts/test.sh, as it is written there. */
+  const shellFunction = (name: string) => {
+    const body = new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?^\\}$`, 'm').exec(testSh)?.[0];
+    if (!body) throw new Error(`scripts/test.sh has no function ${name}`);
+    return body;
+  };
+
+  it("gives each phase its own CPU seconds, not those of a background phase that ended meanwhile", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'suite-profile-'));
+    try {
+      // "busy" burns ~0.5 CPU-s in the background; "idle" waits until the shell has reaped it.
+      const burn = 'let x = 0; while (process.cpuUsage().user < 500000) for (let i = 0; i < 1e6; i++) x += i;';
+      const script = [
+        'set -euo pipefail',
+        `LOGS=${dir} PROFILE_DIR=${dir}`,
+        shellFunction('timed'),
+        shellFunction('record'),
+        `timed busy node -e '${burn}' &`,
+        'busy=$!',
+        'timed idle bash -c "while kill -0 $busy 2>/dev/null; do sleep 0.05; done"',
+        'record idle 0',
+        'wait "$busy"',
+        'record busy 0',
+      ].join('\n');
+      const res = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+      expect(res.stderr).toBe('');
+      expect(res.status).toBe(0);
+      const phases = Object.fromEntries(
+        readFileSync(path.join(dir, 'phases.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { phase: string; user: number; sys: number })
+          .map((p) => [p.phase, p.user + p.sys]),
+      );
+      expect(phases.busy).toBeGreaterThanOrEqual(0.5);
+      expect(phases.idle).toBeLessThan(0.3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

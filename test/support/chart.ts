@@ -6,7 +6,6 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { z } from 'zod';
@@ -17,18 +16,21 @@ import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Service, ServiceAccount } from 'kubernetes-models/v1';
 import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import { isJsonData, workerMemo } from '../../apps/common/test-support/worker-store';
 import { chartDirectory } from '../../lib/app-profiles';
 import { ChartCase } from '../../scripts/chart-fixtures';
 import { HelmResult, helmBinary, runHelm } from '../../scripts/helm';
 import { recordTiming } from '../../scripts/test-timings';
+import { tempDir } from '../../apps/common/test-support/temp-dir';
 
 /** A rendered Kubernetes object (loosely typed; tests narrow what they read). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any };
 
+/** The test file's scratch directory for values files (removed after the file: tempDir). */
 let tmpDir: string | undefined;
 function scratch(): string {
-  tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'chart-test-'));
+  tmpDir ??= tempDir('chart-test-');
   return tmpDir;
 }
 
@@ -56,6 +58,16 @@ function digestChart(): string {
   return chartDigest;
 }
 
+/**
+ * YAML.stringify(values), once per jest worker for each distinct value (workerMemo, keyed by its
+ * JSON: for plain data, JSON text is the same exactly when the values and their key order are); the
+ * chart tests render the same values in several files. Values JSON cannot carry unchanged are
+ * stringified each time.
+ */
+function valuesYaml(values: unknown): string {
+  return isJsonData(values) ? workerMemo('yaml.stringify', JSON.stringify(values), () => YAML.stringify(values)) : YAML.stringify(values);
+}
+
 const HELM_CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'aks-platform-helm');
 
 /**
@@ -66,7 +78,7 @@ const HELM_CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache'
  * runs; HELM_TEST_CACHE=off turns it off.
  */
 function cachedHelm(args: string[], values: unknown, label: string): HelmResult {
-  const text = YAML.stringify(values);
+  const text = valuesYaml(values);
   const bin = helmBinary();
   const key = crypto
     .createHash('sha256')
@@ -102,11 +114,16 @@ export function helmLint(namespace: string, values: unknown): HelmResult {
   return cachedHelm(['lint', '--strict', '--namespace', namespace], values, 'lint');
 }
 
-/** Parses helm's multi-document output. */
+/**
+ * Parses helm's multi-document output. Once per jest worker for each output text (workerMemo): the
+ * chart test files render many of the same cases, and each parse of a release's YAML is milliseconds.
+ */
 export function parseManifests(text: string): Manifest[] {
-  return YAML.parseAllDocuments(text)
-    .map((d) => d.toJS() as Manifest | null)
-    .filter((m): m is Manifest => m !== null && typeof m === 'object');
+  return workerMemo('yaml.parseAllDocuments', text, (t) =>
+    YAML.parseAllDocuments(t)
+      .map((d) => d.toJS() as Manifest | null)
+      .filter((m): m is Manifest => m !== null && typeof m === 'object'),
+  );
 }
 
 /** Renders one case; throws with helm's message when rendering fails. */

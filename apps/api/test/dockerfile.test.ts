@@ -1,8 +1,8 @@
 /** Static checks of the api and agent Dockerfiles against the workload contract. */
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lintDockerfile } from '../../common/test-support/dockerfile';
+import { tempDir } from '../../common/test-support/temp-dir';
 
 const apps = resolve(__dirname, '..', '..');
 
@@ -14,7 +14,7 @@ test.each([
 });
 
 test('the linter catches violations (so the test above can fail)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'df-'));
+  const dir = tempDir('df-');
   const bad = join(dir, 'Dockerfile');
   writeFileSync(
     bad,
@@ -44,7 +44,7 @@ test('the linter catches violations (so the test above can fail)', () => {
 });
 
 test('base images must carry a digest, not only a version (Renovate keeps both current)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'df-'));
+  const dir = tempDir('df-');
   const file = join(dir, 'Dockerfile');
   const body = ['USER 10001', 'EXPOSE 5000', 'HEALTHCHECK CMD ["node", "-e", "fetch(\'http://127.0.0.1:5000/api/health\')"]', 'CMD ["node", "main.js"]'];
   writeFileSync(file, ['FROM node:22.23.3-alpine AS build', 'FROM node:22.23.3-alpine', ...body].join('\n'));

@@ -15,8 +15,21 @@ import { Client } from 'pg';
 import { recordTiming, timedAsync } from './timings';
 
 const children = new Set<ChildProcess>();
+/**
+ * Directories of throwaway servers (no `dir` given) that dispose() has not removed yet: a test
+ * that failed before its afterAll, or a start that failed half-way, would leave them in the temp
+ * folder. They go when this process exits, after their servers.
+ */
+const throwawayDirs = new Set<string>();
 process.once('exit', () => {
   for (const c of children) killTree(c, 'SIGKILL');
+  for (const dir of throwawayDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* a killed server's last writes raced the removal: the temp folder keeps what is left */
+    }
+  }
 });
 
 /** Registers a child to be killed when this process exits (removed again when it exits itself). */
@@ -151,6 +164,7 @@ function keptPassword(dir: string, owner?: { uid: number; gid: number }): string
 /** Creates `dir` (for a persistent server) or a temp dir; owned by `owner` when given. */
 function serverDir(dir: string | undefined, prefix: string, owner?: { uid: number; gid: number }): string {
   const d = dir ?? mkdtempSync(join(tmpdir(), prefix));
+  if (!dir) throwawayDirs.add(d);
   // Parents as usual (the server's user must be able to reach the directory), the directory itself private.
   mkdirSync(dirname(d), { recursive: true });
   if (!existsSync(d)) mkdirSync(d, { mode: 0o700 });
@@ -311,6 +325,7 @@ async function startPostgresServer(opts: ServerOptions & { database?: string }):
     async dispose() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+      throwawayDirs.delete(dir);
     },
   };
   await server.start();
@@ -393,6 +408,7 @@ async function startRedisServer(opts: ServerOptions): Promise<RedisServer> {
     async dispose() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+      throwawayDirs.delete(dir);
     },
   };
   await server.start();

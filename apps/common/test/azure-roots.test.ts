@@ -1,11 +1,11 @@
 /** The Azure PostgreSQL root bundle: exactly the two roots, from Node's bundled store, checked by fingerprint. */
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { rootCertificates } from 'node:tls';
 import { AZURE_POSTGRES_ROOT_CAS, azurePostgresRootBundle, pgSsl } from '../src';
+import { tempDir } from '../test-support/temp-dir';
 
 function certificates(bundle: string): X509Certificate[] {
   return (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem));
@@ -30,7 +30,7 @@ test('a store without one of the roots is refused with the root named', () => {
 });
 
 test('the CLI writes the bundle the image points PGSSLROOTCERT at, and verify-full loads it', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'roots-')), 'azure-postgres-roots.pem');
+  const file = join(tempDir('roots-'), 'azure-postgres-roots.pem');
   execFileSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '../src/azure-roots.ts'), file], { stdio: 'pipe' });
   expect(readFileSync(file, 'utf8')).toBe(azurePostgresRootBundle());
   expect(pgSsl({ host: 'db.postgres.database.azure.com', port: 5432, database: 'app', user: 'id-api', sslMode: 'verify-full', sslRootCert: file })).toEqual({

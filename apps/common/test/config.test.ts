@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, entraTokenSource, fileSecret, loadAgentConfig, loadApiConfig as loadApi, loadMigrationConfig, type Env } from '../src';
+import { tempDir } from '../test-support/temp-dir';
 
 const minimal = { PGHOST: 'db', PGDATABASE: 'app', PGUSER: 'u', REDIS_HOST: 'cache' };
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -53,7 +53,7 @@ describe('config parsing', () => {
   });
 
   test('*_FILE secrets win over the plain variables and drop the trailing newline', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const dir = tempDir('cfg-');
     writeFileSync(join(dir, 'postgres-password'), 's3cret-from-file\n');
     writeFileSync(join(dir, 'redis-password'), 'redis-file');
     const cfg = loadApiConfig({
@@ -134,7 +134,7 @@ describe('config parsing', () => {
 
 describe('credentials', () => {
   test('a secret file is re-read after rotation without a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rot-'));
+    const dir = tempDir('rot-');
     const path = join(dir, 'postgres-password');
     writeFileSync(path, 'first\n');
     const secret = fileSecret(path);

@@ -2,12 +2,12 @@
  * apps/frontend/Dockerfile: the shared image rules (apps/common/test-support/dockerfile.ts)
  * plus the frontend's own facts, cross-checked with the nginx config and the chart values.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { parse } from 'yaml';
 import { lintDockerfile, type DockerfileRules } from '../../common/test-support/dockerfile';
+import { tempDir } from '../../common/test-support/temp-dir';
 import { ENVSUBST_FILTER } from './support/nginx';
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -85,7 +85,7 @@ describe('apps/frontend/Dockerfile', () => {
 });
 
 test('the options the frontend uses do not weaken the shared rules for others', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fe-df-'));
+  const dir = tempDir('fe-df-');
   const file = join(dir, 'Dockerfile');
   writeFileSync(
     file,
