@@ -26,7 +26,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { cacheEnabled } from '../offline/input-cache';
 import { writeLaneReport } from './lane-report';
-import { cachingHost, formatDiagnostics, parseConfig, SourceFileCache } from './tsc-api';
+import { cachingHost, formatDiagnostics, parseConfig, SourceFileCache, TSC_JSDOC } from './tsc-api';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -149,6 +149,7 @@ function build(input: ConsumerBuildInput): ConsumerStatus {
   // Strict tsc with the consumer's own tsconfig; the SDK typings come parsed from the root program.
   const config = parseConfig(path.join(consumerDir, 'tsconfig.json'));
   const host = cachingHost(ts.createCompilerHost(config.options), input.cache);
+  host.jsDocParsingMode = TSC_JSDOC;
   const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host, configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(config) });
   const ours = (f: ts.SourceFile) => !f.fileName.includes('/node_modules/') || f.fileName.startsWith(path.join(modules, 'aks-platform') + path.sep);
   const diagnostics: ts.Diagnostic[] = [...program.getConfigFileParsingDiagnostics(), ...program.getSyntacticDiagnostics()];

@@ -28,7 +28,7 @@ import * as ts from 'typescript';
 import type * as Experimental from '@pulumi/pulumi/provider/experimental';
 import { componentNames, packageOptions } from '../provider/package-options';
 import { cached, hashInputs, storedEntry } from '../offline/input-cache';
-import { cachingHost, SourceFileCache } from './tsc-api';
+import { cachingHost, SourceFileCache, TSC_JSDOC } from './tsc-api';
 
 /** What test/provider-schema.test.ts reads: the schema (JSON text) or why there is none. */
 export type ProviderSchemaStatus = { ok: true; schema: string } | { ok: false; error: string };
@@ -120,7 +120,12 @@ function isRootNames(arg: ts.CreateProgramOptions | readonly string[]): arg is r
 function createProgram(...args: unknown[]): ts.Program {
   const options = args[0] as ts.CreateProgramOptions | readonly string[];
   if (!sharing || isRootNames(options) || options.host) return (ts.createProgram as (...a: unknown[]) => ts.Program)(...args);
-  const program = ts.createProgram({ ...options, host: cachingHost(ts.createCompilerHost(options.options), sharing.typings, options.options) });
+  // The analyzer reads the documentation of our sources (JSDoc: the schema's descriptions), so it
+  // parses them in full (its host's mode, not the root program's, which is tsc's); the packages'
+  // typings it takes as the root program parsed them: it reads no documentation there (other
+  // packages' types are references in the schema; the same schema, byte for byte, either way).
+  const host = cachingHost(ts.createCompilerHost(options.options), sharing.typings, options.options, false, TSC_JSDOC);
+  const program = ts.createProgram({ ...options, host });
   sharing.programs.push(program);
   return program;
 }

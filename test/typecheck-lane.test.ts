@@ -15,7 +15,8 @@
  *    the incremental programs still write build info, and a warm run (build info from the
  *    shared run) reports the same diagnostics.
  * Each project's diagnostics are compared with those of its own program run alone, with no
- * file shared (what `tsc -p` computes: scripts/tsc-api.ts, tscDiagnostics).
+ * file shared and a host as tsc's command line makes it (what `tsc -p` computes:
+ * scripts/tsc-api.ts, tscDiagnostics).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -45,7 +46,9 @@ const files: Record<string, string> = {
     '}',
     '',
   ].join('\n'),
-  'root/main.ts': "import { shout } from '../shared/util';\nexport const rootValue: number = shout('root');\n",
+  // A type imported only for a JSDoc link is used (tsc parses such JSDoc, and only such, in .ts files).
+  'shared/kinds.ts': 'export type Kind = "a" | "b";\n',
+  'root/main.ts': "import { shout } from '../shared/util';\nimport type { Kind } from '../shared/kinds';\n/** Not a {@link Kind}. */\nexport const rootValue: number = shout('root');\n",
   'apps/main.ts': "import { shout } from '../shared/util';\nexport const appsValue: boolean = shout('apps');\n",
   'frontend/main.ts': "import { shout } from '../shared/util';\nexport const frontendValue: bigint = shout('frontend');\n",
   'root/tsconfig.json': JSON.stringify({
@@ -89,7 +92,11 @@ describe('the typecheck lane shares parsed and bound files between projects', ()
   it('reports each project\'s own diagnostics, the same as its program alone, cold and warm', () => {
     const aloneDiagnostics = projects.map((project) => {
       const config = configOf(project);
-      const program = ts.createProgram({ rootNames: config.fileNames, options: { ...config.options, incremental: false }, configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(config) });
+      const options = { ...config.options, incremental: false };
+      // A host as tsc's command line makes it: its JSDoc parsing is ParseForTypeErrors.
+      const host = ts.createCompilerHost(options);
+      host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+      const program = ts.createProgram({ rootNames: config.fileNames, options, host, configFileParsingDiagnostics: ts.getConfigFileParsingDiagnostics(config) });
       return tscDiagnostics(program, program.getCompilerOptions());
     });
     const alone = aloneDiagnostics.map((d) => formatDiagnostics(d, dir));
