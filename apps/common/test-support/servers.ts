@@ -101,6 +101,19 @@ function spawnServer(bin: string, args: string[], opts: { detached?: boolean; ui
   return c;
 }
 
+/** Runs a command to its end without holding the event loop: its exit status and output. */
+function runCommand(command: string, args: string[], owner?: { uid: number; gid: number }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], uid: owner?.uid, gid: owner?.gid });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** When running as root, servers run as this user (initdb refuses root). */
 function serviceUser(name: string): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
@@ -227,16 +240,18 @@ async function startPostgresServer(opts: ServerOptions & { database?: string }):
   const password = keptPassword(dir, owner);
   const data = join(dir, 'data');
   const created = !existsSync(join(data, 'PG_VERSION'));
+  // Both run while the caller's other servers start (a spawnSync would hold the event loop:
+  // initdb is seconds, and npm start starts Redis and the issuer beside PostgreSQL).
   if (template) {
     // cp -a keeps the owner and the 0700 mode that postgres insists on.
-    const copy = spawnSync('cp', ['-a', template.data, data], { encoding: 'utf8' });
+    const copy = await runCommand('cp', ['-a', template.data, data]);
     if (copy.status !== 0) throw new Error(`copying the PostgreSQL cluster template failed: ${copy.stderr}`);
   } else if (created) {
     rmSync(data, { recursive: true, force: true });
-    const init = spawnSync(
+    const init = await runCommand(
       initdb,
       ['-D', data, '-U', 'postgres', `--pwfile=${join(dir, 'password')}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C', ...(opts.durable ? [] : ['--no-sync'])],
-      { encoding: 'utf8', uid: owner?.uid, gid: owner?.gid },
+      owner,
     );
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   }
