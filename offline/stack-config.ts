@@ -7,6 +7,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { workerMemo } from '../apps/common/test-support/worker-store';
 import { MOCK_SECRET_MARKER } from './recorded';
 
 /** The repository root (where the Pulumi.*.yaml files live). */
@@ -69,6 +70,8 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
   } catch {
     throw new Error(`no stack config file ${configPath}; stacks have a Pulumi.<stack>.yaml in the repository root`);
   }
-  const doc = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+  // Parsed once per jest worker for each file content (workerMemo: many test files, and many tests of a
+  // file, read the same few Pulumi.<stack>.yaml; keyed by the text, so an edited file is parsed again).
+  const doc = (workerMemo('yaml.parse', text, (t) => parse(t)) ?? {}) as { config?: Record<string, unknown> };
   return flattenStackConfig(doc.config ?? {}, overrides);
 }

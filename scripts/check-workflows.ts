@@ -21,6 +21,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { workerMemo } from '../apps/common/test-support/worker-store';
 
 /** Stacks that exist for local development only and are never touched by CI. */
 export const LOCAL_ONLY_STACKS: ReadonlySet<string> = new Set(['local']);
@@ -101,8 +102,16 @@ function collectSteps(stepsNode: unknown, lc: LineCounter): Step[] {
   });
 }
 
-/** Parses a workflow or composite action file; YAML errors become problems. */
+/**
+ * Parses a workflow or composite action file; YAML errors become problems. Under jest, once per
+ * worker for each file name, kind and text (workerMemo: two test files load the same workflows);
+ * outside jest, once per process.
+ */
 export function parseWorkflowText(file: string, text: string, kind: 'workflow' | 'action' = 'workflow'): WorkflowFile {
+  return workerMemo(`workflow:${kind}:${JSON.stringify(file)}`, text, () => parseWorkflow(file, text, kind));
+}
+
+function parseWorkflow(file: string, text: string, kind: 'workflow' | 'action'): WorkflowFile {
   const lc = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lc, prettyErrors: true });
   const parseProblems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => ({

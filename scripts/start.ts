@@ -20,18 +20,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import {
-  MissingBinaryError,
-  serverBinaries,
-  startPostgres,
-  startRedis,
-  waitFor,
-  type PostgresServer,
-  type RedisServer,
-} from '../apps/common/test-support/servers';
+import { MissingBinaryError, serverBinaries } from '../apps/common/test-support/binaries';
+import type { PostgresServer, RedisServer } from '../apps/common/test-support/servers';
 import {
   SERVICES,
   USAGE,
@@ -47,8 +41,17 @@ import {
   type LaunchOptions,
   type Service,
 } from './local/options';
-import { startProcess, stopGroup, type ManagedProcess } from './local/processes';
-import { startLocalOidcProvider, type LocalOidcProvider } from '../apps/common/test-support/oidc-provider';
+import type { ManagedProcess } from './local/processes';
+import type { LocalOidcProvider } from '../apps/common/test-support/oidc-provider';
+
+/**
+ * The modules that start and stop the services, loaded once the checks have passed: with them
+ * come PostgreSQL's client library and the rest, about 0.1 CPU-s that a launch stopped by a bad
+ * option, a missing binary or a busy port does not need (test/launcher.test.ts makes five such).
+ */
+const servers = () => require('../apps/common/test-support/servers') as typeof import('../apps/common/test-support/servers');
+const processes = () => require('./local/processes') as typeof import('./local/processes');
+const oidcProvider = () => require('../apps/common/test-support/oidc-provider') as typeof import('../apps/common/test-support/oidc-provider');
 
 const repoRoot = path.resolve(__dirname, '..');
 const DATABASE = 'app';
@@ -181,21 +184,27 @@ function localPassword(dir: string): string {
   return password;
 }
 
-async function httpOk(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
-  }
+/**
+ * Whether `url` answers 2xx within 2 s. node:http, not fetch: the readiness checks poll every
+ * 100 ms, and fetch (undici, loaded on first use) cost the launcher ~0.3 CPU-s per start.
+ */
+function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpGet(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      res.once('end', () => resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300));
+      res.once('error', () => resolve(false));
+    });
+    req.once('timeout', () => req.destroy(new Error('timed out')));
+    req.once('error', () => resolve(false));
+  });
 }
 
 /** Waits for `url` to answer 2xx; fails early when the process behind it exits. */
 async function ready(proc: ManagedProcess, url: string, timeoutMs: number): Promise<void> {
   let gone: string | undefined;
   void proc.exited.then((how) => (gone = how));
-  await waitFor(
+  await servers().waitFor(
     async () => {
       if (gone) throw new Error(`${proc.name} exited (${gone}) before it was ready; its last output:\n  ${proc.tail().slice(-15).join('\n  ')}`);
       return httpOk(url);
@@ -220,6 +229,9 @@ async function main(): Promise<void> {
   }
   if (opts.reset) await reset(opts);
   await preflight(opts);
+  // The require hook's compiled files (scripts/local/ts-hook.cjs) that no start has used for a week.
+  const { pruneTranspileCache } = require('./swc-options.cjs') as { pruneTranspileCache(dir: string): number };
+  pruneTranspileCache((require('./local/ts-hook.cjs') as { CACHE_DIR: string }).CACHE_DIR);
 
   mkdirSync(opts.dataDir, { recursive: true });
   const running: Running = { procs: {} };
@@ -238,7 +250,7 @@ async function main(): Promise<void> {
       if (stopping) {
         if (Date.now() - firstSignalAt < 1000) return; // the same Ctrl-C, relayed by a wrapper
         // A second Ctrl-C: no more waiting.
-        for (const p of Object.values(running.procs)) void stopGroup(p!.pgid, 0, 'SIGKILL');
+        for (const p of Object.values(running.procs)) void processes().stopGroup(p!.pgid, 0, 'SIGKILL');
         return;
       }
       firstSignalAt = Date.now();
@@ -273,9 +285,9 @@ async function main(): Promise<void> {
     const oidcDir = path.join(opts.dataDir, 'oidc');
     const password = localPassword(oidcDir);
     const data = [
-      startPostgres({ dir: pgDir, port: opts.ports.postgres, durable: true, detached: true, database: DATABASE }).then((pg) => (running.postgres = pg)),
-      startRedis({ dir: path.join(opts.dataDir, 'redis'), port: opts.ports.redis, durable: true, detached: true }).then((redis) => (running.redis = redis)),
-      startLocalOidcProvider({
+      servers().startPostgres({ dir: pgDir, port: opts.ports.postgres, durable: true, detached: true, database: DATABASE }).then((pg) => (running.postgres = pg)),
+      servers().startRedis({ dir: path.join(opts.dataDir, 'redis'), port: opts.ports.redis, durable: true, detached: true }).then((redis) => (running.redis = redis)),
+      oidcProvider().startLocalOidcProvider({
         spaOrigin: `http://127.0.0.1:${opts.ports.web}`,
         httpsPort: opts.ports.oidc,
         httpPort: 'off',
@@ -306,18 +318,26 @@ async function main(): Promise<void> {
         logLevel: process.env.LOG_LEVEL,
         issuer: { apiEnv: idp.apiEnv(), certFile: idp.certFile! },
       });
-      running.procs[app] = startProcess(
+      running.procs[app] = processes().startProcess(
         app,
         process.execPath,
         [`--watch-path=apps/${app}/src`, '--watch-path=apps/common/src', '--require', TS_HOOK, `apps/${app}/src/main.ts`],
         { cwd: repoRoot, env: env(appEnv), print: say },
       );
     }
-    running.procs.web = startProcess(
+    // Vite's default config loader (bundle), as `vite build` in npm test uses it: the module
+    // runner loader ('runner') registers an ESM loader hook, on Node 20 a worker thread of its
+    // own, which cost each start ~0.25 CPU-s more. The config is CommonJS on purpose (the build
+    // lane's note in scripts/test.sh): the loader's notice about that is not for the person at the terminal.
+    running.procs.web = processes().startProcess(
       'web',
       process.execPath,
-      [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', String(opts.ports.web), '--strictPort', '--logLevel', 'warn', '--clearScreen', 'false', '--configLoader', 'runner'],
-      { cwd: path.join(repoRoot, 'apps/frontend'), env: env({ API_UPSTREAM: `http://127.0.0.1:${opts.ports.api}`, ...idp.frontendEnv() }), print: say },
+      [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', String(opts.ports.web), '--strictPort', '--logLevel', 'warn', '--clearScreen', 'false'],
+      {
+        cwd: path.join(repoRoot, 'apps/frontend'),
+        env: env({ API_UPSTREAM: `http://127.0.0.1:${opts.ports.api}`, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true', ...idp.frontendEnv() }),
+        print: say,
+      },
     );
     writeState();
 

@@ -28,17 +28,112 @@ function swcOptions({ tsx = false, sourceMaps = false } = {}) {
 }
 
 /**
- * Makes Node's `require` compile `.ts` files with SWC and `options` (the repository's
- * require hooks: test/support/swc-register.js, scripts/local/ts-hook.cjs).
+ * A function that turns a `.ts` file's source into CommonJS with SWC and `options`.
+ *
+ * With `cacheDir`, each result is kept there, one entry per file path and source text (and SWC
+ * version and options), and a later process that transpiles the same source reads the entry
+ * instead: @swc/core itself (a 10 MB native binding) is loaded only for a file that has no entry
+ * yet. Entries are written whole or not at all (temporary file, then rename), so processes
+ * starting side by side may share the directory; reading one marks it as used, and
+ * {@link pruneTranspileCache} removes those no process has used for a week. `compile` replaces
+ * SWC (tests count its calls).
  * @param {import('@swc/core').Options} options
+ * @param {{ cacheDir?: string, compile?: (source: string, filename: string) => string }} [cache]
+ * @returns {(source: string, filename: string) => string}
  */
-function registerTypeScript(options) {
-  const { readFileSync } = require('fs');
-  const { transformSync } = require('@swc/core');
-  require.extensions['.ts'] = function compileTs(module, filename) {
-    const { code } = transformSync(readFileSync(filename, 'utf8'), { ...options, filename });
-    module._compile(code, filename);
+function transpiler(options, { cacheDir, compile } = {}) {
+  const fs = require('fs');
+  const path = require('path');
+  /** @type {typeof import('@swc/core') | undefined} */
+  let swc;
+  const transpile =
+    compile ??
+    ((source, filename) => {
+      swc ??= require('@swc/core');
+      return swc.transformSync(source, { ...options, filename }).code;
+    });
+  if (!cacheDir) return transpile;
+  // What an entry depends on besides the file: SWC's version (its package.json, which costs
+  // nothing next to loading SWC) and the options.
+  const salt = `${require('@swc/core/package.json').version}\0${JSON.stringify(options)}\0`;
+  return (source, filename) => {
+    const hash = require('crypto').createHash('sha1').update(salt).update(filename).update('\0').update(source).digest('hex');
+    const entry = path.join(cacheDir, hash.slice(0, 2), hash.slice(2));
+    try {
+      const code = fs.readFileSync(entry, 'utf8');
+      const now = new Date();
+      fs.utimesSync(entry, now, now);
+      return code;
+    } catch {
+      // no entry yet
+    }
+    const code = transpile(source, filename);
+    const tmp = `${entry}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(entry), { recursive: true });
+      fs.writeFileSync(tmp, code);
+      fs.renameSync(tmp, entry);
+    } catch {
+      fs.rmSync(tmp, { force: true }); // a disk that cannot take the entry only costs the cache
+    }
+    return code;
   };
 }
 
-module.exports = { swcOptions, registerTypeScript };
+/**
+ * Makes Node's `require` compile `.ts` files with SWC and `options` (the repository's
+ * require hooks: test/support/swc-register.js, scripts/local/ts-hook.cjs), through
+ * {@link transpiler}'s cache when `cache.cacheDir` is set.
+ * @param {import('@swc/core').Options} options
+ * @param {{ cacheDir?: string }} [cache]
+ */
+function registerTypeScript(options, cache = {}) {
+  const { readFileSync } = require('fs');
+  const transpile = transpiler(options, cache);
+  require.extensions['.ts'] = function compileTs(module, filename) {
+    module._compile(transpile(readFileSync(filename, 'utf8'), filename), filename);
+  };
+}
+
+/**
+ * Removes the entries of a {@link registerTypeScript} cache that no process has read or written
+ * for `unusedDays` (each edit of a file leaves its old entry behind), and temporary files left by
+ * a process that died while writing. Returns how many went.
+ * @param {string} cacheDir
+ * @param {number} [unusedDays]
+ * @param {number} [now]
+ */
+function pruneTranspileCache(cacheDir, unusedDays = 7, now = Date.now()) {
+  const fs = require('fs');
+  const path = require('path');
+  const oldest = now - unusedDays * 24 * 3600 * 1000;
+  let removed = 0;
+  let shards = [];
+  try {
+    shards = fs.readdirSync(cacheDir);
+  } catch {
+    return 0;
+  }
+  for (const shard of shards) {
+    let entries = [];
+    try {
+      entries = fs.readdirSync(path.join(cacheDir, shard));
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      const file = path.join(cacheDir, shard, entry);
+      try {
+        if (fs.statSync(file).mtimeMs < oldest) {
+          fs.rmSync(file, { force: true });
+          removed++;
+        }
+      } catch {
+        // removed meanwhile by another process
+      }
+    }
+  }
+  return removed;
+}
+
+module.exports = { swcOptions, transpiler, registerTypeScript, pruneTranspileCache };

@@ -380,6 +380,56 @@ function YAMLObjects(text: string): unknown[] {
   return (YAML.parse(text) as { array: string[] }).array.map((s) => YAML.parse(s));
 }
 
+describe('parseManifests', () => {
+  test('parses each text (once per worker: workerMemo); what a caller changes does not reach the next caller', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n# empty\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n';
+    const first = parseManifests(text);
+    expect(first.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['ConfigMap/a', 'Secret/b']);
+    first[0].metadata.name = 'changed';
+    expect(parseManifests(text).map((m) => m.metadata.name)).toEqual(['a', 'b']);
+    expect(parseManifests(text.replace('name: b', 'name: c')).map((m) => m.metadata.name)).toEqual(['a', 'c']);
+  });
+});
+
+describe('validateManifest (kubernetes-models classes, one copy per worker: test/support/manifest-models.cjs)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const models = require('./support/manifest-models.cjs') as { MANIFEST_MODELS_GLOBAL: string; problemOf(m: Manifest): string | null | undefined };
+  const route = (port: unknown): Manifest => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'api', namespace: 'api' },
+    spec: { parentRefs: [{ name: 'gateway', namespace: 'gateway' }], rules: [{ backendRefs: [{ name: 'api', port }] }] },
+  });
+  const deployment = (replicas: unknown): Manifest => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api' },
+    spec: { replicas, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'api:1' }] } } },
+  });
+
+  test('the infra environment gives this file the worker copy', () => {
+    expect(typeof (globalThis as Record<string, unknown>)[models.MANIFEST_MODELS_GLOBAL]).toBe('function');
+  });
+
+  test('accepts valid objects and rejects invalid ones with the model class message', () => {
+    for (const valid of [route(80), deployment(2)]) expect(() => validateManifest(valid)).not.toThrow();
+    expect(() => validateManifest(route('eighty'))).toThrow(/^HTTPRoute\/api: .*must be integer/);
+    expect(() => validateManifest(deployment('two'))).toThrow(/^Deployment\/api: .*must be integer/);
+  });
+
+  test("the worker's copy answers as the classes do in this file's realm (where chart.ts falls back outside jest)", () => {
+    const invalid = deployment('two');
+    expect(models.problemOf(deployment(2))).toBeNull();
+    expect(() => validateManifest(invalid)).toThrow(`Deployment/api: ${models.problemOf(invalid)}`);
+  });
+
+  test('refuses a kind it has no schema for', () => {
+    const cronJob = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' } } as Manifest;
+    expect(models.problemOf(cronJob)).toBeUndefined();
+    expect(() => validateManifest(cronJob)).toThrow('no schema for batch/v1/CronJob (nightly)');
+  });
+});
+
 describe('chart tolerations (an app on a tainted or spot pool)', () => {
   test('renders the tolerations for the pool\'s taints next to the pool selector, valid against the pod schema', () => {
     const api = cases.find((c) => c.label === 'api/dev')!;

@@ -3,11 +3,15 @@
  * and still fits the jest and Pulumi SDK versions installed: an upgrade that
  * silently turned it off would only show as a slower suite.
  *  - test/support/code-cache-runtime.cjs: V8's code cache across the test files of a worker, and on disk.
+ *  - test/support/shared-internals.cjs: the worker's one copy of a few pure packages for jest's framework modules.
  *  - test/support/sdk-stacks.ts: the SDK's bookkeeping stacks unmapped, every other stack source-mapped.
  *  - test/support/lazy/: the SDK's closure-serialization packages load when first used (in jest and in
  *    the program-run server).
  *  - apps/common/test-support/async-storages.ts: the AsyncLocalStorage instances a test file
  *    turned on are off once it ends (both projects' environments).
+ *  - apps/common/test-support/worker-store.ts workerMemo: pure work on the same text done once per
+ *    worker (parsed YAML of stack configs, helm output and workflows), keyed by content
+ *    (test/chart.test.ts checks parseManifests with it).
  */
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { AsyncLocalStorage } from 'async_hooks';
@@ -16,6 +20,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, uti
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { storagesAreListed } from '../apps/common/test-support/async-storages';
+import { isJsonData, WORKER_STORE_GLOBAL, workerMemo } from '../apps/common/test-support/worker-store';
+import { readStackConfig } from '../offline/stack-config';
 import InfraEnvironment from './support/environment';
 import { sdkBookkeeping, unmappedStack } from './support/sdk-stacks';
 
@@ -28,11 +34,44 @@ const SDK = path.dirname(require.resolve('@pulumi/pulumi/package.json'));
 const LAZY = path.join(__dirname, 'support', 'lazy');
 
 describe('code cache runtime', () => {
-  type Stats = { installed: boolean; compiled: number; fromCache: number; rejected: number; fromDisk: number; written: number; forgetInMemory(): void };
+  type Stats = {
+    installed: boolean;
+    compiled: number;
+    fromCache: number;
+    rejected: number;
+    fromDisk: number;
+    written: number;
+    sharedInternals: Record<string, number>;
+    requireShared(from: string, request: unknown): { exports: unknown } | undefined;
+    forgetInMemory(): void;
+  };
   const stats = () => ({ ...((globalThis as Record<string, unknown>).__aksPlatformCodeCache as Stats) });
 
   it('is jest-runtime of this worker, with the code cache installed', () => {
     expect(stats().installed).toBe(true);
+  });
+
+  it("gives jest's framework modules the worker's copy of each shared package, by the name they ask for (a jest upgrade that renamed one fails here)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SHARED_INTERNAL_PACKAGES } = require('./support/shared-internals.cjs') as { SHARED_INTERNAL_PACKAGES: Set<string> };
+    // This file's framework (jest-circus, expect, jest-snapshot) asked for every one of them as it loaded.
+    const shared = stats().sharedInternals;
+    expect([...SHARED_INTERNAL_PACKAGES].filter((name) => !(shared[name] > 0))).toEqual([]);
+    // And for nothing else: what keeps a file's state or compares its values loads in its realm.
+    expect(Object.keys(shared).sort()).toEqual([...SHARED_INTERNAL_PACKAGES].sort());
+  });
+
+  it("answers a shared package with the worker's copy, made in Node's realm, and leaves every other request to jest", () => {
+    const { requireShared } = stats();
+    const from = require.resolve('jest-message-util');
+    const picomatch = requireShared(from, 'picomatch')?.exports as (glob: string) => (path: string) => boolean;
+    expect(requireShared(from, 'picomatch')?.exports).toBe(picomatch);
+    expect(picomatch('*.ts')('a.ts')).toBe(true);
+    // Made in Node's realm, not this file's.
+    expect(picomatch).not.toBeInstanceOf(Function);
+    // A test's own require still gets a copy of its own.
+    expect(require('picomatch')).not.toBe(picomatch);
+    expect([requireShared(from, 'pretty-format'), requireShared(from, '@jest/expect-utils'), requireShared(from, undefined)]).toEqual([undefined, undefined, undefined]);
   });
 
   it('compiles a module that a registry loads again from the code cache, and V8 takes it', () => {
@@ -221,6 +260,99 @@ describe("a test file's AsyncLocalStorage instances", () => {
       before.disable();
     } finally {
       if (timings !== undefined) process.env.TEST_TIMINGS_FILE = timings;
+    }
+  });
+});
+
+describe('workerMemo: pure work done once per worker, keyed by content', () => {
+  const workerStore = () => (globalThis as Record<string, unknown>)[WORKER_STORE_GLOBAL] as Map<string, unknown>;
+  const kind = `test-${process.pid}-${Date.now()}`;
+
+  it('makes a result once for a text; every call gets a copy of its own, of this realm', () => {
+    const made: string[] = [];
+    const parse = (text: string) => (made.push(text), { text, list: [1, 'two', null, { three: true }] });
+    const first = workerMemo(kind, 'a', parse);
+    const second = workerMemo(kind, 'a', parse);
+    expect(made).toEqual(['a']);
+    expect(second).toStrictEqual({ text: 'a', list: [1, 'two', null, { three: true }] });
+    expect(second).not.toBe(first);
+    second.list.push('changed by a caller');
+    expect(workerMemo(kind, 'a', parse).list).toEqual([1, 'two', null, { three: true }]);
+    expect(made).toEqual(['a']);
+  });
+
+  it('makes it again for another text (an edited file), and per kind', () => {
+    const made: string[] = [];
+    const parse = (text: string) => (made.push(text), { text });
+    workerMemo(kind, 'b', parse);
+    expect(workerMemo(kind, 'b edited', parse)).toEqual({ text: 'b edited' });
+    expect(workerMemo(`${kind}-other`, 'b', parse)).toEqual({ text: 'b' });
+    expect(made).toEqual(['b', 'b edited', 'b']);
+  });
+
+  it("keeps the result in the worker's store, which the next test file of the worker reads", () => {
+    workerMemo(kind, 'c', (text) => ({ text }));
+    expect([...workerStore().values()]).toContain(JSON.stringify({ text: 'c' }));
+    // Another file: a module registry of its own, the same worker store.
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const again = require('../apps/common/test-support/worker-store') as { workerMemo: typeof workerMemo };
+      expect(again.workerMemo).not.toBe(workerMemo);
+      expect(
+        again.workerMemo(kind, 'c', () => {
+          throw new Error('made again');
+        }),
+      ).toEqual({ text: 'c' });
+    });
+  });
+
+  it('keeps no result that JSON would change: those are made at every call, as without the memo', () => {
+    let calls = 0;
+    const date = new Date(0);
+    for (const result of [undefined, date, { n: NaN }, { at: date }, [1, , 3], { u: undefined }, new Map(), Object.create(null), -0]) {
+      const text = `d-${calls}`;
+      expect(workerMemo(kind, text, () => (calls++, result))).toBe(result);
+      expect(workerMemo(kind, text, () => (calls++, result))).toBe(result);
+    }
+    expect(calls).toBe(18);
+  });
+
+  it.each<[unknown, boolean]>([
+    [null, true],
+    ['text', true],
+    [0, true],
+    [1.5, true],
+    [false, true],
+    [{ a: [1, { b: 'c' }], d: null }, true],
+    [undefined, false],
+    [-0, false],
+    [Infinity, false],
+    [NaN, false],
+    [10n, false],
+    [() => 1, false],
+    [new Date(0), false],
+    [[1, undefined], false],
+    [new Array(2), false],
+    [{ [Symbol('s')]: 1 }, false],
+    [Object.create(null), false],
+    [new (class Thing {})(), false],
+  ])('isJsonData(%p) is %p', (value, expected) => {
+    expect(isJsonData(value)).toBe(expected);
+  });
+
+  it('readStackConfig reads an edited stack file afresh (keyed by its text, not its name)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stack-config-'));
+    try {
+      const file = path.join(dir, 'Pulumi.memo.yaml');
+      writeFileSync(file, 'config:\n  aks-platform:location: westeurope\n');
+      expect(readStackConfig('memo', {}, file).values).toEqual({ 'aks-platform:location': 'westeurope' });
+      writeFileSync(file, 'config:\n  aks-platform:location: northeurope\n  aks-platform:team:\n    secure: abc\n');
+      expect(readStackConfig('memo', {}, file)).toEqual({
+        values: { 'aks-platform:location': 'northeurope', 'aks-platform:team': expect.stringContaining('config-aks-platform:team') },
+        secretKeys: ['aks-platform:team'],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -10,6 +10,11 @@
  *  - `@aks-platform/common` resolves to apps/common/src (as in the apps' tests), so an edit there
  *    restarts the api and the agent without a build.
  *
+ *  - each compiled file is kept in node_modules/.cache/aks-platform-ts-hook/ (one entry per path
+ *    and source text): a later start, or the api's restart after an edit, compiles only what
+ *    changed and loads no SWC at all when nothing did (measured: ~0.05 CPU-s of each start of the
+ *    api; npm start prunes entries unused for a week).
+ *
  * It replaces tsx's require hook here because that hook also reads and scans every JavaScript file
  * of every dependency for ESM syntax: about half a second of CPU at each start of the api (measured:
  * loading apps/api/src/app.ts cost 1.3 CPU-s under tsx/cjs, 0.75 under this hook). Only the
@@ -21,14 +26,18 @@ const path = require('node:path');
 const { registerTypeScript, swcOptions } = require('../swc-options.cjs');
 
 const COMMON = path.resolve(__dirname, '../../apps/common/src/index.ts');
+/** The compiled files (registerTypeScript's cache), per clone with its other caches. */
+const CACHE_DIR = path.resolve(__dirname, '../../node_modules/.cache/aks-platform-ts-hook');
 const base = swcOptions({ sourceMaps: 'inline' });
 const options = { ...base, module: { ...base.module, ignoreDynamic: true } };
 
 process.setSourceMapsEnabled(true);
 
-registerTypeScript(options);
+registerTypeScript(options, { cacheDir: CACHE_DIR });
 
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function resolveFilename(request, ...rest) {
   return resolve.call(this, request === '@aks-platform/common' ? COMMON : request, ...rest);
 };
+
+module.exports = { CACHE_DIR };

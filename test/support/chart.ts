@@ -9,13 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { z } from 'zod';
-import { Deployment } from 'kubernetes-models/apps/v1';
-import { Job } from 'kubernetes-models/batch/v1';
-import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
-import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { Service, ServiceAccount } from 'kubernetes-models/v1';
-import { HTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
+import { isJsonData, workerMemo } from '../../apps/common/test-support/worker-store';
 import { chartDirectory } from '../../lib/app-profiles';
 import { ChartCase } from '../../scripts/chart-fixtures';
 import { HelmResult, helmBinary, runHelm } from '../../scripts/helm';
@@ -57,6 +51,16 @@ function digestChart(): string {
   return chartDigest;
 }
 
+/**
+ * YAML.stringify(values), once per jest worker for each distinct value (workerMemo, keyed by its
+ * JSON: for plain data, JSON text is the same exactly when the values and their key order are); the
+ * chart tests render the same values in several files. Values JSON cannot carry unchanged are
+ * stringified each time.
+ */
+function valuesYaml(values: unknown): string {
+  return isJsonData(values) ? workerMemo('yaml.stringify', JSON.stringify(values), () => YAML.stringify(values)) : YAML.stringify(values);
+}
+
 const HELM_CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'aks-platform-helm');
 
 /**
@@ -67,7 +71,7 @@ const HELM_CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache'
  * runs; HELM_TEST_CACHE=off turns it off.
  */
 function cachedHelm(args: string[], values: unknown, label: string): HelmResult {
-  const text = YAML.stringify(values);
+  const text = valuesYaml(values);
   const bin = helmBinary();
   const key = crypto
     .createHash('sha256')
@@ -103,11 +107,16 @@ export function helmLint(namespace: string, values: unknown): HelmResult {
   return cachedHelm(['lint', '--strict', '--namespace', namespace], values, 'lint');
 }
 
-/** Parses helm's multi-document output. */
+/**
+ * Parses helm's multi-document output. Once per jest worker for each output text (workerMemo): the
+ * chart test files render many of the same cases, and each parse of a release's YAML is milliseconds.
+ */
 export function parseManifests(text: string): Manifest[] {
-  return YAML.parseAllDocuments(text)
-    .map((d) => d.toJS() as Manifest | null)
-    .filter((m): m is Manifest => m !== null && typeof m === 'object');
+  return workerMemo('yaml.parseAllDocuments', text, (t) =>
+    YAML.parseAllDocuments(t)
+      .map((d) => d.toJS() as Manifest | null)
+      .filter((m): m is Manifest => m !== null && typeof m === 'object'),
+  );
 }
 
 /** Renders one case; throws with helm's message when rendering fails. */
@@ -212,18 +221,22 @@ const scaledObjectSchema = z
   })
   .strict();
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const MODELS: Record<string, new (data: any) => { validate(): void }> = {
-  'batch/v1/Job': Job,
-  'apps/v1/Deployment': Deployment,
-  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
-  'networking.k8s.io/v1/Ingress': Ingress,
-  'gateway.networking.k8s.io/v1/HTTPRoute': HTTPRoute,
-  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'v1/Service': Service,
-  'v1/ServiceAccount': ServiceAccount,
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const manifestModels = require('./manifest-models.cjs') as {
+  MANIFEST_MODELS_GLOBAL: string;
+  problemOf(manifest: Manifest): string | null | undefined;
 };
+
+/**
+ * What the object's kubernetes-models class finds wrong with it (null: valid; undefined: no class
+ * for its kind). Under the infra environment, by the worker's one copy of the classes, which it
+ * gets as JSON (./manifest-models.cjs: loaded and, for HTTPRoute, compiled once per worker instead
+ * of once per test file); in this realm outside jest or for an object JSON would change.
+ */
+function modelProblem(m: Manifest): string | null | undefined {
+  const worker = (globalThis as Record<string, unknown>)[manifestModels.MANIFEST_MODELS_GLOBAL] as ((json: string) => string | null | undefined) | undefined;
+  return worker && isJsonData(m) ? worker(JSON.stringify(m)) : manifestModels.problemOf(m);
+}
 
 /** Validates one object against its Kubernetes schema; throws naming the object and the problem. */
 export function validateManifest(m: Manifest): void {
@@ -249,13 +262,9 @@ export function validateManifest(m: Manifest): void {
     if (!r.success) throw new Error(`${m.kind}/${m.metadata.name}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return;
   }
-  const Model = MODELS[key];
-  if (!Model) throw new Error(`no schema for ${key} (${m.metadata?.name}); add it to test/support/chart.ts`);
-  try {
-    new Model(m).validate();
-  } catch (err) {
-    throw new Error(`${m.kind}/${m.metadata.name}: ${(err as Error).message}`);
-  }
+  const problem = modelProblem(m);
+  if (problem === undefined) throw new Error(`no schema for ${key} (${m.metadata?.name}); add it to test/support/manifest-models.cjs`);
+  if (problem !== null) throw new Error(`${m.kind}/${m.metadata.name}: ${problem}`);
 }
 
 /** The single object of a kind (and name); throws when absent or ambiguous. */

@@ -30,6 +30,9 @@
  * the runtime says so once and runs as plain jest-runtime, and
  * test/code-cache-runtime.test.ts fails.
  *
+ * The same runtime gives jest's framework modules the worker's one copy of a
+ * few pure packages instead of one per test file (./shared-internals.cjs).
+ *
  * Plain CommonJS: jest loads a `runtime` with Node's `require`, before any
  * transform.
  */
@@ -41,6 +44,7 @@ const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const Runtime = require('jest-runtime').default;
+const { requireShared } = require('./shared-internals.cjs');
 
 // V8 rejects a code cache made under other V8 flags, and the Pulumi SDK turns one on when it
 // loads (runtime/closure/v8Hooks.js: --allow-natives-syntax, for closure serialization): every
@@ -61,6 +65,10 @@ const stats = {
   rejected: 0,
   fromDisk: 0,
   written: 0,
+  /** Requests of jest's framework modules answered with the worker's copy (./shared-internals.cjs), by package. */
+  sharedInternals: {},
+  /** ./shared-internals.cjs's requireShared as this worker runs it (test/jest-runtime.test.ts). */
+  requireShared,
   /** Forgets the worker's in-memory entries, as a new worker starts (test/jest-runtime.test.ts). */
   forgetInMemory: () => cache.clear(),
 };
@@ -225,6 +233,14 @@ class CodeCacheRuntime extends Runtime {
     stats.installed = true;
     const global = executor.environment.global;
     if (global) global[STATS_GLOBAL] = stats;
+  }
+
+  /** jest's framework modules get the worker's copy of the packages of ./shared-internals.cjs, and their own of the rest. */
+  requireInternalModule(from, to) {
+    const shared = requireShared(from, to);
+    if (shared === undefined) return super.requireInternalModule(from, to);
+    stats.sharedInternals[to] = (stats.sharedInternals[to] ?? 0) + 1;
+    return shared.exports;
   }
 }
 

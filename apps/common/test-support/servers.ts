@@ -7,12 +7,15 @@
  * A missing binary is a {@link MissingBinaryError} that says what to install, never a skip.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
+import { serverBinaries } from './binaries';
 import { recordTiming, timedAsync } from './timings';
+
+export { MissingBinaryError, postgresBinDir, requireBinary, serverBinaries } from './binaries';
 
 const children = new Set<ChildProcess>();
 /**
@@ -46,27 +49,6 @@ function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch {
     /* already gone */
   }
-}
-
-/** A required server binary is not installed; `hint` says how to get it. */
-export class MissingBinaryError extends Error {
-  constructor(
-    public readonly binary: string,
-    public readonly hint: string,
-  ) {
-    super(`required server binary "${binary}" not found${process.env.CI === 'true' ? ' (CI=true)' : ''}; ${hint}`);
-    this.name = 'MissingBinaryError';
-  }
-}
-
-/** The binary's path (absolute, or found on PATH); throws {@link MissingBinaryError} with `hint` (also in CI=true: never skip). */
-export function requireBinary(bin: string, hint: string): string {
-  if (existsSync(bin)) return bin;
-  if (!bin.includes('/')) {
-    const onPath = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', bin], { encoding: 'utf8' }).stdout.trim();
-    if (onPath) return onPath;
-  }
-  throw new MissingBinaryError(bin, hint);
 }
 
 export async function freePort(): Promise<number> {
@@ -117,28 +99,6 @@ function spawnServer(bin: string, args: string[], opts: { detached?: boolean; ui
   (c as { detachedGroup?: boolean }).detachedGroup = opts.detached ?? false;
   trackChild(c);
   return c;
-}
-
-/** Directory of the PostgreSQL server binaries: $PG_BIN, else the newest /usr/lib/postgresql/<major>/bin, else pg_config's. */
-export function postgresBinDir(): string {
-  const fromEnv = process.env.PG_BIN;
-  if (fromEnv) return fromEnv;
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
-  if (versions.length > 0) return join(root, versions[0], 'bin');
-  const cfg = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
-  return cfg.status === 0 ? cfg.stdout.trim() : join(root, 'bin');
-}
-
-/** The PostgreSQL and Redis server binaries, or the {@link MissingBinaryError} of the first missing one. */
-export function serverBinaries(): { initdb: string; postgres: string; redisServer: string } {
-  const bin = postgresBinDir();
-  const pgHint = `install the PostgreSQL server (bash scripts/install.sh, or apt-get install postgresql) or set PG_BIN to the directory holding initdb and postgres (looked in ${bin})`;
-  return {
-    initdb: requireBinary(join(bin, 'initdb'), pgHint),
-    postgres: requireBinary(join(bin, 'postgres'), pgHint),
-    redisServer: requireBinary(process.env.REDIS_SERVER_BIN ?? 'redis-server', 'install Redis (bash scripts/install.sh, or apt-get install redis-server) or set REDIS_SERVER_BIN'),
-  };
 }
 
 /** When running as root, servers run as this user (initdb refuses root). */

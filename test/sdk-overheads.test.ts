@@ -1,0 +1,158 @@
+/**
+ * offline/sdk-overheads.ts: with the SDK's unused work turned off, a program
+ * records the same resources (inputs, the serialized dynamic provider,
+ * options, dependencies) as without; V8's debugger, which the closure
+ * serialization turns on, is off again once it is done; registrations carry no
+ * source position; and a change of the SDK internals it relies on fails loudly.
+ *
+ * One small program, run twice in this file's SDK: before and after
+ * `trimSdkOverheads` (which is for good, per SDK copy).
+ */
+import type { Session } from 'inspector';
+import { runInThisContext } from 'vm';
+import * as pulumi from '@pulumi/pulumi';
+import { installMocks, resolveOutput, settle, type OfflineRecorder, type RecordedResource } from '../offline/mocks';
+import { trimSdkOverheads } from '../offline/sdk-overheads';
+
+interface RegisterRequest {
+  getSourceposition(): unknown;
+}
+interface Monitor {
+  registerResource(req: RegisterRequest, callback: unknown): unknown;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require('@pulumi/pulumi/runtime/settings') as { getMonitor(): Monitor };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const v8Hooks = require('@pulumi/pulumi/runtime/closure/v8Hooks') as { getSessionAsync(): Promise<Session> };
+
+/** A new provider object each time (the SDK serializes a provider object once), the same code. */
+function provider(label: string): pulumi.dynamic.ResourceProvider {
+  return {
+    async create(inputs: Record<string, unknown>) {
+      return { id: `${label}-${String(inputs.size)}`, outs: { ...inputs, label } };
+    },
+  };
+}
+
+class Sized extends pulumi.dynamic.Resource {
+  declare readonly label: pulumi.Output<string>;
+  constructor(name: string, size: pulumi.Input<number>, opts: pulumi.CustomResourceOptions) {
+    super(provider('sized'), name, { size, label: undefined }, opts, 'aks-platform', 'Sized');
+  }
+}
+
+/** A custom resource of a type only the mocks know. */
+class Thing extends pulumi.CustomResource {
+  constructor(name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
+    super('test:index:Thing', name, props, opts);
+  }
+}
+
+class Holder extends pulumi.ComponentResource {
+  readonly label: pulumi.Output<string>;
+  constructor(name: string) {
+    super('aks-platform:index:Holder', name, {}, {});
+    const thing = new Thing(`${name}-thing`, { size: 3, tags: { team: 'platform' } }, { parent: this, protect: true });
+    const sized = new Sized(`${name}-sized`, thing.id.apply((id: string) => id.length), { parent: this, dependsOn: [thing] });
+    this.label = sized.label;
+    this.registerOutputs({ label: this.label });
+  }
+}
+
+/** Runs the program under the offline mocks; what it recorded, and the source position of every registration the monitor got. */
+async function runProgram(): Promise<{ recorder: OfflineRecorder; label: unknown; sourcePositions: unknown[] }> {
+  const recorder = installMocks({ stack: 'dev' });
+  const monitor = settings.getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  const sourcePositions: unknown[] = [];
+  monitor.registerResource = (req, callback) => {
+    sourcePositions.push(req.getSourceposition());
+    return register(req, callback);
+  };
+  const holder = new Holder('h');
+  const label = await resolveOutput(holder.label);
+  await settle();
+  return { recorder, label, sourcePositions };
+}
+
+/** How many scripts V8 reports to the SDK's inspector session while one is compiled: none unless its debugger is on. */
+async function scriptsReported(): Promise<number> {
+  const session = await v8Hooks.getSessionAsync();
+  let reported = 0;
+  const count = () => reported++;
+  session.on('Debugger.scriptParsed', count);
+  runInThisContext('"a script"');
+  await new Promise((resolve) => setImmediate(resolve));
+  session.off('Debugger.scriptParsed', count);
+  return reported;
+}
+
+describe('an offline run with the SDK work it does not use turned off (offline/sdk-overheads.ts)', () => {
+  let untrimmed: Awaited<ReturnType<typeof runProgram>>;
+  let trimmed: Awaited<ReturnType<typeof runProgram>>;
+  let debuggerReportsBefore: number;
+
+  beforeAll(async () => {
+    untrimmed = await runProgram();
+    debuggerReportsBefore = await scriptsReported();
+    trimSdkOverheads();
+    trimmed = await runProgram();
+  }, 60_000);
+
+  it('records the same resources, serialized provider included, and the same outputs', () => {
+    const dynamic = (run: typeof trimmed): RecordedResource => run.recorder.one('pulumi-nodejs:dynamic/aks-platform:Sized');
+    expect(String(dynamic(trimmed).inputs.__provider)).toContain('sized');
+    expect(trimmed.recorder.resources.map((r) => r.type)).toEqual(['aks-platform:index:Holder', 'test:index:Thing', 'pulumi-nodejs:dynamic/aks-platform:Sized']);
+    expect(trimmed.recorder.resources).toStrictEqual(untrimmed.recorder.resources);
+    expect(trimmed.recorder.calls).toStrictEqual(untrimmed.recorder.calls);
+    expect(trimmed.label).toStrictEqual(untrimmed.label);
+  });
+
+  it('leaves V8’s debugger off once the provider is serialized (the SDK left it on)', async () => {
+    expect(debuggerReportsBefore).toBeGreaterThan(0);
+    expect(await scriptsReported()).toBe(0);
+  });
+
+  it('registers resources without a source position (the SDK took a stack trace for each)', () => {
+    expect(untrimmed.sourcePositions).toHaveLength(3);
+    expect(untrimmed.sourcePositions.every((position) => position !== undefined)).toBe(true);
+    expect(trimmed.sourcePositions).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('wraps once, however often it is called', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const serializeClosure = require('@pulumi/pulumi/runtime/closure/serializeClosure') as { serializeFunction: unknown };
+    const wrapped = serializeClosure.serializeFunction;
+    trimSdkOverheads();
+    expect(serializeClosure.serializeFunction).toBe(wrapped);
+  });
+});
+
+describe('an SDK whose internals changed', () => {
+  function trimWith(mocks: Record<string, () => unknown>): () => void {
+    return () =>
+      jest.isolateModules(() => {
+        for (const [name, factory] of Object.entries(mocks)) jest.doMock(name, factory);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require('../offline/sdk-overheads') as typeof import('../offline/sdk-overheads')).trimSdkOverheads();
+      });
+  }
+  const serializeClosure = () => ({ serializeFunction: async () => ({ text: '' }) });
+  const v8Hooks = () => ({ getSessionAsync: async () => ({}) });
+
+  it('fails naming the module and the function that is gone', () => {
+    expect(trimWith({ '@pulumi/pulumi/runtime/closure/serializeClosure': serializeClosure, '@pulumi/pulumi/runtime/closure/v8Hooks': () => ({}) })).toThrow(
+      'offline/sdk-overheads.ts: @pulumi/pulumi/runtime/closure/v8Hooks has no function getSessionAsync any more (the Pulumi SDK changed); adapt this module to it',
+    );
+    expect(trimWith({ '@pulumi/pulumi/runtime/closure/serializeClosure': () => ({}), '@pulumi/pulumi/runtime/closure/v8Hooks': v8Hooks })).toThrow(
+      '@pulumi/pulumi/runtime/closure/serializeClosure has no function serializeFunction any more',
+    );
+    expect(
+      trimWith({
+        '@pulumi/pulumi/runtime/closure/serializeClosure': serializeClosure,
+        '@pulumi/pulumi/runtime/closure/v8Hooks': v8Hooks,
+        '@pulumi/pulumi/resource': () => ({ Resource: class {} }),
+      }),
+    ).toThrow("@pulumi/pulumi/resource's Resource has no static stackTrace any more");
+  });
+});
