@@ -17,7 +17,8 @@
  *    thousands of promises (outputs). The SDK serializes a provider once per process (it
  *    caches the text by provider object), so every later run of the process — the program-run
  *    server makes all of a jest run's — paid for a debugger nobody used: measured, the server's
- *    runs of a cold `npm test` took 28 CPU-s with it, 20 without.
+ *    21 runs of a cold `npm test` took 21–24 CPU-s with it, 13–16 without (with the source
+ *    positions of 2. off too; three runs each, 2026-12-01).
  *
  *    The SDK's `serializeFunction` is wrapped so that the debugger is enabled only while a
  *    serialization is under way: enabled before it (when a former serialization disabled it;
