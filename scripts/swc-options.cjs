@@ -104,36 +104,7 @@ function registerTypeScript(options, cache = {}) {
  * @param {number} [now]
  */
 function pruneTranspileCache(cacheDir, unusedDays = 7, now = Date.now()) {
-  const fs = require('fs');
-  const path = require('path');
-  const oldest = now - unusedDays * 24 * 3600 * 1000;
-  let removed = 0;
-  let shards = [];
-  try {
-    shards = fs.readdirSync(cacheDir);
-  } catch {
-    return 0;
-  }
-  for (const shard of shards) {
-    let entries = [];
-    try {
-      entries = fs.readdirSync(path.join(cacheDir, shard));
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      const file = path.join(cacheDir, shard, entry);
-      try {
-        if (fs.statSync(file).mtimeMs < oldest) {
-          fs.rmSync(file, { force: true });
-          removed++;
-        }
-      } catch {
-        // removed meanwhile by another process
-      }
-    }
-  }
-  return removed;
+  return require('./cache-prune.cjs').pruneUnusedEntries(cacheDir, unusedDays, now);
 }
 
 module.exports = { swcOptions, transpiler, registerTypeScript, pruneTranspileCache };

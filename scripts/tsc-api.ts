@@ -169,3 +169,14 @@ export function tscDiagnostics(program: ts.Program | ts.BuilderProgram, options:
   all.push(...program.emit().diagnostics);
   return ts.sortAndDeduplicateDiagnostics(all);
 }
+
+/** Runs a lane script's `main` when the file is run as a command: its exit code, or 1 (and the error on stderr) when it throws. */
+export function runAsCommand(main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

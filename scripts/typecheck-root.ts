@@ -33,7 +33,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { buildConsumer } from './consumer-build';
 import { reportSchema, reportStoredSchema } from './provider-schema';
-import { checkDiagnostics, formatDiagnostics, incrementalProgram, parseConfig, SourceFileCache } from './tsc-api';
+import { checkDiagnostics, formatDiagnostics, incrementalProgram, parseConfig, runAsCommand, SourceFileCache } from './tsc-api';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSC_CACHE = path.join(ROOT, 'node_modules', '.cache', 'aks-platform-tsc');
@@ -147,12 +147,4 @@ async function main(argv: string[]): Promise<number> {
   return diagnostics.length > 0 ? 2 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand(main);

@@ -30,7 +30,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { writeLaneReport } from './lane-report';
 import { checkRoot } from './typecheck-root';
-import { formatDiagnostics, incrementalProgram, parseConfig, SourceFileCache, tscDiagnostics } from './tsc-api';
+import { formatDiagnostics, incrementalProgram, parseConfig, runAsCommand, SourceFileCache, tscDiagnostics } from './tsc-api';
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'aks-platform-tsc');
@@ -96,12 +96,4 @@ export async function main(configs: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand(main);

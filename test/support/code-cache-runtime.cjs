@@ -106,35 +106,7 @@ const UNUSED_DAYS = 7;
  * remove it. Run once per jest run (test/support/program-runs-setup.ts); returns how many went.
  */
 function pruneDiskCache(dir = DISK_DIR, unusedDays = UNUSED_DAYS, now = Date.now()) {
-  const oldest = now - unusedDays * 24 * 3600 * 1000;
-  let removed = 0;
-  let shards;
-  try {
-    shards = fs.readdirSync(dir);
-  } catch {
-    return 0;
-  }
-  for (const shard of shards) {
-    const shardDir = path.join(dir, shard);
-    let entries;
-    try {
-      entries = fs.readdirSync(shardDir);
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      const file = path.join(shardDir, entry);
-      try {
-        if (fs.statSync(file).mtimeMs < oldest) {
-          fs.rmSync(file, { force: true });
-          removed++;
-        }
-      } catch {
-        // Removed meanwhile by another run: nothing to do.
-      }
-    }
-  }
-  return removed;
+  return require('../../scripts/cache-prune.cjs').pruneUnusedEntries(dir, unusedDays, now);
 }
 
 /** Writes an entry whole or not at all (temporary file, then rename); a disk that cannot take it only costs the cache. */
