@@ -42,8 +42,6 @@ function swcOptions({ tsx = false, sourceMaps = false } = {}) {
  * @returns {(source: string, filename: string) => string}
  */
 function transpiler(options, { cacheDir, compile } = {}) {
-  const fs = require('fs');
-  const path = require('path');
   /** @type {typeof import('@swc/core') | undefined} */
   let swc;
   const transpile =
@@ -53,29 +51,17 @@ function transpiler(options, { cacheDir, compile } = {}) {
       return swc.transformSync(source, { ...options, filename }).code;
     });
   if (!cacheDir) return transpile;
+  const { entryPath, readEntry, writeEntry } = require('./disk-cache.cjs');
   // What an entry depends on besides the file: SWC's version (its package.json, which costs
   // nothing next to loading SWC) and the options.
-  const salt = `${require('@swc/core/package.json').version}\0${JSON.stringify(options)}\0`;
+  const version = require('@swc/core/package.json').version;
+  const settings = JSON.stringify(options);
   return (source, filename) => {
-    const hash = require('crypto').createHash('sha1').update(salt).update(filename).update('\0').update(source).digest('hex');
-    const entry = path.join(cacheDir, hash.slice(0, 2), hash.slice(2));
-    try {
-      const code = fs.readFileSync(entry, 'utf8');
-      const now = new Date();
-      fs.utimesSync(entry, now, now);
-      return code;
-    } catch {
-      // no entry yet
-    }
+    const entry = entryPath(cacheDir, version, settings, filename, source);
+    const cached = readEntry(entry, 'utf8');
+    if (cached !== undefined) return cached;
     const code = transpile(source, filename);
-    const tmp = `${entry}.${process.pid}.tmp`;
-    try {
-      fs.mkdirSync(path.dirname(entry), { recursive: true });
-      fs.writeFileSync(tmp, code);
-      fs.renameSync(tmp, entry);
-    } catch {
-      fs.rmSync(tmp, { force: true }); // a disk that cannot take the entry only costs the cache
-    }
+    writeEntry(entry, code);
     return code;
   };
 }
@@ -104,7 +90,7 @@ function registerTypeScript(options, cache = {}) {
  * @param {number} [now]
  */
 function pruneTranspileCache(cacheDir, unusedDays = 7, now = Date.now()) {
-  return require('./cache-prune.cjs').pruneUnusedEntries(cacheDir, unusedDays, now);
+  return require('./disk-cache.cjs').pruneUnusedEntries(cacheDir, unusedDays, now);
 }
 
 module.exports = { swcOptions, transpiler, registerTypeScript, pruneTranspileCache };

@@ -38,13 +38,13 @@
  */
 'use strict';
 
-const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const Runtime = require('jest-runtime').default;
 const { requireShared } = require('./shared-internals.cjs');
+const { entryPath, pruneUnusedEntries, readEntry: readDisk, writeEntry } = require('../../scripts/disk-cache.cjs');
 
 // V8 rejects a code cache made under other V8 flags, and the Pulumi SDK turns one on when it
 // loads (runtime/closure/v8Hooks.js: --allow-natives-syntax, for closure serialization): every
@@ -81,20 +81,7 @@ const RUNTIME_KEY = [process.version, process.arch, process.execArgv.join(' '), 
 
 /** The disk entry of a module's source. */
 function diskPath(filename, source) {
-  const hash = createHash('sha1').update(RUNTIME_KEY).update('\0').update(filename).update('\0').update(source).digest('hex');
-  return path.join(DISK_DIR, hash.slice(0, 2), hash.slice(2));
-}
-
-/** The entry's bytes, or undefined when there is none; a hit stamps the entry as used (its mtime, see pruneDiskCache). */
-function readDisk(file) {
-  try {
-    const data = fs.readFileSync(file);
-    const now = new Date();
-    fs.utimesSync(file, now, now);
-    return data;
-  } catch {
-    return undefined;
-  }
+  return entryPath(DISK_DIR, RUNTIME_KEY, filename, source);
 }
 
 /** How long an entry no run has read or written stays on disk. */
@@ -106,20 +93,12 @@ const UNUSED_DAYS = 7;
  * remove it. Run once per jest run (test/support/program-runs-setup.ts); returns how many went.
  */
 function pruneDiskCache(dir = DISK_DIR, unusedDays = UNUSED_DAYS, now = Date.now()) {
-  return require('../../scripts/cache-prune.cjs').pruneUnusedEntries(dir, unusedDays, now);
+  return pruneUnusedEntries(dir, unusedDays, now);
 }
 
-/** Writes an entry whole or not at all (temporary file, then rename); a disk that cannot take it only costs the cache. */
+/** Writes an entry (../../scripts/disk-cache.cjs: whole or not at all), counted in the worker's stats. */
 function writeDisk(file, data) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-    stats.written++;
-  } catch {
-    fs.rmSync(tmp, { force: true });
-  }
+  if (writeEntry(file, data)) stats.written++;
 }
 
 /** Whether jest-runtime's executor still looks the way {@link cachingCompile} expects. */
