@@ -43,10 +43,15 @@ export function cacheEnabled(): boolean {
   return process.env.TEST_CACHE !== 'off';
 }
 
+/** The directory of cache `kind`: per clone, with the clone's other caches. */
+function cacheDir(kind: string): string {
+  return path.join(REPO_ROOT, 'node_modules', '.cache', kind);
+}
+
 /** The entry `key` of cache `kind` when it is stored (and the cache is on), without making it. */
 export function storedEntry(kind: string, key: string): Buffer | undefined {
   if (!cacheEnabled()) return undefined;
-  const file = path.join(REPO_ROOT, 'node_modules', '.cache', kind, key);
+  const file = path.join(cacheDir(kind), key);
   return existsSync(file) ? readFileSync(file) : undefined;
 }
 
@@ -63,7 +68,7 @@ const KEEP_MS = 3_600_000;
  */
 export async function cached(kind: string, key: string, make: () => Promise<Buffer>, onHit?: (ms: number) => void): Promise<Buffer> {
   if (!cacheEnabled()) return make();
-  const dir = path.join(REPO_ROOT, 'node_modules', '.cache', kind);
+  const dir = cacheDir(kind);
   const file = path.join(dir, key);
   const lock = `${file}.lock`;
   mkdirSync(dir, { recursive: true });

@@ -40,9 +40,9 @@ const MODELS = {
  * it is valid; undefined when no model class validates its `apiVersion/kind`.
  */
 function problemOf(manifest) {
-  const load = Object.hasOwn(MODELS, `${manifest.apiVersion}/${manifest.kind}`) ? MODELS[`${manifest.apiVersion}/${manifest.kind}`] : undefined;
-  if (load === undefined) return undefined;
-  const Model = load();
+  const key = `${manifest.apiVersion}/${manifest.kind}`;
+  if (!Object.hasOwn(MODELS, key)) return undefined;
+  const Model = MODELS[key]();
   try {
     new Model(manifest).validate();
     return null;
