@@ -9,6 +9,7 @@
 import { createHash } from 'crypto';
 import * as pulumi from '@pulumi/pulumi';
 import { canonicalType } from '../lib/azure-api-versions';
+import { trimSdkOverheads } from './sdk-overheads';
 // These two modules are the SDK's own mock monitor and its settings; the
 // monitor is subclassed to see the resource options that `Mocks` does not get.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -562,14 +563,28 @@ export interface InstallMocksOptions {
   organization?: string;
   /** Run as a preview (unknown outputs stay unknown); default false. */
   preview?: boolean;
+  /**
+   * Leave on the SDK work the mocks never read (V8's debugger, which closure serialization
+   * turns on for good, and a stack trace per resource): ./sdk-overheads.ts. Default false:
+   * installing the mocks turns it off for this copy of the SDK. Only a reference run that
+   * compares with the SDK's own behaviour wants it (test/sdk-overheads.test.ts).
+   */
+  keepSdkOverheads?: boolean;
 }
 
 /**
  * Installs the offline engine. Call before any resource is created; returns the
  * recorder that fills as the program registers resources.
+ *
+ * It also turns off, for the SDK copy it runs in, the SDK work the mocks never read
+ * (./sdk-overheads.ts), unless `keepSdkOverheads`. In jest every test file has its own copy
+ * of the SDK, but V8's debugger belongs to the worker process: a file whose program
+ * serialized a dynamic provider left it on for every later file of its worker, and each paid
+ * ~4× for its promises.
  */
 export function installMocks(options: InstallMocksOptions = {}): OfflineRecorder {
   const recorder = new OfflineRecorder();
+  if (!options.keepSdkOverheads) trimSdkOverheads();
   installOfflineFetch();
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {

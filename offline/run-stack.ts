@@ -261,10 +261,9 @@ async function runProgram(stack: string, options: RunStackOptions, onRecorder?: 
   // Loaded here, not at the top: a test that only reads cached runs does not pay for the SDK.
   const pulumi = (await import('@pulumi/pulumi')) as typeof pulumiType;
   const { installMocks, resolveOutput, settle } = await import('./mocks');
-  // The SDK work a run does not use (V8's debugger left on by closure serialization, a stack
-  // trace per resource for its source position), off for this SDK copy: ./sdk-overheads.ts.
-  (await import('./sdk-overheads')).trimSdkOverheads();
   const config = readStackConfig(stack, options.overrides, options.configFile);
+  // installMocks also turns off the SDK work a run does not use (V8's debugger left on by
+  // closure serialization, a stack trace per resource): ./sdk-overheads.ts.
   const recorder = installMocks({ project: 'aks-platform', stack });
   onRecorder?.(recorder);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);

@@ -1,7 +1,9 @@
 /**
- * Work the Pulumi SDK does for every program run that an offline run (offline/run-stack.ts)
- * does not use, turned off once per SDK copy by {@link trimSdkOverheads}. What a run records
- * is unchanged: test/sdk-overheads.test.ts compares a run's result with and without it.
+ * Work the Pulumi SDK does for every program run that the offline engine (./mocks.ts) does
+ * not use, turned off once per SDK copy by {@link trimSdkOverheads}: `installMocks` calls it,
+ * so every offline run (the program-run server's, ./run-stack.ts, and every jest file that
+ * runs components in its own SDK copy) has it off. What a run records is unchanged:
+ * test/sdk-overheads.test.ts compares a run's result with and without it.
  *
  * Both reach into SDK internals; a change of their shape throws here, naming what changed,
  * rather than silently making runs slow again (or different).
@@ -18,7 +20,10 @@
  *    caches the text by provider object), so every later run of the process — the program-run
  *    server makes all of a jest run's — paid for a debugger nobody used: measured, the server's
  *    21 runs of a cold `npm test` took 21–24 CPU-s with it, 13–16 without (with the source
- *    positions of 2. off too; three runs each, 2026-12-01).
+ *    positions of 2. off too; three runs each, 2026-12-01). The debugger is the process's, not
+ *    the SDK copy's: in a jest worker, a test file that serialized a provider left it on for
+ *    every later file of the worker, whatever they ran; the infra project's files took 89.7
+ *    CPU-s with it, 78.3 without (jest --selectProjects infra, 2026-12-01).
  *
  *    The SDK's `serializeFunction` is wrapped so that the debugger is enabled only while a
  *    serialization is under way: enabled before it (when a former serialization disabled it;
