@@ -4,7 +4,8 @@ import * as containerservice from '@pulumi/azure-native/containerservice';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as operationalinsights from '@pulumi/azure-native/operationalinsights';
-import * as k8s from '@pulumi/kubernetes';
+// Submodules, not the package root: its typings (every API group's) added ~580 files to the type-check.
+import * as k8s from '@pulumi/kubernetes/provider';
 import * as time from '@pulumiverse/time';
 import { CLUSTER_RBAC_PROPAGATION } from '../lib/create-order';
 import { resourceName } from '../lib/naming';

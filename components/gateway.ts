@@ -1,5 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
-import * as k8s from '@pulumi/kubernetes';
+// Submodules, not the package root: its typings (every API group's) added ~580 files to the type-check;
+// helm/v3/release, not helm/v3, whose Chart's typings import yaml's, which import every API group.
+import * as corev1 from '@pulumi/kubernetes/core/v1';
+import * as helm from '@pulumi/kubernetes/helm/v3/release';
+import * as yamlv2 from '@pulumi/kubernetes/yaml/v2';
+import * as k8s from '@pulumi/kubernetes/provider';
 import { AppGateway, platformGateway } from '../lib/app-values';
 import { GATEWAY_API, GATEWAY_DEFAULTS, NODE_PORT_RANGE, GATEWAY_SIZING, GatewaySizing, TRAEFIK_CHART, gatewayServiceAnnotations, gatewaySizingProblems, traefikValues } from '../lib/edge';
 import { ArgProblem, argProblemsMessage } from '../lib/problems';
@@ -51,9 +56,9 @@ export interface GatewayArgs {
  */
 export class Gateway extends pulumi.ComponentResource {
   /** The gateway's namespace. */
-  public readonly namespace: k8s.core.v1.Namespace;
+  public readonly namespace: corev1.Namespace;
   /** The Traefik Helm release. */
-  public readonly release: k8s.helm.v3.Release;
+  public readonly release: helm.Release;
   /** What the apps' chart needs to attach routes and admit the gateway's pods. */
   public readonly appGateway: AppGateway;
   /** Name of the gateway's Service in its namespace. */
@@ -81,7 +86,7 @@ export class Gateway extends pulumi.ComponentResource {
 
     const ns = GATEWAY_DEFAULTS.namespace;
     const childOpts = { parent: this, provider: args.provider };
-    this.namespace = new k8s.core.v1.Namespace(
+    this.namespace = new corev1.Namespace(
       `${name}-ns`,
       {
         metadata: {
@@ -99,7 +104,7 @@ export class Gateway extends pulumi.ComponentResource {
     const crds =
       args.installGatewayApiCrds === false
         ? []
-        : [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API.standardInstallUrl }, childOpts)];
+        : [new yamlv2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API.standardInstallUrl }, childOpts)];
 
     const values = traefikValues({
       sizing,
@@ -110,7 +115,7 @@ export class Gateway extends pulumi.ComponentResource {
       nodePort: args.nodePort,
     });
 
-    this.release = new k8s.helm.v3.Release(
+    this.release = new helm.Release(
       `${name}-release`,
       {
         name: GATEWAY_DEFAULTS.releaseName,

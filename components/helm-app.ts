@@ -1,5 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
-import * as k8s from '@pulumi/kubernetes';
+// Submodules, not the package root: its typings (every API group's) added ~580 files to the type-check;
+// helm/v3/release, not helm/v3, whose Chart's typings import yaml's, which import every API group.
+import * as corev1 from '@pulumi/kubernetes/core/v1';
+import * as helm from '@pulumi/kubernetes/helm/v3/release';
+import * as k8s from '@pulumi/kubernetes/provider';
 import { APP_NAMES, AppName, AppProfiles, chartDirectory, loadAppProfiles } from '../lib/app-profiles';
 import { ArgProblem, argProblemsMessage } from '../lib/problems';
 import {
@@ -98,9 +102,9 @@ export interface HelmAppArgs {
  */
 export class HelmApp extends pulumi.ComponentResource {
   /** The app's namespace. */
-  public readonly namespace: k8s.core.v1.Namespace;
+  public readonly namespace: corev1.Namespace;
   /** The Helm release. */
-  public readonly release: k8s.helm.v3.Release;
+  public readonly release: helm.Release;
   /** Namespace name. */
   public readonly namespaceName: pulumi.Output<string>;
   /** In-cluster URL of the app's Service, e.g. `http://api.api.svc.cluster.local:5000`. */
@@ -131,7 +135,7 @@ export class HelmApp extends pulumi.ComponentResource {
     const nsName = namespaces[args.app];
     const childOpts = { parent: this, provider: args.provider };
 
-    this.namespace = new k8s.core.v1.Namespace(
+    this.namespace = new corev1.Namespace(
       `${name}-ns`,
       {
         metadata: {
@@ -185,7 +189,7 @@ export class HelmApp extends pulumi.ComponentResource {
         }
       });
 
-    this.release = new k8s.helm.v3.Release(
+    this.release = new helm.Release(
       `${name}-release`,
       {
         name: args.app,

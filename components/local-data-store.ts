@@ -1,5 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
-import * as k8s from '@pulumi/kubernetes';
+// Submodules, not the package root: its typings (every API group's) added ~580 files to the type-check.
+import * as appsv1 from '@pulumi/kubernetes/apps/v1';
+import * as corev1 from '@pulumi/kubernetes/core/v1';
+import * as networkingv1 from '@pulumi/kubernetes/networking/v1';
+import * as k8s from '@pulumi/kubernetes/provider';
 import { LocalDataKind, localDataHost, localDataStoreObjects, LOCAL_DATA_PORTS } from '../lib/local-data';
 
 /** Arguments of {@link LocalDataStore}. */
@@ -33,7 +37,7 @@ export interface LocalDataStoreArgs {
  */
 export class LocalDataStore extends pulumi.ComponentResource {
   /** The StatefulSet. */
-  public readonly statefulSet: k8s.apps.v1.StatefulSet;
+  public readonly statefulSet: appsv1.StatefulSet;
   /** In-cluster host name (`<kind>.<namespace>.svc.cluster.local`). */
   public readonly host: pulumi.Output<string>;
   /** TCP port. */
@@ -52,9 +56,9 @@ export class LocalDataStore extends pulumi.ComponentResource {
     const part = <K extends 'statefulSet' | 'service' | 'networkPolicy'>(key: K, field: 'metadata' | 'spec') =>
       objects.apply((o) => (o[key] as Record<string, unknown>)[field]) as pulumi.Output<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-    this.statefulSet = new k8s.apps.v1.StatefulSet(`${name}-sts`, { metadata: part('statefulSet', 'metadata'), spec: part('statefulSet', 'spec') }, childOpts);
-    new k8s.core.v1.Service(`${name}-svc`, { metadata: part('service', 'metadata'), spec: part('service', 'spec') }, childOpts);
-    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: part('networkPolicy', 'metadata'), spec: part('networkPolicy', 'spec') }, childOpts);
+    this.statefulSet = new appsv1.StatefulSet(`${name}-sts`, { metadata: part('statefulSet', 'metadata'), spec: part('statefulSet', 'spec') }, childOpts);
+    new corev1.Service(`${name}-svc`, { metadata: part('service', 'metadata'), spec: part('service', 'spec') }, childOpts);
+    new networkingv1.NetworkPolicy(`${name}-netpol`, { metadata: part('networkPolicy', 'metadata'), spec: part('networkPolicy', 'spec') }, childOpts);
     this.host = pulumi.output(args.namespace).apply((ns) => localDataHost(args.kind, ns));
     this.port = LOCAL_DATA_PORTS[args.kind];
     this.registerOutputs({ host: this.host, port: this.port });

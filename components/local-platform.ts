@@ -1,5 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
-import * as k8s from '@pulumi/kubernetes';
+// Submodules, not the package root: its typings (every API group's) added ~580 files to the type-check.
+import * as corev1 from '@pulumi/kubernetes/core/v1';
+import * as k8s from '@pulumi/kubernetes/provider';
 import * as random from '@pulumi/random';
 import { AppName, APP_NAMES } from '../lib/app-profiles';
 import { AppSizingOverride, defaultAppNamespaces } from '../lib/app-values';
@@ -97,13 +99,13 @@ export class LocalPlatform extends pulumi.ComponentResource {
       new random.RandomPassword(`${name}-${which}-password`, { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 }, parent).result;
     const credentials = { [LOCAL_SECRET_KEYS.postgresPassword]: password('postgres'), [LOCAL_SECRET_KEYS.redisPassword]: password('redis') };
     const secretIn = (resourceName: string, namespace: pulumi.Input<string>, dependsOn: pulumi.Resource[]) =>
-      new k8s.core.v1.Secret(
+      new corev1.Secret(
         resourceName,
         { metadata: { name: LOCAL_CREDENTIALS_SECRET, namespace, labels: args.labels }, type: 'Opaque', stringData: credentials },
         { ...childOpts, dependsOn },
       );
 
-    const dataNs = new k8s.core.v1.Namespace(`${name}-data-ns`, { metadata: { name: dataNamespace, labels: { ...args.labels, ...restricted } } }, childOpts);
+    const dataNs = new corev1.Namespace(`${name}-data-ns`, { metadata: { name: dataNamespace, labels: { ...args.labels, ...restricted } } }, childOpts);
     const dataSecret = secretIn(`${name}-data-credentials`, dataNs.metadata.name, [dataNs]);
     const store = (kind: 'postgres' | 'redis') =>
       new LocalDataStore(

@@ -1,7 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as dashboard from '@pulumi/azure-native/dashboard';
-import * as grafana from '@pulumiverse/grafana';
+// Submodules, not the package root: its typings (every Grafana product's) added ~170 files to the type-check.
+import * as grafanaOss from '@pulumiverse/grafana/oss';
+import * as grafana from '@pulumiverse/grafana/provider';
 import { AzureComponentArgs } from '../lib/component-args';
 import { DASHBOARDS, DashboardModel } from '../lib/dashboards';
 import { roleDefinitionId } from '../lib/data-services';
@@ -53,7 +55,7 @@ export class ManagedGrafana extends pulumi.ComponentResource {
   /** Principal ID of Grafana's managed identity. */
   public readonly principalId: pulumi.Output<string>;
   /** The dashboards by uid. */
-  public readonly dashboards: Record<string, grafana.oss.Dashboard> = {};
+  public readonly dashboards: Record<string, grafanaOss.Dashboard> = {};
 
   constructor(name: string, args: ManagedGrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super('aks-platform:index:ManagedGrafana', name, {}, opts);
@@ -125,9 +127,9 @@ export class ManagedGrafana extends pulumi.ComponentResource {
       { url: this.endpoint, auth: GRAFANA_PROVIDER_AUTH.auth },
       { parent: this, dependsOn: [deployerAdmin, reader] },
     );
-    const folder = new grafana.oss.Folder(`${name}-folder`, { uid: GRAFANA_FOLDER.uid, title: GRAFANA_FOLDER.title }, { parent: this, provider });
+    const folder = new grafanaOss.Folder(`${name}-folder`, { uid: GRAFANA_FOLDER.uid, title: GRAFANA_FOLDER.title }, { parent: this, provider });
     for (const model of args.dashboards ?? Object.values(DASHBOARDS)) {
-      this.dashboards[model.uid] = new grafana.oss.Dashboard(
+      this.dashboards[model.uid] = new grafanaOss.Dashboard(
         `${name}-${model.uid}`,
         { configJson: JSON.stringify(model), folder: folder.uid, overwrite: true, message: 'deployed by pulumi (aks-platform)' },
         { parent: this, provider },

@@ -16,14 +16,14 @@ type Any = any;
 
 let recorder: OfflineRecorder;
 let components: typeof import('../components/app-image') & typeof import('../components/helm-app');
-let k8s: typeof import('@pulumi/kubernetes');
-// Submodules, not the package root: the root's typings are 5,000 files that tsc would parse for nothing.
+let k8s: typeof import('@pulumi/kubernetes/provider');
+// Submodules, not the package roots: their typings are thousands of files that tsc would parse for nothing.
 let azure: { containerregistry: typeof import('@pulumi/azure-native/containerregistry'); managedidentity: typeof import('@pulumi/azure-native/managedidentity') };
 
 beforeAll(async () => {
   recorder = installMocks({ stack: 'prod' });
   azure = { containerregistry: await import('@pulumi/azure-native/containerregistry'), managedidentity: await import('@pulumi/azure-native/managedidentity') };
-  k8s = await import('@pulumi/kubernetes');
+  k8s = await import('@pulumi/kubernetes/provider');
   components = { ...(await import('../components/app-image')), ...(await import('../components/helm-app')) };
 });
 
