@@ -8,6 +8,9 @@
  *
  *   TEST_CPU_PROFILE_DIR=/tmp/prof npx jest apps/api/test/faults.test.ts
  *
+ * A diagnostic, with no test of its own: starting V8's profiler in a warm jest worker costs
+ * ~0.3-1 CPU-s (V8 logs every code object compiled so far), more than the suite should pay for it.
+ *
  * A profile samples the main thread whenever it is not idle, so a spawnSync, or a blocking
  * file-system call, shows for its whole wall time (`spawn`, `open`, ... as native frames), not
  * for the CPU it used: TEST_TIMINGS_FILE's records are the file's CPU seconds.
