@@ -1,6 +1,7 @@
 /**
  * The require hook `npm start` runs TypeScript with: `node --require ./scripts/local/ts-hook.cjs file.ts`
- * (the launcher itself, the local OIDC issuer, and the api and agent under `node --watch`).
+ * (the launcher itself, the local OIDC issuer, and the api and agent under `node --watch`), and the
+ * apps' tests' plain Node children (apps/api/test/observability.test.ts's OTLP export).
  *
  *  - `.ts` files are compiled by SWC with the repository's options (scripts/swc-options.cjs: ES2022,
  *    CommonJS, types stripped, not checked; the type-check is `npm test`'s), with inline source

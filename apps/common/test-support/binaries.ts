@@ -5,8 +5,8 @@
  * libraries.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** A required server binary is not installed; `hint` says how to get it. */
 export class MissingBinaryError extends Error {
@@ -19,11 +19,31 @@ export class MissingBinaryError extends Error {
   }
 }
 
+/**
+ * The first executable file named `bin` in the directories of PATH (an empty entry is the current
+ * directory), as the shell's `command -v` finds a program. Looked up here rather than by running
+ * `sh -c 'command -v ...'`: that spawn forked the whole jest worker (hundreds of MB) at every
+ * Redis and nginx start and envsubst run.
+ */
+export function findOnPath(bin: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(':')) {
+    const candidate = resolve(dir || '.', bin);
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* not there, or not executable: the next directory */
+    }
+  }
+  return undefined;
+}
+
 /** The binary's path (absolute, or found on PATH); throws {@link MissingBinaryError} with `hint` (also in CI=true: never skip). */
 export function requireBinary(bin: string, hint: string): string {
   if (existsSync(bin)) return bin;
   if (!bin.includes('/')) {
-    const onPath = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', bin], { encoding: 'utf8' }).stdout.trim();
+    const onPath = findOnPath(bin);
     if (onPath) return onPath;
   }
   throw new MissingBinaryError(bin, hint);

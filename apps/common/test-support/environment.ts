@@ -8,6 +8,9 @@
  * Servers that outlive the file (PostgreSQL, Redis, nginx, Chromium) are not
  * waited for, and count only through the requests the file makes of them.
  * CPU seconds, unlike wall seconds, do not grow when the machine is busy.
+ * With `TEST_CPU_PROFILE_DIR` set, it also writes one V8 CPU profile per test file there
+ * (./cpu-profile.ts): what the worker ran for that file, from the environment's setup to its
+ * teardown.
  * The AsyncLocalStorage instances a file turns on (jest-circus's, the Pulumi
  * SDK's) are disabled when it ends (./async-storages.ts): on, they would tax
  * every promise of the worker's later files and keep the file's realm alive.
@@ -16,6 +19,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { TestEnvironment } from 'jest-environment-node';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import { recordAsyncStorages, type AsyncStorageRecording } from './async-storages';
+import { startCpuProfile, type CpuProfiling } from './cpu-profile';
 import { WORKER_STORE_GLOBAL } from './worker-store';
 
 /** Shared by the test files of this worker (./worker-store.ts). */
@@ -40,6 +44,7 @@ export default class TimedEnvironment extends TestEnvironment {
   private readonly testPath: string;
   private started?: { own: number; children: number };
   private storages?: AsyncStorageRecording;
+  private profiling?: CpuProfiling;
 
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
@@ -48,6 +53,8 @@ export default class TimedEnvironment extends TestEnvironment {
   }
 
   override async setup(): Promise<void> {
+    const profileDir = process.env.TEST_CPU_PROFILE_DIR;
+    if (profileDir) this.profiling = await startCpuProfile(profileDir, this.testPath);
     this.started = cpuMs();
     this.storages = recordAsyncStorages();
     await super.setup();
@@ -57,9 +64,11 @@ export default class TimedEnvironment extends TestEnvironment {
     this.storages?.disable();
     this.storages = undefined;
     await super.teardown();
+    const now = cpuMs();
+    await this.profiling?.stop();
+    this.profiling = undefined;
     const file = process.env.TEST_TIMINGS_FILE;
     if (!file || !this.started) return;
-    const now = cpuMs();
     for (const [what, ms] of [
       ['test file CPU (worker)', now.own - this.started.own],
       ['test file CPU (children)', now.children - this.started.children],

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { rootCertificates } from 'node:tls';
-import { AZURE_POSTGRES_ROOT_CAS, azurePostgresRootBundle, pgSsl } from '../src';
+import { AZURE_POSTGRES_ROOT_CAS, azurePostgresRootBundle } from '../src/azure-roots';
+import { pgSsl } from '../src/db';
 import { tempDir } from '../test-support/temp-dir';
 
 function certificates(bundle: string): X509Certificate[] {

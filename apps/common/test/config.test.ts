@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, entraTokenSource, fileSecret, loadAgentConfig, loadApiConfig as loadApi, loadMigrationConfig, type Env } from '../src';
+import { ConfigError, loadAgentConfig, loadApiConfig as loadApi, loadMigrationConfig, type Env } from '../src/config';
+import { entraTokenSource, fileSecret } from '../src/credentials';
 import { tempDir } from '../test-support/temp-dir';
 
 const minimal = { PGHOST: 'db', PGDATABASE: 'app', PGUSER: 'u', REDIS_HOST: 'cache' };

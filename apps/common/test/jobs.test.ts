@@ -1,4 +1,4 @@
-import { isUuid, validateJobRequest } from '../src';
+import { isUuid, validateJobRequest } from '../src/jobs';
 
 describe('job request validation', () => {
   test.each([

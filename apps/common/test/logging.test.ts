@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
-import { createLogger, createMetrics, resolveCorrelationId, UNMATCHED_ROUTE } from '../src';
+import { resolveCorrelationId } from '../src/correlation';
+import { createLogger } from '../src/logger';
+import { createMetrics, UNMATCHED_ROUTE } from '../src/metrics';
 
 function capture() {
   const lines: Array<Record<string, any>> = [];

@@ -1,6 +1,7 @@
 /** Migrations against a real PostgreSQL: several migrators at once apply each version exactly once. */
 import { Writable } from 'node:stream';
-import { MIGRATIONS, createLogger, createPool, migrate, schemaIsCurrent, type Pool } from '../src';
+import { MIGRATIONS, createPool, migrate, schemaIsCurrent, type Pool } from '../src/db';
+import { createLogger } from '../src/logger';
 import { postgresDatabase, type PostgresServer } from '../test-support';
 
 jest.setTimeout(60000);

@@ -4,7 +4,8 @@
  * rejects, and the broken client is not handed out again.
  */
 import { Writable } from 'node:stream';
-import { createLogger, createPool, withClient, type Pool } from '../src';
+import { createPool, withClient, type Pool } from '../src/db';
+import { createLogger } from '../src/logger';
 import { postgresDatabase, type PostgresServer } from '../test-support';
 
 jest.setTimeout(30000);
