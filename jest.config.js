@@ -21,7 +21,9 @@ function swc(syntax) {
 /**
  * Two workers on the 2-core machines this runs on (jest's default is one
  * fewer than the cores, i.e. one); many test files wait on servers and child
- * processes, so two keep both cores busy.
+ * processes, so two keep both cores busy. `npm test` (scripts/test.sh) sets
+ * JEST_MAX_WORKERS: three once tsc's build info exists and its typecheck lane
+ * no longer takes a core of its own for most of the run.
  */
 const maxWorkers = process.env.JEST_MAX_WORKERS ?? 2;
 

@@ -163,7 +163,28 @@ describe('the budget', () => {
     expect(budget).toBeDefined();
     expect(read('README.md')).toContain(`budget of **${budget} s**`);
     expect(testSh).toMatch(/\$elapsed" -gt \$\(\(MARGIN \* BUDGET\)\)/);
-    expect(testSh).toMatch(/then MARGIN=2; else MARGIN=3; fi/);
+    expect(testSh).toMatch(/then MARGIN=2; WORKERS=3; else MARGIN=3; WORKERS=2; fi/);
     expect(testSh).toMatch(/CI:-\}" = "true"[\s\S]*status=1/);
+  });
+
+  it("runs jest with two workers on a first run and three once tsc's build info exists; a caller's JEST_MAX_WORKERS wins", () => {
+    expect(testSh).toMatch(/if \[ -f "\$TSC_CACHE\/root\.tsbuildinfo" \]; then MARGIN=2; WORKERS=3; else MARGIN=3; WORKERS=2; fi/);
+    expect(testSh).toContain('export JEST_MAX_WORKERS="${JEST_MAX_WORKERS:-$WORKERS}"');
+    const configWith = (workers: string | undefined): unknown => {
+      const saved = process.env.JEST_MAX_WORKERS;
+      if (workers === undefined) delete process.env.JEST_MAX_WORKERS;
+      else process.env.JEST_MAX_WORKERS = workers;
+      let maxWorkers: unknown;
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        jest.isolateModules(() => ({ maxWorkers } = require('../jest.config.js') as { maxWorkers: unknown }));
+      } finally {
+        if (saved === undefined) delete process.env.JEST_MAX_WORKERS;
+        else process.env.JEST_MAX_WORKERS = saved;
+      }
+      return maxWorkers;
+    };
+    expect(configWith('3')).toBe('3');
+    expect(configWith(undefined)).toBe(2);
   });
 });
