@@ -4,13 +4,11 @@
  * the rule checks are never skipped.
  */
 import { spawnSync } from 'child_process';
+import { requireBinary } from '../../apps/common/test-support/binaries';
 
+/** promtool's path on PATH; a MissingBinaryError that says how to install it otherwise. */
 export function promtoolPath(): string {
-  const found = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).stdout.trim();
-  if (!found) {
-    throw new Error(`promtool not found${process.env.CI === 'true' ? ' (CI=true)' : ''}; run scripts/install.sh (apt-get install prometheus)`);
-  }
-  return found;
+  return requireBinary('promtool', 'run scripts/install.sh (apt-get install prometheus)');
 }
 
 /**
