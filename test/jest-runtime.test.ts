@@ -185,24 +185,28 @@ describe('SDK bookkeeping stacks', () => {
 });
 
 describe('lazy SDK dependencies', () => {
-  /** Where the installed SDK asks for each module that has a stand-in: [SDK file, request, stand-in]. */
-  const SDK_REQUESTS: Array<[file: string, request: string, standIn: string]> = [
-    ['runtime/closure/codePaths.js', '@npmcli/arborist', 'npmcli-arborist.cjs'],
-    ['runtime/closure/parseFunction.js', '../../typescript-shim', 'pulumi-typescript-shim.cjs'],
-    ['runtime/closure/codePaths.js', 'normalize-package-data', 'normalize-package-data.cjs'],
-    ['index.js', './automation', 'pulumi-automation.cjs'],
-    ['errors.js', '@grpc/grpc-js', 'grpc-js.cjs'],
-    ['runtime/settings.js', '@grpc/grpc-js', 'grpc-js.cjs'],
-    ['runtime/settings.js', './callbacks', 'pulumi-callbacks.cjs'],
-    ['runtime/settings.js', '../proto/engine_grpc_pb', 'pulumi-engine-grpc.cjs'],
-    ['runtime/settings.js', '../proto/resource_grpc_pb', 'pulumi-resource-grpc.cjs'],
-    ['provider/server.js', '../proto/provider_grpc_pb', 'pulumi-provider-grpc.cjs'],
-    ['runtime/settings.js', '@opentelemetry/api', 'opentelemetry-api.cjs'],
-    ['runtime/rpc.js', 'semver', 'semver.cjs'],
+  /** Where the installed packages ask for each module that has a stand-in: [file under node_modules, request, stand-in]. */
+  const LAZY_REQUESTS: Array<[file: string, request: string, standIn: string]> = [
+    ['@pulumi/pulumi/runtime/closure/codePaths.js', '@npmcli/arborist', 'npmcli-arborist.cjs'],
+    ['@pulumi/pulumi/runtime/closure/parseFunction.js', '../../typescript-shim', 'pulumi-typescript-shim.cjs'],
+    ['@pulumi/pulumi/runtime/closure/codePaths.js', 'normalize-package-data', 'normalize-package-data.cjs'],
+    ['@pulumi/pulumi/index.js', './automation', 'pulumi-automation.cjs'],
+    ['@pulumi/pulumi/errors.js', '@grpc/grpc-js', 'grpc-js.cjs'],
+    ['@pulumi/pulumi/runtime/settings.js', '@grpc/grpc-js', 'grpc-js.cjs'],
+    ['@pulumi/pulumi/runtime/settings.js', './callbacks', 'pulumi-callbacks.cjs'],
+    ['@pulumi/pulumi/runtime/settings.js', '../proto/engine_grpc_pb', 'pulumi-engine-grpc.cjs'],
+    ['@pulumi/pulumi/runtime/settings.js', '../proto/resource_grpc_pb', 'pulumi-resource-grpc.cjs'],
+    ['@pulumi/pulumi/provider/server.js', '../proto/provider_grpc_pb', 'pulumi-provider-grpc.cjs'],
+    ['@pulumi/pulumi/runtime/settings.js', '@opentelemetry/api', 'opentelemetry-api.cjs'],
+    ['@pulumi/pulumi/runtime/rpc.js', 'semver', 'semver.cjs'],
+    ['zod/v4/classic/external.cjs', '../locales/index.cjs', 'zod-locales.cjs'],
+    ['zod/v4/core/index.cjs', '../locales/index.cjs', 'zod-locales.cjs'],
+    ['zod/v4/mini/external.cjs', '../locales/index.cjs', 'zod-locales.cjs'],
   ];
+  const NODE_MODULES = path.join(__dirname, '..', 'node_modules');
 
   it("resolve to the stand-ins for the SDK's own requests only", () => {
-    for (const [file, request, lazy] of SDK_REQUESTS) expect([file, standIn(request, path.dirname(path.join(SDK, file)))]).toEqual([file, path.join(LAZY, lazy)]);
+    for (const [file, request, lazy] of LAZY_REQUESTS) expect([file, standIn(request, path.dirname(path.join(NODE_MODULES, file)))]).toEqual([file, path.join(LAZY, lazy)]);
     expect(standIn('./typescript-shim', SDK)).toBe(path.join(LAZY, 'pulumi-typescript-shim.cjs'));
     // A test's or a script's own import, or the stand-ins' own, resolve as usual.
     expect(standIn('@npmcli/arborist', LAZY)).toBeUndefined();
@@ -215,11 +219,13 @@ describe('lazy SDK dependencies', () => {
     expect(standIn('./automation', path.join(SDK, 'runtime'))).toBeUndefined();
     expect(standIn('./callbacks', SDK)).toBeUndefined();
     expect(standIn('../proto/engine_grpc_pb', path.join(SDK, 'automation'))).toBeUndefined();
+    expect(standIn('../locales/index.cjs', path.join(NODE_MODULES, 'zod', 'v4', 'locales'))).toBeUndefined();
+    expect(standIn('../locales/index.cjs', path.join(SDK, 'runtime'))).toBeUndefined();
   });
 
-  it('are what the installed SDK asks for (an SDK upgrade that renamed them fails here), and each is asked for', () => {
-    for (const [file, request] of SDK_REQUESTS) expect([file, readFileSync(path.join(SDK, file), 'utf8').includes(`require("${request}")`)]).toEqual([file, true]);
-    expect(new Set(SDK_REQUESTS.map(([, , lazy]) => lazy))).toEqual(new Set(STAND_INS.map((s) => s.file)));
+  it('are what the installed SDK and zod ask for (an upgrade that renamed them fails here), and each is asked for', () => {
+    for (const [file, request] of LAZY_REQUESTS) expect([file, readFileSync(path.join(NODE_MODULES, file), 'utf8').includes(`require("${request}")`)]).toEqual([file, true]);
+    expect(new Set(LAZY_REQUESTS.map(([, , lazy]) => lazy))).toEqual(new Set(STAND_INS.map((s) => s.file)));
   });
 
   it('load the packages the SDK would: the hoisted copy, the SDK has none of its own', () => {
@@ -230,7 +236,9 @@ describe('lazy SDK dependencies', () => {
     }
   });
 
-  it('leave every module they stand for unloaded in a program run under the offline mocks', async () => {
+  it('leave every module they stand for unloaded in a program run under the offline mocks, and in a zod check', async () => {
+    const { z } = await import('zod');
+    expect(z.object({ name: z.string() }).safeParse({ name: 1 }).error?.issues[0].message).toBe('Invalid input: expected string, received number');
     const pulumi = await import('@pulumi/pulumi');
     const { installMocks, settle } = await import('../offline/mocks');
     const recorder = installMocks({ project: 'p', stack: 'dev' });
@@ -256,6 +264,7 @@ describe('lazy SDK dependencies', () => {
       '@pulumi/pulumi/proto/engine_grpc_pb',
       '@pulumi/pulumi/proto/resource_grpc_pb',
       '@pulumi/pulumi/proto/provider_grpc_pb',
+      'zod/v4/locales',
     ].map((m) => require.resolve(m));
     expect(real.filter((file) => loaded.has(file))).toEqual([]);
     // The SDK got the stand-ins instead.

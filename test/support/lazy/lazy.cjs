@@ -3,11 +3,11 @@
  * for packages and modules it loads at start-up and that an offline run under
  * mocks uses seldom or never: closure serialization's (TypeScript's compiler,
  * 9 MB, and @npmcli/arborist, with pacote, tar, sigstore, ...), the Automation
- * API, gRPC and its clients of a real engine (./resolver.cjs lists them all).
- * jest pays the SDK's load time again in every test file (a new module
- * registry each); ./resolver.cjs gives the SDK's requests for them the
- * stand-ins of this folder (infra project), ./register.cjs does in a plain
- * Node process.
+ * API, gRPC and its clients of a real engine; and for zod, its locales
+ * (./resolver.cjs lists them all). jest pays a package's load time again in
+ * every test file (a new module registry each); ./resolver.cjs gives these
+ * requests the stand-ins of this folder (infra project), ./register.cjs does
+ * in a plain Node process.
  *
  * Any use goes to the real module, loaded then from `path`: a property read,
  * `in`, listing the keys. `__esModule` answers `true` without loading (so that

@@ -1,9 +1,9 @@
 /**
  * jest's resolver (infra project, jest.config.js) with one change: some of the
- * Pulumi SDK's own requests get the stand-ins of this folder, which load the
- * real module when first used (see ./lazy.cjs). Every other request, including
- * the stand-ins' own and a test's `import 'typescript'`, resolves as jest
- * always does.
+ * Pulumi SDK's own requests (and one of zod's) get the stand-ins of this
+ * folder, which load the real module when first used (see ./lazy.cjs). Every
+ * other request, including the stand-ins' own and a test's `import
+ * 'typescript'`, resolves as jest always does.
  *
  * The SDK loads these at start-up for work an offline run under mocks never
  * does (offline/mocks.ts; a run asks for none of them: test/jest-runtime.test.ts):
@@ -23,18 +23,24 @@
  * 2.2-2.5 s, test/postgres-database.test.ts 2.1-2.4 -> 1.5-1.9 s,
  * test/aks-cluster.test.ts 4.8-6.1 -> 4.4-5.4 s.
  *
+ * zod (config/schema.ts, lib/) exports every locale's messages (`z.locales`, ~50
+ * modules) and uses only English, which it loads on its own: requiring
+ * config/schema.ts in a test file took 189 ms of CPU without this stand-in, 154
+ * with it (means of eleven alternated runs each, warm caches).
+ *
  * Plain CommonJS: jest loads a resolver with Node's `require`.
  */
 'use strict';
 const path = require('path');
 
-/** Where the SDK's files live (any copy of it). */
-const SDK_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
+/** The SDK, whose requests most stand-ins are for. */
+const SDK = '@pulumi/pulumi';
 
 /**
- * The SDK's requests that get a stand-in: `from`, the SDK folder the request is
- * made from ('' for its root, undefined for any folder), `request`, the module
- * name asked for (or a pattern), `file`, the stand-in in this folder.
+ * The requests that get a stand-in: `package`, the package that asks (the SDK
+ * unless named), `from`, its folder the request is made from ('' for its root,
+ * undefined for any folder), `request`, the module name asked for (or a
+ * pattern), `file`, the stand-in in this folder.
  */
 const STAND_INS = [
   { request: '@npmcli/arborist', file: 'npmcli-arborist.cjs' },
@@ -48,18 +54,32 @@ const STAND_INS = [
   { from: 'provider', request: '../proto/provider_grpc_pb', file: 'pulumi-provider-grpc.cjs' },
   { request: '@opentelemetry/api', file: 'opentelemetry-api.cjs' },
   { request: 'semver', file: 'semver.cjs' },
+  { package: 'zod', from: 'v4/classic', request: '../locales/index.cjs', file: 'zod-locales.cjs' },
+  { package: 'zod', from: 'v4/core', request: '../locales/index.cjs', file: 'zod-locales.cjs' },
+  { package: 'zod', from: 'v4/mini', request: '../locales/index.cjs', file: 'zod-locales.cjs' },
 ];
 
-/** The stand-in for a request made from `basedir`, if it is one of the SDK's lazy ones. */
+/** Where a package's files live (any copy of it). */
+const packageDir = (name) => `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`;
+
+/** The stand-ins by the directory of the package that asks (computed once: jest asks for every request). */
+const BY_PACKAGE = [...new Set(STAND_INS.map((s) => s.package ?? SDK))].map((name) => ({
+  dir: packageDir(name),
+  standIns: STAND_INS.filter((s) => (s.package ?? SDK) === name),
+}));
+
+/** The stand-in for a request made from `basedir`, if it is one of the lazy ones. */
 function standIn(request, basedir) {
   const dir = `${basedir}${path.sep}`;
-  const at = dir.lastIndexOf(SDK_DIR);
-  if (at < 0) return undefined;
-  // The folder inside the SDK ('' for its root), with '/' between names.
-  const from = dir.slice(at + SDK_DIR.length, -1).split(path.sep).join('/');
-  for (const s of STAND_INS) {
-    if (s.from !== undefined && s.from !== from) continue;
-    if (typeof s.request === 'string' ? s.request === request : s.request.test(request)) return path.join(__dirname, s.file);
+  for (const { dir: inPackage, standIns } of BY_PACKAGE) {
+    const at = dir.lastIndexOf(inPackage);
+    if (at < 0) continue;
+    // The folder inside the package ('' for its root), with '/' between names.
+    const from = dir.slice(at + inPackage.length, -1).split(path.sep).join('/');
+    for (const s of standIns) {
+      if (s.from !== undefined && s.from !== from) continue;
+      if (typeof s.request === 'string' ? s.request === request : s.request.test(request)) return path.join(__dirname, s.file);
+    }
   }
   return undefined;
 }
