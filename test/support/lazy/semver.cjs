@@ -1,0 +1,6 @@
+/** semver, as the Pulumi SDK asks for it, loaded when first used: see ./lazy.cjs and ./resolver.cjs. */
+'use strict';
+const { lazyModule } = require('./lazy.cjs');
+
+// Asked for from here, not from the SDK: ./resolver.cjs resolves it as usual.
+module.exports = lazyModule(() => require('semver'));
