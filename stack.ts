@@ -10,7 +10,7 @@ import type { LocalStackConfig, StackConfig } from './config/schema';
 import { localPlatformArgsFromConfig, platformArgsFromConfig } from './config/platform-args';
 import { Platform } from './components/platform';
 import { LocalPlatform } from './components/local-platform';
-import { readGitSource, resolveImageTag } from './lib/image-source';
+import { readGitSource, resolveImageTag, type GitSource } from './lib/image-source';
 import { uniqueSuffixFor } from './lib/naming';
 import { Clock, systemClock } from './lib/aks-versions';
 import { checkDeployRules } from './config/deploy-rules';
@@ -19,6 +19,12 @@ import { checkDeployRules } from './config/deploy-rules';
 export interface CreateStackOptions {
   /** The clock the AKS version calendar is read with; default the system clock (tests inject a date). */
   clock?: Clock;
+  /**
+   * The checkout's git facts (the image tag's commit, the builds' timestamp) when the caller has
+   * read them already, `null` when it found no checkout; default: read from the checkout. The
+   * offline runs read them once per test file, for a run's cache key, and pass them on.
+   */
+  gitSource?: GitSource | null;
 }
 
 /**
@@ -43,7 +49,7 @@ export function createStack(options: CreateStackOptions = {}) {
   const clock = options.clock ?? systemClock;
   const loaded = loadConfig(clock);
   const repoRoot = __dirname.endsWith(`${path.sep}dist`) ? path.dirname(__dirname) : __dirname;
-  const git = readGitSource(repoRoot);
+  const git = options.gitSource === undefined ? readGitSource(repoRoot) : (options.gitSource ?? undefined);
   let imageTag: string;
   try {
     imageTag = resolveImageTag({ configuredTag: loaded.config.apps.imageTag, git });

@@ -565,7 +565,8 @@ export interface InstallMocksOptions {
   preview?: boolean;
   /**
    * Leave on the SDK work the mocks never read (V8's debugger, which closure serialization
-   * turns on for good, and a stack trace per resource): ./sdk-overheads.ts. Default false:
+   * turns on for good, a stack trace per resource, the leak bookkeeping of every promise the
+   * SDK awaits): ./sdk-overheads.ts. Default false:
    * installing the mocks turns it off for this copy of the SDK. Only a reference run that
    * compares with the SDK's own behaviour wants it (test/sdk-overheads.test.ts).
    */

@@ -37,6 +37,20 @@
  *    turned into a file URL) for the engine's `sourcePosition` and `stackTrace` of the
  *    registration. The mock monitor reads neither, so offline the SDK's `Resource.stackTrace`
  *    gives none: the registration carries no source position.
+ *
+ * 3. Promise bookkeeping ({@link skipPromiseBookkeeping}).
+ *
+ *    The SDK passes ~10,000 promises a prod run makes (every output property of every
+ *    resource, four times; every registration and awaited input) through `debuggablePromise`
+ *    (runtime/debuggable.js), which defines three properties on each (an id, a context, a
+ *    stack trace, taken afresh) and keeps it in a set until it settles, for the leaked-promise
+ *    report a Pulumi program prints at exit. Offline the program never exits (the program-run
+ *    server, a jest worker), and nothing else reads them. Offline the promise is chained as the
+ *    SDK chains it (the same two reactions, so every registration happens in the same order
+ *    and tick), without the bookkeeping: the program-run server's 21 runs of a cold `npm test`
+ *    record byte-identical results with and without it, and a run costs the server ~13 % less
+ *    CPU (six kinds of prod, dev and two-region runs, 30 of each way alternated in one server
+ *    process, 23.1 against 20.0 CPU-s; 2026-12-01).
  */
 import type { Session } from 'inspector';
 
@@ -105,8 +119,29 @@ export function skipSourcePositions(): void {
   Resource.stackTrace = Object.assign(() => [], { [WRAPPED]: true as const });
 }
 
+/** The part of @pulumi/pulumi/runtime/debuggable {@link skipPromiseBookkeeping} replaces. */
+interface DebuggableModule {
+  debuggablePromise: (<T>(p: Promise<T>, ctx: unknown) => Promise<T>) & { [WRAPPED]?: true };
+}
+
+/** `debuggablePromise` chains a promise as the SDK does, without its bookkeeping (3. above). Idempotent. */
+export function skipPromiseBookkeeping(): void {
+  const debuggable = sdkModule<DebuggableModule>('@pulumi/pulumi/runtime/debuggable', 'debuggablePromise');
+  if (debuggable.debuggablePromise[WRAPPED]) return;
+  const chained = <T>(p: Promise<T>): Promise<T> =>
+    p
+      .then((value) => value)
+      .catch((err: unknown) => {
+        // As the SDK does: the rejection names its promise.
+        (err as { promise?: unknown }).promise = p;
+        throw err;
+      });
+  debuggable.debuggablePromise = Object.assign(chained, { [WRAPPED]: true as const });
+}
+
 /** Turns off, in the SDK this process loaded, the work an offline run does not use (see the module's comment). Idempotent. */
 export function trimSdkOverheads(): void {
   quietClosureDebugger();
   skipSourcePositions();
+  skipPromiseBookkeeping();
 }

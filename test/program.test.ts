@@ -12,6 +12,8 @@ import { isTaggable } from '../policy/evaluate';
 import { allAlerts, ruleGroups } from '../lib/alert-rules';
 import { DASHBOARDS } from '../lib/dashboards';
 import { MONITORING_ROLE_IDS } from '../lib/monitoring';
+import { readGitSource, resolveImageTag } from '../lib/image-source';
+import { REPO_ROOT } from '../offline/stack-config';
 
 function counts(run: StackRun): Record<string, number> {
   const byType: Record<string, number> = {};
@@ -52,6 +54,19 @@ describe.each(['dev', 'prod'])('the %s stack', (stack) => {
       'aks-platform:index:Gateway': 1,
       'aks-platform:index:FrontDoor': 1,
     });
+  });
+
+  it("tags and stamps the images with this checkout's commit (the git facts runStack read once for the run's key)", () => {
+    const git = readGitSource(REPO_ROOT);
+    expect(git).toBeDefined();
+    const tag = resolveImageTag({ git });
+    expect(run.outputs.imageTag.value).toBe(tag);
+    const images = run.recorder.ofType('docker-build:index:Image').map(plain);
+    expect(images).toHaveLength(3);
+    for (const image of images) {
+      expect(image.tags).toEqual([expect.stringMatching(new RegExp(`:${tag}$`))]);
+      expect(image.buildArgs).toMatchObject({ SOURCE_DATE_EPOCH: String(git?.commitTime) });
+    }
   });
 
   it('holds no data-service password or key: no Key Vault secret, no RandomPassword, no key listing', () => {

@@ -3,7 +3,8 @@
  * records the same resources (inputs, the serialized dynamic provider,
  * options, dependencies) as without; V8's debugger, which the closure
  * serialization turns on, is off again once it is done; registrations carry no
- * source position; and a change of the SDK internals it relies on fails loudly.
+ * source position; promises are chained without the SDK's bookkeeping; and a
+ * change of the SDK internals it relies on fails loudly.
  *
  * One small program, run in this file's SDK first as the SDK runs it
  * (`installMocks({ keepSdkOverheads: true })`), then as `installMocks` runs it by
@@ -25,6 +26,10 @@ interface Monitor {
 const settings = require('@pulumi/pulumi/runtime/settings') as { getMonitor(): Monitor };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const v8Hooks = require('@pulumi/pulumi/runtime/closure/v8Hooks') as { getSessionAsync(): Promise<Session> };
+/** The SDK's promise wrapper (offline/sdk-overheads.ts, 3.). */
+type DebuggablePromise = <T>(p: Promise<T>, ctx: string) => Promise<T>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const debuggable = require('@pulumi/pulumi/runtime/debuggable') as { debuggablePromise: DebuggablePromise };
 
 /** A new provider object each time (the SDK serializes a provider object once), the same code. */
 function provider(label: string): pulumi.dynamic.ResourceProvider {
@@ -94,10 +99,13 @@ describe('an offline run, which installMocks runs with the SDK work it does not 
   /** A run whose serialization enables the debugger again (the SDK's session has it off by then). */
   let trimmedAgain: Awaited<ReturnType<typeof runProgram>>;
   let debuggerReportsBefore: number;
+  /** The SDK's own `debuggablePromise`, before installMocks replaced it. */
+  let sdkDebuggablePromise: DebuggablePromise;
 
   beforeAll(async () => {
     untrimmed = await runProgram(true);
     debuggerReportsBefore = await scriptsReported();
+    sdkDebuggablePromise = debuggable.debuggablePromise;
     trimmed = await runProgram();
     trimmedAgain = await runProgram();
   }, 60_000);
@@ -124,12 +132,30 @@ describe('an offline run, which installMocks runs with the SDK work it does not 
     expect(trimmedAgain.sourcePositions).toEqual([undefined, undefined, undefined]);
   });
 
+  it('chains the SDK’s promises as the SDK does, without its bookkeeping (an id, a context and a stack trace on each)', async () => {
+    const kept = Promise.resolve('kept');
+    await expect(sdkDebuggablePromise(kept, 'ctx')).resolves.toBe('kept');
+    expect(Object.getOwnPropertyNames(kept)).toEqual(['_debugId', '_debugCtx', '_debugStackTrace']);
+
+    expect(debuggable.debuggablePromise).not.toBe(sdkDebuggablePromise);
+    const plain = Promise.resolve('plain');
+    await expect(debuggable.debuggablePromise(plain, 'ctx')).resolves.toBe('plain');
+    expect(Object.getOwnPropertyNames(plain)).toEqual([]);
+    // A rejection names its promise, as the SDK's does.
+    const rejected = Promise.reject(new Error('boom'));
+    const error = (await debuggable.debuggablePromise(rejected, 'ctx').catch((err: unknown) => err)) as Error & { promise: unknown };
+    expect(error.message).toBe('boom');
+    expect(error.promise).toBe(rejected);
+  });
+
   it('wraps once, however often it is called', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const serializeClosure = require('@pulumi/pulumi/runtime/closure/serializeClosure') as { serializeFunction: unknown };
     const wrapped = serializeClosure.serializeFunction;
+    const chained = debuggable.debuggablePromise;
     trimSdkOverheads();
     expect(serializeClosure.serializeFunction).toBe(wrapped);
+    expect(debuggable.debuggablePromise).toBe(chained);
   });
 });
 
@@ -159,5 +185,13 @@ describe('an SDK whose internals changed', () => {
         '@pulumi/pulumi/resource': () => ({ Resource: class {} }),
       }),
     ).toThrow("@pulumi/pulumi/resource's Resource has no static stackTrace any more");
+    expect(
+      trimWith({
+        '@pulumi/pulumi/runtime/closure/serializeClosure': serializeClosure,
+        '@pulumi/pulumi/runtime/closure/v8Hooks': v8Hooks,
+        '@pulumi/pulumi/resource': () => ({ Resource: class { static stackTrace = () => []; } }),
+        '@pulumi/pulumi/runtime/debuggable': () => ({}),
+      }),
+    ).toThrow('@pulumi/pulumi/runtime/debuggable has no function debuggablePromise any more');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The require hook `npm start` runs TypeScript with: `node --require ./scripts/local/ts-hook.cjs file.ts`
  * (the launcher itself, the local OIDC issuer, and the api and agent under `node --watch`), and the
- * apps' tests' plain Node children (apps/api/test/observability.test.ts's OTLP export).
+ * apps' tests' plain Node children (apps/api/test/observability.test.ts's OTLP export,
+ * apps/common/test/azure-roots.test.ts's CLI run).
  *
  *  - `.ts` files are compiled by SWC with the repository's options (scripts/swc-options.cjs: ES2022,
  *    CommonJS, types stripped, not checked; the type-check is `npm test`'s), with inline source

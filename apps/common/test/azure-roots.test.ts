@@ -32,7 +32,15 @@ test('a store without one of the roots is refused with the root named', () => {
 
 test('the CLI writes the bundle the image points PGSSLROOTCERT at, and verify-full loads it', () => {
   const file = join(tempDir('roots-'), 'azure-postgres-roots.pem');
-  execFileSync(process.execPath, ['--require', 'tsx/cjs', join(__dirname, '../src/azure-roots.ts'), file], { stdio: 'pipe' });
+  // As the image runs it (`node apps/common/dist/azure-roots.js`): an environment of PATH alone, so no
+  // NODE_EXTRA_CA_CERTS a machine sets (Node parses it at every start, and it never reaches
+  // tls.rootCertificates), under npm start's require hook (SWC; tsx/cjs scans every dependency for
+  // ESM). Measured 2026-12-01, three runs each: 0.20-0.26 CPU-s with tsx/cjs and the machine's
+  // environment, 0.08-0.12 so (empty compile caches: 0.30-0.39 and 0.09-0.15).
+  execFileSync(process.execPath, ['--require', join(__dirname, '../../../scripts/local/ts-hook.cjs'), join(__dirname, '../src/azure-roots.ts'), file], {
+    stdio: 'pipe',
+    env: { PATH: process.env.PATH },
+  });
   expect(readFileSync(file, 'utf8')).toBe(azurePostgresRootBundle());
   expect(pgSsl({ host: 'db.postgres.database.azure.com', port: 5432, database: 'app', user: 'id-api', sslMode: 'verify-full', sslRootCert: file })).toEqual({
     rejectUnauthorized: true,
