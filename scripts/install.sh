@@ -54,14 +54,15 @@ if [ "$stale" -eq 1 ] || [ "${INSTALL_FORCE:-}" = "1" ]; then
   # honours the lockfile without that. Install scripts stay off: no dependency needs one
   # (README, "Install scripts").
   #
-  # From npm's cache first (--prefer-offline): the lockfile pins each package's version and
-  # integrity, so a cached package document or tarball is as good as the registry's. Online,
-  # npm downloads all ~1,700 of them again on every fresh clone (the registry's answers are
-  # stale for npm at once): four fresh clones on the busy 2-core machine took 106-138 s
-  # online, three 52-103 s from the cache (2026-12-01). A cached package document can lack a
-  # version published after it was cached (the lockfile was just bumped): npm then stops while
-  # it resolves the tree (ETARGET), before it changes node_modules, and the install runs again
-  # online (test/install.test.ts; checked by hand against a local registry).
+  # From npm's cache first (--prefer-offline): the lockfile pins each package's version,
+  # tarball URL and integrity (.npmrc keeps the URLs), so a cached tarball is as good as the
+  # registry's. Online, npm downloads every package document and tarball again on each fresh
+  # clone (the registry's answers are stale for npm at once). Fresh clones on the busy 2-core
+  # machine (2026-12-01): 106-138 s online (four), 52-103 s from the cache (three), 26-53 s
+  # from the cache with the tarball URLs (three). When npm must resolve a version (a dependency
+  # added or bumped in package.json) from a cached package document that predates it, it stops
+  # with ETARGET before it changes node_modules, and the install runs again online
+  # (test/install.test.ts; checked by hand against a local registry).
   if ! npm install --prefer-offline --ignore-scripts --no-audit --no-fund; then
     echo "== npm install from the cache failed (see above); again, online"
     npm install --ignore-scripts --no-audit --no-fund

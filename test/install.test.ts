@@ -13,7 +13,8 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const SCRIPT = join(__dirname, '..', 'scripts', 'install.sh');
+const ROOT = join(__dirname, '..');
+const SCRIPT = join(ROOT, 'scripts', 'install.sh');
 const INSTALL_ARGS = ['install', '--ignore-scripts', '--no-audit', '--no-fund'];
 
 interface Run {
@@ -97,5 +98,26 @@ describe('scripts/install.sh: npm packages', () => {
     expect(r.status).toBe(0);
     expect(r.calls).toEqual([]);
     expect(r.out).toContain('== npm packages up to date');
+  });
+});
+
+describe('package-lock.json', () => {
+  interface LockEntry {
+    version?: string;
+    resolved?: string;
+    integrity?: string;
+    link?: boolean;
+  }
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+
+  it("records every registry package's tarball URL and integrity, so that an install from the cache reads no package documents", () => {
+    const registryPackages = Object.entries(lock.packages).filter(([path, entry]) => path.includes('node_modules/') && !entry.link);
+    expect(registryPackages.length).toBeGreaterThan(800);
+    const incomplete = registryPackages.filter(([, e]) => !e.integrity || !/^https:\/\/registry\.npmjs\.org\/\S+\.tgz$/.test(e.resolved ?? '')).map(([path]) => path);
+    expect(incomplete).toEqual([]);
+  });
+
+  it('keeps them over a machine-wide omit-lockfile-registry-resolved (.npmrc)', () => {
+    expect(readFileSync(join(ROOT, '.npmrc'), 'utf8')).toMatch(/^omit-lockfile-registry-resolved=false$/m);
   });
 });
