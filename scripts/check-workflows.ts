@@ -183,13 +183,23 @@ type Validator = { validateWorkflow(src: string): Validation; validateAction(src
  * back off at once: the process's V8 flags are also part of the key of its JavaScript code
  * cache (test/support/code-cache-runtime.cjs). Same modules, same findings: only how V8
  * compiles them differs.
+ *
+ * `--liftoff-only` also turns off two flags it implies (`--wasm-tier-up`,
+ * `--wasm-dynamic-tiering`), which `--no-liftoff-only` leaves off: BASELINE_WASM_OFF turns them
+ * back on, so that the process's flags, and V8's hash of them in every code cache entry it
+ * writes, are again those it started with (node's defaults for both). Left off, a fresh process
+ * rejected every entry written after the linters compiled: 744 rejected entries in a second
+ * `npm test` (2026-12-01).
  */
-function withBaselineWasm<T>(compile: () => T): T {
-  setFlagsFromString('--liftoff-only');
+const BASELINE_WASM_ON = ['--liftoff-only'] as const;
+const BASELINE_WASM_OFF = ['--no-liftoff-only', '--wasm-tier-up', '--wasm-dynamic-tiering'] as const;
+
+export function withBaselineWasm<T>(compile: () => T): T {
+  for (const flag of BASELINE_WASM_ON) setFlagsFromString(flag);
   try {
     return compile();
   } finally {
-    setFlagsFromString('--no-liftoff-only');
+    for (const flag of BASELINE_WASM_OFF) setFlagsFromString(flag);
   }
 }
 
