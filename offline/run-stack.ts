@@ -115,7 +115,7 @@ export async function runStack(stack: string, options: RunStackOptions = {}, onR
   return result;
 }
 
-/** What a run's key says of the program: {@link programFingerprint}, and the git facts in it (`null`: no checkout). */
+/** What a run's key says of the program: a hash of {@link PROGRAM_INPUTS} and the git facts (the image tag's input; `null`: no checkout), and those facts. */
 interface ProgramState {
   fingerprint: string;
   git: GitSource | null;
@@ -124,11 +124,6 @@ interface ProgramState {
 function programState(): ProgramState {
   const git = readGitSource(REPO_ROOT) ?? null;
   return { fingerprint: hashInputs(PROGRAM_INPUTS, JSON.stringify(git)), git };
-}
-
-/** A hash of {@link PROGRAM_INPUTS} and the git source (the image tag's input). */
-export function programFingerprint(): string {
-  return programState().fingerprint;
 }
 
 /** What is kept of a run: plain data (the v8 serializer keeps undefined, Maps and Dates as they are). */

@@ -44,24 +44,10 @@ const START_ARGS = (() => {
   return node.split(' ');
 })();
 
-/**
- * The environment of a launch: the test's own, less NODE_EXTRA_CA_CERTS, which the launcher does
- * not use (it makes no TLS connection; the api it starts gets the issuer's certificate as its own
- * NODE_EXTRA_CA_CERTS). A machine-wide one (this machine's is the system's 144-certificate bundle)
- * is parsed at every Node start: ~0.1 CPU-s for each of the file's seven launches (measured
- * 2026-12-01: `node -e 1` 0.13-0.15 CPU-s with it, 0.03-0.04 without; the seven launcher
- * processes 2.16-2.21 -> 1.42-1.56 CPU-s, two cold runs each).
- */
-function launchEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...extra };
-  delete env.NODE_EXTRA_CA_CERTS;
-  return env;
-}
-
 function launch(args: string[], env: Record<string, string> = {}): Launch {
   const child = spawn(process.execPath, [...START_ARGS, ...args], {
     cwd: ROOT,
-    env: launchEnv(env),
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
