@@ -10,6 +10,7 @@ import { CONFIG_NAMESPACE, StackConfigInput } from '../config/schema';
 import { ConfigValidationError, parseStackConfig } from '../config/validate';
 import type { PlatformStackArgs, PlatformStackConfigArgs } from '../provider/platform-stack';
 import { componentNames, packageOptions } from '../provider/package-options';
+import { leaveTestContext } from '../apps/common/test-support/async-storages';
 
 /**
  * Compile-time guard: the facade's args (without the program-computed fields)
@@ -40,6 +41,7 @@ describe('PlatformStack under the offline engine', () => {
   let stack: InstanceType<typeof PlatformStack>;
 
   beforeAll(async () => {
+    leaveTestContext();
     recorder = installMocks({ project: 'aks-platform', stack: 'dev' });
     ({ PlatformStack } = await import('../provider/platform-stack'));
     const args: PlatformStackArgs = configValues('dev');
