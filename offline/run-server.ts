@@ -39,7 +39,8 @@ async function answer(connection: Socket, line: string): Promise<void> {
   let reply: RunReply;
   try {
     const at = request.clock;
-    const buffer = await serializedRun(request.stack, { overrides: request.overrides, configFile: request.configFile, clock: at === undefined ? undefined : () => new Date(at) }, request.git);
+    const options = { overrides: request.overrides, configFile: request.configFile, clock: at === undefined ? undefined : () => new Date(at), facade: request.facade };
+    const buffer = await serializedRun(request.stack, options, request.git);
     reply = { ok: true, run: buffer.toString('base64'), cpuMs: 0, ms: 0 };
   } catch (err) {
     const { name, message, stack } = err instanceof Error ? err : new Error(String(err));

@@ -10,7 +10,7 @@
  * the program is unchanged. The recorded run is kept in
  * node_modules/.cache/aks-platform-stack-runs/, keyed by a hash of everything
  * the run depends on: the program's sources (stack.ts, components/, lib/,
- * config/, offline/, the chart), the installed packages, the git commit the
+ * config/, offline/, provider/, the chart), the installed packages, the git commit the
  * image tag is derived from (and whether the work tree is dirty), the stack's
  * config file, the overrides and the clock's day. A file that reads a cached
  * run does not load the Pulumi SDK at all. `TEST_CACHE=off` turns the cache off
@@ -56,6 +56,13 @@ export interface RunStackOptions {
   configFile?: string;
   /** The clock the program reads the AKS version calendar with; default the system clock. Tests pass a fixed date. */
   clock?: Clock;
+  /**
+   * Build the platform through the `PlatformStack` facade of the source-based package
+   * (provider/platform-stack.ts) instead of running stack.ts: the stack's `aks-platform:*` values
+   * become its args (./platform-stack-run.ts), the outputs are the facade's. It reads the system
+   * clock (the facade takes none): `clock` is for stack.ts runs only.
+   */
+  facade?: boolean;
 }
 
 /**
@@ -63,7 +70,7 @@ export interface RunStackOptions {
  * the repository root: every source it (and the offline engine) loads or
  * reads, and the installed packages.
  */
-export const PROGRAM_INPUTS = ['stack.ts', 'components', 'lib', 'config', 'offline', 'apps/chart', 'Pulumi.yaml', 'package.json', 'package-lock.json'];
+export const PROGRAM_INPUTS = ['stack.ts', 'components', 'lib', 'config', 'offline', 'provider', 'apps/chart', 'Pulumi.yaml', 'package.json', 'package-lock.json'];
 
 /** This module's memo of deserialized runs: one object per run and test file. */
 const runs = new Map<string, Promise<StackRun>>();
@@ -83,6 +90,7 @@ let program: ProgramState | undefined;
  * failure is not kept.
  */
 export async function runStack(stack: string, options: RunStackOptions = {}, onRecorder?: (recorder: OfflineRecorder) => void): Promise<StackRun> {
+  if (options.facade && options.clock) throw new Error('runStack: a PlatformStack facade run reads the system clock; it takes no clock option');
   const shared = (globalThis as Record<string, unknown>)[SHARED_STORE_GLOBAL] as SharedStore | undefined;
   if (!shared) {
     // A process a test started (`tsx plan/cli.ts` in test/plan/cli.test.ts) asks the jest run's
@@ -98,7 +106,8 @@ export async function runStack(stack: string, options: RunStackOptions = {}, onR
   const configText = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
   program ??= programState();
   const { fingerprint, git } = program;
-  const key = `${fingerprint.slice(0, 16)}-${hashInputs([], JSON.stringify([stack, configPath, configText, options.overrides ?? {}, date])).slice(0, 32)}.v8`;
+  const facade = options.facade ? ['PlatformStack'] : [];
+  const key = `${fingerprint.slice(0, 16)}-${hashInputs([], JSON.stringify([stack, configPath, configText, options.overrides ?? {}, date, ...facade])).slice(0, 32)}.v8`;
   let result = onRecorder ? undefined : runs.get(key);
   if (!result) {
     let serialized = shared.runs.get(key);
@@ -170,6 +179,8 @@ export interface RunRequest {
    * derives the image tag from; absent: the server reads them (`tsx plan/cli.ts`).
    */
   git?: GitSource | null;
+  /** A run through the `PlatformStack` facade ({@link RunStackOptions.facade}). */
+  facade?: boolean;
 }
 
 /** The server's answer: the serialized run (base64), or the program's failure; its CPU and wall milliseconds. */
@@ -183,7 +194,7 @@ export type RunReply = ({ ok: true; run: string } | { ok: false; error: { name: 
  */
 async function makeRun(stack: string, options: RunStackOptions, inTestFile = true, git?: GitSource | null): Promise<Buffer> {
   const socket = process.env[RUN_SERVER_ENV];
-  const request: RunRequest = { stack, overrides: options.overrides, configFile: options.configFile, clock: options.clock?.().toISOString(), git };
+  const request: RunRequest = { stack, overrides: options.overrides, configFile: options.configFile, clock: options.clock?.().toISOString(), git, facade: options.facade };
   const reply = socket ? await askServer(socket, request) : undefined;
   if (!reply) return timedAsync('pulumi program run', () => serializedRun(stack, options, git));
   recordTiming('pulumi program run', reply.ms);
@@ -284,13 +295,19 @@ async function runProgram(stack: string, options: RunStackOptions, onRecorder?: 
   // closure serialization, a stack trace per resource): ./sdk-overheads.ts.
   const recorder = installMocks({ project: 'aks-platform', stack });
   onRecorder?.(recorder);
-  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-  // Imported here, after the mocks, as Pulumi's testing guide asks.
-  const { createStack } = await import('../stack');
-  // The git facts the run's key was made with, when the asker read them: three `git` processes
-  // less per run. Each forks the server, ~850 MB by then: 18 ms of the server's CPU per run,
-  // ~0.4 CPU-s of a cold `npm test`'s 21 runs (measured 2026-12-01).
-  const exported = createStack({ clock: options.clock, gitSource: git }) as Record<string, unknown>;
+  let exported: Record<string, unknown>;
+  if (options.facade) {
+    // The facade's args are the values; it reads no Pulumi config (./platform-stack-run.ts).
+    exported = await (await import('./platform-stack-run')).buildPlatformStack(config.values);
+  } else {
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+    // Imported here, after the mocks, as Pulumi's testing guide asks.
+    const { createStack } = await import('../stack');
+    // The git facts the run's key was made with, when the asker read them: three `git` processes
+    // less per run. Each forks the server, ~850 MB by then: 18 ms of the server's CPU per run,
+    // ~0.4 CPU-s of a cold `npm test`'s 21 runs (measured 2026-12-01).
+    exported = createStack({ clock: options.clock, gitSource: git }) as Record<string, unknown>;
+  }
   const outputs: Record<string, ResolvedOutput> = {};
   for (const [key, value] of Object.entries(exported)) {
     outputs[key] = await resolveOutput(value as pulumiType.Input<unknown>);

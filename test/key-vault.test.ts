@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { installMocks, settle, resolveOutput, isSecretValue, unwrapSecrets, MOCK_TENANT_ID, MOCK_CLIENT_OBJECT_ID, MOCK_SUBSCRIPTION_ID } from '../offline/mocks';
 import type { KeyVaultArgs } from '../components/key-vault';
+import { leaveTestContext } from '../apps/common/test-support/async-storages';
 
 const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
 const ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net';
@@ -35,6 +36,7 @@ function prodArgs(): KeyVaultArgs {
 }
 
 async function build(args: KeyVaultArgs) {
+  leaveTestContext();
   const recorder = installMocks();
   const { KeyVault } = await import('../components/key-vault');
   const kv = new KeyVault('kv', args);
@@ -203,6 +205,7 @@ describe('KeyVault', () => {
 
 describe('WorkloadIdentity', () => {
   it('creates one federated credential per service account, one after another', async () => {
+    leaveTestContext();
     const recorder = installMocks();
     const { WorkloadIdentity } = await import('../components/workload-identity');
     const wi = new WorkloadIdentity('wi', {
@@ -251,6 +254,7 @@ describe('WorkloadIdentity', () => {
 
 describe('data services wired together (as the Platform does)', () => {
   it('hold no password or key: no RandomPassword, no key listing, nothing secret in any input', async () => {
+    leaveTestContext();
     const recorder = installMocks();
     const { PostgresDatabase } = await import('../components/postgres-database');
     const { RedisCache } = await import('../components/redis-cache');

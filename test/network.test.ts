@@ -2,6 +2,7 @@ import { installMocks, settle, resolveOutput, OfflineRecorder } from '../offline
 import type { NetworkArgs } from '../components/network';
 import { NameParts } from '../lib/naming';
 import { registeredTypes, resourceErrorOf } from './support/components';
+import { leaveTestContext } from '../apps/common/test-support/async-storages';
 
 const naming: NameParts = { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' };
 const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
@@ -25,6 +26,7 @@ function baseArgs(overrides: Partial<NetworkArgs> = {}): NetworkArgs {
 }
 
 async function build(name: string, args: NetworkArgs): Promise<{ recorder: OfflineRecorder; net: import('../components/network').Network }> {
+  leaveTestContext();
   const recorder = installMocks({ stack: 'prod' });
   const { Network } = await import('../components/network');
   const net = new Network(name, args);

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION_ID } from '../offline/mocks';
+import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_SECRET_MARKER, MOCK_SUBSCRIPTION_ID, type OfflineRecorder } from '../offline/mocks';
 import type { OperationsRunnerArgs } from '../components/operations-runner';
 import {
   MICROSOFT_PACKAGES_KEY_FINGERPRINT,
@@ -21,6 +21,7 @@ import {
 } from '../lib/operations-runner';
 import { registeredTypes, resourceErrorOf } from './support/components';
 import { testSshKey } from './support/ssh-keys';
+import { leaveTestContext } from '../apps/common/test-support/async-storages';
 
 const VAULT_ID = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-aksplat-prod-weu/providers/Microsoft.KeyVault/vaults/kv-aksplat-prod-abc123`;
 const SUBNET = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-aksplat-prod-weu/providers/Microsoft.Network/virtualNetworks/vnet-aksplat-prod-weu/subnets/snet-aksplat-prod-weu-ops`;
@@ -181,12 +182,21 @@ describe('OperationsRunner', () => {
     adminSshPublicKey: ED25519,
   });
 
+  /** The runner of args(), built once for the two tests that only read it (neither changes it). */
+  let built: Promise<OfflineRecorder> | undefined;
+  const build = () =>
+    (built ??= (async () => {
+      leaveTestContext();
+      const recorder = installMocks({ stack: 'prod' });
+      const { OperationsRunner } = await import('../components/operations-runner');
+      const runner = new OperationsRunner('ops', args());
+      await resolveOutput(runner.identityClientId);
+      await settle();
+      return recorder;
+    })());
+
   it('a scale set in the operations subnet with a managed identity that may read only the token secret, no public IP', async () => {
-    const recorder = installMocks({ stack: 'prod' });
-    const { OperationsRunner } = await import('../components/operations-runner');
-    const runner = new OperationsRunner('ops', args());
-    await resolveOutput(runner.identityClientId);
-    await settle();
+    const recorder = await build();
     const role = recorder.one('azure-native:authorization:RoleAssignment');
     expect(role.inputs).toMatchObject({
       scope: `${VAULT_ID}/secrets/${RUNNER_TOKEN_SECRET}`,
@@ -213,11 +223,7 @@ describe('OperationsRunner', () => {
   });
 
   it('signs the admin in with the SSH key only: no password anywhere, nothing secret registered', async () => {
-    const recorder = installMocks({ stack: 'prod' });
-    const { OperationsRunner } = await import('../components/operations-runner');
-    const runner = new OperationsRunner('ops', args());
-    await resolveOutput(runner.identityClientId);
-    await settle();
+    const recorder = await build();
     const os = (recorder.one('azure-native:compute:VirtualMachineScaleSet').inputs as Record<string, any>).virtualMachineProfile.osProfile;
     expect(os.adminPassword).toBeUndefined();
     expect(os.linuxConfiguration).toEqual({

@@ -1,5 +1,6 @@
 import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_TENANT_ID, OfflineRecorder } from '../offline/mocks';
 import type { PostgresDatabaseArgs } from '../components/postgres-database';
+import { leaveTestContext } from '../apps/common/test-support/async-storages';
 
 const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
 const ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.postgres.database.azure.com';
@@ -40,6 +41,7 @@ function devArgs(): PostgresDatabaseArgs {
 }
 
 async function build(args: PostgresDatabaseArgs) {
+  leaveTestContext();
   const recorder = installMocks();
   const { PostgresDatabase } = await import('../components/postgres-database');
   const db = new PostgresDatabase('pg', args);

@@ -3,9 +3,15 @@
  * `PlatformStack` facade under the offline engine with the dev stack's values,
  * and the options the provider host serves it with. The schema Pulumi infers
  * for other languages: test/provider-schema.test.ts.
+ *
+ * The facade with the dev values is built once for the jest run, on the
+ * program-run server and cached with its runs (offline/run-stack.ts, `facade`);
+ * the constructions it refuses run here.
  */
-import { installMocks, OfflineRecorder, resolveOutput, settle } from '../offline/mocks';
+import { installMocks } from '../offline/mocks';
+import { runStack, type StackRun } from '../offline/run-stack';
 import { readStackConfig } from '../offline/stack-config';
+import { platformStackArgs } from '../offline/platform-stack-run';
 import { CONFIG_NAMESPACE, StackConfigInput } from '../config/schema';
 import { ConfigValidationError, parseStackConfig } from '../config/validate';
 import type { PlatformStackArgs, PlatformStackConfigArgs } from '../provider/platform-stack';
@@ -21,32 +27,21 @@ const asSchemaInput = (args: PlatformStackConfigArgs): StackConfigInput => args;
 export type EveryConfigKeyHasAnArg = [Exclude<keyof StackConfigInput, keyof PlatformStackConfigArgs>] extends [never] ? true : never;
 export const everyConfigKeyHasAnArg: EveryConfigKeyHasAnArg = true;
 
-/** The `aks-platform:*` values of a stack file, parsed the way Pulumi hands them to the program. */
+/** The `aks-platform:*` values of a stack file, parsed the way Pulumi hands them to the program (what the facade run passes it). */
 function configValues(stack: string, overrides: Record<string, unknown> = {}): PlatformStackConfigArgs {
-  const { values } = readStackConfig(stack, overrides);
-  const scalarKeys = new Set(['environment', 'location', 'prefix']);
-  const out: Record<string, unknown> = {};
-  for (const [fullKey, raw] of Object.entries(values)) {
-    if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
-    const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
-    out[key] = scalarKeys.has(key) ? raw : JSON.parse(raw);
-  }
-  return out as unknown as PlatformStackConfigArgs;
+  return platformStackArgs(readStackConfig(stack, overrides).values);
 }
 
 describe('PlatformStack under the offline engine', () => {
-  let recorder: OfflineRecorder;
+  let run: StackRun;
   let PlatformStack: typeof import('../provider/platform-stack').PlatformStack;
-  let stack: InstanceType<typeof PlatformStack>;
 
   beforeAll(async () => {
-    recorder = installMocks({ project: 'aks-platform', stack: 'dev' });
-    ({ PlatformStack } = await import('../provider/platform-stack'));
+    // What the facade run gets (`new PlatformStack('platform', args)`, offline/platform-stack-run.ts).
     const args: PlatformStackArgs = configValues('dev');
     asSchemaInput(args);
-    stack = new PlatformStack('platform', args);
-    await resolveOutput(stack.ingressHost);
-    await settle();
+    run = await runStack('dev', { facade: true });
+    ({ PlatformStack } = await import('../provider/platform-stack'));
   }, 30_000);
 
   it('is what the host serves: the identity and component names the schema is inferred from (provider/package-options.ts)', async () => {
@@ -58,7 +53,7 @@ describe('PlatformStack under the offline engine', () => {
 
   it('registers the whole platform under the facade', () => {
     const byType: Record<string, number> = {};
-    for (const r of recorder.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
+    for (const r of run.recorder.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
     expect(byType).toMatchObject({
       'aks-platform:index:PlatformStack': 1,
       'aks-platform:index:Platform': 1,
@@ -71,17 +66,18 @@ describe('PlatformStack under the offline engine', () => {
     });
   });
 
-  it('resolves the same outputs as the program, the kubeconfig as a secret', async () => {
-    expect(await resolveOutput(stack.resourceGroupName)).toEqual({ value: 'rg-aksplat-dev-weu', secret: false });
-    expect(await resolveOutput(stack.clusterName)).toEqual({ value: 'aks-aksplat-dev-weu', secret: false });
-    expect(String((await resolveOutput(stack.registryLoginServer)).value)).toMatch(/^craksplat.*\.azurecr\.io$/);
-    const kubeconfig = await resolveOutput(stack.kubeconfig);
+  it('resolves the same outputs as the program, the kubeconfig as a secret', () => {
+    const { outputs } = run;
+    expect(outputs.resourceGroupName).toEqual({ value: 'rg-aksplat-dev-weu', secret: false });
+    expect(outputs.clusterName).toEqual({ value: 'aks-aksplat-dev-weu', secret: false });
+    expect(String(outputs.registryLoginServer.value)).toMatch(/^craksplat.*\.azurecr\.io$/);
+    const kubeconfig = outputs.kubeconfig;
     expect(kubeconfig.secret).toBe(true);
     expect(String(kubeconfig.value)).toContain('kubelogin');
-    const images = (await resolveOutput(stack.images)).value;
+    const images = outputs.images.value as Record<string, string>;
     expect(Object.keys(images).sort()).toEqual(['agent', 'api', 'frontend']);
     for (const ref of Object.values(images)) expect(ref).toMatch(/\.azurecr\.io\/.+@sha256:[0-9a-f]{64}$/);
-    expect(Object.keys((await resolveOutput(stack.releases)).value).sort()).toEqual(['agent', 'api', 'frontend']);
+    expect(Object.keys(outputs.releases.value as Record<string, unknown>).sort()).toEqual(['agent', 'api', 'frontend']);
   });
 
   it.each([

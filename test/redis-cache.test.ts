@@ -1,5 +1,6 @@
 import { installMocks, settle, resolveOutput } from '../offline/mocks';
 import type { RedisCacheArgs } from '../components/redis-cache';
+import { leaveTestContext } from '../apps/common/test-support/async-storages';
 
 const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
 const AMR_ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.redis.azure.net';
@@ -48,6 +49,7 @@ function classicArgs(): RedisCacheArgs {
 }
 
 async function build(args: RedisCacheArgs) {
+  leaveTestContext();
   const recorder = installMocks();
   const { RedisCache } = await import('../components/redis-cache');
   const cache = new RedisCache('redis', args);

@@ -157,8 +157,12 @@ test('a word count job goes queued -> running -> succeeded and shows its result'
     'Running:step step-done',
     'Succeeded:step step-done',
   ]);
+  // The page's own record starts at the submission's answer (queued) and goes forward only. The DOM
+  // need not have painted each step: a job that finishes before React renders the submission is
+  // drawn once, as succeeded (seen under load), so what the observer saw is checked for order only.
+  await expect(firstRow.locator('.job-meta .visually-hidden').textContent()).resolves.toMatch(/^\. Seen statuses: Queued, (Running, )?Succeeded\.$/);
   const seen = await page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
-  expect(seen[0]).toBe('queued');
+  expect(seen).toEqual(['queued', 'running', 'succeeded'].filter((s) => seen.includes(s)));
   expect(seen[seen.length - 1]).toBe('succeeded');
   await expect(page.getByTestId('announcer').textContent()).resolves.toMatch(/Word count job [0-9a-f]{8} succeeded\./);
   // Every api call carried the access token MSAL obtained from the provider.
