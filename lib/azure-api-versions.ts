@@ -170,10 +170,15 @@ const VERSIONED_MODULE = /^azure-native:([a-zA-Z0-9]+)\/(v\d{8}(?:preview)?):([A
  * Other tokens are returned as they are. Rules, prices and mocks key on this form.
  */
 export function canonicalType(type: string): string {
-  const parameterized = PARAMETERIZED.exec(type);
-  if (parameterized) return `azure-native:${parameterized[3]}:${parameterized[4]}`;
-  const versioned = VERSIONED_MODULE.exec(type);
-  if (versioned) return `azure-native:${versioned[1]}:${versioned[3]}`;
+  // Called for every resource by every rule of the policy pack: the regular expressions run only
+  // on a token that can match them (`azure-native_…`, or `azure-native:` with a `/`).
+  if (type.startsWith('azure-native_')) {
+    const parameterized = PARAMETERIZED.exec(type);
+    if (parameterized) return `azure-native:${parameterized[3]}:${parameterized[4]}`;
+  } else if (type.startsWith('azure-native:') && type.includes('/')) {
+    const versioned = VERSIONED_MODULE.exec(type);
+    if (versioned) return `azure-native:${versioned[1]}:${versioned[3]}`;
+  }
   return type;
 }
 

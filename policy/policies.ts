@@ -44,7 +44,10 @@ export function viewFromArgs(args: Pick<ResourceValidationArgs, 'urn' | 'type' |
 
 /** A resource under `validateStack`: outputs, options, dependencies. */
 export function viewFromPolicyResource(resource: Pick<PolicyResource, 'urn' | 'type' | 'name' | 'props' | 'opts' | 'parent' | 'dependencies' | 'propertyDependencies'>): ResourceView {
-  const propertyDependencies = Object.values(resource.propertyDependencies ?? {}).flat();
+  // Every stack policy maps every resource: one set, no intermediate arrays.
+  const urns = new Set<string>();
+  for (const d of resource.dependencies) urns.add(d.urn);
+  for (const deps of Object.values(resource.propertyDependencies ?? {})) for (const d of deps) urns.add(d.urn);
   return {
     urn: resource.urn,
     type: canonicalType(resource.type),
@@ -52,7 +55,7 @@ export function viewFromPolicyResource(resource: Pick<PolicyResource, 'urn' | 't
     props: resource.props,
     protect: resource.opts?.protect === true,
     parent: resource.parent?.urn,
-    dependencies: [...new Set([...resource.dependencies, ...propertyDependencies].map((d) => d.urn))],
+    dependencies: [...urns],
     id: knownString(() => resource.props.id),
   };
 }

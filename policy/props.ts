@@ -9,10 +9,26 @@ export function isRecord(value: unknown): value is Props {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Each path's keys, split once: the rules read a few dozen fixed paths, for every resource of
+ * every check. Bounded, in case a caller builds paths from data.
+ */
+const PATH_KEYS = new Map<string, readonly string[]>();
+const PATH_KEYS_MAX = 1000;
+
+function keysOf(path: string): readonly string[] {
+  let keys = PATH_KEYS.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    if (PATH_KEYS.size < PATH_KEYS_MAX) PATH_KEYS.set(path, keys);
+  }
+  return keys;
+}
+
 /** `get(props, 'a.b.c')`; undefined when any step is missing. */
 export function get(props: unknown, path: string): unknown {
   let current: unknown = props;
-  for (const key of path.split('.')) {
+  for (const key of keysOf(path)) {
     if (!isRecord(current)) return undefined;
     current = current[key];
   }

@@ -189,19 +189,28 @@ const REVIEWED_THIRD_PARTY_IMAGES = new Set(['docker.io/traefik@sha256:5203c3f39
 
 /** Every image reference in a values tree (`image: "<ref>"` or `image: { ref }`, or `{ registry, repository }`). */
 function imageRefs(tree: unknown, path = 'values'): { path: string; ref: string }[] {
-  if (Array.isArray(tree)) return tree.flatMap((v, i) => imageRefs(v, `${path}[${i}]`));
-  if (!isRecord(tree)) return [];
-  return Object.entries(tree).flatMap(([key, value]) => {
-    const child = `${path}.${key}`;
-    if (key === 'image' && typeof value === 'string') return [{ path: child, ref: value }];
-    if (key === 'image' && isRecord(value) && typeof value.ref === 'string') return [{ path: `${child}.ref`, ref: value.ref }];
-    if (key === 'image' && isRecord(value) && typeof value.repository === 'string') {
-      const registry = typeof value.registry === 'string' && value.registry !== '' ? `${value.registry}/` : '';
-      const digest = typeof value.digest === 'string' && value.digest !== '' ? `@${value.digest}` : '';
-      return [{ path: child, ref: `${registry}${value.repository}${digest}` }];
+  const found: { path: string; ref: string }[] = [];
+  // One array and plain loops: this walks every node of every release's values (see rules.ts's walks).
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) walk(node[i], `${at}[${i}]`);
+      return;
     }
-    return imageRefs(value, child);
-  });
+    if (!isRecord(node)) return;
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      const child = `${at}.${key}`;
+      if (key === 'image' && typeof value === 'string') found.push({ path: child, ref: value });
+      else if (key === 'image' && isRecord(value) && typeof value.ref === 'string') found.push({ path: `${child}.ref`, ref: value.ref });
+      else if (key === 'image' && isRecord(value) && typeof value.repository === 'string') {
+        const registry = typeof value.registry === 'string' && value.registry !== '' ? `${value.registry}/` : '';
+        const digest = typeof value.digest === 'string' && value.digest !== '' ? `@${value.digest}` : '';
+        found.push({ path: child, ref: `${registry}${value.repository}${digest}` });
+      } else walk(value, child);
+    }
+  };
+  walk(tree, path);
+  return found;
 }
 
 /** Login servers of the registries in the stack (`<name>.azurecr.io`, or the `loginServer` output). */

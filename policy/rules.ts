@@ -223,10 +223,22 @@ interface ImageReference {
  * chart's `{ ref }` object, or the common `{ registry?, repository, tag?, digest? }` object.
  */
 export function imageReferences(values: unknown, path = 'values'): ImageReference[] {
-  if (Array.isArray(values)) return values.flatMap((v, i) => imageReferences(v, `${path}[${i}]`));
-  if (!isRecord(values)) return [];
   const found: ImageReference[] = [];
-  for (const [key, value] of Object.entries(values)) {
+  collectImageReferences(values, path, found);
+  return found;
+}
+
+// The tree walks below visit every node of a release's values, for several rules and every
+// release: they append to one array and loop instead of allocating per node (flatMap,
+// Object.entries); results and their order are those of a plain depth-first walk.
+function collectImageReferences(values: unknown, path: string, found: ImageReference[]): void {
+  if (Array.isArray(values)) {
+    for (let i = 0; i < values.length; i++) collectImageReferences(values[i], `${path}[${i}]`, found);
+    return;
+  }
+  if (!isRecord(values)) return;
+  for (const key of Object.keys(values)) {
+    const value = values[key];
     const childPath = `${path}.${key}`;
     if (key === 'image' && typeof value === 'string') {
       found.push({ path: childPath, reference: value, pinned: DIGEST_PINNED_IMAGE.test(value) });
@@ -242,12 +254,11 @@ export function imageReferences(values: unknown, path = 'values'): ImageReferenc
       const pinned = DIGEST_PINNED_IMAGE.test(`${registry}${repository}`) ||
         (digest !== undefined && SHA256_DIGEST.test(digest) && DIGEST_PINNED_IMAGE.test(`${registry}${repository}@${digest}`));
       found.push({ path: childPath, reference, pinned });
-      found.push(...imageReferences(Object.fromEntries(Object.entries(value).filter(([k]) => !['repository', 'tag', 'digest', 'registry'].includes(k))), childPath));
+      collectImageReferences(Object.fromEntries(Object.entries(value).filter(([k]) => !['repository', 'tag', 'digest', 'registry'].includes(k))), childPath, found);
     } else {
-      found.push(...imageReferences(value, childPath));
+      collectImageReferences(value, childPath, found);
     }
   }
-  return found;
 }
 
 // ---------------------------------------------------------------------------
@@ -259,13 +270,22 @@ function isRetiredIngressClass(value: unknown): boolean {
 
 /** Retired ingress classes anywhere in Helm values (`ingressClassName`, `className`, `ingressClass` keys). */
 export function retiredIngressClassesIn(values: unknown, path = 'values'): { path: string; value: string }[] {
-  if (Array.isArray(values)) return values.flatMap((v, i) => retiredIngressClassesIn(v, `${path}[${i}]`));
-  if (!isRecord(values)) return [];
-  return Object.entries(values).flatMap(([key, value]) => {
-    const at = `${path}.${key}`;
-    if (['ingressClassName', 'className', 'ingressClass'].includes(key) && isRetiredIngressClass(value)) return [{ path: at, value: value as string }];
-    return retiredIngressClassesIn(value, at);
-  });
+  const found: { path: string; value: string }[] = [];
+  const walk = (value: unknown, at: string): void => {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) walk(value[i], `${at}[${i}]`);
+      return;
+    }
+    if (!isRecord(value)) return;
+    for (const key of Object.keys(value)) {
+      const child = value[key];
+      const childPath = `${at}.${key}`;
+      if ((key === 'ingressClassName' || key === 'className' || key === 'ingressClass') && isRetiredIngressClass(child)) found.push({ path: childPath, value: child as string });
+      else walk(child, childPath);
+    }
+  };
+  walk(values, path);
+  return found;
 }
 
 /**
@@ -275,20 +295,27 @@ export function retiredIngressClassesIn(values: unknown, path = 'values'): { pat
  */
 export function loadBalancerServicesIn(release: ResourceView): { path: string; annotations: Record<string, unknown> }[] {
   const traefik = release.props.chart === 'traefik';
-  const walk = (value: unknown, path: string): { path: string; annotations: Record<string, unknown> }[] => {
-    if (Array.isArray(value)) return value.flatMap((v, i) => walk(v, `${path}[${i}]`));
-    if (!isRecord(value)) return [];
-    return Object.entries(value).flatMap(([key, child]) => {
+  const found: { path: string; annotations: Record<string, unknown> }[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`);
+      return;
+    }
+    if (!isRecord(value)) return;
+    for (const key of Object.keys(value)) {
+      const child = value[key];
       const at = `${path}.${key}`;
       if (key === 'service' && isRecord(child)) {
         const type = get(child, 'type') ?? get(child, 'spec.type') ?? (traefik && path === 'values' ? 'LoadBalancer' : undefined);
         const annotations = isRecord(child.annotations) ? child.annotations : {};
-        return equalsIgnoreCase(type, 'LoadBalancer') ? [{ path: at, annotations }] : [];
+        if (equalsIgnoreCase(type, 'LoadBalancer')) found.push({ path: at, annotations });
+      } else {
+        walk(child, at);
       }
-      return walk(child, at);
-    });
+    }
   };
-  return walk(release.props.values, 'values');
+  walk(release.props.values, 'values');
+  return found;
 }
 
 function isInternal(annotations: unknown): boolean {

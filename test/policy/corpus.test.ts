@@ -18,6 +18,7 @@ import { evaluate } from '../../policy/evaluate';
 import type { ResourceView } from '../../policy/model';
 import { policiesFor } from '../../policy/policies';
 import { planStack } from '../../plan/plan';
+import { runStack } from '../../offline/run-stack';
 import { toResourceView } from '../../plan/build';
 import { AssignedRole, PROGRAM_ROLES, programRoleIds, roleGuidOf } from '../../lib/role-ids';
 import { TEST_CLOCK } from '../support/clock';
@@ -41,14 +42,28 @@ const SUB = '/subscriptions/00000000-0000-4000-8000-000000000001';
 const RG = `${SUB}/resourceGroups/rg-aksplat-prod-weu`;
 const role = (guid: string) => `${SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
+/**
+ * The view at `index`, made the change's own first: a change's graph starts as a new array of
+ * the clean graph's views, which are frozen, and a view it reaches through these helpers
+ * (find, props, releases) is replaced by a copy with its own props, so a change copies only
+ * what it may alter (a whole-graph copy per change was most of this file's CPU).
+ */
+function own(views: Views, index: number): ResourceView {
+  const view = views[index];
+  if (!Object.isFrozen(view)) return view;
+  const copy = { ...view, props: structuredClone(view.props) };
+  views[index] = copy;
+  return copy;
+}
 function find(views: Views, name: string): ResourceView {
-  const found = views.find((v) => v.name === name);
-  if (!found) throw new Error(`no resource ${name} in the prod graph; names: ${views.map((v) => v.name).join(', ')}`);
-  return found;
+  const index = views.findIndex((v) => v.name === name);
+  if (index < 0) throw new Error(`no resource ${name} in the prod graph; names: ${views.map((v) => v.name).join(', ')}`);
+  return own(views, index);
 }
 const props = (views: Views, name: string): Record<string, any> => find(views, name).props as Record<string, any>;
 // The app releases (the platform chart); the gateway's Traefik release has its own value shape and rules.
-const releases = (views: Views) => views.filter((v) => v.type === 'kubernetes:helm.sh/v3:Release' && v.props.chart !== 'traefik');
+const releases = (views: Views) =>
+  views.flatMap((v, index) => (v.type === 'kubernetes:helm.sh/v3:Release' && v.props.chart !== 'traefik' ? [own(views, index)] : []));
 const RELEASES = ['api', 'agent', 'frontend'].map((app) => `${P}-${app}-release`);
 function openInbound(views: Views, nsg: string, name: string, ports: string[], protocol = 'Tcp'): void {
   props(views, `${P}-network-nsg-${nsg}`).securityRules.unshift({
@@ -150,6 +165,14 @@ export const CORPUS: Change[] = [
   { change: 'agent image by mutable tag', mutate: (v) => { const image = props(v, `${P}-agent-release`).values.image; image.ref = image.ref.replace(/@sha256:.*/, ':latest'); }, expect: { rule: 'helm-image-pinned-by-digest', names: [`${P}-agent-release`] } },
 ];
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
 /** Findings of the pack's policies (policy/policies.ts) on a graph: resource policies per resource, stack policies over all. */
 function packFindings(views: Views): string[] {
   const out: string[] = [];
@@ -163,22 +186,27 @@ function packFindings(views: Views): string[] {
   }
   for (const v of views) policyResources.get(v.urn)!.dependencies = v.dependencies.map((d) => policyResources.get(d)).filter((d): d is PolicyResource => d !== undefined);
   const byUrn = new Map(views.map((v) => [v.urn, v.name]));
+  // What validateResource gets for each resource, and validateStack for the stack: built once, read by every policy.
+  const resourceArgs = views.map((v) => ({
+    type: v.type, name: v.name, urn: v.urn, props: v.props,
+    opts: policyResources.get(v.urn)!.opts,
+  }) as unknown as ResourceValidationArgs);
+  const stackResources = [...policyResources.values()];
   for (const policy of policiesFor()) {
     const base = policy.name.replace(/-advisory$/, '');
     const level = policy.enforcementLevel;
     const resourcePolicy = policy as ResourceValidationPolicy;
     if (typeof resourcePolicy.validateResource === 'function') {
-      for (const v of views) {
-        const args = {
-          type: v.type, name: v.name, urn: v.urn, props: v.props,
-          opts: policyResources.get(v.urn)!.opts,
-        } as unknown as ResourceValidationArgs;
-        void resourcePolicy.validateResource(args, () => out.push(`${level} ${base} ${v.name}`));
+      let name = '';
+      const report = () => out.push(`${level} ${base} ${name}`);
+      for (const args of resourceArgs) {
+        name = args.name;
+        void resourcePolicy.validateResource(args, report);
       }
     } else {
       const stackPolicy = policy as StackValidationPolicy;
       void stackPolicy.validateStack(
-        { resources: [...policyResources.values()], stackTags: new Map(), getConfig: <X extends object>() => ({}) as X, notApplicable: (): never => { throw new Error(); } },
+        { resources: stackResources, stackTags: new Map(), getConfig: <X extends object>() => ({}) as X, notApplicable: (): never => { throw new Error(); } },
         (_message, urn) => out.push(`${level} ${base} ${byUrn.get(urn!)}`),
       );
     }
@@ -190,11 +218,14 @@ describe('insecure-change corpus on the real prod program', () => {
   let clean: Views;
 
   beforeAll(async () => {
-    const { run } = await planStack({ stack: 'prod', clock: TEST_CLOCK });
-    clean = run.resources.filter((r) => r.custom && r.urn !== '').map(toResourceView);
+    // The program's registrations only (the clean graph's plan is the evaluate() call below).
+    const run = await runStack('prod', { clock: TEST_CLOCK });
+    // Frozen: each change shares the views it leaves alone (see own()), and one that changed a shared view would throw.
+    clean = Object.freeze(run.recorder.resources.filter((r) => r.custom && r.urn !== '').map((r) => deepFreeze(toResourceView(r)))) as Views;
   }, 60_000);
 
-  const copy = (): Views => structuredClone(clean);
+  /** The clean graph for one change: a new array of the clean views; what the change alters is copied when reached. */
+  const copy = (): Views => [...clean];
 
   it('starts from a prod program that assigns exactly the roles of lib/role-ids.ts (the documented condition)', () => {
     const roles = clean.filter((v) => v.type === 'azure-native:authorization:RoleAssignment').map((v) => roleGuidOf(String(v.props.roleDefinitionId)));

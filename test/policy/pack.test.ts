@@ -8,6 +8,7 @@
  * Plus the adapter logic (policies.ts) called directly, which is fast.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
@@ -16,6 +17,7 @@ import { RULES, T } from '../../policy/rules';
 import { acrPull, cluster, registry, vault, view } from './fixtures';
 import { planStack } from '../../plan/plan';
 import { unwrapSecrets } from '../../offline/recorded';
+import { cacheEnabled } from '../../offline/input-cache';
 import { pinnedTypeToken } from '../../lib/azure-api-versions';
 import { TEST_CLOCK } from '../support/clock';
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -27,6 +29,15 @@ const structPb = require('google-protobuf/google/protobuf/struct_pb');
 
 const POLICY_DIR = path.join(__dirname, '..', '..', 'policy');
 const LAZY_SDK_MODULES = path.join(__dirname, '..', 'support', 'lazy', 'register.cjs');
+/**
+ * The runner's ts-node (the SDK's vendored 7.0.1) keeps each file it compiled, after type-checking
+ * it, in a cache keyed by the file's text; left alone, in the system's temp directory, shared by
+ * every clone of the machine and never pruned, and its entries carry source maps into the clone
+ * that wrote them. Here it is kept with the clone's other caches (a fresh clone, as in CI, starts
+ * empty; `TEST_CACHE=off` turns it off). Measured, the runner's start-up to its port: 8.3-8.6
+ * CPU-s with no entries (TypeScript checks the pack), 1.2 with them.
+ */
+const TS_NODE_CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'aks-platform-ts-node');
 
 function resourceArgs(type: string, name: string, props: Record<string, unknown>, stack: string, protect = false): ResourceValidationArgs {
   return {
@@ -109,17 +120,33 @@ describe('policy pack adapter', () => {
   });
 });
 
+/** One plan per stack and overrides for the whole file: two tests compare the pack with the same dev plan. */
+const plans = new Map<string, ReturnType<typeof planStack>>();
+function planOf(stack: string, overrides: Record<string, unknown> = {}): ReturnType<typeof planStack> {
+  const key = JSON.stringify([stack, overrides]);
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = planStack({ stack, overrides, clock: TEST_CLOCK });
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
 describe('policy pack under the Pulumi policy runner', () => {
   let pack: ChildProcess | undefined;
   let client: { analyze: Function; getAnalyzerInfo: Function; close(): void } | undefined;
+  let runnerStarted = 0;
 
   beforeAll(async () => {
     const runner = require.resolve('@pulumi/pulumi/cmd/run-policy-pack', { paths: [POLICY_DIR] });
     // The SDK's @npmcli/arborist (and its TypeScript shim) load only when first used
     // (test/support/lazy/register.cjs, as for the program-run server): the runner never uses
-    // arborist. Everything else runs as the CLI runs it; ts-node still type-checks the pack.
-    // Measured, the runner's start-up to its port: 1.4-1.6 CPU-s without, 0.9-1.1 with (three runs each).
-    pack = spawn(process.execPath, ['--require', LAZY_SDK_MODULES, runner, '127.0.0.1:1', '.'], { cwd: POLICY_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    // arborist. Everything else runs as the CLI runs it; ts-node still type-checks the pack (each
+    // file its cache lacks). Measured, the runner's start-up to its port: 1.4-1.6 CPU-s without,
+    // 0.9-1.1 with (three runs each).
+    runnerStarted = Date.now();
+    const env = { ...process.env, TS_NODE_CACHE_DIRECTORY: TS_NODE_CACHE, ...(cacheEnabled() ? {} : { TS_NODE_CACHE: 'false' }) };
+    pack = spawn(process.execPath, ['--require', LAZY_SDK_MODULES, runner, '127.0.0.1:1', '.'], { cwd: POLICY_DIR, stdio: ['ignore', 'pipe', 'pipe'], env });
     let stderr = '';
     pack.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
     const port = await new Promise<string>((resolve, reject) => {
@@ -162,6 +189,19 @@ describe('policy pack under the Pulumi policy runner', () => {
     }));
   }
 
+  it('keeps what the runner compiled with the clone\'s caches (TEST_CACHE=off: nothing)', () => {
+    // An entry is the compiled file with its source map inline; the map names the file compiled.
+    const compiled = (existsSync(TS_NODE_CACHE) ? readdirSync(TS_NODE_CACHE, { recursive: true, encoding: 'utf8' }) : [])
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => path.join(TS_NODE_CACHE, f))
+      // With the cache off, only what this runner might have written counts.
+      .filter((f) => cacheEnabled() || statSync(f).mtimeMs >= runnerStarted)
+      .map((f) => /base64,([A-Za-z0-9+/=]+)\s*$/.exec(readFileSync(f, 'utf8'))?.[1])
+      .map((map) => (map ? (JSON.parse(Buffer.from(map, 'base64').toString('utf8')) as { file?: string }).file : undefined));
+    if (cacheEnabled()) expect(compiled).toContain(path.join(POLICY_DIR, 'index.ts'));
+    else expect(compiled.filter((f) => f !== undefined && f.startsWith(POLICY_DIR))).toEqual([]);
+  });
+
   it('serves the guardrails pack with every rule', async () => {
     const info = await call<{ getName(): string; getPoliciesList(): { getName(): string }[] }>('getAnalyzerInfo', new emptyPb.Empty());
     expect(info.getName()).toBe('aks-platform-guardrails');
@@ -180,7 +220,7 @@ describe('policy pack under the Pulumi policy runner', () => {
     ['prod', { 'aks-platform:protectStatefulResources': false, 'aks-platform:cluster.tier': 'Free' }],
     ['dev', {}],
   ])('agrees with the offline plan on the real %s program: same resource-rule findings and levels, per resource', async (stack, overrides) => {
-    const { plan, run } = await planStack({ stack, overrides, clock: TEST_CLOCK });
+    const { plan, run } = await planOf(stack, overrides);
     const resourceRules = new Set(RULES.filter((r) => r.scope === 'resource').map((r) => r.id));
     const fromPlan = plan.findings.filter((f) => resourceRules.has(f.ruleId)).map((f) => `${f.level} ${f.ruleId} ${f.name}`);
     const fromPack: string[] = [];
@@ -195,7 +235,7 @@ describe('policy pack under the Pulumi policy runner', () => {
   }, 120_000);
 
   it.each(['dev', 'prod'])('agrees with the offline plan on cross-resource rules for the real %s program (analyzeStack)', async (stack) => {
-    const { plan, run } = await planStack({ stack, clock: TEST_CLOCK });
+    const { plan, run } = await planOf(stack);
     const stackRules = new Set(RULES.filter((r) => r.scope === 'stack').map((r) => r.id));
     const fromPlan = plan.findings.filter((f) => stackRules.has(f.ruleId)).map((f) => `${f.level} ${f.ruleId} ${f.name}`);
     const req = new analyzerPb.AnalyzeStackRequest();
