@@ -309,9 +309,25 @@ async function run(stack: string, options: RunStackOptions, onRecorder?: (record
   }
 }
 
-/** A resource's outputs by property name: every Output it has but its URN (and the SDK's `__` members). */
+/**
+ * A resource's outputs by property name: every Output it has but its URN (and the SDK's `__`
+ * members), and those of its records of Outputs as `<property>.<key>` (a Network's
+ * `subnetIds.nodes`).
+ */
 export function outputsOf(resource: object, pulumi: Pick<typeof pulumiType, 'Output'>): Record<string, pulumiType.Output<unknown>> {
-  return Object.fromEntries(Object.entries(resource).filter(([key, value]) => key !== 'urn' && !key.startsWith('__') && pulumi.Output.isInstance(value)));
+  const outputs: Record<string, pulumiType.Output<unknown>> = {};
+  for (const [key, value] of Object.entries(resource)) {
+    if (key === 'urn' || key.startsWith('__')) continue;
+    if (pulumi.Output.isInstance(value)) outputs[key] = value;
+    else if (isRecordOfOutputs(value, pulumi)) for (const [k, v] of Object.entries(value)) outputs[`${key}.${k}`] = v;
+  }
+  return outputs;
+}
+
+function isRecordOfOutputs(value: unknown, pulumi: Pick<typeof pulumiType, 'Output'>): value is Record<string, pulumiType.Output<unknown>> {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const values = Object.values(value);
+  return values.length > 0 && values.every((v) => pulumi.Output.isInstance(v));
 }
 
 async function runProgram(stack: string, options: RunStackOptions, onRecorder?: (recorder: OfflineRecorder) => void, git?: GitSource | null): Promise<StackRun> {

@@ -5,15 +5,25 @@ import type { AksClusterArgs } from '../components/aks-cluster';
 import { registeredTypes, resourceErrorOf } from './support/components';
 import { ADMINS, builds, DEPLOYER, NODES_SUBNET, prodArgs, REGISTRY_ID, RG, role, tags } from './support/builds/aks-cluster';
 
-/** The builds of ./support/builds/aks-cluster.ts: each made once per jest run, on the program-run server, and cached. */
-const build = (name: keyof typeof builds): Promise<StackRun> => runStack('prod', { build: { module: 'test/support/builds/aks-cluster.ts', name } });
+/**
+ * The runs of ./support/builds/aks-cluster.ts's builds, by name: each made once per jest run, on the
+ * program-run server, and cached; all asked for when the file starts (the server makes runs one after
+ * another, and may have others' to make first: hence the timeout).
+ */
+const runs = {} as Record<keyof typeof builds, StackRun>;
+beforeAll(async () => {
+  const names = Object.keys(builds) as Array<keyof typeof builds>;
+  const made = await Promise.all(names.map((name) => runStack('prod', { build: { module: 'test/support/builds/aks-cluster.ts', name } })));
+  names.forEach((name, i) => (runs[name] = made[i]));
+}, 60_000);
+const build = (name: keyof typeof builds): StackRun => runs[name];
 
 describe('AksCluster (prod)', () => {
   let recorder: OfflineRecorder;
   /** The cluster's outputs, resolved. */
   let aks: Record<string, ResolvedOutput>;
-  beforeAll(async () => {
-    ({ recorder, outputs: aks } = await build('prod'));
+  beforeAll(() => {
+    ({ recorder, outputs: aks } = build('prod'));
   });
   const cluster = () => recorder.one('azure-native:containerservice:ManagedCluster');
 
@@ -260,7 +270,7 @@ describe('AksCluster (prod)', () => {
 
 describe('AksCluster (dev variants)', () => {
   it('public API server limited to authorized ranges, Free tier, system pool without the taint, azure policy engine', async () => {
-    const { recorder } = await build('dev');
+    const { recorder } = build('dev');
     const c = recorder.one('azure-native:containerservice:ManagedCluster');
     expect(c.inputs.sku).toEqual({ name: 'Base', tier: 'Free' });
     expect(c.inputs.apiServerAccessProfile).toEqual({ enablePrivateCluster: false, authorizedIPRanges: ['20.61.12.0/24'] });
@@ -283,7 +293,7 @@ describe('AksCluster (dev variants)', () => {
   });
 
   it('spot pools: Spot priority, Delete eviction, on-demand price cap, the AKS spot taint and label, no surge', async () => {
-    const { recorder } = await build('dev');
+    const { recorder } = build('dev');
     const pool = recorder.one('azure-native:containerservice:AgentPool', 'dev-pool-spot');
     expect(pool.inputs).toMatchObject({
       scaleSetPriority: 'Spot',
@@ -298,7 +308,7 @@ describe('AksCluster (dev variants)', () => {
   });
 
   it('workloadidentity login mode passes the tenant and the client id and still never prompts', async () => {
-    const { outputs } = await build('dev');
+    const { outputs } = build('dev');
     const exec = (parse(String(outputs.kubeconfig.value)) as { users: Array<{ user: { exec: { args: string[]; interactiveMode: string } } }> }).users[0].user.exec;
     // kubelogin reads the client id only from --client-id or the environment: the deploying principal's is named.
     expect(exec.args).toEqual(['get-token', '--login', 'workloadidentity', '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630', '--tenant-id', MOCK_TENANT_ID, '--client-id', MOCK_CLIENT_ID]);
@@ -307,13 +317,13 @@ describe('AksCluster (dev variants)', () => {
 
   it('Windows user pools run Windows Server 2022', async () => {
     // userPools: [{ name: 'win', vmSize: 'Standard_D4ds_v5', minCount: 1, maxCount: 2, osType: 'Windows' }]
-    const { recorder } = await build('win');
+    const { recorder } = build('win');
     expect(recorder.one('azure-native:containerservice:AgentPool').inputs).toMatchObject({ agentPoolName: 'win', osType: 'Windows', osSKU: 'Windows2022' });
   });
 
   it('creates no AcrPull assignment without a registry', async () => {
     // registryId: undefined
-    const { recorder } = await build('noacr');
+    const { recorder } = build('noacr');
     expect(recorder.ofType('azure-native:authorization:RoleAssignment').map((r) => r.name)).toEqual(['noacr-subnet-network-contributor']);
   });
 });
@@ -380,7 +390,7 @@ describe('AksCluster validation', () => {
 describe('AksCluster deployer access', () => {
   it('gives the deploying principal AKS RBAC Cluster Admin on the cluster, and the provider waits for it to propagate', async () => {
     // adminGroupObjectIds: [], deployerObjectId: DEPLOYER
-    const { recorder } = await build('deployer');
+    const { recorder } = build('deployer');
     const grant = recorder.one('azure-native:authorization:RoleAssignment', 'aks-deployer-cluster-admin');
     expect(unwrapSecrets(grant.inputs)).toEqual({
       principalId: DEPLOYER,
@@ -398,7 +408,7 @@ describe('AksCluster deployer access', () => {
 
   it('needs neither admin groups nor a deployer to be valid with local accounts on', async () => {
     // adminGroupObjectIds: [], disableLocalAccounts: false
-    const { recorder } = await build('localAccounts');
+    const { recorder } = build('localAccounts');
     expect(recorder.ofType('azure-native:authorization:RoleAssignment').map((r) => r.name)).not.toContain('aks-deployer-cluster-admin');
   });
 });
