@@ -311,15 +311,19 @@ async function run(stack: string, options: RunStackOptions, onRecorder?: (record
 
 /**
  * A resource's outputs by property name: every Output it has but its URN (and the SDK's `__`
- * members), and those of its records of Outputs as `<property>.<key>` (a Network's
- * `subnetIds.nodes`).
+ * members), those of its records of Outputs as `<property>.<key>` (a Network's
+ * `subnetIds.nodes`), and its lists of resources as the list of their URNs (a PostgresDatabase's
+ * `readyForClients`).
  */
-export function outputsOf(resource: object, pulumi: Pick<typeof pulumiType, 'Output'>): Record<string, pulumiType.Output<unknown>> {
+export function outputsOf(resource: object, pulumi: Pick<typeof pulumiType, 'Output' | 'Resource' | 'all'>): Record<string, pulumiType.Output<unknown>> {
   const outputs: Record<string, pulumiType.Output<unknown>> = {};
   for (const [key, value] of Object.entries(resource)) {
     if (key === 'urn' || key.startsWith('__')) continue;
     if (pulumi.Output.isInstance(value)) outputs[key] = value;
     else if (isRecordOfOutputs(value, pulumi)) for (const [k, v] of Object.entries(value)) outputs[`${key}.${k}`] = v;
+    else if (Array.isArray(value) && value.length > 0 && value.every((r) => pulumi.Resource.isInstance(r))) {
+      outputs[key] = pulumi.all(value.map((r: pulumiType.Resource) => r.urn));
+    }
   }
   return outputs;
 }
@@ -334,7 +338,8 @@ async function runProgram(stack: string, options: RunStackOptions, onRecorder?: 
   // Loaded here, not at the top: a test that only reads cached runs does not pay for the SDK.
   const pulumi = (await import('@pulumi/pulumi')) as typeof pulumiType;
   const { installMocks, resolveOutput, settle } = await import('./mocks');
-  const config = readStackConfig(stack, options.overrides, options.configFile);
+  // A component build reads no stack file (its stack need not have one).
+  const config = options.build ? undefined : readStackConfig(stack, options.overrides, options.configFile);
   // installMocks also turns off the SDK work a run does not use (V8's debugger left on by
   // closure serialization, a stack trace per resource): ./sdk-overheads.ts.
   const recorder = installMocks({ project: 'aks-platform', stack });
@@ -342,14 +347,14 @@ async function runProgram(stack: string, options: RunStackOptions, onRecorder?: 
   let exported: Record<string, unknown>;
   if (options.facade) {
     // The facade's args are the values; it reads no Pulumi config (./platform-stack-run.ts).
-    exported = outputsOf(await (await import('./platform-stack-run')).buildPlatformStack(config.values), pulumi);
+    exported = outputsOf(await (await import('./platform-stack-run')).buildPlatformStack(config!.values), pulumi);
   } else if (options.build) {
     const { module, name } = options.build;
     const { builds } = (await import(path.join(REPO_ROOT, module))) as { builds: ComponentBuilds };
     if (typeof builds?.[name] !== 'function') throw new Error(`${module} has no build "${name}" (its builds: ${Object.keys(builds ?? {}).join(', ')})`);
     exported = outputsOf(await builds[name](), pulumi);
   } else {
-    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+    pulumi.runtime.setAllConfig(config!.values, config!.secretKeys);
     // Imported here, after the mocks, as Pulumi's testing guide asks.
     const { createStack } = await import('../stack');
     // The git facts the run's key was made with, when the asker read them: three `git` processes

@@ -1,62 +1,28 @@
-import * as pulumi from '@pulumi/pulumi';
-import { installMocks, settle, resolveOutput, isSecretValue, unwrapSecrets, MOCK_TENANT_ID, MOCK_CLIENT_OBJECT_ID, MOCK_SUBSCRIPTION_ID } from '../offline/mocks';
+import { installMocks, settle, isSecretValue, unwrapSecrets, MOCK_TENANT_ID, MOCK_CLIENT_OBJECT_ID } from '../offline/mocks';
+import { runStack, type StackRun } from '../offline/run-stack';
 import type { KeyVaultArgs } from '../components/key-vault';
-import { leaveTestContext } from '../apps/common/test-support/async-storages';
-
-const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
-const ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net';
-const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant/cluster/';
-const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
-const SECRETS_USER = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
-const API_PRINCIPAL = '0a0a0a0a-0000-4000-8000-00000000a001';
-const AGENT_PRINCIPAL = '0a0a0a0a-0000-4000-8000-00000000a002';
-const SECRETS_OFFICER = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7`;
-
-function prodArgs(): KeyVaultArgs {
-  return {
-    naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
-    resourceGroupName: 'rg-aksplat-prod-weu',
-    tags: TAGS,
-    tenantId: MOCK_TENANT_ID,
-    softDeleteRetentionDays: 90,
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
-    secrets: [
-      { name: 'postgres-password', value: pulumi.secret('mock-secret-pg') },
-      { name: 'redis-password', value: pulumi.secret('mock-secret-redis'), contentType: 'redis-access-key' },
-    ],
-    deployerObjectId: MOCK_CLIENT_OBJECT_ID,
-    deployerPrincipalType: 'ServicePrincipal',
-    // The api reads one secret, the agent none: one assignment, on that secret only.
-    secretReaders: [
-      { name: 'api', principalId: API_PRINCIPAL, secrets: ['postgres-password'] },
-      { name: 'agent', principalId: AGENT_PRINCIPAL, secrets: [] },
-    ],
-    protect: true,
-  };
-}
-
-async function build(args: KeyVaultArgs) {
-  leaveTestContext();
-  const recorder = installMocks();
-  const { KeyVault } = await import('../components/key-vault');
-  const kv = new KeyVault('kv', args);
-  await settle();
-  return { recorder, kv };
-}
+import { AGENT_PRINCIPAL, API_PRINCIPAL, builds, ISSUER, prodArgs, SECRETS_OFFICER, SECRETS_USER, SUBNET, TAGS, ZONE } from './support/builds/key-vault';
 
 /**
- * The prod vault of prodArgs(), built once for the tests that only read it (each gets the same
- * recorder and component, which no test changes): a build under the mocks is ~0.1-0.2 CPU-s.
+ * The runs of ./support/builds/key-vault.ts's builds, by name: each made once per jest run, on the
+ * program-run server, and cached; all asked for when the file starts (the server makes runs one after
+ * another, and may have others' to make first: hence the timeout).
  */
-let prodVault: ReturnType<typeof build> | undefined;
-const buildProd = () => (prodVault ??= build(prodArgs()));
+const runs = {} as Record<keyof typeof builds, StackRun>;
+beforeAll(async () => {
+  const names = Object.keys(builds) as Array<keyof typeof builds>;
+  const made = await Promise.all(names.map((name) => runStack('test', { build: { module: 'test/support/builds/key-vault.ts', name } })));
+  names.forEach((name, i) => (runs[name] = made[i]));
+}, 60_000);
+const build = (name: keyof typeof builds): StackRun => runs[name];
+const buildProd = () => build('prod');
 
 const VAULT = 'azure-native:keyvault:Vault';
 const ROLE = 'azure-native:authorization:RoleAssignment';
 
 describe('KeyVault', () => {
   it('registers exactly the vault, secrets, role assignments (per secret for readers) and private link', async () => {
-    const { recorder } = await buildProd();
+    const { recorder } = buildProd();
     const comp = recorder.one('aks-platform:index:KeyVault');
     expect(recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       'aks-platform:index:PrivateLink kv-pl',
@@ -70,7 +36,7 @@ describe('KeyVault', () => {
   });
 
   it('prod: RBAC, soft delete 90 days, purge protection, private only with firewall Deny, protected, tagged', async () => {
-    const { recorder } = await buildProd();
+    const { recorder } = buildProd();
     const vault = recorder.one(VAULT);
     expect(vault.inputs).toEqual({
       vaultName: 'kv-aksplat-prod-w-abc123',
@@ -101,14 +67,8 @@ describe('KeyVault', () => {
   });
 
   it('dev without a private endpoint: public endpoint behind the firewall (Deny + allowed ranges), not protected, premium, 7 days', async () => {
-    const { recorder } = await build({
-      ...prodArgs(),
-      privateEndpoint: undefined,
-      allowedIpRanges: ['203.0.113.10', '198.51.100.0/24'],
-      sku: 'premium',
-      softDeleteRetentionDays: 7,
-      protect: false,
-    });
+    // privateEndpoint: undefined, allowedIpRanges: ['203.0.113.10', '198.51.100.0/24'], sku: 'premium', softDeleteRetentionDays: 7, protect: false
+    const { recorder } = build('dev');
     const vault = recorder.one(VAULT);
     expect(vault.inputs.properties).toMatchObject({
       sku: { family: 'A', name: 'premium' },
@@ -123,7 +83,7 @@ describe('KeyVault', () => {
   });
 
   it('stores the secrets with content types; the values stay secret', async () => {
-    const { recorder, kv } = await buildProd();
+    const { recorder, outputs: kv } = buildProd();
     const pg = recorder.one('azure-native:keyvault:Secret', 'kv-secret-postgres-password');
     const redis = recorder.one('azure-native:keyvault:Secret', 'kv-secret-redis-password');
     for (const secret of [pg, redis]) {
@@ -133,8 +93,8 @@ describe('KeyVault', () => {
     }
     expect(unwrapSecrets(pg.inputs.properties)).toEqual({ value: 'mock-secret-pg', contentType: 'text/plain', attributes: { enabled: true } });
     expect(unwrapSecrets(redis.inputs.properties)).toMatchObject({ value: 'mock-secret-redis', contentType: 'redis-access-key' });
-    expect(await resolveOutput(kv.secretNames)).toEqual({ value: ['postgres-password', 'redis-password'], secret: false });
-    expect(await resolveOutput(kv.secretUris)).toEqual({
+    expect(kv.secretNames).toEqual({ value: ['postgres-password', 'redis-password'], secret: false });
+    expect(kv.secretUris).toEqual({
       value: {
         'postgres-password': 'https://kv-aksplat-prod-w-abc123.vault.azure.net/secrets/postgres-password',
         'redis-password': 'https://kv-aksplat-prod-w-abc123.vault.azure.net/secrets/redis-password',
@@ -144,12 +104,13 @@ describe('KeyVault', () => {
   });
 
   it('a plain (non-secret) value is still stored as a secret', async () => {
-    const { recorder } = await build({ ...prodArgs(), secrets: [{ name: 'postgres-password', value: 'plain-text' }] });
+    // secrets: [{ name: 'postgres-password', value: 'plain-text' }]
+    const { recorder } = build('plain');
     expect(isSecretValue(recorder.one('azure-native:keyvault:Secret').inputs.properties)).toBe(true);
   });
 
   it('grants Secrets Officer to the deployer before writing secrets, and Secrets User per secret to its readers, never on the vault', async () => {
-    const { recorder, kv } = await buildProd();
+    const { recorder, outputs: kv } = buildProd();
     const vault = recorder.one(VAULT);
     const officer = recorder.one(ROLE, 'kv-deployer-secrets-officer');
     expect(officer.inputs).toMatchObject({ scope: vault.id, roleDefinitionId: SECRETS_OFFICER, principalId: MOCK_CLIENT_OBJECT_ID, principalType: 'ServicePrincipal' });
@@ -164,21 +125,23 @@ describe('KeyVault', () => {
     const wait = recorder.one('time:index/sleep:Sleep', 'kv-secret-readers-propagation');
     expect(wait.inputs).toEqual({ createDuration: '10m', triggers: { assignment0: user.id } });
     expect(wait.dependencies).toContain(user.urn);
-    expect(kv.readyForWorkloads.length).toBe(1 + 2 + 2 + 1 + 1); // vault, secrets, zone group + endpoint, assignment, wait
+    // readyForWorkloads, recorded as its resources' URNs (offline/run-stack.ts outputsOf).
+    expect((kv.readyForWorkloads.value as string[]).length).toBe(1 + 2 + 2 + 1 + 1); // vault, secrets, zone group + endpoint, assignment, wait
   });
 
   it('without deployer or readers of a secret, creates no role assignment and no wait', async () => {
-    const { recorder } = await build({ ...prodArgs(), deployerObjectId: undefined, secretReaders: [{ name: 'api', principalId: API_PRINCIPAL, secrets: [] }] });
+    // deployerObjectId: undefined, secretReaders: [{ name: 'api', principalId: API_PRINCIPAL, secrets: [] }]
+    const { recorder } = build('noReaders');
     expect(recorder.ofType(ROLE)).toHaveLength(0);
     expect(recorder.ofType('time:index/sleep:Sleep')).toHaveLength(0);
   });
 
   it('outputs vault facts', async () => {
-    const { recorder, kv } = await buildProd();
-    expect((await resolveOutput(kv.vaultUri)).value).toBe('https://kv-aksplat-prod-w-abc123.vault.azure.net/');
-    expect((await resolveOutput(kv.vaultName)).value).toBe('kv-aksplat-prod-w-abc123');
-    expect((await resolveOutput(kv.vaultId)).value).toBe(recorder.one(VAULT).id);
-    expect((await resolveOutput(kv.tenantId)).value).toBe(MOCK_TENANT_ID);
+    const { recorder, outputs: kv } = buildProd();
+    expect(kv.vaultUri.value).toBe('https://kv-aksplat-prod-w-abc123.vault.azure.net/');
+    expect(kv.vaultName.value).toBe('kv-aksplat-prod-w-abc123');
+    expect(kv.vaultId.value).toBe(recorder.one(VAULT).id);
+    expect(kv.tenantId.value).toBe(MOCK_TENANT_ID);
   });
 
   const bad: [string, Partial<KeyVaultArgs>, RegExp][] = [
@@ -204,22 +167,9 @@ describe('KeyVault', () => {
 });
 
 describe('WorkloadIdentity', () => {
-  it('creates one federated credential per service account, one after another', async () => {
-    leaveTestContext();
-    const recorder = installMocks();
-    const { WorkloadIdentity } = await import('../components/workload-identity');
-    const wi = new WorkloadIdentity('wi', {
-      naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
-      resourceGroupName: 'rg-aksplat-prod-weu',
-      tags: TAGS,
-      oidcIssuerUrl: ISSUER,
-      serviceAccounts: [
-        { namespace: 'api', name: 'api' },
-        { namespace: 'agent', name: 'agent' },
-        { namespace: 'jobs', name: 'worker' },
-      ],
-    });
-    await settle();
+  it('creates one federated credential per service account, one after another', () => {
+    // Service accounts api/api, agent/agent, jobs/worker.
+    const { recorder, outputs: wi } = build('workloadIdentity');
     const identity = recorder.one('azure-native:managedidentity:UserAssignedIdentity');
     expect(identity.inputs).toEqual({ resourceName: 'id-aksplat-prod-weu-apps', resourceGroupName: 'rg-aksplat-prod-weu', location: 'westeurope', tags: TAGS });
     const fics = recorder.ofType('azure-native:managedidentity:FederatedIdentityCredential');
@@ -232,7 +182,7 @@ describe('WorkloadIdentity', () => {
     expect(fics[0].dependencies.filter((d) => fics.some((f) => f.urn === d))).toEqual([]);
     expect(fics[1].dependencies).toContain(fics[0].urn);
     expect(fics[2].dependencies).toContain(fics[1].urn);
-    expect((await resolveOutput(wi.clientId)).value).toBe(identity.state.clientId);
+    expect(wi.clientId.value).toBe(identity.state.clientId);
   });
 
   it('rejects duplicate service accounts', async () => {
@@ -253,23 +203,9 @@ describe('WorkloadIdentity', () => {
 });
 
 describe('data services wired together (as the Platform does)', () => {
-  it('hold no password or key: no RandomPassword, no key listing, nothing secret in any input', async () => {
-    leaveTestContext();
-    const recorder = installMocks();
-    const { PostgresDatabase } = await import('../components/postgres-database');
-    const { RedisCache } = await import('../components/redis-cache');
-    const naming = { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' };
-    const base = { naming, resourceGroupName: 'rg-aksplat-dev-weu', tags: TAGS };
-    new PostgresDatabase('postgres', {
-      ...base,
-      tenantId: MOCK_TENANT_ID,
-      skuName: 'Standard_B1ms',
-      skuTier: 'Burstable',
-      entraAdministrator: { objectId: API_PRINCIPAL, principalName: 'id-aksplat-dev-weu-migrate', principalType: 'ServicePrincipal' },
-      privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-pg' },
-    });
-    new RedisCache('redis', { ...base, highAvailability: false, accessPolicyAssignments: [{ name: 'api', objectId: API_PRINCIPAL }], privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-redis' } });
-    await settle();
+  it('hold no password or key: no RandomPassword, no key listing, nothing secret in any input', () => {
+    // A PostgresDatabase and a RedisCache with the Platform's kind of arguments.
+    const { recorder } = build('dataServices');
     expect(recorder.ofType('random:index/randomPassword:RandomPassword')).toHaveLength(0);
     expect(recorder.calls.map((i) => i.token).filter((t) => /listDatabaseKeys|listRedisKeys/.test(t))).toEqual([]);
     expect(recorder.resources.filter((r) => Object.values(r.inputs).some(isSecretValue)).map((r) => r.name)).toEqual([]);

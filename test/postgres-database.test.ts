@@ -1,60 +1,21 @@
-import { installMocks, settle, resolveOutput, unwrapSecrets, MOCK_TENANT_ID, OfflineRecorder } from '../offline/mocks';
+import { installMocks, settle, unwrapSecrets, MOCK_TENANT_ID, OfflineRecorder } from '../offline/mocks';
+import { runStack, type StackRun } from '../offline/run-stack';
 import type { PostgresDatabaseArgs } from '../components/postgres-database';
-import { leaveTestContext } from '../apps/common/test-support/async-storages';
-
-const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
-const ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.postgres.database.azure.com';
-const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
-
-function prodArgs(): PostgresDatabaseArgs {
-  return {
-    naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
-    resourceGroupName: 'rg-aksplat-prod-weu',
-    tags: TAGS,
-    tenantId: MOCK_TENANT_ID,
-    skuName: 'Standard_D2ds_v5',
-    skuTier: 'GeneralPurpose',
-    storageSizeGb: 128,
-    backupRetentionDays: 14,
-    geoRedundantBackup: true,
-    highAvailability: 'ZoneRedundant',
-    availabilityZone: '1',
-    standbyAvailabilityZone: '2',
-    databases: ['app'],
-    entraAdministrator: { objectId: '11111111-2222-4333-8444-555555555555', principalName: 'pg-admins', principalType: 'Group' },
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
-    protect: true,
-  };
-}
-
-function devArgs(): PostgresDatabaseArgs {
-  return {
-    naming: { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' },
-    resourceGroupName: 'rg-aksplat-dev-weu',
-    tags: { ...TAGS, environment: 'dev' },
-    tenantId: MOCK_TENANT_ID,
-    skuName: 'Standard_B1ms',
-    skuTier: 'Burstable',
-    entraAdministrator: { objectId: '0a0a0a0a-0000-4000-8000-00000000a003', principalName: 'id-aksplat-dev-weu-migrate', principalType: 'ServicePrincipal' },
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
-  };
-}
-
-async function build(args: PostgresDatabaseArgs) {
-  leaveTestContext();
-  const recorder = installMocks();
-  const { PostgresDatabase } = await import('../components/postgres-database');
-  const db = new PostgresDatabase('pg', args);
-  await settle();
-  return { recorder, db };
-}
+import { builds, prodArgs, SUBNET, TAGS, ZONE } from './support/builds/postgres-database';
 
 /**
- * The prod server of prodArgs(), built once for the tests that only read it (each gets the same
- * recorder and component, which no test changes): a build under the mocks is ~0.1-0.2 CPU-s.
+ * The runs of ./support/builds/postgres-database.ts's builds, by name: each made once per jest run,
+ * on the program-run server, and cached; all asked for when the file starts (the server makes runs one
+ * after another, and may have others' to make first: hence the timeout).
  */
-let prodServer: ReturnType<typeof build> | undefined;
-const buildProd = () => (prodServer ??= build(prodArgs()));
+const runs = {} as Record<keyof typeof builds, StackRun>;
+beforeAll(async () => {
+  const names = Object.keys(builds) as Array<keyof typeof builds>;
+  const made = await Promise.all(names.map((name) => runStack('test', { build: { module: 'test/support/builds/postgres-database.ts', name } })));
+  names.forEach((name, i) => (runs[name] = made[i]));
+}, 60_000);
+const build = (name: keyof typeof builds): StackRun => runs[name];
+const buildProd = () => build('prod');
 
 const SERVER = 'azure-native:dbforpostgresql:Server';
 
@@ -62,7 +23,7 @@ describe('PostgresDatabase', () => {
   // One module registry for the file: installMocks() re-points the runtime at a fresh recorder per test.
 
   it('registers exactly the server, TLS settings, Entra admin, database and private link (no password)', async () => {
-    const { recorder } = await buildProd();
+    const { recorder } = buildProd();
     const comp = recorder.one('aks-platform:index:PostgresDatabase');
     const children = recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort();
     expect(children).toEqual([
@@ -76,7 +37,7 @@ describe('PostgresDatabase', () => {
   });
 
   it('prod: zone-redundant HA, geo backup, 14 days, private only, Entra auth only, protected, tagged', async () => {
-    const { recorder } = await buildProd();
+    const { recorder } = buildProd();
     const server = recorder.one(SERVER);
     const inputs = unwrapSecrets(server.inputs) as Record<string, unknown>;
     expect(inputs).toMatchObject({
@@ -107,7 +68,7 @@ describe('PostgresDatabase', () => {
   });
 
   it('dev: Burstable without HA, defaults (v16, 32 GiB, 7 days, no geo backup), not protected, still private', async () => {
-    const { recorder } = await build(devArgs());
+    const { recorder } = build('dev');
     const server = recorder.one(SERVER);
     expect(unwrapSecrets(server.inputs)).toMatchObject({
       serverName: 'psql-aksplat-dev-weu-def456',
@@ -132,7 +93,8 @@ describe('PostgresDatabase', () => {
   });
 
   it('requires TLS with a user override and creates UTF-8 databases, one operation at a time', async () => {
-    const { recorder } = await build({ ...prodArgs(), databases: ['app', 'reports'] });
+    // databases: ['app', 'reports']
+    const { recorder } = build('twoDatabases');
     const requireTls = recorder.one('azure-native:dbforpostgresql:Configuration', 'pg-require-secure-transport');
     expect(requireTls.inputs).toEqual({
       configurationName: 'require_secure_transport',
@@ -161,7 +123,7 @@ describe('PostgresDatabase', () => {
   });
 
   it('puts the private endpoint on the server with group postgresqlServer and the privatelink zone', async () => {
-    const { recorder } = await buildProd();
+    const { recorder } = buildProd();
     const server = recorder.one(SERVER);
     const pe = recorder.one('azure-native:network:PrivateEndpoint');
     expect(pe.inputs).toMatchObject({
@@ -175,21 +137,22 @@ describe('PostgresDatabase', () => {
   });
 
   it('clients wait for the Entra administrator (it creates their login roles) besides the databases and the private DNS', async () => {
-    const { recorder, db } = await buildProd();
+    const { recorder, outputs: db } = buildProd();
     const admin = recorder.one('azure-native:dbforpostgresql:AdministratorsMicrosoftEntra');
-    expect(db.readyForClients.map((r) => (r as unknown as { __name?: string }).__name)).toContain('pg-entra-admin');
+    // readyForClients, recorded as its resources' URNs (offline/run-stack.ts outputsOf); a URN ends with the resource's name.
+    expect((db.readyForClients.value as string[]).map((urn) => urn.slice(urn.lastIndexOf('::') + 2))).toContain('pg-entra-admin');
     expect(recorder.ofType('random:index/randomPassword:RandomPassword')).toHaveLength(0);
     expect(admin.inputs.principalType).toBe('group');
-    expect(await resolveOutput(db.entraAdministratorName)).toEqual({ value: 'pg-admins', secret: false });
+    expect(db.entraAdministratorName).toEqual({ value: 'pg-admins', secret: false });
   });
 
   it('outputs the names the apps need', async () => {
-    const { db } = await buildProd();
-    expect(await resolveOutput(db.serverName)).toEqual({ value: 'psql-aksplat-prod-weu-abc123', secret: false });
-    expect((await resolveOutput(db.fqdn)).value).toBe('psql-aksplat-prod-weu-abc123.postgres.database.azure.com');
-    expect((await resolveOutput(db.databaseNames)).value).toEqual(['app']);
-    expect((await resolveOutput(db.port)).value).toBe(5432);
-    expect((await resolveOutput(db.serverId)).value).toBe(
+    const { outputs: db } = buildProd();
+    expect(db.serverName).toEqual({ value: 'psql-aksplat-prod-weu-abc123', secret: false });
+    expect(db.fqdn.value).toBe('psql-aksplat-prod-weu-abc123.postgres.database.azure.com');
+    expect(db.databaseNames.value).toEqual(['app']);
+    expect(db.port.value).toBe(5432);
+    expect(db.serverId.value).toBe(
       '/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-aksplat-prod-weu/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql-aksplat-prod-weu-abc123',
     );
   });

@@ -1,72 +1,25 @@
-import { installMocks, settle, resolveOutput } from '../offline/mocks';
+import { installMocks, settle } from '../offline/mocks';
+import { runStack, type StackRun } from '../offline/run-stack';
 import type { RedisCacheArgs } from '../components/redis-cache';
-import { leaveTestContext } from '../apps/common/test-support/async-storages';
-
-const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
-const AMR_ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.redis.azure.net';
-const CLASSIC_ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.redis.cache.windows.net';
-const API_OID = '0a0a0a0a-0000-4000-8000-00000000a001';
-const AGENT_OID = '0a0a0a0a-0000-4000-8000-00000000a002';
-const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
-
-function prodArgs(): RedisCacheArgs {
-  return {
-    naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
-    resourceGroupName: 'rg-aksplat-prod-weu',
-    tags: TAGS,
-    sku: 'Balanced_B1',
-    highAvailability: true,
-    persistence: 'AOF',
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: AMR_ZONE },
-    protect: true,
-    accessPolicyAssignments: [
-      { name: 'api', objectId: API_OID },
-      { name: 'agent', objectId: AGENT_OID },
-    ],
-  };
-}
-
-function devArgs(): RedisCacheArgs {
-  return {
-    naming: { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' },
-    resourceGroupName: 'rg-aksplat-dev-weu',
-    tags: { ...TAGS, environment: 'dev' },
-    highAvailability: false,
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: AMR_ZONE },
-  };
-}
-
-function classicArgs(): RedisCacheArgs {
-  return {
-    ...prodArgs(),
-    kind: 'classic',
-    sku: 'P2',
-    persistence: undefined,
-    zones: ['1', '2', '3'],
-    replicasPerPrimary: 2,
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: CLASSIC_ZONE },
-  };
-}
-
-async function build(args: RedisCacheArgs) {
-  leaveTestContext();
-  const recorder = installMocks();
-  const { RedisCache } = await import('../components/redis-cache');
-  const cache = new RedisCache('redis', args);
-  await settle();
-  return { recorder, cache };
-}
+import { AGENT_OID, AMR_ZONE, API_OID, builds, classicArgs, CLASSIC_ZONE, prodArgs, SUBNET, TAGS } from './support/builds/redis-cache';
 
 /**
- * The prod cache of prodArgs(), built once for the tests that only read it (each gets the same
- * recorder and component, which no test changes): a build under the mocks is ~0.1-0.2 CPU-s.
+ * The runs of ./support/builds/redis-cache.ts's builds, by name: each made once per jest run, on
+ * the program-run server, and cached; all asked for when the file starts (the server makes runs one
+ * after another, and may have others' to make first: hence the timeout).
  */
-let prodCache: ReturnType<typeof build> | undefined;
-const buildProd = () => (prodCache ??= build(prodArgs()));
+const runs = {} as Record<keyof typeof builds, StackRun>;
+beforeAll(async () => {
+  const names = Object.keys(builds) as Array<keyof typeof builds>;
+  const made = await Promise.all(names.map((name) => runStack('test', { build: { module: 'test/support/builds/redis-cache.ts', name } })));
+  names.forEach((name, i) => (runs[name] = made[i]));
+}, 60_000);
+const build = (name: keyof typeof builds): StackRun => runs[name];
+const buildProd = () => build('prod');
 
 describe('RedisCache (Azure Managed Redis)', () => {
   it('registers exactly the cluster, its database, the access policy assignments and the private link', async () => {
-    const { recorder } = await buildProd();
+    const { recorder } = buildProd();
     const comp = recorder.one('aks-platform:index:RedisCache');
     expect(recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       'aks-platform:index:PrivateLink redis-pl',
@@ -79,7 +32,7 @@ describe('RedisCache (Azure Managed Redis)', () => {
   });
 
   it('prod: HA, TLS 1.2, private only, TLS-only non-cluster database on 10000, NoEviction, AOF, access keys off, protected', async () => {
-    const { recorder } = await buildProd();
+    const { recorder } = buildProd();
     const cluster = recorder.one('azure-native:redisenterprise:RedisEnterprise');
     expect(cluster.inputs).toEqual({
       clusterName: 'redis-aksplat-prod-weu-abc123',
@@ -108,7 +61,7 @@ describe('RedisCache (Azure Managed Redis)', () => {
   });
 
   it('dev: Balanced_B0 without HA or persistence, not protected, still private', async () => {
-    const { recorder } = await build(devArgs());
+    const { recorder } = build('dev');
     const cluster = recorder.one('azure-native:redisenterprise:RedisEnterprise');
     expect(cluster.inputs).toMatchObject({ sku: { name: 'Balanced_B0' }, highAvailability: 'Disabled', publicNetworkAccess: 'Disabled', minimumTlsVersion: '1.2' });
     expect(cluster.protect).toBe(false);
@@ -118,7 +71,7 @@ describe('RedisCache (Azure Managed Redis)', () => {
   });
 
   it('puts the private endpoint on the cluster with group redisEnterprise', async () => {
-    const { recorder } = await buildProd();
+    const { recorder } = buildProd();
     const cluster = recorder.one('azure-native:redisenterprise:RedisEnterprise');
     expect(recorder.one('azure-native:network:PrivateEndpoint').inputs).toMatchObject({
       privateEndpointName: 'pe-aksplat-prod-weu-redis',
@@ -130,7 +83,7 @@ describe('RedisCache (Azure Managed Redis)', () => {
   });
 
   it('Entra only: the api and agent identities get the default access policy, one write at a time; no key is ever listed', async () => {
-    const { recorder, cache } = await buildProd();
+    const { recorder, outputs: cache } = buildProd();
     const db = recorder.one('azure-native:redisenterprise:Database');
     const api = recorder.one('azure-native:redisenterprise:AccessPolicyAssignment', 'redis-access-api');
     const agent = recorder.one('azure-native:redisenterprise:AccessPolicyAssignment', 'redis-access-agent');
@@ -145,12 +98,13 @@ describe('RedisCache (Azure Managed Redis)', () => {
     expect(agent.inputs.user).toEqual({ objectId: AGENT_OID });
     expect(api.dependencies).toContain(db.urn);
     expect(agent.dependencies).toContain(api.urn);
-    expect(cache.readyForClients).toEqual(expect.arrayContaining(cache.accessPolicyAssignments));
+    // Lists of resources are recorded as their URNs (offline/run-stack.ts outputsOf).
+    expect(cache.readyForClients.value).toEqual(expect.arrayContaining(cache.accessPolicyAssignments.value as string[]));
     expect(recorder.calls.map((c) => c.token).filter((t) => /list.*Keys/i.test(t))).toEqual([]);
-    expect(await resolveOutput(cache.hostName)).toEqual({ value: 'redis-aksplat-prod-weu-abc123.westeurope.redis.azure.net', secret: false });
-    expect((await resolveOutput(cache.port)).value).toBe(10000);
-    expect((await resolveOutput(cache.kind)).value).toBe('managed');
-    expect((await resolveOutput(cache.id)).value).toMatch(/\/providers\/Microsoft\.Cache\/redisEnterprise\/redis-aksplat-prod-weu-abc123$/);
+    expect(cache.hostName).toEqual({ value: 'redis-aksplat-prod-weu-abc123.westeurope.redis.azure.net', secret: false });
+    expect(cache.port.value).toBe(10000);
+    expect(cache.kind.value).toBe('managed');
+    expect(cache.id.value).toMatch(/\/providers\/Microsoft\.Cache\/redisEnterprise\/redis-aksplat-prod-weu-abc123$/);
   });
 
   it('refuses assignment names Azure would reject and duplicates', async () => {
@@ -164,7 +118,7 @@ describe('RedisCache (Azure Managed Redis)', () => {
 
 describe('RedisCache (classic Premium, retiring 2028-09-30)', () => {
   it('creates a Premium cache with TLS only on 6380, no public access, zones, replicas and noeviction', async () => {
-    const { recorder, cache } = await build(classicArgs());
+    const { recorder, outputs: cache } = build('classic');
     expect(recorder.ofType('azure-native:redisenterprise:RedisEnterprise')).toHaveLength(0);
     const redis = recorder.one('azure-native:redis:Redis');
     expect(redis.inputs).toEqual({
@@ -194,9 +148,9 @@ describe('RedisCache (classic Premium, retiring 2028-09-30)', () => {
       objectId: API_OID,
       objectIdAlias: 'api',
     });
-    expect((await resolveOutput(cache.port)).value).toBe(6380);
-    expect((await resolveOutput(cache.hostName)).value).toBe('redis-aksplat-prod-weu-abc123.redis.cache.windows.net');
-    expect((await resolveOutput(cache.kind)).value).toBe('classic');
+    expect(cache.port.value).toBe(6380);
+    expect(cache.hostName.value).toBe('redis-aksplat-prod-weu-abc123.redis.cache.windows.net');
+    expect(cache.kind.value).toBe('classic');
   });
 });
 
