@@ -178,9 +178,14 @@ describe('policy pack under the Pulumi policy runner', () => {
     client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   }, 90_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     client?.close();
-    pack?.kill();
+    // Waited for: the runner's CPU then counts in this file's (TEST_TIMINGS_FILE, npm run test:profile).
+    if (pack && pack.exitCode === null && pack.signalCode === null) {
+      const exited = new Promise((resolve) => pack?.once('exit', resolve));
+      pack.kill();
+      await exited;
+    }
   });
 
   function call<T>(method: string, request: unknown): Promise<T> {
