@@ -5,9 +5,8 @@
  * values as its args, as a program in another language would pass them, and reads no Pulumi
  * config. Loaded only by such a run, and by test/provider.test.ts for the args.
  */
-import * as pulumi from '@pulumi/pulumi';
 import { CONFIG_NAMESPACE } from '../config/schema';
-import type { PlatformStackConfigArgs } from '../provider/platform-stack';
+import type { PlatformStack, PlatformStackConfigArgs } from '../provider/platform-stack';
 
 /** The facade's args whose values are plain text in a stack file (the others are JSON). */
 const TEXT_KEYS = new Set(['environment', 'location', 'prefix']);
@@ -23,9 +22,8 @@ export function platformStackArgs(values: Record<string, string>): PlatformStack
   return out as unknown as PlatformStackConfigArgs;
 }
 
-/** Constructs the facade, named `platform`, with `values`' args; returns its outputs (every Output it has but its URN), by name. */
-export async function buildPlatformStack(values: Record<string, string>): Promise<Record<string, pulumi.Output<unknown>>> {
+/** Constructs the facade, named `platform`, with `values`' args. */
+export async function buildPlatformStack(values: Record<string, string>): Promise<PlatformStack> {
   const { PlatformStack } = await import('../provider/platform-stack');
-  const facade = new PlatformStack('platform', platformStackArgs(values));
-  return Object.fromEntries(Object.entries(facade).filter(([key, value]) => key !== 'urn' && !key.startsWith('__') && pulumi.Output.isInstance(value)));
+  return new PlatformStack('platform', platformStackArgs(values));
 }

@@ -39,7 +39,7 @@ async function answer(connection: Socket, line: string): Promise<void> {
   let reply: RunReply;
   try {
     const at = request.clock;
-    const options = { overrides: request.overrides, configFile: request.configFile, clock: at === undefined ? undefined : () => new Date(at), facade: request.facade };
+    const options = { overrides: request.overrides, configFile: request.configFile, clock: at === undefined ? undefined : () => new Date(at), facade: request.facade, build: request.build };
     const buffer = await serializedRun(request.stack, options, request.git);
     reply = { ok: true, run: buffer.toString('base64'), cpuMs: 0, ms: 0 };
   } catch (err) {

@@ -63,7 +63,26 @@ export interface RunStackOptions {
    * clock (the facade takes none): `clock` is for stack.ts runs only.
    */
   facade?: boolean;
+  /**
+   * Run one build of a component-build module instead of stack.ts: `builds[name]()` of the
+   * module (a path from the repository root) constructs components under the mocks and returns
+   * (or resolves to) the one whose outputs the run resolves (every Output it has but its URN). The module's
+   * source is part of the run's key; what it imports must be in {@link PROGRAM_INPUTS}.
+   * For component tests: the build is made once, on the program-run server, and cached.
+   */
+  build?: ComponentBuild;
 }
+
+/** A named build of a component-build module ({@link RunStackOptions.build}). */
+export interface ComponentBuild {
+  /** The module, as a path from the repository root; it exports `builds`, a record of functions. */
+  module: string;
+  /** The build's name in `builds`. */
+  name: string;
+}
+
+/** What a component-build module exports: each build constructs components and returns the one whose outputs to resolve. */
+export type ComponentBuilds = Record<string, () => object | Promise<object>>;
 
 /**
  * What the program's result depends on besides the stack config, as paths from
@@ -91,6 +110,7 @@ let program: ProgramState | undefined;
  */
 export async function runStack(stack: string, options: RunStackOptions = {}, onRecorder?: (recorder: OfflineRecorder) => void): Promise<StackRun> {
   if (options.facade && options.clock) throw new Error('runStack: a PlatformStack facade run reads the system clock; it takes no clock option');
+  if (options.facade && options.build) throw new Error('runStack: a run is a PlatformStack facade run or a component build, not both');
   const shared = (globalThis as Record<string, unknown>)[SHARED_STORE_GLOBAL] as SharedStore | undefined;
   if (!shared) {
     // A process a test started (`tsx plan/cli.ts` in test/plan/cli.test.ts) asks the jest run's
@@ -106,8 +126,9 @@ export async function runStack(stack: string, options: RunStackOptions = {}, onR
   const configText = existsSync(configPath) ? readFileSync(configPath, 'utf8') : '';
   program ??= programState();
   const { fingerprint, git } = program;
-  const facade = options.facade ? ['PlatformStack'] : [];
-  const key = `${fingerprint.slice(0, 16)}-${hashInputs([], JSON.stringify([stack, configPath, configText, options.overrides ?? {}, date, ...facade])).slice(0, 32)}.v8`;
+  const variant = options.facade ? ['PlatformStack'] : options.build ? ['build', options.build.module, options.build.name] : [];
+  const variantInputs = options.build ? [options.build.module] : [];
+  const key = `${fingerprint.slice(0, 16)}-${hashInputs(variantInputs, JSON.stringify([stack, configPath, configText, options.overrides ?? {}, date, ...variant])).slice(0, 32)}.v8`;
   let result = onRecorder ? undefined : runs.get(key);
   if (!result) {
     let serialized = shared.runs.get(key);
@@ -181,6 +202,8 @@ export interface RunRequest {
   git?: GitSource | null;
   /** A run through the `PlatformStack` facade ({@link RunStackOptions.facade}). */
   facade?: boolean;
+  /** A component build ({@link RunStackOptions.build}). */
+  build?: ComponentBuild;
 }
 
 /** The server's answer: the serialized run (base64), or the program's failure; its CPU and wall milliseconds. */
@@ -194,7 +217,7 @@ export type RunReply = ({ ok: true; run: string } | { ok: false; error: { name: 
  */
 async function makeRun(stack: string, options: RunStackOptions, inTestFile = true, git?: GitSource | null): Promise<Buffer> {
   const socket = process.env[RUN_SERVER_ENV];
-  const request: RunRequest = { stack, overrides: options.overrides, configFile: options.configFile, clock: options.clock?.().toISOString(), git, facade: options.facade };
+  const request: RunRequest = { stack, overrides: options.overrides, configFile: options.configFile, clock: options.clock?.().toISOString(), git, facade: options.facade, build: options.build };
   const reply = socket ? await askServer(socket, request) : undefined;
   if (!reply) return timedAsync('pulumi program run', () => serializedRun(stack, options, git));
   recordTiming('pulumi program run', reply.ms);
@@ -286,6 +309,27 @@ async function run(stack: string, options: RunStackOptions, onRecorder?: (record
   }
 }
 
+/**
+ * A resource's outputs by property name: every Output it has but its URN (and the SDK's `__`
+ * members), and those of its records of Outputs as `<property>.<key>` (a Network's
+ * `subnetIds.nodes`).
+ */
+export function outputsOf(resource: object, pulumi: Pick<typeof pulumiType, 'Output'>): Record<string, pulumiType.Output<unknown>> {
+  const outputs: Record<string, pulumiType.Output<unknown>> = {};
+  for (const [key, value] of Object.entries(resource)) {
+    if (key === 'urn' || key.startsWith('__')) continue;
+    if (pulumi.Output.isInstance(value)) outputs[key] = value;
+    else if (isRecordOfOutputs(value, pulumi)) for (const [k, v] of Object.entries(value)) outputs[`${key}.${k}`] = v;
+  }
+  return outputs;
+}
+
+function isRecordOfOutputs(value: unknown, pulumi: Pick<typeof pulumiType, 'Output'>): value is Record<string, pulumiType.Output<unknown>> {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const values = Object.values(value);
+  return values.length > 0 && values.every((v) => pulumi.Output.isInstance(v));
+}
+
 async function runProgram(stack: string, options: RunStackOptions, onRecorder?: (recorder: OfflineRecorder) => void, git?: GitSource | null): Promise<StackRun> {
   // Loaded here, not at the top: a test that only reads cached runs does not pay for the SDK.
   const pulumi = (await import('@pulumi/pulumi')) as typeof pulumiType;
@@ -298,7 +342,12 @@ async function runProgram(stack: string, options: RunStackOptions, onRecorder?: 
   let exported: Record<string, unknown>;
   if (options.facade) {
     // The facade's args are the values; it reads no Pulumi config (./platform-stack-run.ts).
-    exported = await (await import('./platform-stack-run')).buildPlatformStack(config.values);
+    exported = outputsOf(await (await import('./platform-stack-run')).buildPlatformStack(config.values), pulumi);
+  } else if (options.build) {
+    const { module, name } = options.build;
+    const { builds } = (await import(path.join(REPO_ROOT, module))) as { builds: ComponentBuilds };
+    if (typeof builds?.[name] !== 'function') throw new Error(`${module} has no build "${name}" (its builds: ${Object.keys(builds ?? {}).join(', ')})`);
+    exported = outputsOf(await builds[name](), pulumi);
   } else {
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     // Imported here, after the mocks, as Pulumi's testing guide asks.

@@ -1,90 +1,29 @@
 import { parse } from 'yaml';
-import { installMocks, settle, resolveOutput, isSecretValue, unwrapSecrets, MOCK_CLIENT_ID, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockUuid, OfflineRecorder } from '../offline/mocks';
-import type { AksClusterArgs, AksCluster as AksClusterType } from '../components/aks-cluster';
-import { NameParts } from '../lib/naming';
+import { installMocks, isSecretValue, unwrapSecrets, MOCK_CLIENT_ID, MOCK_TENANT_ID, mockUuid, OfflineRecorder } from '../offline/mocks';
+import { runStack, type ResolvedOutput, type StackRun } from '../offline/run-stack';
+import type { AksClusterArgs } from '../components/aks-cluster';
 import { registeredTypes, resourceErrorOf } from './support/components';
-import { leaveTestContext } from '../apps/common/test-support/async-storages';
-
-const naming: NameParts = { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' };
-const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
-const RG = 'rg-aksplat-prod-weu';
-const NODES_SUBNET = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/vnet-aksplat-prod-weu/subnets/snet-aksplat-prod-weu-nodes`;
-const REGISTRY_ID = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/craksplatprodweuabc123`;
-const ADMINS = '11111111-2222-4333-8444-555555555555';
-const role = (id: string) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
-
-function prodArgs(): AksClusterArgs {
-  return {
-    naming,
-    resourceGroupName: RG,
-    kubernetesVersion: '1.36.2',
-    tier: 'Standard',
-    // The version calendar is read on a fixed date: the tests never depend on today's.
-    clock: () => new Date('2026-12-01T00:00:00Z'),
-    nodeSubnetId: NODES_SUBNET,
-    systemPool: { name: 'system', vmSize: 'Standard_D4ds_v5', minCount: 3, maxCount: 5, zones: ['1', '2', '3'], maxPods: 110, maxSurge: '33%' },
-    userPools: [
-      { name: 'mem', vmSize: 'Standard_E8ds_v5', minCount: 2, maxCount: 10, zones: ['1', '2', '3'], labels: { workload: 'memory' }, taints: ['workload=memory:NoSchedule'] },
-      { name: 'cpu', vmSize: 'Standard_F8s_v2', minCount: 1, maxCount: 10, zones: ['1', '2', '3'], labels: { workload: 'cpu' }, osDiskSizeGb: 64 },
-    ],
-    network: { podCidr: '192.168.0.0/16', serviceCidr: '172.16.0.0/16', policy: 'cilium', vnetAddressSpaces: ['10.40.0.0/16'] },
-    privateCluster: true,
-    tenantId: MOCK_TENANT_ID,
-    adminGroupObjectIds: [ADMINS],
-    upgrade: { channel: 'patch', nodeOsChannel: 'NodeImage', window: { day: 'Sunday', startHour: 2, durationHours: 4 } },
-    logRetentionDays: 90,
-    registryId: REGISTRY_ID,
-    imageCleanerIntervalHours: 168,
-    defender: true,
-    encryptionAtHost: true,
-    tags,
-  };
-}
-
-function devArgs(): AksClusterArgs {
-  return {
-    ...prodArgs(),
-    naming: { ...naming, environment: 'dev' },
-    tier: 'Free',
-    privateCluster: undefined,
-    authorizedIpRanges: ['20.61.12.0/24'],
-    systemPool: { name: 'system', vmSize: 'Standard_D4s_v5', minCount: 1, maxCount: 3, onlyCriticalAddons: false },
-    userPools: [{ name: 'spot', vmSize: 'Standard_D4ds_v5', minCount: 0, maxCount: 3, spot: true }],
-    allowSpot: true,
-    network: { podCidr: '192.168.0.0/16', serviceCidr: '172.16.0.0/16', dnsServiceIp: '172.16.0.53', policy: 'azure' },
-    upgrade: { channel: 'stable', nodeOsChannel: 'SecurityPatch', window: { day: 'Saturday', startHour: 22, durationHours: 6, utcOffset: '+01:00' } },
-    logRetentionDays: undefined,
-    imageCleanerIntervalHours: undefined,
-    defender: undefined,
-    encryptionAtHost: undefined,
-    disableLocalAccounts: true,
-    kubeloginMode: 'workloadidentity',
-  };
-}
-
-async function build(name: string, args: AksClusterArgs): Promise<{ recorder: OfflineRecorder; aks: AksClusterType }> {
-  leaveTestContext();
-  const recorder = installMocks({ stack: 'prod' });
-  const { AksCluster } = await import('../components/aks-cluster');
-  const aks = new AksCluster(name, args);
-  await resolveOutput(aks.kubeconfig);
-  await settle();
-  return { recorder, aks };
-}
+import { ADMINS, builds, DEPLOYER, NODES_SUBNET, prodArgs, REGISTRY_ID, RG, role, tags } from './support/builds/aks-cluster';
 
 /**
- * The cluster of devArgs(), built once (named `dev`) for the dev-variant tests that only read it
- * (each gets the same recorder and component, which no test changes): an AksCluster build under
- * the mocks is ~0.3-0.6 CPU-s.
+ * The runs of ./support/builds/aks-cluster.ts's builds, by name: each made once per jest run, on the
+ * program-run server, and cached; all asked for when the file starts (the server makes runs one after
+ * another, and may have others' to make first: hence the timeout).
  */
-let devCluster: ReturnType<typeof build> | undefined;
-const buildDev = () => (devCluster ??= build('dev', devArgs()));
+const runs = {} as Record<keyof typeof builds, StackRun>;
+beforeAll(async () => {
+  const names = Object.keys(builds) as Array<keyof typeof builds>;
+  const made = await Promise.all(names.map((name) => runStack('prod', { build: { module: 'test/support/builds/aks-cluster.ts', name } })));
+  names.forEach((name, i) => (runs[name] = made[i]));
+}, 60_000);
+const build = (name: keyof typeof builds): StackRun => runs[name];
 
 describe('AksCluster (prod)', () => {
   let recorder: OfflineRecorder;
-  let aks: AksClusterType;
-  beforeAll(async () => {
-    ({ recorder, aks } = await build('aks', prodArgs()));
+  /** The cluster's outputs, resolved. */
+  let aks: Record<string, ResolvedOutput>;
+  beforeAll(() => {
+    ({ recorder, outputs: aks } = build('prod'));
   });
   const cluster = () => recorder.one('azure-native:containerservice:ManagedCluster');
 
@@ -285,9 +224,9 @@ describe('AksCluster (prod)', () => {
   });
 
   it('builds a secret kubeconfig whose users run kubelogin non-interactively', async () => {
-    const { value, secret } = await resolveOutput(aks.kubeconfig);
+    const { value, secret } = aks.kubeconfig;
     expect(secret).toBe(true);
-    const doc = parse(value) as { users: Array<{ user: { exec: Record<string, unknown> } }>; clusters: Array<{ cluster: { server: string } }> };
+    const doc = parse(String(value)) as { users: Array<{ user: { exec: Record<string, unknown> } }>; clusters: Array<{ cluster: { server: string } }> };
     expect(doc.clusters[0].cluster.server).toMatch(/^https:\/\/aks-aksplat-prod-weu-/);
     expect(doc.users).toHaveLength(1);
     expect(doc.users[0].user).toEqual({
@@ -300,7 +239,7 @@ describe('AksCluster (prod)', () => {
         provideClusterInfo: false,
       },
     });
-    expect(value).not.toContain('devicecode');
+    expect(String(value)).not.toContain('devicecode');
     const call = recorder.calls.find((c) => c.token === 'azure-native:containerservice:listManagedClusterUserCredentials');
     expect(call?.inputs).toMatchObject({ resourceGroupName: RG, resourceName: 'aks-aksplat-prod-weu' });
     expect(recorder.calls.some((c) => c.token === 'azure-native:containerservice:listManagedClusterAdminCredentials')).toBe(false);
@@ -315,22 +254,23 @@ describe('AksCluster (prod)', () => {
     expect(provider.inputs.deleteUnreachable).toBe('false');
   });
 
-  it('exposes the outputs the platform wires on', async () => {
+  it('exposes the outputs the platform wires on', () => {
     const c = cluster();
-    expect((await resolveOutput(aks.clusterName)).value).toBe('aks-aksplat-prod-weu');
-    expect((await resolveOutput(aks.clusterId)).value).toBe(c.id);
-    expect((await resolveOutput(aks.kubeletIdentityObjectId)).value).toBe(mockUuid('aks-aksplat-prod-weu/kubelet/object'));
-    expect((await resolveOutput(aks.oidcIssuerUrl)).value).toMatch(/^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//);
-    expect((await resolveOutput(aks.nodeResourceGroup)).value).toBe(`MC_${RG}_aks-aksplat-prod-weu_westeurope`);
-    expect((await resolveOutput(aks.workspaceId)).value).toBe(recorder.one('azure-native:operationalinsights:Workspace').id);
-    expect((await resolveOutput(aks.privateFqdn)).value).toMatch(/\.privatelink\.westeurope\.azmk8s\.io$/);
-    expect((await resolveOutput(aks.fqdn)).value).toBeUndefined();
+    expect(aks.clusterName.value).toBe('aks-aksplat-prod-weu');
+    expect(aks.clusterId.value).toBe(c.id);
+    expect(aks.kubeletIdentityObjectId.value).toBe(mockUuid('aks-aksplat-prod-weu/kubelet/object'));
+    expect(aks.oidcIssuerUrl.value).toMatch(/^https:\/\/westeurope\.oic\.prod-aks\.azure\.com\//);
+    expect(aks.nodeResourceGroup.value).toBe(`MC_${RG}_aks-aksplat-prod-weu_westeurope`);
+    expect(aks.workspaceId.value).toBe(recorder.one('azure-native:operationalinsights:Workspace').id);
+    expect(aks.privateFqdn.value).toMatch(/\.privatelink\.westeurope\.azmk8s\.io$/);
+    expect(aks).toHaveProperty('fqdn');
+    expect(aks.fqdn.value).toBeUndefined();
   });
 });
 
 describe('AksCluster (dev variants)', () => {
   it('public API server limited to authorized ranges, Free tier, system pool without the taint, azure policy engine', async () => {
-    const { recorder } = await buildDev();
+    const { recorder } = build('dev');
     const c = recorder.one('azure-native:containerservice:ManagedCluster');
     expect(c.inputs.sku).toEqual({ name: 'Base', tier: 'Free' });
     expect(c.inputs.apiServerAccessProfile).toEqual({ enablePrivateCluster: false, authorizedIPRanges: ['20.61.12.0/24'] });
@@ -353,7 +293,7 @@ describe('AksCluster (dev variants)', () => {
   });
 
   it('spot pools: Spot priority, Delete eviction, on-demand price cap, the AKS spot taint and label, no surge', async () => {
-    const { recorder } = await buildDev();
+    const { recorder } = build('dev');
     const pool = recorder.one('azure-native:containerservice:AgentPool', 'dev-pool-spot');
     expect(pool.inputs).toMatchObject({
       scaleSetPriority: 'Spot',
@@ -368,23 +308,22 @@ describe('AksCluster (dev variants)', () => {
   });
 
   it('workloadidentity login mode passes the tenant and the client id and still never prompts', async () => {
-    const { aks } = await buildDev();
-    const { value } = await resolveOutput(aks.kubeconfig);
-    const exec = (parse(value) as { users: Array<{ user: { exec: { args: string[]; interactiveMode: string } } }> }).users[0].user.exec;
+    const { outputs } = build('dev');
+    const exec = (parse(String(outputs.kubeconfig.value)) as { users: Array<{ user: { exec: { args: string[]; interactiveMode: string } } }> }).users[0].user.exec;
     // kubelogin reads the client id only from --client-id or the environment: the deploying principal's is named.
     expect(exec.args).toEqual(['get-token', '--login', 'workloadidentity', '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630', '--tenant-id', MOCK_TENANT_ID, '--client-id', MOCK_CLIENT_ID]);
     expect(exec.interactiveMode).toBe('Never');
   });
 
   it('Windows user pools run Windows Server 2022', async () => {
-    const args = prodArgs();
-    args.userPools = [{ name: 'win', vmSize: 'Standard_D4ds_v5', minCount: 1, maxCount: 2, osType: 'Windows' }];
-    const { recorder } = await build('win', args);
+    // userPools: [{ name: 'win', vmSize: 'Standard_D4ds_v5', minCount: 1, maxCount: 2, osType: 'Windows' }]
+    const { recorder } = build('win');
     expect(recorder.one('azure-native:containerservice:AgentPool').inputs).toMatchObject({ agentPoolName: 'win', osType: 'Windows', osSKU: 'Windows2022' });
   });
 
   it('creates no AcrPull assignment without a registry', async () => {
-    const { recorder } = await build('noacr', { ...prodArgs(), registryId: undefined });
+    // registryId: undefined
+    const { recorder } = build('noacr');
     expect(recorder.ofType('azure-native:authorization:RoleAssignment').map((r) => r.name)).toEqual(['noacr-subnet-network-contributor']);
   });
 });
@@ -450,11 +389,11 @@ describe('AksCluster validation', () => {
 
 describe('AksCluster deployer access', () => {
   it('gives the deploying principal AKS RBAC Cluster Admin on the cluster, and the provider waits for it to propagate', async () => {
-    const deployer = '99999999-8888-4777-8666-555555555555';
-    const { recorder } = await build('aks', { ...prodArgs(), adminGroupObjectIds: [], deployerObjectId: deployer });
+    // adminGroupObjectIds: [], deployerObjectId: DEPLOYER
+    const { recorder } = build('deployer');
     const grant = recorder.one('azure-native:authorization:RoleAssignment', 'aks-deployer-cluster-admin');
     expect(unwrapSecrets(grant.inputs)).toEqual({
-      principalId: deployer,
+      principalId: DEPLOYER,
       principalType: 'ServicePrincipal',
       roleDefinitionId: role('b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b'),
       scope: recorder.one('azure-native:containerservice:ManagedCluster').id,
@@ -468,7 +407,8 @@ describe('AksCluster deployer access', () => {
   });
 
   it('needs neither admin groups nor a deployer to be valid with local accounts on', async () => {
-    const { recorder } = await build('aks', { ...prodArgs(), adminGroupObjectIds: [], disableLocalAccounts: false });
+    // adminGroupObjectIds: [], disableLocalAccounts: false
+    const { recorder } = build('localAccounts');
     expect(recorder.ofType('azure-native:authorization:RoleAssignment').map((r) => r.name)).not.toContain('aks-deployer-cluster-admin');
   });
 });

@@ -1,49 +1,26 @@
-import { installMocks, settle, resolveOutput, OfflineRecorder } from '../offline/mocks';
+import { installMocks } from '../offline/mocks';
+import { runStack, type ResolvedOutput, type StackRun } from '../offline/run-stack';
 import type { NetworkArgs } from '../components/network';
-import { NameParts } from '../lib/naming';
 import { registeredTypes, resourceErrorOf } from './support/components';
-import { leaveTestContext } from '../apps/common/test-support/async-storages';
-
-const naming: NameParts = { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' };
-const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
-const ZONES = ['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net'];
-
-function baseArgs(overrides: Partial<NetworkArgs> = {}): NetworkArgs {
-  return {
-    naming,
-    resourceGroupName: 'rg-aksplat-prod-weu',
-    addressSpace: '10.40.0.0/16',
-    subnets: {
-      nodes: { addressPrefix: '10.40.0.0/22' },
-      privateEndpoints: { addressPrefix: '10.40.4.0/24' },
-      operations: { addressPrefix: '10.40.5.0/27' },
-    },
-    privateDnsZones: ZONES,
-    clusterPodCidr: '192.168.0.0/16',
-    tags,
-    ...overrides,
-  };
-}
-
-async function build(name: string, args: NetworkArgs): Promise<{ recorder: OfflineRecorder; net: import('../components/network').Network }> {
-  leaveTestContext();
-  const recorder = installMocks({ stack: 'prod' });
-  const { Network } = await import('../components/network');
-  const net = new Network(name, args);
-  await settle();
-  return { recorder, net };
-}
+import { baseArgs, builds, tags, ZONES } from './support/builds/network';
 
 /**
- * The network of baseArgs(), built once (named `net`) for the tests that only read it (each gets
- * the same recorder and component, which no test changes): a build under the mocks is ~0.1-0.2 CPU-s.
+ * The runs of ./support/builds/network.ts's builds, by name: each made once per jest run, on the
+ * program-run server, and cached; all asked for when the file starts (the server makes runs one after
+ * another, and may have others' to make first: hence the timeout).
  */
-let baseNetwork: ReturnType<typeof build> | undefined;
-const buildBase = () => (baseNetwork ??= build('net', baseArgs()));
+const runs = {} as Record<keyof typeof builds, StackRun>;
+beforeAll(async () => {
+  const names = Object.keys(builds) as Array<keyof typeof builds>;
+  const made = await Promise.all(names.map((name) => runStack('prod', { build: { module: 'test/support/builds/network.ts', name } })));
+  names.forEach((name, i) => (runs[name] = made[i]));
+}, 60_000);
+const build = (name: keyof typeof builds): StackRun => runs[name];
+const buildBase = () => build('net');
 
 describe('Network', () => {
   it('creates the VNet, one NSG and subnet per role, and linked private DNS zones', async () => {
-    const { recorder, net } = await buildBase();
+    const { recorder, outputs: net } = buildBase();
     const comp = recorder.one('aks-platform:index:Network', 'net');
     expect(recorder.childrenOf(comp.urn).map((r) => `${r.type} ${r.name}`).sort()).toEqual(
       [
@@ -101,17 +78,20 @@ describe('Network', () => {
     }
 
     // Outputs.
-    expect((await resolveOutput(net.vnetId)).value).toBe(vnet.id);
-    expect((await resolveOutput(net.subnetIds.nodes)).value).toBe(recorder.one('azure-native:network:Subnet', 'net-snet-nodes').id);
-    expect((await resolveOutput(net.subnetIds.privateEndpoints)).value).toMatch(/\/virtualNetworks\/vnet-aksplat-prod-weu\/subnets\/snet-aksplat-prod-weu-pe$/);
-    expect(Object.keys(net.privateDnsZoneIds).sort()).toEqual([...ZONES].sort());
-    expect((await resolveOutput(net.privateDnsZoneIds['privatelink.azurecr.io'])).value).toBe(
+    // A record of outputs is recorded by `<property>.<key>` (offline/run-stack.ts outputsOf).
+    const output = (key: string): ResolvedOutput => net[key] ?? { value: `no output ${key}`, secret: false };
+    expect(output('vnetId').value).toBe(vnet.id);
+    expect(output('subnetIds.nodes').value).toBe(recorder.one('azure-native:network:Subnet', 'net-snet-nodes').id);
+    expect(output('subnetIds.privateEndpoints').value).toMatch(/\/virtualNetworks\/vnet-aksplat-prod-weu\/subnets\/snet-aksplat-prod-weu-pe$/);
+    const zoneIds = Object.keys(net).filter((k) => k.startsWith('privateDnsZoneIds.')).map((k) => k.slice('privateDnsZoneIds.'.length));
+    expect(zoneIds.sort()).toEqual([...ZONES].sort());
+    expect(output('privateDnsZoneIds.privatelink.azurecr.io').value).toBe(
       recorder.one('azure-native:privatedns:PrivateZone', 'net-zone-privatelink.azurecr.io').id,
     );
   });
 
   it('chains the subnets so Azure never sees parallel subnet updates on one VNet', async () => {
-    const { recorder } = await buildBase();
+    const { recorder } = buildBase();
     const nodes = recorder.one('azure-native:network:Subnet', 'net-snet-nodes');
     const pe = recorder.one('azure-native:network:Subnet', 'net-snet-pe');
     const ops = recorder.one('azure-native:network:Subnet', 'net-snet-ops');
@@ -121,7 +101,7 @@ describe('Network', () => {
   });
 
   it('writes the NSG rules per role: no Internet on nodes (Private Link only), VNet only on private endpoints, no Internet on operations', async () => {
-    const { recorder } = await buildBase();
+    const { recorder } = buildBase();
     const rules = (q: string) => recorder.one('azure-native:network:NetworkSecurityGroup', `net-nsg-${q}`).inputs.securityRules as Array<Record<string, unknown>>;
 
     const nodes = rules('nodes');
@@ -148,16 +128,15 @@ describe('Network', () => {
   });
 
   it('without a pod CIDR the nodes NSG has no pod rule', async () => {
-    const { recorder } = await build('nopod', baseArgs({ clusterPodCidr: undefined }));
+    // baseArgs({ clusterPodCidr: undefined })
+    const { recorder } = build('nopod');
     const rules = recorder.one('azure-native:network:NetworkSecurityGroup', 'nopod-nsg-nodes').inputs.securityRules as Array<{ name: string }>;
     expect(rules.map((r) => r.name)).toEqual(['AllowAzureLoadBalancerInbound', 'DenyInternetInbound']);
   });
 
   it('uses the caller-given subnet names and location', async () => {
-    const args = baseArgs();
-    args.location = 'northeurope';
-    args.subnets.nodes = { addressPrefix: '10.40.0.0/22', name: 'aks-nodes' };
-    const { recorder } = await build('named', args);
+    // location northeurope, subnets.nodes { addressPrefix: '10.40.0.0/22', name: 'aks-nodes' }
+    const { recorder } = build('named');
     expect(recorder.one('azure-native:network:Subnet', 'named-snet-nodes').inputs.subnetName).toBe('aks-nodes');
     expect(recorder.one('azure-native:network:VirtualNetwork').inputs.location).toBe('northeurope');
   });
@@ -189,10 +168,8 @@ describe('Network', () => {
   });
 
   it('trusts Output values (validated only when plain)', async () => {
-    const sdk = await import('@pulumi/pulumi');
-    const args = baseArgs();
-    args.addressSpace = sdk.output('10.40.0.0/16');
-    const { recorder } = await build('out', args);
+    // addressSpace: pulumi.output('10.40.0.0/16')
+    const { recorder } = build('out');
     expect(recorder.ofType('azure-native:network:Subnet')).toHaveLength(3);
   });
 });

@@ -42,7 +42,8 @@ describe('PlatformStack under the offline engine', () => {
     asSchemaInput(args);
     run = await runStack('dev', { facade: true });
     ({ PlatformStack } = await import('../provider/platform-stack'));
-  }, 30_000);
+    // The server makes runs one after another, and may have others' to make first.
+  }, 60_000);
 
   it('is what the host serves: the identity and component names the schema is inferred from (provider/package-options.ts)', async () => {
     const { hostOptions } = await import('../provider/host-options');
