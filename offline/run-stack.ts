@@ -66,8 +66,9 @@ export interface RunStackOptions {
   /**
    * Run one build of a component-build module instead of stack.ts: `builds[name]()` of the
    * module (a path from the repository root) constructs components under the mocks and returns
-   * (or resolves to) the one whose outputs the run resolves (every Output it has but its URN). The module's
-   * source is part of the run's key; what it imports must be in {@link PROGRAM_INPUTS}.
+   * (or resolves to) the one whose outputs the run resolves (every Output it has but its URN). The
+   * module's folder is part of the run's key (a build module may import its siblings, as
+   * test/support/builds/common.ts); what else it imports must be in {@link PROGRAM_INPUTS}.
    * For component tests: the build is made once, on the program-run server, and cached.
    */
   build?: ComponentBuild;
@@ -127,7 +128,7 @@ export async function runStack(stack: string, options: RunStackOptions = {}, onR
   program ??= programState();
   const { fingerprint, git } = program;
   const variant = options.facade ? ['PlatformStack'] : options.build ? ['build', options.build.module, options.build.name] : [];
-  const variantInputs = options.build ? [options.build.module] : [];
+  const variantInputs = options.build ? [path.posix.dirname(options.build.module)] : [];
   const key = `${fingerprint.slice(0, 16)}-${hashInputs(variantInputs, JSON.stringify([stack, configPath, configText, options.overrides ?? {}, date, ...variant])).slice(0, 32)}.v8`;
   let result = onRecorder ? undefined : runs.get(key);
   if (!result) {

@@ -1,20 +1,10 @@
 import { installMocks, settle, isSecretValue, unwrapSecrets, MOCK_TENANT_ID, MOCK_CLIENT_OBJECT_ID } from '../offline/mocks';
-import { runStack, type StackRun } from '../offline/run-stack';
 import type { KeyVaultArgs } from '../components/key-vault';
 import { AGENT_PRINCIPAL, API_PRINCIPAL, builds, ISSUER, prodArgs, SECRETS_OFFICER, SECRETS_USER, SUBNET, TAGS, ZONE } from './support/builds/key-vault';
+import { buildRuns } from './support/build-runs';
 
-/**
- * The runs of ./support/builds/key-vault.ts's builds, by name: each made once per jest run, on the
- * program-run server, and cached; all asked for when the file starts (the server makes runs one after
- * another, and may have others' to make first: hence the timeout).
- */
-const runs = {} as Record<keyof typeof builds, StackRun>;
-beforeAll(async () => {
-  const names = Object.keys(builds) as Array<keyof typeof builds>;
-  const made = await Promise.all(names.map((name) => runStack('test', { build: { module: 'test/support/builds/key-vault.ts', name } })));
-  names.forEach((name, i) => (runs[name] = made[i]));
-}, 60_000);
-const build = (name: keyof typeof builds): StackRun => runs[name];
+/** The runs of ./support/builds/key-vault.ts's builds, by name (./support/build-runs.ts). */
+const build = buildRuns('test', 'test/support/builds/key-vault.ts', builds);
 const buildProd = () => build('prod');
 
 const VAULT = 'azure-native:keyvault:Vault';

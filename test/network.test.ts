@@ -1,21 +1,12 @@
 import { installMocks } from '../offline/mocks';
-import { runStack, type ResolvedOutput, type StackRun } from '../offline/run-stack';
+import type { ResolvedOutput } from '../offline/run-stack';
 import type { NetworkArgs } from '../components/network';
 import { registeredTypes, resourceErrorOf } from './support/components';
 import { baseArgs, builds, tags, ZONES } from './support/builds/network';
+import { buildRuns } from './support/build-runs';
 
-/**
- * The runs of ./support/builds/network.ts's builds, by name: each made once per jest run, on the
- * program-run server, and cached; all asked for when the file starts (the server makes runs one after
- * another, and may have others' to make first: hence the timeout).
- */
-const runs = {} as Record<keyof typeof builds, StackRun>;
-beforeAll(async () => {
-  const names = Object.keys(builds) as Array<keyof typeof builds>;
-  const made = await Promise.all(names.map((name) => runStack('prod', { build: { module: 'test/support/builds/network.ts', name } })));
-  names.forEach((name, i) => (runs[name] = made[i]));
-}, 60_000);
-const build = (name: keyof typeof builds): StackRun => runs[name];
+/** The runs of ./support/builds/network.ts's builds, by name (./support/build-runs.ts). */
+const build = buildRuns('prod', 'test/support/builds/network.ts', builds);
 const buildBase = () => build('net');
 
 describe('Network', () => {

@@ -1,20 +1,10 @@
 import { installMocks, settle, unwrapSecrets, MOCK_TENANT_ID, OfflineRecorder } from '../offline/mocks';
-import { runStack, type StackRun } from '../offline/run-stack';
 import type { PostgresDatabaseArgs } from '../components/postgres-database';
 import { builds, prodArgs, SUBNET, TAGS, ZONE } from './support/builds/postgres-database';
+import { buildRuns } from './support/build-runs';
 
-/**
- * The runs of ./support/builds/postgres-database.ts's builds, by name: each made once per jest run,
- * on the program-run server, and cached; all asked for when the file starts (the server makes runs one
- * after another, and may have others' to make first: hence the timeout).
- */
-const runs = {} as Record<keyof typeof builds, StackRun>;
-beforeAll(async () => {
-  const names = Object.keys(builds) as Array<keyof typeof builds>;
-  const made = await Promise.all(names.map((name) => runStack('test', { build: { module: 'test/support/builds/postgres-database.ts', name } })));
-  names.forEach((name, i) => (runs[name] = made[i]));
-}, 60_000);
-const build = (name: keyof typeof builds): StackRun => runs[name];
+/** The runs of ./support/builds/postgres-database.ts's builds, by name (./support/build-runs.ts). */
+const build = buildRuns('test', 'test/support/builds/postgres-database.ts', builds);
 const buildProd = () => build('prod');
 
 const SERVER = 'azure-native:dbforpostgresql:Server';

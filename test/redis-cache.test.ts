@@ -1,21 +1,18 @@
 import { installMocks, settle } from '../offline/mocks';
-import { runStack, type StackRun } from '../offline/run-stack';
+import { runStack } from '../offline/run-stack';
 import type { RedisCacheArgs } from '../components/redis-cache';
 import { AGENT_OID, AMR_ZONE, API_OID, builds, classicArgs, CLASSIC_ZONE, prodArgs, SUBNET, TAGS } from './support/builds/redis-cache';
+import { buildRuns } from './support/build-runs';
 
-/**
- * The runs of ./support/builds/redis-cache.ts's builds, by name: each made once per jest run, on
- * the program-run server, and cached; all asked for when the file starts (the server makes runs one
- * after another, and may have others' to make first: hence the timeout).
- */
-const runs = {} as Record<keyof typeof builds, StackRun>;
-beforeAll(async () => {
-  const names = Object.keys(builds) as Array<keyof typeof builds>;
-  const made = await Promise.all(names.map((name) => runStack('test', { build: { module: 'test/support/builds/redis-cache.ts', name } })));
-  names.forEach((name, i) => (runs[name] = made[i]));
-}, 60_000);
-const build = (name: keyof typeof builds): StackRun => runs[name];
+/** The runs of ./support/builds/redis-cache.ts's builds, by name (./support/build-runs.ts). */
+const build = buildRuns('test', 'test/support/builds/redis-cache.ts', builds);
 const buildProd = () => build('prod');
+
+test('a build its module does not export is refused, naming the builds it has', async () => {
+  await expect(runStack('test', { build: { module: 'test/support/builds/redis-cache.ts', name: 'premium' } })).rejects.toThrow(
+    'test/support/builds/redis-cache.ts has no build "premium" (its builds: prod, dev, classic)',
+  );
+});
 
 describe('RedisCache (Azure Managed Redis)', () => {
   it('registers exactly the cluster, its database, the access policy assignments and the private link', async () => {

@@ -6,10 +6,9 @@
  */
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from '../../../offline/recorded';
 import type { AksClusterArgs } from '../../../components/aks-cluster';
-import type { NameParts } from '../../../lib/naming';
+import { naming, tags } from './common';
 
-export const naming: NameParts = { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' };
-export const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
+export { naming, tags };
 export const RG = 'rg-aksplat-prod-weu';
 export const NODES_SUBNET = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/vnet-aksplat-prod-weu/subnets/snet-aksplat-prod-weu-nodes`;
 export const REGISTRY_ID = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${RG}/providers/Microsoft.ContainerRegistry/registries/craksplatprodweuabc123`;

@@ -8,11 +8,11 @@
 import * as pulumi from '@pulumi/pulumi';
 import { MOCK_CLIENT_OBJECT_ID, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from '../../../offline/recorded';
 import type { KeyVaultArgs } from '../../../components/key-vault';
+import { naming, PE_SUBNET, tags } from './common';
 
-export const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
+export { PE_SUBNET as SUBNET, tags as TAGS };
 export const ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net';
 export const ISSUER = 'https://westeurope.oic.prod-aks.azure.com/tenant/cluster/';
-export const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
 export const SECRETS_USER = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
 export const API_PRINCIPAL = '0a0a0a0a-0000-4000-8000-00000000a001';
 export const AGENT_PRINCIPAL = '0a0a0a0a-0000-4000-8000-00000000a002';
@@ -20,12 +20,12 @@ export const SECRETS_OFFICER = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers
 
 export function prodArgs(): KeyVaultArgs {
   return {
-    naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
+    naming,
     resourceGroupName: 'rg-aksplat-prod-weu',
-    tags: TAGS,
+    tags,
     tenantId: MOCK_TENANT_ID,
     softDeleteRetentionDays: 90,
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
+    privateEndpoint: { subnetId: PE_SUBNET, privateDnsZoneId: ZONE },
     secrets: [
       { name: 'postgres-password', value: pulumi.secret('mock-secret-pg') },
       { name: 'redis-password', value: pulumi.secret('mock-secret-redis'), contentType: 'redis-access-key' },
@@ -64,9 +64,9 @@ export const builds = {
   workloadIdentity: async () => {
     const { WorkloadIdentity } = await import('../../../components/workload-identity');
     return new WorkloadIdentity('wi', {
-      naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
+      naming,
       resourceGroupName: 'rg-aksplat-prod-weu',
-      tags: TAGS,
+      tags,
       oidcIssuerUrl: ISSUER,
       serviceAccounts: [
         { namespace: 'api', name: 'api' },
@@ -79,17 +79,16 @@ export const builds = {
   dataServices: async () => {
     const { PostgresDatabase } = await import('../../../components/postgres-database');
     const { RedisCache } = await import('../../../components/redis-cache');
-    const naming = { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' };
-    const base = { naming, resourceGroupName: 'rg-aksplat-dev-weu', tags: TAGS };
+    const base = { naming: { ...naming, environment: 'dev', uniqueSuffix: 'def456' }, resourceGroupName: 'rg-aksplat-dev-weu', tags };
     const postgres = new PostgresDatabase('postgres', {
       ...base,
       tenantId: MOCK_TENANT_ID,
       skuName: 'Standard_B1ms',
       skuTier: 'Burstable',
       entraAdministrator: { objectId: API_PRINCIPAL, principalName: 'id-aksplat-dev-weu-migrate', principalType: 'ServicePrincipal' },
-      privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-pg' },
+      privateEndpoint: { subnetId: PE_SUBNET, privateDnsZoneId: 'zone-pg' },
     });
-    new RedisCache('redis', { ...base, highAvailability: false, accessPolicyAssignments: [{ name: 'api', objectId: API_PRINCIPAL }], privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: 'zone-redis' } });
+    new RedisCache('redis', { ...base, highAvailability: false, accessPolicyAssignments: [{ name: 'api', objectId: API_PRINCIPAL }], privateEndpoint: { subnetId: PE_SUBNET, privateDnsZoneId: 'zone-redis' } });
     return postgres;
   },
 };

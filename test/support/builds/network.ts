@@ -5,10 +5,9 @@
  * cases, which construct in the test file.
  */
 import type { NetworkArgs } from '../../../components/network';
-import type { NameParts } from '../../../lib/naming';
+import { naming, tags } from './common';
 
-export const naming: NameParts = { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' };
-export const tags = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
+export { naming, tags };
 export const ZONES = ['privatelink.azurecr.io', 'privatelink.vaultcore.azure.net'];
 
 export function baseArgs(overrides: Partial<NetworkArgs> = {}): NetworkArgs {

@@ -6,16 +6,16 @@
  */
 import { MOCK_TENANT_ID } from '../../../offline/recorded';
 import type { PostgresDatabaseArgs } from '../../../components/postgres-database';
+import { naming, PE_SUBNET, tags } from './common';
 
-export const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
+export { PE_SUBNET as SUBNET, tags as TAGS };
 export const ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.postgres.database.azure.com';
-export const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
 
 export function prodArgs(): PostgresDatabaseArgs {
   return {
-    naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
+    naming,
     resourceGroupName: 'rg-aksplat-prod-weu',
-    tags: TAGS,
+    tags,
     tenantId: MOCK_TENANT_ID,
     skuName: 'Standard_D2ds_v5',
     skuTier: 'GeneralPurpose',
@@ -27,7 +27,7 @@ export function prodArgs(): PostgresDatabaseArgs {
     standbyAvailabilityZone: '2',
     databases: ['app'],
     entraAdministrator: { objectId: '11111111-2222-4333-8444-555555555555', principalName: 'pg-admins', principalType: 'Group' },
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
+    privateEndpoint: { subnetId: PE_SUBNET, privateDnsZoneId: ZONE },
     protect: true,
   };
 }
@@ -36,12 +36,12 @@ export function devArgs(): PostgresDatabaseArgs {
   return {
     naming: { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' },
     resourceGroupName: 'rg-aksplat-dev-weu',
-    tags: { ...TAGS, environment: 'dev' },
+    tags: { ...tags, environment: 'dev' },
     tenantId: MOCK_TENANT_ID,
     skuName: 'Standard_B1ms',
     skuTier: 'Burstable',
     entraAdministrator: { objectId: '0a0a0a0a-0000-4000-8000-00000000a003', principalName: 'id-aksplat-dev-weu-migrate', principalType: 'ServicePrincipal' },
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
+    privateEndpoint: { subnetId: PE_SUBNET, privateDnsZoneId: ZONE },
   };
 }
 

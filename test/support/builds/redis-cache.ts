@@ -5,23 +5,23 @@
  * refused-argument cases, which construct in the test file.
  */
 import type { RedisCacheArgs } from '../../../components/redis-cache';
+import { naming, PE_SUBNET, tags } from './common';
 
-export const SUBNET = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe';
+export { PE_SUBNET as SUBNET, tags as TAGS };
 export const AMR_ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.redis.azure.net';
 export const CLASSIC_ZONE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.redis.cache.windows.net';
 export const API_OID = '0a0a0a0a-0000-4000-8000-00000000a001';
 export const AGENT_OID = '0a0a0a0a-0000-4000-8000-00000000a002';
-export const TAGS = { environment: 'prod', team: 'platform', service: 'aks-platform', 'cost-center': 'cc-1', 'managed-by': 'pulumi' };
 
 export function prodArgs(): RedisCacheArgs {
   return {
-    naming: { prefix: 'aksplat', environment: 'prod', location: 'westeurope', uniqueSuffix: 'abc123' },
+    naming,
     resourceGroupName: 'rg-aksplat-prod-weu',
-    tags: TAGS,
+    tags,
     sku: 'Balanced_B1',
     highAvailability: true,
     persistence: 'AOF',
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: AMR_ZONE },
+    privateEndpoint: { subnetId: PE_SUBNET, privateDnsZoneId: AMR_ZONE },
     protect: true,
     accessPolicyAssignments: [
       { name: 'api', objectId: API_OID },
@@ -34,9 +34,9 @@ export function devArgs(): RedisCacheArgs {
   return {
     naming: { prefix: 'aksplat', environment: 'dev', location: 'westeurope', uniqueSuffix: 'def456' },
     resourceGroupName: 'rg-aksplat-dev-weu',
-    tags: { ...TAGS, environment: 'dev' },
+    tags: { ...tags, environment: 'dev' },
     highAvailability: false,
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: AMR_ZONE },
+    privateEndpoint: { subnetId: PE_SUBNET, privateDnsZoneId: AMR_ZONE },
   };
 }
 
@@ -48,7 +48,7 @@ export function classicArgs(): RedisCacheArgs {
     persistence: undefined,
     zones: ['1', '2', '3'],
     replicasPerPrimary: 2,
-    privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: CLASSIC_ZONE },
+    privateEndpoint: { subnetId: PE_SUBNET, privateDnsZoneId: CLASSIC_ZONE },
   };
 }
 
