@@ -10,6 +10,25 @@ export function isRecord(value: unknown): value is Props {
 }
 
 /**
+ * Visits every key of every object in a tree of values, depth first, array items by index (paths as
+ * `values.a.b[0].c`). `visit` gets the key, its value, its path and its object's path, and returns
+ * true to go on into the value, false when it has taken what it wanted from it. Plain loops, no
+ * array per node: the rules walk every node of every Helm release's values.
+ */
+export function walkValues(tree: unknown, path: string, visit: (key: string, value: unknown, at: string, parentPath: string) => boolean): void {
+  if (Array.isArray(tree)) {
+    for (let i = 0; i < tree.length; i++) walkValues(tree[i], `${path}[${i}]`, visit);
+    return;
+  }
+  if (!isRecord(tree)) return;
+  for (const key of Object.keys(tree)) {
+    const value = tree[key];
+    const at = `${path}.${key}`;
+    if (visit(key, value, at, path)) walkValues(value, at, visit);
+  }
+}
+
+/**
  * Each path's keys, split once: the rules read a few dozen fixed paths, for every resource of
  * every check. Bounded, in case a caller builds paths from data.
  */

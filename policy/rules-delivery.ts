@@ -16,7 +16,7 @@
  * the recorded dependency when a value is computed by Azure.
  */
 import type { EvaluationContext, ResourceView, Rule, RuleViolation } from './model';
-import { asArray, asStringArray, equalsIgnoreCase, get, getCaseInsensitive, isRecord, show } from './props';
+import { asArray, asStringArray, equalsIgnoreCase, get, getCaseInsensitive, isRecord, show, walkValues } from './props';
 
 /** Type tokens the delivery rules refer to (besides those of ./rules.ts). */
 export const D = {
@@ -190,26 +190,17 @@ const REVIEWED_THIRD_PARTY_IMAGES = new Set(['docker.io/traefik@sha256:5203c3f39
 /** Every image reference in a values tree (`image: "<ref>"` or `image: { ref }`, or `{ registry, repository }`). */
 function imageRefs(tree: unknown, path = 'values'): { path: string; ref: string }[] {
   const found: { path: string; ref: string }[] = [];
-  // One array and plain loops: this walks every node of every release's values (see rules.ts's walks).
-  const walk = (node: unknown, at: string): void => {
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) walk(node[i], `${at}[${i}]`);
-      return;
-    }
-    if (!isRecord(node)) return;
-    for (const key of Object.keys(node)) {
-      const value = node[key];
-      const child = `${at}.${key}`;
-      if (key === 'image' && typeof value === 'string') found.push({ path: child, ref: value });
-      else if (key === 'image' && isRecord(value) && typeof value.ref === 'string') found.push({ path: `${child}.ref`, ref: value.ref });
-      else if (key === 'image' && isRecord(value) && typeof value.repository === 'string') {
-        const registry = typeof value.registry === 'string' && value.registry !== '' ? `${value.registry}/` : '';
-        const digest = typeof value.digest === 'string' && value.digest !== '' ? `@${value.digest}` : '';
-        found.push({ path: child, ref: `${registry}${value.repository}${digest}` });
-      } else walk(value, child);
-    }
-  };
-  walk(tree, path);
+  walkValues(tree, path, (key, value, at) => {
+    if (key !== 'image') return true;
+    if (typeof value === 'string') found.push({ path: at, ref: value });
+    else if (isRecord(value) && typeof value.ref === 'string') found.push({ path: `${at}.ref`, ref: value.ref });
+    else if (isRecord(value) && typeof value.repository === 'string') {
+      const registry = typeof value.registry === 'string' && value.registry !== '' ? `${value.registry}/` : '';
+      const digest = typeof value.digest === 'string' && value.digest !== '' ? `@${value.digest}` : '';
+      found.push({ path: at, ref: `${registry}${value.repository}${digest}` });
+    } else return true;
+    return false;
+  });
   return found;
 }
 

@@ -16,7 +16,7 @@ import { missingRequiredTags, REQUIRED_TAG_KEYS } from '../lib/tags';
 import type { EvaluationContext, ResourceView, Rule, RuleViolation } from './model';
 import { DELIVERY_RULES } from './rules-delivery';
 import { HARDENING_RULES } from './rules-hardening';
-import { asArray, asStringArray, equalsIgnoreCase, get, getCaseInsensitive, isRecord, show } from './props';
+import { asArray, asStringArray, equalsIgnoreCase, get, getCaseInsensitive, isRecord, show, walkValues } from './props';
 
 /** Type tokens the rules refer to. */
 export const T = {
@@ -224,28 +224,14 @@ interface ImageReference {
  */
 export function imageReferences(values: unknown, path = 'values'): ImageReference[] {
   const found: ImageReference[] = [];
-  collectImageReferences(values, path, found);
-  return found;
-}
-
-// The tree walks below visit every node of a release's values, for several rules and every
-// release: they append to one array and loop instead of allocating per node (flatMap,
-// Object.entries); results and their order are those of a plain depth-first walk.
-function collectImageReferences(values: unknown, path: string, found: ImageReference[]): void {
-  if (Array.isArray(values)) {
-    for (let i = 0; i < values.length; i++) collectImageReferences(values[i], `${path}[${i}]`, found);
-    return;
-  }
-  if (!isRecord(values)) return;
-  for (const key of Object.keys(values)) {
-    const value = values[key];
-    const childPath = `${path}.${key}`;
-    if (key === 'image' && typeof value === 'string') {
-      found.push({ path: childPath, reference: value, pinned: DIGEST_PINNED_IMAGE.test(value) });
-    } else if (key === 'image' && isRecord(value) && typeof value.ref === 'string') {
+  const visit = (key: string, value: unknown, at: string): boolean => {
+    if (key !== 'image') return true;
+    if (typeof value === 'string') {
+      found.push({ path: at, reference: value, pinned: DIGEST_PINNED_IMAGE.test(value) });
+    } else if (isRecord(value) && typeof value.ref === 'string') {
       // The platform chart's shape (lib/app-values.ts): image: { ref: "<loginServer>/<repo>@sha256:<hex>" }.
-      found.push({ path: `${childPath}.ref`, reference: value.ref, pinned: DIGEST_PINNED_IMAGE.test(value.ref) });
-    } else if (key === 'image' && isRecord(value) && typeof value.repository === 'string') {
+      found.push({ path: `${at}.ref`, reference: value.ref, pinned: DIGEST_PINNED_IMAGE.test(value.ref) });
+    } else if (isRecord(value) && typeof value.repository === 'string') {
       const repository = value.repository;
       const registry = typeof value.registry === 'string' && value.registry !== '' ? `${value.registry}/` : '';
       const digest = typeof value.digest === 'string' ? value.digest : undefined;
@@ -253,12 +239,15 @@ function collectImageReferences(values: unknown, path: string, found: ImageRefer
       const reference = `${registry}${repository}${digest ? `@${digest}` : tag ? `:${tag}` : ''}`;
       const pinned = DIGEST_PINNED_IMAGE.test(`${registry}${repository}`) ||
         (digest !== undefined && SHA256_DIGEST.test(digest) && DIGEST_PINNED_IMAGE.test(`${registry}${repository}@${digest}`));
-      found.push({ path: childPath, reference, pinned });
-      collectImageReferences(Object.fromEntries(Object.entries(value).filter(([k]) => !['repository', 'tag', 'digest', 'registry'].includes(k))), childPath, found);
+      found.push({ path: at, reference, pinned });
+      walkValues(Object.fromEntries(Object.entries(value).filter(([k]) => !['repository', 'tag', 'digest', 'registry'].includes(k))), at, visit);
     } else {
-      collectImageReferences(value, childPath, found);
+      return true;
     }
-  }
+    return false;
+  };
+  walkValues(values, path, visit);
+  return found;
 }
 
 // ---------------------------------------------------------------------------
@@ -271,20 +260,11 @@ function isRetiredIngressClass(value: unknown): boolean {
 /** Retired ingress classes anywhere in Helm values (`ingressClassName`, `className`, `ingressClass` keys). */
 export function retiredIngressClassesIn(values: unknown, path = 'values'): { path: string; value: string }[] {
   const found: { path: string; value: string }[] = [];
-  const walk = (value: unknown, at: string): void => {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) walk(value[i], `${at}[${i}]`);
-      return;
-    }
-    if (!isRecord(value)) return;
-    for (const key of Object.keys(value)) {
-      const child = value[key];
-      const childPath = `${at}.${key}`;
-      if ((key === 'ingressClassName' || key === 'className' || key === 'ingressClass') && isRetiredIngressClass(child)) found.push({ path: childPath, value: child as string });
-      else walk(child, childPath);
-    }
-  };
-  walk(values, path);
+  walkValues(values, path, (key, value, at) => {
+    if (!((key === 'ingressClassName' || key === 'className' || key === 'ingressClass') && isRetiredIngressClass(value))) return true;
+    found.push({ path: at, value: value as string });
+    return false;
+  });
   return found;
 }
 
@@ -296,25 +276,13 @@ export function retiredIngressClassesIn(values: unknown, path = 'values'): { pat
 export function loadBalancerServicesIn(release: ResourceView): { path: string; annotations: Record<string, unknown> }[] {
   const traefik = release.props.chart === 'traefik';
   const found: { path: string; annotations: Record<string, unknown> }[] = [];
-  const walk = (value: unknown, path: string): void => {
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`);
-      return;
-    }
-    if (!isRecord(value)) return;
-    for (const key of Object.keys(value)) {
-      const child = value[key];
-      const at = `${path}.${key}`;
-      if (key === 'service' && isRecord(child)) {
-        const type = get(child, 'type') ?? get(child, 'spec.type') ?? (traefik && path === 'values' ? 'LoadBalancer' : undefined);
-        const annotations = isRecord(child.annotations) ? child.annotations : {};
-        if (equalsIgnoreCase(type, 'LoadBalancer')) found.push({ path: at, annotations });
-      } else {
-        walk(child, at);
-      }
-    }
-  };
-  walk(release.props.values, 'values');
+  walkValues(release.props.values, 'values', (key, value, at, parentPath) => {
+    if (key !== 'service' || !isRecord(value)) return true;
+    const type = get(value, 'type') ?? get(value, 'spec.type') ?? (traefik && parentPath === 'values' ? 'LoadBalancer' : undefined);
+    const annotations = isRecord(value.annotations) ? value.annotations : {};
+    if (equalsIgnoreCase(type, 'LoadBalancer')) found.push({ path: at, annotations });
+    return false;
+  });
   return found;
 }
 
