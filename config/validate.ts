@@ -130,21 +130,28 @@ function parseValue(raw: string): unknown {
   }
 }
 
+/** Keys whose values stay plain text in Pulumi's config map, never JSON (so `prefix: "123"` is not a number). */
+const TEXT_KEYS = ['environment', 'location', 'prefix'];
+
 /**
- * Reads the `aks-platform:*` entries of Pulumi's flat config map
- * (`pulumi.runtime.allConfig()`), where structured values are JSON text, and
- * validates them. Scalar keys stay strings (so `prefix: "123"` is not a number).
+ * The `aks-platform:*` entries of Pulumi's flat config map (`pulumi.runtime.allConfig()`, or a
+ * stack file's values flattened as Pulumi does), by key: structured values, which Pulumi keeps as
+ * JSON text, parsed; `textKeys` as they are.
  */
-export function stackConfigFromPulumiConfig(all: Record<string, string>): StackConfig {
+export function configValuesFromPulumiConfig(all: Record<string, string>, textKeys: readonly string[] = TEXT_KEYS): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  const stringKeys = new Set(['environment', 'location', 'prefix']);
   for (const [fullKey, raw] of Object.entries(all)) {
     const [namespace, ...rest] = fullKey.split(':');
     if (namespace !== CONFIG_NAMESPACE) continue;
     const key = rest.join(':');
-    values[key] = stringKeys.has(key) ? raw : parseValue(raw);
+    values[key] = textKeys.includes(key) ? raw : parseValue(raw);
   }
-  return parseStackConfig(values);
+  return values;
+}
+
+/** Reads the `aks-platform:*` entries of Pulumi's flat config map ({@link configValuesFromPulumiConfig}) and validates them. */
+export function stackConfigFromPulumiConfig(all: Record<string, string>): StackConfig {
+  return parseStackConfig(configValuesFromPulumiConfig(all));
 }
 
 /** A validated stack configuration of either target. */
@@ -164,15 +171,7 @@ export function parseTargetConfig(values: Record<string, unknown>): TargetConfig
   return { target: 'local', config: result.data };
 }
 
-/** {@link parseTargetConfig} over Pulumi's flat config map (see {@link stackConfigFromPulumiConfig}). */
+/** {@link parseTargetConfig} over Pulumi's flat config map ({@link configValuesFromPulumiConfig}; `target` is text too). */
 export function targetConfigFromPulumiConfig(all: Record<string, string>): TargetConfig {
-  const values: Record<string, unknown> = {};
-  const stringKeys = new Set(['environment', 'location', 'prefix', 'target']);
-  for (const [fullKey, raw] of Object.entries(all)) {
-    const [namespace, ...rest] = fullKey.split(':');
-    if (namespace !== CONFIG_NAMESPACE) continue;
-    const key = rest.join(':');
-    values[key] = stringKeys.has(key) ? raw : parseValue(raw);
-  }
-  return parseTargetConfig(values);
+  return parseTargetConfig(configValuesFromPulumiConfig(all, [...TEXT_KEYS, 'target']));
 }

@@ -44,7 +44,7 @@ export function cacheEnabled(): boolean {
 }
 
 /** The directory of cache `kind`: per clone, with the clone's other caches. */
-function cacheDir(kind: string): string {
+export function cacheDir(kind: string): string {
   return path.join(REPO_ROOT, 'node_modules', '.cache', kind);
 }
 

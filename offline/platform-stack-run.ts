@@ -5,21 +5,12 @@
  * values as its args, as a program in another language would pass them, and reads no Pulumi
  * config. Loaded only by such a run, and by test/provider.test.ts for the args.
  */
-import { CONFIG_NAMESPACE } from '../config/schema';
+import { configValuesFromPulumiConfig } from '../config/validate';
 import type { PlatformStack, PlatformStackConfigArgs } from '../provider/platform-stack';
-
-/** The facade's args whose values are plain text in a stack file (the others are JSON). */
-const TEXT_KEYS = new Set(['environment', 'location', 'prefix']);
 
 /** The `aks-platform:*` values of a flattened stack config (offline/stack-config.ts), parsed the way Pulumi hands them to a program. */
 export function platformStackArgs(values: Record<string, string>): PlatformStackConfigArgs {
-  const out: Record<string, unknown> = {};
-  for (const [fullKey, raw] of Object.entries(values)) {
-    if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
-    const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
-    out[key] = TEXT_KEYS.has(key) ? raw : JSON.parse(raw);
-  }
-  return out as unknown as PlatformStackConfigArgs;
+  return configValuesFromPulumiConfig(values) as unknown as PlatformStackConfigArgs;
 }
 
 /** Constructs the facade, named `platform`, with `values`' args. */

@@ -283,10 +283,10 @@ function ownRealm(value: unknown): unknown {
 }
 
 /**
- * A shared run is read-only: a test that changed it would change what other test files see,
- * so any change throws instead.
+ * `value` and everything in it, frozen. A shared run is read-only: a test that changed it would
+ * change what other test files see, so any change throws instead.
  */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);

@@ -9,9 +9,9 @@
  * node_modules as it was; `npm install` then installed the pinned version.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../apps/common/test-support/temp-dir';
 
 const ROOT = join(__dirname, '..');
 const SCRIPT = join(ROOT, 'scripts', 'install.sh');
@@ -31,45 +31,36 @@ interface Run {
  * (the suite needs them anyway).
  */
 function run(opts: { offlineFails?: boolean; onlineFails?: boolean; upToDate?: boolean }): Run {
-  const dir = mkdtempSync(join(tmpdir(), 'install-'));
-  try {
-    mkdirSync(join(dir, 'scripts'));
-    copyFileSync(SCRIPT, join(dir, 'scripts', 'install.sh'));
-    writeFileSync(join(dir, 'package.json'), '{"name":"x","version":"1.0.0"}\n');
-    writeFileSync(join(dir, 'package-lock.json'), '{"name":"x","version":"1.0.0","lockfileVersion":3}\n');
-    if (opts.upToDate) {
-      mkdirSync(join(dir, 'node_modules'));
-      writeFileSync(join(dir, 'node_modules', '.package-lock.json'), '{}\n');
-      const past = new Date(Date.now() - 60_000);
-      for (const f of ['package.json', 'package-lock.json']) utimesSync(join(dir, f), past, past);
-    }
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    const log = join(dir, 'npm-calls');
-    const exit = (fails?: boolean) => (fails ? 'echo "npm error code ETARGET" >&2; exit 1' : 'exit 0');
-    writeFileSync(
-      join(bin, 'npm'),
-      [
-        '#!/usr/bin/env bash',
-        `printf '%s\\n' "$*" >> ${JSON.stringify(log)}`,
-        `case " $* " in *" --prefer-offline "*) ${exit(opts.offlineFails)};; *) ${exit(opts.onlineFails)};; esac`,
-      ].join('\n'),
-    );
-    chmodSync(join(bin, 'npm'), 0o755);
-    const res = spawnSync('bash', [join(dir, 'scripts', 'install.sh')], {
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, INSTALL_FORCE: '' },
-      encoding: 'utf8',
-    });
-    let calls: string[][] = [];
-    try {
-      calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' '));
-    } catch {
-      calls = [];
-    }
-    return { status: res.status, out: res.stdout + res.stderr, calls };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const dir = tempDir('install-');
+  mkdirSync(join(dir, 'scripts'));
+  copyFileSync(SCRIPT, join(dir, 'scripts', 'install.sh'));
+  writeFileSync(join(dir, 'package.json'), '{"name":"x","version":"1.0.0"}\n');
+  writeFileSync(join(dir, 'package-lock.json'), '{"name":"x","version":"1.0.0","lockfileVersion":3}\n');
+  if (opts.upToDate) {
+    mkdirSync(join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'node_modules', '.package-lock.json'), '{}\n');
+    const past = new Date(Date.now() - 60_000);
+    for (const f of ['package.json', 'package-lock.json']) utimesSync(join(dir, f), past, past);
   }
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  const log = join(dir, 'npm-calls');
+  const exit = (fails?: boolean) => (fails ? 'echo "npm error code ETARGET" >&2; exit 1' : 'exit 0');
+  writeFileSync(
+    join(bin, 'npm'),
+    [
+      '#!/usr/bin/env bash',
+      `printf '%s\\n' "$*" >> ${JSON.stringify(log)}`,
+      `case " $* " in *" --prefer-offline "*) ${exit(opts.offlineFails)};; *) ${exit(opts.onlineFails)};; esac`,
+    ].join('\n'),
+  );
+  chmodSync(join(bin, 'npm'), 0o755);
+  const res = spawnSync('bash', [join(dir, 'scripts', 'install.sh')], {
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, INSTALL_FORCE: '' },
+    encoding: 'utf8',
+  });
+  const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')) : [];
+  return { status: res.status, out: res.stdout + res.stderr, calls };
 }
 
 describe('scripts/install.sh: npm packages', () => {

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { tempDir } from '../apps/common/test-support/temp-dir';
 import { RUNNER_VERSION } from '../lib/operations-runner';
 import { KUBECTL_LAYER_VERSION } from '../scripts/kubectl-layer';
 import {
@@ -146,19 +147,14 @@ describe('the repository workflows', () => {
 describe("the linters' WebAssembly compile (withBaselineWasm)", () => {
   it("leaves V8's flags as it found them: a fresh process takes a code cache entry written afterwards", () => {
     withBaselineWasm(() => undefined);
-    const dir = mkdtempSync(join(tmpdir(), 'wasm-flags-'));
-    try {
-      const source = 'function twice(x) { return 2 * x; } twice(21);';
-      const entry = join(dir, 'entry.bin');
-      writeFileSync(entry, new Script(source, { filename: 'entry.js' }).createCachedData());
-      const read = `const s = new (require('vm').Script)(${JSON.stringify(source)}, { filename: 'entry.js', cachedData: require('fs').readFileSync(${JSON.stringify(entry)}) }); console.log(s.cachedDataRejected ? 'rejected' : 'taken');`;
-      // A fresh process with the flags a jest worker starts with (--allow-natives-syntax: test/support/code-cache-runtime.cjs).
-      const child = spawnSync(process.execPath, [...process.execArgv, '--allow-natives-syntax', '-e', read], { encoding: 'utf8' });
-      expect(child.stderr).toBe('');
-      expect(child.stdout.trim()).toBe('taken');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const source = 'function twice(x) { return 2 * x; } twice(21);';
+    const entry = join(tempDir('wasm-flags-'), 'entry.bin');
+    writeFileSync(entry, new Script(source, { filename: 'entry.js' }).createCachedData());
+    const read = `const s = new (require('vm').Script)(${JSON.stringify(source)}, { filename: 'entry.js', cachedData: require('fs').readFileSync(${JSON.stringify(entry)}) }); console.log(s.cachedDataRejected ? 'rejected' : 'taken');`;
+    // A fresh process with the flags a jest worker starts with (--allow-natives-syntax: test/support/code-cache-runtime.cjs).
+    const child = spawnSync(process.execPath, [...process.execArgv, '--allow-natives-syntax', '-e', read], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('taken');
   });
 });
 

@@ -18,7 +18,7 @@ import { evaluate } from '../../policy/evaluate';
 import type { ResourceView } from '../../policy/model';
 import { policiesFor } from '../../policy/policies';
 import { planStack } from '../../plan/plan';
-import { runStack } from '../../offline/run-stack';
+import { deepFreeze, runStack } from '../../offline/run-stack';
 import { toResourceView } from '../../plan/build';
 import { AssignedRole, PROGRAM_ROLES, programRoleIds, roleGuidOf } from '../../lib/role-ids';
 import { TEST_CLOCK } from '../support/clock';
@@ -164,14 +164,6 @@ export const CORPUS: Change[] = [
   { change: 'pod-security initiative assignment removed', mutate: (v) => { v.splice(v.indexOf(find(v, `${P}-guardrails-pod-security`)), 1); }, expect: { rule: 'aks-pod-security-initiative', names: [`${P}-aks-aks`] } },
   { change: 'agent image by mutable tag', mutate: (v) => { const image = props(v, `${P}-agent-release`).values.image; image.ref = image.ref.replace(/@sha256:.*/, ':latest'); }, expect: { rule: 'helm-image-pinned-by-digest', names: [`${P}-agent-release`] } },
 ];
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
-}
 
 /** Findings of the pack's policies (policy/policies.ts) on a graph: resource policies per resource, stack policies over all. */
 function packFindings(views: Views): string[] {

@@ -18,7 +18,7 @@ import { RULES, T } from '../../policy/rules';
 import { acrPull, cluster, registry, vault, view } from './fixtures';
 import { planStack } from '../../plan/plan';
 import { unwrapSecrets } from '../../offline/recorded';
-import { cacheEnabled } from '../../offline/input-cache';
+import { cacheDir, cacheEnabled } from '../../offline/input-cache';
 import { pinnedTypeToken } from '../../lib/azure-api-versions';
 import { TEST_CLOCK } from '../support/clock';
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -39,7 +39,7 @@ const LAZY_SDK_MODULES = path.join(__dirname, '..', 'support', 'lazy', 'register
  * empty; `TEST_CACHE=off` turns it off). Measured, the runner's start-up to its port: 8.3-8.6
  * CPU-s with no entries (TypeScript checks the pack), 1.2 with them.
  */
-const TS_NODE_CACHE = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'aks-platform-ts-node');
+const TS_NODE_CACHE = cacheDir('aks-platform-ts-node');
 
 function resourceArgs(type: string, name: string, props: Record<string, unknown>, stack: string, protect = false): ResourceValidationArgs {
   return {
